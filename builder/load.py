@@ -1,0 +1,356 @@
+"""Gather and validate: read `site_config.yml` and `content/` into the model, collecting problems."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from pydantic import BaseModel
+
+from builder.links import iter_links
+from builder.model import Course, Lesson, LessonVariant, Module, Site
+from builder.problems import Problems, did_you_mean
+from builder.schema import (
+    CourseConfig,
+    LessonMeta,
+    ModuleConfig,
+    ScheduleConfig,
+    SiteConfig,
+    Text,
+)
+from builder.validation import validate_document
+from builder.yamlsource import Loc, YamlDocument, YamlSyntaxError, parse_yaml, split_front_matter
+
+MODULE_DIR_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
+LESSON_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
+COURSE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+COURSE_EXTRA_DIRS = {"media", "quizzes"}
+COURSE_FILES = {"course.yml", "schedule.yml"}
+
+
+def load_site(root: Path) -> tuple[Site | None, Problems]:
+    """Read the whole site; returns the model (None if unusable) and every problem found."""
+    problems = Problems(root)
+    config_path = root / "site_config.yml"
+    doc = read_yaml(config_path, problems)
+    config = validate_document(doc, SiteConfig, config_path, problems) if doc else None
+    courses = [
+        course
+        for course_dir in _course_dirs(root / "content" / "courses", problems)
+        if (course := load_course(course_dir, problems)) is not None
+    ]
+    if config is None:
+        return None, problems
+    site = Site(root=root, config=config, courses=courses, source=doc)
+    check_site(site, problems)
+    return site, problems
+
+
+def read_yaml(path: Path, problems: Problems) -> YamlDocument | None:
+    if not path.is_file():
+        problems.error(path, 1, "file is missing")
+        return None
+    try:
+        return parse_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        problems.error(path, 1, "file is not UTF-8 text")
+    except YamlSyntaxError as exc:
+        problems.error(path, exc.line, str(exc))
+    return None
+
+
+def _course_dirs(courses_dir: Path, problems: Problems) -> list[Path]:
+    if not courses_dir.is_dir():
+        problems.error(courses_dir, 1, "folder is missing: courses live in content/courses/<id>/")
+        return []
+    dirs = []
+    for path in sorted(courses_dir.iterdir()):
+        if not path.is_dir() or path.name.startswith("."):
+            continue
+        if not COURSE_ID_RE.match(path.name):
+            problems.error(path, 1, f"course folder '{path.name}' must be a slug (a-z, 0-9, '-')")
+            continue
+        dirs.append(path)
+    return dirs
+
+
+def load_course(course_dir: Path, problems: Problems) -> Course | None:
+    config_path = course_dir / "course.yml"
+    doc = read_yaml(config_path, problems)
+    config = validate_document(doc, CourseConfig, config_path, problems) if doc else None
+    modules = [
+        module
+        for module_dir in _module_dirs(course_dir, problems)
+        if (module := load_module(module_dir, config, problems)) is not None
+    ]
+    schedule, schedule_doc = load_schedule(course_dir / "schedule.yml", problems)
+    if config is None:
+        return None
+    return Course(
+        id=course_dir.name,
+        path=course_dir,
+        config=config,
+        modules=modules,
+        schedule=schedule,
+        source=doc,
+        schedule_source=schedule_doc,
+    )
+
+
+def _module_dirs(course_dir: Path, problems: Problems) -> list[Path]:
+    dirs = []
+    for path in sorted(course_dir.iterdir()):
+        if path.name.startswith(".") or path.name in COURSE_FILES:
+            continue
+        if path.is_dir() and MODULE_DIR_RE.match(path.name):
+            dirs.append(path)
+        elif path.is_dir() and path.name not in COURSE_EXTRA_DIRS:
+            problems.error(path, 1, f"folder '{path.name}' is not a module: name it NN-slug (e.g. 01-basics)")
+        elif path.is_file():
+            problems.warn(
+                path, 1, "file is not part of the course (expected course.yml, schedule.yml, NN-module/)"
+            )
+    return dirs
+
+
+def load_module(module_dir: Path, course: CourseConfig | None, problems: Problems) -> Module | None:
+    match = MODULE_DIR_RE.match(module_dir.name)
+    assert match is not None
+    config_path = module_dir / "module.yml"
+    doc = read_yaml(config_path, problems)
+    config = validate_document(doc, ModuleConfig, config_path, problems) if doc else None
+    lessons = load_lessons(module_dir, course, problems)
+    if config is None:
+        return None
+    return Module(
+        id=match.group(2),
+        order=int(match.group(1)),
+        path=module_dir,
+        config=config,
+        lessons=lessons,
+        source=doc,
+    )
+
+
+def load_lessons(module_dir: Path, course: CourseConfig | None, problems: Problems) -> list[Lesson]:
+    default_lang = course.languages[0] if course else "kk"
+    lessons: dict[str, Lesson] = {}
+    for path in sorted(module_dir.glob("*.md")):
+        match = LESSON_FILE_RE.match(path.name)
+        if not match:
+            problems.error(path, 1, "lesson file name must look like NN-slug.kk.md or NN-slug.md")
+            continue
+        variant = load_lesson_variant(path, match.group(3) or default_lang, problems)
+        if variant is None:
+            continue
+        if course and variant.lang not in course.languages:
+            problems.error(
+                path,
+                1,
+                f"lesson language '{variant.lang}' is not one of the course's languages "
+                f"({', '.join(course.languages)})",
+            )
+            continue
+        lesson_id = variant.meta.id or match.group(2)
+        lesson = lessons.setdefault(
+            lesson_id, Lesson(id=lesson_id, order=int(match.group(1)), slug=match.group(2))
+        )
+        if variant.lang in lesson.variants:
+            other = problems.relative(lesson.variants[variant.lang].path)
+            problems.error(
+                path,
+                variant.meta_lines.get("id", 1),
+                f"duplicate lesson '{lesson_id}' in '{variant.lang}' (also {other})",
+            )
+            continue
+        lesson.variants[variant.lang] = variant
+    return sorted(lessons.values(), key=lambda lesson: (lesson.order, lesson.id))
+
+
+def load_lesson_variant(path: Path, lang: str, problems: Problems) -> LessonVariant | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.error(path, 1, "file is not UTF-8 text")
+        return None
+    parts = split_front_matter(text)
+    if parts is None:
+        problems.error(path, 1, "lesson has no front matter (a YAML block between '---' lines at the top)")
+        return None
+    front, body, body_line = parts
+    try:
+        doc = parse_yaml(front, first_line=2)
+    except YamlSyntaxError as exc:
+        problems.error(path, exc.line, str(exc))
+        return None
+    meta = validate_document(doc, LessonMeta, path, problems)
+    if meta is None:
+        return None
+    lines = {str(loc[0]): line for loc, line in doc.lines.items() if len(loc) == 1}
+    return LessonVariant(lang=lang, path=path, meta=meta, body=body, body_line=body_line, meta_lines=lines)
+
+
+def load_schedule(path: Path, problems: Problems) -> tuple[ScheduleConfig | None, YamlDocument | None]:
+    if not path.exists():
+        return None, None
+    doc = read_yaml(path, problems)
+    return (validate_document(doc, ScheduleConfig, path, problems) if doc else None), doc
+
+
+# -- cross-file checks ---------------------------------------------------------------------
+
+
+def check_site(site: Site, problems: Problems) -> None:
+    if site.source is not None:
+        check_texts(site.config, site.source, site.root / "site_config.yml", site.default_language, problems)
+    for course in site.courses:
+        check_course(site, course, problems)
+
+
+def check_course(site: Site, course: Course, problems: Problems) -> None:
+    course_yml = course.path / "course.yml"
+    doc = course.source
+    if doc is not None:
+        check_texts(course.config, doc, course_yml, course.languages[0], problems)
+        for index, lang in enumerate(course.languages):
+            if lang not in site.languages:
+                problems.error(
+                    course_yml,
+                    doc.line_of(("languages", index)),
+                    f"course language '{lang}' is not a site language ({', '.join(site.languages)})",
+                )
+    for module in course.modules:
+        if module.source is not None:
+            check_texts(
+                module.config, module.source, module.path / "module.yml", course.languages[0], problems
+            )
+    check_lessons(site, course, problems)
+    check_schedule(course, problems)
+
+
+def check_texts(model: BaseModel, doc: YamlDocument, path: Path, lang: str, problems: Problems) -> None:
+    """Every translatable text needs the default language (a plain string counts for all)."""
+    for loc, text in _texts(model, ()):
+        if not text.has(lang):
+            key = next(part for part in reversed(loc) if isinstance(part, str))
+            problems.error(path, doc.line_of(loc), f"'{key}' has no text in '{lang}', the first language")
+
+
+def _texts(value: Any, loc: Loc) -> list[tuple[Loc, Text]]:
+    if isinstance(value, Text):
+        return [(loc, value)]
+    if isinstance(value, BaseModel):
+        found = []
+        for name in type(value).model_fields:
+            found += _texts(getattr(value, name), (*loc, name))
+        return found
+    if isinstance(value, list):
+        return [item for index, element in enumerate(value) for item in _texts(element, (*loc, index))]
+    return []
+
+
+def check_lessons(site: Site, course: Course, problems: Problems) -> None:
+    outcome_ids = [outcome.id for outcome in course.config.outcomes]
+    seen: dict[str, Path] = {}
+    for _module, lesson in course.lessons():
+        first = next(iter(lesson.variants.values()))
+        if lesson.id in seen and seen[lesson.id].parent != first.path.parent:
+            problems.error(
+                first.path,
+                first.meta_lines.get("id", 1),
+                f"duplicate lesson id '{lesson.id}' (also {problems.relative(seen[lesson.id])})",
+            )
+        seen.setdefault(lesson.id, first.path)
+        for variant in lesson.variants.values():
+            check_outcomes(variant, outcome_ids, problems)
+            check_lesson_links(site, variant, problems)
+            check_lesson_media(variant, problems)
+        for lang in course.languages:
+            if lang not in lesson.variants:
+                problems.warn(
+                    first.path,
+                    1,
+                    f"lesson '{lesson.id}' has no '{lang}' version; the '{first.lang}' text is shown with a notice",
+                )
+
+
+def check_outcomes(variant: LessonVariant, outcome_ids: list[str], problems: Problems) -> None:
+    for outcome in variant.meta.outcomes:
+        if outcome not in outcome_ids:
+            problems.error(
+                variant.path,
+                variant.meta_lines.get("outcomes", 1),
+                f"unknown outcome '{outcome}'{did_you_mean(outcome, outcome_ids)} "
+                f"(course outcomes: {', '.join(outcome_ids)})",
+            )
+
+
+def check_lesson_media(variant: LessonVariant, problems: Problems) -> None:
+    for key in ("video", "audio"):
+        target = getattr(variant.meta, key)
+        if target and not (variant.path.parent / target).is_file():
+            problems.error(variant.path, variant.meta_lines.get(key, 1), f"missing {key} file '{target}'")
+
+
+def check_lesson_links(site: Site, variant: LessonVariant, problems: Problems) -> None:
+    for link in iter_links(variant.body, variant.body_line):
+        if link.is_external:
+            if link.is_image and not link.alt:
+                problems.error(variant.path, link.line, f"image '{link.target}' has no alt text")
+            continue
+        target, _ = link.path_and_anchor
+        resolved = resolve_target(site, variant.path, target)
+        if link.is_image and resolved is None:
+            problems.error(variant.path, link.line, f"missing image '{target}'")
+        elif resolved is None:
+            problems.error(variant.path, link.line, f"broken link '{target}': no such file or lesson")
+        if link.is_image and not link.alt:
+            problems.error(variant.path, link.line, f"image '{target}' has no alt text")
+
+
+def resolve_target(site: Site, source: Path, target: str) -> Path | None:
+    """The file a relative link points at, inside content/; a lesson link may omit the language."""
+    if not target:
+        return None
+    candidate = (source.parent / unquote(target)).resolve()
+    content = site.content_dir.resolve()
+    if content not in candidate.parents:
+        return None
+    if candidate.is_file():
+        return candidate
+    if candidate.suffix == ".md" and LESSON_FILE_RE.match(candidate.name):
+        variants = sorted(candidate.parent.glob(candidate.stem + ".*.md"))
+        return variants[0] if variants else None
+    return None
+
+
+def check_schedule(course: Course, problems: Problems) -> None:
+    schedule = course.schedule
+    if schedule is None:
+        return
+    path = course.path / "schedule.yml"
+    doc = course.schedule_source
+    if doc is None:
+        return
+    check_texts(schedule, doc, path, course.languages[0], problems)
+    line_of = doc.line_of
+    lesson_ids = [lesson.id for _, lesson in course.lessons()]
+    seen: set[str] = set()
+    for index, item in enumerate(schedule.classes):
+        if item.id in seen:
+            problems.error(path, line_of(("classes", index, "id")), f"duplicate class id '{item.id}'")
+        seen.add(item.id)
+        if item.lesson and item.lesson not in lesson_ids:
+            problems.error(
+                path,
+                line_of(("classes", index, "lesson")),
+                f"unknown lesson '{item.lesson}'{did_you_mean(item.lesson, lesson_ids)}",
+            )
+        if item.teacher is not None and item.teacher >= len(course.config.teachers):
+            problems.error(
+                path,
+                line_of(("classes", index, "teacher")),
+                f"teacher {item.teacher} does not exist (course.yml lists {len(course.config.teachers)}, counted from 0)",
+            )

@@ -1,0 +1,98 @@
+"""The content model: the site and its courses, parsed once, used by every later step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.schema import (
+    CourseConfig,
+    LessonMeta,
+    ModuleConfig,
+    ScheduleConfig,
+    SiteConfig,
+)
+from builder.yamlsource import YamlDocument
+
+
+@dataclass(frozen=True)
+class LessonVariant:
+    """One language version of a lesson: its file, front matter and Markdown body."""
+
+    lang: str
+    path: Path
+    meta: LessonMeta
+    body: str
+    body_line: int
+    meta_lines: dict[str, int] = field(default_factory=dict, compare=False)
+
+
+@dataclass
+class Lesson:
+    id: str
+    order: int
+    slug: str
+    variants: dict[str, LessonVariant] = field(default_factory=dict)
+
+    def variant(self, lang: str, fallback_order: list[str]) -> LessonVariant:
+        """The lesson in `lang`, else in the first available of `fallback_order`."""
+        if lang in self.variants:
+            return self.variants[lang]
+        for other in fallback_order:
+            if other in self.variants:
+                return self.variants[other]
+        return next(iter(self.variants.values()))
+
+
+@dataclass
+class Module:
+    id: str
+    order: int
+    path: Path
+    config: ModuleConfig
+    lessons: list[Lesson] = field(default_factory=list)
+    source: YamlDocument | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Course:
+    id: str
+    path: Path
+    config: CourseConfig
+    modules: list[Module] = field(default_factory=list)
+    schedule: ScheduleConfig | None = None
+    source: YamlDocument | None = field(default=None, repr=False, compare=False)
+    schedule_source: YamlDocument | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.config.languages)
+
+    def lessons(self) -> list[tuple[Module, Lesson]]:
+        return [(module, lesson) for module in self.modules for lesson in module.lessons]
+
+    def find_lesson(self, lesson_id: str) -> tuple[Module, Lesson] | None:
+        for module, lesson in self.lessons():
+            if lesson.id == lesson_id:
+                return module, lesson
+        return None
+
+
+@dataclass
+class Site:
+    root: Path
+    config: SiteConfig
+    courses: list[Course] = field(default_factory=list)
+    source: YamlDocument | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def languages(self) -> list[str]:
+        return list(self.config.languages)
+
+    @property
+    def default_language(self) -> str:
+        return self.config.languages[0]
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"

@@ -1,0 +1,235 @@
+"""Declarative schemas of the content files. Unknown keys are errors everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zoneinfo
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+Lang = Literal["kk", "ru", "en"]
+KNOWN_LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+LessonType = Literal["lecture", "practice", "seminar", "self-study"]
+Access = Literal["open", "enrolled"]
+CourseFormat = Literal["synchronous", "asynchronous", "mooc"]
+ClassKind = Literal["webinar", "video-conference", "consultation", "in-person"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text a user sees, per language. A plain string in YAML stands for every language."""
+
+    values: tuple[tuple[str, str], ...]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang, _ in self.values if lang)
+
+    @property
+    def is_universal(self) -> bool:
+        return any(lang == "" for lang, _ in self.values)
+
+    def get(self, lang: str, fallback: str = "kk") -> str:
+        found = dict(self.values)
+        return (
+            found.get(lang)
+            or found.get("")
+            or found.get(fallback)
+            or next((value for _, value in self.values), "")
+        )
+
+    def has(self, lang: str) -> bool:
+        return self.is_universal or lang in dict(self.values)
+
+
+def _to_text(value: Any) -> Text:
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        text = str(value).strip()
+        if not text:
+            raise ValueError("must not be empty")
+        return Text(values=(("", text),))
+    if isinstance(value, dict):
+        return Text(values=tuple(_text_items(value)))
+    raise ValueError("must be text or a mapping of language to text, e.g. {kk: …, ru: …}")
+
+
+def _text_items(value: dict[Any, Any]) -> list[tuple[str, str]]:
+    items = []
+    for lang, text in value.items():
+        if lang not in KNOWN_LANGUAGES:
+            raise ValueError(f"unknown language '{lang}' (known: {', '.join(KNOWN_LANGUAGES)})")
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"text for '{lang}' must be a non-empty string")
+        items.append((str(lang), text.strip()))
+    if not items:
+        raise ValueError("must have text in at least one language")
+    return items
+
+
+def _to_slug(value: Any) -> str:
+    if not isinstance(value, str) or not SLUG_RE.match(value):
+        raise ValueError(f"'{value}' is not a valid id (lowercase Latin letters, digits and '-')")
+    return value
+
+
+Translatable = Annotated[Text, BeforeValidator(_to_text)]
+Slug = Annotated[str, BeforeValidator(_to_slug)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class HeadOrder(StrictModel):
+    number: str
+    date: dt.date
+
+
+class DistanceLearning(StrictModel):
+    enabled: bool = False
+    order: HeadOrder | None = None
+    note: Translatable | None = None
+
+    @model_validator(mode="after")
+    def _order_when_enabled(self) -> DistanceLearning:
+        if self.enabled and self.order is None:
+            raise ValueError("'order' (number and date of the head's order) is required when enabled")
+        return self
+
+
+class Announcement(StrictModel):
+    date: dt.date
+    title: Translatable
+    text: Translatable
+    until: dt.date | None = None
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#].[^\s]*$", value):
+        raise ValueError(f"'{value}' is not an http(s) URL")
+    return value
+
+
+class Library(StrictModel):
+    name: Translatable
+    url: str
+    description: Translatable | None = None
+    owner: Literal["institution", "partner"] = "institution"
+
+    _url = field_validator("url")(_check_url)
+
+
+class SiteConfig(StrictModel):
+    name: Translatable
+    institution: Translatable
+    description: Translatable | None = None
+    languages: list[Lang] = Field(default_factory=lambda: ["kk", "ru", "en"], min_length=1)
+    site_url: str | None = None
+    service_url: str = "/"
+    contact_email: str | None = None
+    distance_learning: DistanceLearning = DistanceLearning()
+    announcements: list[Announcement] = Field(default_factory=list)
+    libraries: list[Library] = Field(default_factory=list)
+
+    @field_validator("languages")
+    @classmethod
+    def _unique_languages(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("languages must not repeat")
+        return value
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+class Hours(StrictModel):
+    contact: int = Field(ge=0)
+    distance: int = Field(ge=0)
+
+
+class Teacher(StrictModel):
+    name: Translatable
+    position: Translatable | None = None
+    email: str | None = None
+
+
+class Outcome(StrictModel):
+    id: Slug
+    text: Translatable
+
+
+class CourseConfig(StrictModel):
+    title: Translatable
+    summary: Translatable | None = None
+    languages: list[Lang] = Field(min_length=1)
+    access: Access
+    format: CourseFormat
+    hours: Hours
+    teachers: list[Teacher] = Field(min_length=1)
+    outcomes: list[Outcome] = Field(min_length=1)
+    order: int | None = None
+
+    @field_validator("languages")
+    @classmethod
+    def _unique_languages(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("languages must not repeat")
+        return value
+
+
+class ModuleConfig(StrictModel):
+    title: Translatable
+    summary: Translatable | None = None
+
+
+class LessonMeta(StrictModel):
+    title: str = Field(min_length=1)
+    type: LessonType
+    duration: int = Field(gt=0)
+    id: Slug | None = None
+    outcomes: list[str] = Field(default_factory=list)
+    video: str | None = None
+    audio: str | None = None
+    due: dt.date | dt.datetime | None = None
+
+
+class ScheduledClassConfig(StrictModel):
+    id: Slug
+    title: Translatable
+    start: dt.datetime
+    duration: int = Field(gt=0)
+    kind: ClassKind = "webinar"
+    lesson: str | None = None
+    teacher: int | None = Field(default=None, ge=0)
+    join_url: str | None = None
+
+    @field_validator("join_url")
+    @classmethod
+    def _join_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value)
+
+
+class ScheduleConfig(StrictModel):
+    timezone: str = "Asia/Almaty"
+    classes: list[ScheduledClassConfig] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}' (e.g. Asia/Almaty)") from None
+        return value
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
