@@ -1,0 +1,97 @@
+"""LaTeX formulas in lessons become MathML at build time: no script, readable offline and in print."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from latex2mathml.converter import convert
+
+_INLINE_RE = re.compile(r"(?<![\\$\w])\$(?=[^\s$])([^$\n]+?)(?<=[^\s\\])\$(?![\w$])")
+_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+_CODE_SPAN_RE = re.compile(r"(`+).+?\1")
+
+
+@dataclass(frozen=True)
+class Formula:
+    line: int
+    latex: str
+    display: bool
+
+
+class FormulaError(ValueError):
+    pass
+
+
+def to_mathml(latex: str, display: bool) -> str:
+    try:
+        return convert(latex.strip(), display="block" if display else "inline")
+    except Exception as exc:  # latex2mathml raises many exception types for bad input
+        raise FormulaError(f"cannot read formula '{latex.strip()}': {exc}") from None
+
+
+def find_formulas(body: str, first_line: int = 1) -> Iterator[Formula]:
+    for kind, index, text in _segments(body):
+        if kind == "display":
+            yield Formula(first_line + index, text, True)
+        elif kind == "prose":
+            for match in _INLINE_RE.finditer(_mask_code(text)):
+                yield Formula(first_line + index, match.group(1), False)
+
+
+def render_formulas(body: str) -> str:
+    """Replace `$…$` and `$$…$$` by MathML, leaving code untouched. Assumes checked input."""
+    out: list[str] = []
+    for kind, _, text in _segments(body):
+        if kind == "display":
+            out.append(f'\n<div class="oqu-math">{to_mathml(text, True)}</div>\n')
+        elif kind == "prose":
+            out.append(_render_inline(text))
+        else:
+            out.append(text)
+    return "\n".join(out)
+
+
+def _render_inline(line: str) -> str:
+    masked = _mask_code(line)
+    pieces, last = [], 0
+    for match in _INLINE_RE.finditer(masked):
+        pieces += [line[last : match.start()], _inline_html(match.group(1))]
+        last = match.end()
+    pieces.append(line[last:])
+    return "".join(pieces)
+
+
+def _inline_html(latex: str) -> str:
+    return f'<span class="oqu-math">{to_mathml(latex, False)}</span>'
+
+
+def _mask_code(line: str) -> str:
+    return _CODE_SPAN_RE.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _segments(body: str) -> Iterator[tuple[str, int, str]]:
+    """('prose' | 'code' | 'display', first line index, text) in document order."""
+    lines = body.split("\n")
+    index = 0
+    fence: str | None = None
+    while index < len(lines):
+        line = lines[index]
+        marker = _FENCE_RE.match(line)
+        if fence is not None:
+            if line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+                fence = None
+            yield "code", index, line
+        elif marker:
+            fence = marker.group(1)
+            yield "code", index, line
+        elif line.strip().startswith("$$"):
+            start, latex = index, line.strip()[2:]
+            while not latex.rstrip().endswith("$$") and index + 1 < len(lines):
+                index += 1
+                latex += "\n" + lines[index]
+            yield "display", start, latex.rstrip()[:-2] if latex.rstrip().endswith("$$") else latex
+        else:
+            yield "prose", index, line
+        index += 1

@@ -1,0 +1,148 @@
+"""Run MkDocs on generated projects, in a small process pool, with a content-addressed cache."""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.projects import ProjectSource
+
+SHARED_ASSETS = "assets"
+_ASSET_REF_RE = re.compile(r"""(?P<quote>["'(])(?P<up>(?:\.\./)*)(?:\./)?assets/""")
+
+
+@dataclass(frozen=True)
+class BuiltProject:
+    dest: str
+    output: Path
+    cached: bool
+
+
+def build_all(
+    projects: list[ProjectSource],
+    cache_dir: Path,
+    on_done: Callable[[BuiltProject], None] = lambda _: None,
+    workers: int | None = None,
+) -> list[BuiltProject]:
+    """Build every project whose output is not cached yet; return each project's output folder."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    theme_missing = not shared_assets_dir(cache_dir).is_dir()
+    built, todo = [], []
+    for project in projects:
+        output = cache_dir / project.key()
+        if output.is_dir() and not (theme_missing and not todo):
+            result = BuiltProject(project.dest, output, cached=True)
+            built.append(result)
+            on_done(result)
+        else:
+            todo.append((project, output))
+    built += _build_missing(todo, cache_dir, on_done, workers)
+    return built
+
+
+def _build_missing(
+    todo: list[tuple[ProjectSource, Path]],
+    cache_dir: Path,
+    on_done: Callable[[BuiltProject], None],
+    workers: int | None,
+) -> list[BuiltProject]:
+    if not todo:
+        return []
+    theme = shared_assets_dir(cache_dir)
+    jobs = [
+        (_write_sources(project, cache_dir), output, project.depth, theme, project.dest)
+        for project, output in todo
+    ]
+    workers = workers or min(len(jobs), os.cpu_count() or 1)
+    results = []
+    if workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            results.append(_finish(build_project(*job[:4]), job[4], on_done))
+        return results
+    with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_mkdocs) as pool:
+        futures = {pool.submit(build_project, *job[:4]): job[4] for job in jobs}
+        for future in as_completed(futures):
+            results.append(_finish(future.result(), futures[future], on_done))
+    return results
+
+
+def _finish(output: str, dest: str, on_done: Callable[[BuiltProject], None]) -> BuiltProject:
+    result = BuiltProject(dest, Path(output), cached=False)
+    on_done(result)
+    return result
+
+
+def _write_sources(project: ProjectSource, cache_dir: Path) -> Path:
+    """Write the generated project to a scratch folder: mkdocs.yml, pages, hard-linked files."""
+    src = cache_dir / ".src" / project.key()
+    if src.exists():
+        shutil.rmtree(src)
+    docs = src / "docs"
+    for name, text in project.pages.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for name, source in project.files.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(source, path)
+    (src / "mkdocs.yml").write_text(project.mkdocs_yml(), encoding="utf-8")
+    return src
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _quiet_mkdocs() -> None:
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+
+def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
+    """Build one project with MkDocs into `output` (atomically), sharing theme assets site-wide."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    _quiet_mkdocs()
+    partial = output.with_name(output.name + ".partial")
+    if partial.exists():
+        shutil.rmtree(partial)
+    config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
+    build(config)
+    share_theme_assets(partial, depth, theme)
+    os.replace(partial, output)
+    shutil.rmtree(src, ignore_errors=True)
+    return str(output)
+
+
+def share_theme_assets(site_dir: Path, depth: int, theme: Path) -> None:
+    """Drop the project's copy of the theme assets and point its pages at the site-wide copy."""
+    assets = site_dir / SHARED_ASSETS
+    if assets.is_dir():
+        try:
+            os.rename(assets, theme)  # the first project to finish provides the shared copy
+        except OSError:
+            shutil.rmtree(assets)
+    (site_dir / "404.html").unlink(missing_ok=True)
+    climb = "../" * depth
+    for page in site_dir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(
+            _ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", text), encoding="utf-8"
+        )
+
+
+def shared_assets_dir(cache_dir: Path) -> Path:
+    """Where the theme's assets are kept once for every project built with this toolchain."""
+    from builder.projects import toolchain_fingerprint
+
+    return cache_dir / f"theme-{toolchain_fingerprint()[:16]}"

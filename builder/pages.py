@@ -1,0 +1,232 @@
+"""Markdown pages the builder writes for mkdocs: home, catalogue, library, course, schedule, lesson."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+from builder.i18n import format_date, format_datetime, t
+from builder.model import Course, Lesson, LessonVariant, Module, Site
+from builder.schema import Text
+
+_MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]#+!|~>])")
+
+
+def esc(text: str) -> str:
+    """Text from YAML, safe inside generated Markdown and HTML: no markup, no script."""
+    return _MD_SPECIAL_RE.sub(r"\\\1", html.escape(text, quote=True))
+
+
+def hesc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def tr(text: Text | None, lang: str, fallback: str = "kk") -> str:
+    return text.get(lang, fallback) if text else ""
+
+
+def front_matter(title: str, **extra: str) -> str:
+    lines = ["---", f"title: {_yaml_str(title)}"]
+    lines += [f"{key}: {_yaml_str(value)}" for key, value in extra.items()]
+    return "\n".join([*lines, "---", ""])
+
+
+def _yaml_str(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# -- the catalogue site ---------------------------------------------------------------------
+
+
+def home_page(site: Site, lang: str, today: dt.date) -> str:
+    cfg = site.config
+    parts = [front_matter(tr(cfg.name, lang)), f"# {esc(tr(cfg.institution, lang))}", ""]
+    if cfg.description:
+        parts += [esc(tr(cfg.description, lang)), ""]
+    parts += [f"[{t('catalogue', lang)}](courses/index.md){{ .md-button .md-button--primary }}", ""]
+    parts += [f"## {t('announcements', lang)}", ""]
+    current = [a for a in cfg.announcements if a.until is None or a.until >= today]
+    if not current:
+        parts += [t("no_announcements", lang), ""]
+    for item in sorted(current, key=lambda a: a.date, reverse=True):
+        parts += [
+            f"### {esc(tr(item.title, lang))}",
+            "",
+            f'<p class="oqu-date">{hesc(format_date(item.date, lang))}</p>',
+            "",
+            esc(tr(item.text, lang)),
+            "",
+        ]
+    return "\n".join(parts)
+
+
+def catalogue_page(site: Site, lang: str) -> str:
+    parts = [front_matter(t("catalogue", lang)), f"# {t('catalogue', lang)}", ""]
+    for access in ("open", "enrolled"):
+        courses = [c for c in sorted_courses(site) if c.config.access == access]
+        if not courses:
+            continue
+        parts += [f"## {t('access.' + access, lang)}", "", '<div class="oqu-catalogue">']
+        parts += [course_card(course, lang) for course in courses]
+        parts += ["</div>", ""]
+    return "\n".join(parts)
+
+
+def sorted_courses(site: Site) -> list[Course]:
+    return sorted(site.courses, key=lambda c: (c.config.order if c.config.order is not None else 10**6, c.id))
+
+
+def course_card(course: Course, lang: str) -> str:
+    cfg = course.config
+    shown = lang if lang in course.languages else course.languages[0]
+    href = f"{course.id}/" if shown == lang else f"../../{shown}/courses/{course.id}/"
+    teachers = ", ".join(tr(teacher.name, lang) for teacher in cfg.teachers)
+    lessons = len(course.lessons())
+    rows = [
+        (t("format", lang), t("format." + cfg.format, lang)),
+        (t("hours", lang), t("hours.value", lang, contact=cfg.hours.contact, distance=cfg.hours.distance)),
+        (t("languages", lang), ", ".join(t("language_name." + code, lang) for code in course.languages)),
+        (t("teachers", lang), teachers),
+        (t("lessons", lang), str(lessons)),
+    ]
+    details = "".join(f"<dt>{hesc(k)}</dt><dd>{hesc(v)}</dd>" for k, v in rows)
+    return (
+        f'<article class="oqu-card oqu-card--{cfg.access}" data-course="{hesc(course.id)}">'
+        f'<h3><a href="{hesc(href)}">{hesc(tr(cfg.title, lang))}</a></h3>'
+        f'<p><span class="oqu-badge oqu-badge--{cfg.access}">{hesc(t("access." + cfg.access, lang))}</span></p>'
+        f"<p>{hesc(tr(cfg.summary, lang))}</p><dl>{details}</dl></article>"
+    )
+
+
+def library_page(site: Site, lang: str) -> str:
+    parts = [front_matter(t("library", lang)), f"# {t('library', lang)}", "", t("libraries_intro", lang), ""]
+    for owner in ("institution", "partner"):
+        libraries = [lib for lib in site.config.libraries if lib.owner == owner]
+        if not libraries:
+            continue
+        parts += [f"## {t('library_owner.' + owner, lang)}", ""]
+        for lib in libraries:
+            description = f" — {esc(tr(lib.description, lang))}" if lib.description else ""
+            parts.append(f"- [{esc(tr(lib.name, lang))}]({lib.url}){description}")
+        parts.append("")
+    return "\n".join(parts)
+
+
+# -- a course site --------------------------------------------------------------------------
+
+
+def course_home_page(course: Course, lang: str) -> str:
+    cfg = course.config
+    fallback = course.languages[0]
+    parts = [front_matter(tr(cfg.title, lang, fallback)), f"# {esc(tr(cfg.title, lang, fallback))}", ""]
+    if cfg.summary:
+        parts += [esc(tr(cfg.summary, lang, fallback)), ""]
+    parts += _course_facts(course, lang)
+    parts += [f"## {t('teachers', lang)}", ""]
+    for teacher in cfg.teachers:
+        position = f", {esc(tr(teacher.position, lang, fallback))}" if teacher.position else ""
+        email = f" — <{teacher.email}>" if teacher.email else ""
+        parts.append(f"- **{esc(tr(teacher.name, lang, fallback))}**{position}{email}")
+    parts += ["", f"## {t('outcomes', lang)}", ""]
+    parts += [f"1. {esc(tr(o.text, lang, fallback))}" for o in cfg.outcomes]
+    parts += ["", f"## {t('modules', lang)}", ""]
+    for module in course.modules:
+        parts += _module_section(course, module, lang)
+    if course.schedule and course.schedule.classes:
+        parts += [f"## {t('schedule', lang)}", "", f"[{t('schedule', lang)}](schedule.md)", ""]
+    return "\n".join(parts)
+
+
+def _course_facts(course: Course, lang: str) -> list[str]:
+    cfg = course.config
+    rows = [
+        (t("access", lang), t("access." + cfg.access, lang)),
+        (t("format", lang), t("format." + cfg.format, lang)),
+        (t("hours", lang), t("hours.value", lang, contact=cfg.hours.contact, distance=cfg.hours.distance)),
+        (t("languages", lang), ", ".join(t("language_name." + code, lang) for code in course.languages)),
+    ]
+    return ["| | |", "|---|---|", *[f"| {k} | {esc(v)} |" for k, v in rows], ""]
+
+
+def _module_section(course: Course, module: Module, lang: str) -> list[str]:
+    fallback = course.languages[0]
+    lines = [f"### {module.order}. {esc(tr(module.config.title, lang, fallback))}", ""]
+    if module.config.summary:
+        lines += [esc(tr(module.config.summary, lang, fallback)), ""]
+    for lesson in module.lessons:
+        variant = lesson.variant(lang, course.languages)
+        lines.append(
+            f"1. [{esc(variant.meta.title)}]({lesson_doc_path(module, lesson)}) — {lesson_facts(variant, lang)}"
+        )
+    return [*lines, ""]
+
+
+def lesson_doc_path(module: Module, lesson: Lesson) -> str:
+    return f"{module.id}/{lesson.id}.md"
+
+
+def lesson_facts(variant: LessonVariant, lang: str) -> str:
+    facts = [t("lesson_type." + variant.meta.type, lang), t("minutes", lang, n=variant.meta.duration)]
+    due = variant.meta.due
+    if due is not None:
+        shown = format_datetime(due, lang) if isinstance(due, dt.datetime) else format_date(due, lang)
+        facts.append(f"{t('due', lang)}: {shown}")
+    return " · ".join(facts)
+
+
+def schedule_page(course: Course, lang: str) -> str:
+    schedule = course.schedule
+    assert schedule is not None
+    fallback = course.languages[0]
+    offset = dt.datetime(2026, 1, 1, tzinfo=schedule.zone).strftime("%z")
+    parts = [front_matter(t("schedule", lang)), f"# {t('schedule', lang)}", ""]
+    parts += [t("schedule.zone", lang, zone=schedule.timezone, offset=f"{offset[:3]}:{offset[3:]}"), ""]
+    header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
+    parts += ["| " + " | ".join(t(key, lang) for key in header) + " |", "|---" * len(header) + "|"]
+    for item in sorted(schedule.classes, key=lambda c: c.start):
+        topic = esc(tr(item.title, lang, fallback))
+        found = course.find_lesson(item.lesson) if item.lesson else None
+        if found:
+            topic = f"[{topic}]({lesson_doc_path(*found)})"
+        teacher = (
+            esc(tr(course.config.teachers[item.teacher].name, lang, fallback))
+            if item.teacher is not None
+            else ""
+        )
+        cells = [
+            format_datetime(item.start, lang),
+            topic,
+            t("class_kind." + item.kind, lang),
+            t("minutes", lang, n=item.duration),
+            teacher,
+        ]
+        parts.append(f'| <span id="{hesc(item.id)}"></span>' + " | ".join(cells) + " |")
+    return "\n".join([*parts, ""])
+
+
+def lesson_page(course: Course, lesson: Lesson, variant: LessonVariant, lang: str, body: str) -> str:
+    """The lesson's page in `lang`; `body` is its Markdown with links and formulas already rewritten."""
+    meta = f'<p class="oqu-lesson-meta">{hesc(lesson_facts(variant, lang))}</p>'
+    notice = []
+    if variant.lang != lang:
+        source = t("lang." + variant.lang, lang)
+        notice = [
+            f'!!! warning "{t("fallback_title", lang)}"',
+            "",
+            f"    {t('fallback_notice', lang, source=source)}",
+            "",
+        ]
+    head, rest = _split_title(body)
+    title_line = head or f"# {esc(variant.meta.title)}"
+    extra = {"oqu_lesson": lesson.id, "oqu_lang": variant.lang}
+    return "\n".join([front_matter(variant.meta.title, **extra), title_line, "", meta, "", *notice, rest])
+
+
+def _split_title(body: str) -> tuple[str, str]:
+    """Split off the first `# Heading` if the body starts with one (after blank lines)."""
+    stripped = body.lstrip("\n")
+    first, _, rest = stripped.partition("\n")
+    if first.startswith("# "):
+        return first, rest
+    return "", body

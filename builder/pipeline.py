@@ -1,0 +1,156 @@
+"""`oqu check` and `oqu build` as a top-down pipeline: gather, validate, generate, build, publish."""
+
+from __future__ import annotations
+
+import html
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from builder.bundle import published_lesson_ids, write_service_bundle
+from builder.formulas import FormulaError, find_formulas, to_mathml
+from builder.i18n import t
+from builder.load import load_site
+from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
+from builder.model import Site
+from builder.problems import ContentError, Problems
+from builder.projects import plan_projects
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    projects: int = 0
+    rebuilt: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def check_content(root: Path, out: Path | None = None) -> tuple[Site | None, Problems]:
+    """Every problem of the site in one run (the content model, formulas, orphaned ids)."""
+    site, problems = load_site(root)
+    if site is not None:
+        check_formulas(site, problems)
+        if out is not None:
+            warn_vanished_lessons(site, out / "service", problems)
+    return site, problems
+
+
+def check_formulas(site: Site, problems: Problems) -> None:
+    for course in site.courses:
+        for _, lesson in course.lessons():
+            for variant in lesson.variants.values():
+                for formula in find_formulas(variant.body, variant.body_line):
+                    try:
+                        to_mathml(formula.latex, formula.display)
+                    except FormulaError as exc:
+                        problems.error(variant.path, formula.line, str(exc))
+
+
+def warn_vanished_lessons(site: Site, service_dir: Path, problems: Problems) -> None:
+    previous = published_lesson_ids(service_dir)
+    for course in site.courses:
+        now = {lesson.id for _, lesson in course.lessons()}
+        for gone in sorted(previous.get(course.id, set()) - now):
+            problems.warn(
+                course.path / "course.yml",
+                1,
+                f"lesson '{gone}' was published by the previous build and is gone; if it was renamed, "
+                f"set 'id: {gone}' in its front matter to keep students' progress",
+            )
+
+
+def build_site(
+    root: Path,
+    out: Path,
+    strict: bool = False,
+    on_planned: Callable[[int], None] = lambda _: None,
+    on_project: Callable[[BuiltProject], None] = lambda _: None,
+) -> BuildReport:
+    """Check, then build everything into `out`; on any error raise and leave `out/site` as it was."""
+    started = time.perf_counter()
+    site, problems = check_content(root, out)
+    if site is None or problems.has_errors(strict):
+        raise ContentError(problems.errors + (problems.warnings if strict else []))
+    projects = plan_projects(site)
+    on_planned(len(projects))
+    built = build_all(projects, out / ".cache" / "projects", on_project)
+    staging = out / f".site-new-{os.getpid()}"
+    assemble_site(site, built, shared_assets_dir(out / ".cache" / "projects"), staging)
+    service_staging = out / f".service-new-{os.getpid()}"
+    write_service_bundle(site, service_staging)
+    publish(staging, out / "site")
+    publish(service_staging, out / "service")
+    prune_cache(out / ".cache" / "projects", {b.output.name for b in built})
+    return BuildReport(
+        pages=sum(len(p.pages) for p in projects),
+        projects=len(projects),
+        rebuilt=sum(not b.cached for b in built),
+        seconds=time.perf_counter() - started,
+        warnings=[str(w) for w in problems.warnings],
+    )
+
+
+def assemble_site(site: Site, built: list[BuiltProject], theme: Path, staging: Path) -> None:
+    """Put every project's output in its place (hard links), the shared theme assets and root pages."""
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    shutil.copytree(theme, staging / "assets", copy_function=_link)
+    for project in sorted(built, key=lambda b: b.dest.count("/")):
+        shutil.copytree(project.output, staging / project.dest, copy_function=_link, dirs_exist_ok=True)
+    (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
+    (staging / "404.html").write_text(not_found_page(site), encoding="utf-8")
+
+
+def _link(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def root_redirect(site: Site) -> str:
+    lang = site.default_language
+    name = html.escape(site.config.name.get(lang))
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta http-equiv="refresh" content="0; url={lang}/"><title>{name}</title>'
+        f'<link rel="canonical" href="{lang}/"></head><body>'
+        f'<p><a href="{lang}/">{html.escape(t("redirect", lang))}</a></p></body></html>\n'
+    )
+
+
+def not_found_page(site: Site) -> str:
+    items = "".join(
+        f'<li lang="{lang}"><a href="/{lang}/">{html.escape(t("not_found", lang))} — '
+        f"{html.escape(t('home', lang))}</a></li>"
+        for lang in site.languages
+    )
+    lang = site.default_language
+    return (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>404 — {html.escape(site.config.name.get(lang))}</title></head>"
+        f"<body><h1>404</h1><ul>{items}</ul></body></html>\n"
+    )
+
+
+def publish(staging: Path, target: Path) -> None:
+    """Swap `staging` in for `target`: the old folder stays whole until the new one is complete."""
+    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def prune_cache(cache: Path, keep: set[str]) -> None:
+    """Forget project outputs this build did not use, so the cache does not grow without bound."""
+    for entry in cache.iterdir():
+        if entry.is_dir() and not entry.name.startswith(("theme-", ".")) and entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)

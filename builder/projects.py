@@ -1,0 +1,304 @@
+"""Plan the generated MkDocs projects: one catalogue per site language, one per course and language."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from builder import pages
+from builder.formulas import render_formulas
+from builder.i18n import format_date, t
+from builder.links import iter_links, replace_links
+from builder.load import LESSON_FILE_RE, MODULE_DIR_RE, resolve_target
+from builder.model import Course, Lesson, LessonVariant, Module, Site
+
+THEME_DIR = Path(__file__).parent / "theme"
+
+MARKDOWN_EXTENSIONS = """\
+markdown_extensions:
+  - abbr
+  - admonition
+  - attr_list
+  - def_list
+  - footnotes
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+      slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}
+  - pymdownx.details
+  - pymdownx.superfences
+  - pymdownx.highlight:
+      anchor_linenums: true
+  - pymdownx.inlinehilite
+  - pymdownx.tabbed:
+      alternate_style: true
+  - pymdownx.tasklist:
+      custom_checkbox: true
+  - pymdownx.mark
+  - pymdownx.caret
+  - pymdownx.tilde
+  - pymdownx.keys
+"""
+
+FEATURES = [
+    "navigation.footer",
+    "navigation.prune",
+    "navigation.top",
+    "navigation.indexes",
+    "search.highlight",
+    "search.suggest",
+    "content.code.copy",
+    "toc.follow",
+]
+
+# Search per language: see the comment at the top of theme/partials/languages/kk.html.
+SEARCH: dict[str, dict[str, Any]] = {
+    "kk": {},
+    "ru": {"lang": "ru", "pipeline": ["stemmer", "stopWordFilter", "trimmer"]},
+    "en": {"lang": "en"},
+}
+
+
+@dataclass
+class ProjectSource:
+    """A generated MkDocs project: where it goes in the site, its config, its pages and files."""
+
+    dest: str
+    config: dict[str, Any]
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def depth(self) -> int:
+        return len(self.dest.split("/"))
+
+    def mkdocs_yml(self) -> str:
+        return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + MARKDOWN_EXTENSIONS
+
+    def key(self) -> str:
+        """Content hash of everything that decides this project's output."""
+        digest = hashlib.sha256()
+        digest.update(toolchain_fingerprint().encode())
+        digest.update(self.dest.encode() + b"\0" + self.mkdocs_yml().encode())
+        for name in sorted(self.pages):
+            digest.update(name.encode() + b"\0" + self.pages[name].encode() + b"\0")
+        for name in sorted(self.files):
+            digest.update(name.encode() + b"\0" + _file_digest(self.files[name]).encode())
+        return digest.hexdigest()[:32]
+
+
+_fingerprint: str | None = None
+
+
+def toolchain_fingerprint() -> str:
+    global _fingerprint
+    if _fingerprint is None:
+        digest = hashlib.sha256()
+        for package in ("oqu", "mkdocs", "mkdocs-material", "pymdown-extensions", "markdown"):
+            digest.update(f"{package}={version(package)};".encode())
+        for path in sorted(THEME_DIR.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(THEME_DIR).as_posix().encode() + path.read_bytes())
+        _fingerprint = digest.hexdigest()
+    return _fingerprint
+
+
+def _file_digest(path: Path) -> str:
+    stat = path.stat()
+    if stat.st_size > 4 * 1024 * 1024:
+        return f"{stat.st_size}:{stat.st_mtime_ns}"
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def plan_projects(site: Site, today: dt.date | None = None) -> list[ProjectSource]:
+    today = today or dt.date.today()
+    projects = [catalogue_project(site, lang, today) for lang in site.languages]
+    for course in pages.sorted_courses(site):
+        projects += [course_project(site, course, lang) for lang in course.languages]
+    return projects
+
+
+def base_config(
+    site: Site, lang: str, site_name: str, dest: str, alternates: list[dict[str, str]]
+) -> dict[str, Any]:
+    cfg = site.config
+    config: dict[str, Any] = {
+        "site_name": site_name,
+        "docs_dir": "docs",
+        "use_directory_urls": True,
+        "theme": {
+            "name": "material",
+            "language": lang,
+            "custom_dir": str(THEME_DIR),
+            "font": False,
+            "features": FEATURES,
+            "palette": {"primary": "deep orange", "accent": "indigo"},
+        },
+        "plugins": [{"search": SEARCH[lang]} if SEARCH[lang] else "search"],
+        "extra_css": ["assets/oqu/oqu.css"],
+        "extra": {
+            "generator": False,
+            "alternate": alternates,
+            "oqu": {
+                "dl_banner": dl_banner(site, lang),
+                "service_url": cfg.service_url,
+                "depth": len(dest.split("/")),
+                "home": _home_link(dest),
+                "home_title": t("catalogue", lang),
+                "lang": lang,
+            },
+        },
+        "copyright": pages.tr(cfg.institution, lang),
+        "validation": {
+            "nav": {"omitted_files": "info", "not_found": "info", "absolute_links": "info"},
+            "links": {
+                "not_found": "info",
+                "anchors": "info",
+                "absolute_links": "info",
+                "unrecognized_links": "info",
+            },
+        },
+    }
+    if cfg.site_url:
+        config["site_url"] = cfg.site_url.rstrip("/") + "/" + dest + "/"
+    return config
+
+
+def _home_link(dest: str) -> str:
+    """From a project's root to its language's catalogue home (relative, works offline)."""
+    depth = len(dest.split("/")) - 1
+    return "../" * depth if depth else "./"
+
+
+def dl_banner(site: Site, lang: str) -> str:
+    mode = site.config.distance_learning
+    if not mode.enabled or mode.order is None:
+        return ""
+    number = mode.order.number.removeprefix("№").strip()
+    text = t("dl_banner", lang, number=number, date=format_date(mode.order.date, lang))
+    return f"{text} {pages.tr(mode.note, lang)}".strip()
+
+
+def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:
+    alternates = [
+        {"name": t("language_name." + other, other), "lang": other, "link": f"../{other}/"}
+        for other in site.languages
+    ]
+    config = base_config(site, lang, pages.tr(site.config.name, lang), lang, alternates)
+    config["nav"] = [
+        {t("home", lang): "index.md"},
+        {t("catalogue", lang): "courses/index.md"},
+        {t("library", lang): "library.md"},
+    ]
+    project = ProjectSource(dest=lang, config=config)
+    project.pages = {
+        "index.md": pages.home_page(site, lang, today),
+        "courses/index.md": pages.catalogue_page(site, lang),
+        "library.md": pages.library_page(site, lang),
+    }
+    return project
+
+
+def course_project(site: Site, course: Course, lang: str) -> ProjectSource:
+    dest = f"{lang}/courses/{course.id}"
+    alternates = [
+        {
+            "name": t("language_name." + other, other),
+            "lang": other,
+            "link": f"../../../{other}/courses/{course.id}/",
+        }
+        for other in course.languages
+    ]
+    title = pages.tr(course.config.title, lang, course.languages[0])
+    project = ProjectSource(dest=dest, config=base_config(site, lang, title, dest, alternates))
+    project.pages["index.md"] = pages.course_home_page(course, lang)
+    nav: list[Any] = [{t("home", lang): "index.md"}]
+    for module in course.modules:
+        entries = []
+        for lesson in module.lessons:
+            variant = lesson.variant(lang, course.languages)
+            doc_path = pages.lesson_doc_path(module, lesson)
+            body = rewrite_body(site, course, module, variant, lang, project)
+            project.pages[doc_path] = pages.lesson_page(course, lesson, variant, lang, render_formulas(body))
+            entries.append({variant.meta.title: doc_path})
+        nav.append({pages.tr(module.config.title, lang, course.languages[0]): entries})
+    if course.schedule and course.schedule.classes:
+        project.pages["schedule.md"] = pages.schedule_page(course, lang)
+        nav.append({t("schedule", lang): "schedule.md"})
+    project.config["nav"] = nav
+    return project
+
+
+def rewrite_body(
+    site: Site, course: Course, module: Module, variant: LessonVariant, lang: str, project: ProjectSource
+) -> str:
+    """Point links at generated pages and copied files; collect the files the lesson uses."""
+    page_dir = module.id
+    links = [link for link in iter_links(variant.body) if not link.is_external]
+    replacements: dict[tuple[int, int], str] = {}
+    for link in links:
+        path, anchor = link.path_and_anchor
+        target = resolve_target(site, variant.path, path)
+        if target is None:
+            continue
+        doc_path = lesson_target(site, course, target, lang) or media_target(course, target, project)
+        if doc_path is None:
+            continue
+        relative = posixpath.relpath(doc_path, page_dir) if not doc_path.startswith("../") else doc_path
+        replacements[(link.line_index, link.start)] = relative + (f"#{anchor}" if anchor else "")
+    for key in ("video", "audio"):
+        source = getattr(variant.meta, key)
+        if source:
+            media_target(course, (variant.path.parent / source).resolve(), project)
+    return replace_links(variant.body, replacements, links)
+
+
+def lesson_target(site: Site, course: Course, target: Path, lang: str) -> str | None:
+    """Docs path of a linked lesson in this project, or a relative URL into another course."""
+    match = LESSON_FILE_RE.match(target.name)
+    module_match = MODULE_DIR_RE.match(target.parent.name)
+    if not match or not module_match:
+        return None
+    target_course = next(
+        (c for c in site.courses if c.path.resolve() == target.parent.parent.resolve()), None
+    )
+    if target_course is None:
+        return None
+    module_id = module_match.group(2)
+    lesson = _lesson_by_slug(target_course, module_id, match.group(2))
+    if lesson is None:
+        return None
+    if target_course is course:
+        return f"{module_id}/{lesson.id}.md"
+    shown = lang if lang in target_course.languages else target_course.languages[0]
+    return f"../../../../{shown}/courses/{target_course.id}/{module_id}/{lesson.id}/"
+
+
+def _lesson_by_slug(course: Course, module_id: str, slug: str) -> Lesson | None:
+    for module in course.modules:
+        if module.id == module_id:
+            return next((lesson for lesson in module.lessons if lesson.slug == slug), None)
+    return None
+
+
+def media_target(course: Course, target: Path, project: ProjectSource) -> str | None:
+    """Copy a file of this course into the project; its docs path (module folders lose `NN-`)."""
+    try:
+        relative = target.relative_to(course.path.resolve())
+    except ValueError:
+        return None
+    parts = list(relative.parts)
+    match = MODULE_DIR_RE.match(parts[0])
+    if match:
+        parts[0] = match.group(2)
+    doc_path = "/".join(parts)
+    project.files[doc_path] = target
+    return doc_path

@@ -1,0 +1,35 @@
+"""GET /api/v1/health and GET /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import Blueprint, Response, current_app, jsonify
+from pydantic import BaseModel
+
+from quiz_service import db, service_bundle
+from quiz_service.errors import ApiError
+from quiz_service.openapi import build_spec, operation
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: Literal["ok"]
+    service_bundle: Literal["loaded", "missing"]
+
+
+@bp.get("/health")
+@operation("Whether the service and its database answer", response=Health)
+def health() -> Health:
+    if not db.check_connection():
+        raise ApiError(503, "database_unavailable", "The database does not answer.")
+    bundle = "loaded" if service_bundle.current().manifest is not None else "missing"
+    return Health(status="ok", database="ok", service_bundle=bundle)
+
+
+@bp.get("/openapi.json")
+@operation("This API, described in OpenAPI 3.1")
+def openapi_json() -> Response:
+    return jsonify(build_spec(current_app))

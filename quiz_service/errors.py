@@ -1,0 +1,138 @@
+"""One error shape on the wire: `{"error": {"code", "message"}}` under /api/, pages elsewhere.
+
+A 4xx is the caller's mistake and says what it was; a 5xx is our bug, is logged, and shows
+no stack trace.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from quiz_service.i18n import request_language, texts_for
+
+API_PREFIX = "/api/"
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+MESSAGES = {
+    400: "The request is malformed.",
+    401: "Sign in or send a bearer token.",
+    403: "You may not do this.",
+    404: "There is nothing at this address.",
+    405: "The method {method} is not allowed here; allowed: {allowed}.",
+    413: "The request body is too large.",
+    415: "The request body is not in a supported format.",
+    429: "Too many requests; wait and try again.",
+    500: "Internal error; it has been logged.",
+    503: "The service is unavailable; try again later.",
+}
+
+PAGE_TEXTS = {
+    "kk": {
+        "title_404": "Бет табылмады",
+        "message_404": "Бұл мекенжайда ештеңе жоқ.",
+        "title_5xx": "Сервер қатесі",
+        "message_5xx": "Қате тіркелді. Кейінірек қайталап көріңіз.",
+        "title": "Сұрауды орындау мүмкін болмады",
+        "message": "Мекенжайды тексеріп, қайталап көріңіз.",
+        "home": "Басты бет",
+    },
+    "ru": {
+        "title_404": "Страница не найдена",
+        "message_404": "По этому адресу ничего нет.",
+        "title_5xx": "Ошибка сервера",
+        "message_5xx": "Ошибка записана. Попробуйте позже.",
+        "title": "Не удалось выполнить запрос",
+        "message": "Проверьте адрес и попробуйте ещё раз.",
+        "home": "Главная",
+    },
+    "en": {
+        "title_404": "Page not found",
+        "message_404": "There is nothing at this address.",
+        "title_5xx": "Server error",
+        "message_5xx": "The error has been logged. Please try again later.",
+        "title": "The request could not be completed",
+        "message": "Check the address and try again.",
+        "home": "Home",
+    },
+}
+
+
+class ApiError(Exception):
+    """An error answered as JSON with its own status, code and message."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected_error)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
+
+
+def error_response(status: int, code: str, message: str) -> Response:
+    response = jsonify({"error": {"code": code, "message": message}})
+    response.status_code = status
+    return response
+
+
+def handle_api_error(error: ApiError) -> Response:
+    return error_response(error.status, error.code, error.message)
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    status = error.code or 500
+    if not is_api_request():
+        return error_page(status)
+    response = error_response(status, CODES.get(status, "error"), _message(error, status))
+    response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
+    return response
+
+
+def handle_unexpected_error(error: Exception) -> Response:
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    if not is_api_request():
+        return error_page(500)
+    return error_response(500, CODES[500], MESSAGES[500])
+
+
+def _message(error: HTTPException, status: int) -> str:
+    template = MESSAGES.get(status, error.name)
+    allowed = ", ".join(sorted(getattr(error, "valid_methods", None) or ()))
+    return template.format(method=request.method, allowed=allowed)
+
+
+def error_page(status: int) -> Response:
+    texts = texts_for(PAGE_TEXTS, request_language())
+    suffix = "_404" if status == 404 else "_5xx" if status >= 500 else ""
+    html = render_template(
+        "error.html",
+        lang=request_language(),
+        status=status,
+        title=texts["title" + suffix],
+        message=texts["message" + suffix],
+        home=texts["home"],
+    )
+    return Response(html, status=status, mimetype="text/html")

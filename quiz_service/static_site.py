@@ -1,0 +1,92 @@
+"""Serving the built static site (build/site) at `/`, as any plain web server would.
+
+Directory URLs answer with their index.html, a missing file with the site's own 404.html,
+and nothing outside the site folder (or hidden in it) is ever reachable. /api/ and /auth/
+belong to the service, never to the site.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import Flask, Response, abort, current_app, redirect, request, send_file
+from werkzeug.routing import PathConverter
+from werkzeug.security import safe_join
+
+INDEX = "index.html"
+NOT_FOUND_PAGE = "404.html"
+
+# Types that matter to browsers and that some systems' mime.types get wrong or lack.
+CONTENT_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+    ".vtt": "text/vtt",
+    ".woff": "font/woff",
+    ".woff2": "font/woff2",
+    ".wasm": "application/wasm",
+    ".webp": "image/webp",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mp3": "audio/mpeg",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+}
+
+
+class SitePathConverter(PathConverter):
+    """A path that does not start with a folder the service owns."""
+
+    regex = r"(?!(?:api|auth)(?:/|$))[^/].*?"
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["sitepath"] = SitePathConverter
+    app.add_url_rule("/", "static_site", serve_site_file, methods=["GET"])
+    app.add_url_rule("/<sitepath:path>", "static_site", serve_site_file, methods=["GET"])
+
+
+def serve_site_file(path: str = "") -> Response:
+    site_dir: Path = current_app.config["SITE_DIR"]
+    if _is_hidden(path):
+        return not_found(site_dir)
+    joined = safe_join(str(site_dir), path) if path else str(site_dir)
+    if joined is None:
+        return not_found(site_dir)
+    target = Path(joined)
+    if target.is_dir():
+        if path and not path.endswith("/"):
+            return _redirect_to_folder(path)
+        target = target / INDEX
+    if not target.is_file():
+        return not_found(site_dir)
+    return send_file(target, mimetype=content_type(target))
+
+
+def _is_hidden(path: str) -> bool:
+    return any(part.startswith(".") and part != ".well-known" for part in path.split("/"))
+
+
+def _redirect_to_folder(path: str) -> Response:
+    query = request.query_string.decode("ascii", "replace")
+    return redirect(quote(f"/{path}/") + (f"?{query}" if query else ""), code=301)
+
+
+def content_type(path: Path) -> str:
+    known = CONTENT_TYPES.get(path.suffix.lower())
+    guessed, _ = mimetypes.guess_type(path.name)
+    return known or guessed or "application/octet-stream"
+
+
+def not_found(site_dir: Path) -> Response:
+    page = site_dir / NOT_FOUND_PAGE
+    if not page.is_file():
+        abort(404)
+    return Response(page.read_bytes(), status=404, mimetype="text/html")
