@@ -99,9 +99,7 @@ def _unknown(value: str, what: str) -> str:
     return f"unknown {what} {value!r}{hint}"
 
 
-def _check_records(
-    reader: Any, header: list[str]
-) -> Iterator[tuple[int, RosterRow | None, list[str]]]:
+def _check_records(reader: Any, header: list[str]) -> Iterator[tuple[int, RosterRow | None, list[str]]]:
     names = [cell.strip() for cell in header]
     first_lines: dict[str, int] = {}
     end = reader.line_num  # the header's last line

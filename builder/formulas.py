@@ -24,11 +24,40 @@ class FormulaError(ValueError):
     pass
 
 
+_UNKNOWN_COMMAND_RE = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
+_WORDS_RE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
 def to_mathml(latex: str, display: bool) -> str:
+    """MathML for a LaTeX formula; unbalanced braces and unknown commands are errors."""
+    source = latex.strip()
+    if _brace_depth(source) != 0:
+        raise FormulaError(f"cannot read formula '{source}': unbalanced braces")
     try:
-        return convert(latex.strip(), display="block" if display else "inline")
+        mathml = convert(source, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many exception types for bad input
-        raise FormulaError(f"cannot read formula '{latex.strip()}': {exc}") from None
+        raise FormulaError(f"cannot read formula '{source}': {_describe(exc)}") from None
+    unknown = _UNKNOWN_COMMAND_RE.search(mathml)
+    if unknown:
+        raise FormulaError(f"cannot read formula '{source}': unknown command {unknown.group(1)}")
+    return mathml
+
+
+def _brace_depth(source: str) -> int:
+    depth = 0
+    for index, char in enumerate(source):
+        if index and source[index - 1] == "\\":
+            continue
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth < 0:
+            return depth
+    return depth
+
+
+def _describe(exc: Exception) -> str:
+    if str(exc):
+        return str(exc)
+    return _WORDS_RE.sub(" ", type(exc).__name__.removesuffix("Error")).lower()
 
 
 def find_formulas(body: str, first_line: int = 1) -> Iterator[Formula]:

@@ -83,10 +83,16 @@ def load_course(course_dir: Path, problems: Problems) -> Course | None:
     modules = [
         module
         for module_dir in _module_dirs(course_dir, problems)
-        if (module := load_module(module_dir, config, problems)) is not None
+        if (module := load_module(module_dir, config, problems))
     ]
     schedule, schedule_doc = load_schedule(course_dir / "schedule.yml", problems)
     if config is None:
+        content_dir = course_dir.parent.parent
+        for module in modules:
+            for lesson in module.lessons:
+                for variant in lesson.variants.values():
+                    check_lesson_links(content_dir, variant, problems)
+                    check_lesson_media(variant, problems)
         return None
     return Course(
         id=course_dir.name,
@@ -115,15 +121,15 @@ def _module_dirs(course_dir: Path, problems: Problems) -> list[Path]:
     return dirs
 
 
-def load_module(module_dir: Path, course: CourseConfig | None, problems: Problems) -> Module | None:
+def load_module(module_dir: Path, course: CourseConfig | None, problems: Problems) -> Module:
     match = MODULE_DIR_RE.match(module_dir.name)
     assert match is not None
     config_path = module_dir / "module.yml"
     doc = read_yaml(config_path, problems)
     config = validate_document(doc, ModuleConfig, config_path, problems) if doc else None
     lessons = load_lessons(module_dir, course, problems)
-    if config is None:
-        return None
+    if config is None:  # keep the lessons so that their own problems are reported too
+        config = ModuleConfig.model_construct(title=Text(values=(("", module_dir.name),)), summary=None)
     return Module(
         id=match.group(2),
         order=int(match.group(1)),
@@ -265,7 +271,7 @@ def check_lessons(site: Site, course: Course, problems: Problems) -> None:
         seen.setdefault(lesson.id, first.path)
         for variant in lesson.variants.values():
             check_outcomes(variant, outcome_ids, problems)
-            check_lesson_links(site, variant, problems)
+            check_lesson_links(site.content_dir, variant, problems)
             check_lesson_media(variant, problems)
         for lang in course.languages:
             if lang not in lesson.variants:
@@ -294,14 +300,14 @@ def check_lesson_media(variant: LessonVariant, problems: Problems) -> None:
             problems.error(variant.path, variant.meta_lines.get(key, 1), f"missing {key} file '{target}'")
 
 
-def check_lesson_links(site: Site, variant: LessonVariant, problems: Problems) -> None:
+def check_lesson_links(content_dir: Path, variant: LessonVariant, problems: Problems) -> None:
     for link in iter_links(variant.body, variant.body_line):
         if link.is_external:
             if link.is_image and not link.alt:
                 problems.error(variant.path, link.line, f"image '{link.target}' has no alt text")
             continue
         target, _ = link.path_and_anchor
-        resolved = resolve_target(site, variant.path, target)
+        resolved = resolve_target(content_dir, variant.path, target)
         if link.is_image and resolved is None:
             problems.error(variant.path, link.line, f"missing image '{target}'")
         elif resolved is None:
@@ -310,18 +316,20 @@ def check_lesson_links(site: Site, variant: LessonVariant, problems: Problems) -
             problems.error(variant.path, link.line, f"image '{target}' has no alt text")
 
 
-def resolve_target(site: Site, source: Path, target: str) -> Path | None:
+def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     """The file a relative link points at, inside content/; a lesson link may omit the language."""
     if not target:
         return None
     candidate = (source.parent / unquote(target)).resolve()
-    content = site.content_dir.resolve()
+    content = content_dir.resolve()
     if content not in candidate.parents:
         return None
     if candidate.is_file():
         return candidate
-    if candidate.suffix == ".md" and LESSON_FILE_RE.match(candidate.name):
-        variants = sorted(candidate.parent.glob(candidate.stem + ".*.md"))
+    match = LESSON_FILE_RE.match(candidate.name)
+    if match:
+        stem = f"{match.group(1)}-{match.group(2)}"
+        variants = sorted([*candidate.parent.glob(stem + ".md"), *candidate.parent.glob(stem + ".*.md")])
         return variants[0] if variants else None
     return None
 

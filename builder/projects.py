@@ -246,7 +246,7 @@ def rewrite_body(
     replacements: dict[tuple[int, int], str] = {}
     for link in links:
         path, anchor = link.path_and_anchor
-        target = resolve_target(site, variant.path, path)
+        target = resolve_target(site.content_dir, variant.path, path)
         if target is None:
             continue
         doc_path = lesson_target(site, course, target, lang) or media_target(course, target, project)

@@ -46,35 +46,40 @@ def validate_document(doc: YamlDocument, model: type[M], path: Path, problems: P
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        for error in _unique_errors(exc.errors()):
-            loc = _yaml_loc(error["loc"])
+        for loc, error in _unique_errors(exc.errors(), model):
             problems.error(path, doc.line_of(loc), describe_error(error, model, loc))
         return None
 
 
-def _unique_errors(errors: list[Any]) -> list[Any]:
-    """Union and date-or-datetime fields yield one error per branch: keep the first per place."""
+def _unique_errors(errors: list[Any], model: type[BaseModel]) -> list[tuple[Loc, Any]]:
+    """Union fields yield one error per branch: keep the first per place."""
     seen: set[Loc] = set()
     unique = []
     for error in errors:
-        loc = _yaml_loc(error["loc"])
+        loc = yaml_loc(model, error["loc"])
         if loc not in seen:
             seen.add(loc)
-            unique.append(error)
+            unique.append((loc, error))
     return unique
 
 
-def _yaml_loc(loc: tuple[Any, ...]) -> Loc:
-    """Drop pydantic's union-branch labels (e.g. 'date', 'datetime') from an error location."""
+def yaml_loc(model: type[BaseModel], loc: tuple[Any, ...]) -> Loc:
+    """The error's place in the YAML: pydantic's union-branch labels ('date', 'str' …) dropped."""
     cleaned: list[str | int] = []
+    current: Any = model
     for part in loc:
-        if isinstance(part, int) or not _is_branch_label(part):
+        if isinstance(part, int):
             cleaned.append(part)
+            current = _unwrap(current, sequence=True)
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            cleaned.append(part)
+            current = _unwrap(current.model_fields[part].annotation, sequence=False)
+        elif not (isinstance(current, type) and issubclass(current, BaseModel)) and cleaned:
+            continue  # a branch label inside a union or a non-model value
+        else:
+            cleaned.append(part)  # an unknown key: keep it for the message
+            current = None
     return tuple(cleaned)
-
-
-def _is_branch_label(part: str) -> bool:
-    return part in {"date", "datetime", "function-before[_to_text(), Text]"} or "[" in part
 
 
 def describe_error(error: Any, model: type[BaseModel], loc: Loc) -> str:

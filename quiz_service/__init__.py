@@ -1,0 +1,39 @@
+"""The oqu service: a Flask app that adds what needs identity to the static site."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, request
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """The app: defaults, then OQU_* environment variables, then `test_config`.
+
+    Reads settings and the service bundle; creates `var/` and its secret key when they are
+    the embedded defaults. Never migrates, connects, prompts or waits.
+    """
+    import auth
+    from quiz_service import api, config, db, errors, service_bundle, static_site
+
+    app = Flask(__name__, static_folder=None)
+    app.config.from_mapping(config.complete_config(config.load_config(test_config)))
+    errors.init_app(app)
+    db.init_app(app)
+    service_bundle.init_app(app)
+    api.init_app(app)
+    auth.init_app(app)
+    static_site.init_app(app)
+    app.after_request(add_security_headers)
+    return app
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith(("/api/", "/auth/")):
+        response.headers.setdefault("Cache-Control", "no-store")
+    if request.path.startswith("/auth/"):
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
+    return response

@@ -99,8 +99,7 @@ def parse_body(model: type[M]) -> M:
 
 def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(
-        f"{'.'.join(str(part) for part in item['loc']) or 'body'}: {item['msg']}"
-        for item in error.errors()
+        f"{'.'.join(str(part) for part in item['loc']) or 'body'}: {item['msg']}" for item in error.errors()
     )
 
 
@@ -217,9 +216,7 @@ def _responses(described: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         responses[str(described.status)]["content"] = _json(schema)
     elif described.status != 204:
         responses[str(described.status)]["content"] = _json({"type": "object"})
-    statuses = (["400", "415", "422"] if described.body else []) + (
-        ["401", "403"] if described.auth else []
-    )
+    statuses = (["400", "415", "422"] if described.body else []) + (["401", "403"] if described.auth else [])
     responses.update({status: error for status in statuses})
     responses["default"] = error
     return responses

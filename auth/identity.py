@@ -1,0 +1,67 @@
+"""Who is asking: a bearer token or the browser session, loaded into `g.user` for the API.
+
+`g.user` is the signed-in `User` or None; `g.auth_method` is "token", "session" or None.
+"""
+
+from __future__ import annotations
+
+from flask import g, request, session
+
+from auth import csrf, service
+from auth.models import ApiToken, User
+from quiz_service import db
+from quiz_service.errors import ApiError, is_api_request
+
+SESSION_USER = "user_id"
+SESSION_SIGNED_IN_AT = "signed_in_at"
+
+
+def load_identity() -> None:
+    g.user, g.auth_method = None, None
+    if not is_api_request():
+        return
+    header = request.headers.get("Authorization")
+    if header is not None:
+        g.user, g.auth_method = user_from_bearer(header), "token"
+    elif SESSION_USER in session:
+        g.user = user_from_session()
+        g.auth_method = "session" if g.user is not None else None
+
+
+def user_from_bearer(header: str) -> User:
+    scheme, _, secret = header.partition(" ")
+    token = None
+    if scheme.lower() == "bearer" and secret.strip():
+        token = service.token_for_secret(db.session(), secret.strip())
+    if token is None:
+        raise ApiError(401, "invalid_token", "The bearer token is malformed, unknown or revoked.")
+    _record_use(token)
+    return token.user
+
+
+def _record_use(token: ApiToken) -> None:
+    now = db.utcnow()
+    last_used = token.last_used_at
+    if last_used is None or last_used < now - service.TOKEN_TOUCH_INTERVAL:
+        with db.write_transaction() as writer:
+            service.touch_token(writer, token.id, now)
+
+
+def user_from_session() -> User | None:
+    user = db.session().get(User, session[SESSION_USER])
+    if user is None or not user.is_active:
+        session.clear()
+        return None
+    return user
+
+
+def sign_in(user: User) -> None:
+    """Start a new session for `user`: nothing of the previous one survives."""
+    session.clear()
+    session[SESSION_USER] = user.id
+    session[SESSION_SIGNED_IN_AT] = db.utcnow().isoformat()
+    csrf.new_csrf_token()
+
+
+def sign_out() -> None:
+    session.clear()

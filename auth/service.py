@@ -1,0 +1,195 @@
+"""Accounts: creating and importing users, issuing and checking tokens, signing in.
+
+Functions take the SQLAlchemy session to work in; the caller decides the transaction
+(`quiz_service.db.write_transaction()` for anything that writes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
+
+from auth import passwords
+from auth.models import ApiToken, DLCategory, Role, User
+from auth.roster import EmailError, RosterRow, normalize_email, read_roster
+from quiz_service.db import utcnow
+
+DEFAULT_SCOPE = "api"
+SCOPE_PATTERN = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")
+TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+
+
+class AccountError(Exception):
+    """A request about accounts that cannot be done; the message says why."""
+
+
+def find_user(session: Session, email: str) -> User | None:
+    try:
+        normalized = normalize_email(email)
+    except EmailError:
+        return None
+    return session.scalars(select(User).where(User.email == normalized)).one_or_none()
+
+
+def create_user(
+    session: Session,
+    email: str,
+    role: Role,
+    *,
+    full_name: str = "",
+    group: str | None = None,
+    dl_category: DLCategory = DLCategory.NONE,
+    password: str | None = None,
+) -> User:
+    """A new account; without a password it cannot sign in locally (SSO later)."""
+    try:
+        normalized = normalize_email(email)
+    except EmailError as error:
+        raise AccountError(str(error)) from None
+    user = User(email=normalized, role=role, full_name=full_name, group=group, dl_category=dl_category)
+    if password is not None:
+        set_password(user, password)
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise AccountError(f"an account with the email {normalized!r} already exists") from None
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < passwords.MIN_LENGTH:
+        raise AccountError(f"the password is shorter than {passwords.MIN_LENGTH} characters")
+    user.password_hash = passwords.hash_password(password)
+
+
+@dataclass
+class ImportReport:
+    """Either problems (and nothing imported) or the users created and updated."""
+
+    problems: list[str] = field(default_factory=list)
+    created: list[User] = field(default_factory=list)
+    updated: list[User] = field(default_factory=list)
+
+
+def import_users_csv(session: Session, path: Path, display_name: str | None = None) -> ImportReport:
+    """Create or update every user of the roster at `path`, or none if any row is bad.
+
+    An existing email is updated (name, role, group, DL category): the registrar's list is
+    the source of truth and importing it again is harmless. Passwords, tokens and
+    suspensions are never touched.
+    """
+    rows, problems = read_roster(path.read_bytes(), display_name or str(path))
+    if problems:
+        return ImportReport(problems=problems)
+    existing = _users_by_email(session, [row.email for row in rows])
+    report = ImportReport()
+    for row in rows:
+        user = existing.get(row.email)
+        if user is None:
+            report.created.append(_user_from_row(session, row))
+        else:
+            _update_from_row(user, row)
+            report.updated.append(user)
+    session.flush()
+    return report
+
+
+def _users_by_email(session: Session, emails: list[str]) -> dict[str, User]:
+    users = session.scalars(select(User).where(User.email.in_(emails))) if emails else []
+    return {user.email: user for user in users}
+
+
+def _user_from_row(session: Session, row: RosterRow) -> User:
+    user = User(email=row.email)
+    _update_from_row(user, row)
+    session.add(user)
+    return user
+
+
+def _update_from_row(user: User, row: RosterRow) -> None:
+    user.full_name = row.full_name
+    user.role = row.role
+    user.group = row.group
+    user.dl_category = row.dl_category
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def normalize_scope(scopes: Iterable[str]) -> str:
+    """Scopes as one space-separated string; they narrow a token, never widen a role."""
+    words = [word for scope in scopes for word in scope.split()] or [DEFAULT_SCOPE]
+    bad = [word for word in words if not SCOPE_PATTERN.fullmatch(word)]
+    if bad:
+        raise AccountError(f"{bad[0]!r} is not a scope (lowercase letters, digits, _ . : -)")
+    return " ".join(dict.fromkeys(words))
+
+
+def issue_token(session: Session, user: User, scopes: Iterable[str] = ()) -> tuple[ApiToken, str]:
+    """A new token for `user` and its secret, which is shown once and never stored."""
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(user=user, token_hash=hash_token(secret), scope=normalize_scope(scopes))
+    session.add(token)
+    session.flush()
+    return token, secret
+
+
+def revoke_token(session: Session, token_id: int, user: User | None = None) -> ApiToken:
+    """Revoke a token (of `user`, when given); revoking twice changes nothing."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (user is not None and token.user_id != user.id):
+        raise AccountError(f"there is no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token
+
+
+def user_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)))
+
+
+def token_for_secret(session: Session, secret: str) -> ApiToken | None:
+    """The live token whose secret this is, with its active user; else None."""
+    token = session.scalars(
+        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == hash_token(secret))
+    ).one_or_none()
+    if token is None or token.is_revoked or not token.user.is_active:
+        return None
+    return token
+
+
+def touch_token(session: Session, token_id: int, now: datetime) -> None:
+    """Record a use of the token, at most once a minute (a write per request is costly)."""
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id)
+        .where(
+            or_(
+                ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL,
+            )
+        )
+        .values(last_used_at=now)
+    )
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with this email and password, else None, whatever was wrong."""
+    user = find_user(session, email)
+    if user is None or not user.is_active or user.password_hash is None:
+        passwords.spend_verification_time(password)
+        return None
+    if not passwords.verify_password(user.password_hash, password):
+        return None
+    return user
