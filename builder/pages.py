@@ -27,7 +27,8 @@ def tr(text: Text | None, lang: str, fallback: str = "kk") -> str:
 
 
 def front_matter(title: str, **extra: str) -> str:
-    lines = ["---", f"title: {_yaml_str(title)}"]
+    """Front matter of a generated page; the title is escaped because themes print it raw."""
+    lines = ["---", f"title: {_yaml_str(hesc(title))}"]
     lines += [f"{key}: {_yaml_str(value)}" for key, value in extra.items()]
     return "\n".join([*lines, "---", ""])
 

@@ -131,7 +131,7 @@ def base_config(
 ) -> dict[str, Any]:
     cfg = site.config
     config: dict[str, Any] = {
-        "site_name": site_name,
+        "site_name": pages.hesc(site_name),  # templates print it raw
         "docs_dir": "docs",
         "use_directory_urls": True,
         "theme": {
@@ -228,8 +228,8 @@ def course_project(site: Site, course: Course, lang: str) -> ProjectSource:
             doc_path = pages.lesson_doc_path(module, lesson)
             body = rewrite_body(site, course, module, variant, lang, project)
             project.pages[doc_path] = pages.lesson_page(course, lesson, variant, lang, render_formulas(body))
-            entries.append({variant.meta.title: doc_path})
-        nav.append({pages.tr(module.config.title, lang, course.languages[0]): entries})
+            entries.append({pages.hesc(variant.meta.title): doc_path})
+        nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:
         project.pages["schedule.md"] = pages.schedule_page(course, lang)
         nav.append({t("schedule", lang): "schedule.md"})
