@@ -7,6 +7,7 @@ Each works on the site in the current folder: `build/site`, `build/service` and 
 from __future__ import annotations
 
 import ipaddress
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -110,7 +111,7 @@ def _accounts() -> Iterator[None]:
 
 
 def _read_password() -> str:
-    password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    password = sys.stdin.readline().rstrip("\r\n")
     if not password:
         raise click.ClickException("no password on standard input.")
     return password

@@ -109,6 +109,4 @@ class PostgresServer:
 
     def drop_database(self, name: str) -> None:
         assert self._admin is not None
-        self._admin.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
+        self._admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

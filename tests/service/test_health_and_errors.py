@@ -81,9 +81,7 @@ def test_bad_json_is_a_400(client: FlaskClient, bearer: dict[str, str]) -> None:
 def test_a_body_that_is_not_json_is_a_415(client: FlaskClient, bearer: dict[str, str]) -> None:
     response = client.post("/api/v1/me/tokens", data={"scope": "api"}, headers=bearer)
     assert response.status_code == 415
-    assert response.json == error(
-        "unsupported_media_type", "Send the body as JSON (application/json)."
-    )
+    assert response.json == error("unsupported_media_type", "Send the body as JSON (application/json).")
 
 
 def test_unknown_keys_are_a_422(client: FlaskClient, bearer: dict[str, str]) -> None:

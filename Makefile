@@ -1,0 +1,64 @@
+# oqu's one task runner. `make demo` and `make test` set up everything they need first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the project uses: Chromium for browser tests, PostgreSQL for the service
+# tests, ffmpeg for media, nginx for the production setup's tests.
+APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help setup system-packages demo test lint bench clean
+
+help:
+	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite"
+	@echo "make lint   ruff"
+	@echo "make bench  print the build benchmark"
+
+setup: system-packages $(VENV)/.installed
+
+system-packages:
+	@missing=""; \
+	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
+	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) >/dev/null; \
+	else \
+		echo "Missing system packages:$$missing"; \
+		echo "Install them with: sudo apt-get install $(APT_PACKAGES)"; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(BIN)/oqu build
+	$(BIN)/oqu db upgrade
+	$(BIN)/oqu users demo
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest
+
+lint: setup
+	$(BIN)/ruff check builder quiz_service auth tests bench
+
+bench: setup
+	$(BIN)/python bench/build.py
+
+clean:
+	rm -rf build var .pytest_cache

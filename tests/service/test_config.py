@@ -1,0 +1,39 @@
+"""create_app's settings: defaults, then OQU_* variables, then the caller's; the embedded default."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect
+
+from quiz_service import create_app
+from quiz_service.config import load_config
+
+
+def test_embedded_default_is_sqlite_and_a_secret_in_var(
+    site_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("OQU_DATABASE_URL", "OQU_SECRET_KEY", "OQU_VAR_DIR", "OQU_SITE_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app()
+    secret_file = site_folder / "var" / "secret_key"
+    assert app.config["DATABASE_URL"] == f"sqlite:///{site_folder / 'var' / 'oqu.sqlite3'}"
+    assert app.config["SITE_DIR"] == site_folder / "build" / "site"
+    assert app.config["SECRET_KEY"] == secret_file.read_text().strip()
+    assert len(app.config["SECRET_KEY"]) >= 64
+    assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    assert create_app().config["SECRET_KEY"] == app.config["SECRET_KEY"]
+    engine = app.extensions["oqu_db"].engine
+    assert inspect(engine).get_table_names() == []  # create_app never migrates
+    engine.dispose()
+
+
+def test_environment_then_overrides() -> None:
+    environ = {"OQU_SITE_DIR": "/srv/site", "OQU_VAR_DIR": "/srv/var", "OQU_SECRET_KEY": "from-env"}
+    config = load_config({"VAR_DIR": "/tmp/override"}, environ=environ)
+    assert config["SITE_DIR"] == Path("/srv/site")
+    assert config["VAR_DIR"] == Path("/tmp/override")
+    assert config["SECRET_KEY"] == "from-env"
+    assert config["SERVICE_DIR"] == Path.cwd() / "build" / "service"
