@@ -34,7 +34,12 @@ def user_from_bearer(header: str) -> User:
     if scheme.lower() == "bearer" and secret.strip():
         token = service.token_for_secret(db.session(), secret.strip())
     if token is None:
-        raise ApiError(401, "invalid_token", "The bearer token is malformed, unknown or revoked.")
+        raise ApiError(
+            401,
+            "invalid_token",
+            "The bearer token is malformed, unknown or revoked.",
+            {"WWW-Authenticate": 'Bearer error="invalid_token"'},
+        )
     _record_use(token)
     return token.user
 

@@ -126,18 +126,23 @@ def _check_record(line: int, record: dict[str, str]) -> tuple[RosterRow | None, 
         for key, limit in MAX_LENGTHS.items()
         if len(values[key]) > limit
     ]
-    try:
-        email = normalize_email(values["email"])
-    except EmailError as error:
-        problems.append(f"email {error}")
+    email = _email(values["email"], problems)
     if not values["full_name"]:
         problems.append("full_name is empty")
     role = _choice(Role, values["role"], "role", problems)
     category = _choice(DLCategory, values["dl_category"] or "none", "dl_category", problems)
-    if problems or role is None or category is None:
+    if problems or email is None or role is None or category is None:
         return None, problems
     row = RosterRow(line, email, values["full_name"], role, values["group"] or None, category)
     return row, []
+
+
+def _email(value: str, problems: list[str]) -> str | None:
+    try:
+        return normalize_email(value)
+    except EmailError as error:
+        problems.append(f"email {error}")
+        return None
 
 
 def _choice(kind: type[E], value: str, column: str, problems: list[str]) -> E | None:

@@ -416,6 +416,14 @@ class Run:
     projects: int = 0
     rebuilt: int = 0
     phases: Phases | None = None
+    samples: list[float] = field(default_factory=list)  # every repeat's seconds; `seconds` is the least
+
+
+def fastest(runs: list[Run]) -> Run:
+    """The fastest of repeated runs (the least disturbed by other work on the machine)."""
+    best = min(runs, key=lambda run: run.seconds)
+    best.samples = [run.seconds for run in runs]
+    return best
 
 
 def oqu_build(root: Path, out: Path, workers: int | None = None) -> Run:
@@ -434,6 +442,7 @@ class PlainRun:
     pages: int
     projects: int
     site_dirs: list[Path]
+    samples: list[float] = field(default_factory=list)
 
 
 def plain_mkdocs(root: Path, work: Path) -> PlainRun:
@@ -510,13 +519,14 @@ class Result:
     edit: Run
     nochange: Run
     cli: float | None
+    cli_samples: list[float]
     oqu_site: Size
     oqu_out: Size
     plain_site: Size
     plain_assets: Size
 
 
-def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool) -> Result:
+def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, repeat: int) -> Result:
     shape = shape_for(lessons)
     base = tmp / f"lessons-{shape.lessons}"
     console.print(
@@ -528,23 +538,40 @@ def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool) ->
     gen_seconds = time.perf_counter() - started
 
     def step(text: str) -> None:
-        console.print(f"  {text}", style="dim")
+        console.print(f"  {text} (load average {os.getloadavg()[0]:.1f})", style="dim")
 
-    step("oqu build (process pool)")
-    full = oqu_build(gen.root, base / "out")
-    step("oqu build (1 worker, in this process)")
-    sequential = oqu_build(gen.root, base / "out-1worker", workers=1)
-    step("plain mkdocs build of the same projects")
-    plain = plain_mkdocs(gen.root, base / "plain")
-    step("edit one lesson, rebuild")
-    edit_lesson(gen.edit_target, vocab, seed)
-    edit = oqu_build(gen.root, base / "out")
-    step("rebuild, nothing changed")
-    nochange = oqu_build(gen.root, base / "out")
-    cli_seconds = None
-    if cli:
-        step("oqu build command in a new process")
-        cli_seconds = cli_build(gen.root, base / "out-cli")
+    def fresh(path: Path) -> Path:
+        shutil.rmtree(path, ignore_errors=True)
+        return path
+
+    fulls, sequentials, plains, edits, nochanges, clis = [], [], [], [], [], []
+    for i in range(repeat):  # interleaved, so that each kind of build sees the same disturbances
+        step(f"[{i + 1}/{repeat}] oqu build (process pool)")
+        fulls.append(oqu_build(gen.root, fresh(base / "out")))
+        step(f"[{i + 1}/{repeat}] oqu build (1 worker, in this process)")
+        sequentials.append(oqu_build(gen.root, fresh(base / "out-1worker"), workers=1))
+        step(f"[{i + 1}/{repeat}] plain mkdocs build of the same projects")
+        plains.append(plain_mkdocs(gen.root, fresh(base / "plain")))
+        if cli:
+            step(f"[{i + 1}/{repeat}] oqu build command in a new process")
+            clis.append(cli_build(gen.root, fresh(base / "out-cli")))
+    shutil.rmtree(base / "out-1worker")
+    for i in range(repeat):
+        step(f"[{i + 1}/{repeat}] edit one lesson, rebuild")
+        edit_lesson(gen.edit_target, vocab, seed + i)
+        edits.append(oqu_build(gen.root, base / "out"))
+    for i in range(repeat):
+        step(f"[{i + 1}/{repeat}] rebuild, nothing changed")
+        nochanges.append(oqu_build(gen.root, base / "out"))
+    full, sequential, edit, nochange = (
+        fastest(fulls),
+        fastest(sequentials),
+        fastest(edits),
+        fastest(nochanges),
+    )
+    plain = min(plains, key=lambda run: run.build_seconds)
+    plain.samples = [run.build_seconds for run in plains]
+    cli_seconds = min(clis) if clis else None
     plain_assets = tree_size(*[d / "assets" for d in plain.site_dirs])
     return Result(
         gen=gen,
@@ -555,6 +582,7 @@ def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool) ->
         edit=edit,
         nochange=nochange,
         cli=cli_seconds,
+        cli_samples=clis,
         oqu_site=tree_size(base / "out" / "site"),
         oqu_out=tree_size(base / "out"),
         plain_site=tree_size(*plain.site_dirs),
@@ -583,8 +611,18 @@ def _ratio(a: float, b: float, goal: float | None = None) -> str:
     return text
 
 
-def print_results(results: list[Result], workers: int) -> None:
-    table = Table(title="oqu build vs plain MkDocs", show_lines=False)
+def _secs(seconds: float, samples: list[float]) -> str:
+    """Seconds; with repeats, the fastest run and the range of all runs."""
+    if len(samples) > 1:
+        return f"{seconds:.2f} s ({min(samples):.1f}–{max(samples):.1f})"
+    return f"{seconds:.2f} s"
+
+
+def print_results(results: list[Result], workers: int, repeat: int) -> None:
+    title = "oqu build vs plain MkDocs" + (
+        f" (fastest of {repeat} runs, range in brackets)" if repeat > 1 else ""
+    )
+    table = Table(title=title)
     table.add_column("measure")
     for r in results:
         table.add_column(f"{r.gen.shape.lessons} lessons", justify="right")
@@ -600,7 +638,7 @@ def print_results(results: list[Result], workers: int) -> None:
         "courses x modules x lessons",
         lambda r: f"{r.gen.shape.courses} x {r.gen.shape.modules} x {r.gen.shape.per_module}",
     )
-    row("bilingual courses (kk+ru), rest kk only", lambda r: str(r.gen.shape.bilingual))
+    row("courses with kk+ru lessons (rest kk only)", lambda r: str(r.gen.shape.bilingual))
     row(
         "lesson files / words per lesson file",
         lambda r: f"{r.gen.lesson_files} / {r.gen.words_per_lesson:.0f}",
@@ -609,24 +647,28 @@ def print_results(results: list[Result], workers: int) -> None:
     row("pages / MkDocs projects", lambda r: f"{r.full.pages} / {r.full.projects}")
     row("generating the content", lambda r: f"{r.gen_seconds:.2f} s")
     section("full build")
-    row(f"oqu build, in-process, pool of {workers}", lambda r: f"{r.full.seconds:.2f} s")
+    row(f"oqu build, in-process, pool of {workers}", lambda r: _secs(r.full.seconds, r.full.samples))
     row("  pages/s", lambda r: f"{r.full.pages / r.full.seconds:.0f}")
-    row("oqu build, 1 worker", lambda r: f"{r.sequential.seconds:.2f} s")
+    row("oqu build, 1 worker", lambda r: _secs(r.sequential.seconds, r.sequential.samples))
     row("  pages/s", lambda r: f"{r.sequential.pages / r.sequential.seconds:.0f}")
     if any(r.cli is not None for r in results):
-        row("`oqu build` command, new process", lambda r: f"{r.cli:.2f} s" if r.cli is not None else "-")
-    row("plain mkdocs build, same projects, sequential", lambda r: f"{r.plain.build_seconds:.2f} s")
+        row("`oqu build` command, new process", lambda r: _secs(r.cli, r.cli_samples) if r.cli else "-")
+    row(
+        "plain mkdocs build, same projects, sequential",
+        lambda r: _secs(r.plain.build_seconds, r.plain.samples),
+    )
     row("  pages/s", lambda r: f"{r.plain.pages / r.plain.build_seconds:.0f}")
     row("  (writing the projects to disk, not counted)", lambda r: f"{r.plain.write_seconds:.2f} s")
     row("ratio oqu (pool) / plain", lambda r: _ratio(r.full.seconds, r.plain.build_seconds, 1.3))
     row("ratio oqu (1 worker) / plain", lambda r: _ratio(r.sequential.seconds, r.plain.build_seconds, 1.3))
     section("rebuilds (same output folder)")
-    row("one lesson edited: seconds", lambda r: f"{r.edit.seconds:.2f} s")
+    row("one lesson edited", lambda r: _secs(r.edit.seconds, r.edit.samples))
     row("  projects rebuilt", lambda r: f"{r.edit.rebuilt} of {r.edit.projects}")
     row("  ratio to full oqu build (pool)", lambda r: _ratio(r.edit.seconds, r.full.seconds, 0.25))
     row("  ratio to full oqu build (1 worker)", lambda r: _ratio(r.edit.seconds, r.sequential.seconds))
     row("  ratio to plain mkdocs (rebuilds all)", lambda r: _ratio(r.edit.seconds, r.plain.build_seconds))
-    row("nothing changed: seconds", lambda r: f"{r.nochange.seconds:.2f} s ({r.nochange.rebuilt} rebuilt)")
+    row("nothing changed", lambda r: _secs(r.nochange.seconds, r.nochange.samples))
+    row("  projects rebuilt", lambda r: f"{r.nochange.rebuilt} of {r.nochange.projects}")
     section("output size (bytes of every file)")
     row("oqu build/site", lambda r: f"{mb(r.oqu_site.apparent)}, {r.oqu_site.files} files")
     row("oqu build/ on disk (site + cache, links once)", lambda r: mb(r.oqu_out.on_disk))
@@ -638,26 +680,29 @@ def print_results(results: list[Result], workers: int) -> None:
     row("saving of oqu's site", lambda r: f"{mb(r.plain_site.apparent - r.oqu_site.apparent)}")
     console.print(table)
 
-    phases = Table(title="where the time goes (wrappers around builder functions)")
-    phases.add_column("phase")
     for r in results:
-        phases.add_column(f"{r.gen.shape.lessons}: full, 1 worker", justify="right")
-        phases.add_column(f"{r.gen.shape.lessons}: full, pool", justify="right")
-        phases.add_column(f"{r.gen.shape.lessons}: one edit", justify="right")
-    for label, _, _ in PHASES:
-        cells = []
-        for r in results:
-            for run in (r.sequential, r.full, r.edit):
+        runs = {
+            "full, 1 worker": r.sequential,
+            "full, pool": r.full,
+            "one edit": r.edit,
+            "no change": r.nochange,
+        }
+        phases = Table(title=f"{r.gen.shape.lessons} lessons: where the time goes (fastest run of each kind)")
+        phases.add_column("phase (calls)")
+        for name in runs:
+            phases.add_column(name, justify="right")
+        for label, _, _ in PHASES:
+            cells = []
+            for run in runs.values():
                 assert run.phases is not None
-                s = run.phases.seconds.get(label)
-                cells.append("-" if s is None else f"{s:.2f} s ({run.phases.calls[label]})")
-        phases.add_row(label, *cells)
-    totals = [f"{run.seconds:.2f} s" for r in results for run in (r.sequential, r.full, r.edit)]
-    phases.add_row("[bold]total build_site[/]", *totals)
-    console.print(phases)
+                seconds = run.phases.seconds.get(label)
+                cells.append("-" if seconds is None else f"{seconds:.2f} s ({run.phases.calls[label]})")
+            phases.add_row(label, *cells)
+        phases.add_row("[bold]total build_site[/]", *[f"{run.seconds:.2f} s" for run in runs.values()])
+        console.print(phases)
     console.print(
-        "(n) = calls. With the pool, MkDocs and share_theme_assets run in worker processes and are inside "
-        "build_all; a single project to build runs in this process."
+        "With the pool, MkDocs and share_theme_assets run in worker processes (inside build_all, not timed "
+        "separately); a single project to build runs in this process."
     )
 
 
@@ -670,6 +715,9 @@ def main() -> None:
     )
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--no-cli", action="store_true", help="skip the `oqu build` run in a new process")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run each build N times and report the fastest (default 1)"
+    )
     parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
@@ -681,7 +729,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="oqu-bench-build-"))
     console.print(
         f"[bold]oqu build benchmark[/]: Python {sys.version.split()[0]}, {workers} CPU(s), "
-        f"mkdocs {_version('mkdocs')}, mkdocs-material {_version('mkdocs-material')}, seed {args.seed}"
+        f"mkdocs {_version('mkdocs')}, mkdocs-material {_version('mkdocs-material')}, seed {args.seed}, "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     console.print(
         f"vocabulary: {len(set(vocab.kk))} Kazakh and {len(set(vocab.ru))} Russian distinct words from "
@@ -695,8 +744,9 @@ def main() -> None:
     )
     try:
         console.print(f"warm-up: {warm_up(tmp, vocab, args.seed):.2f} s", style="dim")
-        results = [measure(n, tmp, vocab, args.seed, cli=not args.no_cli) for n in sizes]
-        print_results(results, workers)
+        results = [measure(n, tmp, vocab, args.seed, not args.no_cli, args.repeat) for n in sizes]
+        print_results(results, workers, args.repeat)
+        console.print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if args.json:
             args.json.write_text(json.dumps([_as_dict(r) for r in results], indent=2), encoding="utf-8")
     finally:
@@ -728,9 +778,22 @@ def _as_dict(r: Result) -> dict[str, Any]:
         "oqu_site_bytes": r.oqu_site.apparent,
         "plain_site_bytes": r.plain_site.apparent,
         "plain_assets_bytes": r.plain_assets.apparent,
+        "samples": {
+            "full": r.full.samples,
+            "full_1worker": r.sequential.samples,
+            "cli": r.cli_samples,
+            "plain": r.plain.samples,
+            "edit": r.edit.samples,
+            "nochange": r.nochange.samples,
+        },
         "phases": {
             name: run.phases.seconds if run.phases else {}
-            for name, run in (("full_1worker", r.sequential), ("full", r.full), ("edit", r.edit))
+            for name, run in (
+                ("full_1worker", r.sequential),
+                ("full", r.full),
+                ("edit", r.edit),
+                ("nochange", r.nochange),
+            )
         },
     }
 

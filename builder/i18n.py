@@ -27,9 +27,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "announcements": {"kk": "Хабарландырулар", "ru": "Объявления", "en": "Announcements"},
     "no_announcements": {"kk": "Хабарландыру жоқ.", "ru": "Объявлений нет.", "en": "No announcements."},
     "dl_banner": {
-        "kk": "Қашықтан оқыту режимі: бастықтың {date} № {number} бұйрығы.",
-        "ru": "Режим дистанционного обучения: приказ начальника № {number} от {date}.",
-        "en": "Distance learning mode: order of the head No. {number} of {date}.",
+        "kk": "Қашықтан оқыту режимі: бастықтың {date} № {number} бұйрығы",
+        "ru": "Режим дистанционного обучения: приказ начальника № {number} от {date}",
+        "en": "Distance learning mode: order of the head No. {number} of {date}",
     },
     "access.open": {"kk": "Ашық курс", "ru": "Открытый курс", "en": "Open course"},
     "access.enrolled": {

@@ -59,10 +59,14 @@ FEATURES = [
     "toc.follow",
 ]
 
-# Search per language: see the comment at the top of theme/partials/languages/kk.html.
+# Search per language. kk: see the comment at the top of theme/partials/languages/kk.html.
+# ru: lunr's Russian support with Material's default pipeline. Adding "stemmer" to the pipeline
+# adds lunr's *English* stemmer and "trimmer" its English trimmer, which empties Cyrillic words
+# (measured: no result at all); and Material sends prefix (wildcard) queries, which lunr never
+# stems, so inflected Russian forms are left to the service's search (measured in a browser).
 SEARCH: dict[str, dict[str, Any]] = {
     "kk": {},
-    "ru": {"lang": "ru", "pipeline": ["stemmer", "stopWordFilter", "trimmer"]},
+    "ru": {"lang": "ru"},
     "en": {"lang": "en"},
 }
 
@@ -184,7 +188,8 @@ def dl_banner(site: Site, lang: str) -> str:
         return ""
     number = mode.order.number.removeprefix("№").strip()
     text = t("dl_banner", lang, number=number, date=format_date(mode.order.date, lang))
-    return f"{text} {pages.tr(mode.note, lang)}".strip()
+    note = pages.tr(mode.note, lang)
+    return f"{text} — {note}" if note else text
 
 
 def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:

@@ -152,9 +152,16 @@ def session() -> Session:
 
 @contextmanager
 def write_transaction() -> Iterator[Session]:
-    """A session in a writing transaction: committed at the end, rolled back on error."""
+    """A session in a writing transaction: committed at the end, rolled back on error.
+
+    After the commit, the read session starts a new transaction (its objects reload), so
+    that what the request reads next includes what it wrote.
+    """
     with database().write_transaction() as writer:
         yield writer
+    reader: Session | None = g.get("db_session")
+    if reader is not None:
+        reader.rollback()
 
 
 def close_session(_error: BaseException | None = None) -> None:

@@ -75,11 +75,12 @@ PAGE_TEXTS = {
 class ApiError(Exception):
     """An error answered as JSON with its own status, code and message."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers or {}
 
 
 def init_app(app: Flask) -> None:
@@ -99,7 +100,9 @@ def error_response(status: int, code: str, message: str) -> Response:
 
 
 def handle_api_error(error: ApiError) -> Response:
-    return error_response(error.status, error.code, error.message)
+    response = error_response(error.status, error.code, error.message)
+    response.headers.update(error.headers)
+    return response
 
 
 def handle_http_exception(error: HTTPException) -> Response:
@@ -124,15 +127,17 @@ def _message(error: HTTPException, status: int) -> str:
     return template.format(method=request.method, allowed=allowed)
 
 
-def error_page(status: int) -> Response:
-    texts = texts_for(PAGE_TEXTS, request_language())
+def error_page(status: int, *, title: str | None = None, message: str | None = None) -> Response:
+    """An HTML error page in the asked language; the status's own words unless given."""
+    lang = request_language()
+    texts = texts_for(PAGE_TEXTS, lang)
     suffix = "_404" if status == 404 else "_5xx" if status >= 500 else ""
     html = render_template(
         "error.html",
-        lang=request_language(),
+        lang=lang,
         status=status,
-        title=texts["title" + suffix],
-        message=texts["message" + suffix],
+        title=title or texts["title" + suffix],
+        message=message or texts["message" + suffix],
         home=texts["home"],
     )
     return Response(html, status=status, mimetype="text/html")

@@ -74,7 +74,7 @@ def operation(
         @functools.wraps(view)
         def wrapper(**kwargs: Any) -> Response:
             if described.auth and g.get("user") is None:
-                raise ApiError(401, "unauthorized", MESSAGES[401])
+                raise ApiError(401, "unauthorized", MESSAGES[401], {"WWW-Authenticate": "Bearer"})
             if described.body is not None:
                 kwargs["body"] = parse_body(described.body)
             return render(described, view(**kwargs))

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
 
-from auth import service
+from auth import passwords, service
 from auth.models import Role, User
 from builder.cli import main as oqu
 from quiz_service import create_app, db, migrations
@@ -28,6 +29,14 @@ DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 MIGRATED_TEMPLATE = "oqu_migrated"
 PASSWORD = "құпия-сөз-2026"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Still argon2id, with a small cost: the production cost would dominate the run."""
+    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture(scope="session")

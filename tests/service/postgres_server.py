@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL server for the tests, started from the machine's own binaries.
 
 PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user in a
-temporary folder that user owns. It listens on 127.0.0.1 at a free port and on a unix socket
-in that folder, trusts local connections, and skips fsync (test data need not survive a crash).
+temporary folder that user owns (in /dev/shm when there is one). It listens on 127.0.0.1 at
+a free port and on a unix socket in that folder, trusts local connections, and skips fsync
+(test data need not survive a crash).
 """
 
 from __future__ import annotations
@@ -40,6 +41,12 @@ def _version(name: str) -> tuple[int, ...]:
     return tuple(int(part) for part in name.split(".") if part.isdigit())
 
 
+def _memory_folder() -> str | None:
+    """/dev/shm when there is one: CREATE DATABASE is about 15 times faster in memory."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -50,7 +57,7 @@ def free_port() -> int:
 class PostgresServer:
     def __init__(self, bindir: Path) -> None:
         self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="oqu-postgres-"))
+        self.root = Path(tempfile.mkdtemp(prefix="oqu-postgres-", dir=_memory_folder()))
         self.data = self.root / "data"
         self.port = free_port()
         self._names = itertools.count(1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import stat
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from sqlalchemy import inspect
 
 from quiz_service import create_app
-from quiz_service.config import load_config
+from quiz_service.config import load_config, read_or_create_secret
 
 
 def test_embedded_default_is_sqlite_and_a_secret_in_var(
@@ -37,3 +38,15 @@ def test_environment_then_overrides() -> None:
     assert config["VAR_DIR"] == Path("/tmp/override")
     assert config["SECRET_KEY"] == "from-env"
     assert config["SERVICE_DIR"] == Path.cwd() / "build" / "service"
+
+
+def _secret_in(path: str) -> str:
+    return read_or_create_secret(Path(path))
+
+
+def test_workers_starting_together_share_one_secret(tmp_path: Path) -> None:
+    path = str(tmp_path / "var" / "secret_key")
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        secrets = pool.map(_secret_in, [path] * 32)
+    assert len(set(secrets)) == 1
+    assert sorted(item.name for item in (tmp_path / "var").iterdir()) == ["secret_key"]

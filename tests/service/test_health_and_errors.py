@@ -124,3 +124,4 @@ def test_error_bodies_are_plain_json(client: FlaskClient) -> None:
     response = client.get("/api/v1/me")
     assert response.mimetype == "application/json"
     assert json.loads(response.data) == error("unauthorized", "Sign in or send a bearer token.")
+    assert response.headers["WWW-Authenticate"] == "Bearer"

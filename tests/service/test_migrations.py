@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -48,7 +49,7 @@ def test_oqu_db_upgrade(run_oqu: Callable[..., Result], empty_database_url: str)
     assert result.stdout == f"{shown} is up to date (revision 0001).\n"
 
 
-def test_oqu_db_upgrade_uses_var_by_default(run_oqu: Callable[..., Result], site_folder) -> None:
+def test_oqu_db_upgrade_uses_var_by_default(run_oqu: Callable[..., Result], site_folder: Path) -> None:
     result = run_oqu("db", "upgrade", database_url="")
     assert result.exit_code == 0, result.output
     database = site_folder / "var" / "oqu.sqlite3"

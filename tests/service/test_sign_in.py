@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from conftest import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
@@ -194,3 +195,17 @@ def test_a_user_revokes_only_own_tokens(
     assert client.get("/api/v1/me", headers=other_headers).status_code == 200
     assert client.delete(f"/api/v1/me/tokens/{own['id']}", headers=headers).status_code == 204
     assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+
+def test_a_weaker_hash_is_upgraded_at_sign_in(
+    sign_in: SignIn, make_user: Callable[..., User], app: Flask
+) -> None:
+    user = make_user()
+    weak = PasswordHasher(time_cost=1, memory_cost=512, parallelism=1).hash(PASSWORD)
+    with app.app_context(), db.write_transaction() as writer:
+        writer.get_one(User, user.id).password_hash = weak
+    assert sign_in(user.email).status_code == 303
+    with app.app_context():
+        upgraded = db.session().get_one(User, user.id).password_hash
+    assert upgraded != weak
+    assert upgraded is not None and "m=1024" in upgraded

@@ -91,6 +91,7 @@ def test_wrong_revoked_or_suspended_tokens_are_refused(
     for header in ("Bearer", "Bearer not-a-token", f"Basic {secret}", f"Bearer {secret}x"):
         response = client.get("/api/v1/me", headers={"Authorization": header})
         assert (response.status_code, response.json) == (401, refused), header
+        assert response.headers["WWW-Authenticate"] == 'Bearer error="invalid_token"'
     [token] = stored_tokens(app)
     revoked = run_oqu("users", "revoke-token", str(token.id), database_url=database_url)
     assert revoked.stdout == f"Token {token.id} is revoked.\n"

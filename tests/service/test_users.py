@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from argon2 import Type
 from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
@@ -186,3 +187,8 @@ def test_line_numbers_count_quoted_line_breaks() -> None:
     roster = HEADER + 'a@oqu.example.kz,"Айгерім\nСапарова",student,,\nbad,Б,student,,\n'
     _, problems = read_roster(roster.encode(), "r.csv")
     assert problems == ["r.csv:4: email 'bad' is not an email address"]
+
+
+def test_passwords_use_argon2id_at_the_rfc_9106_cost() -> None:
+    assert passwords.PROFILE.type is Type.ID
+    assert (passwords.PROFILE.time_cost, passwords.PROFILE.memory_cost) == (3, 64 * 1024)
