@@ -7,6 +7,7 @@ Each works on the site in the current folder: `build/site`, `build/service` and 
 from __future__ import annotations
 
 import ipaddress
+import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -209,3 +210,28 @@ def users_revoke_token(token_id: int) -> None:
     with _accounts(), db.write_transaction() as writer:
         service.revoke_token(writer, token_id)
     click.echo(f"Token {token_id} is revoked.")
+
+
+DEMO_ACCOUNTS = (
+    ("oqytushy@demo.example.kz", Role.TEACHER, "Айгерім Серікқызы Жұмабаева", None, DLCategory.NONE),
+    ("kursant@demo.example.kz", Role.STUDENT, "Нұрлан Ерболұлы Қасымов", "ТҚ-21", DLCategory.EMERGENCY_TRANSFER),
+)
+
+
+@users.command("demo")
+def users_demo() -> None:
+    """Create (or reset) the demo teacher and student with fresh passwords, and print them."""
+    lines = []
+    with _accounts(), db.write_transaction() as writer:
+        for email, role, name, group, category in DEMO_ACCOUNTS:
+            password = secrets.token_urlsafe(9)
+            user = service.find_user(writer, email)
+            if user is None:
+                user = service.create_user(
+                    writer, email, role, full_name=name, group=group, dl_category=category, password=password
+                )
+            else:
+                service.set_password(user, password)
+            lines.append(f"  {role.value:8} {email}  password: {password}")
+    click.echo("Demo sign-in (/auth/login):")
+    click.echo("\n".join(lines))

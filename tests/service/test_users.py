@@ -192,3 +192,16 @@ def test_line_numbers_count_quoted_line_breaks() -> None:
 def test_passwords_use_argon2id_at_the_rfc_9106_cost() -> None:
     assert passwords.PROFILE.type is Type.ID
     assert (passwords.PROFILE.time_cost, passwords.PROFILE.memory_cost) == (3, 64 * 1024)
+
+
+def test_demo_accounts_sign_in_with_the_printed_passwords(run_oqu: Oqu, database_url: str, app: Flask) -> None:
+    first = run_oqu("users", "demo", database_url=database_url)
+    again = run_oqu("users", "demo", database_url=database_url)
+    assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
+    printed = dict(line.split()[1::2] for line in again.stdout.splitlines()[1:])
+    assert set(printed) == {"oqytushy@demo.example.kz", "kursant@demo.example.kz"}
+    accounts = users_in(app)
+    assert accounts["oqytushy@demo.example.kz"].role is Role.TEACHER
+    assert accounts["kursant@demo.example.kz"].dl_category is DLCategory.EMERGENCY_TRANSFER
+    for email, password in printed.items():
+        assert passwords.verify_password(accounts[email].password_hash or "", password)
