@@ -214,7 +214,13 @@ def users_revoke_token(token_id: int) -> None:
 
 DEMO_ACCOUNTS = (
     ("oqytushy@demo.example.kz", Role.TEACHER, "Айгерім Серікқызы Жұмабаева", None, DLCategory.NONE),
-    ("kursant@demo.example.kz", Role.STUDENT, "Нұрлан Ерболұлы Қасымов", "ТҚ-21", DLCategory.EMERGENCY_TRANSFER),
+    (
+        "kursant@demo.example.kz",
+        Role.STUDENT,
+        "Нұрлан Ерболұлы Қасымов",
+        "ТҚ-21",
+        DLCategory.EMERGENCY_TRANSFER,
+    ),
 )
 
 

@@ -19,8 +19,13 @@ from builder.pipeline import build_site
 REPO = Path(__file__).parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-sync",
-    "--disable-background-networking", "--disable-component-update",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
 ]
 
 
@@ -45,7 +50,9 @@ def served(example_site: Path) -> Iterator[str]:
     port = free_port()
     env = {**os.environ, "OQU_VAR_DIR": str(example_site / "var")}
     command = [sys.executable, "-c", "from builder.cli import main; main()", "serve", "--port", str(port)]
-    process = subprocess.Popen(command, cwd=example_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command, cwd=example_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(f"{base}/api/v1/health", process)
@@ -72,11 +79,15 @@ def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is missing: install it with `apt-get install chromium` (or run `make test` as root)")
+        pytest.fail(
+            "Chromium is missing: install it with `apt-get install chromium` (or run `make test` as root)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 

@@ -56,11 +56,20 @@ def read(built: Path, page: str) -> str:
 def test_site_layout(built: Path) -> None:
     site = built / "site"
     for page in [
-        "index.html", "404.html", "kk/index.html", "kk/courses/index.html", "kk/library/index.html",
-        "ru/index.html", "en/index.html", "kk/courses/first-aid/index.html",
-        "kk/courses/first-aid/basics/assessment/index.html", "ru/courses/first-aid/practice/bandage/index.html",
-        "kk/courses/first-aid/schedule/index.html", "kk/courses/first-aid/basics/media/scheme.svg",
-        "kk/search/search_index.json", "kk/courses/first-aid/search/search_index.json",
+        "index.html",
+        "404.html",
+        "kk/index.html",
+        "kk/courses/index.html",
+        "kk/library/index.html",
+        "ru/index.html",
+        "en/index.html",
+        "kk/courses/first-aid/index.html",
+        "kk/courses/first-aid/basics/assessment/index.html",
+        "ru/courses/first-aid/practice/bandage/index.html",
+        "kk/courses/first-aid/schedule/index.html",
+        "kk/courses/first-aid/basics/media/scheme.svg",
+        "kk/search/search_index.json",
+        "kk/courses/first-aid/search/search_index.json",
     ]:
         assert (site / page).is_file(), page
     assert not (site / "en" / "courses" / "first-aid").exists()
@@ -110,7 +119,12 @@ def test_catalogue_and_course_home(built: Path) -> None:
     english = read(built, "en/courses/index.html")
     assert 'href="../../kk/courses/first-aid/"' in english
     home = read(built, "kk/courses/first-aid/index.html")
-    for text in ["Оқу нәтижелері", "Зардап шеккеннің жағдайын бағалайды.", "Айгүл Серікқызы", "Сабақ кестесі"]:
+    for text in [
+        "Оқу нәтижелері",
+        "Зардап шеккеннің жағдайын бағалайды.",
+        "Айгүл Серікқызы",
+        "Сабақ кестесі",
+    ]:
         assert text in home
     assert "Кесте өзгерді" in read(built, "kk/index.html")
     assert "Академия кітапханасы" in read(built, "kk/library/index.html")
@@ -130,7 +144,11 @@ def test_text_from_yaml_is_escaped(minimal_site: Path) -> None:
     text = config.read_text(encoding="utf-8").replace("Алғашқы көмек,", "'<script>alert(1)</script> Көмек',")
     config.write_text(text, encoding="utf-8")
     build_site(minimal_site, minimal_site / "build")
-    for page in ["kk/courses/index.html", "kk/courses/first-aid/index.html", "kk/courses/first-aid/schedule/index.html"]:
+    for page in [
+        "kk/courses/index.html",
+        "kk/courses/first-aid/index.html",
+        "kk/courses/first-aid/schedule/index.html",
+    ]:
         html = (minimal_site / "build" / "site" / page).read_text(encoding="utf-8")
         assert "<script>alert(1)</script>" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -139,7 +157,9 @@ def test_text_from_yaml_is_escaped(minimal_site: Path) -> None:
 def test_failed_build_leaves_previous_site(built: Path, minimal_site: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in (built / "site").rglob("*") if p.is_file()}
     config = minimal_site / COURSE / "course.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("access: enrolled", "acces: enrolled"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("access: enrolled", "acces: enrolled"), encoding="utf-8"
+    )
     with pytest.raises(ContentError) as error:
         build_site(minimal_site, built)
     assert [str(p) for p in error.value.problems] == [
@@ -170,7 +190,9 @@ def test_renamed_lesson_warns_about_progress(built: Path, minimal_site: Path) ->
     lesson.rename(lesson.with_name("01-bandaging.kk.md"))
     for name in ("01-assessment.kk.md", "01-assessment.ru.md"):
         path = minimal_site / COURSE / "01-basics" / name
-        path.write_text(path.read_text(encoding="utf-8").replace("01-bandage", "01-bandaging"), encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("01-bandage", "01-bandaging"), encoding="utf-8"
+        )
     report = build_site(minimal_site, built)
     assert (
         f"{COURSE}/course.yml:1: warning: lesson 'bandage' was published by the previous build and is gone; "

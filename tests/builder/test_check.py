@@ -82,7 +82,12 @@ def test_missing_front_matter(minimal_site: Path) -> None:
 
 
 def test_yaml_syntax_error_line(minimal_site: Path) -> None:
-    edit(minimal_site, f"{COURSE}/course.yml", "hours: {contact: 8, distance: 16}", "hours: {contact: 8, distance: 16")
+    edit(
+        minimal_site,
+        f"{COURSE}/course.yml",
+        "hours: {contact: 8, distance: 16}",
+        "hours: {contact: 8, distance: 16",
+    )
     [message] = messages(minimal_site)
     assert message.startswith(f"{COURSE}/course.yml:7: invalid YAML: ")
 
@@ -183,7 +188,7 @@ def test_schedule_errors(minimal_site: Path) -> None:
 
 
 def test_bad_date_and_dl_order(minimal_site: Path) -> None:
-    edit(minimal_site, "site_config.yml", "  order: {number: \"7-ж\", date: 2026-11-20}\n", "")
+    edit(minimal_site, "site_config.yml", '  order: {number: "7-ж", date: 2026-11-20}\n', "")
     edit(minimal_site, "site_config.yml", "- date: 2026-11-21", "- date: 21.11.2026")
     assert messages(minimal_site) == [
         "site_config.yml:7: 'distance_learning': 'order' (number and date of the head's order) is "
@@ -228,6 +233,8 @@ def test_translatable_rejects_non_text(minimal_site: Path, value: str) -> None:
     edit(minimal_site, f"{COURSE}/01-basics/module.yml", "{kk: Негіздер, ru: Основы}", f"{{kk: {value}}}")
     result = messages(minimal_site)
     if value.startswith("["):
-        assert result == [f"{COURSE}/01-basics/module.yml:1: 'title': text for 'kk' must be a non-empty string"]
+        assert result == [
+            f"{COURSE}/01-basics/module.yml:1: 'title': text for 'kk' must be a non-empty string"
+        ]
     else:
         assert result == []

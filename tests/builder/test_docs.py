@@ -11,9 +11,19 @@ from builder.i18n import STRINGS
 
 REFERENCE = Path(__file__).parents[2] / "docs" / "content-format.md"
 DOCUMENTED_MODELS = [
-    schema.SiteConfig, schema.DistanceLearning, schema.HeadOrder, schema.Announcement, schema.Library,
-    schema.CourseConfig, schema.Hours, schema.Teacher, schema.Outcome, schema.ModuleConfig,
-    schema.LessonMeta, schema.ScheduleConfig, schema.ScheduledClassConfig,
+    schema.SiteConfig,
+    schema.DistanceLearning,
+    schema.HeadOrder,
+    schema.Announcement,
+    schema.Library,
+    schema.CourseConfig,
+    schema.Hours,
+    schema.Teacher,
+    schema.Outcome,
+    schema.ModuleConfig,
+    schema.LessonMeta,
+    schema.ScheduleConfig,
+    schema.ScheduledClassConfig,
 ]
 
 
@@ -30,14 +40,21 @@ def test_every_content_key_is_documented() -> None:
 
 def test_every_schema_model_is_in_the_documented_list() -> None:
     models = {
-        value for value in vars(schema).values()
-        if isinstance(value, type) and issubclass(value, BaseModel) and value not in (BaseModel, schema.StrictModel)
+        value
+        for value in vars(schema).values()
+        if isinstance(value, type)
+        and issubclass(value, BaseModel)
+        and value not in (BaseModel, schema.StrictModel)
     }
     assert models == set(DOCUMENTED_MODELS)
 
 
 def test_every_interface_string_exists_in_kk_ru_en() -> None:
-    incomplete = [key for key, values in STRINGS.items() if set(values) != {"kk", "ru", "en"} or not all(values.values())]
+    incomplete = [
+        key
+        for key, values in STRINGS.items()
+        if set(values) != {"kk", "ru", "en"} or not all(values.values())
+    ]
     assert incomplete == []
 
 

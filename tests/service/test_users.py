@@ -194,7 +194,9 @@ def test_passwords_use_argon2id_at_the_rfc_9106_cost() -> None:
     assert (passwords.PROFILE.time_cost, passwords.PROFILE.memory_cost) == (3, 64 * 1024)
 
 
-def test_demo_accounts_sign_in_with_the_printed_passwords(run_oqu: Oqu, database_url: str, app: Flask) -> None:
+def test_demo_accounts_sign_in_with_the_printed_passwords(
+    run_oqu: Oqu, database_url: str, app: Flask
+) -> None:
     first = run_oqu("users", "demo", database_url=database_url)
     again = run_oqu("users", "demo", database_url=database_url)
     assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
