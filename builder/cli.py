@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from builder.pipeline import BuildReport, build_site, check_content
-from builder.problems import ContentError
+from builder.problems import BuildError, ContentError
 
 err = Console(stderr=True, highlight=False)
 
@@ -50,6 +50,9 @@ def build(out: Path, quiet: bool, strict: bool) -> None:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
         click.echo(f"{len(exc.problems)} error(s); build/site was left as it was", err=True)
+        sys.exit(1)
+    except BuildError as exc:
+        click.echo(f"error: {exc}; build/site was left as it was", err=True)
         sys.exit(1)
     if not quiet:
         for warning in report.warnings:

@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.problems import ProjectBuildError
 from builder.projects import ProjectSource
 
 SHARED_ASSETS = "assets"
@@ -116,8 +117,11 @@ def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
     partial = output.with_name(output.name + ".partial")
     if partial.exists():
         shutil.rmtree(partial)
-    config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
-    build(config)
+    try:
+        config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
+        build(config)
+    except Exception as exc:  # MkDocs raises many kinds; the user needs one clear line
+        raise ProjectBuildError(f"MkDocs could not build {src.name}: {type(exc).__name__}: {exc}") from None
     share_theme_assets(partial, depth, theme)
     os.replace(partial, output)
     shutil.rmtree(src, ignore_errors=True)

@@ -79,11 +79,15 @@ def build_site(
     on_planned(len(projects))
     built = build_all(projects, out / ".cache" / "projects", on_project)
     staging = out / f".site-new-{os.getpid()}"
-    assemble_site(site, built, shared_assets_dir(out / ".cache" / "projects"), staging)
     service_staging = out / f".service-new-{os.getpid()}"
-    write_service_bundle(site, service_staging)
-    publish(staging, out / "site")
-    publish(service_staging, out / "service")
+    try:
+        assemble_site(site, built, shared_assets_dir(out / ".cache" / "projects"), staging)
+        write_service_bundle(site, service_staging)
+        publish(staging, out / "site")
+        publish(service_staging, out / "service")
+    finally:
+        for leftover in (staging, service_staging):
+            shutil.rmtree(leftover, ignore_errors=True)
     prune_cache(out / ".cache" / "projects", {b.output.name for b in built})
     return BuildReport(
         pages=sum(len(p.pages) for p in projects),
@@ -150,7 +154,8 @@ def publish(staging: Path, target: Path) -> None:
 
 
 def prune_cache(cache: Path, keep: set[str]) -> None:
-    """Forget project outputs this build did not use, so the cache does not grow without bound."""
+    """Forget outputs this build did not use (old projects, old theme copies), so the cache stays small."""
+    keep = keep | {shared_assets_dir(cache).name}
     for entry in cache.iterdir():
-        if entry.is_dir() and not entry.name.startswith(("theme-", ".")) and entry.name not in keep:
+        if entry.is_dir() and not entry.name.startswith(".") and entry.name not in keep:
             shutil.rmtree(entry, ignore_errors=True)

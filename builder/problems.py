@@ -51,7 +51,15 @@ class Problems:
         return bool(self.errors) or (strict and bool(self.warnings))
 
 
-class ContentError(Exception):
+class BuildError(Exception):
+    """Every error the builder reports to the user (no traceback) derives from this."""
+
+
+class ProjectBuildError(BuildError):
+    """MkDocs failed on a generated project: a bug in oqu or in a theme override, not in content."""
+
+
+class ContentError(BuildError):
     """Raised when the content has errors; carries all of them."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:

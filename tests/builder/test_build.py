@@ -11,7 +11,7 @@ import pytest
 
 from builder.load import load_site
 from builder.pipeline import build_site
-from builder.problems import ContentError
+from builder.problems import ContentError, ProjectBuildError
 from builder.projects import plan_projects
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
@@ -198,3 +198,21 @@ def test_renamed_lesson_warns_about_progress(built: Path, minimal_site: Path) ->
         f"{COURSE}/course.yml:1: warning: lesson 'bandage' was published by the previous build and is gone; "
         "if it was renamed, set 'id: bandage' in its front matter to keep students' progress"
     ) in report.warnings
+
+
+def test_mkdocs_failure_is_one_clear_error_and_keeps_the_site(
+    built: Path, minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mkdocs.commands.build
+
+    def broken(config: object) -> None:
+        raise RuntimeError("theme template is broken")
+
+    lesson = minimal_site / COURSE / "01-basics" / "01-assessment.kk.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nЖаңа абзац.\n", encoding="utf-8")
+    before = read(built, "kk/courses/first-aid/basics/assessment/index.html")
+    monkeypatch.setattr(mkdocs.commands.build, "build", broken)
+    with pytest.raises(ProjectBuildError, match="RuntimeError: theme template is broken"):
+        build_site(minimal_site, built)
+    assert read(built, "kk/courses/first-aid/basics/assessment/index.html") == before
+    assert sorted(p.name for p in built.iterdir()) == [".cache", "service", "site"]
