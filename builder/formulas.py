@@ -61,16 +61,20 @@ def _describe(exc: Exception) -> str:
 
 
 def find_formulas(body: str, first_line: int = 1) -> Iterator[Formula]:
+    if "$" not in body:
+        return
     for kind, index, text in _segments(body):
         if kind == "display":
             yield Formula(first_line + index, text, True)
-        elif kind == "prose":
+        elif kind == "prose" and "$" in text:
             for match in _INLINE_RE.finditer(_mask_code(text)):
                 yield Formula(first_line + index, match.group(1), False)
 
 
 def render_formulas(body: str) -> str:
     """Replace `$…$` and `$$…$$` by MathML, leaving code untouched. Assumes checked input."""
+    if "$" not in body:
+        return body
     out: list[str] = []
     for kind, _, text in _segments(body):
         if kind == "display":
@@ -83,6 +87,8 @@ def render_formulas(body: str) -> str:
 
 
 def _render_inline(line: str) -> str:
+    if "$" not in line:
+        return line
     masked = _mask_code(line)
     pieces, last = [], 0
     for match in _INLINE_RE.finditer(masked):

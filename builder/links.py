@@ -40,6 +40,8 @@ class Link:
 def iter_links(body: str, first_line: int = 1) -> Iterator[Link]:
     """Every Markdown link, image and HTML src/href in `body`, outside code blocks and spans."""
     for index, line in _prose_lines(body):
+        if "](" not in line and "=" not in line:
+            continue
         masked = _INLINE_CODE_RE.sub(lambda m: " " * len(m.group(0)), line)
         for match in _LINK_RE.finditer(masked):
             yield Link(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -320,16 +321,18 @@ def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     """The file a relative link points at, inside content/; a lesson link may omit the language."""
     if not target:
         return None
-    candidate = (source.parent / unquote(target)).resolve()
-    content = content_dir.resolve()
-    if content not in candidate.parents:
+    content = os.path.abspath(content_dir)
+    candidate = os.path.normpath(os.path.join(os.path.abspath(source.parent), unquote(target)))
+    if not candidate.startswith(content + os.sep):
         return None
-    if candidate.is_file():
-        return candidate
-    match = LESSON_FILE_RE.match(candidate.name)
+    if os.path.isfile(candidate):
+        return Path(candidate)
+    folder, name = os.path.split(candidate)
+    match = LESSON_FILE_RE.match(name)
     if match:
         stem = f"{match.group(1)}-{match.group(2)}"
-        variants = sorted([*candidate.parent.glob(stem + ".md"), *candidate.parent.glob(stem + ".*.md")])
+        variants = sorted(p for p in Path(folder).glob(stem + "*.md") if LESSON_FILE_RE.match(p.name))
+        variants = [p for p in variants if p.name == stem + ".md" or p.name.startswith(stem + ".")]
         return variants[0] if variants else None
     return None
 

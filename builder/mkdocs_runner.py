@@ -36,7 +36,7 @@ def build_all(
     theme_missing = not shared_assets_dir(cache_dir).is_dir()
     built, todo = [], []
     for project in projects:
-        output = cache_dir / project.key()
+        output = cache_dir / project.key()  # computed once per build: ProjectSource caches it
         if output.is_dir() and not (theme_missing and not todo):
             result = BuiltProject(project.dest, output, cached=True)
             built.append(result)

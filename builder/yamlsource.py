@@ -10,8 +10,11 @@ import yaml
 Loc = tuple[str | int, ...]
 
 
-class ContentLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text: the schemas parse them with clear messages."""
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
+class ContentLoader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """A safe loader that leaves dates as text: the schemas parse them with clear messages."""
 
 
 ContentLoader.yaml_implicit_resolvers = {
@@ -44,15 +47,18 @@ class YamlDocument:
 
 def parse_yaml(text: str, first_line: int = 1) -> YamlDocument:
     """Parse one YAML document; `first_line` shifts line numbers (front matter in a file)."""
+    loader = ContentLoader(text)
     try:
-        data = yaml.load(text, Loader=ContentLoader)
-        node = yaml.compose(text, Loader=ContentLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + first_line) if mark else first_line
         raise YamlSyntaxError(line, f"invalid YAML: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(first_line, f"invalid YAML: {exc}") from None
+    finally:
+        loader.dispose()
     doc = YamlDocument(data=data, first_line=first_line)
     if node is not None:
         _map_lines(node, (), doc, first_line - 1)
