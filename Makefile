@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the project uses: Chromium for browser tests, PostgreSQL for the service
-# tests, ffmpeg for media, nginx for the production setup's tests.
-APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core
+# tests, ffmpeg for media, nginx for the production setup's tests, Redis for the shared
+# sign-in counters' tests.
+APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup system-packages demo test lint bench clean
@@ -25,9 +26,12 @@ setup: system-packages $(VENV)/.installed
 system-packages:
 	@missing=""; \
 	command -v ffmpeg >/dev/null || missing="$$missing ffmpeg"; \
+	command -v espeak-ng >/dev/null || missing="$$missing espeak-ng"; \
+	test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \

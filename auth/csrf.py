@@ -9,9 +9,9 @@ from __future__ import annotations
 import hmac
 import secrets
 
-from flask import g, request, session
+from flask import Response, g, request, session
 
-from quiz_service.errors import ApiError, is_api_request
+from quiz_service.errors import ApiError, error_page, is_api_request
 
 SESSION_KEY = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -52,3 +52,22 @@ def protect_api() -> None:
             "csrf_failed",
             f"Send the {HEADER} header with the csrf_token of GET /api/v1/me.",
         )
+
+
+# Views that check the token themselves, to show their own form again.
+SELF_CHECKING = frozenset({"auth.login", "auth.logout"})
+
+
+def protect_forms() -> Response | None:
+    """Refuse every browser change (POST, PUT, PATCH, DELETE outside /api/) without the token."""
+    if is_api_request() or request.method in SAFE_METHODS or request.endpoint in SELF_CHECKING:
+        return None
+    if request.routing_exception is not None:
+        return None  # 404 or 405 follows: nothing would change
+    if is_valid(submitted_token()):
+        return None
+    from auth.texts import LOGIN
+    from quiz_service.i18n import request_language, texts_for
+
+    texts = texts_for(LOGIN, request_language())
+    return error_page(400, title=texts["title"], message=texts["expired"])

@@ -1,4 +1,4 @@
-"""Who is asking: a bearer token or the browser session, loaded into `g.user` for the API.
+"""Who is asking: a bearer token (API only) or the browser session, loaded into `g.user`.
 
 `g.user` is the signed-in `User` or None; `g.auth_method` is "token", "session" or None.
 """
@@ -7,20 +7,20 @@ from __future__ import annotations
 
 from flask import g, request, session
 
-from auth import csrf, service
+from auth import csrf, events, service
 from auth.models import ApiToken, User
+from auth.sessions import ServerSession
 from quiz_service import db
 from quiz_service.errors import ApiError, is_api_request
 
 SESSION_USER = "user_id"
 SESSION_SIGNED_IN_AT = "signed_in_at"
+SESSION_METHOD = "method"
 
 
 def load_identity() -> None:
     g.user, g.auth_method = None, None
-    if not is_api_request():
-        return
-    header = request.headers.get("Authorization")
+    header = request.headers.get("Authorization") if is_api_request() else None
     if header is not None:
         g.user, g.auth_method = user_from_bearer(header), "token"
     elif SESSION_USER in session:
@@ -49,7 +49,8 @@ def _record_use(token: ApiToken) -> None:
     last_used = token.last_used_at
     if last_used is None or last_used < now - service.TOKEN_TOUCH_INTERVAL:
         with db.write_transaction() as writer:
-            service.touch_token(writer, token.id, now)
+            if service.touch_token(writer, token.id, now):
+                events.record(writer, "token_use", "token", user_id=token.user_id, detail=f"token {token.id}")
 
 
 def user_from_session() -> User | None:
@@ -60,11 +61,14 @@ def user_from_session() -> User | None:
     return user
 
 
-def sign_in(user: User) -> None:
-    """Start a new session for `user`: nothing of the previous one survives."""
+def sign_in(user: User, method: str) -> None:
+    """Start a new session for `user`: a new id, nothing of the previous one survives."""
     session.clear()
+    if isinstance(session, ServerSession):
+        session.rotate()
     session[SESSION_USER] = user.id
     session[SESSION_SIGNED_IN_AT] = db.utcnow().isoformat()
+    session[SESSION_METHOD] = method
     csrf.new_csrf_token()
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from auth import passwords
-from auth.models import ApiToken, DLCategory, Role, User
+from auth.models import ApiToken, DLCategory, PasswordReset, Role, User
 from auth.roster import EmailError, RosterRow, normalize_email, read_roster
 from quiz_service.db import utcnow
 
@@ -169,9 +169,12 @@ def token_for_secret(session: Session, secret: str) -> ApiToken | None:
     return token
 
 
-def touch_token(session: Session, token_id: int, now: datetime) -> None:
-    """Record a use of the token, at most once a minute (a write per request is costly)."""
-    session.execute(
+def touch_token(session: Session, token_id: int, now: datetime) -> bool:
+    """Record a use of the token, at most once a minute (a write per request is costly).
+
+    True when this call recorded it (another worker may have done so a moment before).
+    """
+    result = session.execute(
         update(ApiToken)
         .where(ApiToken.id == token_id)
         .where(
@@ -182,6 +185,7 @@ def touch_token(session: Session, token_id: int, now: datetime) -> None:
         )
         .values(last_used_at=now)
     )
+    return bool(getattr(result, "rowcount", 0))
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -192,4 +196,56 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         return None
     if not passwords.verify_password(user.password_hash, password):
         return None
+    return user
+
+
+def set_active(session: Session, user: User, active: bool) -> int:
+    """Suspend or restore an account; a suspension ends its sessions and tokens' use at once.
+
+    Returns how many browser sessions were ended.
+    """
+    from auth.sessions import end_sessions_of
+
+    user.is_active = active
+    return 0 if active else end_sessions_of(session, user.id)
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    if user.password_hash is None or not passwords.verify_password(user.password_hash, current):
+        raise AccountError("the current password is wrong")
+    set_password(user, new)
+
+
+def issue_password_reset(session: Session, user: User, lifetime: timedelta) -> str:
+    """A single-use secret for a reset link; only its hash is stored."""
+    secret = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        PasswordReset(
+            token_hash=hash_token(secret), user_id=user.id, created_at=now, expires_at=now + lifetime
+        )
+    )
+    session.flush()
+    return secret
+
+
+def live_password_reset(session: Session, secret: str) -> PasswordReset | None:
+    reset = session.get(PasswordReset, hash_token(secret))
+    if reset is None or reset.used_at is not None or reset.expires_at <= utcnow():
+        return None
+    return reset
+
+
+def use_password_reset(session: Session, secret: str, new_password: str) -> User:
+    """Set the password of the link's user and spend the link (and every older one)."""
+    reset = live_password_reset(session, secret)
+    if reset is None:
+        raise AccountError("the reset link is invalid or has expired")
+    user = session.get_one(User, reset.user_id)
+    set_password(user, new_password)
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
     return user

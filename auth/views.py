@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, g, redirect, render_template, request
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
 from pydantic import BaseModel, Field
 
-from auth import csrf, identity, passwords, service
+from auth import access, csrf, enrolment, events, identity, oidc, passwords, service, throttle
 from auth.models import ApiToken, DLCategory, Role, User
-from auth.texts import LANGUAGE_NAMES, LOGIN
+from auth.texts import LANGUAGE_NAMES, LOGIN, PAGES
 from quiz_service import db
 from quiz_service.errors import ApiError, error_page
 from quiz_service.i18n import request_language, texts_for
@@ -30,20 +31,48 @@ def safe_next(target: str | None) -> str:
     return "/" if parts.scheme or parts.netloc else target
 
 
-def login_page(*, error: str | None = None, email: str = "", status: int = 200) -> Response:
+def render_page(template: str, *, status: int = 200, **context: Any) -> Response:
+    """An auth page in the asked language, with the site's look."""
     lang = request_language()
-    texts = texts_for(LOGIN, lang)
     html = render_template(
-        "auth/login.html",
+        template,
         lang=lang,
-        t=texts,
+        t=texts_for(LOGIN, lang),
+        p=texts_for(PAGES, lang),
         languages=LANGUAGE_NAMES,
-        error=texts[error] if error else None,
-        email=email,
-        next_url=safe_next(request.values.get("next")),
+        language_url=_language_url,
         csrf_token=csrf.csrf_token(),
+        **context,
     )
     return Response(html, status=status, mimetype="text/html")
+
+
+def _language_url(code: str) -> str:
+    if request.method != "GET" or request.endpoint in {"auth.oidc_callback", "auth.oidc_start"}:
+        return url_for("auth.login_form", lang=code)
+    arguments = {key: value for key, value in request.args.items() if key in {"next"}}
+    return url_for(request.endpoint or "auth.login_form", **(request.view_args or {}), **arguments, lang=code)
+
+
+def message_page(status: int, title: str, message: str) -> Response:
+    texts = texts_for(PAGES, request_language())
+    return render_page("auth/message.html", status=status, title=texts[title], message=texts[message])
+
+
+def login_page(
+    *, error: str | None = None, notice: str | None = None, email: str = "", status: int = 200, **values: Any
+) -> Response:
+    lang = request_language()
+    words = {**texts_for(LOGIN, lang), **texts_for(PAGES, lang)}
+    return render_page(
+        "auth/login.html",
+        status=status,
+        error=words[error].format(**values) if error else None,
+        notice=words[notice] if notice else None,
+        email=email,
+        next_url=safe_next(request.values.get("next")),
+        sso=oidc.is_configured(),
+    )
 
 
 @bp.get("/login")
@@ -51,17 +80,69 @@ def login_form() -> Response:
     return login_page()
 
 
+def _limits() -> throttle.Limits:
+    config = current_app.config
+    return throttle.Limits(
+        window=config["SIGN_IN_WINDOW"],
+        per_account=config["SIGN_IN_ACCOUNT_LIMIT"],
+        per_address=config["SIGN_IN_ADDRESS_LIMIT"],
+    )
+
+
 @bp.post("/login")
 def login() -> Response:
     email = request.form.get("email", "")
+    password = request.form.get("password", "")
     if not csrf.is_valid(request.form.get(csrf.SESSION_KEY)):
         return login_page(error="expired", email=email, status=400)
-    user = service.authenticate(db.session(), email, request.form.get("password", ""))
+    try:
+        return _password_sign_in(email, password)
+    except throttle.CountersUnavailable as error:
+        # Fail closed: an attempt that cannot be counted is not let through uncounted.
+        current_app.logger.error("sign-in refused, the attempt counters do not answer: %s", error)
+        response = login_page(error="counters_down", email=email, status=503)
+        response.headers["Retry-After"] = "60"
+        return response
+
+
+def _password_sign_in(email: str, password: str) -> Response:
+    refusal = _count_attempt(email)
+    if refusal is not None:
+        return refusal
+    user = service.authenticate(db.session(), email, password)
+    with db.write_transaction() as writer:
+        if user is None:
+            known = service.find_user(writer, email)
+            events.record(writer, "failure", "password", user_id=known.id if known else None, detail=email)
+        else:
+            throttle.forget_success(throttle.counters(writer), email, events.client_address())
+            events.record(writer, "sign_in", "password", user_id=user.id)
     if user is None:
         return login_page(error="failed", email=email)
-    _upgrade_password_hash(user, request.form.get("password", ""))
-    identity.sign_in(user)
+    _upgrade_password_hash(user, password)
+    identity.sign_in(user, "password")
     return redirect(safe_next(request.form.get("next")), code=303)
+
+
+def _count_attempt(email: str) -> Response | None:
+    """Count the attempt; a 429 page when the account or the address is over its limit."""
+    limits, now, address = _limits(), db.utcnow(), events.client_address()
+    with db.write_transaction() as writer:
+        verdict = throttle.count_attempt(throttle.counters(writer), email, address, limits, now)
+        # One line per lockout, when it begins; the refused attempts after it are counted only.
+        if verdict.account_attempts == limits.per_account + 1:
+            known = service.find_user(writer, email)
+            events.record(
+                writer, "locked", "password", user_id=known.id if known else None, detail=f"account {email}"
+            )
+        if verdict.address_attempts == limits.per_address + 1:
+            events.record(writer, "locked", "password", detail=f"address {address}")
+    if verdict.allowed:
+        return None
+    seconds = throttle.retry_after(throttle.counters(db.session()), email, address, limits.window, now)
+    response = login_page(error="too_many", email=email, status=429, minutes=max(1, -(-seconds // 60)))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def _upgrade_password_hash(user: User, password: str) -> None:
@@ -76,8 +157,126 @@ def logout() -> Response:
     if not csrf.is_valid(csrf.submitted_token()):
         texts = texts_for(LOGIN, request_language())
         return error_page(400, title=texts["sign_out"], message=texts["expired"])
+    user_id = session.get(identity.SESSION_USER)
+    if user_id is not None:
+        with db.write_transaction() as writer:
+            events.record(writer, "sign_out", "session", user_id=user_id)
     identity.sign_out()
     return redirect(safe_next(request.form.get("next")), code=303)
+
+
+OIDC_NEXT = "oidc_next"
+
+
+@bp.get("/oidc/start")
+def oidc_start() -> Response:
+    if not oidc.is_configured():
+        return message_page(404, "idp_failed_title", "not_configured")
+    session[OIDC_NEXT] = safe_next(request.args.get("next"))
+    redirect_uri = current_app.config["OIDC_REDIRECT_URI"] or url_for("auth.oidc_callback", _external=True)
+    try:
+        response: Response = oidc.authorization_redirect(redirect_uri)
+    except oidc.ProviderUnavailable as error:
+        current_app.logger.warning("OIDC provider unavailable: %s", error)
+        return login_page(error="idp_down", status=503)
+    return response
+
+
+@bp.get("/oidc/callback")
+def oidc_callback() -> Response:
+    if not oidc.is_configured():
+        return message_page(404, "idp_failed_title", "not_configured")
+    next_url = safe_next(session.get(OIDC_NEXT))
+    try:
+        claims = oidc.finish_sign_in()
+        with db.write_transaction() as writer:
+            user = oidc.user_for_claims(writer, claims)
+            events.record(writer, "sign_in", "oidc", user_id=user.id, detail=claims.issuer)
+    except oidc.ProviderUnavailable as error:
+        current_app.logger.warning("OIDC provider unavailable: %s", error)
+        return login_page(error="idp_down", status=503)
+    except oidc.SignInRefused as refusal:
+        current_app.logger.warning("OIDC sign-in refused: %s", refusal.reason)
+        with db.write_transaction() as writer:
+            events.record(writer, "failure", "oidc", user_id=refusal.user_id, detail=refusal.reason)
+        status = 403 if refusal.page in {"suspended", "not_linked"} else 400
+        title = "idp_failed_title"
+        return message_page(status, title, "idp_failed" if refusal.page == "oidc_failed" else refusal.page)
+    identity.sign_in(db.session().get_one(User, user.id), "oidc")
+    return redirect(next_url, code=303)
+
+
+@bp.get("/request")
+def auth_request() -> Response:
+    """For nginx `auth_request`: 204 when the user may fetch X-Original-URI, else 401 or 403."""
+    status = access.decide(request.headers.get("X-Original-URI", "/"))
+    return Response(status=204 if status == 200 else status)
+
+
+def _signed_in_user() -> User | None:
+    user: User | None = g.get("user")
+    return user if g.get("auth_method") == "session" else None
+
+
+def to_sign_in() -> Response:
+    return redirect(url_for("auth.login_form", next=request.full_path.rstrip("?"), lang=request_language()))
+
+
+@bp.get("/profile")
+def profile() -> Response:
+    user = _signed_in_user()
+    return to_sign_in() if user is None else profile_page(user)
+
+
+def profile_page(
+    user: User, notice: str | None = None, error: str | None = None, status: int = 200
+) -> Response:
+    reader = db.session()
+    enrolled = enrolment.enrolled_course_ids(reader, user)
+    courses = [course for course in access.courses().values() if course.id in enrolled]
+    texts = texts_for(PAGES, request_language())
+    return render_page(
+        "auth/profile.html",
+        status=status,
+        user=user,
+        courses=courses,
+        history=events.history(reader, user),
+        notice=texts[notice] if notice else None,
+        error=texts[error] if error else None,
+    )
+
+
+@bp.post("/password")
+def change_password() -> Response:
+    user = _signed_in_user()
+    if user is None:
+        return to_sign_in()
+    new = request.form.get("new_password", "")
+    if len(new) < passwords.MIN_LENGTH:
+        return profile_page(user, error="password_short", status=422)
+    try:
+        with db.write_transaction() as writer:
+            service.change_password(
+                writer, writer.get_one(User, user.id), request.form.get("current_password", ""), new
+            )
+    except service.AccountError:
+        return profile_page(user, error="password_wrong", status=422)
+    return profile_page(db.session().get_one(User, user.id), notice="password_changed")
+
+
+@bp.route("/reset/<secret>", methods=["GET", "POST"])
+def password_reset(secret: str) -> Response:
+    if service.live_password_reset(db.session(), secret) is None:
+        return message_page(404, "reset_title", "reset_invalid")
+    if request.method == "GET":
+        return render_page("auth/reset.html", title=texts_for(PAGES, request_language())["reset_title"])
+    new = request.form.get("new_password", "")
+    if len(new) < passwords.MIN_LENGTH:
+        error = texts_for(PAGES, request_language())["password_short"]
+        return render_page("auth/reset.html", status=422, error=error)
+    with db.write_transaction() as writer:
+        service.use_password_reset(writer, secret, new)
+    return login_page(notice="reset_done")
 
 
 class UserOut(BaseModel):

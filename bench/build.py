@@ -14,7 +14,13 @@ figure in every 5th lesson, a formula in every 10th) in a temporary folder, then
 5. the `oqu build` command in a fresh process (imports included), unless --no-cli;
 6. output sizes: oqu's `site/` and the plain builds' site folders (each with its own theme copy).
 
-Figures are printed, nothing is asserted. Run: `.venv/bin/python bench/build.py [--sizes 200,1000]`.
+Figures are printed, nothing is asserted. Run:
+
+    .venv/bin/python bench/build.py [--sizes 200,1000] [--repeat 3] [--keep] [--no-cli] [--json out.json]
+
+The machine may be busy with other work: `--repeat N` runs every build N times, interleaved, and
+reports the fastest with the range; the load average is printed before each step. The text is
+deterministic for a given seed and a given set of example lessons under content/.
 """
 
 from __future__ import annotations

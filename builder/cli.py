@@ -7,10 +7,19 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from builder.pipeline import BuildReport, build_site, check_content
 from builder.problems import BuildError, ContentError
+from builder.quizzes.cli import quiz_command
+from builder.search.cli import search_command
 
 err = Console(stderr=True, highlight=False)
 
@@ -59,7 +68,8 @@ def build(out: Path, quiet: bool, strict: bool) -> None:
             click.echo(warning, err=True)
         click.echo(
             f"built {report.pages} pages in {report.projects} projects "
-            f"({report.rebuilt} rebuilt) in {report.seconds:.1f} s → {out / 'site'}"
+            f"({report.rebuilt} rebuilt, {report.media_encoded} media file(s) encoded) "
+            f"in {report.seconds:.1f} s → {out / 'site'}"
         )
 
 
@@ -76,7 +86,19 @@ def _run_build(root: Path, out: Path, quiet: bool, strict: bool) -> BuildReport:
         def done(project: object) -> None:
             progress.update(task, advance=1, description=f"Built {getattr(project, 'dest', '')}")
 
-        return build_site(root, out, strict, on_planned=planned, on_project=done)
+        encoding: dict[str, TaskID] = {}
+
+        def media(label: str, seconds: float, total: float) -> None:  # one bar per encoded file
+            if total and label not in encoding:
+                encoding[label] = progress.add_task(f"Encoding {label}", total=total)
+            if label in encoding:
+                progress.update(encoding[label], completed=seconds)
+
+        return build_site(root, out, strict, on_planned=planned, on_project=done, on_media=media)
+
+
+main.add_command(search_command)
+main.add_command(quiz_command)
 
 
 def _register_service_commands() -> None:

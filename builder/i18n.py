@@ -9,6 +9,40 @@ STRINGS: dict[str, dict[str, str]] = {
     "catalogue": {"kk": "Курстар каталогы", "ru": "Каталог курсов", "en": "Course catalogue"},
     "courses": {"kk": "Курстар", "ru": "Курсы", "en": "Courses"},
     "library": {"kk": "Кітапхана", "ru": "Библиотека", "en": "Library"},
+    # The search page (builder/search/page.py) and its script's words.
+    "search": {"kk": "Іздеу", "ru": "Поиск", "en": "Search"},
+    "search.intro": {
+        "kk": "Барлық курстардың сабақтары мен бейнедәрістерінен іздеу. Сөзді кез келген түрде жазуға "
+        "болады: «өрт», «өрттің», «өрттерде».",
+        "ru": "Поиск по занятиям и видеолекциям всех курсов. Слова можно писать в любой форме: "
+        "«пожар», «пожаров», «пожарами».",
+        "en": "Search the lessons and video lectures of every course. Words may be in any form: "
+        "«fire», «fires», «extinguishing».",
+    },
+    "search.placeholder": {"kk": "Не іздейсіз?", "ru": "Что вы ищете?", "en": "What are you looking for?"},
+    "search.all_courses": {"kk": "Барлық курстар", "ru": "Все курсы", "en": "All courses"},
+    "search.nothing": {"kk": "Ештеңе табылмады.", "ru": "Ничего не найдено.", "en": "Nothing found."},
+    "search.similar": {
+        "kk": "Дәл сәйкестік жоқ: бір әрпі өзгеше сөздер көрсетілді.",
+        "ru": "Точных совпадений нет: показаны слова, отличающиеся одной буквой.",
+        "en": "No exact match: showing words one letter apart.",
+    },
+    "search.any": {
+        "kk": "Барлық сөз бірге кездеспеді: кейбір сөздері бар беттер көрсетілді.",
+        "ru": "Все слова вместе не встречаются: показаны страницы с некоторыми из них.",
+        "en": "No page has all the words: showing pages with some of them.",
+    },
+    "search.video_at": {"kk": "Бейнедәріс, {time}", "ru": "Видеолекция, {time}", "en": "Video lecture, {time}"},
+    "search.offline": {
+        "kk": "Іздеу қызметі қазір қолжетімсіз. Әр курстың өз іздеуін пайдаланыңыз (сөз басы бойынша):",
+        "ru": "Служба поиска сейчас недоступна. Воспользуйтесь поиском внутри курса (по началу слова):",
+        "en": "The search service cannot be reached. Use each course's own search (by word beginnings):",
+    },
+    "search.failed": {
+        "kk": "Іздеу орындалмады: {message}",
+        "ru": "Поиск не выполнен: {message}",
+        "en": "The search failed: {message}",
+    },
     "libraries_intro": {
         "kk": "Оқу орнының және серіктестердің электрондық ресурстары мен кітапханалары.",
         "ru": "Электронные ресурсы и библиотеки учебного заведения и партнёров.",
@@ -70,6 +104,27 @@ STRINGS: dict[str, dict[str, str]] = {
     "open_course": {"kk": "Курсқа өту", "ru": "Перейти к курсу", "en": "Go to the course"},
     "minutes": {"kk": "{n} мин", "ru": "{n} мин", "en": "{n} min"},
     "due": {"kk": "Мерзім", "ru": "Срок", "en": "Deadline"},
+    "media.video": {"kk": "Бейнедәріс", "ru": "Видеолекция", "en": "Video lecture"},
+    "media.audio": {"kk": "Аудиожазба", "ru": "Аудиозапись", "en": "Audio recording"},
+    "media.speed": {"kk": "Ойнату жылдамдығы", "ru": "Скорость воспроизведения", "en": "Playback speed"},
+    "media.download": {"kk": "Жүктеп алу", "ru": "Скачать", "en": "Download"},
+    "media.chapters": {"kk": "Бөлімдер", "ru": "Разделы", "en": "Chapters"},
+    "media.transcript": {"kk": "Жазбаның мәтіні", "ru": "Текст записи", "en": "Transcript"},
+    "media.unsupported": {
+        "kk": "Браузеріңіз бейнені ойната алмайды; оны жүктеп алып көріңіз.",
+        "ru": "Ваш браузер не может воспроизвести видео; скачайте его.",
+        "en": "Your browser cannot play this video; download it instead.",
+    },
+    "media.open_separately": {
+        "kk": "Жеке бетте ашу",
+        "ru": "Открыть на отдельной странице",
+        "en": "Open in a separate page",
+    },
+    "media.model": {
+        "kk": "3D-модельді жүктеп алу (.glb)",
+        "ru": "Скачать 3D-модель (.glb)",
+        "en": "Download the 3D model (.glb)",
+    },
     "schedule": {"kk": "Сабақ кестесі", "ru": "Расписание занятий", "en": "Schedule of classes"},
     "schedule.date": {"kk": "Күні мен уақыты", "ru": "Дата и время", "en": "Date and time"},
     "schedule.topic": {"kk": "Тақырып", "ru": "Тема", "en": "Topic"},
@@ -110,6 +165,60 @@ STRINGS: dict[str, dict[str, str]] = {
     "redirect": {"kk": "Курстар каталогына өту", "ru": "Перейти в каталог", "en": "Go to the catalogue"},
     "not_found": {"kk": "Бет табылмады", "ru": "Страница не найдена", "en": "Page not found"},
     "open_courses_count": {"kk": "Ашық курстар", "ru": "Открытые курсы", "en": "Open courses"},
+    "quiz.placeholder": {
+        "kk": "Мұнда тест бар. Оны тапсыру үшін браузерде JavaScript қосулы болуы және жүйеге кіру қажет.",
+        "ru": "Здесь тест. Чтобы пройти его, включите JavaScript в браузере и войдите в систему.",
+        "en": "A quiz is here. To take it, turn on JavaScript in your browser and sign in.",
+    },
+    # The quiz on the page (assets/oqu/quiz.js); the page carries them in data-words.
+    "quiz.start": {"kk": "Талпынысты бастау", "ru": "Начать попытку", "en": "Start attempt"},
+    "quiz.submit": {"kk": "Тапсыру", "ru": "Отправить", "en": "Submit"},
+    "quiz.sign_in": {
+        "kk": "Тестті тапсыру үшін жүйеге кіріңіз",
+        "ru": "Войдите, чтобы пройти тест",
+        "en": "Sign in to take the quiz",
+    },
+    "quiz.saved": {"kk": "Жауап сақталды", "ru": "Ответ сохранён", "en": "Answer saved"},
+    "quiz.queued": {
+        "kk": "Байланыс жоқ: жауаптар осы құрылғыда сақталды, байланыс қалпына келгенде жіберіледі",
+        "ru": "Нет связи: ответы сохранены на этом устройстве и будут отправлены, когда связь восстановится",
+        "en": "Offline: the answers are kept on this device and sent when the connection returns",
+    },
+    "quiz.time_left": {"kk": "Қалған уақыт", "ru": "Осталось времени", "en": "Time left"},
+    "quiz.next": {"kk": "Келесі сұрақ", "ru": "Следующий вопрос", "en": "Next question"},
+    "quiz.true": {"kk": "Дұрыс", "ru": "Верно", "en": "True"},
+    "quiz.false": {"kk": "Қате", "ru": "Неверно", "en": "False"},
+    "quiz.score": {"kk": "Балл", "ru": "Балл", "en": "Score"},
+    "quiz.passed": {"kk": "Өтті", "ru": "Сдано", "en": "Passed"},
+    "quiz.failed": {"kk": "Өтпеді", "ru": "Не сдано", "en": "Failed"},
+    "quiz.state.correct": {"kk": "Дұрыс", "ru": "Верно", "en": "Correct"},
+    "quiz.state.partial": {"kk": "Жартылай дұрыс", "ru": "Частично верно", "en": "Partly correct"},
+    "quiz.state.wrong": {"kk": "Қате", "ru": "Неверно", "en": "Incorrect"},
+    "quiz.state.unanswered": {"kk": "Жауап берілмеген", "ru": "Нет ответа", "en": "Not answered"},
+    "quiz.state.manual": {"kk": "Оқытушы бағалайды", "ru": "Оценит преподаватель", "en": "To be graded by the teacher"},
+    "quiz.right_answer": {"kk": "Дұрыс жауап", "ru": "Правильный ответ", "en": "Right answer"},
+    "quiz.no_attempts": {"kk": "Талпыныстар таусылды", "ru": "Попытки исчерпаны", "en": "No attempts left"},
+    "quiz.finished": {"kk": "Талпыныс аяқталды", "ru": "Попытка завершена", "en": "The attempt is finished"},
+    "quiz.later": {
+        "kk": "Нәтиже кейінірек көрсетіледі",
+        "ru": "Результат будет показан позже",
+        "en": "The result will be shown later",
+    },
+    "quiz.up": {"kk": "Жоғары", "ru": "Выше", "en": "Up"},
+    "quiz.down": {"kk": "Төмен", "ru": "Ниже", "en": "Down"},
+    "quiz.choose": {"kk": "Таңдаңыз", "ru": "Выберите", "en": "Choose"},
+    "quiz.answer": {"kk": "Жауап", "ru": "Ответ", "en": "Answer"},
+    "quiz.blank": {"kk": "Бос орын", "ru": "Пропуск", "en": "Blank"},
+    "quiz.drawn": {
+        "kk": "Сұрақтар талпыныс басталғанда беріледі",
+        "ru": "Вопросы выдаются при начале попытки",
+        "en": "The questions are given when the attempt starts",
+    },
+    "quiz.unavailable": {
+        "kk": "Тест қызметі қазір қолжетімсіз",
+        "ru": "Сервис тестирования сейчас недоступен",
+        "en": "The quiz service cannot be reached now",
+    },
 }
 
 MONTHS: dict[str, tuple[str, ...]] = {

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from pathlib import Path
 
 from builder.i18n import format_date, format_datetime, t
 from builder.model import Course, Lesson, LessonVariant, Module, Site
+from builder.quizzes.publish import quiz_placeholder
 from builder.schema import Text
 
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]#+!|~>])")
@@ -117,7 +119,7 @@ def library_page(site: Site, lang: str) -> str:
 # -- a course site --------------------------------------------------------------------------
 
 
-def course_home_page(course: Course, lang: str) -> str:
+def course_home_page(course: Course, lang: str, video_seconds: dict[Path, float] | None = None) -> str:
     cfg = course.config
     fallback = course.languages[0]
     parts = [front_matter(tr(cfg.title, lang, fallback)), f"# {esc(tr(cfg.title, lang, fallback))}", ""]
@@ -133,7 +135,7 @@ def course_home_page(course: Course, lang: str) -> str:
     parts += [f"1. {esc(tr(o.text, lang, fallback))}" for o in cfg.outcomes]
     parts += ["", f"## {t('modules', lang)}", ""]
     for module in course.modules:
-        parts += _module_section(course, module, lang)
+        parts += _module_section(course, module, lang, video_seconds or {})
     if course.schedule and course.schedule.classes:
         parts += [f"## {t('schedule', lang)}", "", f"[{t('schedule', lang)}](schedule.md)", ""]
     return "\n".join(parts)
@@ -150,7 +152,7 @@ def _course_facts(course: Course, lang: str) -> list[str]:
     return ["| | |", "|---|---|", *[f"| {k} | {esc(v)} |" for k, v in rows], ""]
 
 
-def _module_section(course: Course, module: Module, lang: str) -> list[str]:
+def _module_section(course: Course, module: Module, lang: str, video_seconds: dict[Path, float]) -> list[str]:
     fallback = course.languages[0]
     lines = [f"### {module.order}. {esc(tr(module.config.title, lang, fallback))}", ""]
     if module.config.summary:
@@ -158,7 +160,8 @@ def _module_section(course: Course, module: Module, lang: str) -> list[str]:
     for lesson in module.lessons:
         variant = lesson.variant(lang, course.languages)
         lines.append(
-            f"1. [{esc(variant.meta.title)}]({lesson_doc_path(module, lesson)}) — {lesson_facts(variant, lang)}"
+            f"1. [{esc(variant.meta.title)}]({lesson_doc_path(module, lesson)}) — "
+            f"{lesson_facts(variant, lang, video_seconds.get(variant.path))}"
         )
     return [*lines, ""]
 
@@ -167,8 +170,11 @@ def lesson_doc_path(module: Module, lesson: Lesson) -> str:
     return f"{module.id}/{lesson.id}.md"
 
 
-def lesson_facts(variant: LessonVariant, lang: str) -> str:
+def lesson_facts(variant: LessonVariant, lang: str, video_seconds: float | None = None) -> str:
     facts = [t("lesson_type." + variant.meta.type, lang), t("minutes", lang, n=variant.meta.duration)]
+    if video_seconds:
+        whole = round(video_seconds)
+        facts.append(f"{t('media.video', lang)} {whole // 60}:{whole % 60:02d}")
     due = variant.meta.due
     if due is not None:
         shown = format_datetime(due, lang) if isinstance(due, dt.datetime) else format_date(due, lang)
@@ -206,9 +212,17 @@ def schedule_page(course: Course, lang: str) -> str:
     return "\n".join([*parts, ""])
 
 
-def lesson_page(course: Course, lesson: Lesson, variant: LessonVariant, lang: str, body: str) -> str:
+def lesson_page(
+    course: Course,
+    lesson: Lesson,
+    variant: LessonVariant,
+    lang: str,
+    body: str,
+    player: str = "",
+    video_seconds: float | None = None,
+) -> str:
     """The lesson's page in `lang`; `body` is its Markdown with links and formulas already rewritten."""
-    meta = f'<p class="oqu-lesson-meta">{hesc(lesson_facts(variant, lang))}</p>'
+    meta = f'<p class="oqu-lesson-meta">{hesc(lesson_facts(variant, lang, video_seconds))}</p>'
     notice = []
     if variant.lang != lang:
         source = t("lang." + variant.lang, lang)
@@ -221,7 +235,11 @@ def lesson_page(course: Course, lesson: Lesson, variant: LessonVariant, lang: st
     head, rest = _split_title(body)
     title_line = head or f"# {esc(variant.meta.title)}"
     extra = {"oqu_lesson": lesson.id, "oqu_lang": variant.lang}
-    return "\n".join([front_matter(variant.meta.title, **extra), title_line, "", meta, "", *notice, rest])
+    media = [player, ""] if player else []
+    quizzes = [f"\n{quiz_placeholder(course.id, quiz_id, lang)}\n" for quiz_id in variant.meta.quizzes]
+    return "\n".join(
+        [front_matter(variant.meta.title, **extra), title_line, "", meta, "", *notice, *media, rest, *quizzes]
+    )
 
 
 def _split_title(body: str) -> tuple[str, str]:

@@ -14,10 +14,14 @@ from builder.bundle import published_lesson_ids, write_service_bundle
 from builder.formulas import FormulaError, find_formulas, to_mathml
 from builder.i18n import t
 from builder.load import load_site
+from builder.media import MediaProgress, build_media, check_media
 from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
 from builder.model import Site
 from builder.problems import ContentError, Problems
 from builder.projects import plan_projects
+from builder.quizzes.load import load_site_quizzes
+from builder.quizzes.publish import write_site_quizzes
+from builder.search import build_search_index
 
 
 @dataclass
@@ -25,6 +29,7 @@ class BuildReport:
     pages: int = 0
     projects: int = 0
     rebuilt: int = 0
+    media_encoded: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
 
@@ -34,6 +39,8 @@ def check_content(root: Path, out: Path | None = None) -> tuple[Site | None, Pro
     site, problems = load_site(root)
     if site is not None:
         check_formulas(site, problems)
+        check_media(site, problems)
+        load_site_quizzes(site, problems)
         if out is not None:
             warn_vanished_lessons(site, out / "service", problems)
     return site, problems
@@ -69,13 +76,15 @@ def build_site(
     strict: bool = False,
     on_planned: Callable[[int], None] = lambda _: None,
     on_project: Callable[[BuiltProject], None] = lambda _: None,
+    on_media: MediaProgress = lambda *_: None,
 ) -> BuildReport:
     """Check, then build everything into `out`; on any error raise and leave `out/site` as it was."""
     started = time.perf_counter()
     site, problems = check_content(root, out)
     if site is None or problems.has_errors(strict):
         raise ContentError(problems.errors + (problems.warnings if strict else []))
-    projects = plan_projects(site)
+    media = build_media(site, out / "media", on_media)
+    projects = plan_projects(site, media=media)
     on_planned(len(projects))
     built = build_all(projects, out / ".cache" / "projects", on_project)
     staging = out / f".site-new-{os.getpid()}"
@@ -83,16 +92,19 @@ def build_site(
     try:
         assemble_site(site, built, shared_assets_dir(out / ".cache" / "projects"), staging)
         write_service_bundle(site, service_staging)
+        write_site_quizzes(site, staging, service_staging)
         publish(staging, out / "site")
         publish(service_staging, out / "service")
     finally:
         for leftover in (staging, service_staging):
             shutil.rmtree(leftover, ignore_errors=True)
     prune_cache(out / ".cache" / "projects", {b.output.name for b in built})
+    build_search_index(site, out / "search")
     return BuildReport(
         pages=sum(len(p.pages) for p in projects),
         projects=len(projects),
         rebuilt=sum(not b.cached for b in built),
+        media_encoded=media.made,
         seconds=time.perf_counter() - started,
         warnings=[str(w) for w in problems.warnings],
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import posixpath
 from dataclasses import dataclass, field
 from importlib.metadata import version
@@ -17,7 +18,10 @@ from builder.formulas import render_formulas
 from builder.i18n import format_date, t
 from builder.links import iter_links, replace_links
 from builder.load import LESSON_FILE_RE, MODULE_DIR_RE, resolve_target
+from builder.media.lesson import lesson_files, lesson_player, video_seconds, with_image_attributes
+from builder.media.library import MediaLibrary
 from builder.model import Course, Lesson, LessonVariant, Module, Site
+from builder.search.page import FIND_PAGE, find_page
 
 THEME_DIR = Path(__file__).parent / "theme"
 
@@ -79,6 +83,7 @@ class ProjectSource:
     config: dict[str, Any]
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
+    _key: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def depth(self) -> int:
@@ -88,7 +93,12 @@ class ProjectSource:
         return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + MARKDOWN_EXTENSIONS
 
     def key(self) -> str:
-        """Content hash of everything that decides this project's output."""
+        """Content hash of everything that decides this project's output (computed once)."""
+        if self._key is None:
+            self._key = self._compute_key()
+        return self._key
+
+    def _compute_key(self) -> str:
         digest = hashlib.sha256()
         digest.update(toolchain_fingerprint().encode())
         digest.update(self.dest.encode() + b"\0" + self.mkdocs_yml().encode())
@@ -122,11 +132,14 @@ def _file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def plan_projects(site: Site, today: dt.date | None = None) -> list[ProjectSource]:
+def plan_projects(
+    site: Site, today: dt.date | None = None, media: MediaLibrary | None = None
+) -> list[ProjectSource]:
     today = today or dt.date.today()
+    media = media or MediaLibrary()
     projects = [catalogue_project(site, lang, today) for lang in site.languages]
     for course in pages.sorted_courses(site):
-        projects += [course_project(site, course, lang) for lang in course.languages]
+        projects += [course_project(site, course, lang, media) for lang in course.languages]
     return projects
 
 
@@ -147,7 +160,14 @@ def base_config(
             "palette": {"primary": "deep orange", "accent": "indigo"},
         },
         "plugins": [{"search": SEARCH[lang]} if SEARCH[lang] else "search"],
-        "extra_css": ["assets/oqu/oqu.css"],
+        "extra_css": ["assets/oqu/oqu.css", "assets/oqu/media.css", "assets/oqu/quiz.css"],
+        "extra_javascript": [
+            "assets/oqu/search.js",
+            "assets/oqu/media.js",
+            "assets/oqu/model-viewer.js",
+            "assets/oqu/account.js",
+            "assets/oqu/quiz.js",
+        ],
         "extra": {
             "generator": False,
             "alternate": alternates,
@@ -157,6 +177,7 @@ def base_config(
                 "depth": len(dest.split("/")),
                 "home": _home_link(dest),
                 "home_title": t("catalogue", lang),
+                "sign_in": t("sign_in", lang),
                 "lang": lang,
             },
         },
@@ -202,17 +223,20 @@ def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:
         {t("home", lang): "index.md"},
         {t("catalogue", lang): "courses/index.md"},
         {t("library", lang): "library.md"},
+        {t("search", lang): FIND_PAGE},
     ]
     project = ProjectSource(dest=lang, config=config)
     project.pages = {
         "index.md": pages.home_page(site, lang, today),
         "courses/index.md": pages.catalogue_page(site, lang),
         "library.md": pages.library_page(site, lang),
+        FIND_PAGE: find_page(site, lang),
     }
     return project
 
 
-def course_project(site: Site, course: Course, lang: str) -> ProjectSource:
+def course_project(site: Site, course: Course, lang: str, media: MediaLibrary | None = None) -> ProjectSource:
+    media = media or MediaLibrary()
     dest = f"{lang}/courses/{course.id}"
     alternates = [
         {
@@ -224,15 +248,25 @@ def course_project(site: Site, course: Course, lang: str) -> ProjectSource:
     ]
     title = pages.tr(course.config.title, lang, course.languages[0])
     project = ProjectSource(dest=dest, config=base_config(site, lang, title, dest, alternates))
-    project.pages["index.md"] = pages.course_home_page(course, lang)
+    durations = {
+        variant.path: seconds
+        for _, lesson in course.lessons()
+        for variant in lesson.variants.values()
+        if (seconds := video_seconds(media, variant))
+    }
+    project.pages["index.md"] = pages.course_home_page(course, lang, durations)
     nav: list[Any] = [{t("home", lang): "index.md"}]
     for module in course.modules:
         entries = []
         for lesson in module.lessons:
             variant = lesson.variant(lang, course.languages)
             doc_path = pages.lesson_doc_path(module, lesson)
-            body = rewrite_body(site, course, module, variant, lang, project)
-            project.pages[doc_path] = pages.lesson_page(course, lesson, variant, lang, render_formulas(body))
+            body = rewrite_body(site, course, module, variant, lang, project, media)
+            page_dir = f"{module.id}/{lesson.id}"
+            player = lesson_player(media, variant, lang, page_dir)
+            project.pages[doc_path] = pages.lesson_page(
+                course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
+            )
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:
@@ -243,11 +277,22 @@ def course_project(site: Site, course: Course, lang: str) -> ProjectSource:
 
 
 def rewrite_body(
-    site: Site, course: Course, module: Module, variant: LessonVariant, lang: str, project: ProjectSource
+    site: Site,
+    course: Course,
+    module: Module,
+    variant: LessonVariant,
+    lang: str,
+    project: ProjectSource,
+    media: MediaLibrary | None = None,
 ) -> str:
     """Point links at generated pages and copied files; collect the files the lesson uses."""
     page_dir = module.id
-    links = [link for link in iter_links(variant.body) if not link.is_external]
+    media = media or MediaLibrary()
+    match = LESSON_FILE_RE.match(variant.path.name)
+    lesson_id = variant.meta.id or (match.group(2) if match else variant.path.stem)
+    body = with_image_attributes(media, site, variant, f"{module.id}/{lesson_id}")
+    project.files.update(lesson_files(media, site, variant))
+    links = [link for link in iter_links(body) if not link.is_external]
     replacements: dict[tuple[int, int], str] = {}
     for link in links:
         path, anchor = link.path_and_anchor
@@ -261,9 +306,11 @@ def rewrite_body(
         replacements[(link.line_index, link.start)] = relative + (f"#{anchor}" if anchor else "")
     for key in ("video", "audio"):
         source = getattr(variant.meta, key)
-        if source:
-            media_target(course, (variant.path.parent / source).resolve(), project)
-    return replace_links(variant.body, replacements, links)
+        if source and variant.path not in media.lessons:  # else the media phase's renditions are used
+            media_target(
+                course, Path(os.path.normpath(os.path.abspath(variant.path.parent / source))), project
+            )
+    return replace_links(body, replacements, links)
 
 
 def lesson_target(site: Site, course: Course, target: Path, lang: str) -> str | None:
@@ -272,9 +319,8 @@ def lesson_target(site: Site, course: Course, target: Path, lang: str) -> str | 
     module_match = MODULE_DIR_RE.match(target.parent.name)
     if not match or not module_match:
         return None
-    target_course = next(
-        (c for c in site.courses if c.path.resolve() == target.parent.parent.resolve()), None
-    )
+    course_dir = str(target.parent.parent)
+    target_course = next((c for c in site.courses if os.path.abspath(c.path) == course_dir), None)
     if target_course is None:
         return None
     module_id = module_match.group(2)
@@ -297,7 +343,7 @@ def _lesson_by_slug(course: Course, module_id: str, slug: str) -> Lesson | None:
 def media_target(course: Course, target: Path, project: ProjectSource) -> str | None:
     """Copy a file of this course into the project; its docs path (module folders lose `NN-`)."""
     try:
-        relative = target.relative_to(course.path.resolve())
+        relative = target.relative_to(os.path.abspath(course.path))
     except ValueError:
         return None
     parts = list(relative.parts)

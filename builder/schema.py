@@ -126,6 +126,56 @@ class Library(StrictModel):
     _url = field_validator("url")(_check_url)
 
 
+BITRATE_RE = re.compile(r"^[1-9][0-9]{1,3}k$")
+
+
+def _check_bitrate(value: str) -> str:
+    if not BITRATE_RE.match(value):
+        raise ValueError(f"'{value}' is not a bitrate like 96k")
+    return value
+
+
+class VideoRendition(StrictModel):
+    height: int = Field(ge=144, le=2160)
+    crf: int = Field(default=26, ge=0, le=51)
+    audio_bitrate: str = "96k"
+
+    _bitrate = field_validator("audio_bitrate")(_check_bitrate)
+
+
+def _default_renditions() -> list[VideoRendition]:
+    return [
+        VideoRendition(height=360, crf=28, audio_bitrate="64k"),
+        VideoRendition(height=720, crf=25, audio_bitrate="96k"),
+    ]
+
+
+class MediaConfig(StrictModel):
+    renditions: list[VideoRendition] = Field(default_factory=_default_renditions, min_length=1)
+    preset: Literal["ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"] = "veryfast"
+    audio_format: Literal["aac", "opus"] = "aac"
+    audio_bitrate: str = "96k"
+    loudness: float = Field(default=-16.0, ge=-31, le=-5)
+    image_widths: list[int] = Field(default_factory=lambda: [480, 960, 1600], min_length=1)
+    image_quality: int = Field(default=82, ge=30, le=100)
+
+    _bitrate = field_validator("audio_bitrate")(_check_bitrate)
+
+    @field_validator("renditions")
+    @classmethod
+    def _unique_heights(cls, value: list[VideoRendition]) -> list[VideoRendition]:
+        if len({r.height for r in value}) != len(value):
+            raise ValueError("rendition heights must not repeat")
+        return value
+
+    @field_validator("image_widths")
+    @classmethod
+    def _sane_widths(cls, value: list[int]) -> list[int]:
+        if any(width < 64 or width > 4096 for width in value):
+            raise ValueError("image widths must be between 64 and 4096 pixels")
+        return sorted(set(value))
+
+
 class SiteConfig(StrictModel):
     name: Translatable
     institution: Translatable
@@ -137,6 +187,7 @@ class SiteConfig(StrictModel):
     distance_learning: DistanceLearning = DistanceLearning()
     announcements: list[Announcement] = Field(default_factory=list)
     libraries: list[Library] = Field(default_factory=list)
+    media: MediaConfig = MediaConfig()
 
     @field_validator("languages")
     @classmethod
@@ -190,6 +241,36 @@ class ModuleConfig(StrictModel):
     summary: Translatable | None = None
 
 
+TIMESTAMP_RE = re.compile(r"^(?:(\d+):)?([0-5]?\d):([0-5]\d)$")
+
+
+class Chapter(StrictModel):
+    start: str
+    title: str = Field(min_length=1)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _timestamp(cls, value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            value = f"{value // 3600}:{value // 60 % 60:02d}:{value % 60:02d}"  # YAML 1.1 reads 1:05 as 65
+        if not TIMESTAMP_RE.match(str(value)):
+            raise ValueError(f"'{value}' is not a time like 1:05 or 1:02:03")
+        return str(value)
+
+    @property
+    def seconds(self) -> int:
+        match = TIMESTAMP_RE.match(self.start)
+        assert match is not None
+        hours, minutes, seconds = (int(part or 0) for part in match.groups())
+        return hours * 3600 + minutes * 60 + seconds
+
+
+class Embed(StrictModel):
+    src: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    height: int = Field(default=480, ge=120, le=2000)
+
+
 class LessonMeta(StrictModel):
     title: str = Field(min_length=1)
     type: LessonType
@@ -198,7 +279,10 @@ class LessonMeta(StrictModel):
     outcomes: list[str] = Field(default_factory=list)
     video: str | None = None
     audio: str | None = None
+    chapters: list[Chapter] = Field(default_factory=list)
+    interactive: list[Embed] = Field(default_factory=list)
     due: dt.date | dt.datetime | None = None
+    quizzes: list[Slug] = Field(default_factory=list)
 
 
 class ScheduledClassConfig(StrictModel):

@@ -15,7 +15,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, config, db, errors, service_bundle, static_site
+    from quiz_service import api, config, db, errors, quizzes, search, service_bundle, static_site
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))
@@ -23,6 +23,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     service_bundle.init_app(app)
     api.init_app(app)
+    search.init_app(app)
+    quizzes.init_app(app)
     auth.init_app(app)
     static_site.init_app(app)
     app.after_request(add_security_headers)

@@ -27,9 +27,12 @@ from quiz_service.service_bundle import BundleError
 
 
 def register(group: click.Group) -> None:
+    from auth import cli as auth_cli
+
     group.add_command(serve)
     group.add_command(database)
     group.add_command(users)
+    auth_cli.register(group, users)
 
 
 def _shown(path: Path) -> str:

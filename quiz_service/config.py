@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # None: generated once into VAR_DIR/secret_key
     "SITE_DIR": "build/site",
     "SERVICE_DIR": "build/service",
+    "SEARCH_DIR": "build/search",
     "VAR_DIR": "var",
     "SESSION_COOKIE_NAME": "oqu_session",
     "SESSION_COOKIE_HTTPONLY": True,
@@ -35,10 +36,11 @@ ENVIRONMENT = {
     "OQU_SECRET_KEY": "SECRET_KEY",
     "OQU_SITE_DIR": "SITE_DIR",
     "OQU_SERVICE_DIR": "SERVICE_DIR",
+    "OQU_SEARCH_DIR": "SEARCH_DIR",
     "OQU_VAR_DIR": "VAR_DIR",
 }
 
-FOLDERS = ("SITE_DIR", "SERVICE_DIR", "VAR_DIR")
+FOLDERS = ("SITE_DIR", "SERVICE_DIR", "SEARCH_DIR", "VAR_DIR")
 
 
 def load_config(

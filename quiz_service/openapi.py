@@ -57,6 +57,7 @@ class Operation:
     response: type[BaseModel] | None = None
     status: int = 200
     auth: bool = False
+    query: type[BaseModel] | None = None
 
 
 def operation(
@@ -66,9 +67,10 @@ def operation(
     response: type[BaseModel] | None = None,
     status: int = 200,
     auth: bool = False,
+    query: type[BaseModel] | None = None,
 ) -> Callable[[View], View]:
-    """Validate, authorise, serialise and document one API view."""
-    described = Operation(summary, body, response, status, auth)
+    """Validate, authorise, serialise and document one API view (`query`: its query string)."""
+    described = Operation(summary, body, response, status, auth, query)
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -77,6 +79,8 @@ def operation(
                 raise ApiError(401, "unauthorized", MESSAGES[401], {"WWW-Authenticate": "Bearer"})
             if described.body is not None:
                 kwargs["body"] = parse_body(described.body)
+            if described.query is not None:
+                kwargs["query"] = parse_query(described.query)
             return render(described, view(**kwargs))
 
         wrapper.openapi_operation = described  # type: ignore[attr-defined]
@@ -94,6 +98,14 @@ def parse_body(model: type[M]) -> M:
     except ValidationError as error:
         if any(item["type"] == "json_invalid" for item in error.errors()):
             raise ApiError(400, "bad_json", "The request body is not valid JSON.") from None
+        raise ApiError(422, "invalid_request", describe_validation_error(error)) from None
+
+
+def parse_query(model: type[M]) -> M:
+    """The query string as `model` (the first value of each parameter): 422 when it is not one."""
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as error:
         raise ApiError(422, "invalid_request", describe_validation_error(error)) from None
 
 
@@ -195,6 +207,7 @@ def _parameters(item: _Documented) -> list[dict[str, Any]]:
         }
         for match in RULE_ARGUMENT.finditer(item.rule.rule)
     ]
+    parameters += _query_parameters(item.operation.query)
     if item.operation.auth and item.method not in SAFE_METHODS:
         parameters.append(
             {
@@ -208,6 +221,17 @@ def _parameters(item: _Documented) -> list[dict[str, Any]]:
     return parameters
 
 
+def _query_parameters(model: type[BaseModel] | None) -> list[dict[str, Any]]:
+    if model is None:
+        return []
+    schema = model.model_json_schema()
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "in": "query", "required": name in required, "schema": prop}
+        for name, prop in schema.get("properties", {}).items()
+    ]
+
+
 def _responses(described: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     error = {"description": "Error", "content": _json(refs[(ErrorResponse, "serialization")])}
     responses: dict[str, Any] = {str(described.status): {"description": "Success"}}
@@ -216,7 +240,9 @@ def _responses(described: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
         responses[str(described.status)]["content"] = _json(schema)
     elif described.status != 204:
         responses[str(described.status)]["content"] = _json({"type": "object"})
-    statuses = (["400", "415", "422"] if described.body else []) + (["401", "403"] if described.auth else [])
+    statuses = ["400", "415", "422"] if described.body else []
+    statuses += ["422"] if described.query else []
+    statuses += ["401", "403"] if described.auth else []
     responses.update({status: error for status in statuses})
     responses["default"] = error
     return responses

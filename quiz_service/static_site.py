@@ -2,7 +2,8 @@
 
 Directory URLs answer with their index.html, a missing file with the site's own 404.html,
 and nothing outside the site folder (or hidden in it) is ever reachable. /api/ and /auth/
-belong to the service, never to the site.
+belong to the service, never to the site. Files of `access: enrolled` courses go only to
+their readers (auth.access): anonymous visitors are sent to sign in, others get a 403 page.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ from urllib.parse import quote
 from flask import Flask, Response, abort, current_app, redirect, request, send_file
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
+
+from auth import access
+from auth.texts import PAGES
+from quiz_service.errors import error_page
+from quiz_service.i18n import DEFAULT_LANGUAGE, LANGUAGES, texts_for
 
 INDEX = "index.html"
 NOT_FOUND_PAGE = "404.html"
@@ -60,6 +66,9 @@ def serve_site_file(path: str = "") -> Response:
     joined = safe_join(str(site_dir), path) if path else str(site_dir)
     if joined is None:
         return not_found(site_dir)
+    refusal = _refuse_gated(path)
+    if refusal is not None:
+        return refusal
     target = Path(joined)
     if target.is_dir():
         if path and not path.endswith("/"):
@@ -67,7 +76,27 @@ def serve_site_file(path: str = "") -> Response:
         target = target / INDEX
     if not target.is_file():
         return not_found(site_dir)
-    return send_file(target, mimetype=content_type(target))
+    response = send_file(target, mimetype=content_type(target))
+    if access.course_of_path(path) is not None:
+        response.headers["Cache-Control"] = "private, no-cache"  # never in a shared cache
+    return response
+
+
+def _refuse_gated(path: str) -> Response | None:
+    """A gated course's file for someone who may not read it: sign in, or a 403 page."""
+    verdict = access.decide(path)
+    if verdict == 200:
+        return None
+    if verdict == 401:
+        target = quote(f"/{path}")
+        return redirect(f"/auth/login?next={quote(target, safe='')}&lang={_language_of(path)}", code=303)
+    texts = texts_for(PAGES, _language_of(path))
+    return error_page(403, title=texts["course_closed_title"], message=texts["course_closed"])
+
+
+def _language_of(path: str) -> str:
+    first = path.split("/", 1)[0]
+    return first if first in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _is_hidden(path: str) -> bool:

@@ -13,20 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from auth_helpers import EXAMPLE_TEACHER, PASSWORD
 
 from builder.pipeline import build_site
 
 REPO = Path(__file__).parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 
 
 def free_port() -> int:
@@ -49,6 +40,12 @@ def served(example_site: Path) -> Iterator[str]:
     """`oqu serve` on a free loopback port, in the example site's folder."""
     port = free_port()
     env = {**os.environ, "OQU_VAR_DIR": str(example_site / "var")}
+    oqu = [sys.executable, "-c", "from builder.cli import main; main()"]
+    subprocess.run([*oqu, "db", "upgrade"], cwd=example_site, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [*oqu, "users", "add", EXAMPLE_TEACHER, "--role", "teacher", "--name", "Айгерім Жұмабаева", "--password-stdin"],
+        cwd=example_site, env=env, check=True, capture_output=True, input=f"{PASSWORD}\n".encode(),
+    )  # fmt: skip
     command = [sys.executable, "-c", "from builder.cli import main; main()", "serve", "--port", str(port)]
     process = subprocess.Popen(
         command, cwd=example_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
@@ -76,20 +73,8 @@ def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     pytest.fail(f"oqu serve did not answer {url} within 30 s")
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Chromium is missing: install it with `apt-get install chromium` (or run `make test` as root)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+# `browser` (one Playwright and one Chromium for the whole session) is in tests/conftest.py:
+# Playwright's sync API allows one instance per thread, and tests/search/ drives Chromium too.
 
 
 @pytest.fixture

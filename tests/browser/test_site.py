@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from auth_helpers import EXAMPLE_TEACHER, PASSWORD
 from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
@@ -57,8 +58,16 @@ def test_kazakh_search_finds_cyrillic_words(page: Page, served: str) -> None:
     assert any("proctored-attestation" in href for href in hrefs), hrefs
 
 
+def sign_in_as_teacher(page: Page, served: str, next_path: str) -> None:
+    page.goto(f"{served}/auth/login?next={next_path}")
+    page.locator("#email").fill(EXAMPLE_TEACHER)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("button[type='submit']").first.click()
+    expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
+
+
 def test_formula_and_image_render(page: Page, served: str) -> None:
-    page.goto(served + "/kk/courses/fire-safety/combustion/hazard-properties/")
+    sign_in_as_teacher(page, served, "/kk/courses/fire-safety/combustion/hazard-properties/")
     formula = page.locator("math").first
     expect(formula).to_be_visible()
     assert formula.bounding_box()["width"] > 10  # type: ignore[index]

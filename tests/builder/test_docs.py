@@ -24,6 +24,10 @@ DOCUMENTED_MODELS = [
     schema.LessonMeta,
     schema.ScheduleConfig,
     schema.ScheduledClassConfig,
+    schema.MediaConfig,
+    schema.VideoRendition,
+    schema.Chapter,
+    schema.Embed,
 ]
 
 

@@ -1,0 +1,614 @@
+"""Text analysis for search in Kazakh, Russian and English: one place, used by every engine.
+
+`analyze(text, lang)` turns text into index terms: Unicode NFC, lower case, words split on
+anything that is not a letter or digit (the Kazakh letters ә ғ қ ң ө ұ ү һ і are letters and
+stay as they are), stop words dropped, then stemmed: Russian and English by Snowball, Kazakh by
+`stem_kk`, our own suffix stripper (Snowball has no Kazakh). The whoosh analyzers are built from
+the same pieces, so the service, `oqu search`, the bench's SQLite FTS5 and the tests agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import snowballstemmer
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.analyzers import CompositeAnalyzer
+
+LANGUAGES = ("kk", "ru", "en")
+# Bump when analysis changes: an index built by another version is rebuilt from scratch.
+ANALYSIS_VERSION = "1"
+
+WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+# -- Kazakh ---------------------------------------------------------------------------------
+
+BACK_VOWELS = frozenset("аоұы")
+FRONT_VOWELS = frozenset("әеөүі")
+VOWELS = frozenset("аоұыәеөүіиуюяэё")
+# Suffixes are written in their back (hard) form; the front form follows by this mapping.
+_TO_FRONT = str.maketrans("аоұығқ", "еөүігк")
+# A stem never ends in a voiced б г ғ that a vowel-initial suffix made of п к қ (кітап → кітабы).
+_FINAL_DEVOICE = {"б": "п", "г": "к", "ғ": "қ"}
+MIN_STEM = 2
+
+_PLURAL = ["лар", "дар", "тар"]
+# Possessive endings of the third person and the polite second; first/second person singular
+# (-ым, -ың) are left out: they are rare in course texts and would cut real words (білім).
+_POSSESSIVE_3 = ["ы", "сы"]
+_POSSESSIVE_OTHER = ["ыңыз", "ңыз", "ымыз", "мыз"]
+_CASE = [
+    "ның",
+    "дың",
+    "тың",
+    "ға",
+    "қа",
+    "ны",
+    "ды",
+    "ты",
+    "да",
+    "та",
+    "дан",
+    "тан",
+    "нан",
+    "мен",
+    "бен",
+    "пен",
+]
+# After a third-person possessive the "pronominal n" joins the case ending (баласының, -на, -н).
+_CASE_AFTER_3 = ["ның", "на", "н", "нда", "нан", "мен"]
+_RELATIONAL = ["ғы", "қы"]  # ауадағы, бөлмедегі: after a locative
+_VERBAL = [
+    "ады", "йды", "майды", "байды", "пайды",  # present-future, 3rd person (and negated)
+    "атын", "йтын", "майтын", "байтын", "пайтын",  # participle of habit
+    "ған", "қан", "маған", "баған", "паған",  # past participle (and negated)
+    "ып",  # converb
+]  # fmt: skip
+
+
+def _chains() -> set[str]:
+    """Every plural + possessive + case (+ relational) sequence the stemmer strips, back forms."""
+    chains: set[str] = set()
+    for plural in ["", *_PLURAL]:
+        for possessive in ["", *_POSSESSIVE_3, *_POSSESSIVE_OTHER]:
+            if plural and possessive in ("сы", "ңыз", "мыз"):
+                continue  # after -лар only the consonant-initial forms' vowel variants occur
+            cases = _CASE_AFTER_3 if possessive in _POSSESSIVE_3 else _CASE
+            for case in ["", *cases]:
+                chain = plural + possessive + case
+                if chain:
+                    chains.add(chain)
+                if case.endswith(("да", "та")):
+                    chains.update(chain + rel for rel in _RELATIONAL)
+    for verbal in _VERBAL:
+        chains.add(verbal)
+        if verbal.endswith("ан"):  # жанғанда, болғанын
+            chains.update(verbal + case for case in ["да", "нан", "ы", "ын", "ға", "ның"])
+    return chains
+
+
+def _harmonic_suffixes() -> dict[str, str]:
+    """Suffix -> "back" or "front", both harmony variants of every chain."""
+    table: dict[str, str] = {}
+    for chain in _chains():
+        table[chain] = "back"
+        table[chain.translate(_TO_FRONT)] = "front"
+    for instrumental in ("мен", "бен", "пен"):
+        table[instrumental] = "any"  # the instrumental keeps its е after any stem (тотықтырғышпен)
+    return table
+
+
+SUFFIXES = _harmonic_suffixes()
+_LONGEST = max(map(len, SUFFIXES))
+
+
+def _last_vowel(word: str) -> str:
+    return next((ch for ch in reversed(word) if ch in VOWELS), "")
+
+
+def _fits(stem: str, harmony: str) -> bool:
+    """Whether `stem` may carry a suffix of this harmony: long enough, a vowel, vowel harmony."""
+    vowel = _last_vowel(stem)
+    if len(stem) < MIN_STEM or not vowel:
+        return False
+    if harmony == "any":
+        return True
+    if vowel in BACK_VOWELS:
+        return harmony == "back"
+    if vowel in FRONT_VOWELS:
+        return harmony == "front"
+    return True  # и у ю я э ё (mostly in loanwords) take either
+
+
+# Which sound may end a stem before a suffix starting with this letter (consonant assimilation:
+# заты is зат + ы, not за + ты, because -ты follows only voiceless consonants).
+_VOICELESS = frozenset("кқпстшфхцчщбвгд")  # б в г д: loanwords take the voiceless forms (педагогтар)
+_SONORANT = frozenset("руйлмнң")
+_AFTER = {
+    "л": lambda end: end in VOWELS or end in "руй",
+    "д": lambda end: end not in _VOICELESS,
+    "т": lambda end: end in _VOICELESS,
+    "н": lambda end: end in VOWELS or end in "мнң",
+    "ғ": lambda end: end not in _VOICELESS,
+    "г": lambda end: end not in _VOICELESS,
+    "қ": lambda end: end in _VOICELESS,
+    "к": lambda end: end in _VOICELESS,
+    "м": lambda end: end in VOWELS or end in _SONORANT,
+    "б": lambda end: end in "жзмнң" or end in VOWELS,
+    "п": lambda end: end in _VOICELESS,
+    "с": lambda end: end in VOWELS,
+    "ң": lambda end: end in VOWELS,
+    "й": lambda end: end in VOWELS,
+}
+
+
+def _joins(stem: str, suffix: str) -> bool:
+    end, first = stem[-1], suffix[0]
+    if end == "у":
+        end = "р"  # a final у joins suffixes as a sonorant does: оқытуды, оқытудың, оқытуы
+    if first == "д" and end in VOWELS:
+        return suffix[1] in "ае"  # after a vowel only the locative/ablative: қалада, қаладан
+    rule = _AFTER.get(first)
+    if rule is not None:
+        return rule(end)
+    return end not in VOWELS  # a vowel-initial suffix follows a consonant
+
+
+# Words whose end looks like a suffix (бас+ы, жағда+йды, кес+те): never cut shorter than these.
+PROTECTED_STEMS = frozenset(
+    [
+        "бас",
+        "жас",
+        "тас",
+        "қас",
+        "жұмыс",
+        "дәріс",
+        "кеңес",
+        "үлес",
+        "процес",
+        "класс",
+        "ресурс",
+        "прогресс",
+        "жағдай",
+        "кесте",
+        "сынып",
+        "қазақстан",
+        "ақпарат",
+        "уақыт",
+        "талап",
+        "мақсат",
+        "тұрақ",
+        "жалын",
+        "орын",
+        "мұрын",
+        "ауыз",
+        "ерін",
+        "қарын",
+        "қағида",
+        "жақын",
+    ]
+)
+# Stems that drop a vowel when a suffix follows (орын → орны): the inflected stem -> the word.
+VOWEL_DROP = {"орн": "орын", "ауз": "ауыз", "мұрн": "мұрын", "халқ": "халық", "ерн": "ерін", "қарн": "қарын"}
+
+
+def _floor(word: str) -> int:
+    """The length of the longest protected stem `word` starts with (0: none)."""
+    return max((size for size in range(MIN_STEM, len(word) + 1) if word[:size] in PROTECTED_STEMS), default=0)
+
+
+def _strip_once(word: str, floor: int = 0) -> str:
+    for size in range(min(_LONGEST, len(word) - max(MIN_STEM, floor)), 0, -1):
+        suffix = word[-size:]
+        harmony = SUFFIXES.get(suffix)
+        if harmony and _fits(word[:-size], harmony) and _joins(word[:-size], suffix):
+            return word[:-size]
+    return word
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem_kk(word: str) -> str:
+    """The Kazakh stem of a lower-case word: suffix chains stripped until none is left.
+
+    Stripping until nothing changes makes a word and its inflected forms meet even when the
+    bare word happens to end like a suffix (оқушы, оқушының → оқуш). Stems are search keys,
+    not dictionary forms.
+    """
+    stem, floor = word, _floor(word)
+    while True:
+        shorter = _strip_once(stem, floor)
+        if shorter == stem:
+            break
+        stem = shorter
+    if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in VOWELS:
+        stem = stem[:-1]  # процесс, процесі: Kazakh spelling drops the doubled letter before a suffix
+    stem = stem[:-1] + _FINAL_DEVOICE.get(stem[-1], stem[-1])
+    return VOWEL_DROP.get(stem, stem)
+
+
+STOP_WORDS_KK = frozenset(
+    [
+        "және",
+        "мен",
+        "бен",
+        "пен",
+        "да",
+        "де",
+        "та",
+        "те",
+        "не",
+        "немесе",
+        "әлде",
+        "бірақ",
+        "ал",
+        "ғана",
+        "тек",
+        "үшін",
+        "бойынша",
+        "арқылы",
+        "туралы",
+        "сияқты",
+        "секілді",
+        "дейін",
+        "кейін",
+        "соң",
+        "бері",
+        "қарай",
+        "бұл",
+        "осы",
+        "сол",
+        "ол",
+        "мына",
+        "ана",
+        "олар",
+        "оның",
+        "оны",
+        "оған",
+        "онда",
+        "одан",
+        "бұның",
+        "мұны",
+        "бұған",
+        "мұнда",
+        "осында",
+        "сонда",
+        "біз",
+        "сіз",
+        "сен",
+        "мен",
+        "біздің",
+        "сіздің",
+        "олардың",
+        "өз",
+        "өзі",
+        "әр",
+        "әрбір",
+        "барлық",
+        "бүкіл",
+        "кейбір",
+        "бір",
+        "екі",
+        "жоқ",
+        "бар",
+        "емес",
+        "ма",
+        "ме",
+        "ба",
+        "бе",
+        "па",
+        "пе",
+        "ия",
+        "иә",
+        "егер",
+        "онда",
+        "яғни",
+        "себебі",
+        "сондықтан",
+        "өйткені",
+        "сондай",
+        "осындай",
+        "қандай",
+        "қалай",
+        "неге",
+        "қашан",
+        "кім",
+        "қай",
+        "еді",
+        "екен",
+        "басқа",
+        "өзге",
+        "ның",
+        "нің",
+        "дың",
+        "дің",
+        "тың",
+        "тің",
+        "ға",
+        "ге",
+        "қа",
+        "ке",
+        "на",
+        "не",
+        "ны",
+        "ні",
+        "ды",
+        "ді",
+        "ты",
+        "ті",
+        "нда",
+        "нде",
+        "дан",
+        "ден",
+        "тан",
+        "тен",
+        "нан",
+        "нен",
+    ]
+)
+
+# -- Russian and English --------------------------------------------------------------------
+
+STOP_WORDS_RU = frozenset(
+    [
+        "и",
+        "в",
+        "во",
+        "не",
+        "что",
+        "он",
+        "на",
+        "я",
+        "с",
+        "со",
+        "как",
+        "а",
+        "то",
+        "все",
+        "она",
+        "так",
+        "его",
+        "но",
+        "да",
+        "ты",
+        "к",
+        "у",
+        "же",
+        "вы",
+        "за",
+        "бы",
+        "по",
+        "только",
+        "ее",
+        "её",
+        "мне",
+        "было",
+        "вот",
+        "от",
+        "меня",
+        "еще",
+        "ещё",
+        "нет",
+        "о",
+        "из",
+        "ему",
+        "когда",
+        "даже",
+        "ну",
+        "ли",
+        "если",
+        "уже",
+        "или",
+        "ни",
+        "быть",
+        "был",
+        "него",
+        "до",
+        "вас",
+        "нибудь",
+        "уж",
+        "вам",
+        "ведь",
+        "там",
+        "потом",
+        "себя",
+        "ей",
+        "может",
+        "они",
+        "тут",
+        "где",
+        "есть",
+        "надо",
+        "ней",
+        "для",
+        "мы",
+        "тебя",
+        "их",
+        "чем",
+        "была",
+        "сам",
+        "чтоб",
+        "без",
+        "будто",
+        "чего",
+        "раз",
+        "тоже",
+        "себе",
+        "под",
+        "будет",
+        "ж",
+        "тогда",
+        "кто",
+        "этот",
+        "того",
+        "потому",
+        "этого",
+        "какой",
+        "ним",
+        "здесь",
+        "этом",
+        "один",
+        "почти",
+        "мой",
+        "тем",
+        "чтобы",
+        "нее",
+        "сейчас",
+        "были",
+        "куда",
+        "зачем",
+        "всех",
+        "можно",
+        "при",
+        "об",
+        "другой",
+        "хоть",
+        "после",
+        "над",
+        "больше",
+        "тот",
+        "через",
+        "эти",
+        "нас",
+        "про",
+        "всего",
+        "них",
+        "какая",
+        "много",
+        "разве",
+        "эту",
+        "моя",
+        "свою",
+        "этой",
+        "перед",
+        "том",
+        "нельзя",
+        "такой",
+        "им",
+        "более",
+        "всегда",
+        "всю",
+        "между",
+        "это",
+    ]
+)
+
+STOP_WORDS_EN = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "but",
+        "by",
+        "for",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "such",
+        "that",
+        "the",
+        "their",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "will",
+        "with",
+        "from",
+        "has",
+        "have",
+        "had",
+        "were",
+        "which",
+        "what",
+        "who",
+        "how",
+        "when",
+        "where",
+        "its",
+        "can",
+        "do",
+        "does",
+    ]
+)
+
+STOP_WORDS = {"kk": STOP_WORDS_KK, "ru": STOP_WORDS_RU, "en": STOP_WORDS_EN}
+
+
+@functools.cache
+def _snowball(name: str) -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+    return snowballstemmer.stemmer(name)
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem_ru(word: str) -> str:
+    return str(_snowball("russian").stemWord(word.replace("ё", "е")))
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem_en(word: str) -> str:
+    return str(_snowball("english").stemWord(word))
+
+
+STEMMERS = {"kk": stem_kk, "ru": stem_ru, "en": stem_en}
+
+
+def check_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown search language {lang!r} (one of {', '.join(LANGUAGES)})")
+    return lang
+
+
+def normalize(text: str) -> str:
+    """NFC (a decomposed й or ә from a word processor equals the composed letter), lower case."""
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def words(text: str) -> Iterator[str]:
+    return (match.group() for match in WORD_RE.finditer(normalize(text)))
+
+
+def analyze(text: str, lang: str) -> list[str]:
+    """Index terms of `text` in `lang`, in order."""
+    stop, stem = STOP_WORDS[check_language(lang)], STEMMERS[lang]
+    return [stem(word) for word in words(text) if word not in stop]
+
+
+# -- whoosh ---------------------------------------------------------------------------------
+
+
+class NfcFilter(Filter):
+    """Compose decomposed letters, so that offsets into the stored (NFC) text stay exact."""
+
+    def __call__(self, tokens: Iterator) -> Iterator:  # type: ignore[override]
+        for token in tokens:
+            token.text = unicodedata.normalize("NFC", token.text)
+            yield token
+
+
+def whoosh_analyzer(lang: str) -> CompositeAnalyzer:
+    """The same analysis as `analyze`, as a whoosh analyzer (with character offsets, for snippets)."""
+    check_language(lang)
+    return (
+        RegexTokenizer(WORD_RE)
+        | NfcFilter()
+        | LowercaseFilter()
+        | StopFilter(stoplist=STOP_WORDS[lang], minsize=1)
+        | StemFilter(stemfn=STEMMERS[lang], cachesize=-1)
+    )

@@ -1,0 +1,251 @@
+"""What the search index holds, taken from the content model: one document per lesson section
+(heading and anchor), per caption cue (with its second) and per course and language.
+
+Only public text goes in: lesson bodies, headings, captions, course and module titles. Quiz
+answers never do (quizzes are not indexed yet; when they are, only question text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+from pymdownx.slugs import slugify
+
+from builder.model import Course, Lesson, LessonVariant, Module, Site
+from builder.schema import Text
+from builder.search.analyzers import LANGUAGES
+from builder.search.captions import caption_files, read_cues
+
+_slugify = slugify(case="lower")  # the same slugs as the toc extension of the generated projects
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_FENCE_RE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    id: str
+    kind: str  # "lesson" (a section of a lesson), "caption" (a cue) or "course"
+    course: str
+    lang: str
+    access: str
+    url: str  # site-relative, without a leading slash
+    title: str
+    heading: str
+    text: str
+    course_title: str = ""
+    module: str = ""
+    module_title: str = ""
+    lesson: str = ""
+    seconds: int = -1
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    anchor: str
+    text: str
+
+
+def site_documents(site: Site) -> dict[str, list[SearchDocument]]:
+    """Course id -> its documents, for every course of the site."""
+    return {course.id: course_documents(site, course) for course in site.courses}
+
+
+def course_documents(site: Site, course: Course) -> list[SearchDocument]:
+    documents = course_entries(site, course)
+    for module, lesson in course.lessons():
+        for variant in lesson.variants.values():
+            if variant.lang not in LANGUAGES:
+                continue
+            documents += lesson_documents(course, module, lesson, variant)
+            documents += caption_documents(course, module, lesson, variant)
+    return documents
+
+
+def digest(documents: list[SearchDocument]) -> str:
+    """What decides a course's part of the index: unchanged digest, nothing to reindex."""
+    payload = json.dumps([d.as_dict() for d in documents], ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _text(text: Text | None, lang: str) -> str:
+    return text.get(lang) if text is not None and text.has(lang) else ""
+
+
+def course_entries(site: Site, course: Course) -> list[SearchDocument]:
+    """The course itself in every site language it has a title in (the catalogue shows it there)."""
+    entries = []
+    for lang in [lang for lang in site.languages if lang in LANGUAGES]:
+        title = _text(course.config.title, lang)
+        if not title:
+            continue
+        shown = lang if lang in course.languages else course.languages[0]
+        parts = [_text(course.config.summary, lang)]
+        parts += [_text(outcome.text, lang) for outcome in course.config.outcomes]
+        parts += [_text(module.config.title, lang) for module in course.modules]
+        entries.append(
+            SearchDocument(
+                id=f"{course.id}/{lang}/course",
+                kind="course",
+                course=course.id,
+                lang=lang,
+                access=course.config.access,
+                url=f"{shown}/courses/{course.id}/",
+                title=clean(title),
+                heading="",
+                text=clean(" ".join(part for part in parts if part)),
+                course_title=clean(title),
+            )
+        )
+    return entries
+
+
+def _base(course: Course, module: Module, lesson: Lesson, lang: str) -> dict[str, str]:
+    fallback = course.languages[0]
+    return {
+        "course": course.id,
+        "lang": lang,
+        "access": course.config.access,
+        "course_title": clean(course.config.title.get(lang, fallback)),
+        "module": module.id,
+        "module_title": clean(module.config.title.get(lang, fallback)),
+        "lesson": lesson.id,
+    }
+
+
+def lesson_url(course: Course, module: Module, lesson: Lesson, lang: str) -> str:
+    shown = lang if lang in course.languages else course.languages[0]
+    return f"{shown}/courses/{course.id}/{module.id}/{lesson.id}/"
+
+
+def lesson_documents(
+    course: Course, module: Module, lesson: Lesson, variant: LessonVariant
+) -> list[SearchDocument]:
+    url = lesson_url(course, module, lesson, variant.lang)
+    base = _base(course, module, lesson, variant.lang)
+    return [
+        SearchDocument(
+            id=f"{course.id}/{variant.lang}/{lesson.id}/{number}",
+            kind="lesson",
+            url=url + (f"#{section.anchor}" if section.anchor else ""),
+            title=clean(variant.meta.title),
+            heading=section.heading,
+            text=section.text,
+            **base,
+        )
+        for number, section in enumerate(markdown_sections(variant.body))
+        if section.text or section.heading
+    ]
+
+
+def caption_documents(
+    course: Course, module: Module, lesson: Lesson, variant: LessonVariant
+) -> list[SearchDocument]:
+    if not variant.meta.video or "://" in variant.meta.video:
+        return []
+    video = (variant.path.parent / variant.meta.video).resolve()
+    documents = chapter_documents(course, module, lesson, variant)
+    for lang, path in caption_files(video).items():
+        if lang not in LANGUAGES or (lang != variant.lang and lang in lesson.variants):
+            continue  # a caption language with its own lesson text is indexed with that variant
+        url = lesson_url(course, module, lesson, lang)
+        base = _base(course, module, lesson, lang)
+        for number, cue in enumerate(read_cues(path)):
+            second = int(cue.start)
+            documents.append(
+                SearchDocument(
+                    id=f"{course.id}/{lang}/{lesson.id}/t{number}",
+                    kind="caption",
+                    url=f"{url}#t={second}",
+                    title=clean(variant.meta.title),
+                    heading=f"{second // 60}:{second % 60:02d}",
+                    text=clean(cue.text),
+                    seconds=second,
+                    **base,
+                )
+            )
+    return documents
+
+
+def chapter_documents(
+    course: Course, module: Module, lesson: Lesson, variant: LessonVariant
+) -> list[SearchDocument]:
+    """A video's chapter titles are moments too (the lesson's language)."""
+    url = lesson_url(course, module, lesson, variant.lang)
+    return [
+        SearchDocument(
+            id=f"{course.id}/{variant.lang}/{lesson.id}/c{number}",
+            kind="caption",
+            url=f"{url}#t={chapter.seconds}",
+            title=clean(variant.meta.title),
+            heading=f"{chapter.seconds // 60}:{chapter.seconds % 60:02d}",
+            text=clean(chapter.title),
+            seconds=chapter.seconds,
+            **_base(course, module, lesson, variant.lang),
+        )
+        for number, chapter in enumerate(getattr(variant.meta, "chapters", None) or [])
+    ]
+
+
+# -- Markdown to plain text -----------------------------------------------------------------
+
+
+def clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def markdown_sections(body: str) -> list[Section]:
+    """The body split at headings; the part before the first heading has no anchor."""
+    sections: list[Section] = []
+    heading, anchor, lines = "", "", []
+    seen: dict[str, int] = {}
+    fenced = False
+    for line in body.splitlines():
+        if _FENCE_RE.match(line):
+            fenced = not fenced
+        match = None if fenced else _HEADING_RE.match(line)
+        if match is None:
+            lines.append(line)
+            continue
+        sections.append(Section(heading, anchor, plain_text("\n".join(lines))))
+        heading = plain_text(match.group(2))
+        anchor = _unique(_slugify(heading, "-"), seen)
+        if len(match.group(1)) == 1:  # the lesson's title: a hit there opens the page at its top
+            heading, anchor = "", ""
+        lines = []
+    sections.append(Section(heading, anchor, plain_text("\n".join(lines))))
+    return [section for section in sections if section.heading or section.text]
+
+
+def _unique(anchor: str, seen: dict[str, int]) -> str:
+    """As Python-Markdown's toc: a repeated slug gets `_1`, `_2`…"""
+    count = seen.get(anchor)
+    seen[anchor] = 0 if count is None else count + 1
+    return anchor if count is None else f"{anchor}_{count + 1}"
+
+
+_MARKDOWN_CLEANUP = [
+    (re.compile(r"^\s*(```|~~~).*$", re.M), " "),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image: its alt text
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # link: its text
+    (re.compile(r"\{[:#.][^}]*\}"), " "),  # attr_list
+    (re.compile(r"^\s*(!!!|\?\?\?\+?)\s*\w+(?:\s+\"([^\"]*)\")?", re.M), r" \2 "),  # admonition
+    (re.compile(r"<[^>]+>"), " "),  # HTML tags
+    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), " "),  # table rule
+    (re.compile(r"[*_`|>~^=]+|^\s*#+\s*|^\s*[-+]\s+|^\s*\d+\.\s+", re.M), " "),
+]
+
+
+def plain_text(markdown: str) -> str:
+    text = markdown
+    for pattern, replacement in _MARKDOWN_CLEANUP:
+        text = pattern.sub(replacement, text)
+    return clean(html.unescape(text))

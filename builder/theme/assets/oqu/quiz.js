@@ -1,0 +1,477 @@
+/* oqu quiz: takes a quiz inside the lesson page. The keys never come here: the page shows the
+ * public part (../../_quizzes/<id>.json), the service (/api/v1/) starts attempts, stores each
+ * answer as it is given and grades on submit.
+ *
+ * Every answer is put in a queue kept in localStorage before it is sent, and the queue is sent
+ * in order: a reload, a lost connection or a closed laptop loses nothing; the saves go out when
+ * the network returns. Each save has a growing sequence number and its own id, so a retry never
+ * duplicates and an old save never overwrites a newer one (the service answers 409).
+ * The countdown follows the server's clock. Words come from the element's data-words.
+ */
+(function () {
+  "use strict";
+
+  var RETRY_MS = 4000;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      if (key === "text") node.textContent = attrs[key];
+      else if (key === "className") node.className = attrs[key];
+      else node.setAttribute(key, attrs[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.appendChild(child); });
+    return node;
+  }
+
+  /* Question text: escaped, then a small Markdown subset (bold, italic, line breaks). */
+  function richText(text, format) {
+    var span = el("span");
+    var plain = text;
+    if (format === "html") {
+      plain = new DOMParser().parseFromString(text, "text/html").body.textContent || "";
+    }
+    var safe = plain.replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+    if (format !== "plain") {
+      safe = safe.replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>").replace(/\*([^*]+)\*/g, "<em>$1</em>");
+    }
+    span.innerHTML = safe.replace(/\n/g, "<br>");
+    return span;
+  }
+
+  /* Blanks [[1]], [[2]] … of a fill-in-the-blank question show as numbered gaps. */
+  function questionText(q) {
+    var text = q.type === "fill-blanks" ? q.text.replace(/\[\[(\d+)\]\]/g, "_____ ($1)") : q.text;
+    return richText(text, q.format);
+  }
+
+  function Quiz(box) {
+    this.box = box;
+    this.words = JSON.parse(box.getAttribute("data-words") || "{}");
+    this.key = box.getAttribute("data-quiz");
+    this.lang = box.getAttribute("lang") || document.documentElement.lang || "kk";
+    var account = document.querySelector("[data-oqu-account]");
+    var base = (account && account.getAttribute("data-service")) || "/";
+    this.api = (base.charAt(base.length - 1) === "/" ? base : base + "/") + "api/v1/";
+    this.csrf = null;
+    this.attempt = null;
+    this.sending = false;
+  }
+
+  Quiz.prototype.w = function (key) { return this.words[key] || key; };
+
+  Quiz.prototype.request = function (method, path, body) {
+    var headers = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (this.csrf && method !== "GET") headers["X-CSRF-Token"] = this.csrf;
+    return fetch(this.api + path, {
+      method: method,
+      credentials: "same-origin",
+      headers: headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    }).then(function (response) {
+      return response.json().catch(function () { return null; }).then(function (data) {
+        return { status: response.status, body: data };
+      });
+    });
+  };
+
+  Quiz.prototype.start = function () {
+    var self = this;
+    fetch(this.box.getAttribute("data-src"))
+      .then(function (r) { return r.json(); })
+      .then(function (publicQuiz) {
+        self.publicQuiz = publicQuiz;
+        self.renderPreview();
+        return self.request("GET", "me");
+      })
+      .then(function (me) {
+        if (me.status === 401) return self.renderSignIn();
+        if (me.status !== 200) return self.status(self.w("unavailable"));
+        self.csrf = me.body.csrf_token;
+        return self.loadSummary();
+      })
+      .catch(function () { self.status(self.w("unavailable")); });
+    window.addEventListener("online", function () { self.flush(); });
+  };
+
+  Quiz.prototype.shell = function () {
+    this.box.replaceChildren();
+    this.box.appendChild(el("h2", { text: this.publicQuiz.title }));
+    this.timer = el("p", { className: "oqu-quiz__timer", "aria-live": "off" });
+    this.timer.hidden = true;
+    this.body = el("div");
+    this.statusLine = el("p", { className: "oqu-quiz__status", role: "status", "aria-live": "polite" });
+    this.actions = el("div");
+    [this.timer, this.body, this.statusLine, this.actions].forEach(this.box.appendChild, this.box);
+  };
+
+  Quiz.prototype.status = function (text) { if (this.statusLine) this.statusLine.textContent = text; };
+
+  Quiz.prototype.renderPreview = function () {
+    this.shell();
+    var questions = this.publicQuiz.questions;
+    if (!questions.length) this.body.appendChild(el("p", { text: this.w("drawn") }));
+    questions.forEach(function (q, index) { this.body.appendChild(this.renderQuestion(q, index, true)); }, this);
+  };
+
+  Quiz.prototype.renderSignIn = function () {
+    var next = window.location.pathname + window.location.search;
+    var href = this.api.replace(/api\/v1\/$/, "") + "auth/login?lang=" + encodeURIComponent(this.lang) +
+      "&next=" + encodeURIComponent(next);
+    this.actions.replaceChildren(el("a", { href: href, className: "oqu-quiz__sign-in", text: this.w("sign_in") }));
+  };
+
+  Quiz.prototype.loadSummary = function () {
+    var self = this;
+    return this.request("GET", "quizzes/" + this.key).then(function (summary) {
+      if (summary.status !== 200) return self.status(self.w("unavailable"));
+      if (summary.body.open_attempt) return self.loadAttempt(summary.body.open_attempt);
+      var used = summary.body.attempts.length;
+      var allowed = summary.body.attempts_allowed;
+      self.renderStart(allowed && used >= allowed, summary.body.attempts[used - 1]);
+    });
+  };
+
+  Quiz.prototype.renderStart = function (noneLeft, last) {
+    var self = this;
+    this.actions.replaceChildren();
+    if (last && last.percent !== null && last.percent !== undefined) {
+      this.actions.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("score") + ": " + last.percent + "%" }));
+    }
+    if (noneLeft) return this.actions.appendChild(el("p", { text: this.w("no_attempts") }));
+    var button = el("button", { type: "button", text: this.w("start") });
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      self.request("POST", "quizzes/" + self.key + "/attempts", { lang: self.lang }).then(function (r) {
+        if (r.status === 200 || r.status === 201) return self.showAttempt(r.body);
+        button.disabled = false;
+        self.status(r.body && r.body.error ? r.body.error.message : self.w("unavailable"));
+      }, function () { button.disabled = false; self.status(self.w("unavailable")); });
+    });
+    this.actions.appendChild(button);
+  };
+
+  Quiz.prototype.loadAttempt = function (id) {
+    var self = this;
+    return this.request("GET", "attempts/" + id).then(function (r) {
+      if (r.status === 200) self.showAttempt(r.body);
+    });
+  };
+
+  /* -- the queue of saves, in localStorage ----------------------------------------------- */
+
+  Quiz.prototype.queueKey = function () { return "oqu-quiz-queue-" + this.attempt.id; };
+  Quiz.prototype.sequenceKey = function () { return "oqu-quiz-seq-" + this.attempt.id; };
+
+  Quiz.prototype.queue = function () {
+    try { return JSON.parse(localStorage.getItem(this.queueKey()) || "[]"); } catch (e) { return []; }
+  };
+
+  Quiz.prototype.setQueue = function (items) {
+    try { localStorage.setItem(this.queueKey(), JSON.stringify(items)); } catch (e) { /* private mode */ }
+    this.pending = items;
+  };
+
+  Quiz.prototype.nextSequence = function () {
+    var stored = parseInt(localStorage.getItem(this.sequenceKey()) || "0", 10) || 0;
+    var seen = this.attempt.answers.reduce(function (max, a) { return Math.max(max, a.sequence); }, 0);
+    var next = Math.max(stored, seen) + 1;
+    try { localStorage.setItem(this.sequenceKey(), String(next)); } catch (e) { /* private mode */ }
+    return next;
+  };
+
+  Quiz.prototype.answer = function (questionId, response) {
+    var sequence = this.nextSequence();
+    var save = { question: questionId, response: response, sequence: sequence,
+      client_id: "p" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+    this.setQueue(this.queue().concat([save]));
+    this.flush();
+  };
+
+  Quiz.prototype.flush = function () {
+    var self = this;
+    if (this.sending) return this.inflight;
+    if (!this.attempt) return Promise.resolve(true);
+    var items = this.queue();
+    if (!items.length) return Promise.resolve(true);
+    this.sending = true;
+    var save = items[0];
+    var body = { response: save.response, sequence: save.sequence, client_id: save.client_id };
+    this.inflight = this.request("PUT", "attempts/" + this.attempt.id + "/answers/" + save.question, body)
+      .then(function (r) {
+        self.sending = false;
+        var code = r.body && r.body.error ? r.body.error.code : "";
+        if (code === "time_over" || code === "attempt_closed") {
+          self.setQueue([]);
+          return self.loadAttempt(self.attempt.id).then(function () { return true; });
+        }
+        // Saved, or refused for good (an older save, a wrong shape): either way it leaves the queue.
+        if (r.status === 200 || (r.status >= 400 && r.status < 500 && [401, 403, 429].indexOf(r.status) < 0)) {
+          self.setQueue(self.queue().slice(1));
+          self.status(self.w("saved"));
+          return self.flush();
+        }
+        self.status(r.body && r.body.error ? r.body.error.message : self.w("queued"));
+        return false;
+      }, function () {
+        self.sending = false;
+        self.status(self.w("queued"));
+        setTimeout(function () { self.flush(); }, RETRY_MS);
+        return false;
+      });
+    return this.inflight;
+  };
+
+  /* Send until the queue is empty (true) or the network fails (false). */
+  Quiz.prototype.drain = function () {
+    var self = this;
+    return this.flush().then(function (sent) {
+      if (!sent) return false;
+      return self.queue().length ? self.drain() : true;
+    });
+  };
+
+  /* -- the attempt ----------------------------------------------------------------------- */
+
+  Quiz.prototype.showAttempt = function (attempt) {
+    this.attempt = attempt;
+    this.clockOffset = Date.parse(attempt.server_time) - Date.now();
+    this.shell();
+    if (attempt.state !== "open") return this.renderReview(attempt);
+    var responses = {};
+    attempt.answers.forEach(function (a) { responses[a.question] = a.response; });
+    this.queue().forEach(function (save) { responses[save.question] = save.response; });
+    attempt.questions.forEach(function (q, index) {
+      var locked = attempt.navigation === "sequential" && index < attempt.position;
+      this.body.appendChild(this.renderQuestion(q, index, locked, responses[q.id]));
+    }, this);
+    this.renderAttemptActions();
+    this.tick();
+    this.flush();
+  };
+
+  Quiz.prototype.renderAttemptActions = function () {
+    var self = this;
+    var attempt = this.attempt;
+    this.actions.replaceChildren();
+    if (attempt.navigation === "sequential" && attempt.position < attempt.question_count - 1) {
+      var next = el("button", { type: "button", text: this.w("next") });
+      next.addEventListener("click", function () {
+        self.drain().then(function () {
+          return self.request("POST", "attempts/" + attempt.id + "/next", { position: attempt.position });
+        }).then(function (r) { if (r && r.status === 200) self.showAttempt(r.body); });
+      });
+      this.actions.appendChild(next);
+    }
+    var submit = el("button", { type: "button", text: this.w("submit"), className: "oqu-quiz__submit" });
+    submit.addEventListener("click", function () { self.submit(submit); });
+    this.actions.appendChild(submit);
+  };
+
+  Quiz.prototype.submit = function (button) {
+    var self = this;
+    button.disabled = true;
+    this.drain().then(function (sent) {
+      if (!sent) { button.disabled = false; return null; }
+      return self.request("POST", "attempts/" + self.attempt.id + "/submit", {}).then(function (r) {
+        if (r.status === 200) return self.showAttempt(r.body);
+        button.disabled = false;
+        self.status(r.body && r.body.error ? r.body.error.message : self.w("unavailable"));
+      });
+    }, function () { button.disabled = false; });
+  };
+
+  Quiz.prototype.tick = function () {
+    var self = this;
+    var deadline = this.attempt.deadline && Date.parse(this.attempt.deadline);
+    if (!deadline) return;
+    this.timer.hidden = false;
+    clearInterval(this.interval);
+    function show() {
+      var left = Math.max(0, deadline - (Date.now() + self.clockOffset));
+      var s = Math.floor(left / 1000);
+      var text = Math.floor(s / 3600) + ":" + ("0" + Math.floor(s / 60) % 60).slice(-2) + ":" + ("0" + s % 60).slice(-2);
+      self.timer.textContent = self.w("time_left") + ": " + text;
+      if (left <= 0) {
+        clearInterval(self.interval);
+        self.flush().then(function () { self.loadAttempt(self.attempt.id); });
+      }
+    }
+    show();
+    this.interval = setInterval(show, 1000);
+  };
+
+  /* -- questions ------------------------------------------------------------------------- */
+
+  Quiz.prototype.renderQuestion = function (q, index, readOnly, given) {
+    var self = this;
+    var legend = el("legend", {}, [el("span", { text: (index + 1) + ". " }), questionText(q)]);
+    var fieldset = el("fieldset", { "data-question": q.id }, [legend]);
+    var name = "q-" + (this.attempt ? this.attempt.id : "p") + "-" + q.id;
+    function send(response) { if (!readOnly) self.answer(q.id, response); }
+    var controls = (RENDER[q.type] || function () { return []; })(q, name, given, send, self);
+    controls.forEach(function (c) { fieldset.appendChild(c); });
+    if (readOnly) fieldset.disabled = true;
+    return fieldset;
+  };
+
+  function choice(type, name, value, text, checked, onChange) {
+    var input = el("input", { type: type, name: name, value: value });
+    input.checked = !!checked;
+    input.addEventListener("change", onChange);
+    return el("label", {}, [input, document.createTextNode(" " + text)]);
+  }
+
+  function textInput(label, value, onChange, multiline) {
+    var input = el(multiline ? "textarea" : "input", multiline ? { "aria-label": label } : { type: "text", "aria-label": label });
+    input.value = value === undefined || value === null ? "" : value;
+    input.addEventListener("change", function () { onChange(input.value); });
+    return input;
+  }
+
+  var RENDER = {
+    single: function (q, name, given, send) {
+      return q.options.map(function (o) {
+        return choice("radio", name, o.id, o.text, given === o.id, function () { send(o.id); });
+      });
+    },
+    multiple: function (q, name, given, send) {
+      var boxes = [];
+      var labels = q.options.map(function (o) {
+        var label = choice("checkbox", name, o.id, o.text, (given || []).indexOf(o.id) >= 0, function () {
+          send(boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+        });
+        boxes.push(label.firstChild);
+        return label;
+      });
+      return labels;
+    },
+    "true-false": function (q, name, given, send, quiz) {
+      return [
+        choice("radio", name, "true", quiz.w("true"), given === true, function () { send(true); }),
+        choice("radio", name, "false", quiz.w("false"), given === false, function () { send(false); }),
+      ];
+    },
+    short: function (q, name, given, send, quiz) { return [textInput(quiz.w("answer"), given, send)]; },
+    numeric: function (q, name, given, send, quiz) {
+      var input = textInput(quiz.w("answer"), given, send);
+      input.setAttribute("inputmode", "decimal");
+      return [input];
+    },
+    essay: function (q, name, given, send, quiz) { return [textInput(quiz.w("answer"), given, send, true)]; },
+    description: function () { return []; },
+    "fill-blanks": function (q, name, given, send, quiz) {
+      var values = (given || []).slice();
+      var inputs = [];
+      for (var i = 0; i < q.blanks; i++) {
+        (function (n) {
+          inputs.push(el("label", {}, [document.createTextNode(quiz.w("blank") + " " + (n + 1) + " "),
+            textInput(quiz.w("blank") + " " + (n + 1), values[n], function (value) {
+              for (var k = 0; k < q.blanks; k++) values[k] = values[k] || "";
+              values[n] = value;
+              send(values.slice());
+            })]));
+        })(i);
+      }
+      return inputs;
+    },
+    matching: function (q, name, given, send, quiz) {
+      var chosen = Object.assign({}, given || {});
+      return q.left.map(function (left) {
+        var select = el("select", { "aria-label": left.text });
+        select.appendChild(el("option", { value: "", text: quiz.w("choose") }));
+        q.right.forEach(function (right) {
+          var option = el("option", { value: right.id, text: right.text });
+          if (chosen[left.id] === right.id) option.selected = true;
+          select.appendChild(option);
+        });
+        select.addEventListener("change", function () {
+          if (select.value) chosen[left.id] = select.value; else delete chosen[left.id];
+          send(Object.assign({}, chosen));
+        });
+        return el("label", {}, [document.createTextNode(left.text + " "), select]);
+      });
+    },
+    ordering: function (q, name, given, send, quiz) {
+      var byId = {};
+      q.items.forEach(function (item) { byId[item.id] = item; });
+      var order = (given && given.length === q.items.length) ? given.slice() : q.items.map(function (i) { return i.id; });
+      var list = el("ol", { className: "oqu-quiz__order" });
+      function draw() {
+        list.replaceChildren();
+        order.forEach(function (id, pos) {
+          var up = el("button", { type: "button", text: "↑", "aria-label": quiz.w("up") + ": " + byId[id].text });
+          var down = el("button", { type: "button", text: "↓", "aria-label": quiz.w("down") + ": " + byId[id].text });
+          up.disabled = pos === 0;
+          down.disabled = pos === order.length - 1;
+          up.addEventListener("click", function () { move(pos, -1); });
+          down.addEventListener("click", function () { move(pos, 1); });
+          list.appendChild(el("li", {}, [el("span", { text: byId[id].text + " " }), up, down]));
+        });
+      }
+      function move(pos, step) {
+        var item = order.splice(pos, 1)[0];
+        order.splice(pos + step, 0, item);
+        draw();
+        send(order.slice());
+      }
+      draw();
+      return [list];
+    },
+  };
+
+  /* -- the review ------------------------------------------------------------------------ */
+
+  Quiz.prototype.renderReview = function (attempt) {
+    var self = this;
+    var review = attempt.review || { questions: [] };
+    this.body.appendChild(el("p", { text: this.w("finished") }));
+    if (review.percent !== null && review.percent !== undefined) {
+      var verdict = review.passed ? this.w("passed") : this.w("failed");
+      this.body.appendChild(el("p", { className: "oqu-quiz__result",
+        text: this.w("score") + ": " + review.points + " / " + review.max_points + " (" + review.percent + "%) — " + verdict }));
+    } else {
+      this.body.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("later") }));
+    }
+    var byId = {};
+    attempt.questions.forEach(function (q) { byId[q.id] = q; });
+    review.questions.forEach(function (item, index) {
+      var q = byId[item.id];
+      if (!q) return;
+      var parts = [el("strong", { text: (index + 1) + ". " }), questionText(q)];
+      var box = el("div", { className: "oqu-quiz__reviewed" }, [el("p", {}, parts)]);
+      if (item.state) {
+        box.appendChild(el("p", { className: "oqu-quiz__state--" + item.state, text: self.w("state." + item.state) +
+          (item.points !== null && item.points !== undefined ? " (" + item.points + " / " + item.max_points + ")" : "") }));
+      }
+      (item.feedback || []).forEach(function (text) { box.appendChild(el("p", { text: text })); });
+      if (item.right_answer && item.right_answer.length) {
+        box.appendChild(el("p", { text: self.w("right_answer") + ": " + item.right_answer.join("; ") }));
+      }
+      self.body.appendChild(box);
+    });
+    this.loadSummaryAfterReview();
+  };
+
+  Quiz.prototype.loadSummaryAfterReview = function () {
+    var self = this;
+    this.request("GET", "quizzes/" + this.key).then(function (summary) {
+      if (summary.status !== 200) return;
+      var allowed = summary.body.attempts_allowed;
+      if (!allowed || summary.body.attempts.length < allowed) self.renderStart(false, null);
+    });
+  };
+
+  function startAll() {
+    if (!window.fetch || !window.localStorage || window.location.protocol === "file:") return;
+    Array.prototype.forEach.call(document.querySelectorAll(".oqu-quiz[data-quiz]"), function (box) {
+      new Quiz(box).start();
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startAll);
+  else startAll();
+})();

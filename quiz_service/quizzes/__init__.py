@@ -1,0 +1,11 @@
+"""Quizzes and exams on the service: attempts, answers, grading on the server, reviews by policy."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from quiz_service.quizzes import views
+
+    views.init_app(app)

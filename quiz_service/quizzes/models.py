@@ -1,0 +1,93 @@
+"""Quiz versions, attempts and answers."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from quiz_service.db import Base, UTCDateTime, utcnow
+
+
+class AttemptState(enum.StrEnum):
+    OPEN = "open"
+    FINISHED = "finished"  # submitted by the student or by the service at the deadline
+    ABANDONED = "abandoned"  # time ran out under a policy that does not count it
+
+
+class QuizVersion(Base):
+    """A quiz exactly as an attempt started on it: later edits of the content never change it."""
+
+    __tablename__ = "quiz_versions"
+
+    course: Mapped[str] = mapped_column(String(100), primary_key=True)
+    quiz: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[str] = mapped_column(String(32), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)  # the service bundle's JSON, keys included
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Attempt(Base):
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course", "quiz", "number", name="uq_quiz_attempts_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course: Mapped[str] = mapped_column(String(100))
+    quiz: Mapped[str] = mapped_column(String(100))
+    version: Mapped[str] = mapped_column(String(32))
+    lang: Mapped[str] = mapped_column(String(8))
+    number: Mapped[int] = mapped_column(Integer)
+    # Set while the attempt is open, NULL after: a unique column allows one open attempt per
+    # student and quiz on SQLite and PostgreSQL alike (NULLs never collide).
+    open_key: Mapped[str | None] = mapped_column(String(250), unique=True)
+    state: Mapped[AttemptState] = mapped_column(
+        Enum(
+            AttemptState,
+            name="attempt_state",
+            native_enum=False,
+            create_constraint=True,
+            length=16,
+            values_callable=lambda members: [m.value for m in members],
+        )
+    )
+    seed: Mapped[int] = mapped_column(Integer)
+    questions: Mapped[str] = mapped_column(
+        Text
+    )  # JSON list of authored question ids, in this attempt's order
+    position: Mapped[int] = mapped_column(Integer, default=0)  # sequential navigation: the current question
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    points: Mapped[float | None] = mapped_column(Float)  # None while a teacher has to grade
+    max_points: Mapped[float | None] = mapped_column(Float)
+
+
+class Answer(Base):
+    """The latest saved response to one question of an attempt."""
+
+    __tablename__ = "quiz_answers"
+    __table_args__ = (UniqueConstraint("attempt_id", "question", name="uq_quiz_answers_question"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(String(100))  # authored id
+    response: Mapped[str] = mapped_column(Text)  # JSON
+    sequence: Mapped[int] = mapped_column(Integer)
+    client_id: Mapped[str] = mapped_column(String(64))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fraction: Mapped[float | None] = mapped_column(Float)  # set when the attempt is graded
+
+
+class GradeRelease(Base):
+    """A teacher released the grades of a quiz: reviews set to `after-release` open from then on."""
+
+    __tablename__ = "quiz_grade_releases"
+
+    course: Mapped[str] = mapped_column(String(100), primary_key=True)
+    quiz: Mapped[str] = mapped_column(String(100), primary_key=True)
+    released_at: Mapped[datetime] = mapped_column(UTCDateTime)

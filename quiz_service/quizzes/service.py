@@ -1,0 +1,417 @@
+"""Attempts: start, save, navigate, submit, close at the deadline, review. Time is always passed in.
+
+Every function takes the writing session and `now` (the server's clock, injected in tests);
+nothing here reads a request.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from builder.quizzes.model import Question, QuizSettings
+from builder.quizzes.types import QUESTION_TYPES, ResponseError, grade, public_question
+from quiz_service.errors import ApiError
+from quiz_service.quizzes.models import Answer, Attempt, AttemptState, GradeRelease, QuizVersion
+from quiz_service.quizzes.pinned import PinnedQuiz, parse_quiz
+
+
+def open_key(user_id: int, course: str, quiz: str) -> str:
+    return f"{user_id}:{course}/{quiz}"
+
+
+# -- versions -----------------------------------------------------------------------------
+
+
+def pin_version(writer: Session, body: str, quiz: PinnedQuiz) -> None:
+    """Keep this version of the quiz for the attempts that start on it (once per version)."""
+    key = (quiz.course, quiz.id, quiz.version)
+    if writer.get(QuizVersion, key) is not None:
+        return
+    try:
+        with writer.begin_nested():
+            writer.add(QuizVersion(course=quiz.course, quiz=quiz.id, version=quiz.version, body=body))
+    except IntegrityError:
+        pass  # pinned at the same moment by another start
+
+
+_PINNED: dict[tuple[str, str, str], PinnedQuiz] = {}
+
+
+def pinned_quiz(reader: Session, attempt: Attempt) -> PinnedQuiz:
+    """The version the attempt started on (a pinned version never changes: cached per process)."""
+    key = (attempt.course, attempt.quiz, attempt.version)
+    if key not in _PINNED:
+        if len(_PINNED) > 512:
+            _PINNED.clear()
+        _PINNED[key] = parse_quiz(reader.get_one(QuizVersion, key).body)
+    return _PINNED[key]
+
+
+# -- starting -----------------------------------------------------------------------------
+
+
+def deadline_for(settings: QuizSettings, started_at: datetime, closes: datetime | None) -> datetime | None:
+    """The earlier of start + time limit and the quiz's close."""
+    candidates = [started_at + timedelta(minutes=settings.time_limit)] if settings.time_limit else []
+    candidates += [closes] if closes else []
+    return min(candidates) if candidates else None
+
+
+def draw_questions(questions: tuple[Question, ...], settings: QuizSettings, seed: int) -> list[str]:
+    """This attempt's questions: N per drawn category, all others; shuffled if the quiz says so."""
+    rng = random.Random(seed)
+    drawn = {d.category for d in settings.draw}
+    picked = {q.id for q in questions if q.category not in drawn}
+    for draw in settings.draw:
+        pool = [q.id for q in questions if q.category == draw.category]
+        picked |= set(rng.sample(pool, min(draw.count, len(pool))))
+    order = [q.id for q in questions if q.id in picked]
+    if settings.shuffle_questions:
+        rng.shuffle(order)
+    return order
+
+
+def start_attempt(
+    writer: Session, user_id: int, quiz: PinnedQuiz, body: str, lang: str, now: datetime
+) -> tuple[Attempt, bool]:
+    """The student's open attempt, or a new one on the current version; (attempt, created)."""
+    existing = open_attempt(writer, user_id, quiz.course, quiz.id)
+    if existing is not None and not close_if_overdue(writer, existing, now):
+        return existing, False
+    check_window(quiz, now)
+    used = writer.scalar(
+        select(func.count())
+        .select_from(Attempt)
+        .where(Attempt.user_id == user_id, Attempt.course == quiz.course, Attempt.quiz == quiz.id)
+    )
+    if quiz.settings.attempts and used >= quiz.settings.attempts:
+        raise ApiError(
+            409, "no_attempts_left", f"All {quiz.settings.attempts} attempts of this quiz are used."
+        )
+    pin_version(writer, body, quiz)
+    seed = random.SystemRandom().randrange(2**31)
+    attempt = Attempt(
+        user_id=user_id,
+        course=quiz.course,
+        quiz=quiz.id,
+        version=quiz.version,
+        lang=lang,
+        number=(used or 0) + 1,
+        open_key=open_key(user_id, quiz.course, quiz.id),
+        state=AttemptState.OPEN,
+        seed=seed,
+        questions=json.dumps(draw_questions(quiz.questions[lang], quiz.settings, seed)),
+        position=0,
+        started_at=now,
+        deadline=deadline_for(quiz.settings, now, quiz.closes),
+    )
+    try:
+        with writer.begin_nested():
+            writer.add(attempt)
+    except IntegrityError:
+        # Another request of the same student started it a moment ago (PostgreSQL; SQLite
+        # serialises writers): answer with that attempt.
+        raced = open_attempt(writer, user_id, quiz.course, quiz.id)
+        if raced is None:
+            raise ApiError(
+                409, "conflict", "The attempt was started by another request; try again."
+            ) from None
+        return raced, False
+    return attempt, True
+
+
+def check_window(quiz: PinnedQuiz, now: datetime) -> None:
+    if quiz.opens and now < quiz.opens:
+        raise ApiError(409, "quiz_not_open", f"The quiz opens at {quiz.opens.isoformat()}.")
+    if quiz.closes and now >= quiz.closes:
+        raise ApiError(409, "quiz_closed", f"The quiz closed at {quiz.closes.isoformat()}.")
+
+
+def open_attempt(reader: Session, user_id: int, course: str, quiz: str) -> Attempt | None:
+    key = open_key(user_id, course, quiz)
+    return reader.scalars(select(Attempt).where(Attempt.open_key == key)).one_or_none()
+
+
+# -- time ---------------------------------------------------------------------------------
+
+
+def answers_until(attempt: Attempt) -> datetime | None:
+    return attempt.deadline
+
+
+def submit_until(attempt: Attempt, settings: QuizSettings) -> datetime | None:
+    """The last moment a submission counts: the deadline, plus the grace period under `overdue: grace`."""
+    if attempt.deadline is None:
+        return None
+    if settings.overdue == "grace":
+        return attempt.deadline + timedelta(minutes=settings.grace)
+    return attempt.deadline
+
+
+def close_if_overdue(writer: Session, attempt: Attempt, now: datetime) -> bool:
+    """Close an open attempt whose time is over, as its quiz's policy says; True if it is closed now."""
+    if attempt.state != AttemptState.OPEN or attempt.deadline is None or now <= attempt.deadline:
+        return attempt.state != AttemptState.OPEN
+    quiz = pinned_quiz(writer, attempt)
+    policy = quiz.settings.overdue
+    if policy == "autosubmit":
+        finish(writer, attempt, quiz, at=attempt.deadline)
+        return True
+    last = submit_until(attempt, quiz.settings)
+    assert last is not None
+    if policy == "grace" and now <= last:
+        return False  # may still be submitted, no more answered
+    abandon(attempt, at=last)
+    return True
+
+
+def close_overdue(writer: Session, now: datetime, limit: int = 500) -> int:
+    """Close every open attempt whose time ran out (the service's own sweep); how many closed."""
+    candidates = writer.scalars(
+        select(Attempt)
+        .where(Attempt.state == AttemptState.OPEN, Attempt.deadline < now)
+        .order_by(Attempt.deadline)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL: an attempt being submitted is left to its submit
+    )
+    return sum(close_if_overdue(writer, attempt, now) for attempt in list(candidates))
+
+
+def abandon(attempt: Attempt, at: datetime) -> None:
+    attempt.state = AttemptState.ABANDONED
+    attempt.open_key = None
+    attempt.finished_at = at
+
+
+# -- answering ----------------------------------------------------------------------------
+
+
+def attempt_questions(attempt: Attempt, quiz: PinnedQuiz) -> list[Question]:
+    by_id = {q.id: q for q in quiz.questions[attempt.lang]}
+    return [by_id[qid] for qid in json.loads(attempt.questions)]
+
+
+def find_question(attempt: Attempt, quiz: PinnedQuiz, public_id: str) -> tuple[int, Question]:
+    for index, question in enumerate(attempt_questions(attempt, quiz)):
+        if question.public_id == public_id:
+            return index, question
+    raise ApiError(404, "not_found", "This attempt has no such question.")
+
+
+@dataclass(frozen=True)
+class SaveRequest:
+    question: str  # public id
+    response: Any
+    sequence: int
+    client_id: str
+
+
+def save_answer(writer: Session, attempt: Attempt, save: SaveRequest, now: datetime) -> Answer:
+    """Store one answer. The same save again returns the stored one; an older save is refused (409)."""
+    if close_if_overdue(writer, attempt, now) or attempt.state != AttemptState.OPEN:
+        raise ApiError(409, "attempt_closed", "The attempt is closed; answers can no longer change.")
+    if attempt.deadline is not None and now > attempt.deadline:
+        raise ApiError(
+            409, "time_over", "Time is over: the attempt may be submitted, answers can no longer change."
+        )
+    quiz = pinned_quiz(writer, attempt)
+    index, question = find_question(attempt, quiz, save.question)
+    if quiz.settings.navigation == "sequential" and index != attempt.position:
+        raise ApiError(
+            409,
+            "sequential",
+            "This quiz goes question by question: only the current question can be answered.",
+        )
+    try:
+        response = QUESTION_TYPES[question.type].check_response(question, save.response)
+    except ResponseError as error:
+        raise ApiError(422, "invalid_response", f"The answer does not fit the question: {error}.") from None
+    stored = _stored_answer(writer, attempt.id, question.id)
+    if stored is not None:
+        return _update_answer(stored, save, response, now)
+    answer = Answer(
+        attempt_id=attempt.id,
+        question=question.id,
+        response=json.dumps(response, ensure_ascii=False),
+        sequence=save.sequence,
+        client_id=save.client_id,
+        saved_at=now,
+    )
+    try:
+        with writer.begin_nested():
+            writer.add(answer)
+    except IntegrityError:
+        stored = _stored_answer(writer, attempt.id, question.id)
+        assert stored is not None
+        return _update_answer(stored, save, response, now)
+    return answer
+
+
+def _stored_answer(reader: Session, attempt_id: int, question_id: str) -> Answer | None:
+    query = select(Answer).where(Answer.attempt_id == attempt_id, Answer.question == question_id)
+    return reader.scalars(query).one_or_none()
+
+
+def _update_answer(stored: Answer, save: SaveRequest, response: Any, now: datetime) -> Answer:
+    if stored.client_id == save.client_id and stored.sequence == save.sequence:
+        return stored  # a retry of the save that is already stored
+    if save.sequence <= stored.sequence:
+        raise ApiError(
+            409,
+            "stale_save",
+            f"A newer answer (sequence {stored.sequence}) is already saved for this question.",
+        )
+    stored.response = json.dumps(response, ensure_ascii=False)
+    stored.sequence = save.sequence
+    stored.client_id = save.client_id
+    stored.saved_at = now
+    return stored
+
+
+def advance(writer: Session, attempt: Attempt, position: int, now: datetime) -> None:
+    """Sequential navigation: move on from question `position` (a repeated move is a no-op)."""
+    if close_if_overdue(writer, attempt, now) or attempt.state != AttemptState.OPEN:
+        raise ApiError(409, "attempt_closed", "The attempt is closed.")
+    quiz = pinned_quiz(writer, attempt)
+    if quiz.settings.navigation != "sequential":
+        raise ApiError(
+            409, "free_navigation", "This quiz has free navigation: answer the questions in any order."
+        )
+    if position == attempt.position - 1:
+        return
+    if position != attempt.position:
+        raise ApiError(409, "sequential", f"The current question is {attempt.position}, not {position}.")
+    attempt.position = min(attempt.position + 1, len(json.loads(attempt.questions)) - 1)
+
+
+# -- submitting and grading ---------------------------------------------------------------
+
+
+def submit(writer: Session, attempt: Attempt, now: datetime) -> None:
+    """Finish the attempt (a repeated submit changes nothing); late submits follow the overdue policy."""
+    if close_if_overdue(writer, attempt, now) or attempt.state != AttemptState.OPEN:
+        return
+    finish(writer, attempt, pinned_quiz(writer, attempt), at=now)
+
+
+def finish(writer: Session, attempt: Attempt, quiz: PinnedQuiz, at: datetime) -> None:
+    answers = {a.question: a for a in writer.scalars(select(Answer).where(Answer.attempt_id == attempt.id))}
+    total, maximum, pending = 0.0, 0.0, False
+    for question in attempt_questions(attempt, quiz):
+        answer = answers.get(question.id)
+        result = grade(question, json.loads(answer.response) if answer else None)
+        maximum += result.max_points
+        if result.answered and result.fraction is None:
+            pending = True
+        total += result.points or 0.0
+        if answer is not None:
+            answer.fraction = result.fraction
+    attempt.points = None if pending else max(total, 0.0)
+    attempt.max_points = maximum
+    attempt.state = AttemptState.FINISHED
+    attempt.open_key = None
+    attempt.finished_at = at
+
+
+def release_grades(writer: Session, course: str, quiz: str, now: datetime) -> None:
+    if writer.get(GradeRelease, (course, quiz)) is None:
+        writer.add(GradeRelease(course=course, quiz=quiz, released_at=now))
+
+
+def is_released(reader: Session, course: str, quiz: str) -> bool:
+    return reader.get(GradeRelease, (course, quiz)) is not None
+
+
+# -- what the student sees ----------------------------------------------------------------
+
+
+def shown(when: str, attempt: Attempt, quiz: PinnedQuiz, released: bool, now: datetime) -> bool:
+    """Whether a part of the review set to `when` is visible now (never while the attempt is open)."""
+    if attempt.state == AttemptState.OPEN:
+        return False
+    closes = quiz.closes
+    return {
+        "immediately": True,
+        "after-close": closes is not None and now >= closes,
+        "after-release": released,
+        "never": False,
+    }[when]
+
+
+def public_for_attempt(question: Question, seed: int, shuffle: bool) -> dict[str, Any]:
+    """The question as the page shows it in this attempt: options in the attempt's own order."""
+    public = public_question(question)
+    rng = random.Random(f"{seed}/{question.id}")
+    for key in ("options", "right", "items"):
+        if key in public and (shuffle or key == "items"):
+            rng.shuffle(public[key])
+    return public
+
+
+def review(
+    attempt: Attempt, quiz: PinnedQuiz, answers: dict[str, Answer], released: bool, now: datetime
+) -> dict[str, Any] | None:
+    """The finished attempt as the review policy allows now, or None while it is open."""
+    if attempt.state == AttemptState.OPEN:
+        return None
+    policy = quiz.settings.review
+    see_score = shown(policy.score, attempt, quiz, released, now)
+    see_correct = shown(policy.correctness, attempt, quiz, released, now)
+    see_feedback = shown(policy.feedback, attempt, quiz, released, now)
+    see_answers = shown(policy.answers, attempt, quiz, released, now)
+    questions = []
+    for question in attempt_questions(attempt, quiz):
+        answer = answers.get(question.id)
+        result = grade(question, json.loads(answer.response) if answer else None)
+        item: dict[str, Any] = {"id": question.public_id}
+        if see_score:
+            item["points"], item["max_points"] = result.points, result.max_points
+        if see_correct:
+            item["state"] = result.state
+        if see_feedback:
+            item["feedback"] = [*result.feedback, *([question.feedback] if question.feedback else [])]
+        if see_answers:
+            item["right_answer"] = QUESTION_TYPES[question.type].right_answer(question)
+        questions.append(item)
+    out: dict[str, Any] = {"state": attempt.state.value, "questions": questions}
+    if see_score and attempt.state == AttemptState.FINISHED:
+        out |= score_summary(attempt, quiz.settings)
+    return out
+
+
+def score_summary(attempt: Attempt, settings: QuizSettings) -> dict[str, Any]:
+    if attempt.points is None or not attempt.max_points:
+        return {"points": attempt.points, "max_points": attempt.max_points, "percent": None, "passed": None}
+    percent = round(100 * attempt.points / attempt.max_points, 2)
+    return {
+        "points": round(attempt.points, 4),
+        "max_points": attempt.max_points,
+        "percent": percent,
+        "passed": percent >= settings.pass_mark,
+    }
+
+
+def quiz_grade(attempts: list[Attempt], method: str) -> float | None:
+    """The quiz grade in percent by the grading method, from finished, graded attempts."""
+    graded = [
+        100 * a.points / a.max_points
+        for a in sorted(attempts, key=lambda a: a.number)
+        if a.state == AttemptState.FINISHED and a.points is not None and a.max_points
+    ]
+    if not graded:
+        return None
+    chosen = {
+        "highest": max(graded),
+        "last": graded[-1],
+        "first": graded[0],
+        "average": sum(graded) / len(graded),
+    }[method]
+    return round(chosen, 2)

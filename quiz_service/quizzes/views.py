@@ -1,0 +1,281 @@
+"""The quiz API: a student's attempts. Each view parses, calls the service, shapes the answer."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Flask, Response, current_app, g
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from auth.access import courses
+from auth.enrolment import may_read
+from quiz_service import db
+from quiz_service.errors import ApiError
+from quiz_service.openapi import operation
+from quiz_service.quizzes import service
+from quiz_service.quizzes.models import Answer, Attempt, AttemptState
+from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
+from quiz_service.quizzes.schemas import (
+    AttemptBrief,
+    AttemptOut,
+    MoveOn,
+    PublicQuestion,
+    QuizSummary,
+    Review,
+    SaveAnswer,
+    SavedAnswer,
+    StartAttempt,
+)
+
+bp = Blueprint("quizzes", __name__, url_prefix="/api/v1")
+SWEEP_EVERY = timedelta(seconds=15)
+Clock = Callable[[], datetime]
+
+
+def init_app(app: Flask) -> None:
+    app.extensions.setdefault("oqu_clock", db.utcnow)
+    app.register_blueprint(bp)
+
+
+def release_reader() -> None:
+    """Give the read connection back before a write: a request never holds one connection while
+    waiting for another (with threads sharing a pool, that is how pools deadlock)."""
+    reader = g.get("db_session")
+    if reader is not None:
+        reader.close()
+
+
+def now() -> datetime:
+    clock: Clock = current_app.extensions["oqu_clock"]
+    return clock()
+
+
+@bp.before_request
+def sweep_overdue_attempts() -> None:
+    """The service closes attempts whose time ran out itself, at most every few seconds per process."""
+    state = current_app.extensions.setdefault("oqu_quiz_sweep", {"last": None})
+    moment = now()
+    if state["last"] is not None and moment - state["last"] < SWEEP_EVERY:
+        return
+    state["last"] = moment
+    release_reader()
+    with db.write_transaction() as writer:
+        service.close_overdue(writer, moment)
+
+
+# -- loading and access -------------------------------------------------------------------
+
+
+def current_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
+    """The quiz as the service bundle has it now (404 if there is none or it is not the user's to take)."""
+    access = courses().get(course)
+    path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
+    if access is None or path is None or not may_read(db.session(), g.user, access):
+        raise ApiError(404, "not_found", "There is no such quiz for you.")
+    body = path.read_text(encoding="utf-8")
+    return parse_quiz(body), body
+
+
+def own_attempt(session: Session, attempt_id: int, for_update: bool = False) -> Attempt:
+    """The signed-in user's attempt; another student's is as missing as one that does not exist."""
+    query = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == g.user.id)
+    attempt = session.scalars(query.with_for_update() if for_update else query).one_or_none()
+    if attempt is None:
+        raise ApiError(404, "not_found", "There is no such attempt of yours.")
+    return attempt
+
+
+# -- views --------------------------------------------------------------------------------
+
+
+@bp.get("/quizzes/<course>/<quiz>")
+@operation(
+    "A quiz's settings and the signed-in student's attempts and grade", response=QuizSummary, auth=True
+)
+def quiz_summary(course: str, quiz: str) -> QuizSummary:
+    pinned, _ = current_quiz(course, quiz)
+    reader = db.session()
+    attempts = list(
+        reader.scalars(
+            select(Attempt)
+            .where(Attempt.user_id == g.user.id, Attempt.course == course, Attempt.quiz == quiz)
+            .order_by(Attempt.number)
+        )
+    )
+    released = service.is_released(reader, course, quiz)
+    visible = [a for a in attempts if _score_shown(reader, a, released)]
+    settings = pinned.settings
+    return QuizSummary(
+        course=course,
+        quiz=quiz,
+        title=pinned.title,
+        kind=settings.kind,
+        opens=pinned.opens,
+        closes=pinned.closes,
+        time_limit=settings.time_limit,
+        attempts_allowed=settings.attempts,
+        grading=settings.grading,
+        pass_mark=settings.pass_mark,
+        grade=service.quiz_grade(visible, settings.grading) if len(visible) == len(attempts) else None,
+        open_attempt=next((a.id for a in attempts if a.state == AttemptState.OPEN), None),
+        attempts=[_brief(a, a in visible) for a in attempts],
+    )
+
+
+def _score_shown(reader: Session, attempt: Attempt, released: bool) -> bool:
+    quiz = service.pinned_quiz(reader, attempt)
+    return service.shown(quiz.settings.review.score, attempt, quiz, released, now())
+
+
+def _brief(attempt: Attempt, score_shown: bool) -> AttemptBrief:
+    percent = None
+    if score_shown and attempt.points is not None and attempt.max_points:
+        percent = round(100 * attempt.points / attempt.max_points, 2)
+    return AttemptBrief(
+        id=attempt.id,
+        number=attempt.number,
+        state=attempt.state.value,
+        started_at=attempt.started_at,
+        finished_at=attempt.finished_at,
+        percent=percent,
+    )
+
+
+@bp.post("/quizzes/<course>/<quiz>/attempts")
+@operation(
+    "Start an attempt, or get the open one (200)",
+    body=StartAttempt,
+    response=AttemptOut,
+    status=201,
+    auth=True,
+)
+def start_attempt(course: str, quiz: str, body: StartAttempt) -> AttemptOut | Response:
+    pinned, text = current_quiz(course, quiz)
+    lang = body.lang or pinned.languages[0]
+    if lang not in pinned.questions:
+        raise ApiError(422, "invalid_request", f"lang: the quiz is in {', '.join(pinned.languages)}")
+    release_reader()
+    with db.write_transaction() as writer:
+        attempt, created = service.start_attempt(writer, g.user.id, pinned, text, lang, now())
+        out = attempt_out(writer, attempt)
+    if not created:
+        return Response(out.model_dump_json(), 200, mimetype="application/json")
+    return out
+
+
+@bp.get("/attempts/<int:attempt_id>")
+@operation(
+    "One of the signed-in student's attempts, with its review as the policy allows",
+    response=AttemptOut,
+    auth=True,
+)
+def get_attempt(attempt_id: int) -> AttemptOut:
+    attempt = own_attempt(db.session(), attempt_id)
+    if attempt.state == AttemptState.OPEN and attempt.deadline is not None and now() > attempt.deadline:
+        release_reader()
+        with db.write_transaction() as writer:  # its time ran out: close it before showing it
+            attempt = own_attempt(writer, attempt_id, for_update=True)
+            service.close_if_overdue(writer, attempt, now())
+            return attempt_out(writer, attempt)
+    return attempt_out(db.session(), attempt)
+
+
+@bp.put("/attempts/<int:attempt_id>/answers/<question>")
+@operation(
+    "Save the answer to one question (idempotent; an older save gets 409)",
+    body=SaveAnswer,
+    response=SavedAnswer,
+    auth=True,
+)
+def save_answer(attempt_id: int, question: str, body: SaveAnswer) -> SavedAnswer:
+    save = service.SaveRequest(question, body.response, body.sequence, body.client_id)
+    release_reader()
+    try:
+        with db.write_transaction() as writer:
+            attempt = own_attempt(writer, attempt_id, for_update=True)
+            answer = service.save_answer(writer, attempt, save, now())
+            saved = _saved(answer, question)
+    except ApiError as error:
+        if error.code in ("attempt_closed", "time_over"):
+            _close_in_own_transaction(attempt_id)
+        raise
+    return saved
+
+
+def _close_in_own_transaction(attempt_id: int) -> None:
+    """A refused save rolls back; a close it noticed is committed on its own."""
+    with db.write_transaction() as writer:
+        service.close_if_overdue(writer, own_attempt(writer, attempt_id, for_update=True), now())
+
+
+@bp.post("/attempts/<int:attempt_id>/next")
+@operation(
+    "Move on to the next question (sequential navigation)", body=MoveOn, response=AttemptOut, auth=True
+)
+def move_on(attempt_id: int, body: MoveOn) -> AttemptOut:
+    release_reader()
+    with db.write_transaction() as writer:
+        attempt = own_attempt(writer, attempt_id, for_update=True)
+        service.advance(writer, attempt, body.position, now())
+        return attempt_out(writer, attempt)
+
+
+@bp.post("/attempts/<int:attempt_id>/submit")
+@operation("Submit the attempt (a repeated submit answers the same)", response=AttemptOut, auth=True)
+def submit_attempt(attempt_id: int) -> AttemptOut:
+    release_reader()
+    with db.write_transaction() as writer:
+        attempt = own_attempt(writer, attempt_id, for_update=True)
+        service.submit(writer, attempt, now())
+        return attempt_out(writer, attempt)
+
+
+# -- shaping ------------------------------------------------------------------------------
+
+
+def attempt_out(session: Session, attempt: Attempt) -> AttemptOut:
+    quiz = service.pinned_quiz(session, attempt)
+    questions = service.attempt_questions(attempt, quiz)
+    answers = {a.question: a for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt.id))}
+    visible = questions
+    if quiz.settings.navigation == "sequential" and attempt.state == AttemptState.OPEN:
+        visible = questions[: attempt.position + 1]  # no looking ahead
+    by_id = {q.id: q for q in questions}
+    review = service.review(
+        attempt, quiz, answers, service.is_released(session, attempt.course, attempt.quiz), now()
+    )
+    return AttemptOut(
+        id=attempt.id,
+        course=attempt.course,
+        quiz=attempt.quiz,
+        title=quiz.title.get(attempt.lang, attempt.quiz),
+        lang=attempt.lang,
+        number=attempt.number,
+        state=attempt.state.value,
+        started_at=attempt.started_at,
+        deadline=attempt.deadline,
+        submit_until=service.submit_until(attempt, quiz.settings),
+        server_time=now(),
+        navigation=quiz.settings.navigation,
+        position=attempt.position,
+        question_count=len(questions),
+        questions=[
+            PublicQuestion(**service.public_for_attempt(q, attempt.seed, quiz.settings.shuffle_options))
+            for q in visible
+        ],
+        answers=[_saved(a, by_id[a.question].public_id) for a in answers.values() if a.question in by_id],
+        review=Review(**review) if review is not None else None,
+    )
+
+
+def _saved(answer: Answer, public_id: str) -> SavedAnswer:
+    return SavedAnswer(
+        question=public_id,
+        response=json.loads(answer.response),
+        sequence=answer.sequence,
+        client_id=answer.client_id,
+        saved_at=answer.saved_at,
+    )

@@ -1,0 +1,123 @@
+"""A student takes both example quizzes in Chromium: saves as they go, reloads, goes offline, submits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import _wait_for, free_port
+from playwright.sync_api import Page, expect
+
+EMAIL = "aruzhan@oqu.example.kz"
+PASSWORD = "құпия-сөз-2026"
+GROUP = "ӨҚ-31"
+pytestmark = pytest.mark.browser
+ALL_SENT = (
+    "() => Object.keys(localStorage).filter(k => k.startsWith('oqu-quiz-queue-'))"
+    ".every(k => localStorage.getItem(k) === '[]')"
+)
+
+
+def oqu(site: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    command = [sys.executable, "-c", "from builder.cli import main; main()", *args]
+    subprocess.run(command, cwd=site, env=env, input=stdin, text=True, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def quiz_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`oqu serve` with its own database and an enrolled student with a password."""
+    port = free_port()
+    env = {**os.environ, "OQU_VAR_DIR": str(tmp_path_factory.mktemp("quiz-var"))}
+    oqu(example_site, env, "db", "upgrade")
+    oqu(example_site, env, "users", "add", EMAIL, "--role", "student", "--name", "Аружан Серікқызы",
+        "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    command = [sys.executable, "-c", "from builder.cli import main; main()", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        command, cwd=example_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(f"{base}/api/v1/health", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def sign_in(page: Page, base: str, lesson: str) -> None:
+    page.goto(f"{base}/auth/login?lang=kk&next={lesson}")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url(f"{base}{lesson}")
+
+
+def question(page: Page, text: str) -> object:
+    return page.locator("fieldset[data-question]", has_text=text)
+
+
+def test_signed_out_visitor_sees_the_questions_and_a_sign_in_prompt(page: Page, quiz_served: str) -> None:
+    page.goto(f"{quiz_served}/kk/courses/dl-orientation/basics/what-is-dl/")
+    quiz = page.locator(".oqu-quiz")
+    expect(quiz.locator("h2")).to_have_text("Қағидалар бойынша өзін-өзі тексеру")
+    expect(quiz.locator(".oqu-quiz__sign-in")).to_have_text("Тестті тапсыру үшін жүйеге кіріңіз")
+    expect(quiz.locator("fieldset")).to_have_count(8)
+    assert quiz.locator("fieldset[disabled]").count() == 8
+
+
+def test_practice_quiz_survives_reload_and_lost_network(page: Page, quiz_served: str) -> None:
+    lesson = "/kk/courses/dl-orientation/basics/what-is-dl/"
+    sign_in(page, quiz_served, lesson)
+    page.get_by_role("button", name="Талпынысты бастау").click()
+    status = page.locator(".oqu-quiz__status")
+    question(page, "құжатпен бекітілген").get_by_label("ТЖ министрінің бұйрығымен").check()  # type: ignore[attr-defined]
+    expect(status).to_have_text("Жауап сақталды")
+    number = question(page, "бұйрықтың нөмірін").get_by_role("textbox")  # type: ignore[attr-defined]
+    number.fill("391")
+    number.press("Tab")
+    question(page, "өз өтінішімен ауыса").get_by_label("Қате").check()  # type: ignore[attr-defined]
+    expect(status).to_have_text("Жауап сақталды")
+    page.wait_for_function(ALL_SENT)
+
+    page.reload()
+    expect(question(page, "құжатпен бекітілген").get_by_label("ТЖ министрінің бұйрығымен")).to_be_checked()  # type: ignore[attr-defined]
+    expect(question(page, "бұйрықтың нөмірін").get_by_role("textbox")).to_have_value("391")  # type: ignore[attr-defined]
+
+    page.context.set_offline(True)
+    plan = question(page, "тыңдаушыға академия")  # missing word: "… академия _____ береді."
+    plan.get_by_label("жеке оқу жоспарын").check()  # type: ignore[attr-defined]
+    main = question(page, "Бір сөзбен жазыңыз").get_by_role("textbox")  # type: ignore[attr-defined]
+    main.fill("Синхронды")
+    main.press("Tab")
+    expect(status).to_have_text(
+        "Байланыс жоқ: жауаптар осы құрылғыда сақталды, байланыс қалпына келгенде жіберіледі"
+    )
+    page.context.set_offline(False)
+    expect(status).to_have_text("Жауап сақталды", timeout=15_000)
+    page.wait_for_function(ALL_SENT)
+
+    page.get_by_role("button", name="Тапсыру").click()
+    result = page.locator(".oqu-quiz__result")
+    expect(result).to_contain_text("Балл: 5 / 7")
+    expect(page.locator(".oqu-quiz__state--correct")).to_have_count(5)
+
+
+def test_current_assessment_in_the_enrolled_course(page: Page, quiz_served: str) -> None:
+    lesson = "/ru/courses/fire-safety/combustion/hazard-properties/"
+    sign_in(page, quiz_served, lesson)
+    page.get_by_role("button", name="Начать попытку").click()
+    question(page, "треугольника горения?").get_by_label("Влажность").check()  # type: ignore[attr-defined]
+    shortq = question(page, "Горит магний").get_by_role("textbox")  # type: ignore[attr-defined]
+    shortq.fill("d")
+    shortq.press("Tab")
+    blank = question(page, "Для горения нужны").get_by_role("textbox")  # type: ignore[attr-defined]
+    blank.fill("Окислитель")
+    blank.press("Tab")
+    expect(page.locator(".oqu-quiz__status")).to_have_text("Ответ сохранён")
+    page.get_by_role("button", name="Отправить").click()
+    expect(page.locator(".oqu-quiz__result")).to_contain_text("Балл: 3 / 8")

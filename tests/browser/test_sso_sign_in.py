@@ -1,0 +1,124 @@
+"""A student signs in through the institution's (real, loopback) OIDC provider in Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from oidc_provider import OidcProvider, free_port
+from playwright.sync_api import Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:The 'grant' parameter")]
+
+GROUP = "ӨҚ-22"
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"{process.args} exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"nothing answered {url} within 30 s")
+
+
+def oqu(site: Path, env: dict[str, str], *args: str) -> None:
+    command = [sys.executable, "-c", "from builder.cli import main; main()", *args]
+    subprocess.run(command, cwd=site, env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def sso_served(
+    example_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, OidcProvider]]:
+    """`oqu serve` with its own database, signing in through a provider on loopback."""
+    provider = OidcProvider().start()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    provider.add_client("oqu-browser", "browser-secret", f"{base}/auth/oidc/callback")
+    provider.sign_in_as("kc-9b2e", email="dana@oqu.example.kz", name="Дана Әбілқызы", groups=[GROUP])
+    env = {
+        **os.environ,
+        "OQU_VAR_DIR": str(tmp_path_factory.mktemp("sso-var")),
+        "OQU_OIDC_ISSUER": provider.issuer,
+        "OQU_OIDC_CLIENT_ID": "oqu-browser",
+        "OQU_OIDC_CLIENT_SECRET": "browser-secret",
+        "OQU_OIDC_GROUP_CLAIM": "groups",
+    }
+    oqu(example_site, env, "db", "upgrade")
+    oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    command = [sys.executable, "-c", "from builder.cli import main; main()", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        command, cwd=example_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        _wait_for(f"{base}/api/v1/health", process)
+        yield base, provider
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        provider.stop()
+
+
+def test_student_signs_in_with_sso_and_reads_the_enrolled_course(
+    page: Page, sso_served: tuple[str, OidcProvider]
+) -> None:
+    base, provider = sso_served
+    page.goto(base + "/kk/courses/dl-orientation/")
+    sign_in = page.locator(".md-header .oqu-account__sign-in")
+    expect(sign_in).to_have_text("Кіру")  # account.js: signed out, on an open course
+
+    page.goto(base + "/kk/courses/fire-safety/")
+    expect(page).to_have_url(re.compile(r"/auth/login\?next="))
+    page.get_by_role("link", name="Оқу орнының аккаунтымен кіру").click()
+
+    expect(page).to_have_url(re.compile(r"/kk/courses/fire-safety/$"))
+    expect(page.locator(".md-header .oqu-account__user")).to_have_text("Дана Әбілқызы")
+    assert provider.authorize_requests[-1]["code_challenge_method"] == "S256"
+
+    page.locator(".md-header .oqu-account__user").click()
+    expect(page.locator("h1")).to_have_text("Менің профилім")
+    expect(page.locator("dl")).to_contain_text(GROUP)
+    expect(page.locator("tbody tr").first).to_contain_text("оқу орнының аккаунты")
+
+
+@pytest.fixture(scope="module")
+def static_only(example_site: Path) -> Iterator[str]:
+    """The built site on a plain web server: no service behind /api/."""
+    port = free_port()
+    command = [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"]
+    process = subprocess.Popen(
+        command, cwd=example_site / "build" / "site", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/kk/", process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_without_the_service_the_header_is_unchanged(page: Page, static_only: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    with page.expect_response(re.compile(r"/api/v1/me$")) as asked:
+        page.goto(static_only + "/kk/courses/dl-orientation/")
+    assert asked.value.status == 404  # the plain server has no API
+    expect(page.locator("h1").first).to_be_visible()
+    expect(page.locator("[data-oqu-account]")).to_be_hidden()
+    assert page.locator(".md-header .oqu-account__sign-in, .md-header .oqu-account__user").count() == 0
+    assert errors == []

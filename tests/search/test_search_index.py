@@ -1,0 +1,133 @@
+"""The index over the example content and over small made-up courses: hits, links, snippets, updates."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from builder.model import Site
+from builder.search import SearchIndex
+from builder.search.documents import SearchDocument, markdown_sections, site_documents
+from builder.search.index import update_index
+from builder.search.snippets import make_snippet
+
+
+def test_a_caption_hit_links_to_the_second_of_the_lecture(example_index: SearchIndex) -> None:
+    results = example_index.search("оттегі пайыз", "kk")
+    caption = next(hit for hit in results.hits if hit.kind == "caption")
+    assert caption.url == "kk/courses/fire-safety/combustion/fire-triangle/#t=26"
+    assert caption.seconds == 26
+    assert "<mark>оттегі</mark>" in caption.snippet.lower()
+
+
+def test_a_section_hit_links_to_its_heading_anchor(example_index: SearchIndex) -> None:
+    hit = example_index.search("эвакуациялау уақытын", "kk").hits[0]
+    assert hit.url == "kk/courses/fire-safety/extinguishing/evacuation/#эвакуациялау-уақыты"
+    assert hit.heading == "Эвакуациялау уақыты"
+    assert hit.course_title == "Өрт қауіпсіздігінің негіздері"
+
+
+def test_inflected_forms_are_marked_in_the_snippet(example_index: SearchIndex) -> None:
+    hit = example_index.search("өрт", "kk", courses={"fire-safety"}).hits[0]
+    marked = {word.split("</mark>")[0].lower() for word in hit.snippet.split("<mark>")[1:]}
+    assert len(marked) >= 2 and all(word.startswith("өрт") for word in marked)
+
+
+def test_only_the_allowed_courses_answer(example_index: SearchIndex) -> None:
+    everywhere = {hit.course for hit in example_index.search("сабақ", "kk", limit=20).hits}
+    assert everywhere == {"dl-orientation", "fire-safety"}
+    only_open = example_index.search("сабақ", "kk", courses={"dl-orientation"}, limit=20)
+    assert {hit.course for hit in only_open.hits} == {"dl-orientation"}
+    assert example_index.search("сабақ", "kk", courses=set()).hits == []
+
+
+def test_one_wrong_letter_is_forgiven_and_said(example_index: SearchIndex) -> None:
+    results = example_index.search("тотықтырғыщ", "kk")
+    assert results.match == "similar"
+    assert results.hits[0].lesson == "fire-triangle"
+
+
+def test_no_language_searches_every_language(example_index: SearchIndex) -> None:
+    languages = {hit.lang for hit in example_index.search("онлайн прокторинг", limit=20).hits}
+    assert languages == {"kk", "ru"}
+
+
+def test_query_syntax_is_just_words(example_index: SearchIndex) -> None:
+    results = example_index.search('өрт AND (title_kk:* OR "')
+    assert results.hits and all(hit.lang in ("kk", "ru", "en") for hit in results.hits)
+    assert example_index.search("*** ??? ---").match == "none"
+
+
+def test_markdown_sections_and_their_anchors() -> None:
+    body = (
+        "# Сабақ\n\nКіріспе **мәтін** [сілтеме](other.md).\n\n## Жану және өрт\n\nМәтін.\n\n"
+        '```\n## код ішінде\n```\n\n## Жану және өрт\n\n!!! warning "Абай болыңыз"\n    Ескерту.\n'
+    )
+    sections = markdown_sections(body)
+    assert [(s.heading, s.anchor) for s in sections] == [
+        ("", ""),
+        ("Жану және өрт", "жану-және-өрт"),
+        ("Жану және өрт", "жану-және-өрт_1"),
+    ]
+    assert sections[0].text == "Кіріспе мәтін сілтеме."
+    assert "код ішінде" in sections[1].text
+    assert sections[2].text == "Абай болыңыз Ескерту."
+
+
+def _document(course: str, text: str) -> SearchDocument:
+    return SearchDocument(
+        id=f"{course}/kk/lesson/0",
+        kind="lesson",
+        course=course,
+        lang="kk",
+        access="open",
+        url=f"kk/courses/{course}/m/lesson/",
+        title="Сабақ",
+        heading="",
+        text=text,
+        lesson="lesson",
+    )
+
+
+def test_updates_touch_only_the_courses_that_changed(tmp_path: Path) -> None:
+    path = tmp_path / "search"
+    first = {"a": [_document("a", "Өрт сөндіргіш")], "b": [_document("b", "Эвакуациялау жоспары")]}
+    assert update_index(path, first).reindexed == ["a", "b"]
+    assert update_index(path, first).reindexed == []
+    changed = {"a": [_document("a", "Жану үшбұрышы")]}
+    report = update_index(path, changed)
+    assert (report.reindexed, report.removed) == (["a"], ["b"])
+    index = SearchIndex(path)
+    assert [hit.course for hit in index.search("үшбұрыштың", "kk").hits] == ["a"]
+    assert index.search("сөндіргіш", "kk").hits == []
+    assert index.search("жоспары", "kk").hits == []
+    assert json.loads((path / "state.json").read_text())["courses"].keys() == {"a"}
+
+
+def test_snippets_are_escaped(tmp_path: Path) -> None:
+    hostile = _document("x", 'Өрт <script>alert("x")</script> & <img src=x onerror=alert(1)> өрттің')
+    update_index(tmp_path / "search", {"x": [hostile]})
+    snippet = SearchIndex(tmp_path / "search").search("өрт", "kk").hits[0].snippet
+    assert "<script>" not in snippet and "<img" not in snippet
+    assert "&lt;script&gt;" in snippet and "&amp;" in snippet
+    assert snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_answers_and_private_files_stay_out(example_site: Site) -> None:
+    documents = [d for docs in site_documents(example_site).values() for d in docs]
+    assert {d.kind for d in documents} == {"lesson", "caption", "course"}
+    assert all(not d.url.startswith(("/", "http")) and "service" not in d.url for d in documents)
+    assert all(dataclasses.asdict(d)["access"] in ("open", "enrolled") for d in documents)
+
+
+def test_a_snippet_is_a_window_around_the_first_match() -> None:
+    text = "Кіріспе сөз. " * 20 + "Өрттердің сыныптары & <b>өрт</b> сөндіргіш. " + "Қорытынды. " * 30
+    snippet = make_snippet(text, "kk", ["өрт"])
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert "<mark>Өрттердің</mark> сыныптары &amp; &lt;b&gt;<mark>өрт</mark>&lt;/b&gt;" in snippet
+    assert len(snippet.replace("<mark>", "").replace("</mark>", "")) < 260
+    assert make_snippet("Қысқа мәтін.", "kk", ["жоқ"]) == "Қысқа мәтін."
+    assert make_snippet("Тотықтырғыштар бар.", "kk", ["тотықтырғыщ"], similar=True) == (
+        "<mark>Тотықтырғыштар</mark> бар."
+    )

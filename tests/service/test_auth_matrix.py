@@ -1,0 +1,266 @@
+"""T03: every endpoint of the app x every kind of caller -> the expected status.
+
+The table is generated against the app's URL map: a new endpoint (rule and method) without
+an entry in MATRIX fails `test_every_endpoint_has_an_entry`. To add one, write a `Case`: the
+URL to call (placeholders below), an optional form or JSON body, and the status for each
+caller. `signed_in(200)` means 401 for anonymous callers and 200 for everyone else;
+`expect(...)` names the callers that differ from a default.
+
+Callers: anonymous; student (enrolled in the gated course `fire-safety`, owner of the
+objects below); other_student (same role, not enrolled, owns nothing); teacher; admin;
+partner. Each signs in through the form and sends the CSRF token, so that what is tested is
+who may do what, not CSRF (tested on its own).
+
+Placeholders: {student_token} an API token of the student; {victim} a student that the
+admin may suspend; {attempt} the student's open attempt at the quiz `exam` of the gated
+course, {question} one of its questions.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from auth_helpers import PASSWORD, csrf_from_form
+from flask import Flask
+from flask.testing import FlaskClient
+
+from auth import enrolment
+from auth.models import Role, User
+from builder.quizzes.gift import parse_gift
+from builder.quizzes.model import Quiz, QuizSettings
+from builder.quizzes.publish import service_quiz
+from builder.quizzes.types import with_ids
+from quiz_service import db
+
+CALLERS = ("anonymous", "student", "other_student", "teacher", "admin", "partner")
+LESSON = "/kk/courses/fire-safety/combustion/"
+MANIFEST = {
+    "version": 1,
+    "courses": [
+        {"id": "dl-orientation", "access": "open", "title": {"kk": "Қашықтан оқыту"}},
+        {"id": "fire-safety", "access": "enrolled", "title": {"kk": "Өрт қауіпсіздігі"}},
+    ],
+}
+
+
+def expect(default: int, **callers: int) -> dict[str, int]:
+    return {caller: callers.get(caller, default) for caller in CALLERS}
+
+
+def signed_in(status: int, **callers: int) -> dict[str, int]:
+    return expect(status, anonymous=401, **callers)
+
+
+def staff_page(admin: int) -> dict[str, int]:
+    """An admin page: anonymous callers go to the sign-in page, others are refused."""
+    return expect(403, anonymous=302, admin=admin)
+
+
+@dataclass(frozen=True)
+class Case:
+    url: str
+    statuses: dict[str, int]
+    form: dict[str, str] | None = None
+    json: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+READERS_OF_THE_GATED_COURSE = dict(student=200, teacher=200, admin=200)
+
+MATRIX: dict[tuple[str, str], Case] = {
+    # The static site: open pages for all, a gated lesson for its readers only.
+    ("GET", "/"): Case("/", expect(200)),
+    ("GET", "/<sitepath:path>"): Case(LESSON, expect(403, anonymous=303, **READERS_OF_THE_GATED_COURSE)),
+    # The API.
+    ("GET", "/api/v1/health"): Case("/api/v1/health", expect(200)),
+    ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", expect(200)),
+    ("GET", "/api/v1/me"): Case("/api/v1/me", signed_in(200)),
+    ("GET", "/api/v1/me/tokens"): Case("/api/v1/me/tokens", signed_in(200)),
+    ("POST", "/api/v1/me/tokens"): Case("/api/v1/me/tokens", signed_in(201), json={"scope": ["api"]}),
+    ("DELETE", "/api/v1/me/tokens/<int:token_id>"): Case(
+        "/api/v1/me/tokens/{student_token}", signed_in(404, student=204)
+    ),
+    # Search asks auth.enrolment.may_read like the gated pages: a reader of the course gets
+    # past the access check (then 503 here, since no index is built), others 401/403.
+    ("GET", "/api/v1/search"): Case(
+        "/api/v1/search?q=жану&course=fire-safety",
+        expect(503, anonymous=401, partner=403, other_student=403),
+    ),
+    # Quizzes (quiz_service/quizzes): the gated course's quiz for its readers; attempts are
+    # their owner's only, and another's is as missing as one that does not exist (404).
+    ("GET", "/api/v1/quizzes/<course>/<quiz>"): Case(
+        "/api/v1/quizzes/fire-safety/exam", signed_in(404, **READERS_OF_THE_GATED_COURSE)
+    ),
+    ("POST", "/api/v1/quizzes/<course>/<quiz>/attempts"): Case(
+        "/api/v1/quizzes/fire-safety/exam/attempts",
+        signed_in(404, student=200, teacher=201, admin=201),
+        json={},
+    ),
+    ("GET", "/api/v1/attempts/<int:attempt_id>"): Case(
+        "/api/v1/attempts/{attempt}", signed_in(404, student=200)
+    ),
+    ("PUT", "/api/v1/attempts/<int:attempt_id>/answers/<question>"): Case(
+        "/api/v1/attempts/{attempt}/answers/{question}",
+        signed_in(404, student=200),
+        json={"response": "21", "sequence": 1, "client_id": "matrix"},
+    ),
+    ("POST", "/api/v1/attempts/<int:attempt_id>/next"): Case(
+        "/api/v1/attempts/{attempt}/next", signed_in(404, student=409), json={"position": 0}
+    ),
+    ("POST", "/api/v1/attempts/<int:attempt_id>/submit"): Case(
+        "/api/v1/attempts/{attempt}/submit", signed_in(404, student=200), json={}
+    ),
+    # Sign-in pages.
+    ("GET", "/auth/login"): Case("/auth/login", expect(200)),
+    ("POST", "/auth/login"): Case(
+        "/auth/login", expect(200), form={"email": "nobody@oqu.example.kz", "password": "қате"}
+    ),
+    ("POST", "/auth/logout"): Case("/auth/logout", expect(303), form={}),
+    ("GET", "/auth/oidc/start"): Case("/auth/oidc/start", expect(404)),  # no provider configured here
+    ("GET", "/auth/oidc/callback"): Case("/auth/oidc/callback?code=x&state=y", expect(404)),
+    ("GET", "/auth/request"): Case(
+        "/auth/request",
+        expect(403, anonymous=401, student=204, teacher=204, admin=204),
+        headers={"X-Original-URI": LESSON},
+    ),
+    ("GET", "/auth/profile"): Case("/auth/profile", expect(200, anonymous=302)),
+    ("POST", "/auth/password"): Case(
+        "/auth/password",
+        expect(422, anonymous=302),
+        form={"current_password": "қате-құпиясөз", "new_password": "жаңа-құпиясөз"},
+    ),
+    ("GET", "/auth/reset/<secret>"): Case("/auth/reset/not-a-link", expect(404)),
+    ("POST", "/auth/reset/<secret>"): Case(
+        "/auth/reset/not-a-link", expect(404), form={"new_password": "жаңа-құпиясөз"}
+    ),
+    # The admin page.
+    ("GET", "/auth/admin"): Case("/auth/admin", staff_page(admin=200)),
+    ("POST", "/auth/admin/enrol"): Case(
+        "/auth/admin/enrol", staff_page(admin=200), form={"course": "fire-safety", "who": "ТҚ-22"}
+    ),
+    ("POST", "/auth/admin/unenrol"): Case(
+        "/auth/admin/unenrol", staff_page(admin=200), form={"course": "fire-safety", "who": "ТҚ-22"}
+    ),
+    ("POST", "/auth/admin/users/<int:user_id>/suspend"): Case(
+        "/auth/admin/users/{victim}/suspend", staff_page(admin=200), form={}
+    ),
+    ("POST", "/auth/admin/users/<int:user_id>/restore"): Case(
+        "/auth/admin/users/{victim}/restore", staff_page(admin=200), form={}
+    ),
+}
+
+IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
+QUIZ = """\
+// [id:oxygen]
+Ауадағы оттегі неше пайыз? {#21:0.5}
+"""
+
+
+def endpoints(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        for method in (rule.methods or set()) - IGNORED_METHODS
+    }
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    site: Path = app_config["SITE_DIR"]
+    (site / LESSON.strip("/")).mkdir(parents=True)
+    (site / LESSON.strip("/") / "index.html").write_text("<h1>Жану</h1>", encoding="utf-8")
+    service_dir: Path = app_config["SERVICE_DIR"]
+    service_dir.mkdir(parents=True, exist_ok=True)
+    (service_dir / "manifest.json").write_text(json.dumps(MANIFEST, ensure_ascii=False), encoding="utf-8")
+    publish_quiz(service_dir)
+    return app_config | {"SIGN_IN_ACCOUNT_LIMIT": 100}  # six callers try one wrong email
+
+
+def publish_quiz(service_dir: Path) -> None:
+    """A quiz of the gated course in the service bundle, as `oqu build` writes it."""
+    questions = tuple(with_ids(q, "fire-safety/exam") for q in parse_gift(QUIZ).questions)
+    quiz = Quiz("fire-safety", "exam", Path("exam.gift"), {"kk": "Сынақ"}, QuizSettings(), {"kk": questions})
+    target = service_dir / "quizzes" / "fire-safety" / "exam.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(service_quiz(quiz), ensure_ascii=False), encoding="utf-8")
+
+
+def test_every_endpoint_has_an_entry(app: Flask) -> None:
+    present = endpoints(app)
+    missing = sorted(present - MATRIX.keys())
+    assert not missing, f"add these endpoints to MATRIX in {Path(__file__).name}: {missing}"
+    assert not sorted(MATRIX.keys() - present), "MATRIX lists endpoints the app no longer has"
+
+
+@dataclass
+class World:
+    browsers: dict[str, FlaskClient]
+    values: dict[str, object]
+
+
+@pytest.fixture
+def world(app: Flask, make_user: Callable[..., User], make_token: Callable[..., str]) -> World:
+    people = {
+        "student": make_user(email="student@oqu.example.kz", group="ТҚ-21", password=PASSWORD),
+        "other_student": make_user(email="other@oqu.example.kz", group="ТҚ-21", password=PASSWORD),
+        "teacher": make_user(email="teacher@oqu.example.kz", role=Role.TEACHER, password=PASSWORD),
+        "admin": make_user(email="admin@oqu.example.kz", role=Role.ADMIN, password=PASSWORD),
+        "partner": make_user(email="partner@partner.example.kz", role=Role.PARTNER, password=PASSWORD),
+    }
+    victim = make_user(email="victim@oqu.example.kz")
+    make_token(people["student"])
+    with app.app_context(), db.write_transaction() as writer:
+        enrolment.enrol(writer, "fire-safety", user=writer.get_one(User, people["student"].id))
+        student_token = writer.get_one(User, people["student"].id).tokens[0].id
+    browsers = {"anonymous": app.test_client()}
+    for caller, user in people.items():
+        browser = app.test_client()
+        page = browser.get("/auth/login")
+        form = {"email": user.email, "password": PASSWORD, "csrf_token": csrf_from_form(page.text)}
+        assert browser.post("/auth/login", data=form).status_code == 303
+        browsers[caller] = browser
+    attempt = browsers["student"].post(
+        "/api/v1/quizzes/fire-safety/exam/attempts",
+        json={},
+        headers={"X-CSRF-Token": _csrf(browsers["student"])},
+    )
+    assert attempt.status_code == 201, attempt.json
+    values = {
+        "student_token": student_token,
+        "victim": victim.id,
+        "attempt": attempt.json["id"],
+        "question": attempt.json["questions"][0]["id"],
+    }
+    return World(browsers, values)
+
+
+def _csrf(browser: FlaskClient) -> str:
+    return csrf_from_form(browser.get("/auth/login").text)
+
+
+# Who may do what does not depend on the database; SQLite keeps the table quick (the
+# endpoints' own tests run on both).
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("endpoint", sorted(MATRIX), ids=lambda endpoint: " ".join(endpoint))
+def test_authorization_matrix(world: World, endpoint: tuple[str, str]) -> None:
+    method, _ = endpoint
+    case = MATRIX[endpoint]
+    url = case.url.format(**world.values)
+    seen = {}
+    for caller in CALLERS:
+        browser = world.browsers[caller]
+        options: dict[str, Any] = {"headers": dict(case.headers)}
+        if method not in ("GET", "HEAD"):
+            token = _csrf(browser)
+            options["headers"]["X-CSRF-Token"] = token
+            if case.form is not None:
+                options["data"] = case.form | {"csrf_token": token}
+            if case.json is not None:
+                options["json"] = case.json
+        seen[caller] = browser.open(url, method=method, **options).status_code
+    assert seen == case.statuses
