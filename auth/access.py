@@ -16,7 +16,7 @@ from flask import current_app, g
 from auth.enrolment import CourseAccess, may_read
 from quiz_service import db, service_bundle
 
-COURSE_PATH = re.compile(r"^/(?P<lang>[^/]+)/courses/(?P<course>[^/]+)(?:/|$)")
+COURSE_PATH = re.compile(r"^/(?P<lang>[^/]+)/courses/(?P<course>[a-z0-9][a-z0-9-]*)(?:/|$)")
 
 
 def courses() -> dict[str, CourseAccess]:
@@ -61,7 +61,11 @@ def _gated_course(path: str) -> CourseAccess | None:
     if match is None:
         return None
     course = courses().get(match["course"])
-    return course if course is not None and not course.is_open else None
+    if course is None:
+        # A course folder the manifest does not list (no bundle yet, or a build newer than the
+        # loaded bundle): closed until the manifest says it is open, never open by default.
+        return CourseAccess(id=match["course"], access="enrolled", titles={})
+    return None if course.is_open else course
 
 
 def decide(path: str) -> int:

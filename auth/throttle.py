@@ -13,7 +13,8 @@ for both.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
@@ -24,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from auth.models import SignInCounter
-from quiz_service.db import UTCDateTime
+from quiz_service.db import UTCDateTime, write_transaction
 
 if TYPE_CHECKING:
     import redis
@@ -101,10 +102,22 @@ def retry_after(store: CounterStore, account: str, address: str, window: timedel
     return max(1, int(max(left))) if left else 1
 
 
+@contextmanager
+def counting() -> Iterator[CounterStore]:
+    """The app's counters for one count: the database's in a write transaction of its own;
+    Redis's without one, so that counting in Redis never waits for the database."""
+    shared: RedisCounters | None = current_app.extensions[EXTENSION]
+    if shared is not None:
+        yield shared
+        return
+    with write_transaction() as writer:
+        yield DatabaseCounters(writer)
+
+
 def counters(session: Session) -> CounterStore:
-    """The app's counter store; the database one works in `session`'s transaction."""
-    choose: Callable[[Session], CounterStore] = current_app.extensions[EXTENSION]
-    return choose(session)
+    """The app's counters; the database's work in `session` (and its transaction)."""
+    shared: RedisCounters | None = current_app.extensions[EXTENSION]
+    return shared if shared is not None else DatabaseCounters(session)
 
 
 def attempts(reader: Session, key: str) -> int:
@@ -114,11 +127,7 @@ def attempts(reader: Session, key: str) -> int:
 def init_app(app: Flask) -> None:
     """Choose the store once: Redis when REDIS_URL is set, else the database."""
     url = app.config.get("REDIS_URL")
-    if not url:
-        app.extensions[EXTENSION] = DatabaseCounters
-        return
-    store = RedisCounters.from_url(url)
-    app.extensions[EXTENSION] = lambda _session: store
+    app.extensions[EXTENSION] = RedisCounters.from_url(url) if url else None
 
 
 class DatabaseCounters:

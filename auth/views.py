@@ -127,15 +127,17 @@ def _password_sign_in(email: str, password: str) -> Response:
 def _count_attempt(email: str) -> Response | None:
     """Count the attempt; a 429 page when the account or the address is over its limit."""
     limits, now, address = _limits(), db.utcnow(), events.client_address()
-    with db.write_transaction() as writer:
-        verdict = throttle.count_attempt(throttle.counters(writer), email, address, limits, now)
-        # One line per lockout, when it begins; the refused attempts after it are counted only.
-        if verdict.account_attempts == limits.per_account + 1:
+    with throttle.counting() as counters:
+        verdict = throttle.count_attempt(counters, email, address, limits, now)
+    # One line per lockout, when it begins; the refused attempts after it are counted only.
+    if verdict.account_attempts == limits.per_account + 1:
+        with db.write_transaction() as writer:
             known = service.find_user(writer, email)
             events.record(
                 writer, "locked", "password", user_id=known.id if known else None, detail=f"account {email}"
             )
-        if verdict.address_attempts == limits.per_address + 1:
+    if verdict.address_attempts == limits.per_address + 1:
+        with db.write_transaction() as writer:
             events.record(writer, "locked", "password", detail=f"address {address}")
     if verdict.allowed:
         return None

@@ -133,6 +133,7 @@ def app_config(database_url: str, site_dir: Path, tmp_path: Path) -> dict[str, A
         "SITE_DIR": site_dir,
         "SERVICE_DIR": tmp_path / "build" / "service",
         "VAR_DIR": tmp_path / "var",
+        "REDIS_URL": None,  # the database counters, even when OQU_REDIS_URL is exported
     }
 
 

@@ -179,3 +179,21 @@ def test_the_admin_page(signed_in: Callable[..., FlaskClient], client: FlaskClie
     assert admin.post(f"/auth/admin/users/{user_id}/suspend", data={"csrf_token": csrf}).status_code == 200
     assert student.get("/api/v1/me").status_code == 401  # T14: at once
     assert student.get(LESSON).status_code == 303
+
+
+def test_a_course_the_manifest_does_not_list_is_closed(
+    app: Flask, client: FlaskClient, signed_in: Callable[..., FlaskClient]
+) -> None:
+    page = app.config["SITE_DIR"] / "kk/courses/new-course/index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text("<h1>Жаңа курс</h1>", encoding="utf-8")
+    assert client.get("/kk/courses/new-course/").status_code == 303
+    assert signed_in(role=Role.STUDENT).get("/kk/courses/new-course/").status_code == 403
+    assert signed_in(role=Role.TEACHER).get("/kk/courses/new-course/").status_code == 200
+
+
+def test_the_catalogue_page_is_not_a_course(app: Flask, client: FlaskClient) -> None:
+    catalogue = app.config["SITE_DIR"] / "kk/courses/index.html"
+    catalogue.write_text("<h1>Курстар каталогы</h1>", encoding="utf-8")
+    assert client.get("/kk/courses/").status_code == 200
+    assert client.get("/kk/courses/index.html").status_code == 200
