@@ -33,6 +33,22 @@ def test_health_reports_a_loaded_service_bundle(app_config: dict[str, Any]) -> N
     app.extensions["oqu_db"].engine.dispose()
 
 
+def test_a_running_service_picks_up_a_new_build(app_config: dict[str, Any]) -> None:
+    app = create_app(app_config)
+    client = app.test_client()
+    assert client.get("/api/v1/health").json["service_bundle"] == "missing"
+    service_dir: Path = app_config["SERVICE_DIR"]
+    service_dir.mkdir(parents=True)
+    (service_dir / "manifest.json").write_text('{"courses": []}', encoding="utf-8")
+    assert client.get("/api/v1/health").json["service_bundle"] == "loaded"
+    (service_dir / "manifest.json").write_text("[1, 2", encoding="utf-8")  # a broken rebuild
+    new = service_dir / "manifest.json.new"
+    new.write_text("[1, 2", encoding="utf-8")
+    new.replace(service_dir / "manifest.json")
+    assert client.get("/api/v1/health").json["service_bundle"] == "loaded"  # keeps the last good one
+    app.extensions["oqu_db"].engine.dispose()
+
+
 def test_a_malformed_service_manifest_is_named(app_config: dict[str, Any]) -> None:
     service_dir: Path = app_config["SERVICE_DIR"]
     service_dir.mkdir(parents=True)
