@@ -93,6 +93,11 @@ def start_attempt(
         .where(Attempt.user_id == user_id, Attempt.course == quiz.course, Attempt.quiz == quiz.id)
     )
     if quiz.settings.attempts and used >= quiz.settings.attempts:
+        # A parallel start may have committed its attempt between the two reads above
+        # (PostgreSQL, read committed): that one is the student's open attempt, not a refusal.
+        raced = open_attempt(writer, user_id, quiz.course, quiz.id)
+        if raced is not None:
+            return raced, False
         raise ApiError(
             409, "no_attempts_left", f"All {quiz.settings.attempts} attempts of this quiz are used."
         )
