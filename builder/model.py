@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.schema import (
     CourseConfig,
@@ -13,6 +14,9 @@ from builder.schema import (
     SiteConfig,
 )
 from builder.yamlsource import YamlDocument
+
+if TYPE_CHECKING:
+    from builder.quizzes.model import Quiz
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class Site:
     config: SiteConfig
     courses: list[Course] = field(default_factory=list)
     source: YamlDocument | None = field(default=None, repr=False, compare=False)
+    quizzes: list[Quiz] = field(default_factory=list)  # filled by `oqu check` (builder/quizzes)
 
     @property
     def languages(self) -> list[str]:

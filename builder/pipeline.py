@@ -40,7 +40,7 @@ def check_content(root: Path, out: Path | None = None) -> tuple[Site | None, Pro
     if site is not None:
         check_formulas(site, problems)
         check_media(site, problems)
-        load_site_quizzes(site, problems)
+        site.quizzes = load_site_quizzes(site, problems)
         if out is not None:
             warn_vanished_lessons(site, out / "service", problems)
     return site, problems

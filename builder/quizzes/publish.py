@@ -10,8 +10,6 @@ from typing import Any
 
 from builder.i18n import STRINGS, t
 from builder.model import Site
-from builder.problems import Problems
-from builder.quizzes.load import load_site_quizzes
 from builder.quizzes.model import Question, Quiz, as_json
 from builder.quizzes.types import public_question
 
@@ -95,6 +93,5 @@ def quiz_placeholder(course_id: str, quiz_id: str, lang: str) -> str:
 
 
 def write_site_quizzes(site: Site, site_dir: Path, service_dir: Path) -> None:
-    """Called by the build after `oqu check` passed: read the quizzes again and write both parts."""
-    quizzes = load_site_quizzes(site, Problems(site.root))
-    write_quizzes(quizzes, {course.id: course.languages for course in site.courses}, site_dir, service_dir)
+    """Called by the build after `oqu check` passed (which parsed the quizzes): write both parts."""
+    write_quizzes(site.quizzes, {course.id: course.languages for course in site.courses}, site_dir, service_dir)

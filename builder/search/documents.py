@@ -1,8 +1,10 @@
 """What the search index holds, taken from the content model: one document per lesson section
-(heading and anchor), per caption cue (with its second) and per course and language.
+(heading and anchor), per caption cue (with its second), per quiz question shown on a lesson
+page, and per course and language.
 
-Only public text goes in: lesson bodies, headings, captions, course and module titles. Quiz
-answers never do (quizzes are not indexed yet; when they are, only question text).
+Only public text goes in: lesson bodies, headings, captions, course and module titles, and the
+text of questions the page itself shows. Options, answers and feedback never do, nor any
+question of an exam or a random draw (those the service hands out per attempt).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import asdict, dataclass
 from pymdownx.slugs import slugify
 
 from builder.model import Course, Lesson, LessonVariant, Module, Site
+from builder.quizzes.model import Quiz
+from builder.quizzes.publish import questions_on_page
 from builder.schema import Text
 from builder.search.analyzers import LANGUAGES
 from builder.search.captions import caption_files, read_cues
@@ -29,7 +33,7 @@ _FENCE_RE = re.compile(r"^\s*(```|~~~)")
 @dataclass(frozen=True)
 class SearchDocument:
     id: str
-    kind: str  # "lesson" (a section of a lesson), "caption" (a cue) or "course"
+    kind: str  # "lesson" (a section), "caption" (a cue), "question" (of a quiz on a lesson) or "course"
     course: str
     lang: str
     access: str
@@ -61,13 +65,41 @@ def site_documents(site: Site) -> dict[str, list[SearchDocument]]:
 
 def course_documents(site: Site, course: Course) -> list[SearchDocument]:
     documents = course_entries(site, course)
+    quizzes = {quiz.id: quiz for quiz in site.quizzes if quiz.course == course.id}
     for module, lesson in course.lessons():
         for variant in lesson.variants.values():
             if variant.lang not in LANGUAGES:
                 continue
             documents += lesson_documents(course, module, lesson, variant)
             documents += caption_documents(course, module, lesson, variant)
+            for quiz_id in getattr(variant.meta, "quizzes", None) or []:
+                if quiz_id in quizzes:
+                    documents += question_documents(course, module, lesson, variant.lang, quizzes[quiz_id])
     return documents
+
+
+def question_documents(
+    course: Course, module: Module, lesson: Lesson, lang: str, quiz: Quiz
+) -> list[SearchDocument]:
+    """The text of the questions a lesson page shows (never options, answers or feedback)."""
+    if not questions_on_page(quiz):
+        return []
+    questions = quiz.questions.get(lang) or next(iter(quiz.questions.values()), ())
+    url = lesson_url(course, module, lesson, lang)
+    quiz_title = clean(quiz.title.get(lang) or next(iter(quiz.title.values()), quiz.id))
+    return [
+        SearchDocument(
+            id=f"{course.id}/{lang}/{lesson.id}/q/{quiz.id}/{number}",
+            kind="question",
+            url=url,
+            title=clean(lesson.variant(lang, course.languages).meta.title),
+            heading=quiz_title,
+            text=clean(plain_text(question.text)),
+            **_base(course, module, lesson, lang),
+        )
+        for number, question in enumerate(questions)
+        if question.type != "description" and question.text.strip()
+    ]
 
 
 def digest(documents: list[SearchDocument]) -> str:

@@ -30,7 +30,7 @@ class SearchQuery(BaseModel):
 
 
 class SearchHitOut(BaseModel):
-    kind: Literal["lesson", "caption", "course"]
+    kind: Literal["lesson", "caption", "question", "course"]
     course: str
     lang: str
     url: str = Field(description="Site-relative: a lesson heading's anchor, or #t=SECONDS for a caption.")

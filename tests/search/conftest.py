@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from builder.bundle import write_service_bundle
-from builder.load import load_site
 from builder.model import Site
-from builder.pipeline import build_site
+from builder.pipeline import build_site, check_content
 from builder.search import SearchIndex, build_search_index
 
 REPO = Path(__file__).parents[2]
@@ -20,8 +19,8 @@ REPO = Path(__file__).parents[2]
 
 @pytest.fixture(scope="session")
 def example_site() -> Site:
-    site, problems = load_site(REPO)
-    assert site is not None, [str(p) for p in problems.errors]
+    site, problems = check_content(REPO)  # as the build does: quizzes too
+    assert site is not None and not problems.errors, [str(p) for p in problems.errors]
     return site
 
 

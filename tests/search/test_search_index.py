@@ -116,7 +116,7 @@ def test_snippets_are_escaped(tmp_path: Path) -> None:
 
 def test_answers_and_private_files_stay_out(example_site: Site) -> None:
     documents = [d for docs in site_documents(example_site).values() for d in docs]
-    assert {d.kind for d in documents} == {"lesson", "caption", "course"}
+    assert {d.kind for d in documents} == {"lesson", "caption", "question", "course"}
     assert all(not d.url.startswith(("/", "http")) and "service" not in d.url for d in documents)
     assert all(dataclasses.asdict(d)["access"] in ("open", "enrolled") for d in documents)
 
