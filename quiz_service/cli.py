@@ -20,9 +20,9 @@ from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
-from auth import service
+from auth import enrolment, service
 from auth.models import DLCategory, Role
-from quiz_service import config, create_app, db, migrations
+from quiz_service import config, create_app, db, migrations, service_bundle
 from quiz_service.service_bundle import BundleError
 
 
@@ -242,5 +242,14 @@ def users_demo() -> None:
             else:
                 service.set_password(user, password)
             lines.append(f"  {role.value:8} {email}  password: {password}")
+            if group:
+                for course_id in _enrolled_courses():
+                    enrolment.enrol(writer, course_id, group=group)
     click.echo("Demo sign-in (/auth/login):")
     click.echo("\n".join(lines))
+
+
+def _enrolled_courses() -> list[str]:
+    """The built site's `access: enrolled` courses (the demo student's group is enrolled in them)."""
+    manifest = service_bundle.current().manifest or {}
+    return [str(c["id"]) for c in manifest.get("courses", []) if c.get("access") == "enrolled"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
 
-from auth import passwords
+from auth import enrolment, passwords
 from auth.models import DLCategory, Role, User
 from auth.roster import read_roster
 from quiz_service import db
@@ -195,8 +196,14 @@ def test_passwords_use_argon2id_at_the_rfc_9106_cost() -> None:
 
 
 def test_demo_accounts_sign_in_with_the_printed_passwords(
-    run_oqu: Oqu, database_url: str, app: Flask
+    run_oqu: Oqu, database_url: str, app: Flask, site_folder: Path
 ) -> None:
+    service_dir = site_folder / "build" / "service"
+    service_dir.mkdir(parents=True)
+    manifest = {
+        "courses": [{"id": "fire-safety", "access": "enrolled"}, {"id": "dl-orientation", "access": "open"}]
+    }
+    (service_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     first = run_oqu("users", "demo", database_url=database_url)
     again = run_oqu("users", "demo", database_url=database_url)
     assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
@@ -207,3 +214,6 @@ def test_demo_accounts_sign_in_with_the_printed_passwords(
     assert accounts["kursant@demo.example.kz"].dl_category is DLCategory.EMERGENCY_TRANSFER
     for email, password in printed.items():
         assert passwords.verify_password(accounts[email].password_hash or "", password)
+    with app.app_context():  # the demo student's group may read the enrolled example course
+        reader = db.session()
+        assert enrolment.enrolled_course_ids(reader, accounts["kursant@demo.example.kz"]) == {"fire-safety"}
