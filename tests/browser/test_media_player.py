@@ -11,7 +11,6 @@ import json
 import os
 import pwd
 import shutil
-import socket
 import struct
 import subprocess
 import time
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from site_server import free_port
 
 from builder.pipeline import build_site
 
@@ -67,12 +67,6 @@ def nginx_serving(root: Path, run: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

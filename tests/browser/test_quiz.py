@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import _wait_for, free_port
 from playwright.sync_api import Page, expect
+from site_server import oqu_serving, run_oqu
 
 EMAIL = "aruzhan@oqu.example.kz"
 PASSWORD = "құпия-сөз-2026"
@@ -22,31 +20,16 @@ ALL_SENT = (
 )
 
 
-def oqu(site: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    command = [sys.executable, "-c", "from builder.cli import main; main()", *args]
-    subprocess.run(command, cwd=site, env=env, input=stdin, text=True, check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def quiz_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`oqu serve` with its own database and an enrolled student with a password."""
-    port = free_port()
     env = {**os.environ, "OQU_VAR_DIR": str(tmp_path_factory.mktemp("quiz-var"))}
-    oqu(example_site, env, "db", "upgrade")
-    oqu(example_site, env, "users", "add", EMAIL, "--role", "student", "--name", "Аружан Серікқызы",
-        "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-    oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
-    command = [sys.executable, "-c", "from builder.cli import main; main()", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=example_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/api/v1/health", process)
+    run_oqu(example_site, env, "db", "upgrade")
+    run_oqu(example_site, env, "users", "add", EMAIL, "--role", "student", "--name", "Аружан Серікқызы",
+            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    run_oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    with oqu_serving(example_site, env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def sign_in(page: Page, base: str, lesson: str) -> None:

@@ -6,39 +6,17 @@ import os
 import re
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from oidc_provider import OidcProvider, free_port
 from playwright.sync_api import Page, expect
+from site_server import oqu_serving, run_oqu, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:The 'grant' parameter")]
 
 GROUP = "ӨҚ-22"
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{process.args} exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1):
-                return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"nothing answered {url} within 30 s")
-
-
-def oqu(site: Path, env: dict[str, str], *args: str) -> None:
-    command = [sys.executable, "-c", "from builder.cli import main; main()", *args]
-    subprocess.run(command, cwd=site, env=env, check=True, capture_output=True)
 
 
 @pytest.fixture(scope="module")
@@ -59,18 +37,12 @@ def sso_served(
         "OQU_OIDC_CLIENT_SECRET": "browser-secret",
         "OQU_OIDC_GROUP_CLAIM": "groups",
     }
-    oqu(example_site, env, "db", "upgrade")
-    oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
-    command = [sys.executable, "-c", "from builder.cli import main; main()", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=example_site, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
+    run_oqu(example_site, env, "db", "upgrade")
+    run_oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
     try:
-        _wait_for(f"{base}/api/v1/health", process)
-        yield base, provider
+        with oqu_serving(example_site, env, port) as served_base:
+            yield served_base, provider
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         provider.stop()
 
 
@@ -105,7 +77,7 @@ def static_only(example_site: Path) -> Iterator[str]:
         command, cwd=example_site / "build" / "site", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        _wait_for(f"http://127.0.0.1:{port}/kk/", process)
+        wait_for(f"http://127.0.0.1:{port}/kk/", process)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

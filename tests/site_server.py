@@ -1,0 +1,64 @@
+"""Run `oqu` commands and `oqu serve` as a user would, in a site folder (importable by any test)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+OQU = [sys.executable, "-c", "from builder.cli import main; main()"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_oqu(site: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> None:
+    subprocess.run([*OQU, *args], cwd=site, env=env, input=stdin, text=True, check=True, capture_output=True)
+
+
+@contextmanager
+def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Iterator[str]:
+    """`oqu serve` on a free loopback port; yields its base URL, stops it afterwards."""
+    port = port or free_port()
+    process = subprocess.Popen(
+        [*OQU, "serve", "--port", str(port)],
+        cwd=site,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{base}/api/v1/health", process)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+    """Until `url` answers at all (any HTTP status); fail with the process's output if it exits."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            output = process.stdout.read().decode() if process.stdout else ""
+            pytest.fail(f"{process.args} exited with {process.returncode}:\n{output}")
+        try:
+            with urllib.request.urlopen(url, timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"nothing answered {url} within 30 s")
