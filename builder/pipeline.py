@@ -7,6 +7,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,10 @@ def build_site(
     media = build_media(site, out / "media", on_media)
     projects = plan_projects(site, media=media)
     on_planned(len(projects))
-    built = build_all(projects, out / ".cache" / "projects", on_project)
+    with ProcessPoolExecutor(max_workers=1) as indexer:  # the search index beside the MkDocs pool
+        search_index = indexer.submit(build_search_index, site, out / "search")
+        built = build_all(projects, out / ".cache" / "projects", on_project)
+        search_index.result()
     staging = out / f".site-new-{os.getpid()}"
     service_staging = out / f".service-new-{os.getpid()}"
     try:
@@ -99,7 +103,6 @@ def build_site(
         for leftover in (staging, service_staging):
             shutil.rmtree(leftover, ignore_errors=True)
     prune_cache(out / ".cache" / "projects", {b.output.name for b in built})
-    build_search_index(site, out / "search")
     return BuildReport(
         pages=sum(len(p.pages) for p in projects),
         projects=len(projects),
