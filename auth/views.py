@@ -291,14 +291,7 @@ class UserOut(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserOut:
-        return cls(
-            id=user.id,
-            email=user.email,
-            full_name=user.full_name,
-            role=user.role,
-            group=user.group,
-            dl_category=user.dl_category,
-        )
+        return cls.model_validate(user, from_attributes=True)
 
 
 class Me(BaseModel):
@@ -318,13 +311,7 @@ class TokenOut(BaseModel):
 
     @classmethod
     def of(cls, token: ApiToken) -> TokenOut:
-        return cls(
-            id=token.id,
-            scope=token.scope,
-            created_at=token.created_at,
-            last_used_at=token.last_used_at,
-            revoked_at=token.revoked_at,
-        )
+        return cls.model_validate(token, from_attributes=True)
 
 
 class TokenList(BaseModel):
