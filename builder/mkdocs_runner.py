@@ -96,12 +96,13 @@ def _write_sources(project: ProjectSource, cache_dir: Path) -> Path:
     for name, source in project.files.items():
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(source, path)
+        link_or_copy(source, path)
     (src / "mkdocs.yml").write_text(project.mkdocs_yml(), encoding="utf-8")
     return src
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """Hard-link (free, same file system) or else copy: outputs are never modified in place."""
     try:
         os.link(source, target)
     except OSError:

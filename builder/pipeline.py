@@ -16,7 +16,7 @@ from builder.formulas import FormulaError, find_formulas, to_mathml
 from builder.i18n import t
 from builder.load import load_site
 from builder.media import MediaProgress, build_media, check_media
-from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
+from builder.mkdocs_runner import BuiltProject, build_all, link_or_copy, shared_assets_dir
 from builder.model import Site
 from builder.problems import ContentError, Problems
 from builder.projects import plan_projects
@@ -118,18 +118,13 @@ def assemble_site(site: Site, built: list[BuiltProject], theme: Path, staging: P
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    shutil.copytree(theme, staging / "assets", copy_function=_link)
+    shutil.copytree(theme, staging / "assets", copy_function=link_or_copy)
     for project in sorted(built, key=lambda b: b.dest.count("/")):
-        shutil.copytree(project.output, staging / project.dest, copy_function=_link, dirs_exist_ok=True)
+        shutil.copytree(
+            project.output, staging / project.dest, copy_function=link_or_copy, dirs_exist_ok=True
+        )
     (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
     (staging / "404.html").write_text(not_found_page(site), encoding="utf-8")
-
-
-def _link(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
 
 
 def root_redirect(site: Site) -> str:

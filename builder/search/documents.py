@@ -191,20 +191,24 @@ def caption_documents(
         url = lesson_url(course, module, lesson, lang)
         base = _base(course, module, lesson, lang)
         for number, cue in enumerate(read_cues(path)):
-            second = int(cue.start)
-            documents.append(
-                SearchDocument(
-                    id=f"{course.id}/{lang}/{lesson.id}/t{number}",
-                    kind="caption",
-                    url=f"{url}#t={second}",
-                    title=clean(variant.meta.title),
-                    heading=f"{second // 60}:{second % 60:02d}",
-                    text=clean(cue.text),
-                    seconds=second,
-                    **base,
-                )
-            )
+            documents.append(_moment(f"t{number}", url, int(cue.start), cue.text, variant, base))
     return documents
+
+
+def _moment(
+    key: str, url: str, second: int, text: str, variant: LessonVariant, base: dict[str, str]
+) -> SearchDocument:
+    """A moment of a lecture video (a caption cue or a chapter): found at `#t=second`."""
+    return SearchDocument(
+        id=f"{base['course']}/{base['lang']}/{base['lesson']}/{key}",
+        kind="caption",
+        url=f"{url}#t={second}",
+        title=clean(variant.meta.title),
+        heading=f"{second // 60}:{second % 60:02d}",
+        text=clean(text),
+        seconds=second,
+        **base,
+    )
 
 
 def chapter_documents(
@@ -212,17 +216,9 @@ def chapter_documents(
 ) -> list[SearchDocument]:
     """A video's chapter titles are moments too (the lesson's language)."""
     url = lesson_url(course, module, lesson, variant.lang)
+    base = _base(course, module, lesson, variant.lang)
     return [
-        SearchDocument(
-            id=f"{course.id}/{variant.lang}/{lesson.id}/c{number}",
-            kind="caption",
-            url=f"{url}#t={chapter.seconds}",
-            title=clean(variant.meta.title),
-            heading=f"{chapter.seconds // 60}:{chapter.seconds % 60:02d}",
-            text=clean(chapter.title),
-            seconds=chapter.seconds,
-            **_base(course, module, lesson, variant.lang),
-        )
+        _moment(f"c{number}", url, chapter.seconds, chapter.title, variant, base)
         for number, chapter in enumerate(getattr(variant.meta, "chapters", None) or [])
     ]
 
