@@ -32,6 +32,7 @@ def courses() -> dict[str, CourseAccess]:
                     id=str(course["id"]),
                     access=str(course.get("access", "open")),
                     titles=dict(course.get("title") or {}),
+                    teachers=frozenset(str(t).lower() for t in course.get("teachers") or ()),
                 )
                 for course in listed
                 if isinstance(course, dict) and "id" in course

@@ -2,11 +2,13 @@
 
 Who may read a course: everyone for open courses; for enrolled courses, teachers and admins,
 and students enrolled themselves or through their group. Partners read open courses only.
+Who may teach a course (see its students' attempts, grade, export): admins, and the teachers
+whose e-mail the course's `course.yml` lists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +25,7 @@ class CourseAccess:
     id: str
     access: str  # "open" or "enrolled"
     titles: dict[str, str]
+    teachers: frozenset[str] = field(default_factory=frozenset)  # e-mails, lower case
 
     @property
     def is_open(self) -> bool:
@@ -37,6 +40,14 @@ def may_read(reader: Session, user: User | None, course: CourseAccess) -> bool:
     if user.role in (Role.TEACHER, Role.ADMIN):
         return True
     return user.role == Role.STUDENT and is_enrolled(reader, user, course.id)
+
+
+def may_teach(user: User | None, course: CourseAccess) -> bool:
+    if user is None or not user.is_active:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.TEACHER and user.email.strip().lower() in course.teachers
 
 
 def is_enrolled(reader: Session, user: User, course_id: str) -> bool:

@@ -39,6 +39,7 @@ def course_manifest(course: Course, site_langs: list[str]) -> dict[str, Any]:
         "title": text_dict(course.config.title, langs),
         "languages": langs,
         "access": course.config.access,
+        "teachers": sorted({t.email.strip().lower() for t in course.config.teachers if t.email}),
         "format": course.config.format,
         "hours": course.config.hours.model_dump(),
         "outcomes": [{"id": o.id, "text": text_dict(o.text, langs)} for o in course.config.outcomes],

@@ -215,8 +215,9 @@ def users_revoke_token(token_id: int) -> None:
     click.echo(f"Token {token_id} is revoked.")
 
 
+# The demo teacher is a teacher of both example courses (content/courses/*/course.yml).
 DEMO_ACCOUNTS = (
-    ("oqytushy@demo.example.kz", Role.TEACHER, "Айгерім Серікқызы Жұмабаева", None, DLCategory.NONE),
+    ("a.zhumabayeva@academy.example.kz", Role.TEACHER, "Айгерім Серікқызы Жұмабаева", None, DLCategory.NONE),
     (
         "kursant@demo.example.kz",
         Role.STUDENT,

@@ -208,9 +208,9 @@ def test_demo_accounts_sign_in_with_the_printed_passwords(
     again = run_oqu("users", "demo", database_url=database_url)
     assert first.exit_code == 0 and again.exit_code == 0, first.output + again.output
     printed = dict(line.split()[1::2] for line in again.stdout.splitlines()[1:])
-    assert set(printed) == {"oqytushy@demo.example.kz", "kursant@demo.example.kz"}
+    assert set(printed) == {"a.zhumabayeva@academy.example.kz", "kursant@demo.example.kz"}
     accounts = users_in(app)
-    assert accounts["oqytushy@demo.example.kz"].role is Role.TEACHER
+    assert accounts["a.zhumabayeva@academy.example.kz"].role is Role.TEACHER
     assert accounts["kursant@demo.example.kz"].dl_category is DLCategory.EMERGENCY_TRANSFER
     for email, password in printed.items():
         assert passwords.verify_password(accounts[email].password_hash or "", password)
