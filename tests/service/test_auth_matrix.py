@@ -43,7 +43,12 @@ MANIFEST = {
     "version": 1,
     "courses": [
         {"id": "dl-orientation", "access": "open", "title": {"kk": "Қашықтан оқыту"}},
-        {"id": "fire-safety", "access": "enrolled", "title": {"kk": "Өрт қауіпсіздігі"}},
+        {
+            "id": "fire-safety",
+            "access": "enrolled",
+            "title": {"kk": "Өрт қауіпсіздігі"},
+            "teachers": ["teacher@oqu.example.kz"],
+        },
     ],
 }
 
