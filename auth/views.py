@@ -231,7 +231,7 @@ def profile() -> Response:
 
 
 def profile_page(
-    user: User, notice: str | None = None, error: str | None = None, status: int = 200
+    user: User, notice: str | None = None, error: str | None = None, status: int = 200, minutes: int = 0
 ) -> Response:
     reader = db.session()
     enrolled = enrolment.enrolled_course_ids(reader, user)
@@ -244,7 +244,7 @@ def profile_page(
         courses=courses,
         history=events.history(reader, user),
         notice=texts[notice] if notice else None,
-        error=texts[error] if error else None,
+        error=texts[error].format(minutes=minutes) if error else None,
     )
 
 
@@ -256,14 +256,32 @@ def change_password() -> Response:
     new = request.form.get("new_password", "")
     if len(new) < passwords.MIN_LENGTH:
         return profile_page(user, error="password_short", status=422)
+    refusal = _count_password_check(user)
+    if refusal is not None:
+        return refusal
     try:
         with db.write_transaction() as writer:
             service.change_password(
                 writer, writer.get_one(User, user.id), request.form.get("current_password", ""), new
             )
+            throttle.forget_success(throttle.counters(writer), user.email, events.client_address())
     except service.AccountError:
         return profile_page(user, error="password_wrong", status=422)
     return profile_page(db.session().get_one(User, user.id), notice="password_changed")
+
+
+def _count_password_check(user: User) -> Response | None:
+    """The current password is checked under the sign-in limits of the account: a stolen session
+    cannot be used to guess it (429 after the limit, as on the sign-in form)."""
+    limits, now, address = _limits(), db.utcnow(), events.client_address()
+    with throttle.counting() as counters:
+        verdict = throttle.count_attempt(counters, user.email, address, limits, now)
+    if verdict.allowed:
+        return None
+    seconds = throttle.retry_after(throttle.counters(db.session()), user.email, address, limits.window, now)
+    response = profile_page(user, error="password_too_many", status=429, minutes=max(1, -(-seconds // 60)))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/reset/<secret>", methods=["GET", "POST"])

@@ -208,6 +208,36 @@ def test_password_change(client: FlaskClient, sign_in: SignIn, student: User) ->
     assert sign_in(student.email, "жаңа-құпиясөз").status_code == 303
 
 
+def test_guessing_the_current_password_is_limited_like_signing_in(
+    client: FlaskClient, sign_in: SignIn, student: User, app: Flask
+) -> None:
+    """A stolen session cannot be used to guess the password: the checks count on the account."""
+    sign_in(student.email)
+    csrf = client.get("/api/v1/me").json["csrf_token"]
+    limit = app.config["SIGN_IN_ACCOUNT_LIMIT"]
+
+    def change(current: str) -> Any:
+        form = {"csrf_token": csrf, "current_password": current, "new_password": "жаңа-құпиясөз"}
+        return client.post("/auth/password", data=form)
+
+    assert [change(f"болжам-{n}").status_code for n in range(limit)] == [422] * limit
+    refused = change(PASSWORD)  # even the right password waits
+    assert refused.status_code == 429 and 0 < int(refused.headers["Retry-After"]) <= 15 * 60
+    assert "Қазіргі құпиясөз тым көп рет қате енгізілді." in refused.text
+    client.post("/auth/logout", data={"csrf_token": csrf})
+    assert sign_in(student.email).status_code == 429  # the same account counter as the sign-in form
+    with app.app_context():
+        with db.write_transaction() as writer:  # the window passes
+            writer.execute(
+                update(throttle.SignInCounter).values(window_started_at=db.utcnow() - timedelta(hours=1))
+            )
+    assert sign_in(student.email).status_code == 303
+    csrf = client.get("/api/v1/me").json["csrf_token"]
+    assert change(PASSWORD).status_code == 200
+    with app.app_context():
+        assert throttle.attempts(db.session(), throttle.account_key(student.email)) == 0
+
+
 def test_an_admin_issued_reset_link_works_once(
     client: FlaskClient, sign_in: SignIn, student: User, app: Flask, run_oqu: Any
 ) -> None:
