@@ -226,11 +226,10 @@ def test_guessing_the_current_password_is_limited_like_signing_in(
     assert "Қазіргі құпиясөз тым көп рет қате енгізілді." in refused.text
     client.post("/auth/logout", data={"csrf_token": csrf})
     assert sign_in(student.email).status_code == 429  # the same account counter as the sign-in form
-    with app.app_context():
-        with db.write_transaction() as writer:  # the window passes
-            writer.execute(
-                update(throttle.SignInCounter).values(window_started_at=db.utcnow() - timedelta(hours=1))
-            )
+    with app.app_context(), db.write_transaction() as writer:  # the window passes
+        writer.execute(
+            update(throttle.SignInCounter).values(window_started_at=db.utcnow() - timedelta(hours=1))
+        )
     assert sign_in(student.email).status_code == 303
     csrf = client.get("/api/v1/me").json["csrf_token"]
     assert change(PASSWORD).status_code == 200
