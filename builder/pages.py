@@ -226,10 +226,12 @@ def lesson_page(
     notice = []
     if variant.lang != lang:
         source = t("lang." + variant.lang, lang)
+        # Raw HTML rather than `!!! warning`: the notice carries the site's language while the
+        # theme marks the rest of the page with the text's own (main.html, screen readers).
         notice = [
-            f'!!! warning "{t("fallback_title", lang)}"',
-            "",
-            f"    {t('fallback_notice', lang, source=source)}",
+            f'<div class="admonition warning" lang="{lang}">'
+            f'<p class="admonition-title">{hesc(t("fallback_title", lang))}</p>'
+            f"<p>{hesc(t('fallback_notice', lang, source=source))}</p></div>",
             "",
         ]
     head, rest = _split_title(body)
