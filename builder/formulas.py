@@ -78,7 +78,8 @@ def render_formulas(body: str) -> str:
     out: list[str] = []
     for kind, _, text in _segments(body):
         if kind == "display":
-            out.append(f'\n<div class="oqu-math">{to_mathml(text, True)}</div>\n')
+            # tabindex: a wide formula scrolls sideways, and a keyboard must be able to scroll it
+            out.append(f'\n<div class="oqu-math" tabindex="0">{to_mathml(text, True)}</div>\n')
         elif kind == "prose":
             out.append(_render_inline(text))
         else:

@@ -1,0 +1,113 @@
+"""The site and the quiz on it pass axe-core's WCAG 2.1 A/AA rules in Chromium.
+
+axe-core (the engine behind Lighthouse's accessibility audit, shipped as axe.min.js by the
+axe-playwright-python package) runs inside Debian's Chromium: on every kind of page of the
+example site, and on the quiz signed out, during an attempt with every question type of the
+fire-safety quiz, and on its review. It found, and these tests keep fixed: Material's deep
+orange below AA contrast, links told apart by colour only, a sideways-scrolling formula that a
+keyboard could not reach, the media player's chapter buttons below AA contrast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import axe_playwright_python
+import pytest
+from playwright.sync_api import Page, expect
+from site_server import oqu_serving, run_oqu
+
+EMAIL = "dauren@oqu.example.kz"
+PASSWORD = "құпия-сөз-2026"
+GROUP = "ӨҚ-32"
+AXE = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = {**os.environ, "OQU_VAR_DIR": str(tmp_path_factory.mktemp("a11y-var"))}
+    run_oqu(example_site, env, "db", "upgrade")
+    run_oqu(example_site, env, "users", "add", EMAIL, "--role", "student", "--name", "Дәурен Асқарұлы",
+            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    run_oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    with oqu_serving(example_site, env) as base:
+        yield base
+
+
+def violations(page: Page, selector: str = ".oqu-quiz") -> list[dict[str, Any]]:
+    """axe-core's violations (WCAG 2.1 A and AA rules) inside `selector`."""
+    page.add_script_tag(path=str(AXE))
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    result = page.evaluate(
+        "([selector, options]) => axe.run(document.querySelector(selector), options)", [selector, options]
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["html"][:160] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
+
+
+def sign_in(page: Page, base: str, lesson: str) -> None:
+    page.goto(f"{base}/auth/login?lang=kk&next={lesson}")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{base}{lesson}")
+
+
+PAGES = [
+    "/kk/",
+    "/ru/courses/",
+    "/kk/courses/fire-safety/",
+    "/kk/courses/fire-safety/schedule/",
+    "/kk/courses/fire-safety/combustion/fire-triangle/",  # video player, chapters, formulas
+    "/ru/courses/fire-safety/combustion/hazard-properties/",
+    "/kk/find/",
+    "/kk/library/",
+    "/auth/login",
+    "/auth/profile",
+]
+
+
+def test_every_kind_of_page(page: Page, served: str) -> None:
+    sign_in(page, served, "/kk/")
+    found = {}
+    for path in PAGES:
+        assert page.goto(f"{served}{path}").status == 200, path  # type: ignore[union-attr]
+        found[path] = violations(page, "html")
+    assert found == {path: [] for path in PAGES}, json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_the_quiz_of_an_open_course_signed_out(page: Page, served: str) -> None:
+    page.goto(f"{served}/kk/courses/dl-orientation/basics/what-is-dl/")
+    expect(page.locator(".oqu-quiz fieldset").first).to_be_visible()
+    found = violations(page)
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
+
+
+def test_every_question_type_during_an_attempt_and_the_review(page: Page, served: str) -> None:
+    lesson = "/kk/courses/fire-safety/combustion/hazard-properties/"
+    sign_in(page, served, lesson)
+    page.get_by_role("button", name="Талпынысты бастау").click()
+    expect(page.locator(".oqu-quiz fieldset[data-question]").first).to_be_visible()
+    found = violations(page)
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
+
+    # Keyboard only: focus the first choice, pick it with the space bar; the save is announced.
+    first = page.locator(".oqu-quiz fieldset[data-question] input[type=radio]").first
+    first.focus()
+    page.keyboard.press("Space")
+    expect(first).to_be_checked()
+    status = page.locator(".oqu-quiz__status")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_text("Жауап сақталды")
+
+    page.get_by_role("button", name="Тапсыру").click()
+    expect(page.locator(".oqu-quiz__result")).to_be_visible()
+    found = violations(page)
+    assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
