@@ -9,6 +9,7 @@ import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from builder.quizzes.model import NumericAnswer, Option, Pair, Question
 from builder.quizzes.normalize import parse_number
@@ -18,7 +19,9 @@ ESCAPABLE = "~=#{}:"
 FORMATS = ("html", "moodle", "plain", "markdown")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _WEIGHT = re.compile(r"^%(-?[0-9]+(?:\.[0-9]+)?)%")
-_META = re.compile(r"\[(id|tag):([^\]]+)\]")
+_META = re.compile(r"\[(id|tag):((?:\\.|[^\]\\])+)\]")  # Moodle writes a ']' inside as '\]'
+_CONTEXT = re.compile(r"^\$[a-z]+\$/")  # $course$/, $system$/, $module$/, $coursecategory$/
+_MOODLE_FILE = "@@PLUGINFILE@@"
 
 
 LineAt = Callable[[int], int]
@@ -51,6 +54,7 @@ class Block:
 class GiftResult:
     questions: list[Question] = field(default_factory=list)
     errors: list[GiftError] = field(default_factory=list)
+    warnings: list[GiftError] = field(default_factory=list)
 
 
 def parse_gift(text: str) -> GiftResult:
@@ -64,17 +68,31 @@ def parse_gift(text: str) -> GiftResult:
                 result.errors.append(
                     GiftError(block.lines[1][0], "$CATEGORY must stand alone, with a blank line after it")
                 )
-            category = block.lines[0][1].split(":", 1)[1].strip()
+            category = category_path(block.lines[0][1].split(":", 1)[1])
             continue
         try:
             question = parse_question(block, category, default_id=f"q{len(result.questions) + 1}")
         except GiftError as error:
             result.errors.append(error)
             continue
+        if _MOODLE_FILE in block.text:
+            result.warnings.append(
+                GiftError(first_line, f"{_MOODLE_FILE} names a Moodle file that a GIFT export does not carry")
+            )
         if question.id in {q.id for q in result.questions}:
             result.errors.append(GiftError(first_line, f"question id '{question.id}' is used twice"))
         result.questions.append(question)
     return result
+
+
+def category_path(raw: str) -> str:
+    """Moodle's `$course$/top/Өрт/Сыныптар` as the path below the top category: `Өрт/Сыныптар`.
+
+    Moodle writes a slash inside a category's name as `//`; it reads here as a separator too.
+    """
+    parts = [part.strip() for part in _CONTEXT.sub("", raw.strip()).split("/")]
+    parts = [part for part in parts if part]
+    return "/".join(parts[1:] if parts[:1] == ["top"] else parts)
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -82,8 +100,9 @@ def split_blocks(text: str) -> list[Block]:
     current = Block()
     for number, line in enumerate(text.splitlines(), start=1):
         if line.lstrip().startswith("//"):
-            current.ids += [value.strip() for kind, value in _META.findall(line) if kind == "id"]
-            current.tags += [value.strip() for kind, value in _META.findall(line) if kind == "tag"]
+            meta = [(kind, value.replace("\\]", "]").strip()) for kind, value in _META.findall(line)]
+            current.ids += [value for kind, value in meta if kind == "id"]
+            current.tags += [value for kind, value in meta if kind == "tag"]
         elif line.strip():
             current.lines.append((number, line))
         elif current.lines:
@@ -203,7 +222,7 @@ def parse_answers(answers: str, base: Question, at: LineAt) -> Question:
     general = find_unescaped(answers, "####")
     feedback = ""
     if general >= 0:
-        feedback = unescape(answers[general + 4 :])
+        feedback = rich_text(answers[general + 4 :], base.format)
         answers = answers[:general]
     base = dataclasses.replace(base, feedback=feedback)
     body = answers.strip()
@@ -245,9 +264,51 @@ def _not_escaped(text: str, index: int) -> bool:
     return backslashes % 2 == 0
 
 
-def _split_feedback(raw: str) -> tuple[str, str]:
+def _split_feedback(raw: str, fmt: str) -> tuple[str, str]:
+    """(the answer as written, its feedback as text)."""
     cut = find_unescaped(raw, "#")
-    return (raw, "") if cut < 0 else (raw[:cut], unescape(raw[cut + 1 :]))
+    return (raw, "") if cut < 0 else (raw[:cut], rich_text(raw[cut + 1 :], fmt))
+
+
+def rich_text(raw: str, question_format: str) -> str:
+    """An answer's or a feedback's text. It has the question's format unless it starts with its own
+    (Moodle writes `[moodle]…` for an answer whose format differs); HTML is reduced to its text,
+    because the page shows options and feedback as text."""
+    text = unescape(raw)
+    match = re.match(r"\[(\w+)\]", text)
+    fmt = question_format
+    if match and match.group(1) in FORMATS:
+        fmt, text = match.group(1), text[match.end() :].strip()
+    return html_to_text(text) if fmt == "html" else text
+
+
+class _TextOfHtml(HTMLParser):
+    BLOCKS = frozenset({"p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data.replace("\n", " "))
+
+
+def html_to_text(text: str) -> str:
+    """`<p dir="ltr">Жалын&nbsp;түбіне</p>` → `Жалын түбіне`: tags dropped, entities decoded,
+    paragraphs and `<br>` kept as line breaks, spaces (and no-break spaces) collapsed."""
+    parser = _TextOfHtml()
+    parser.feed(text)
+    parser.close()
+    lines = (" ".join(line.replace("\xa0", " ").split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def _weight(raw: str, line: int) -> tuple[float | None, str]:
@@ -269,11 +330,12 @@ def _choice(tokens: list[tuple[str, str, int]], base: Question) -> Question:
         weight, rest = _weight(raw, line)
         if prefix == "=" and weight is not None:
             raise GiftError(line, "'=' marks a right answer (100%); write ~%50% for partial credit")
-        text, feedback = _split_feedback(rest)
-        if not unescape(text):
+        raw_text, feedback = _split_feedback(rest, base.format)
+        text = rich_text(raw_text, base.format)
+        if not text:
             raise GiftError(line, "an answer has no text")
         fraction = 1.0 if prefix == "=" else (weight or 0.0)
-        options.append(Option(unescape(text), fraction, feedback))
+        options.append(Option(text, fraction, feedback))
     first = tokens[0][2]
     if len(options) < 2:
         raise GiftError(first, "a multiple-choice question needs at least two answers")
@@ -293,7 +355,7 @@ def _short(tokens: list[tuple[str, str, int]], base: Question) -> Question:
     answers = []
     for _, raw, line in tokens:
         weight, rest = _weight(raw, line)
-        text, feedback = _split_feedback(rest)
+        text, feedback = _split_feedback(rest, base.format)
         if not unescape(text):
             raise GiftError(line, "an answer has no text")
         if weight is not None and weight < 0:
@@ -313,7 +375,8 @@ def _matching(tokens: list[tuple[str, str, int]], base: Question) -> Question:
             raise GiftError(line, "matching pairs take no feedback (use #### for general feedback)")
         if "->" not in raw:
             raise GiftError(line, "every answer of a matching question is a pair: =left -> right")
-        left, right = (unescape(part) for part in raw.split("->", 1))
+        left_raw, right_raw = raw.split("->", 1)
+        left, right = rich_text(left_raw, base.format), unescape(right_raw)
         if not right:
             raise GiftError(line, "a matching pair needs text after '->'")
         if left:
@@ -336,8 +399,8 @@ def _true_false(body: str, base: Question, line: int) -> Question:
         )
     if len(parts) > 3:
         raise GiftError(line, "true/false takes at most two feedbacks: {T#if wrong#if right}")
-    wrong = unescape(parts[1]) if len(parts) > 1 else ""
-    right = unescape(parts[2]) if len(parts) > 2 else ""
+    wrong = rich_text(parts[1], base.format) if len(parts) > 1 else ""
+    right = rich_text(parts[2], base.format) if len(parts) > 2 else ""
     return true_false(dataclasses.replace(base, type="true-false"), _TF[word], right, wrong)
 
 
@@ -353,13 +416,13 @@ def _split_all(text: str, separator: str) -> list[str]:
 def _numeric(body: str, base: Question, at: LineAt) -> Question:
     tokens = _tokens(body.strip(), lambda i: at(i + len(body) - len(body.lstrip())))
     if not tokens:
-        value, feedback = _split_feedback(body)
+        value, feedback = _split_feedback(body, base.format)
         numbers = [_number_answer(value, 1.0, feedback, at(0))]
         return dataclasses.replace(base, type="numeric", numbers=tuple(numbers))
     numbers, other = [], ""
     for prefix, raw, line in tokens:
         weight, rest = _weight(raw, line)
-        value, feedback = _split_feedback(rest)
+        value, feedback = _split_feedback(rest, base.format)
         if prefix == "~":
             if value.strip() or weight is not None:
                 raise GiftError(

@@ -7,13 +7,24 @@ import datetime as dt
 import re
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from builder.load import read_yaml
 from builder.model import Course, Site
 from builder.problems import Problems, did_you_mean
-from builder.quizzes.gift import parse_gift
+from builder.quizzes.banks import (
+    BANKS_DIR,
+    BankShelf,
+    Sourced,
+    align_languages,
+    bank_questions,
+    ids_unique_across_files,
+    read_gift_questions,
+    resolve_draws,
+)
+from builder.quizzes.gift import category_path
 from builder.quizzes.model import Draw, Question, Quiz, QuizSettings, ReviewPolicy
 from builder.quizzes.schema import QuizConfig
 from builder.quizzes.types import QUESTION_TYPES, with_ids
@@ -37,7 +48,7 @@ def load_quizzes(course: Course, problems: Problems) -> list[Quiz]:
         return []
     files: dict[str, dict[str, Path]] = defaultdict(dict)
     for path in sorted(folder.iterdir()):
-        if path.name.startswith("."):
+        if path.name.startswith(".") or (path.name == BANKS_DIR and path.is_dir()):
             continue
         match = QUIZ_FILE_RE.match(path.name)
         if not match or not path.is_file():
@@ -50,51 +61,82 @@ def load_quizzes(course: Course, problems: Problems) -> list[Quiz]:
             problems.error(path, 1, "a YAML quiz holds every language itself: name it <quiz-id>.yml")
             continue
         files[quiz_id][f"{ext}:{lang or ''}"] = path
+    shelf = BankShelf(course, problems)
     quizzes = []
     for quiz_id, found in sorted(files.items()):
-        quiz = _load_one(course, quiz_id, found, problems)
+        quiz = _load_one(course, quiz_id, found, shelf, problems)
         if quiz is not None:
             quizzes.append(quiz)
+    shelf.check_every_bank()
     return quizzes
 
 
-def _load_one(course: Course, quiz_id: str, found: dict[str, Path], problems: Problems) -> Quiz | None:
+def _load_one(
+    course: Course, quiz_id: str, found: dict[str, Path], shelf: BankShelf, problems: Problems
+) -> Quiz | None:
     if "yml:" in found:
         if len(found) > 1:
             other = next(path for key, path in found.items() if key != "yml:")
             problems.error(other, 1, f"quiz '{quiz_id}' is also {found['yml:'].name}: keep one of them")
             return None
-        return load_yaml_quiz(course, quiz_id, found["yml:"], problems)
+        return load_yaml_quiz(course, quiz_id, found["yml:"], problems, shelf)
     return load_gift_quiz(course, quiz_id, {key.split(":")[1]: path for key, path in found.items()}, problems)
 
 
-def load_yaml_quiz(course: Course, quiz_id: str, path: Path, problems: Problems) -> Quiz | None:
+def load_yaml_quiz(
+    course: Course, quiz_id: str, path: Path, problems: Problems, shelf: BankShelf | None = None
+) -> Quiz | None:
+    """A YAML quiz: its settings, the questions of the banks `questions_from` names, then its own `questions`."""
     doc = read_yaml(path, problems)
-    cfg = validate_document(doc, QuizConfig, path, problems) if doc else None
-    raw_questions = doc.data.get("questions") if doc and isinstance(doc.data, dict) else None
-    if doc is None or not isinstance(raw_questions, list):
+    if doc is None:
         return None
-    key = f"{course.id}/{quiz_id}"
-    per_lang: dict[str, list[Question]] = {lang: [] for lang in course.languages}
-    ok = cfg is not None
-    for index, raw in enumerate(raw_questions):
-        questions = _yaml_question(
-            course, key, index, raw, sub_document(doc, ("questions", index)), path, problems
-        )
-        ok = ok and questions is not None
-        for lang, question in (questions or {}).items():
-            per_lang[lang].append(question)
-    if cfg is None:
+    cfg = validate_document(doc, QuizConfig, path, problems)
+    banked = bank_questions(shelf or BankShelf(course, problems), doc, path, problems)
+    banked_count = len(next(iter(banked.values()), [])) if banked else 0
+    inline = _yaml_questions(course, f"{course.id}/{quiz_id}", doc, path, problems, banked_count)
+    if cfg is None or banked is None or inline is None:
         return None
-    quiz = Quiz(
+    per_lang = {
+        lang: [*banked.get(lang, []), *((path, q) for q in inline[lang])] for lang in course.languages
+    }
+    inline_ok = check_questions(inline, course, path, problems)
+    unique = ids_unique_across_files(per_lang.values(), problems)
+    aligned = align_languages(per_lang, problems) if unique else None
+    draws = resolve_draws(cfg.draw, aligned, doc, path, problems) if aligned else None
+    if aligned is None or draws is None or not inline_ok:
+        return None
+    return Quiz(
         course=course.id,
         id=quiz_id,
         path=path,
         title={lang: cfg.title.get(lang) for lang in course.languages},
-        settings=settings_from(cfg, course),
-        questions={lang: tuple(qs) for lang, qs in per_lang.items()},
+        settings=dataclasses.replace(settings_from(cfg, course), draw=draws),
+        questions={
+            lang: _with_ids(sourced, f"{course.id}/{quiz_id}") for lang, sourced in aligned.questions.items()
+        },
     )
-    return quiz if check_quiz(quiz, course, path, problems) and ok else None
+
+
+def _with_ids(sourced: list[Sourced], key: str) -> tuple[Question, ...]:
+    return tuple(q if q.public_id else with_ids(q, key) for _, q in sourced)
+
+
+def _yaml_questions(
+    course: Course, key: str, doc: YamlDocument, path: Path, problems: Problems, first_id: int
+) -> dict[str, list[Question]] | None:
+    """The quiz's own `questions:` per language; default ids go on after the banks' (q{first_id + 1} …)."""
+    raw_questions = doc.data.get("questions", []) if isinstance(doc.data, dict) else None
+    if not isinstance(raw_questions, list):
+        return None
+    per_lang: dict[str, list[Question]] = {lang: [] for lang in course.languages}
+    ok = True
+    for index, raw in enumerate(raw_questions):
+        sub = sub_document(doc, ("questions", index))
+        questions = _yaml_question(course, key, index, raw, sub, path, problems, first_id)
+        ok = ok and questions is not None
+        for lang, question in (questions or {}).items():
+            per_lang[lang].append(question)
+    return per_lang if ok else None
 
 
 def sub_document(doc: YamlDocument, loc: Loc) -> YamlDocument:
@@ -108,7 +150,14 @@ def sub_document(doc: YamlDocument, loc: Loc) -> YamlDocument:
 
 
 def _yaml_question(
-    course: Course, key: str, index: int, raw: Any, doc: YamlDocument, path: Path, problems: Problems
+    course: Course,
+    key: str,
+    index: int,
+    raw: Any,
+    doc: YamlDocument,
+    path: Path,
+    problems: Problems,
+    first_id: int = 0,
 ) -> dict[str, Question] | None:
     line = doc.first_line
     kind_name = raw.get("type") if isinstance(raw, dict) else None
@@ -126,13 +175,13 @@ def _yaml_question(
     out = {}
     for lang in course.languages:
         base = Question(
-            id=cfg.id or f"q{index + 1}",
+            id=cfg.id or f"q{first_id + index + 1}",
             type=kind.name,
             text=cfg.text.get(lang),
             line=line,
             format=cfg.format,
             points=cfg.points,
-            category=cfg.category,
+            category=category_path(cfg.category),
             outcomes=tuple(cfg.outcomes),
             feedback=cfg.feedback.get(lang) if cfg.feedback else "",
         )
@@ -171,8 +220,9 @@ def _iso(value: dt.datetime | None, zone: zoneinfo.ZoneInfo) -> str | None:
 
 
 def load_gift_quiz(course: Course, quiz_id: str, files: dict[str, Path], problems: Problems) -> Quiz | None:
+    """A GIFT quiz: oqu's default settings; one file for every language or one per language."""
     key = f"{course.id}/{quiz_id}"
-    per_lang: dict[str, tuple[Question, ...]] = {}
+    per_lang: dict[str, list[Sourced]] = {}
     title: dict[str, str] = {}
     ok = True
     for lang, path in sorted(files.items()):
@@ -184,58 +234,47 @@ def load_gift_quiz(course: Course, quiz_id: str, files: dict[str, Path], problem
             )
             ok = False
             continue
-        try:
-            result = parse_gift(path.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            problems.error(path, 1, "file is not UTF-8 text")
+        questions = read_gift_questions(path, course, problems)
+        if questions is None:
             ok = False
             continue
-        for error in result.errors:
-            problems.error(path, error.line, str(error))
-        ok = ok and not result.errors
-        questions = tuple(
-            with_ids(_outcomes_from_tags(q, course, path, problems), key) for q in result.questions
-        )
         for target in [lang] if lang else [code for code in course.languages if code not in files]:
-            per_lang[target] = questions
-            title[target] = _gift_title(result.questions, quiz_id)
-    if not ok or not per_lang:
+            per_lang[target] = [(path, q) for q in questions]
+            title[target] = _gift_title(questions, quiz_id)
+    ordered = {lang: per_lang[lang] for lang in course.languages if lang in per_lang}
+    aligned = align_languages(ordered, problems) if ok and ordered else None
+    if aligned is None:
         return None
     first = next(iter(files.values()))
-    quiz = Quiz(course.id, quiz_id, first, title, QuizSettings(), per_lang)
+    questions = {lang: tuple(with_ids(q, key) for _, q in qs) for lang, qs in aligned.questions.items()}
+    quiz = Quiz(course.id, quiz_id, first, title, QuizSettings(), questions)
     return quiz if check_quiz(quiz, course, first, problems) else None
 
 
-def _gift_title(questions: list[Question], quiz_id: str) -> str:
+def _gift_title(questions: tuple[Question, ...], quiz_id: str) -> str:
     """A GIFT quiz is titled by its first category's last part (Moodle banks are organised so)."""
     category = next((q.category for q in questions if q.category), "")
     return category.rstrip("/").rsplit("/", 1)[-1] or quiz_id
 
 
-def _outcomes_from_tags(q: Question, course: Course, path: Path, problems: Problems) -> Question:
-    known = [o.id for o in course.config.outcomes]
-    outcomes = tuple(tag for tag in q.tags if tag in known)
-    for tag in q.tags:
-        if tag not in known:
-            problems.warn(
-                path, q.line, f"tag '{tag}' is not an outcome of this course{did_you_mean(tag, known)}"
-            )
-    return dataclasses.replace(q, outcomes=outcomes)
-
-
 def check_quiz(quiz: Quiz, course: Course, path: Path, problems: Problems) -> bool:
-    """Ids unique, outcomes known, options distinct, random draws possible; False on any error."""
+    """Ids unique, outcomes known, options distinct; False on any error. (Draws: banks.resolve_draws.)"""
+    return check_questions(quiz.questions, course, path, problems)
+
+
+def check_questions(
+    per_lang: Mapping[str, Sequence[Question]], course: Course, path: Path, problems: Problems
+) -> bool:
+    """The questions of one file, in every language: see check_quiz."""
     found: set[tuple[int, str]] = set()
-    for questions in quiz.questions.values():
-        found |= _quiz_problems(questions, quiz.settings, [o.id for o in course.config.outcomes])
+    for questions in per_lang.values():
+        found |= _quiz_problems(tuple(questions), [o.id for o in course.config.outcomes])
     for line, message in sorted(found):
         problems.error(path, line, message)
     return not found
 
 
-def _quiz_problems(
-    questions: tuple[Question, ...], settings: QuizSettings, known: list[str]
-) -> set[tuple[int, str]]:
+def _quiz_problems(questions: tuple[Question, ...], known: list[str]) -> set[tuple[int, str]]:
     found = set()
     seen: set[str] = set()
     for q in questions:
@@ -249,12 +288,6 @@ def _quiz_problems(
             repeated = sorted({text for text in texts if texts.count(text) > 1})
             if repeated and q.type != "short":
                 found.add((q.line, f"the {what} '{repeated[0][:30]}' appears twice in one question"))
-    for draw in settings.draw:
-        pool = sum(q.category == draw.category for q in questions)
-        if pool < draw.count:
-            found.add(
-                (1, f"draw of {draw.count} from category '{draw.category}', which has {pool} question(s)")
-            )
     return found
 
 

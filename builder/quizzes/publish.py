@@ -94,4 +94,6 @@ def quiz_placeholder(course_id: str, quiz_id: str, lang: str) -> str:
 
 def write_site_quizzes(site: Site, site_dir: Path, service_dir: Path) -> None:
     """Called by the build after `oqu check` passed (which parsed the quizzes): write both parts."""
-    write_quizzes(site.quizzes, {course.id: course.languages for course in site.courses}, site_dir, service_dir)
+    write_quizzes(
+        site.quizzes, {course.id: course.languages for course in site.courses}, site_dir, service_dir
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -18,6 +18,11 @@ class ReviewConfig(StrictModel):
     correctness: When = "immediately"
     feedback: When = "immediately"
     answers: When = "after-close"
+
+
+BankFile = Annotated[str, Field(min_length=1)]  # relative to quizzes/, inside quizzes/banks/
+BankFiles = BankFile | Annotated[list[BankFile], Field(min_length=1)]
+BankSources = BankFiles | dict[str, BankFiles]  # one for every language, or one per language
 
 
 class DrawConfig(StrictModel):
@@ -41,12 +46,19 @@ class QuizConfig(StrictModel):
     navigation: Literal["free", "sequential"] = "free"
     draw: list[DrawConfig] = Field(default_factory=list)
     review: ReviewConfig = ReviewConfig()
-    questions: list[dict[str, object]] = Field(min_length=1)
+    questions_from: BankSources | None = None
+    questions: list[dict[str, object]] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _closes_after_opens(self) -> QuizConfig:
         if self.opens and self.closes and self.closes <= self.opens:
             raise ValueError("'closes' must be after 'opens'")
+        return self
+
+    @model_validator(mode="after")
+    def _has_questions(self) -> QuizConfig:
+        if not self.questions and self.questions_from is None:
+            raise ValueError("a quiz needs 'questions', 'questions_from' (GIFT banks) or both")
         return self
 
 

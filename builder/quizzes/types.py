@@ -9,6 +9,7 @@ order; fill-blanks → list of texts, one per blank; description → nothing.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -212,8 +213,17 @@ class ShortAnswer(QuestionType):
 
 def best_match(answers: tuple[Option, ...], response: str) -> Option | None:
     given = normalize_answer(response)
-    matches = [a for a in answers if normalize_answer(a.text) == given]
+    matches = [a for a in answers if _accepts(normalize_answer(a.text), given)]
     return max(matches, key=lambda a: a.fraction) if matches else None
+
+
+def _accepts(accepted: str, given: str) -> bool:
+    """As Moodle's short answer: `*` in an accepted answer stands for any text, `\\*` for a star."""
+    if "*" not in accepted:
+        return accepted == given
+    parts = re.split(r"(?<!\\)\*", accepted)
+    pattern = ".*".join(re.escape(part.replace("\\*", "*")) for part in parts)
+    return re.fullmatch(pattern, given, flags=re.DOTALL) is not None
 
 
 @register

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.quizzes.gift import parse_gift
+from builder.quizzes.gift import category_path, html_to_text, parse_gift
 from builder.quizzes.model import Question
 
 
@@ -169,13 +169,27 @@ def test_comments_ids_tags_and_categories() -> None:
         "$CATEGORY: $course$/top/Жану\n\n"
         "// [id:triangle] [tag:combustion]\n"
         "Жану үшбұрышы {T}\n\n"
-        "$CATEGORY: $course$/top/Сыныптар\n\n"
+        "$CATEGORY: $course$/top/Өрт/Сыныптар\n\n"
         "Сыныптар {F}\n"
     )
     assert result.errors == []
     first, second = result.questions
-    assert (first.id, first.tags, first.category) == ("triangle", ("combustion",), "$course$/top/Жану")
-    assert (second.id, second.category) == ("q2", "$course$/top/Сыныптар")
+    assert (first.id, first.tags, first.category) == ("triangle", ("combustion",), "Жану")
+    assert (second.id, second.category) == ("q2", "Өрт/Сыныптар")
+
+
+@pytest.mark.parametrize(
+    ("written", "path"),
+    [
+        ("$course$/top/Өрт/Сыныптар", "Өрт/Сыныптар"),
+        ("$system$/top/Өрт / Сыныптар/", "Өрт/Сыныптар"),
+        ("$module$/top/Default for ӨҚ-31//2026/Өрт", "Default for ӨҚ-31/2026/Өрт"),
+        ("Өрт/Сыныптар", "Өрт/Сыныптар"),
+        ("$course$/top", ""),
+    ],
+)
+def test_a_category_is_its_path_below_moodles_top(written: str, path: str) -> None:
+    assert category_path(written) == path
 
 
 def test_comment_lines_are_not_text() -> None:
@@ -234,3 +248,39 @@ def test_expressions_in_content_are_data() -> None:
     q = one(r"\{\{ config \}\} $\{7*7\} __import__('os') {=\{\{7*7\}\} ~49}")
     assert q.text == "{{ config }} ${7*7} __import__('os')"
     assert [o.text for o in q.options] == ["{{7*7}}", "49"]
+
+
+def test_html_answers_and_feedback_become_text_as_the_page_shows_them() -> None:
+    q = one(
+        r"::Сөндіру::[html]<p>Ағынды <b>қайда</b> бағыттайды?</p>{"
+        "\n"
+        r'=<p dir\="ltr" style\="text-align\: left;">Жалынның&nbsp;түбіне</p>#<p>Иә, &laquo;түбіне&raquo;.</p>'
+        "\n"
+        r"~[moodle]Жалынның ұшына#[plain]Жоқ <b>ұшына</b> емес"
+        "\n"
+        r"####<p>Жалпы:<br>ағын&nbsp;&#039;түбіне&\#039;</p>"
+        "\n}"
+    )
+    assert (q.format, q.text) == ("html", "<p>Ағынды <b>қайда</b> бағыттайды?</p>")
+    assert [(o.text, o.feedback) for o in q.options] == [
+        ("Жалынның түбіне", "Иә, «түбіне»."),
+        ("Жалынның ұшына", "Жоқ <b>ұшына</b> емес"),
+    ]
+    assert q.feedback == "Жалпы:\nағын 'түбіне'"
+
+
+def test_html_to_text_keeps_paragraphs_and_line_breaks() -> None:
+    assert html_to_text("<p>Бір\n  екі</p><p>үш<br/>төрт&amp;бес</p>") == "Бір екі\nүш\nтөрт&бес"
+
+
+def test_ids_and_tags_with_an_escaped_bracket() -> None:
+    q = one("// [id:ӨҚ-1 \\] a] [tag:fire-classes]\nСұрақ {T}")
+    assert (q.id, q.tags) == ("ӨҚ-1 ] a", ("fire-classes",))
+
+
+def test_a_moodle_file_reference_is_warned_about() -> None:
+    result = parse_gift(r'::Сурет::[html]<p><img src\="@@PLUGINFILE@@/fire.png"></p>{T}')
+    assert result.errors == [] and len(result.questions) == 1
+    assert [(w.line, str(w)) for w in result.warnings] == [
+        (1, "@@PLUGINFILE@@ names a Moodle file that a GIFT export does not carry")
+    ]

@@ -69,6 +69,14 @@ def test_russian_yo_and_latin_lookalikes() -> None:
     assert normalize_answer("cat") == "cat"  # Latin words stay Latin
 
 
+def test_short_answer_star_stands_for_any_text_as_in_moodle() -> None:
+    q = gift(r"Негізгі зат? {=көбік* =%50%ұнтақ#Жартылай =5\*}")
+    assert [grade(q, given).fraction for given in ("Көбік", "көбікпен", "көбік пен су", "ұнтақпен")] == [
+        1.0, 1.0, 1.0, 0.0
+    ]  # fmt: skip
+    assert [grade(q, given).fraction for given in ("5*", "55", "ұнтақ")] == [1.0, 0.0, 0.5]
+
+
 def test_short_answer_keeps_the_best_of_several_matches() -> None:
     q = gift("Не? {=%50%ағаш =Ағаш}")
     assert grade(q, "АҒАШ").fraction == 1.0

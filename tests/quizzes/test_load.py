@@ -144,10 +144,18 @@ def test_file_names_and_duplicates(minimal_site: Path) -> None:
 
 
 def test_draw_needs_enough_questions(minimal_site: Path) -> None:
-    write(minimal_site, "exam.yml", GOOD_YAML + "draw:\n  - {category: pool, count: 3}\n")
-    assert f"{QUIZZES}/exam.yml:1: draw of 3 from category 'pool', which has 0 question(s)" in messages(
-        minimal_site
+    pooled = GOOD_YAML.replace("    type: single\n", "    type: single\n    category: pool\n")
+    write(
+        minimal_site,
+        "exam.yml",
+        pooled + "draw:\n  - {category: pool, count: 3}\n  - {category: poll, count: 1}\n",
     )
+    found = messages(minimal_site)
+    assert f"{QUIZZES}/exam.yml:17: draw of 3 from category 'pool', which has 1 question(s)" in found
+    assert (
+        f"{QUIZZES}/exam.yml:18: draw: no category 'poll' among the questions (did you mean 'pool'?); "
+        "categories: 'pool'"
+    ) in found
 
 
 def test_lesson_must_name_an_existing_quiz(minimal_site: Path) -> None:

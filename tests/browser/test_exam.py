@@ -1,0 +1,134 @@
+"""A student takes the fire-safety midterm in Chromium: an intermediate attestation exam drawn from GIFT
+banks, timed by the server, one question after another (no going back), and a review that shows only
+what the quiz's review policy allows before the exam closes (nothing but "the result comes later")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+from site_server import oqu_serving, run_oqu
+
+from builder.pipeline import build_site
+
+MIDTERM = "content/courses/fire-safety/quizzes/midterm.yml"
+LESSON = "/kk/courses/fire-safety/extinguishing/first-actions/"
+EMAIL = "daulet@oqu.example.kz"
+PASSWORD = "емтихан-2026-құпия"
+GROUP = "ӨҚ-32"
+pytestmark = pytest.mark.browser
+ALL_SENT = (
+    "() => Object.keys(localStorage).filter(k => k.startsWith('oqu-quiz-queue-'))"
+    ".every(k => localStorage.getItem(k) === '[]')"
+)
+
+
+@pytest.fixture(scope="module")
+def exam_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The example site with its midterm open today (the example's date lies ahead), rebuilt (only the
+    quizzes change, so the build reuses the example's pages), served by `oqu serve` with an enrolled student."""
+    root = tmp_path_factory.mktemp("exam") / "site"
+    shutil.copytree(example_site, root, symlinks=True, ignore=shutil.ignore_patterns("var"))
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    midterm = root / MIDTERM
+    text = midterm.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^opens: .*$", f"opens: {(now - dt.timedelta(hours=1)).isoformat()}", text)
+    text = re.sub(r"(?m)^closes: .*$", f"closes: {(now + dt.timedelta(days=1)).isoformat()}", text)
+    midterm.write_text(text, encoding="utf-8")
+    build_site(root, root / "build")
+    env = {**os.environ, "OQU_VAR_DIR": str(root / "var")}
+    run_oqu(root, env, "db", "upgrade")
+    run_oqu(root, env, "users", "add", EMAIL, "--role", "student", "--name", "Дәулет Омарұлы",
+            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    run_oqu(root, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    with oqu_serving(root, env) as base:
+        yield base
+
+
+def sign_in(page: Page, base: str) -> None:
+    page.goto(f"{base}/auth/login?lang=kk&next={LESSON}")
+    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("form button[type=submit], form input[type=submit]").first.click()
+    page.wait_for_url(f"{base}{LESSON}")
+
+
+def answer(page: Page, question: Locator) -> None:
+    """Any answer will do: the exam is about the flow, and the score stays hidden until it closes."""
+    essay = question.locator("textarea")
+    if essay.count():
+        essay.fill("Дабыл қағамын, топты ең жақын шығу жолымен жиналу орнына апарамын, тізіммен тексеремін.")
+        essay.press("Tab")
+    else:
+        question.locator("input").first.check()
+    expect(page.locator(".oqu-quiz__status")).to_have_text("Жауап сақталды")
+    page.wait_for_function(ALL_SENT)
+
+
+def api(page: Page, base: str, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    """The student's own API calls, with the page's session (and its CSRF token for changes)."""
+    headers = {"X-CSRF-Token": page.request.get(f"{base}/api/v1/me").json()["csrf_token"]}
+    return page.request.fetch(f"{base}/api/v1/{path}", method=method, headers=headers, data=body)
+
+
+def test_student_takes_the_midterm_one_question_at_a_time(page: Page, exam_served: str) -> None:
+    sign_in(page, exam_served)
+    quiz = page.locator(".oqu-quiz")
+    expect(quiz.locator("h2")).to_have_text("Аралық аттестаттау — өрт қауіпсіздігінің негіздері")
+    expect(quiz).to_contain_text("Сұрақтар талпыныс басталғанда беріледі")
+    expect(quiz.locator("fieldset")).to_have_count(0)  # an exam's questions are not on the page
+
+    page.get_by_role("button", name="Талпынысты бастау").click()
+    timer = quiz.locator(".oqu-quiz__timer")
+    expect(timer).to_have_text(re.compile(r"^Қалған уақыт: 0:(40:00|39:[0-5]\d)$"))
+    first_reading = timer.inner_text()
+    expect(timer).not_to_have_text(first_reading)  # it counts down
+
+    attempt_id = api(page, exam_served, "GET", "quizzes/fire-safety/midterm").json()["open_attempt"]
+    questions = quiz.locator("fieldset[data-question]")
+    for position in range(5):  # two of three fire classes, two of three extinguishing, the essay
+        expect(questions).to_have_count(position + 1)  # no looking ahead
+        expect(quiz.locator("fieldset[data-question]:not([disabled])")).to_have_count(1)  # only the current
+        answer(page, questions.nth(position))
+        if position < 4:
+            quiz.get_by_role("button", name="Келесі сұрақ").click()
+            expect(questions.nth(position).locator("input, textarea").first).to_be_disabled()  # no going back
+
+    legends = " | ".join(questions.locator("legend").all_inner_texts())
+    classes = ("Тұрмыстық газдың жануы", "Спирттің жануы", "Кернеудегі кабельдің жануы")
+    extinguishing = ("Жанып жатқан бензинді", "Өрт сөндіргіштің ағынын", "Кернеудегі қондырғыны")
+    drawn = [sum(text in legends for text in pool) for pool in (classes, extinguishing, ("эвакуациялау",))]
+    assert drawn == [2, 2, 1], legends  # the draw per bank category, and the quiz's own essay
+
+    earlier = questions.first.get_attribute("data-question")
+    again = api(page, exam_served, "PUT", f"attempts/{attempt_id}/answers/{earlier}",
+                {"response": "x", "sequence": 99, "client_id": "back-1"})  # fmt: skip
+    assert (again.status, again.json()["error"]["code"]) == (409, "sequential")  # nor through the API
+    expect(quiz.get_by_role("button", name="Келесі сұрақ")).to_have_count(0)
+
+    quiz.get_by_role("button", name="Тапсыру").click()
+    expect(quiz).to_contain_text("Талпыныс аяқталды")
+    # review: score after close, correctness and feedback after release, right answers never
+    expect(quiz.locator(".oqu-quiz__result")).to_have_text("Нәтиже кейінірек көрсетіледі")
+    expect(quiz.locator("[class*='oqu-quiz__state--']")).to_have_count(0)
+    expect(quiz).not_to_contain_text("Дұрыс жауап")
+    expect(quiz).not_to_contain_text("Балл")
+    review = api(page, exam_served, "GET", f"attempts/{attempt_id}").json()["review"]
+    assert (review["points"], review["percent"], review["passed"]) == (None, None, None)
+    assert len(review["questions"]) == 5
+    assert all(
+        (item.get("state"), item.get("points"), item.get("feedback"), item.get("right_answer"))
+        == (None, None, None, None)
+        for item in review["questions"]
+    )
+
+    page.reload()
+    expect(quiz).to_contain_text("Талпыныстар таусылды")  # attempts: 1
+    expect(quiz.get_by_role("button", name="Талпынысты бастау")).to_have_count(0)
