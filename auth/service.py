@@ -12,9 +12,10 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from pathlib import Path
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import Select, Update, bindparam, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -160,13 +161,22 @@ def user_tokens(session: Session, user: User) -> list[ApiToken]:
 
 
 def token_for_secret(session: Session, secret: str) -> ApiToken | None:
-    """The live token whose secret this is, with its active user; else None."""
-    token = session.scalars(
-        select(ApiToken).options(joinedload(ApiToken.user)).where(ApiToken.token_hash == hash_token(secret))
-    ).one_or_none()
+    """The live token whose secret this is, with its active user; else None (read on every request:
+    a revoked token or a suspended user is refused at once)."""
+    token = session.scalars(_token_by_hash(), {"token_hash": hash_token(secret)}).one_or_none()
     if token is None or token.is_revoked or not token.user.is_active:
         return None
     return token
+
+
+@cache
+def _token_by_hash() -> Select[tuple[ApiToken]]:
+    """Built once: on the hot path of every API request, building the query cost more than running it."""
+    return (
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+    )
 
 
 def touch_token(session: Session, token_id: int, now: datetime) -> bool:
@@ -175,17 +185,20 @@ def touch_token(session: Session, token_id: int, now: datetime) -> bool:
     True when this call recorded it (another worker may have done so a moment before).
     """
     result = session.execute(
-        update(ApiToken)
-        .where(ApiToken.id == token_id)
-        .where(
-            or_(
-                ApiToken.last_used_at.is_(None),
-                ApiToken.last_used_at < now - TOKEN_TOUCH_INTERVAL,
-            )
-        )
-        .values(last_used_at=now)
+        _touch(), {"token_id": token_id, "now": now, "stale": now - TOKEN_TOUCH_INTERVAL}
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+@cache
+def _touch() -> Update:
+    """Built once: the first request of every student in an exam's start spike runs it."""
+    return (
+        update(ApiToken)
+        .where(ApiToken.id == bindparam("token_id"))
+        .where(or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < bindparam("stale")))
+        .values(last_used_at=bindparam("now"))
+    )
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:

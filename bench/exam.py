@@ -7,19 +7,25 @@ machine's binaries, as the tests start it; fsync off), with --workers gunicorn w
 2. answers: each student saves --answers answers, one every --think seconds (jittered);
 3. submit spike: everyone submits within the last --submit-window seconds;
 
-each phase replayed against GET /api/v1/health with the same schedule (the machine's ceiling
-for that load), then a closed-loop saturation of answer saves and of health (--saturate
-seconds, --clients threads). Requests are scheduled open-loop and latency is counted from
-the scheduled moment (no coordinated omission). Prints requests/s, p50/p95/p99 and errors per
-phase, then checks: one attempt each, every acknowledged answer stored, every attempt
-finished exactly once. Nothing is asserted; the figures are the result.
+each phase replayed against GET /api/v1/health with the same schedule, then a closed-loop
+saturation of answer saves and of health (--saturate seconds in alternating 2 s rounds, so
+that other work on the machine weighs on both alike; --saturate-clients threads). Health is
+the ceiling of this machine for a request through gunicorn, Flask and the database: it is
+unauthenticated and runs one `SELECT 1` on a pooled connection (no token lookup, no write,
+no fsync); a save adds the bearer-token lookup, a write transaction and its fsync.
+Requests are scheduled open-loop and latency is counted from the scheduled moment (no
+coordinated omission). Prints requests/s, p50/p95/p99 and errors per phase, then checks: one
+attempt each, every acknowledged answer stored, every attempt finished and graded; the load
+average before and after. Nothing is asserted; the figures are the result.
 
     .venv/bin/python bench/exam.py [--students 1000] [--answers 20] [--think 10] [--db sqlite,postgresql]
+    .venv/bin/python bench/exam.py --quick   # the same spikes, 2 answers each: about 90 s a database
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import http.client
 import json
 import os
@@ -191,9 +197,8 @@ def run_schedule(name: str, jobs: list[Job], clients: int) -> Phase:
     return phase
 
 
-def saturate(name: str, job: Callable[[int], int], clients: int, seconds: float) -> Phase:
-    """Closed loop: `clients` threads send back to back for `seconds`."""
-    phase = Phase(name)
+def saturate(phase: Phase, job: Callable[[int], int], clients: int, seconds: float) -> None:
+    """Closed loop: `clients` threads send back to back for `seconds`; counted into `phase`."""
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -216,8 +221,7 @@ def saturate(name: str, job: Callable[[int], int], clients: int, seconds: float)
         thread.start()
     for thread in threads:
         thread.join()
-    phase.seconds = time.monotonic() - began
-    return phase
+    phase.seconds += time.monotonic() - began
 
 
 # -- the exam -----------------------------------------------------------------------------
@@ -291,21 +295,26 @@ def saturation(port: int, tokens: list[str], args: argparse.Namespace) -> list[P
         attempt = request(port, "POST", "/api/v1/quizzes/fire-safety/practice/attempts", token, {})[1]
         urls.append((token, f"/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"))
 
-    def save(n: int) -> int:  # n = client * 1,000,000 + its n-th request: each client its own attempt
+    def save(
+        n: int, offset: int
+    ) -> int:  # n = client * 1,000,000 + its n-th request: each client its own attempt
         token, url = urls[n // 1_000_000]
+        sequence = offset + n % 1_000_000 + 1
         return request(
-            port, "PUT", url, token, {"response": "B", "sequence": n % 1_000_000 + 1, "client_id": f"x{n}"}
+            port, "PUT", url, token, {"response": "B", "sequence": sequence, "client_id": f"x{n}-{offset}"}
         )[0]
 
-    return [
-        saturate("saturated answer saves", save, args.saturate_clients, args.saturate),
-        saturate(
-            "saturated health",
-            lambda _: request(port, "GET", "/api/v1/health")[0],
-            args.saturate_clients,
-            args.saturate,
-        ),
-    ]
+    def health(_: int) -> int:
+        return request(port, "GET", "/api/v1/health")[0]
+
+    # Short alternating rounds: a change in the machine's load (other work on it) hits both alike.
+    saves, ceiling = Phase("saturated answer saves"), Phase("saturated health")
+    rounds = max(1, round(args.saturate / 2))
+    for round_number in range(rounds):
+        offset = round_number * 100_000  # sequences keep growing from round to round
+        saturate(saves, functools.partial(save, offset=offset), args.saturate_clients, args.saturate / rounds)
+        saturate(ceiling, health, args.saturate_clients, args.saturate / rounds)
+    return [saves, ceiling]
 
 
 def check(config: dict[str, Any], facts: dict[str, int], students: int) -> str:
@@ -371,6 +380,7 @@ def run_on(kind: str, args: argparse.Namespace, root: Path) -> None:
         ratio = (len(saves.latencies) / saves.seconds) / max(len(health.latencies) / health.seconds, 1e-9)
         print(f"answer saves / health throughput (saturated): {ratio:.2f}")
         print(check(config, facts, args.students))
+        print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
     finally:
         if server is not None:
             server.stop()
@@ -388,7 +398,15 @@ def main() -> None:
     parser.add_argument("--saturate", type=float, default=10.0)
     parser.add_argument("--saturate-clients", type=int, default=16)
     parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="the same spikes in 90 s a database: 2 answers each, 20 s submit window, 5 s saturation",
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.answers, args.submit_window, args.saturate = 2, 20.0, 5.0
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
     with tempfile.TemporaryDirectory(prefix="oqu-exam-") as folder:
         for kind in args.db.split(","):
             run_on(kind.strip(), args, Path(folder) / kind.strip())

@@ -4,18 +4,27 @@ Reads go through `session()`, which lives until the app context ends. Every chan
 through `with write_transaction() as s:`, a separate session whose transaction starts with
 `BEGIN IMMEDIATE` on SQLite: a deferred transaction that later writes can fail with
 "database is locked" in a way that busy_timeout does not retry.
+
+On SQLite, writers also queue on a `WriterQueue` (a thread lock plus flock on a file beside
+the database) before BEGIN IMMEDIATE: SQLite's own busy handler makes a writer that finds the
+lock taken sleep and poll with back-off (up to 100 ms a try), so with several gunicorn
+processes most of the waiting is sleeping while the lock is already free; a writer queued
+in the kernel wakes the moment the previous one commits.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
-from collections.abc import Iterator
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc, text
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -23,6 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "oqu_write"
+WRITER_TURN = "oqu_writer_turn"
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,17 +74,17 @@ def utcnow() -> datetime:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for `url`, with oqu's SQLite settings and fork safety."""
+    """An engine for `url`, with oqu's SQLite settings (writers queue on a `WriterQueue`) and fork safety."""
     if url.startswith("sqlite"):
         engine = create_engine(url)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, writer_queue(url))
     else:
         engine = create_engine(url, pool_pre_ping=True)
     _guard_against_fork(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
     @event.listens_for(engine, "connect")
     def set_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN instead of the driver.
@@ -92,7 +102,25 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def begin(connection: Connection) -> None:
         writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        if writing and writers is not None:
+            take_turn(connection, writers)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+    if writers is not None:
+
+        @event.listens_for(engine, "checkin")
+        def give_turn_back(_dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+            if record.info.pop(WRITER_TURN, False):
+                writers.release()
+
+
+def take_turn(connection: Connection, writers: WriterQueue) -> None:
+    """Queue for the write lock; the connection keeps its turn until it goes back to the pool
+    (right after COMMIT or ROLLBACK), so the holder never waits for a pooled connection."""
+    info = connection.connection.info
+    if not info.get(WRITER_TURN):
+        writers.acquire()
+        info[WRITER_TURN] = True
 
 
 def _guard_against_fork(engine: Engine) -> None:
@@ -107,6 +135,60 @@ def _guard_against_fork(engine: Engine) -> None:
         if record.info.get("pid") != os.getpid():
             record.dbapi_connection = proxy.dbapi_connection = None
             raise exc.DisconnectionError("connection created in another process")
+
+
+class WriterQueue:
+    """One SQLite writer at a time on this host, waiting in a queue instead of SQLite's sleeps.
+
+    A thread lock orders the threads of a process, flock on `path` the processes (each process
+    opens the file itself: a descriptor inherited over fork would share the lock). The kernel
+    drops the flock of a process that dies, and gunicorn kills a worker that hangs, so a
+    crashed holder never blocks the others. Correctness does not rest on it: BEGIN IMMEDIATE
+    and busy_timeout still guard writers that do not queue here (another tool on the file).
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.threads = threading.Lock()
+        self._descriptor: int | None = None
+        self._pid = 0
+
+    def acquire(self) -> None:
+        if not self.threads.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise exc.OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+        try:
+            descriptor = self._file()
+            if descriptor is not None:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+        except BaseException:
+            self.threads.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            if self._descriptor is not None and self._pid == os.getpid():
+                fcntl.flock(self._descriptor, fcntl.LOCK_UN)
+        finally:
+            self.threads.release()
+
+    def _file(self) -> int | None:
+        if self.path is None:
+            return None
+        if self._pid != os.getpid():
+            self._descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._descriptor
+
+
+def writer_queue(url: str) -> WriterQueue | None:
+    """The queue of an SQLite database (a file beside it; threads only in memory), None for others."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return WriterQueue(None)
+    return WriterQueue(os.path.abspath(database) + "-writer.lock")
 
 
 class Database:
@@ -130,6 +212,7 @@ class Database:
 
 def init_app(app: Flask) -> None:
     app.extensions["oqu_db"] = Database(app.config["DATABASE_URL"])
+    app.teardown_request(write_pending_changes)
     app.teardown_appcontext(close_session)
 
 
@@ -154,14 +237,46 @@ def session() -> Session:
 def write_transaction() -> Iterator[Session]:
     """A session in a writing transaction: committed at the end, rolled back on error.
 
-    After the commit, the read session starts a new transaction (its objects reload), so
-    that what the request reads next includes what it wrote.
+    The changes given to `write_soon` are written in it too, just before the commit. After
+    the commit, the read session starts a new transaction (its objects reload), so that what
+    the request reads next includes what it wrote.
     """
+    pending: list[PendingChange] = g.get(PENDING, [])
+    taken = list(pending)
     with database().write_transaction() as writer:
         yield writer
+        for change in taken:
+            change(writer)
+    for change in taken:
+        pending.remove(change)
     reader: Session | None = g.get("db_session")
     if reader is not None:
         reader.rollback()
+
+
+PendingChange = Callable[[Session], None]
+PENDING = "db_pending_changes"
+
+
+def write_soon(change: PendingChange) -> None:
+    """Write `change` with the request's next write transaction, or in one of its own when the
+    request ends: bookkeeping (a token's last use) then adds no commit to a request that writes."""
+    g.setdefault(PENDING, []).append(change)
+
+
+def write_pending_changes(_error: BaseException | None = None) -> None:
+    """At the end of a request, the changes no write transaction took (the request wrote nothing,
+    or its write failed)."""
+    pending: list[PendingChange] = g.pop(PENDING, [])
+    if not pending:
+        return
+    close_session()  # one connection at a time
+    try:
+        with write_transaction() as writer:
+            for change in pending:
+                change(writer)
+    except exc.SQLAlchemyError:
+        current_app.logger.exception("bookkeeping changes at the end of the request were not written")
 
 
 def close_session(_error: BaseException | None = None) -> None:
