@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz_service.db import Base, UTCDateTime, utcnow
@@ -81,6 +81,14 @@ class Answer(Base):
     client_id: Mapped[str] = mapped_column(String(64))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime)
     fraction: Mapped[float | None] = mapped_column(Float)  # set when the attempt is graded
+    # A teacher's grade: `fraction` then came from the teacher and later regrades keep it.
+    comment: Mapped[str | None] = mapped_column(Text)
+    graded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    graded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_manual(self) -> bool:
+        return self.graded_at is not None
 
 
 class GradeRelease(Base):
@@ -91,3 +99,44 @@ class GradeRelease(Base):
     course: Mapped[str] = mapped_column(String(100), primary_key=True)
     quiz: Mapped[str] = mapped_column(String(100), primary_key=True)
     released_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QuizRegrade(Base):
+    """One regrade of a quiz after a key fix: who ran it, when, onto which version, what changed."""
+
+    __tablename__ = "quiz_regrades"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course: Mapped[str] = mapped_column(String(100))
+    quiz: Mapped[str] = mapped_column(String(100))
+    from_versions: Mapped[str] = mapped_column(String(250))  # the attempts' versions before, comma-separated
+    to_version: Mapped[str] = mapped_column(String(32))
+    regraded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    regraded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attempts_changed: Mapped[int] = mapped_column(Integer)
+    answers_changed: Mapped[int] = mapped_column(Integer)
+
+
+class QuizOverride(Base):
+    """Other dates, time limit or attempts for one student or one study group (as Moodle's
+    user and group overrides): a make-up window, extra time, one more attempt. A field left
+    empty keeps the quiz's own setting; a student's override wins over their group's."""
+
+    __tablename__ = "quiz_overrides"
+    __table_args__ = (
+        UniqueConstraint("course", "quiz", "user_id", name="uq_quiz_overrides_user"),
+        UniqueConstraint("course", "quiz", "study_group", name="uq_quiz_overrides_group"),
+        CheckConstraint("(user_id IS NULL) <> (study_group IS NULL)", name="user_or_group"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course: Mapped[str] = mapped_column(String(100))
+    quiz: Mapped[str] = mapped_column(String(100))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    group: Mapped[str | None] = mapped_column("study_group", String(64))  # "group" is an SQL keyword
+    opens: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closes: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    time_limit: Mapped[int | None] = mapped_column(Integer)  # minutes
+    attempts: Mapped[int | None] = mapped_column(Integer)  # 0: unlimited
+    set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
