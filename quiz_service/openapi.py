@@ -58,6 +58,7 @@ class Operation:
     status: int = 200
     auth: bool = False
     query: type[BaseModel] | None = None
+    media_type: str = "application/json"  # of the success response: a file download names its own
 
 
 def operation(
@@ -68,9 +69,10 @@ def operation(
     status: int = 200,
     auth: bool = False,
     query: type[BaseModel] | None = None,
+    media_type: str = "application/json",
 ) -> Callable[[View], View]:
     """Validate, authorise, serialise and document one API view (`query`: its query string)."""
-    described = Operation(summary, body, response, status, auth, query)
+    described = Operation(summary, body, response, status, auth, query, media_type)
 
     def decorate(view: View) -> View:
         @functools.wraps(view)
@@ -238,6 +240,9 @@ def _responses(described: Operation, refs: dict[Any, Any]) -> dict[str, Any]:
     if described.response is not None:
         schema = refs[(described.response, "serialization")]
         responses[str(described.status)]["content"] = _json(schema)
+    elif described.media_type != "application/json":
+        file = {"schema": {"type": "string", "format": "binary"}}
+        responses[str(described.status)]["content"] = {described.media_type: file}
     elif described.status != 204:
         responses[str(described.status)]["content"] = _json({"type": "object"})
     statuses = ["400", "415", "422"] if described.body else []
