@@ -32,7 +32,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Все слова вместе не встречаются: показаны страницы с некоторыми из них.",
         "en": "No page has all the words: showing pages with some of them.",
     },
-    "search.video_at": {"kk": "Бейнедәріс, {time}", "ru": "Видеолекция, {time}", "en": "Video lecture, {time}"},
+    "search.video_at": {
+        "kk": "Бейнедәріс, {time}",
+        "ru": "Видеолекция, {time}",
+        "en": "Video lecture, {time}",
+    },
     "search.offline": {
         "kk": "Іздеу қызметі қазір қолжетімсіз. Әр курстың өз іздеуін пайдаланыңыз (сөз басы бойынша):",
         "ru": "Служба поиска сейчас недоступна. Воспользуйтесь поиском внутри курса (по началу слова):",
@@ -195,9 +199,36 @@ STRINGS: dict[str, dict[str, str]] = {
     "quiz.state.partial": {"kk": "Жартылай дұрыс", "ru": "Частично верно", "en": "Partly correct"},
     "quiz.state.wrong": {"kk": "Қате", "ru": "Неверно", "en": "Incorrect"},
     "quiz.state.unanswered": {"kk": "Жауап берілмеген", "ru": "Нет ответа", "en": "Not answered"},
-    "quiz.state.manual": {"kk": "Оқытушы бағалайды", "ru": "Оценит преподаватель", "en": "To be graded by the teacher"},
+    "quiz.state.manual": {
+        "kk": "Оқытушы бағалайды",
+        "ru": "Оценит преподаватель",
+        "en": "To be graded by the teacher",
+    },
     "quiz.right_answer": {"kk": "Дұрыс жауап", "ru": "Правильный ответ", "en": "Right answer"},
+    "quiz.comment": {"kk": "Оқытушының пікірі", "ru": "Комментарий преподавателя", "en": "Teacher's comment"},
     "quiz.no_attempts": {"kk": "Талпыныстар таусылды", "ru": "Попытки исчерпаны", "en": "No attempts left"},
+    # Why an attempt did not start (the service's error codes).
+    "quiz.refused.quiz_not_open": {
+        "kk": "Тест әлі ашылған жоқ",
+        "ru": "Тест ещё не открыт",
+        "en": "The quiz is not open yet",
+    },
+    "quiz.refused.quiz_closed": {"kk": "Тест жабылды", "ru": "Тест закрыт", "en": "The quiz is closed"},
+    "quiz.refused.no_attempts_left": {
+        "kk": "Талпыныстар таусылды",
+        "ru": "Попытки исчерпаны",
+        "en": "No attempts left",
+    },
+    "quiz.refused.attempt_delay": {
+        "kk": "Келесі талпынысты {minutes} минуттан кейін бастауға болады",
+        "ru": "Следующую попытку можно начать через {minutes} мин.",
+        "en": "The next attempt may start in {minutes} min",
+    },
+    "quiz.review": {
+        "kk": "Соңғы талпыныстың нәтижесін көру",
+        "ru": "Посмотреть результат последней попытки",
+        "en": "See the last attempt's review",
+    },
     "quiz.finished": {"kk": "Талпыныс аяқталды", "ru": "Попытка завершена", "en": "The attempt is finished"},
     "quiz.later": {
         "kk": "Нәтиже кейінірек көрсетіледі",
@@ -218,6 +249,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "kk": "Тест қызметі қазір қолжетімсіз",
         "ru": "Сервис тестирования сейчас недоступен",
         "en": "The quiz service cannot be reached now",
+    },
+    # 429 answers of the service: {minutes} and {seconds} come from its Retry-After header.
+    "quiz.too_many_guesses": {
+        "kk": "Бұл сұраққа тым көп әртүрлі жауап тексерілді: жаңа жауапты {minutes} минуттан кейін сақтауға болады",
+        "ru": "На этот вопрос проверено слишком много разных ответов: новый ответ можно сохранить через {minutes} мин.",
+        "en": "Too many different answers to this question were graded: a new answer can be saved in {minutes} min",
+    },
+    "quiz.busy": {
+        "kk": "Сервер бос емес: жауап кезекте тұр, {seconds} секундтан кейін қайта жіберіледі",
+        "ru": "Сервер занят: ответ в очереди и будет отправлен снова через {seconds} с",
+        "en": "The server is busy: the answer is queued and sent again in {seconds} s",
     },
 }
 

@@ -25,7 +25,7 @@ from builder.quizzes.banks import (
     resolve_draws,
 )
 from builder.quizzes.gift import category_path
-from builder.quizzes.model import Draw, Question, Quiz, QuizSettings, ReviewPolicy
+from builder.quizzes.model import Draw, FeedbackBand, Question, Quiz, QuizSettings, ReviewPolicy
 from builder.quizzes.schema import QuizConfig
 from builder.quizzes.types import QUESTION_TYPES, with_ids
 from builder.validation import validate_document
@@ -210,6 +210,11 @@ def settings_from(cfg: QuizConfig, course: Course) -> QuizSettings:
         navigation=cfg.navigation,
         draw=tuple(Draw(d.category, d.count) for d in cfg.draw),
         review=ReviewPolicy(**cfg.review.model_dump()),
+        delay=cfg.delay,
+        overall_feedback=tuple(
+            FeedbackBand(band.min, tuple((lang, band.text.get(lang)) for lang in course.languages))
+            for band in sorted(cfg.overall_feedback, key=lambda band: -band.min)
+        ),
     )
 
 

@@ -62,6 +62,18 @@ BLANK = "[[{}]]"  # fill-in-the-blank marker in question text: [[1]], [[2]] …
 
 
 @dataclass(frozen=True)
+class FeedbackBand:
+    """Overall feedback for grades from `min_percent` up to the next band's."""
+
+    min_percent: float
+    text: tuple[tuple[str, str], ...]  # (language, text) pairs: hashable, as the settings are
+
+    def in_language(self, lang: str) -> str:
+        texts = dict(self.text)
+        return texts.get(lang) or next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True)
 class ReviewPolicy:
     """When the student sees each part of a finished attempt: immediately, after-close, after-release, never."""
 
@@ -86,6 +98,7 @@ class QuizSettings:
     grace: int = 0  # minutes
     overdue: str = "autosubmit"  # autosubmit | grace | discard
     attempts: int = 0  # 0: unlimited
+    delay: int = 0  # minutes from the end of one attempt to the start of the next
     grading: str = "highest"
     pass_mark: float = 50.0
     shuffle_questions: bool = False
@@ -93,6 +106,12 @@ class QuizSettings:
     navigation: str = "free"
     draw: tuple[Draw, ...] = ()
     review: ReviewPolicy = ReviewPolicy()
+    overall_feedback: tuple[FeedbackBand, ...] = ()  # highest band first
+
+    def overall_feedback_for(self, percent: float, lang: str) -> str | None:
+        """The overall feedback of the band the grade falls in (None without bands or below all)."""
+        band = next((b for b in self.overall_feedback if percent >= b.min_percent), None)
+        return band.in_language(lang) if band is not None else None
 
 
 @dataclass(frozen=True)
@@ -159,5 +178,9 @@ def settings_from_json(data: dict[str, Any]) -> QuizSettings:
             **data,
             "draw": tuple(Draw(**item) for item in data.get("draw", [])),
             "review": ReviewPolicy(**data.get("review", {})),
+            "overall_feedback": tuple(
+                FeedbackBand(band["min_percent"], tuple(tuple(pair) for pair in band["text"]))
+                for band in data.get("overall_feedback", [])
+            ),
         }
     )

@@ -30,6 +30,13 @@ class DrawConfig(StrictModel):
     count: int = Field(gt=0)
 
 
+class FeedbackBandConfig(StrictModel):
+    """Overall feedback (Moodle's): the text for grades from `min` percent up to the next band."""
+
+    min: float = Field(ge=0, le=100)
+    text: Translatable
+
+
 class QuizConfig(StrictModel):
     title: Translatable
     kind: QuizKind = "practice"
@@ -39,6 +46,7 @@ class QuizConfig(StrictModel):
     grace: int = Field(default=0, ge=0)
     overdue: Literal["autosubmit", "grace", "discard"] = "autosubmit"
     attempts: int = Field(default=0, ge=0)
+    delay: int = Field(default=0, ge=0)  # minutes between the end of an attempt and the next start
     grading: Literal["highest", "last", "first", "average"] = "highest"
     pass_mark: float = Field(default=50, ge=0, le=100)
     shuffle_questions: bool = False
@@ -46,6 +54,7 @@ class QuizConfig(StrictModel):
     navigation: Literal["free", "sequential"] = "free"
     draw: list[DrawConfig] = Field(default_factory=list)
     review: ReviewConfig = ReviewConfig()
+    overall_feedback: list[FeedbackBandConfig] = Field(default_factory=list)
     questions_from: BankSources | None = None
     questions: list[dict[str, object]] = Field(default_factory=list)
 
@@ -53,6 +62,13 @@ class QuizConfig(StrictModel):
     def _closes_after_opens(self) -> QuizConfig:
         if self.opens and self.closes and self.closes <= self.opens:
             raise ValueError("'closes' must be after 'opens'")
+        return self
+
+    @model_validator(mode="after")
+    def _bands_differ(self) -> QuizConfig:
+        bounds = [band.min for band in self.overall_feedback]
+        if len(set(bounds)) != len(bounds):
+            raise ValueError("'overall_feedback': two bands start at the same 'min'")
         return self
 
     @model_validator(mode="after")

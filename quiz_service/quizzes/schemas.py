@@ -61,6 +61,7 @@ class ReviewedQuestion(BaseModel):
     max_points: float | None = None
     state: str | None = Field(default=None, description="correct, partial, wrong, unanswered or manual")
     feedback: list[str] | None = None
+    comment: str | None = Field(default=None, description="The teacher's comment, shown with the feedback")
     right_answer: list[str] | None = None
 
 
@@ -70,6 +71,10 @@ class Review(BaseModel):
     max_points: float | None = None
     percent: float | None = None
     passed: bool | None = None
+    overall_feedback: str | None = Field(
+        default=None,
+        description="The quiz's overall feedback for the grade's band, when score and feedback show",
+    )
     questions: list[ReviewedQuestion]
 
 

@@ -6,21 +6,28 @@ nothing here reads a request.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from builder.quizzes.model import Question, QuizSettings
-from builder.quizzes.types import QUESTION_TYPES, ResponseError, grade, public_question
+from builder.quizzes.types import QUESTION_TYPES, Grade, ResponseError, grade, public_question
 from quiz_service.errors import ApiError
+from quiz_service.quizzes import guessing
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState, GradeRelease, QuizVersion
 from quiz_service.quizzes.pinned import PinnedQuiz, parse_quiz
+
+NO_GUESS_LIMIT = guessing.GuessLimits(limit=0, window=timedelta(0))
 
 
 def open_key(user_id: int, course: str, quiz: str) -> str:
@@ -33,8 +40,8 @@ def open_key(user_id: int, course: str, quiz: str) -> str:
 def pin_version(writer: Session, body: str, quiz: PinnedQuiz) -> None:
     """Keep this version of the quiz for the attempts that start on it (once per version)."""
     key = (quiz.course, quiz.id, quiz.version)
-    if writer.get(QuizVersion, key) is not None:
-        return
+    if key in _PINNED or writer.get(QuizVersion, key) is not None:
+        return  # _PINNED holds only versions read back from the database
     try:
         with writer.begin_nested():
             writer.add(QuizVersion(course=quiz.course, quiz=quiz.id, version=quiz.version, body=body))
@@ -87,11 +94,8 @@ def start_attempt(
     if existing is not None and not close_if_overdue(writer, existing, now):
         return existing, False
     check_window(quiz, now)
-    used = writer.scalar(
-        select(func.count())
-        .select_from(Attempt)
-        .where(Attempt.user_id == user_id, Attempt.course == quiz.course, Attempt.quiz == quiz.id)
-    )
+    check_delay(writer, user_id, quiz, now)
+    used = writer.scalar(_attempts_used(), {"user_id": user_id, "course": quiz.course, "quiz": quiz.id})
     if quiz.settings.attempts and used >= quiz.settings.attempts:
         # A parallel start may have committed its attempt between the two reads above
         # (PostgreSQL, read committed): that one is the student's open attempt, not a refusal.
@@ -140,9 +144,49 @@ def check_window(quiz: PinnedQuiz, now: datetime) -> None:
         raise ApiError(409, "quiz_closed", f"The quiz closed at {quiz.closes.isoformat()}.")
 
 
+def check_delay(reader: Session, user_id: int, quiz: PinnedQuiz, now: datetime) -> None:
+    """The quiz's enforced delay: the next attempt starts `delay` minutes after the last one ended."""
+    if not quiz.settings.delay:
+        return
+    last = reader.scalar(
+        select(func.max(Attempt.finished_at)).where(
+            Attempt.user_id == user_id, Attempt.course == quiz.course, Attempt.quiz == quiz.id
+        )
+    )
+    if last is None:
+        return
+    allowed = last + timedelta(minutes=quiz.settings.delay)
+    if now < allowed:
+        wait = max(1, math.ceil((allowed - now).total_seconds()))
+        raise ApiError(
+            409,
+            "attempt_delay",
+            f"The next attempt may start at {allowed.isoformat()}.",
+            {"Retry-After": str(wait)},
+        )
+
+
 def open_attempt(reader: Session, user_id: int, course: str, quiz: str) -> Attempt | None:
-    key = open_key(user_id, course, quiz)
-    return reader.scalars(select(Attempt).where(Attempt.open_key == key)).one_or_none()
+    return reader.scalars(_open_attempt(), {"key": open_key(user_id, course, quiz)}).one_or_none()
+
+
+# The start spike runs these once per student: built once (building costs more than running).
+@cache
+def _open_attempt() -> Select[tuple[Attempt]]:
+    return select(Attempt).where(Attempt.open_key == bindparam("key"))
+
+
+@cache
+def _attempts_used() -> Select[tuple[int]]:
+    return (
+        select(func.count())
+        .select_from(Attempt)
+        .where(
+            Attempt.user_id == bindparam("user_id"),
+            Attempt.course == bindparam("course"),
+            Attempt.quiz == bindparam("quiz"),
+        )
+    )
 
 
 # -- time ---------------------------------------------------------------------------------
@@ -219,8 +263,15 @@ class SaveRequest:
     client_id: str
 
 
-def save_answer(writer: Session, attempt: Attempt, save: SaveRequest, now: datetime) -> Answer:
-    """Store one answer. The same save again returns the stored one; an older save is refused (409)."""
+def save_answer(
+    writer: Session,
+    attempt: Attempt,
+    save: SaveRequest,
+    now: datetime,
+    guesses: guessing.GuessLimits = NO_GUESS_LIMIT,
+) -> Answer:
+    """Store one answer. The same save again returns the stored one; an older save is refused (409);
+    a new response to a question guessed at too often is refused (429, see `guessing`)."""
     if close_if_overdue(writer, attempt, now) or attempt.state != AttemptState.OPEN:
         raise ApiError(409, "attempt_closed", "The attempt is closed; answers can no longer change.")
     if attempt.deadline is not None and now > attempt.deadline:
@@ -239,46 +290,60 @@ def save_answer(writer: Session, attempt: Attempt, save: SaveRequest, now: datet
         response = QUESTION_TYPES[question.type].check_response(question, save.response)
     except ResponseError as error:
         raise ApiError(422, "invalid_response", f"The answer does not fit the question: {error}.") from None
-    stored = _stored_answer(writer, attempt.id, question.id)
+    text = json.dumps(response, ensure_ascii=False)
+    if QUESTION_TYPES[question.type].graded:
+        guessing.check_guess(writer, attempt, question.id, text, guesses, now)
+    stored = _store_if_newer(writer, attempt.id, question.id, save, text, now)
     if stored is not None:
-        return _update_answer(stored, save, response, now)
-    answer = Answer(
-        attempt_id=attempt.id,
-        question=question.id,
-        response=json.dumps(response, ensure_ascii=False),
-        sequence=save.sequence,
-        client_id=save.client_id,
-        saved_at=now,
+        return stored
+    stored = _stored_answer(writer, attempt.id, question.id)
+    assert stored is not None
+    if stored.client_id == save.client_id and stored.sequence == save.sequence:
+        return stored  # a retry of the save that is already stored
+    raise ApiError(
+        409, "stale_save", f"A newer answer (sequence {stored.sequence}) is already saved for this question."
     )
-    try:
-        with writer.begin_nested():
-            writer.add(answer)
-    except IntegrityError:
-        stored = _stored_answer(writer, attempt.id, question.id)
-        assert stored is not None
-        return _update_answer(stored, save, response, now)
-    return answer
+
+
+def _store_if_newer(
+    writer: Session, attempt_id: int, question_id: str, save: SaveRequest, response: str, now: datetime
+) -> Answer | None:
+    """Insert the answer, or replace the stored one if this save's sequence is higher; None if not.
+
+    One statement (INSERT … ON CONFLICT DO UPDATE … WHERE, on SQLite and PostgreSQL alike):
+    the common save costs no read before its write.
+    """
+    values = {
+        "attempt_id": attempt_id,
+        "question": question_id,
+        "response": response,
+        "sequence": save.sequence,
+        "client_id": save.client_id,
+        "saved_at": now,
+    }
+    row = writer.execute(_upsert_answer(writer.get_bind().dialect.name), values).one_or_none()
+    return None if row is None else Answer(**row._mapping)
+
+
+@cache
+def _upsert_answer(dialect: str) -> Any:
+    """The statement, built once per dialect (building it costs more than running it)."""
+    table = Answer.__table__
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new = insert(table).values({name: bindparam(name) for name in ANSWER_FIELDS})
+    return new.on_conflict_do_update(
+        index_elements=[table.c.attempt_id, table.c.question],
+        set_={name: new.excluded[name] for name in ANSWER_FIELDS[2:]},
+        where=table.c.sequence < new.excluded.sequence,
+    ).returning(*table.c)
+
+
+ANSWER_FIELDS = ("attempt_id", "question", "response", "sequence", "client_id", "saved_at")
 
 
 def _stored_answer(reader: Session, attempt_id: int, question_id: str) -> Answer | None:
     query = select(Answer).where(Answer.attempt_id == attempt_id, Answer.question == question_id)
     return reader.scalars(query).one_or_none()
-
-
-def _update_answer(stored: Answer, save: SaveRequest, response: Any, now: datetime) -> Answer:
-    if stored.client_id == save.client_id and stored.sequence == save.sequence:
-        return stored  # a retry of the save that is already stored
-    if save.sequence <= stored.sequence:
-        raise ApiError(
-            409,
-            "stale_save",
-            f"A newer answer (sequence {stored.sequence}) is already saved for this question.",
-        )
-    stored.response = json.dumps(response, ensure_ascii=False)
-    stored.sequence = save.sequence
-    stored.client_id = save.client_id
-    stored.saved_at = now
-    return stored
 
 
 def advance(writer: Session, attempt: Attempt, position: int, now: datetime) -> None:
@@ -308,22 +373,53 @@ def submit(writer: Session, attempt: Attempt, now: datetime) -> None:
 
 
 def finish(writer: Session, attempt: Attempt, quiz: PinnedQuiz, at: datetime) -> None:
-    answers = {a.question: a for a in writer.scalars(select(Answer).where(Answer.attempt_id == attempt.id))}
-    total, maximum, pending = 0.0, 0.0, False
-    for question in attempt_questions(attempt, quiz):
+    answers = answers_of(writer, attempt.id)
+    questions = attempt_questions(attempt, quiz)
+    for question in questions:
         answer = answers.get(question.id)
-        result = grade(question, json.loads(answer.response) if answer else None)
-        maximum += result.max_points
-        if result.answered and result.fraction is None:
-            pending = True
-        total += result.points or 0.0
-        if answer is not None:
-            answer.fraction = result.fraction
-    attempt.points = None if pending else max(total, 0.0)
-    attempt.max_points = maximum
+        if answer is not None and not answer.is_manual:
+            answer.fraction = automatic_fraction(question, answer)
+    attempt.points, attempt.max_points = attempt_score(questions, answers_fractions(answers))
     attempt.state = AttemptState.FINISHED
     attempt.open_key = None
     attempt.finished_at = at
+
+
+def answers_of(reader: Session, attempt_id: int) -> dict[str, Answer]:
+    """The attempt's saved answers by authored question id."""
+    return {a.question: a for a in reader.scalars(select(Answer).where(Answer.attempt_id == attempt_id))}
+
+
+def automatic_fraction(question: Question, answer: Answer) -> float | None:
+    """The fraction the question's key gives the answer (None: waits for a teacher)."""
+    return grade(question, json.loads(answer.response)).fraction
+
+
+def answers_fractions(answers: dict[str, Answer]) -> dict[str, float | None]:
+    return {question_id: answer.fraction for question_id, answer in answers.items()}
+
+
+def question_max_points(question: Question) -> float:
+    return question.points if QUESTION_TYPES[question.type].graded else 0.0
+
+
+def attempt_score(
+    questions: list[Question], fractions: dict[str, float | None]
+) -> tuple[float | None, float]:
+    """(points, max points) of an attempt from its answers' fractions; points are None while any
+    answer waits for a teacher. The one rule for finishing, manual grading and regrading."""
+    total, maximum, pending = 0.0, 0.0, False
+    for question in questions:
+        most = question_max_points(question)
+        maximum += most
+        if question.id not in fractions:
+            continue  # not answered: no points
+        fraction = fractions[question.id]
+        if fraction is None:
+            pending = True
+        else:
+            total += round(fraction * most, 4)
+    return (None if pending else max(total, 0.0)), maximum
 
 
 def release_grades(writer: Session, course: str, quiz: str, now: datetime) -> None:
@@ -375,7 +471,7 @@ def review(
     questions = []
     for question in attempt_questions(attempt, quiz):
         answer = answers.get(question.id)
-        result = grade(question, json.loads(answer.response) if answer else None)
+        result = reviewed_grade(question, answer)
         item: dict[str, Any] = {"id": question.public_id}
         if see_score:
             item["points"], item["max_points"] = result.points, result.max_points
@@ -383,13 +479,24 @@ def review(
             item["state"] = result.state
         if see_feedback:
             item["feedback"] = [*result.feedback, *([question.feedback] if question.feedback else [])]
+            item["comment"] = answer.comment if answer is not None else None
         if see_answers:
             item["right_answer"] = QUESTION_TYPES[question.type].right_answer(question)
         questions.append(item)
     out: dict[str, Any] = {"state": attempt.state.value, "questions": questions}
     if see_score and attempt.state == AttemptState.FINISHED:
         out |= score_summary(attempt, quiz.settings)
+        if see_feedback and out["percent"] is not None:
+            out["overall_feedback"] = quiz.settings.overall_feedback_for(out["percent"], attempt.lang)
     return out
+
+
+def reviewed_grade(question: Question, answer: Answer | None) -> Grade:
+    """The answer's grade by the key, or as the teacher set it (a teacher's grade wins)."""
+    result = grade(question, json.loads(answer.response) if answer else None)
+    if answer is None or not answer.is_manual:
+        return result
+    return dataclasses.replace(result, fraction=answer.fraction, answered=True)
 
 
 def score_summary(attempt: Attempt, settings: QuizSettings) -> dict[str, Any]:

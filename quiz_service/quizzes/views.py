@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import cache
 
 from flask import Blueprint, Flask, Response, current_app, g
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from auth.access import courses
@@ -15,7 +16,7 @@ from auth.enrolment import may_read
 from quiz_service import db
 from quiz_service.errors import ApiError
 from quiz_service.openapi import operation
-from quiz_service.quizzes import service
+from quiz_service.quizzes import guessing, overrides, service, settings
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
 from quiz_service.quizzes.schemas import (
@@ -31,12 +32,12 @@ from quiz_service.quizzes.schemas import (
 )
 
 bp = Blueprint("quizzes", __name__, url_prefix="/api/v1")
-SWEEP_EVERY = timedelta(seconds=15)
 Clock = Callable[[], datetime]
 
 
 def init_app(app: Flask) -> None:
     app.extensions.setdefault("oqu_clock", db.utcnow)
+    settings.configure(app)
     app.register_blueprint(bp)
 
 
@@ -58,7 +59,7 @@ def sweep_overdue_attempts() -> None:
     """The service closes attempts whose time ran out itself, at most every few seconds per process."""
     state = current_app.extensions.setdefault("oqu_quiz_sweep", {"last": None})
     moment = now()
-    if state["last"] is not None and moment - state["last"] < SWEEP_EVERY:
+    if state["last"] is not None and moment - state["last"] < current_app.config["QUIZ_SWEEP_EVERY"]:
         return
     state["last"] = moment
     release_reader()
@@ -81,11 +82,20 @@ def current_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
 
 def own_attempt(session: Session, attempt_id: int, for_update: bool = False) -> Attempt:
     """The signed-in user's attempt; another student's is as missing as one that does not exist."""
-    query = select(Attempt).where(Attempt.id == attempt_id, Attempt.user_id == g.user.id)
-    attempt = session.scalars(query.with_for_update() if for_update else query).one_or_none()
+    query = _own_attempt_query(for_update)
+    attempt = session.scalars(query, {"attempt_id": attempt_id, "user_id": g.user.id}).one_or_none()
     if attempt is None:
         raise ApiError(404, "not_found", "There is no such attempt of yours.")
     return attempt
+
+
+@cache
+def _own_attempt_query(for_update: bool) -> Select[tuple[Attempt]]:
+    """Built once: every save runs it, and building a query costs more than running it."""
+    query = select(Attempt).where(
+        Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")
+    )
+    return query.with_for_update() if for_update else query
 
 
 # -- views --------------------------------------------------------------------------------
@@ -98,6 +108,7 @@ def own_attempt(session: Session, attempt_id: int, for_update: bool = False) -> 
 def quiz_summary(course: str, quiz: str) -> QuizSummary:
     pinned, _ = current_quiz(course, quiz)
     reader = db.session()
+    pinned = overrides.quiz_for(reader, g.user, pinned)
     attempts = list(
         reader.scalars(
             select(Attempt)
@@ -154,13 +165,14 @@ def _brief(attempt: Attempt, score_shown: bool) -> AttemptBrief:
 )
 def start_attempt(course: str, quiz: str, body: StartAttempt) -> AttemptOut | Response:
     pinned, text = current_quiz(course, quiz)
+    pinned = overrides.quiz_for(db.session(), g.user, pinned)  # the student's own dates, time, attempts
     lang = body.lang or pinned.languages[0]
     if lang not in pinned.questions:
         raise ApiError(422, "invalid_request", f"lang: the quiz is in {', '.join(pinned.languages)}")
     release_reader()
     with db.write_transaction() as writer:
         attempt, created = service.start_attempt(writer, g.user.id, pinned, text, lang, now())
-        out = attempt_out(writer, attempt)
+    out = attempt_out(db.session(), attempt)  # after the commit: shaping it never holds the write lock
     if not created:
         return Response(out.model_dump_json(), 200, mimetype="application/json")
     return out
@@ -196,7 +208,7 @@ def save_answer(attempt_id: int, question: str, body: SaveAnswer) -> SavedAnswer
     try:
         with db.write_transaction() as writer:
             attempt = own_attempt(writer, attempt_id, for_update=True)
-            answer = service.save_answer(writer, attempt, save, now())
+            answer = service.save_answer(writer, attempt, save, now(), guessing.limits())
             saved = _saved(answer, question)
     except ApiError as error:
         if error.code in ("attempt_closed", "time_over"):
@@ -230,7 +242,7 @@ def submit_attempt(attempt_id: int) -> AttemptOut:
     with db.write_transaction() as writer:
         attempt = own_attempt(writer, attempt_id, for_update=True)
         service.submit(writer, attempt, now())
-        return attempt_out(writer, attempt)
+    return attempt_out(db.session(), attempt)  # after the commit: grading the review holds no lock
 
 
 # -- shaping ------------------------------------------------------------------------------
@@ -244,9 +256,10 @@ def attempt_out(session: Session, attempt: Attempt) -> AttemptOut:
     if quiz.settings.navigation == "sequential" and attempt.state == AttemptState.OPEN:
         visible = questions[: attempt.position + 1]  # no looking ahead
     by_id = {q.id: q for q in questions}
-    review = service.review(
-        attempt, quiz, answers, service.is_released(session, attempt.course, attempt.quiz), now()
+    released = attempt.state != AttemptState.OPEN and service.is_released(
+        session, attempt.course, attempt.quiz
     )
+    review = service.review(attempt, quiz, answers, released, now())  # None while open
     return AttemptOut(
         id=attempt.id,
         course=attempt.course,

@@ -23,6 +23,10 @@ LESSON = "/kk/courses/fire-safety/extinguishing/first-actions/"
 EMAIL = "daulet@oqu.example.kz"
 PASSWORD = "емтихан-2026-құпия"
 GROUP = "ӨҚ-32"
+CLASSMATE = "erasyl@oqu.example.kz"
+TEACHER = "a.zhumabayeva@academy.example.kz"  # a teacher of fire-safety in its course.yml
+NOTHING_TO_GRADE = "Бағалауды күтетін жауап жоқ."
+ESSAY_COMMENT = "Жиналу орнын атағаныңыз дұрыс; топты кім тексеретінін де жазыңыз."
 pytestmark = pytest.mark.browser
 ALL_SENT = (
     "() => Object.keys(localStorage).filter(k => k.startsWith('oqu-quiz-queue-'))"
@@ -47,17 +51,21 @@ def exam_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     run_oqu(root, env, "db", "upgrade")
     run_oqu(root, env, "users", "add", EMAIL, "--role", "student", "--name", "Дәулет Омарұлы",
             "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    run_oqu(root, env, "users", "add", CLASSMATE, "--role", "student", "--name", "Ерасыл Нұрланұлы",
+            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    run_oqu(root, env, "users", "add", TEACHER, "--role", "teacher", "--name", "Айгерім Жұмабаева",
+            "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
     run_oqu(root, env, "enrol", "add", "fire-safety", "--group", GROUP)
     with oqu_serving(root, env) as base:
         yield base
 
 
-def sign_in(page: Page, base: str) -> None:
-    page.goto(f"{base}/auth/login?lang=kk&next={LESSON}")
-    page.fill("input[name=email]", EMAIL)
+def sign_in(page: Page, base: str, email: str = EMAIL, target: str = LESSON) -> None:
+    page.goto(f"{base}/auth/login?lang=kk&next={target}")
+    page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url(f"{base}{LESSON}")
+    page.wait_for_url(f"{base}{target}")
 
 
 def answer(page: Page, question: Locator) -> None:
@@ -132,3 +140,65 @@ def test_student_takes_the_midterm_one_question_at_a_time(page: Page, exam_serve
     page.reload()
     expect(quiz).to_contain_text("Талпыныстар таусылды")  # attempts: 1
     expect(quiz.get_by_role("button", name="Талпынысты бастау")).to_have_count(0)
+
+
+def any_response(question: dict[str, Any]) -> Any:
+    if question["type"] == "essay":
+        return "Дабыл қағамын, топты шығу жолымен жиналу орнына апарамын."
+    if question["type"] == "true-false":
+        return True
+    if question["type"] == "multiple":
+        return [question["options"][0]["id"]]
+    return question["options"][0]["id"] if question.get("options") else "1"
+
+
+def take_the_midterm_through_the_api(page: Page, base: str) -> None:
+    """The classmate's attempt, question by question as the page would: the essay gets a text."""
+    attempt = api(page, base, "POST", "quizzes/fire-safety/midterm/attempts", {"lang": "kk"}).json()
+    for position in range(attempt["question_count"]):
+        question = attempt["questions"][position]
+        body = {"response": any_response(question), "sequence": position + 1, "client_id": f"save-{position}"}
+        assert (
+            api(page, base, "PUT", f"attempts/{attempt['id']}/answers/{question['id']}", body).status == 200
+        )
+        if position + 1 < attempt["question_count"]:
+            attempt = api(page, base, "POST", f"attempts/{attempt['id']}/next", {"position": position}).json()
+    assert api(page, base, "POST", f"attempts/{attempt['id']}/submit").json()["state"] == "finished"
+
+
+def test_teacher_grades_the_essay_and_releases_the_grades(page: Page, exam_served: str) -> None:
+    sign_in(page, exam_served, CLASSMATE)
+    take_the_midterm_through_the_api(page, exam_served)
+    teacher = page.context.browser.new_page()  # type: ignore[union-attr]
+    try:
+        sign_in(teacher, exam_served, TEACHER, "/teach/")
+        teacher.get_by_role("link", name="Аралық аттестаттау — өрт қауіпсіздігінің негіздері").click()
+        for student in ("Дәулет Омарұлы", "Ерасыл Нұрланұлы"):  # the longest waiting first
+            teacher.get_by_role("link", name="Келесі бағаланатын жауап").first.click()
+            expect(teacher.locator("dl")).to_contain_text(student)
+            essay = teacher.locator("section.question", has_text="эвакуациялау")
+            expect(essay).to_contain_text("Дабыл қағамын")
+            essay.get_by_label("Балл (0 – 4)").fill("3,5")
+            essay.get_by_label("Оқытушының пікірі").fill(ESSAY_COMMENT)
+            essay.get_by_role("button", name="Бағаны сақтау").click()
+            expect(teacher.locator(".notice")).to_have_text("Баға сақталды.")
+            expect(teacher.locator("section.question", has_text="эвакуациялау")).to_contain_text(
+                ESSAY_COMMENT
+            )
+        teacher.get_by_role("link", name="Келесі бағаланатын жауап").first.click()
+        expect(teacher.locator(".notice")).to_have_text(NOTHING_TO_GRADE)
+        teacher.get_by_role("button", name="Бағаларды жариялау").click()
+        expect(teacher.locator(".notice")).to_have_text("Бағалар жарияланды.")
+    finally:
+        teacher.close()
+
+    # The classmate's review now shows correctness and the teacher's comment (after release);
+    # the score waits for the close (after-close), the right answers never come.
+    page.goto(f"{exam_served}{LESSON}")
+    quiz = page.locator(".oqu-quiz")
+    expect(quiz).to_contain_text("Талпыныстар таусылды")
+    quiz.get_by_role("button", name="Соңғы талпыныстың нәтижесін көру").click()
+    expect(quiz.locator(".oqu-quiz__comment")).to_have_text(f"Оқытушының пікірі: {ESSAY_COMMENT}")
+    expect(quiz.locator("[class*='oqu-quiz__state--']")).to_have_count(5)
+    expect(quiz.locator(".oqu-quiz__result")).to_have_text("Нәтиже кейінірек көрсетіледі")
+    expect(quiz).not_to_contain_text("Дұрыс жауап")

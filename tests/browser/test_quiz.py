@@ -104,3 +104,11 @@ def test_current_assessment_in_the_enrolled_course(page: Page, quiz_served: str)
     expect(page.locator(".oqu-quiz__status")).to_have_text("Ответ сохранён")
     page.get_by_role("button", name="Отправить").click()
     expect(page.locator(".oqu-quiz__result")).to_contain_text("Балл: 3 / 8")
+    # 37.5 % falls in the quiz's lowest overall-feedback band.
+    expect(page.locator(".oqu-quiz__overall")).to_have_text(
+        "Зачёт не получен. Перечитайте занятия «Треугольник горения» и «Классы пожаров» и пройдите тест ещё раз."
+    )
+    # Attempts 2 and 3 wait for the quiz's 10-minute delay; the refusal is in the page's language.
+    page.reload()
+    page.get_by_role("button", name="Начать попытку").click()
+    expect(page.locator(".oqu-quiz__status")).to_have_text("Следующую попытку можно начать через 10 мин.")

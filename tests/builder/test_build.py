@@ -107,7 +107,9 @@ def test_missing_translation_falls_back_visibly(built: Path) -> None:
     assert "Орама таңғыш" in page
     # The Kazakh text is marked as Kazakh on the Russian page; the notice stays Russian.
     assert '<div lang="kk">' in page
-    assert '<div class="admonition warning" lang="ru"><p class="admonition-title">Перевода пока нет</p>' in page
+    assert (
+        '<div class="admonition warning" lang="ru"><p class="admonition-title">Перевода пока нет</p>' in page
+    )
     assert '<div lang="kk">' not in read(built, "kk/courses/first-aid/practice/bandage/index.html")
 
 

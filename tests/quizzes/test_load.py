@@ -57,6 +57,32 @@ def test_yaml_quiz_loads_per_language(minimal_site: Path) -> None:
     assert quiz.questions["kk"][1].options[0].text == "ЖӨР"
 
 
+def test_overall_feedback_bands_and_the_delay_between_attempts(minimal_site: Path) -> None:
+    bands = """\
+    delay: 15
+    overall_feedback:
+      - min: 0
+        text: {kk: Қайта оқыңыз., ru: Перечитайте.}
+      - min: 80
+        text: {kk: Өте жақсы!, ru: Отлично!}
+    """
+    write(minimal_site, "check.yml", GOOD_YAML + textwrap.dedent(bands))
+    site, problems = check_content(minimal_site)
+    assert site is not None and problems.errors == []
+    (quiz,) = load_site_quizzes(site, Problems(minimal_site))
+    settings = quiz.settings
+    assert settings.delay == 15
+    assert [band.min_percent for band in settings.overall_feedback] == [80, 0]  # highest first
+    assert settings.overall_feedback_for(80.0, "ru") == "Отлично!"
+    assert settings.overall_feedback_for(79.99, "kk") == "Қайта оқыңыз."
+    twice = GOOD_YAML + "overall_feedback:\n  - {min: 50, text: {kk: А}}\n  - {min: 50, text: {kk: Б}}\n"
+    path = write(minimal_site, "check.yml", twice)
+    assert (
+        f"{path.relative_to(minimal_site)}:1: 'overall_feedback': two bands start at the same 'min'"
+        in " ".join(messages(minimal_site))
+    )
+
+
 def test_quiz_errors_come_with_every_other_content_error(minimal_site: Path) -> None:
     write(
         minimal_site,

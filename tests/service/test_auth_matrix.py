@@ -76,6 +76,13 @@ class Case:
 
 
 READERS_OF_THE_GATED_COURSE = dict(student=200, teacher=200, admin=200)
+TEACHERS_OF_THE_COURSE = dict(teacher=200, admin=200)
+
+
+def teacher_page(status: int) -> dict[str, int]:
+    """A teacher's page of fire-safety: anonymous callers go to the sign-in page, others get 403."""
+    return expect(403, anonymous=302, teacher=status, admin=status)
+
 
 MATRIX: dict[tuple[str, str], Case] = {
     # The static site: open pages for all, a gated lesson for its readers only.
@@ -119,6 +126,77 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("POST", "/api/v1/attempts/<int:attempt_id>/submit"): Case(
         "/api/v1/attempts/{attempt}/submit", signed_in(404, student=200), json={}
+    ),
+    # Teacher tools (quiz_service/quizzes/teaching_views.py): the course's teacher and admins
+    # only; the matrix's attempt is open, so grading it answers 409 once access is granted.
+    ("GET", "/api/v1/teach/quizzes"): Case("/api/v1/teach/quizzes", signed_in(403, **TEACHERS_OF_THE_COURSE)),
+    ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/attempts"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/attempts", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/grading"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/grading", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("POST", "/api/v1/teach/quizzes/<course>/<quiz>/regrade"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/regrade",
+        signed_in(403, **TEACHERS_OF_THE_COURSE),
+        json={"dry_run": True},
+    ),
+    ("POST", "/api/v1/teach/quizzes/<course>/<quiz>/release"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/release", signed_in(403, **TEACHERS_OF_THE_COURSE), json={}
+    ),
+    ("GET", "/api/v1/teach/attempts/<int:attempt_id>"): Case(
+        "/api/v1/teach/attempts/{attempt}", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("PUT", "/api/v1/teach/attempts/<int:attempt_id>/grades/<question>"): Case(
+        "/api/v1/teach/attempts/{attempt}/grades/{question}",
+        signed_in(403, teacher=409, admin=409),
+        json={"points": 1},
+    ),
+    ("GET", "/teach/"): Case("/teach/", teacher_page(200)),
+    ("GET", "/teach/<course>/<quiz>/"): Case("/teach/fire-safety/exam/", teacher_page(200)),
+    ("POST", "/teach/<course>/<quiz>/release"): Case(
+        "/teach/fire-safety/exam/release", teacher_page(303), form={}
+    ),
+    ("GET", "/teach/<course>/<quiz>/regrade"): Case("/teach/fire-safety/exam/regrade", teacher_page(200)),
+    ("POST", "/teach/<course>/<quiz>/regrade"): Case(
+        "/teach/fire-safety/exam/regrade", teacher_page(200), form={}
+    ),
+    ("GET", "/teach/<course>/<quiz>/next"): Case("/teach/fire-safety/exam/next", teacher_page(303)),
+    ("GET", "/teach/attempts/<int:attempt_id>"): Case("/teach/attempts/{attempt}", teacher_page(200)),
+    ("POST", "/teach/attempts/<int:attempt_id>/grades/<question>"): Case(
+        "/teach/attempts/{attempt}/grades/{question}", teacher_page(409), form={"points": "1"}
+    ),
+    # Quiz statistics and results export (quiz_service/quizzes/reports_views.py): the same rule.
+    ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/statistics"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/statistics", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/results.csv"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/results.csv", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/results.xlsx"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/results.xlsx", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("GET", "/teach/<course>/<quiz>/statistics"): Case(
+        "/teach/fire-safety/exam/statistics", teacher_page(200)
+    ),
+    # Overrides (quiz_service/quizzes/overrides_views.py); 999999: no such override.
+    ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/overrides"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/overrides", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("PUT", "/api/v1/teach/quizzes/<course>/<quiz>/overrides"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/overrides",
+        signed_in(403, **TEACHERS_OF_THE_COURSE),
+        json={"group": "ӨҚ-99", "time_limit": 30},
+    ),
+    ("DELETE", "/api/v1/teach/quizzes/<course>/<quiz>/overrides/<int:override_id>"): Case(
+        "/api/v1/teach/quizzes/fire-safety/exam/overrides/999999", signed_in(403, teacher=404, admin=404)
+    ),
+    ("GET", "/teach/<course>/<quiz>/overrides"): Case("/teach/fire-safety/exam/overrides", teacher_page(200)),
+    ("POST", "/teach/<course>/<quiz>/overrides"): Case(
+        "/teach/fire-safety/exam/overrides", teacher_page(303), form={"who": "ӨҚ-99", "time_limit": "30"}
+    ),
+    ("POST", "/teach/<course>/<quiz>/overrides/<int:override_id>/delete"): Case(
+        "/teach/fire-safety/exam/overrides/999999/delete", teacher_page(404), form={}
     ),
     # Sign-in pages.
     ("GET", "/auth/login"): Case("/auth/login", expect(200)),

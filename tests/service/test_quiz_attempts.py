@@ -412,7 +412,7 @@ def test_review_policy_releases_each_part_when_it_says(
     save(client, student, attempt, index, option(attempt, index, "C"), 1)
     review = client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=student).json["review"]
     assert review["points"] is None and all(
-        set(q) - {"id"} <= {"points", "max_points", "state", "feedback", "right_answer"}
+        set(q) - {"id"} <= {"points", "max_points", "state", "feedback", "comment", "right_answer"}
         for q in review["questions"]
     )
     assert all(

@@ -73,7 +73,8 @@
       body: body === undefined ? undefined : JSON.stringify(body),
     }).then(function (response) {
       return response.json().catch(function () { return null; }).then(function (data) {
-        return { status: response.status, body: data };
+        var wait = parseInt(response.headers.get("Retry-After") || "", 10);
+        return { status: response.status, body: data, retryAfter: wait > 0 ? wait : RETRY_MS / 1000 };
       });
     });
   };
@@ -141,6 +142,12 @@
     if (last && last.percent !== null && last.percent !== undefined) {
       this.actions.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("score") + ": " + last.percent + "%" }));
     }
+    if (last && last.state !== "open") {
+      // The last attempt's review, as its policy allows now (marks, feedback, the teacher's comment).
+      var review = el("button", { type: "button", text: this.w("review"), className: "oqu-quiz__review" });
+      review.addEventListener("click", function () { self.loadAttempt(last.id); });
+      this.actions.appendChild(review);
+    }
     if (noneLeft) return this.actions.appendChild(el("p", { text: this.w("no_attempts") }));
     var button = el("button", { type: "button", text: this.w("start") });
     button.addEventListener("click", function () {
@@ -148,10 +155,18 @@
       self.request("POST", "quizzes/" + self.key + "/attempts", { lang: self.lang }).then(function (r) {
         if (r.status === 200 || r.status === 201) return self.showAttempt(r.body);
         button.disabled = false;
-        self.status(r.body && r.body.error ? r.body.error.message : self.w("unavailable"));
+        self.status(self.refusal(r));
       }, function () { button.disabled = false; self.status(self.w("unavailable")); });
     });
     this.actions.appendChild(button);
+  };
+
+  /* Why the service did not start an attempt, in the page's language. */
+  Quiz.prototype.refusal = function (r) {
+    var code = r.body && r.body.error ? r.body.error.code : "";
+    var words = this.w("refused." + code);
+    if (words === "refused." + code) return this.w("unavailable");
+    return words.replace("{minutes}", Math.ceil(r.retryAfter / 60));
   };
 
   Quiz.prototype.loadAttempt = function (id) {
@@ -207,6 +222,18 @@
         if (code === "time_over" || code === "attempt_closed") {
           self.setQueue([]);
           return self.loadAttempt(self.attempt.id).then(function () { return true; });
+        }
+        if (code === "too_many_guesses") {
+          // Refused for this question only: the save leaves the queue, the others go on.
+          self.setQueue(self.queue().slice(1));
+          var refused = self.w("too_many_guesses").replace("{minutes}", Math.ceil(r.retryAfter / 60));
+          return self.flush().then(function (sent) { self.status(refused); return sent; });
+        }
+        if (r.status === 429) {
+          // The service is busy: the save stays first in the queue and goes again when it says.
+          self.status(self.w("busy").replace("{seconds}", r.retryAfter));
+          setTimeout(function () { self.flush(); }, r.retryAfter * 1000);
+          return false;
         }
         // Saved, or refused for good (an older save, a wrong shape): either way it leaves the queue.
         if (r.status === 200 || (r.status >= 400 && r.status < 500 && [401, 403, 429].indexOf(r.status) < 0)) {
@@ -436,6 +463,9 @@
     } else {
       this.body.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("later") }));
     }
+    if (review.overall_feedback) {
+      this.body.appendChild(el("p", { className: "oqu-quiz__overall", text: review.overall_feedback }));
+    }
     var byId = {};
     attempt.questions.forEach(function (q) { byId[q.id] = q; });
     review.questions.forEach(function (item, index) {
@@ -448,6 +478,9 @@
           (item.points !== null && item.points !== undefined ? " (" + item.points + " / " + item.max_points + ")" : "") }));
       }
       (item.feedback || []).forEach(function (text) { box.appendChild(el("p", { text: text })); });
+      if (item.comment) {
+        box.appendChild(el("p", { className: "oqu-quiz__comment", text: self.w("comment") + ": " + item.comment }));
+      }
       if (item.right_answer && item.right_answer.length) {
         box.appendChild(el("p", { text: self.w("right_answer") + ": " + item.right_answer.join("; ") }));
       }
