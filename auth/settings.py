@@ -5,15 +5,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from flask import Flask
 
+from quiz_service.config import Settings, apply_settings
+
 # setting: (environment variable, default, parser)
-SETTINGS: dict[str, tuple[str, Any, Any]] = {
+SETTINGS: Settings = {
     "OIDC_ISSUER": ("OQU_OIDC_ISSUER", None, str),
     "OIDC_CLIENT_ID": ("OQU_OIDC_CLIENT_ID", None, str),
     "OIDC_CLIENT_SECRET": ("OQU_OIDC_CLIENT_SECRET", None, str),
@@ -56,12 +57,7 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
 
 def configure(app: Flask, environ: Mapping[str, str] | None = None) -> None:
     """Fill in each auth setting the app does not have yet: environment, else default."""
-    environ = os.environ if environ is None else environ
-    for key, (variable, default, parse) in SETTINGS.items():
-        if key in app.config:
-            continue
-        raw = environ.get(variable)
-        app.config[key] = parse(raw) if raw else default
+    apply_settings(app.config, SETTINGS, environ)
 
 
 def oidc_configured(config: Mapping[str, Any]) -> bool:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -89,3 +89,19 @@ def _create_secret(path: Path) -> None:
         pass  # another worker was first; its secret wins
     finally:
         temporary.unlink(missing_ok=True)
+
+
+# A feature's own settings: key -> (environment variable, default, parser of the variable's text)
+Settings = Mapping[str, tuple[str, Any, Callable[[str], Any]]]
+
+
+def apply_settings(
+    config: dict[str, Any], settings: Settings, environ: Mapping[str, str] | None = None
+) -> None:
+    """Fill in each setting the config does not have yet (the caller's overrides win): the
+    environment variable when it is set, else the default."""
+    environ = os.environ if environ is None else environ
+    for key, (variable, default, parse) in settings.items():
+        if key not in config:
+            raw = environ.get(variable)
+            config[key] = parse(raw) if raw else default

@@ -5,15 +5,15 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
 
 from flask import Flask
 
+from quiz_service.config import Settings, apply_settings
+
 # setting: (environment variable, default, parser)
-SETTINGS: dict[str, tuple[str, Any, Any]] = {
+SETTINGS: Settings = {
     # Answer guessing (T19): distinct graded responses per student, quiz and question in the
     # window before a new response is refused with 429; 0 turns the limit off.
     "GUESS_LIMIT": ("OQU_GUESS_LIMIT", 10, int),
@@ -33,8 +33,4 @@ SETTINGS: dict[str, tuple[str, Any, Any]] = {
 
 def configure(app: Flask, environ: Mapping[str, str] | None = None) -> None:
     """Fill in each setting the app does not have yet: environment, else default."""
-    environ = os.environ if environ is None else environ
-    for key, (variable, default, parse) in SETTINGS.items():
-        if key not in app.config:
-            raw = environ.get(variable)
-            app.config[key] = parse(raw) if raw else default
+    apply_settings(app.config, SETTINGS, environ)
