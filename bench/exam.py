@@ -56,7 +56,7 @@ from quiz_service import create_app, db, migrations
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "service"))
+sys.path[:0] = [str(REPO / "tests" / "service"), str(REPO / "tests")]  # postgres_server, site_server
 
 
 def free_port() -> int:

@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, jsonify, request
 from joserfc import jwt
 from joserfc.jwk import RSAKey
+from site_server import free_port
 from werkzeug.serving import make_server
 
 FORGERIES = (
@@ -42,12 +42,6 @@ FORGERIES = (
     "key_in_header",
     "unknown_key",
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def b64(data: bytes) -> str:

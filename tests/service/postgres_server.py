@@ -12,13 +12,13 @@ import contextlib
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
+from site_server import free_port
 
 INSTALL_HINT = "PostgreSQL server binaries not found: apt-get install postgresql"
 SUPERUSER = "postgres"
@@ -45,13 +45,6 @@ def _memory_folder() -> str | None:
     """/dev/shm when there is one: CREATE DATABASE is about 15 times faster in memory."""
     shm = Path("/dev/shm")
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class PostgresServer:

@@ -28,13 +28,10 @@ import pytest
 from auth_helpers import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
+from quiz_bundle import publish_gift_quiz
 
 from auth import enrolment
 from auth.models import Role, User
-from builder.quizzes.gift import parse_gift
-from builder.quizzes.model import Quiz, QuizSettings
-from builder.quizzes.publish import service_quiz
-from builder.quizzes.types import with_ids
 from quiz_service import db
 
 CALLERS = ("anonymous", "student", "other_student", "teacher", "admin", "partner")
@@ -266,11 +263,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 def publish_quiz(service_dir: Path) -> None:
     """A quiz of the gated course in the service bundle, as `oqu build` writes it."""
-    questions = tuple(with_ids(q, "fire-safety/exam") for q in parse_gift(QUIZ).questions)
-    quiz = Quiz("fire-safety", "exam", Path("exam.gift"), {"kk": "Сынақ"}, QuizSettings(), {"kk": questions})
-    target = service_dir / "quizzes" / "fire-safety" / "exam.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(service_quiz(quiz), ensure_ascii=False), encoding="utf-8")
+    publish_gift_quiz(service_dir, QUIZ, title="Сынақ")
 
 
 def test_every_endpoint_has_an_entry(app: Flask) -> None:

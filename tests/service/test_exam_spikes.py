@@ -9,7 +9,6 @@ second close (even one writing the same values) leaves a second line.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections import Counter
@@ -23,15 +22,12 @@ import pytest
 import requests
 from flask import Flask
 from gunicorn_services import gunicorn_services
+from quiz_bundle import publish_gift_quiz
 from sqlalchemy import select, text, update
 from test_quiz_attempts import write_manifest
 
 from auth import service as accounts
 from auth.models import Role
-from builder.quizzes.gift import parse_gift
-from builder.quizzes.model import Quiz, QuizSettings
-from builder.quizzes.publish import service_quiz
-from builder.quizzes.types import with_ids
 from quiz_service import db
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 
@@ -64,14 +60,15 @@ CLOSE_LOG = {
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     service_dir: Path = app_config["SERVICE_DIR"]
     write_manifest(service_dir)
-    questions = tuple(with_ids(q, "fire-safety/exam") for q in parse_gift(BANK).questions)
-    settings = QuizSettings(kind="intermediate", time_limit=90, attempts=1, overdue="autosubmit")
-    quiz = Quiz(
-        "fire-safety", "exam", Path("exam.gift"), {"kk": "Аралық аттестаттау"}, settings, {"kk": questions}
+    publish_gift_quiz(
+        service_dir,
+        BANK,
+        title="Аралық аттестаттау",
+        kind="intermediate",
+        time_limit=90,
+        attempts=1,
+        overdue="autosubmit",
     )
-    target = service_dir / "quizzes" / "fire-safety" / "exam.json"
-    target.parent.mkdir(parents=True)
-    target.write_text(json.dumps(service_quiz(quiz), ensure_ascii=False), encoding="utf-8")
     return app_config
 
 

@@ -13,13 +13,12 @@ import pytest
 from conftest import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
+from quiz_bundle import ServerClock, publish_gift_quiz
 from sqlalchemy import select
 
 from auth.models import User
-from builder.quizzes.gift import parse_gift
-from builder.quizzes.model import Quiz, QuizSettings, ReviewPolicy
-from builder.quizzes.publish import service_quiz
-from builder.quizzes.types import QUESTION_TYPES, with_ids
+from builder.quizzes.model import ReviewPolicy
+from builder.quizzes.types import QUESTION_TYPES
 from quiz_service import db
 from quiz_service.quizzes.models import Answer, Attempt
 
@@ -39,15 +38,7 @@ BANK = """\
 """
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def move(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+Clock = ServerClock
 
 
 @pytest.fixture
@@ -79,27 +70,14 @@ def publish(service_dir: Path) -> Callable[..., dict[str, Any]]:
     def publish(
         quiz_id: str = "exam", bank: str = BANK, course: str = "fire-safety", **settings: Any
     ) -> dict[str, Any]:
-        questions = tuple(with_ids(q, f"{course}/{quiz_id}") for q in parse_gift(bank).questions)
-        quiz = Quiz(
-            course,
-            quiz_id,
-            Path(f"{quiz_id}.gift"),
-            {"kk": "Емтихан"},
-            QuizSettings(**settings),
-            {"kk": questions},
-        )
-        body = service_quiz(quiz)
-        target = service_dir / "quizzes" / course / f"{quiz_id}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        return body
+        return publish_gift_quiz(service_dir, bank, course=course, quiz_id=quiz_id, **settings)
 
     return publish
 
 
 @pytest.fixture
 def clock(app: Flask, service_dir: Path) -> Clock:
-    clock = Clock()
+    clock = Clock(START)
     app.extensions["oqu_clock"] = clock
     return clock
 

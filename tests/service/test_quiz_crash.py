@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -18,14 +17,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from quiz_bundle import publish_gift_quiz
+from site_server import free_port
 from sqlalchemy import select
 from test_quiz_attempts import write_manifest
 
 from auth.models import User
-from builder.quizzes.gift import parse_gift
-from builder.quizzes.model import Quiz, QuizSettings
-from builder.quizzes.publish import service_quiz
-from builder.quizzes.types import with_ids
 from quiz_service import db
 from quiz_service.quizzes.models import Answer
 
@@ -36,21 +33,8 @@ STUDENTS = 4
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     service_dir: Path = app_config["SERVICE_DIR"]
     write_manifest(service_dir)
-    questions = tuple(with_ids(q, "fire-safety/exam") for q in parse_gift("Неше? {#1..1000000}").questions)
-    quiz = Quiz(
-        "fire-safety", "exam", Path("exam.gift"), {"kk": "Емтихан"}, QuizSettings(), {"kk": questions}
-    )
-    (service_dir / "quizzes" / "fire-safety").mkdir(parents=True)
-    (service_dir / "quizzes" / "fire-safety" / "exam.json").write_text(
-        json.dumps(service_quiz(quiz)), encoding="utf-8"
-    )
+    publish_gift_quiz(service_dir, "Неше? {#1..1000000}")
     return app_config
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Service:

@@ -6,7 +6,6 @@ student learns whether a guess was right) on a practice quiz with unlimited atte
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -19,13 +18,10 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from gunicorn_services import gunicorn_services
-from test_quiz_attempts import Clock, write_manifest
+from quiz_bundle import publish_gift_quiz
+from test_quiz_attempts import START, Clock, write_manifest
 
 from auth.models import User
-from builder.quizzes.gift import parse_gift
-from builder.quizzes.model import Quiz, QuizSettings
-from builder.quizzes.publish import service_quiz
-from builder.quizzes.types import with_ids
 from quiz_service.quizzes import settings
 
 LIMIT = 3
@@ -40,13 +36,7 @@ GUESSES = ["Алматы", "Шымкент", "Қарағанды", "Ақтөбе
 
 
 def publish_quiz(service_dir: Path, quiz_id: str) -> None:
-    questions = tuple(with_ids(q, f"fire-safety/{quiz_id}") for q in parse_gift(BANK).questions)
-    quiz = Quiz(
-        "fire-safety", quiz_id, Path(f"{quiz_id}.gift"), {"kk": "Жаттығу"}, QuizSettings(), {"kk": questions}
-    )
-    target = service_dir / "quizzes" / "fire-safety" / f"{quiz_id}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(service_quiz(quiz), ensure_ascii=False), encoding="utf-8")
+    publish_gift_quiz(service_dir, BANK, quiz_id=quiz_id, title="Жаттығу")
 
 
 @pytest.fixture
@@ -59,7 +49,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def clock(app: Flask) -> Clock:
-    clock = Clock()
+    clock = Clock(START)
     app.extensions["oqu_clock"] = clock
     return clock
 

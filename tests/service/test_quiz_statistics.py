@@ -34,12 +34,10 @@ import pytest
 from conftest import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
+from quiz_bundle import ServerClock, publish_gift_quiz
 
 from auth.models import Role, User
-from builder.quizzes.gift import parse_gift
-from builder.quizzes.model import Draw, Quiz, QuizSettings
-from builder.quizzes.publish import service_quiz
-from builder.quizzes.types import with_ids
+from builder.quizzes.model import Draw
 
 START = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
 TEACHER = "teacher@oqu.example.kz"
@@ -70,12 +68,7 @@ STUDENTS = [
 ]
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
+Clock = ServerClock
 
 
 @pytest.fixture
@@ -101,25 +94,14 @@ def publish(app_config: dict[str, Any]) -> Callable[..., None]:
     """Write a quiz of fire-safety into the service bundle as `oqu build` does."""
 
     def publish(quiz_id: str = "exam", bank: str = BANK, **settings: Any) -> None:
-        questions = tuple(with_ids(q, f"fire-safety/{quiz_id}") for q in parse_gift(bank).questions)
-        quiz = Quiz(
-            "fire-safety",
-            quiz_id,
-            Path(f"{quiz_id}.gift"),
-            {"kk": "Емтихан"},
-            QuizSettings(**settings),
-            {"kk": questions},
-        )
-        target: Path = app_config["SERVICE_DIR"] / "quizzes" / "fire-safety" / f"{quiz_id}.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(service_quiz(quiz), ensure_ascii=False), encoding="utf-8")
+        publish_gift_quiz(app_config["SERVICE_DIR"], bank, quiz_id=quiz_id, **settings)
 
     return publish
 
 
 @pytest.fixture
 def clock(app: Flask) -> Clock:
-    clock = Clock()
+    clock = Clock(START)
     app.extensions["oqu_clock"] = clock
     return clock
 

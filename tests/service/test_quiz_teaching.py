@@ -14,13 +14,11 @@ import pytest
 from auth_helpers import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
+from quiz_bundle import ServerClock, publish_gift_quiz
 from sqlalchemy import func, select
 
 from auth.models import Role, User
-from builder.quizzes.gift import parse_gift
-from builder.quizzes.model import Quiz, QuizSettings, ReviewPolicy
-from builder.quizzes.publish import service_quiz
-from builder.quizzes.types import with_ids
+from builder.quizzes.model import ReviewPolicy
 from quiz_service import db
 from quiz_service.quizzes.models import Answer, Attempt, QuizRegrade
 from quiz_service.quizzes.teaching_texts import TEACH
@@ -56,12 +54,7 @@ MANIFEST = {
 SCRIPT = "<script>alert('{}')</script>"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = START
-
-    def __call__(self) -> datetime:
-        return self.now
+Clock = ServerClock
 
 
 @pytest.fixture
@@ -74,7 +67,7 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def clock(app: Flask) -> Clock:
-    clock = Clock()
+    clock = Clock(START)
     app.extensions["oqu_clock"] = clock
     return clock
 
@@ -84,20 +77,7 @@ def publish(app_config: dict[str, Any]) -> Callable[..., str]:
     """Write the quiz `exam` of fire-safety into the service bundle as `oqu build` does; its version."""
 
     def publish(bank: str = WITH_ESSAY, **settings: Any) -> str:
-        questions = tuple(with_ids(q, "fire-safety/exam") for q in parse_gift(bank).questions)
-        quiz = Quiz(
-            "fire-safety",
-            "exam",
-            Path("exam.gift"),
-            {"kk": "Емтихан"},
-            QuizSettings(**settings),
-            {"kk": questions},
-        )
-        body = service_quiz(quiz)
-        target = app_config["SERVICE_DIR"] / "quizzes" / "fire-safety" / "exam.json"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        return str(body["version"])
+        return str(publish_gift_quiz(app_config["SERVICE_DIR"], bank, **settings)["version"])
 
     return publish
 
