@@ -9,7 +9,7 @@ from flask import g, request, session
 from sqlalchemy.orm import Session
 
 from auth import csrf, events, service
-from auth.models import ApiToken, User
+from auth.models import User
 from auth.sessions import ServerSession
 from quiz_service import db
 from quiz_service.errors import ApiError, is_api_request
@@ -33,7 +33,8 @@ def user_from_bearer(header: str) -> User:
     scheme, _, secret = header.partition(" ")
     token = None
     if scheme.lower() == "bearer" and secret.strip():
-        token = service.token_for_secret(db.session(), secret.strip())
+        with db.statement_connection() as reader:
+            token = service.token_for_secret(reader, secret.strip())
     if token is None:
         raise ApiError(
             401,
@@ -45,7 +46,7 @@ def user_from_bearer(header: str) -> User:
     return token.user
 
 
-def _record_use(token: ApiToken) -> None:
+def _record_use(token: service.LiveToken) -> None:
     """Log the token's use, at most once a minute, with the request's own write if it makes one
     (an exam's start spike would otherwise commit twice per student)."""
     now = db.utcnow()

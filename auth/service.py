@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Select, Update, bindparam, or_, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from auth import passwords
 from auth.models import ApiToken, DLCategory, PasswordReset, Role, User
@@ -160,21 +162,45 @@ def user_tokens(session: Session, user: User) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)))
 
 
-def token_for_secret(session: Session, secret: str) -> ApiToken | None:
+@dataclass(frozen=True)
+class LiveToken:
+    """A live token and its active user, read with Core (no ORM session on the hot path)."""
+
+    id: int
+    last_used_at: datetime | None
+    user: User  # detached: every column loaded, nothing to lazy-load
+
+    @property
+    def user_id(self) -> int:
+        return self.user.id
+
+
+def token_for_secret(connection: Connection, secret: str) -> LiveToken | None:
     """The live token whose secret this is, with its active user; else None (read on every request:
     a revoked token or a suspended user is refused at once)."""
-    token = session.scalars(_token_by_hash(), {"token_hash": hash_token(secret)}).one_or_none()
-    if token is None or token.is_revoked or not token.user.is_active:
+    row = connection.execute(_token_by_hash(), {"token_hash": hash_token(secret)}).one_or_none()
+    if row is None or row.revoked_at is not None or not row.is_active:
         return None
-    return token
+    fields = row._mapping
+    user = User(**{key: fields[column] for key, column in _USER_COLUMNS})
+    make_transient_to_detached(user)
+    return LiveToken(id=row.token_id, last_used_at=row.last_used_at, user=user)
+
+
+_USER_COLUMNS = [(prop.key, prop.columns[0]) for prop in User.__mapper__.column_attrs]
 
 
 @cache
-def _token_by_hash() -> Select[tuple[ApiToken]]:
+def _token_by_hash() -> Select[Any]:
     """Built once: on the hot path of every API request, building the query cost more than running it."""
     return (
-        select(ApiToken)
-        .options(joinedload(ApiToken.user))
+        select(
+            ApiToken.id.label("token_id"),
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+            *[column for _, column in _USER_COLUMNS],
+        )
+        .join_from(ApiToken, User, ApiToken.user_id == User.id)
         .where(ApiToken.token_hash == bindparam("token_hash"))
     )
 

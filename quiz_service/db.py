@@ -32,6 +32,7 @@ from sqlalchemy.types import TypeDecorator
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "oqu_write"
+STATEMENT_OPTION = "oqu_statement"  # SQLite: no BEGIN, each statement its own transaction
 WRITER_TURN = "oqu_writer_turn"
 
 NAMING_CONVENTION = {
@@ -101,7 +102,10 @@ def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
 
     @event.listens_for(engine, "begin")
     def begin(connection: Connection) -> None:
-        writing = connection.get_execution_options().get(WRITE_OPTION, False)
+        options = connection.get_execution_options()
+        if options.get(STATEMENT_OPTION, False):
+            return  # autocommit: one SELECT is consistent on its own
+        writing = options.get(WRITE_OPTION, False)
         if writing and writers is not None:
             take_turn(connection, writers)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
@@ -196,6 +200,12 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
+        self.writer_engine = self.engine.execution_options(**{WRITE_OPTION: True})
+        # Single reads (the bearer token on every API request) without BEGIN and ROLLBACK.
+        autocommit = (
+            {STATEMENT_OPTION: True} if url.startswith("sqlite") else {"isolation_level": "AUTOCOMMIT"}
+        )
+        self.statement_engine = self.engine.execution_options(**autocommit)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -252,6 +262,38 @@ def write_transaction() -> Iterator[Session]:
     reader: Session | None = g.get("db_session")
     if reader is not None:
         reader.rollback()
+
+
+@contextmanager
+def write_connection() -> Iterator[Connection]:
+    """A Core connection in a writing transaction (the hot path of an answer save: no ORM session).
+
+    The same transaction as `write_transaction` (BEGIN IMMEDIATE and the writer queue on
+    SQLite), committed at the end, rolled back on error; the changes given to `write_soon`
+    are written in it too (in a session joined to it, only when there are some).
+    """
+    pending: list[PendingChange] = g.get(PENDING, [])
+    taken = list(pending)
+    with database().writer_engine.begin() as connection:
+        yield connection
+        if taken:
+            with Session(bind=connection) as joined:
+                for change in taken:
+                    change(joined)
+                joined.flush()
+    for change in taken:
+        pending.remove(change)
+    reader: Session | None = g.get("db_session")
+    if reader is not None:
+        reader.rollback()
+
+
+@contextmanager
+def statement_connection() -> Iterator[Connection]:
+    """A Core connection in autocommit, given back at once (no ORM session, no BEGIN and ROLLBACK):
+    for a single read, which is consistent on its own."""
+    with database().statement_engine.connect() as connection:
+        yield connection
 
 
 PendingChange = Callable[[Session], None]

@@ -18,13 +18,18 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from quiz_service.errors import ApiError
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
+
+if TYPE_CHECKING:
+    from quiz_service.quizzes.service import AttemptFields
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,12 @@ def limits() -> GuessLimits:
 
 
 def check_guess(
-    reader: Session, attempt: Attempt, question_id: str, response: str, limits: GuessLimits, now: datetime
+    reader: Session | Connection,
+    attempt: AttemptFields,
+    question_id: str,
+    response: str,
+    limits: GuessLimits,
+    now: datetime,
 ) -> None:
     """Refuse (429) a new response to a question whose graded responses reached the limit.
 
@@ -60,7 +70,7 @@ def check_guess(
 
 
 def graded_responses(
-    reader: Session, attempt: Attempt, question_id: str, since: datetime
+    reader: Session | Connection, attempt: AttemptFields, question_id: str, since: datetime
 ) -> dict[str, datetime]:
     """The student's distinct responses to the question graded since `since`, each with its latest grading."""
     query = (

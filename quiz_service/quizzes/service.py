@@ -13,10 +13,11 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,6 +29,46 @@ from quiz_service.quizzes.models import Answer, Attempt, AttemptState, GradeRele
 from quiz_service.quizzes.pinned import PinnedQuiz, parse_quiz
 
 NO_GUESS_LIMIT = guessing.GuessLimits(limit=0, window=timedelta(0))
+
+
+class AttemptFields(Protocol):
+    """What reading an attempt needs: an `Attempt`, or its row read with Core (the save's hot path)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def course(self) -> str: ...
+    @property
+    def quiz(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def state(self) -> AttemptState: ...
+    @property
+    def questions(self) -> str: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def deadline(self) -> datetime | None: ...
+
+
+class StoredAnswer(Protocol):
+    """A saved answer as the save returns it: an `Answer`, or its row."""
+
+    @property
+    def response(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def saved_at(self) -> datetime: ...
 
 
 def open_key(user_id: int, course: str, quiz: str) -> str:
@@ -52,14 +93,24 @@ def pin_version(writer: Session, body: str, quiz: PinnedQuiz) -> None:
 _PINNED: dict[tuple[str, str, str], PinnedQuiz] = {}
 
 
-def pinned_quiz(reader: Session, attempt: Attempt) -> PinnedQuiz:
+def pinned_quiz(reader: Session | Connection, attempt: AttemptFields) -> PinnedQuiz:
     """The version the attempt started on (a pinned version never changes: cached per process)."""
     key = (attempt.course, attempt.quiz, attempt.version)
     if key not in _PINNED:
         if len(_PINNED) > 512:
             _PINNED.clear()
-        _PINNED[key] = parse_quiz(reader.get_one(QuizVersion, key).body)
+        body = reader.execute(_version_body(), dict(zip(("course", "quiz", "version"), key, strict=True)))
+        _PINNED[key] = parse_quiz(body.scalar_one())
     return _PINNED[key]
+
+
+@cache
+def _version_body() -> Select[tuple[str]]:
+    return select(QuizVersion.body).where(
+        QuizVersion.course == bindparam("course"),
+        QuizVersion.quiz == bindparam("quiz"),
+        QuizVersion.version == bindparam("version"),
+    )
 
 
 # -- starting -----------------------------------------------------------------------------
@@ -192,11 +243,11 @@ def _attempts_used() -> Select[tuple[int]]:
 # -- time ---------------------------------------------------------------------------------
 
 
-def answers_until(attempt: Attempt) -> datetime | None:
+def answers_until(attempt: AttemptFields) -> datetime | None:
     return attempt.deadline
 
 
-def submit_until(attempt: Attempt, settings: QuizSettings) -> datetime | None:
+def submit_until(attempt: AttemptFields, settings: QuizSettings) -> datetime | None:
     """The last moment a submission counts: the deadline, plus the grace period under `overdue: grace`."""
     if attempt.deadline is None:
         return None
@@ -222,6 +273,16 @@ def close_if_overdue(writer: Session, attempt: Attempt, now: datetime) -> bool:
     return True
 
 
+def is_closed_at(attempt: AttemptFields, quiz: PinnedQuiz, now: datetime) -> bool:
+    """Whether the attempt is closed at `now`, or `close_if_overdue` would close it (it changes nothing)."""
+    if attempt.state != AttemptState.OPEN or attempt.deadline is None or now <= attempt.deadline:
+        return attempt.state != AttemptState.OPEN
+    if quiz.settings.overdue == "grace":
+        last = submit_until(attempt, quiz.settings)
+        return last is not None and now > last
+    return True  # autosubmit and not-counted close at the deadline
+
+
 def close_overdue(writer: Session, now: datetime, limit: int = 500) -> int:
     """Close every open attempt whose time ran out (the service's own sweep); how many closed."""
     candidates = writer.scalars(
@@ -243,12 +304,12 @@ def abandon(attempt: Attempt, at: datetime) -> None:
 # -- answering ----------------------------------------------------------------------------
 
 
-def attempt_questions(attempt: Attempt, quiz: PinnedQuiz) -> list[Question]:
+def attempt_questions(attempt: AttemptFields, quiz: PinnedQuiz) -> list[Question]:
     by_id = {q.id: q for q in quiz.questions[attempt.lang]}
     return [by_id[qid] for qid in json.loads(attempt.questions)]
 
 
-def find_question(attempt: Attempt, quiz: PinnedQuiz, public_id: str) -> tuple[int, Question]:
+def find_question(attempt: AttemptFields, quiz: PinnedQuiz, public_id: str) -> tuple[int, Question]:
     for index, question in enumerate(attempt_questions(attempt, quiz)):
         if question.public_id == public_id:
             return index, question
@@ -264,21 +325,26 @@ class SaveRequest:
 
 
 def save_answer(
-    writer: Session,
-    attempt: Attempt,
+    writer: Connection,
+    attempt: AttemptFields,
     save: SaveRequest,
     now: datetime,
     guesses: guessing.GuessLimits = NO_GUESS_LIMIT,
-) -> Answer:
+) -> StoredAnswer:
     """Store one answer. The same save again returns the stored one; an older save is refused (409);
-    a new response to a question guessed at too often is refused (429, see `guessing`)."""
-    if close_if_overdue(writer, attempt, now) or attempt.state != AttemptState.OPEN:
+    a new response to a question guessed at too often is refused (429, see `guessing`).
+
+    Core only (the hot path of an exam): `attempt` is its row, read FOR UPDATE in `writer`'s
+    transaction. A refused save changes nothing: the caller closes an overdue attempt
+    (`close_if_overdue`) in a transaction of its own.
+    """
+    quiz = pinned_quiz(writer, attempt)
+    if is_closed_at(attempt, quiz, now):
         raise ApiError(409, "attempt_closed", "The attempt is closed; answers can no longer change.")
     if attempt.deadline is not None and now > attempt.deadline:
         raise ApiError(
             409, "time_over", "Time is over: the attempt may be submitted, answers can no longer change."
         )
-    quiz = pinned_quiz(writer, attempt)
     index, question = find_question(attempt, quiz, save.question)
     if quiz.settings.navigation == "sequential" and index != attempt.position:
         raise ApiError(
@@ -306,8 +372,8 @@ def save_answer(
 
 
 def _store_if_newer(
-    writer: Session, attempt_id: int, question_id: str, save: SaveRequest, response: str, now: datetime
-) -> Answer | None:
+    writer: Connection, attempt_id: int, question_id: str, save: SaveRequest, response: str, now: datetime
+) -> StoredAnswer | None:
     """Insert the answer, or replace the stored one if this save's sequence is higher; None if not.
 
     One statement (INSERT … ON CONFLICT DO UPDATE … WHERE, on SQLite and PostgreSQL alike):
@@ -321,8 +387,8 @@ def _store_if_newer(
         "client_id": save.client_id,
         "saved_at": now,
     }
-    row = writer.execute(_upsert_answer(writer.get_bind().dialect.name), values).one_or_none()
-    return None if row is None else Answer(**row._mapping)
+    row: StoredAnswer | None = writer.execute(_upsert_answer(writer.dialect.name), values).one_or_none()
+    return row
 
 
 @cache
@@ -341,9 +407,11 @@ def _upsert_answer(dialect: str) -> Any:
 ANSWER_FIELDS = ("attempt_id", "question", "response", "sequence", "client_id", "saved_at")
 
 
-def _stored_answer(reader: Session, attempt_id: int, question_id: str) -> Answer | None:
-    query = select(Answer).where(Answer.attempt_id == attempt_id, Answer.question == question_id)
-    return reader.scalars(query).one_or_none()
+def _stored_answer(reader: Connection, attempt_id: int, question_id: str) -> StoredAnswer | None:
+    table = Answer.__table__
+    query = select(table).where(table.c.attempt_id == attempt_id, table.c.question == question_id)
+    row: StoredAnswer | None = reader.execute(query).one_or_none()
+    return row
 
 
 def advance(writer: Session, attempt: Attempt, position: int, now: datetime) -> None:

@@ -6,9 +6,11 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from auth.access import courses
@@ -87,6 +89,23 @@ def own_attempt(session: Session, attempt_id: int, for_update: bool = False) -> 
     if attempt is None:
         raise ApiError(404, "not_found", "There is no such attempt of yours.")
     return attempt
+
+
+def own_attempt_row(writer: Connection, attempt_id: int) -> Row[Any]:
+    """The signed-in user's attempt as a row, locked FOR UPDATE on PostgreSQL (404 as `own_attempt`)."""
+    row = writer.execute(_own_attempt_row(), {"attempt_id": attempt_id, "user_id": g.user.id}).one_or_none()
+    if row is None:
+        raise ApiError(404, "not_found", "There is no such attempt of yours.")
+    return row
+
+
+@cache
+def _own_attempt_row() -> Select[Any]:
+    table = Attempt.__table__
+    query = select(table).where(
+        table.c.id == bindparam("attempt_id"), table.c.user_id == bindparam("user_id")
+    )
+    return query.with_for_update()
 
 
 @cache
@@ -206,8 +225,8 @@ def save_answer(attempt_id: int, question: str, body: SaveAnswer) -> SavedAnswer
     save = service.SaveRequest(question, body.response, body.sequence, body.client_id)
     release_reader()
     try:
-        with db.write_transaction() as writer:
-            attempt = own_attempt(writer, attempt_id, for_update=True)
+        with db.write_connection() as writer:  # Core: the exam's hot path holds no ORM session
+            attempt = own_attempt_row(writer, attempt_id)
             answer = service.save_answer(writer, attempt, save, now(), guessing.limits())
             saved = _saved(answer, question)
     except ApiError as error:
@@ -284,7 +303,7 @@ def attempt_out(session: Session, attempt: Attempt) -> AttemptOut:
     )
 
 
-def _saved(answer: Answer, public_id: str) -> SavedAnswer:
+def _saved(answer: service.StoredAnswer, public_id: str) -> SavedAnswer:
     return SavedAnswer(
         question=public_id,
         response=json.loads(answer.response),

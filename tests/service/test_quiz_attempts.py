@@ -14,9 +14,10 @@ from conftest import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 from quiz_bundle import ServerClock, publish_gift_quiz
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from auth.models import User
+from auth import service as accounts
+from auth.models import ApiToken, SignInEvent, User
 from builder.quizzes.model import ReviewPolicy
 from builder.quizzes.types import QUESTION_TYPES
 from quiz_service import db
@@ -500,3 +501,30 @@ def test_the_quiz_api_is_described(client: FlaskClient) -> None:
         "/api/v1/attempts/{attempt_id}/submit",
     } <= set(paths)
     assert "SaveAnswer" in json.dumps(paths["/api/v1/attempts/{attempt_id}/answers/{question}"])
+
+
+def test_a_save_records_the_tokens_use_in_its_own_transaction(
+    app: Flask, client: FlaskClient, student: dict[str, str], publish: Callable[..., Any]
+) -> None:
+    """The save's Core path writes the token's use (once a minute) with the answer, and a
+    suspended student's token is refused on the very next save."""
+    publish()
+    attempt = start(client, student).json
+    index = by_text(attempt)["Магний өрт"]  # short answer
+    long_ago = db.utcnow() - timedelta(minutes=5)
+    with app.app_context(), db.write_transaction() as writer:
+        writer.execute(update(ApiToken).values(last_used_at=long_ago))
+    assert save(client, student, attempt, index, "D", 1).status_code == 200
+    with app.app_context():
+        reader = db.session()
+        [used] = reader.scalars(select(ApiToken.last_used_at))
+        uses = reader.scalars(select(SignInEvent.event).where(SignInEvent.event == "token_use")).all()
+        [owner] = reader.scalars(select(User))
+    assert used > long_ago
+    assert len(uses) == 2  # the first request (/me) and this save
+    with app.app_context(), db.write_transaction() as writer:
+        accounts.set_active(writer, writer.get_one(User, owner.id), False)
+    refused = save(client, student, attempt, index, "Д", 2)
+    assert (refused.status_code, refused.json["error"]["code"]) == (401, "invalid_token")
+    _, answers = stored(app)
+    assert [(a.response, a.sequence) for a in answers] == [('"D"', 1)]
