@@ -11,8 +11,12 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 OQU = [sys.executable, "-c", "from builder.cli import main; main()"]
 
@@ -62,3 +66,33 @@ def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.2)
     pytest.fail(f"nothing answered {url} within 30 s")
+
+
+def add_accounts(
+    site: Path,
+    env: dict[str, str],
+    password: str,
+    students: dict[str, str],
+    group: str,
+    teachers: dict[str, str] | None = None,
+    course: str = "fire-safety",
+) -> None:
+    """Migrate the site's database, add students (e-mail: name) of one group and teachers, all with
+    `password`, and enrol the group in `course`, with the `oqu` commands an admin would use."""
+    run_oqu(site, env, "db", "upgrade")
+    for email, name in students.items():
+        run_oqu(site, env, "users", "add", email, "--role", "student", "--name", name,
+                "--group", group, "--password-stdin", stdin=password + "\n")  # fmt: skip
+    for email, name in (teachers or {}).items():
+        run_oqu(site, env, "users", "add", email, "--role", "teacher", "--name", name,
+                "--password-stdin", stdin=password + "\n")  # fmt: skip
+    run_oqu(site, env, "enrol", "add", course, "--group", group)
+
+
+def sign_in(page: Page, base: str, email: str, password: str, target: str) -> None:
+    """Sign in through the form (Kazakh) and land on `target`."""
+    page.goto(f"{base}/auth/login?lang=kk&next={target}")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.locator("form button[type=submit]").first.click()
+    page.wait_for_url(f"{base}{target}")

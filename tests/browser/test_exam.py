@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import site_server
 from playwright.sync_api import Locator, Page, expect
-from site_server import oqu_serving, run_oqu
+from site_server import add_accounts, oqu_serving
 
 from builder.pipeline import build_site
 
@@ -48,24 +49,14 @@ def exam_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     midterm.write_text(text, encoding="utf-8")
     build_site(root, root / "build")
     env = {**os.environ, "OQU_VAR_DIR": str(root / "var")}
-    run_oqu(root, env, "db", "upgrade")
-    run_oqu(root, env, "users", "add", EMAIL, "--role", "student", "--name", "Дәулет Омарұлы",
-            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-    run_oqu(root, env, "users", "add", CLASSMATE, "--role", "student", "--name", "Ерасыл Нұрланұлы",
-            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-    run_oqu(root, env, "users", "add", TEACHER, "--role", "teacher", "--name", "Айгерім Жұмабаева",
-            "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-    run_oqu(root, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    students = {EMAIL: "Дәулет Омарұлы", CLASSMATE: "Ерасыл Нұрланұлы"}
+    add_accounts(root, env, PASSWORD, students, GROUP, teachers={TEACHER: "Айгерім Жұмабаева"})
     with oqu_serving(root, env) as base:
         yield base
 
 
 def sign_in(page: Page, base: str, email: str = EMAIL, target: str = LESSON) -> None:
-    page.goto(f"{base}/auth/login?lang=kk&next={target}")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url(f"{base}{target}")
+    site_server.sign_in(page, base, email, PASSWORD, target)
 
 
 def answer(page: Page, question: Locator) -> None:

@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import site_server
 from playwright.sync_api import Page, expect
-from site_server import oqu_serving, run_oqu
+from site_server import add_accounts, oqu_serving
 
 EMAIL = "aruzhan@oqu.example.kz"
 PASSWORD = "құпия-сөз-2026"
@@ -24,20 +25,13 @@ ALL_SENT = (
 def quiz_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`oqu serve` with its own database and an enrolled student with a password."""
     env = {**os.environ, "OQU_VAR_DIR": str(tmp_path_factory.mktemp("quiz-var"))}
-    run_oqu(example_site, env, "db", "upgrade")
-    run_oqu(example_site, env, "users", "add", EMAIL, "--role", "student", "--name", "Аружан Серікқызы",
-            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-    run_oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    add_accounts(example_site, env, PASSWORD, {EMAIL: "Аружан Серікқызы"}, GROUP)
     with oqu_serving(example_site, env) as base:
         yield base
 
 
 def sign_in(page: Page, base: str, lesson: str) -> None:
-    page.goto(f"{base}/auth/login?lang=kk&next={lesson}")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit], form input[type=submit]").first.click()
-    page.wait_for_url(f"{base}{lesson}")
+    site_server.sign_in(page, base, EMAIL, PASSWORD, lesson)
 
 
 def question(page: Page, text: str) -> object:

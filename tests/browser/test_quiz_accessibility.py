@@ -18,8 +18,9 @@ from typing import Any
 
 import axe_playwright_python
 import pytest
+import site_server
 from playwright.sync_api import Page, expect
-from site_server import oqu_serving, run_oqu
+from site_server import add_accounts, oqu_serving
 
 EMAIL = "dauren@oqu.example.kz"
 PASSWORD = "құпия-сөз-2026"
@@ -31,10 +32,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "OQU_VAR_DIR": str(tmp_path_factory.mktemp("a11y-var"))}
-    run_oqu(example_site, env, "db", "upgrade")
-    run_oqu(example_site, env, "users", "add", EMAIL, "--role", "student", "--name", "Дәурен Асқарұлы",
-            "--group", GROUP, "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
-    run_oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    add_accounts(example_site, env, PASSWORD, {EMAIL: "Дәурен Асқарұлы"}, GROUP)
     with oqu_serving(example_site, env) as base:
         yield base
 
@@ -53,11 +51,7 @@ def violations(page: Page, selector: str = ".oqu-quiz") -> list[dict[str, Any]]:
 
 
 def sign_in(page: Page, base: str, lesson: str) -> None:
-    page.goto(f"{base}/auth/login?lang=kk&next={lesson}")
-    page.fill("input[name=email]", EMAIL)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("form button[type=submit]").first.click()
-    page.wait_for_url(f"{base}{lesson}")
+    site_server.sign_in(page, base, EMAIL, PASSWORD, lesson)
 
 
 PAGES = [
