@@ -178,6 +178,7 @@ def test_the_page_takes_local_time_escapes_and_wants_the_csrf_token(
 AFTER_CLOSE = ReviewPolicy(
     score="after-close", correctness="after-close", feedback="after-close", answers="after-close"
 )
+AFTER_RELEASE = ReviewPolicy(answers="after-release")
 EXTENDED = START + timedelta(days=2)
 
 
@@ -235,3 +236,19 @@ def test_a_close_moved_later_in_a_new_version_hides_the_answers_of_older_attempt
     assert client.get(SUMMARY, headers=people.student).json["attempts"][0]["percent"] is None
     clock.now = EXTENDED
     assert right_answers(review_of(client, people.student, attempt)) != []
+
+
+def test_a_release_opens_the_answers_to_an_extended_student_only_at_his_own_close(
+    client: FlaskClient, people: People, publish: Callable[..., str], clock: Clock
+) -> None:
+    publish(FIXED_KEY, closes=iso(START + timedelta(hours=1)), attempts=2, review=AFTER_RELEASE)
+    assert put(client, people.teacher, group=CLASSMATE_GROUP, closes=iso(EXTENDED)).status_code == 200
+    extended = take_quiz(client, people.classmate, {GAS: "A"})
+    others = take_quiz(client, people.student, {GAS: "C"})
+    clock.now = START + timedelta(hours=3)
+    released = client.post("/api/v1/teach/quizzes/fire-safety/exam/release", headers=people.teacher)
+    assert released.status_code == 200
+    assert right_answers(review_of(client, people.student, others)) != []
+    assert right_answers(review_of(client, people.classmate, extended)) == []
+    clock.now = EXTENDED
+    assert right_answers(review_of(client, people.classmate, extended)) != []
