@@ -15,10 +15,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, config, db, errors, quizzes, search, service_bundle, static_site
+    from quiz_service import api, config, db, errors, quizzes, route_ids, search, service_bundle, static_site
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))
+    route_ids.init_app(app)  # before any blueprint adds an `<int:…>` rule
     errors.init_app(app)
     db.init_app(app)
     service_bundle.init_app(app)

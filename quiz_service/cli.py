@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from auth import enrolment, service
 from auth.models import DLCategory, Role
 from quiz_service import config, create_app, db, migrations, service_bundle
+from quiz_service.route_ids import MAX_ROW_ID
 from quiz_service.server import run_gunicorn
 from quiz_service.service_bundle import BundleError
 
@@ -212,7 +213,7 @@ def users_tokens(email: str) -> None:
 
 
 @users.command("revoke-token")
-@click.argument("token_id", type=int)
+@click.argument("token_id", type=click.IntRange(0, MAX_ROW_ID))
 def users_revoke_token(token_id: int) -> None:
     """Revoke the API token TOKEN_ID (see `oqu users tokens EMAIL`)."""
     with _accounts(), db.write_transaction() as writer:

@@ -70,6 +70,19 @@ def quiz_for(reader: Session, user: User, quiz: PinnedQuiz) -> PinnedQuiz:
     return applied(quiz, override_for(reader, user, quiz.course, quiz.id))
 
 
+def with_dates_of(version: PinnedQuiz, schedule: PinnedQuiz) -> PinnedQuiz:
+    """The attempt's `version` (questions, review policy) with the opening and closing of `schedule`.
+
+    Whatever is decided by a quiz's dates after an attempt (the review's `after-close`, the
+    score in the summary) is decided by the quiz as the student may take it now: the current
+    version's dates with the student's or group's override, not the dates pinned with the
+    attempt. Otherwise a student whose close was extended reads the right answers of attempt 1
+    and then starts attempt 2.
+    """
+    dates = {"opens": schedule.settings.opens, "closes": schedule.settings.closes}
+    return dataclasses.replace(version, settings=dataclasses.replace(version.settings, **dates))
+
+
 def overrides_of(reader: Session, course: str, quiz: str) -> list[tuple[QuizOverride, User | None]]:
     """The quiz's overrides with their students (None for a group's), groups first."""
     query = (

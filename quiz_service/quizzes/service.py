@@ -503,14 +503,20 @@ def is_released(reader: Session, course: str, quiz: str) -> bool:
 
 
 def shown(when: str, attempt: Attempt, quiz: PinnedQuiz, released: bool, now: datetime) -> bool:
-    """Whether a part of the review set to `when` is visible now (never while the attempt is open)."""
+    """Whether a part of the review set to `when` is visible now (never while the attempt is open).
+
+    `quiz` carries the student's own dates (`overrides.with_dates_of`). A release opens its parts
+    to each student once their own window is over: released before a student's extended close,
+    they would read the answers and start another attempt.
+    """
     if attempt.state == AttemptState.OPEN:
         return False
     closes = quiz.closes
+    window_over = closes is None or now >= closes
     return {
         "immediately": True,
         "after-close": closes is not None and now >= closes,
-        "after-release": released,
+        "after-release": released and window_over,
         "never": False,
     }[when]
 

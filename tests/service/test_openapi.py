@@ -67,7 +67,7 @@ def test_path_parameters_are_typed(client: FlaskClient) -> None:
         "name": "token_id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer"},
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
     }
     assert "content" not in revoke["responses"]["204"]
 
