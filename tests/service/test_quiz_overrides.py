@@ -30,7 +30,7 @@ from test_quiz_teaching import (  # noqa: F401 (fixtures, see above)
     publish,
 )
 
-from quiz_service import db
+from quiz_service.core import db
 from quiz_service.quizzes.models import QuizOverride
 
 OVERRIDES = "/api/v1/teach/quizzes/fire-safety/exam/overrides"

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import Rule
 
-from quiz_service.errors import MESSAGES, ApiError
+from quiz_service.core.errors import MESSAGES, ApiError
 
 API_ROOT = "/api/v1/"
 REF_TEMPLATE = "#/components/schemas/{model}"
