@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from auth.models import SignInCounter
-from quiz_service.db import UTCDateTime, write_transaction
+from quiz_service.core.db import UTCDateTime, write_transaction
 
 if TYPE_CHECKING:
     import redis

@@ -15,7 +15,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, config, db, errors, quizzes, route_ids, search, service_bundle, static_site
+    from quiz_service import api, quizzes, search, static_site
+    from quiz_service.core import config, db, errors, route_ids, service_bundle
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))

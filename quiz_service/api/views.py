@@ -7,9 +7,9 @@ from typing import Literal
 from flask import Blueprint, Response, current_app, jsonify
 from pydantic import BaseModel
 
-from quiz_service import db, service_bundle
-from quiz_service.errors import ApiError
-from quiz_service.openapi import build_spec, operation
+from quiz_service.core import db, service_bundle
+from quiz_service.core.errors import ApiError
+from quiz_service.core.openapi import build_spec, operation
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 

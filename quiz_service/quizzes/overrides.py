@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from auth import service as accounts
 from auth.models import Role, User
-from quiz_service.errors import ApiError
+from quiz_service.core.errors import ApiError
 from quiz_service.quizzes.models import QuizOverride
 from quiz_service.quizzes.pinned import PinnedQuiz
 

@@ -23,39 +23,19 @@ from sqlalchemy.orm import Session
 
 from builder.quizzes.model import Question, QuizSettings
 from builder.quizzes.types import QUESTION_TYPES, Grade, ResponseError, grade, public_question
-from quiz_service.errors import ApiError
+from quiz_service.core.errors import ApiError
 from quiz_service.quizzes import guessing
-from quiz_service.quizzes.models import Answer, Attempt, AttemptState, GradeRelease, QuizVersion
+from quiz_service.quizzes.models import (
+    Answer,
+    Attempt,
+    AttemptFields,
+    AttemptState,
+    GradeRelease,
+    QuizVersion,
+)
 from quiz_service.quizzes.pinned import PinnedQuiz, parse_quiz
 
 NO_GUESS_LIMIT = guessing.GuessLimits(limit=0, window=timedelta(0))
-
-
-class AttemptFields(Protocol):
-    """What reading an attempt needs: an `Attempt`, or its row read with Core (the save's hot path)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def user_id(self) -> int: ...
-    @property
-    def course(self) -> str: ...
-    @property
-    def quiz(self) -> str: ...
-    @property
-    def version(self) -> str: ...
-    @property
-    def lang(self) -> str: ...
-    @property
-    def number(self) -> int: ...
-    @property
-    def state(self) -> AttemptState: ...
-    @property
-    def questions(self) -> str: ...
-    @property
-    def position(self) -> int: ...
-    @property
-    def deadline(self) -> datetime | None: ...
 
 
 class StoredAnswer(Protocol):

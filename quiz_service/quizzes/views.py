@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from auth.access import courses
 from auth.enrolment import may_read
 from auth.models import User
-from quiz_service import db
-from quiz_service.errors import ApiError
-from quiz_service.openapi import operation
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError
+from quiz_service.core.openapi import operation
 from quiz_service.quizzes import guessing, overrides, service, settings
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz

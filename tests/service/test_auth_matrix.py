@@ -32,7 +32,7 @@ from quiz_bundle import publish_gift_quiz
 
 from auth import enrolment
 from auth.models import Role, User
-from quiz_service import db
+from quiz_service.core import db
 
 CALLERS = ("anonymous", "student", "other_student", "teacher", "admin", "partner")
 LESSON = "/kk/courses/fire-safety/combustion/"

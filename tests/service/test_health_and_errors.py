@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz_service import create_app
-from quiz_service.service_bundle import BundleError
+from quiz_service.core.service_bundle import BundleError
 
 
 def error(code: str, message: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from auth.views import NewToken
-from quiz_service.openapi import openapi_path
+from quiz_service.core.openapi import openapi_path
 
 
 def api_rules(app: Flask) -> set[tuple[str, str]]:

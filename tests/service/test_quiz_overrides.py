@@ -33,7 +33,7 @@ from test_quiz_teaching import (  # noqa: F401 (fixtures, see above)
 )
 
 from builder.quizzes.model import ReviewPolicy
-from quiz_service import db
+from quiz_service.core import db
 from quiz_service.quizzes.models import QuizOverride
 
 OVERRIDES = "/api/v1/teach/quizzes/fire-safety/exam/overrides"

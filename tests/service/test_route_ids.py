@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter, Rule
 
 from auth.models import Role, User
-from quiz_service.openapi import RULE_ARGUMENT
-from quiz_service.route_ids import MAX_ROW_ID
+from quiz_service.core.openapi import RULE_ARGUMENT
+from quiz_service.core.route_ids import MAX_ROW_ID
 
 ADMIN = "admin@oqu.example.kz"
 # Past PostgreSQL's integer, past SQLite's 64 bits, and the number of the report.

@@ -17,7 +17,8 @@ from flask import Flask
 from oidc_provider import free_port
 from site_server import OQU, wait_for
 
-from quiz_service import cli, migrations
+from quiz_service import cli
+from quiz_service.core import migrations
 
 Oqu = Callable[..., Result]
 

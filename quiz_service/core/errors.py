@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from quiz_service.i18n import request_language, texts_for
+from quiz_service.core.i18n import request_language, texts_for
 
 API_PREFIX = "/api/"
 

@@ -20,8 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import Rule
 
-from quiz_service.errors import MESSAGES, ApiError
-from quiz_service.route_ids import MAX_ROW_ID
+from quiz_service.core.errors import MESSAGES, ApiError
+from quiz_service.core.route_ids import MAX_ROW_ID
 
 API_ROOT = "/api/v1/"
 REF_TEMPLATE = "#/components/schemas/{model}"
