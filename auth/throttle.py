@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import case, delete, literal, select, update
@@ -257,7 +257,7 @@ class RedisCounters:
         milliseconds = int(self._call(self.client.pttl, REDIS_PREFIX + key))
         return milliseconds / 1000 if milliseconds > 0 else None
 
-    def _call(self, command: Callable[..., object], *args: object, **kwargs: object) -> object:
+    def _call(self, command: Callable[..., Any], *args: object, **kwargs: object) -> Any:  # Redis replies are untyped
         try:
             return command(*args, **kwargs)
         except self._errors as error:

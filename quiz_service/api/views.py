@@ -25,7 +25,7 @@ class Health(BaseModel):
 def health() -> Health:
     if not db.check_connection():
         raise ApiError(503, "database_unavailable", "The database does not answer.")
-    bundle = "loaded" if service_bundle.current().manifest is not None else "missing"
+    bundle: Literal["loaded", "missing"] = "loaded" if service_bundle.current().manifest is not None else "missing"
     return Health(status="ok", database="ok", service_bundle=bundle)
 
 

@@ -139,7 +139,7 @@ def _guard_against_fork(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def check_pid(_dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
         if record.info.get("pid") != os.getpid():
-            record.dbapi_connection = proxy.dbapi_connection = None
+            record.dbapi_connection = proxy.dbapi_connection = None  # type: ignore[misc]  # SQLAlchemy's documented recipe
             raise exc.DisconnectionError("connection created in another process")
 
 
