@@ -182,8 +182,8 @@ def users_demo() -> None:
 
 def _enrolled_courses() -> list[str]:
     """The built site's `access: enrolled` courses (the demo student's group is enrolled in them)."""
-    manifest = service_bundle.current().manifest or {}
-    return [str(c["id"]) for c in manifest.get("courses", []) if c.get("access") == "enrolled"]
+    manifest = service_bundle.current().manifest
+    return [course.id for course in manifest.courses if course.access == "enrolled"] if manifest else []
 
 
 def _user(session: object, email: str) -> User:

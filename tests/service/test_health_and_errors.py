@@ -27,10 +27,18 @@ def test_health_reports_the_database(client: FlaskClient) -> None:
 def test_health_reports_a_loaded_service_bundle(app_config: dict[str, Any]) -> None:
     service_dir: Path = app_config["SERVICE_DIR"]
     service_dir.mkdir(parents=True)
-    (service_dir / "manifest.json").write_text('{"courses": ["fire-safety"]}', encoding="utf-8")
+    (service_dir / "manifest.json").write_text('{"courses": [{"id": "fire-safety"}]}', encoding="utf-8")
     app = create_app(app_config)
     assert app.test_client().get("/api/v1/health").json["service_bundle"] == "loaded"
     app.extensions["oqu_db"].engine.dispose()
+
+
+def test_a_manifest_entry_of_the_wrong_shape_is_named(app_config: dict[str, Any]) -> None:
+    service_dir: Path = app_config["SERVICE_DIR"]
+    service_dir.mkdir(parents=True)
+    (service_dir / "manifest.json").write_text('{"courses": [{"access": "open"}]}', encoding="utf-8")
+    with pytest.raises(BundleError, match=r"manifest\.json: courses\.0\.id: Field required$"):
+        create_app(app_config)
 
 
 def test_a_running_service_picks_up_a_new_build(app_config: dict[str, Any]) -> None:
