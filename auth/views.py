@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
 from pydantic import BaseModel, Field
@@ -210,9 +210,24 @@ def oidc_callback() -> Response:
 
 @bp.get("/request")
 def auth_request() -> Response:
-    """For nginx `auth_request`: 204 when the user may fetch X-Original-URI, else 401 or 403."""
-    status = access.decide(request.headers.get("X-Original-URI", "/"))
+    """For nginx `auth_request`: 204 when the user may fetch X-Original-URI (the raw request
+    URI), else 401 or 403. Without the header (a proxy set up wrong) nothing is open."""
+    status = access.decide(_original_path())
     return Response(status=204 if status == 200 else status)
+
+
+@bp.get("/request/refused")
+def auth_request_refused() -> Response:
+    """Where nginx sends a refused request (`error_page 401 403 = /auth/request/refused`): sign
+    in first, or the "enrolled students only" page, as the embedded server answers."""
+    path = _original_path()
+    refused = access.refusal(path)
+    return refused if refused is not None else redirect(quote(path or "/"), code=303)
+
+
+def _original_path() -> str | None:
+    raw = request.headers.get("X-Original-URI")
+    return None if raw is None else access.normalise_request_uri(raw)
 
 
 def _signed_in_user() -> User | None:

@@ -18,11 +18,11 @@ import click
 from flask import Flask
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.serving import run_simple
 
 from auth import enrolment, service
 from auth.models import DLCategory, Role
 from quiz_service import config, create_app, db, migrations, service_bundle
+from quiz_service.server import run_gunicorn
 from quiz_service.service_bundle import BundleError
 
 
@@ -70,18 +70,23 @@ def is_loopback(host: str) -> bool:
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-def serve(host: str, port: int) -> None:
-    """Serve build/site at /, the API at /api/v1/ and sign-in at /auth/."""
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--workers", default=2, show_default=True, type=click.IntRange(1, 64), help="Service processes."
+)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve build/site at /, the API at /api/v1/ and sign-in at /auth/ (gunicorn)."""
     site_dir = config.load_config()["SITE_DIR"]
     if not site_dir.is_dir():
         raise click.ClickException(f"{_shown(site_dir)} not found: run `oqu build` first.")
-    app = _make_app({"SESSION_COOKIE_SECURE": not is_loopback(host)})
+    overrides = {"SESSION_COOKIE_SECURE": not is_loopback(host)}
+    app = _make_app(overrides)
     _upgrade_database(app)
+    app.extensions["oqu_db"].engine.dispose()  # no connection crosses the fork into the workers
     if app.config["SESSION_COOKIE_SECURE"]:
         click.echo("Session cookies are Secure: put the service behind HTTPS.", err=True)
-    click.echo(f"Serving {_shown(site_dir)} at http://{host}:{port}/ (Ctrl+C to stop)")
-    run_simple(host, port, app, threaded=True)
+    click.echo(f"Serving {_shown(site_dir)} at http://{host}:{port}/ with {workers} workers (Ctrl+C to stop)")
+    run_gunicorn(lambda: _make_app(overrides), host, port, workers)
 
 
 @click.group("db")

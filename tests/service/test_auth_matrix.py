@@ -208,6 +208,11 @@ MATRIX: dict[tuple[str, str], Case] = {
         expect(403, anonymous=401, student=204, teacher=204, admin=204),
         headers={"X-Original-URI": LESSON},
     ),
+    ("GET", "/auth/request/refused"): Case(  # readers are sent on to the page itself
+        "/auth/request/refused",
+        expect(403, anonymous=303, student=303, teacher=303, admin=303),
+        headers={"X-Original-URI": LESSON},
+    ),
     ("GET", "/auth/profile"): Case("/auth/profile", expect(200, anonymous=302)),
     ("POST", "/auth/password"): Case(
         "/auth/password",
