@@ -171,7 +171,7 @@ def users_demo() -> None:
                     writer, email, role, full_name=name, group=group, dl_category=category, password=password
                 )
             else:
-                service.set_password(user, password)
+                service.replace_password(writer, user, password)
             lines.append(f"  {role.value:8} {email}  password: {password}")
             if group:
                 for course_id in _enrolled_courses():
