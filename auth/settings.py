@@ -41,7 +41,7 @@ class AuthSettings(OquSettings):
     password_reset_hours: PositiveInt = 72
 
     def to_config(self) -> dict[str, Any]:
-        same = {name.upper(): getattr(self, name) for name in self.model_fields if name.startswith("oidc_")}
+        same = {name.upper(): getattr(self, name) for name in type(self).model_fields if name.startswith("oidc_")}
         return same | {
             "OIDC_TIMEOUT_SECONDS": self.oidc_timeout_seconds,
             "SESSION_IDLE_TIMEOUT": timedelta(minutes=self.session_idle_minutes),
