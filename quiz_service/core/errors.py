@@ -6,7 +6,7 @@ no stack trace.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from quiz_service.core.i18n import request_language, texts_for
@@ -72,6 +72,10 @@ PAGE_TEXTS = {
 }
 
 
+# The core's templates: `core/error.html` here, the page shell's `core/base.html` (core.pages).
+templates = Blueprint("core_templates", __name__, template_folder="templates")
+
+
 class ApiError(Exception):
     """An error answered as JSON with its own status, code and message."""
 
@@ -84,6 +88,7 @@ class ApiError(Exception):
 
 
 def init_app(app: Flask) -> None:
+    app.register_blueprint(templates)
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected_error)
@@ -133,7 +138,7 @@ def error_page(status: int, *, title: str | None = None, message: str | None = N
     texts = texts_for(PAGE_TEXTS, lang)
     suffix = "_404" if status == 404 else "_5xx" if status >= 500 else ""
     html = render_template(
-        "error.html",
+        "core/error.html",
         lang=lang,
         status=status,
         title=title or texts["title" + suffix],

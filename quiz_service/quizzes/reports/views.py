@@ -13,19 +13,20 @@ from typing import Literal
 from flask import Blueprint, Flask, Response, current_app, g, request, url_for
 from pydantic import BaseModel, Field
 
-from auth.views import render_page, to_sign_in
 from quiz_service.core import db
 from quiz_service.core.errors import ApiError, error_page
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
-from quiz_service.quizzes import export, reports
+from quiz_service.core.pages import render_page, to_sign_in
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
-from quiz_service.quizzes.report_texts import REPORT_TEXTS
-from quiz_service.quizzes.statistics import ATTEMPTS_TO_ANALYSE, QuestionStatistics, QuizFigures
-from quiz_service.quizzes.teaching_access import taught_course
+from quiz_service.quizzes.reports import export
+from quiz_service.quizzes.reports import service as reports
+from quiz_service.quizzes.reports.statistics import ATTEMPTS_TO_ANALYSE, QuestionStatistics, QuizFigures
+from quiz_service.quizzes.reports.texts import REPORT_TEXTS
+from quiz_service.quizzes.teacher import taught_course
 
 api = Blueprint("quiz_reports", __name__, url_prefix="/api/v1/teach/quizzes")
-pages = Blueprint("quiz_report_pages", __name__, url_prefix="/teach")
+pages = Blueprint("quiz_report_pages", __name__, url_prefix="/teach", template_folder="templates")
 
 Language = Literal["kk", "ru", "en"]
 Which = Literal["all", "first", "last", "highest"]

@@ -11,16 +11,17 @@ from pydantic import BaseModel, Field
 
 from auth.models import User
 from quiz_service.core import db
+from quiz_service.core.clock import now
+from quiz_service.core.db import release_reader
 from quiz_service.core.errors import ApiError
 from quiz_service.core.i18n import request_language
 from quiz_service.core.openapi import RequestBody, operation
-from quiz_service.quizzes import overrides
 from quiz_service.quizzes.models import QuizOverride
-from quiz_service.quizzes.teaching_views import back_to, taught_quiz, teach_page, teacher_page, words
-from quiz_service.quizzes.views import now, release_reader
+from quiz_service.quizzes.overrides import service as overrides
+from quiz_service.quizzes.teacher import back_to, taught_quiz, teach_page, teacher_page, words
 
 api = Blueprint("quiz_overrides", __name__, url_prefix="/api/v1/teach/quizzes")
-pages = Blueprint("quiz_override_pages", __name__, url_prefix="/teach")
+pages = Blueprint("quiz_override_pages", __name__, url_prefix="/teach", template_folder="templates")
 # The page's date fields are in the institution's time; the API takes any ISO 8601 zone.
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -16,13 +14,13 @@ from sqlalchemy.orm import Session
 from auth.access import courses
 from auth.enrolment import may_read
 from auth.models import User
-from quiz_service.core import db
+from quiz_service.core import clock, db
+from quiz_service.core.clock import now
+from quiz_service.core.db import release_reader
 from quiz_service.core.errors import ApiError
 from quiz_service.core.openapi import operation
-from quiz_service.quizzes import guessing, overrides, service, settings
-from quiz_service.quizzes.models import Answer, Attempt, AttemptState
-from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
-from quiz_service.quizzes.schemas import (
+from quiz_service.quizzes.attempts import guessing, service, settings
+from quiz_service.quizzes.attempts.schemas import (
     AttemptBrief,
     AttemptOut,
     MoveOn,
@@ -33,41 +31,21 @@ from quiz_service.quizzes.schemas import (
     SavedAnswer,
     StartAttempt,
 )
+from quiz_service.quizzes.attempts.sweep import sweep_overdue_attempts
+from quiz_service.quizzes.models import Answer, Attempt, AttemptState
+from quiz_service.quizzes.overrides import service as overrides
+from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
 
 bp = Blueprint("quizzes", __name__, url_prefix="/api/v1")
-Clock = Callable[[], datetime]
 
 
 def init_app(app: Flask) -> None:
-    app.extensions.setdefault("oqu_clock", db.utcnow)
+    clock.init_app(app)
     settings.configure(app)
     app.register_blueprint(bp)
 
 
-def release_reader() -> None:
-    """Give the read connection back before a write: a request never holds one connection while
-    waiting for another (with threads sharing a pool, that is how pools deadlock)."""
-    reader = g.get("db_session")
-    if reader is not None:
-        reader.close()
-
-
-def now() -> datetime:
-    clock: Clock = current_app.extensions["oqu_clock"]
-    return clock()
-
-
-@bp.before_request
-def sweep_overdue_attempts() -> None:
-    """The service closes attempts whose time ran out itself, at most every few seconds per process."""
-    state = current_app.extensions.setdefault("oqu_quiz_sweep", {"last": None})
-    moment = now()
-    if state["last"] is not None and moment - state["last"] < current_app.config["QUIZ_SWEEP_EVERY"]:
-        return
-    state["last"] = moment
-    release_reader()
-    with db.write_transaction() as writer:
-        service.close_overdue(writer, moment)
+bp.before_request(sweep_overdue_attempts)
 
 
 # -- loading and access -------------------------------------------------------------------

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from builder.quizzes.model import Question, QuizSettings
 from builder.quizzes.types import QUESTION_TYPES, Grade, ResponseError, grade, public_question
 from quiz_service.core.errors import ApiError
-from quiz_service.quizzes import guessing
+from quiz_service.quizzes.attempts import guessing
 from quiz_service.quizzes.models import (
     Answer,
     Attempt,
