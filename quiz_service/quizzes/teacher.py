@@ -17,7 +17,8 @@ from flask import Response, current_app, g, redirect, request, url_for
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_teach
 from auth.models import Role
-from quiz_service.core.errors import ApiError, error_page
+from quiz_service.core.domain import DomainError, Forbidden, NotFound
+from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.pages import render_page, to_sign_in
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
@@ -30,9 +31,9 @@ def taught_course(course: str) -> CourseAccess:
     """The course if the signed-in user teaches it: 404 for an unknown course, 403 for another's."""
     access = courses().get(course)
     if access is None:
-        raise ApiError(404, "not_found", "There is no such course.")
+        raise NotFound("not_found", "There is no such course.")
     if not may_teach(g.get("user"), access):
-        raise ApiError(403, "forbidden", "Only the course's teachers and admins may do this.")
+        raise Forbidden("forbidden", "Only the course's teachers and admins may do this.")
     return access
 
 
@@ -45,7 +46,7 @@ def taught_courses() -> list[CourseAccess]:
 def require_teacher_role() -> None:
     """Teacher tools are for teachers and admins (which courses: `taught_course`)."""
     if g.user.role not in (Role.TEACHER, Role.ADMIN):
-        raise ApiError(403, "teachers_only", "Teacher tools are for teachers and admins.")
+        raise Forbidden("teachers_only", "Teacher tools are for teachers and admins.")
 
 
 def taught_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
@@ -53,7 +54,7 @@ def taught_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
     taught_course(course)
     path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
     if path is None:
-        raise ApiError(404, "not_found", "The course has no such quiz.")
+        raise NotFound("not_found", "The course has no such quiz.")
     body = path.read_text(encoding="utf-8")
     return parse_quiz(body), body
 
@@ -70,7 +71,7 @@ def teacher_page(view: Page) -> Page:
             return to_sign_in()
         try:
             return view(**kwargs)
-        except ApiError as error:
+        except DomainError as error:
             return refusal_page(error)
 
     return wrapper
@@ -80,10 +81,10 @@ def words() -> Mapping[str, str]:
     return texts_for(TEACH, request_language())
 
 
-def refusal_page(error: ApiError) -> Response:
+def refusal_page(error: DomainError) -> Response:
     said = words()
-    message = said.get(error.code) or (said["forbidden"] if error.status == 403 else said["not_found"])
-    return error_page(error.status, title=said["teacher_tools"], message=message)
+    message = said.get(error.code) or (said["forbidden"] if status_of(error) == 403 else said["not_found"])
+    return error_page(status_of(error), title=said["teacher_tools"], message=message)
 
 
 def teach_page(template: str, *, status: int = 200, **context: Any) -> Response:

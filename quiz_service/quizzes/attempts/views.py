@@ -17,7 +17,7 @@ from auth.models import User
 from quiz_service.core import clock, db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
-from quiz_service.core.errors import ApiError
+from quiz_service.core.domain import DomainError, Invalid, NotFound
 from quiz_service.core.openapi import operation
 from quiz_service.quizzes.attempts import guessing, service, settings
 from quiz_service.quizzes.attempts.schemas import (
@@ -56,7 +56,7 @@ def current_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
     access = courses().get(course)
     path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
     if access is None or path is None or not may_read(db.session(), g.user, access):
-        raise ApiError(404, "not_found", "There is no such quiz for you.")
+        raise NotFound("not_found", "There is no such quiz for you.")
     body = path.read_text(encoding="utf-8")
     return parse_quiz(body), body
 
@@ -85,7 +85,7 @@ def own_attempt(session: Session, attempt_id: int, for_update: bool = False) -> 
     query = _own_attempt_query(for_update)
     attempt = session.scalars(query, {"attempt_id": attempt_id, "user_id": g.user.id}).one_or_none()
     if attempt is None:
-        raise ApiError(404, "not_found", "There is no such attempt of yours.")
+        raise NotFound("not_found", "There is no such attempt of yours.")
     return attempt
 
 
@@ -93,7 +93,7 @@ def own_attempt_row(writer: Connection, attempt_id: int) -> Row[Any]:
     """The signed-in user's attempt as a row, locked FOR UPDATE on PostgreSQL (404 as `own_attempt`)."""
     row = writer.execute(_own_attempt_row(), {"attempt_id": attempt_id, "user_id": g.user.id}).one_or_none()
     if row is None:
-        raise ApiError(404, "not_found", "There is no such attempt of yours.")
+        raise NotFound("not_found", "There is no such attempt of yours.")
     return row
 
 
@@ -185,7 +185,7 @@ def start_attempt(course: str, quiz: str, body: StartAttempt) -> AttemptOut | Re
     pinned = overrides.quiz_for(db.session(), g.user, pinned)  # the student's own dates, time, attempts
     lang = body.lang or pinned.languages[0]
     if lang not in pinned.questions:
-        raise ApiError(422, "invalid_request", f"lang: the quiz is in {', '.join(pinned.languages)}")
+        raise Invalid("invalid_request", f"lang: the quiz is in {', '.join(pinned.languages)}")
     release_reader()
     with db.write_transaction() as writer:
         attempt, created = service.start_attempt(writer, g.user.id, pinned, text, lang, now())
@@ -227,7 +227,7 @@ def save_answer(attempt_id: int, question: str, body: SaveAnswer) -> SavedAnswer
             attempt = own_attempt_row(writer, attempt_id)
             answer = service.save_answer(writer, attempt, save, now(), guessing.limits())
             saved = _saved(answer, question)
-    except ApiError as error:
+    except DomainError as error:
         if error.code in ("attempt_closed", "time_over"):
             _close_in_own_transaction(attempt_id)
         raise

@@ -13,7 +13,8 @@ from auth.models import User
 from quiz_service.core import db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
-from quiz_service.core.errors import ApiError
+from quiz_service.core.domain import DomainError, Invalid
+from quiz_service.core.errors import status_of
 from quiz_service.core.i18n import request_language
 from quiz_service.core.openapi import RequestBody, operation
 from quiz_service.quizzes.models import QuizOverride
@@ -84,7 +85,7 @@ def put(course: str, quiz: str, wanted: overrides.OverrideRequest) -> OverrideOu
     pinned, _ = taught_quiz(course, quiz)
     for moment in (wanted.opens, wanted.closes):
         if moment is not None and moment.tzinfo is None:
-            raise ApiError(422, "override_zone", "opens, closes: give the time zone (…+05:00 or …Z).")
+            raise Invalid("override_zone", "opens, closes: give the time zone (…+05:00 or …Z).")
     release_reader()
     with db.write_transaction() as writer:
         override = overrides.set_override(writer, pinned, wanted, g.user.id, now())
@@ -164,8 +165,8 @@ def override_form(course: str, quiz: str) -> Response:
         put(course, quiz, request_from_form())
     except ValueError:
         return show(course, quiz, error=said["override_format"], status=422)
-    except ApiError as problem:
-        if problem.status != 422:
+    except DomainError as problem:
+        if status_of(problem) != 422:
             raise
         return show(course, quiz, error=said.get(problem.code, said["override_format"]), status=422)
     return back_to("quiz_override_pages.overrides_page", "override_saved", course=course, quiz=quiz)

@@ -14,7 +14,8 @@ from flask import Blueprint, Flask, Response, current_app, g, request, url_for
 from pydantic import BaseModel, Field
 
 from quiz_service.core import db
-from quiz_service.core.errors import ApiError, error_page
+from quiz_service.core.domain import DomainError, NotFound
+from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
 from quiz_service.core.pages import render_page, to_sign_in
@@ -84,7 +85,7 @@ def report_source(course: str, quiz: str) -> Source:
     current = parse_quiz(path.read_text(encoding="utf-8")) if path is not None else None
     attempts = reports.load_attempts(db.session(), course, quiz)
     if current is None and not attempts:
-        raise ApiError(404, "not_found", "The course has no such quiz.")
+        raise NotFound("not_found", "The course has no such quiz.")
     return Source(course, quiz, current, attempts)
 
 
@@ -168,7 +169,7 @@ def statistics_page(course: str, quiz: str) -> Response:
     which = which if which in ATTEMPTS_TO_ANALYSE else "all"
     try:
         source = report_source(course, quiz)
-    except ApiError as error:
+    except DomainError as error:
         return _refusal(error, words)
     report = statistics_out(source, which, lang)
     return render_page(
@@ -183,9 +184,9 @@ def statistics_page(course: str, quiz: str) -> Response:
     )
 
 
-def _refusal(error: ApiError, words: Mapping[str, str]) -> Response:
-    message = words["forbidden"] if error.status == 403 else words["no_quiz"]
-    return error_page(error.status, title=words["title"], message=message)
+def _refusal(error: DomainError, words: Mapping[str, str]) -> Response:
+    message = words["forbidden"] if status_of(error) == 403 else words["no_quiz"]
+    return error_page(status_of(error), title=words["title"], message=message)
 
 
 def _export_links(course: str, quiz: str, lang: str) -> dict[str, str]:

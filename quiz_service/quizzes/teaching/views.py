@@ -18,7 +18,7 @@ from auth.enrolment import CourseAccess
 from quiz_service.core import db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
-from quiz_service.core.errors import ApiError
+from quiz_service.core.domain import DomainError
 from quiz_service.core.i18n import request_language
 from quiz_service.core.openapi import operation
 from quiz_service.quizzes.attempts import service
@@ -434,7 +434,7 @@ def grade_page(attempt_id: int, question: str) -> Response:
         return show_attempt(attempt_id, error=said["points_invalid"], failed=question, status=422)
     try:
         grade(attempt_id, question, points, request.form.get("comment"))
-    except ApiError as error:
+    except DomainError as error:
         if error.code != "points_out_of_range":
             raise
         most = _question_points(attempt_id, question)
