@@ -4,17 +4,13 @@
 environment is the app's folder `quiz_service/migrations/` (env.py, the revision template);
 the revisions live with their feature, in a `migrations/` folder beside its `models.py`
 (`auth/migrations/`, `quiz_service/quizzes/migrations/`, …), found by walking the service's
-packages: a new feature's folder is picked up without editing a list. All revisions form one
-history with one head (each names the head before it as `down_revision`).
-
-The packages are named, not imported: the core imports neither auth nor the features.
+packages (`core.packages`): a new feature's folder is picked up without editing a list. All
+revisions form one history with one head (each names the head before it as `down_revision`).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from importlib.util import find_spec
 from pathlib import Path
 
 from alembic import command
@@ -23,39 +19,23 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+from quiz_service.core import packages
+
 MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
-# The service's top-level packages, walked for `migrations/` folders and `models` modules.
-SERVICE_PACKAGES = ("auth", "quiz_service")
-SKIPPED = {"__pycache__", "templates", "static"}
-
-
-def package_folders() -> Iterator[tuple[str, Path]]:
-    """Every package of the service as (dotted name, folder), parents before children."""
-    for root in SERVICE_PACKAGES:
-        spec = find_spec(root)
-        for location in (spec.submodule_search_locations or []) if spec else []:
-            yield from _walk(root, Path(location))
-
-
-def _walk(name: str, folder: Path) -> Iterator[tuple[str, Path]]:
-    yield name, folder
-    for child in sorted(folder.iterdir()):
-        if child.is_dir() and child.name not in SKIPPED and (child / "__init__.py").is_file():
-            yield from _walk(f"{name}.{child.name}", child)
 
 
 def version_locations() -> list[Path]:
     """The `migrations/` folder of every package that has one (the environment's own is not one)."""
     return [
         folder / "migrations"
-        for _, folder in package_folders()
+        for _, folder in packages.package_folders()
         if (folder / "migrations").is_dir() and folder / "migrations" != MIGRATIONS_DIR
     ]
 
 
 def model_modules() -> list[str]:
     """The dotted names of every package's `models` module (env.py imports them all)."""
-    return [f"{name}.models" for name, folder in package_folders() if (folder / "models.py").is_file()]
+    return packages.modules_named("models")
 
 
 def alembic_config(engine: Engine | None = None) -> Config:
