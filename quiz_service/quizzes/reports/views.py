@@ -1,6 +1,6 @@
 """Teachers' quiz reports: statistics (JSON and a page) and the results export (CSV, XLSX).
 
-Only the course's teachers and admins (`teaching_access.taught_course`): 404 for an unknown
+Only the course's teachers and admins (`quizzes.teacher.taught_course`): 404 for an unknown
 course or quiz, 403 for anyone else, 401 (API) or the sign-in page (page) when signed out.
 """
 

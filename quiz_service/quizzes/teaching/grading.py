@@ -1,7 +1,7 @@
 """The teacher's side of quizzes: attempts, manual grading with comments, regrade after a key fix.
 
 Pure of requests, as `service`: every function takes the session and, where time matters, `now`.
-Who may call them is decided before (`teaching_access`).
+Who may call them is decided before (`quizzes.teacher`).
 """
 
 from __future__ import annotations

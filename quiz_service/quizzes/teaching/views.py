@@ -353,7 +353,7 @@ def quiz_page(course: str, quiz: str) -> Response:
 
 
 def report_links(course: str, quiz: str, lang: str) -> dict[str, str]:
-    """Engineer B's statistics page and exports (quiz_service/quizzes/reports_views.py)."""
+    """The statistics page and exports of the reports feature (quiz_service/quizzes/reports/views.py)."""
     return {
         "statistics": f"/teach/{course}/{quiz}/statistics?lang={lang}",
         "results_csv": f"/api/v1/teach/quizzes/{course}/{quiz}/results.csv?lang={lang}",
