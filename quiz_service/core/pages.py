@@ -5,20 +5,25 @@ The core's templates (`core/base.html`, `core/error.html`) are installed by `err
 Auth and every feature render their pages through `render_page`. The core knows nothing of
 auth: what a page needs from it (the CSRF token of the forms, the language links of a sign-in
 flow) comes from providers that auth adds with `add_page_context`, and the sign-in page that
-`to_sign_in` sends visitors to is the endpoint auth names with `set_sign_in`.
+`to_sign_in` sends visitors to is the endpoint auth names with `set_sign_in`. A feature's
+pages for signed-in users wrap their views in `signed_in_page(refusal)`.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask import Flask, Response, current_app, redirect, render_template, request, url_for
+from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
 
+from quiz_service.core.domain import DomainError
 from quiz_service.core.errors import error_page
 from quiz_service.core.i18n import LANGUAGE_NAMES, request_language
 
 PageContext = Callable[[], Mapping[str, Any]]
+Page = Callable[..., Response]
+Refusal = Callable[[DomainError], Response]
 EXTENSION = "oqu_pages"
 
 
@@ -71,3 +76,22 @@ def to_sign_in() -> Response:
     if endpoint is None:
         return error_page(401)
     return redirect(url_for(endpoint, next=request.full_path.rstrip("?"), lang=request_language()))
+
+
+def signed_in_page(refusal: Refusal) -> Callable[[Page], Page]:
+    """A page for signed-in users (`g.user`, set by auth): signed-out visitors go to the sign-in
+    page, and a refusal of the domain becomes `refusal(error)`, a page in the asked language."""
+
+    def decorate(view: Page) -> Page:
+        @functools.wraps(view)
+        def wrapper(**kwargs: Any) -> Response:
+            if g.get("user") is None:
+                return to_sign_in()
+            try:
+                return view(**kwargs)
+            except DomainError as error:
+                return refusal(error)
+
+        return wrapper
+
+    return decorate

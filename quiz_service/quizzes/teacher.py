@@ -7,8 +7,7 @@ becomes a page in the asked language, words come from `texts.TEACH`.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -20,7 +19,7 @@ from auth.models import Role
 from quiz_service.core.domain import DomainError, Forbidden, NotFound
 from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
-from quiz_service.core.pages import render_page, to_sign_in
+from quiz_service.core.pages import Page, render_page, signed_in_page
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
 from quiz_service.quizzes.texts import TEACH
 
@@ -59,22 +58,9 @@ def taught_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
     return parse_quiz(body), body
 
 
-Page = Callable[..., Response]
-
-
 def teacher_page(view: Page) -> Page:
     """Signed-out visitors go to the sign-in page; a refusal becomes a page in the asked language."""
-
-    @functools.wraps(view)
-    def wrapper(**kwargs: Any) -> Response:
-        if g.get("user") is None:
-            return to_sign_in()
-        try:
-            return view(**kwargs)
-        except DomainError as error:
-            return refusal_page(error)
-
-    return wrapper
+    return signed_in_page(refusal_page)(view)
 
 
 def words() -> Mapping[str, str]:
