@@ -37,18 +37,17 @@ def courses() -> dict[str, CourseAccess]:
     cache = current_app.extensions.setdefault("oqu_course_access", {})
     bundle = service_bundle.current()
     if cache.get("bundle") is not bundle:
-        listed = (bundle.manifest or {}).get("courses", [])
+        listed = bundle.manifest.courses if bundle.manifest else []
         cache.update(
             bundle=bundle,
             courses={
-                str(course["id"]): CourseAccess(
-                    id=str(course["id"]),
-                    access=str(course.get("access", "open")),
-                    titles=dict(course.get("title") or {}),
-                    teachers=frozenset(str(t).lower() for t in course.get("teachers") or ()),
+                course.id: CourseAccess(
+                    id=course.id,
+                    access=course.access,
+                    titles=dict(course.title),
+                    teachers=frozenset(teacher.lower() for teacher in course.teachers),
                 )
                 for course in listed
-                if isinstance(course, dict) and "id" in course
             },
         )
     known: dict[str, CourseAccess] = cache["courses"]

@@ -171,7 +171,7 @@ def users_demo() -> None:
                     writer, email, role, full_name=name, group=group, dl_category=category, password=password
                 )
             else:
-                service.set_password(user, password)
+                service.replace_password(writer, user, password)
             lines.append(f"  {role.value:8} {email}  password: {password}")
             if group:
                 for course_id in _enrolled_courses():
@@ -182,8 +182,8 @@ def users_demo() -> None:
 
 def _enrolled_courses() -> list[str]:
     """The built site's `access: enrolled` courses (the demo student's group is enrolled in them)."""
-    manifest = service_bundle.current().manifest or {}
-    return [str(c["id"]) for c in manifest.get("courses", []) if c.get("access") == "enrolled"]
+    manifest = service_bundle.current().manifest
+    return [course.id for course in manifest.courses if course.access == "enrolled"] if manifest else []
 
 
 def _user(session: object, email: str) -> User:

@@ -275,6 +275,7 @@ def change_password() -> Response:
             throttle.forget_success(throttle.counters(writer), user.email, events.client_address())
     except service.AccountError:
         return profile_page(user, error="password_wrong", status=422)
+    identity.rotate_session()  # every other session has ended; this one goes on under a new id
     return profile_page(db.session().get_one(User, user.id), notice="password_changed")
 
 
@@ -304,6 +305,8 @@ def password_reset(secret: str) -> Response:
         return render_page("auth/reset.html", status=422, error=error)
     with db.write_transaction() as writer:
         service.use_password_reset(writer, secret, new)
+    identity.sign_out()  # whoever this browser was, it now signs in afresh
+    identity.rotate_session()
     return login_page(notice="reset_done")
 
 

@@ -37,7 +37,7 @@ def _shown(path: Path) -> str:
 def _make_app(overrides: dict[str, Any] | None = None) -> Flask:
     try:
         return create_app(overrides)
-    except BundleError as error:
+    except (BundleError, config.SettingsError) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -67,7 +67,10 @@ def is_loopback(host: str) -> bool:
 )
 def serve(host: str, port: int, workers: int) -> None:
     """Serve build/site at /, the API at /api/v1/ and sign-in at /auth/ (gunicorn)."""
-    site_dir = config.load_config()["SITE_DIR"]
+    try:
+        site_dir = config.load_config()["SITE_DIR"]
+    except config.SettingsError as error:
+        raise click.ClickException(str(error)) from None
     if not site_dir.is_dir():
         raise click.ClickException(f"{_shown(site_dir)} not found: run `oqu build` first.")
     overrides = {"SESSION_COOKIE_SECURE": not is_loopback(host)}

@@ -15,7 +15,7 @@ from gunicorn.app.base import BaseApplication
 THREADS_PER_WORKER = 4  # a slow client (a beacon, a large video range) does not hold a whole worker
 
 
-class Gunicorn(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+class Gunicorn(BaseApplication):  # gunicorn has no type hints (ignore_missing_imports)
     """gunicorn with its settings given here instead of read from a command line."""
 
     def __init__(self, make_app: Callable[[], Flask], options: dict[str, Any]) -> None:

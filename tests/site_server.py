@@ -48,7 +48,9 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
         wait_for(f"{base}/api/v1/health", process)
         yield base
     finally:
-        process.send_signal(signal.SIGINT)  # Ctrl+C: gunicorn's quick shutdown
+        # SIGINT is gunicorn's quick shutdown; SIGTERM waits up to graceful_timeout (10 s) for
+        # the browser's keep-alive connections, longer than a test should.
+        process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
 
 

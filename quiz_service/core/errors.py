@@ -7,6 +7,7 @@ no stack trace.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
+from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.exceptions import HTTPException
 
 from quiz_service.core.domain import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
@@ -113,10 +114,16 @@ def headers_of(error: DomainError) -> dict[str, str]:
     return headers
 
 
+# A dependency that does not answer: the client may try again soon (RFC 9110 Retry-After).
+RETRY_AFTER_SECONDS = "5"
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(templates)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sqlalchemy_exc.OperationalError, handle_database_unavailable)
+    app.register_error_handler(sqlalchemy_exc.InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)
 
 
@@ -143,6 +150,20 @@ def handle_http_exception(error: HTTPException) -> Response:
         return error_page(status)
     response = error_response(status, CODES.get(status, "error"), _message(error, status))
     response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
+    return response
+
+
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database is down, restarting or unreachable (or SQLite stayed locked): a clear 503,
+    never a traceback and never a success; the pool reconnects by itself when it is back."""
+    current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+    if is_api_request():
+        response = error_response(
+            503, "database_unavailable", "The database does not answer; try again shortly."
+        )
+    else:
+        response = error_page(503)
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
 
 

@@ -172,7 +172,7 @@ SECURITY_SCHEMES = {
 
 def _schemas(
     operations: list[_Documented],
-) -> tuple[dict[tuple[type[BaseModel], SchemaMode], Any], dict[str, Any]]:
+) -> tuple[dict[tuple[Any, SchemaMode], Any], dict[str, Any]]:
     wanted: set[tuple[type[BaseModel], SchemaMode]] = {(ErrorResponse, "serialization")}
     for item in operations:
         if item.operation.body is not None:

@@ -87,6 +87,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/<sitepath:path>"): Case(LESSON, expect(403, anonymous=303, **READERS_OF_THE_GATED_COURSE)),
     # The API.
     ("GET", "/api/v1/health"): Case("/api/v1/health", expect(200)),
+    ("GET", "/api/v1/ready"): Case("/api/v1/ready", expect(200)),
     ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", expect(200)),
     ("GET", "/api/v1/me"): Case("/api/v1/me", signed_in(200)),
     ("GET", "/api/v1/me/tokens"): Case("/api/v1/me/tokens", signed_in(200)),

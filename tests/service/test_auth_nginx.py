@@ -30,11 +30,13 @@ from path_variants import fetch_raw, gated_variants
 from auth import enrolment
 from auth.models import Role, User
 from quiz_service.core import db
+from quiz_service.core.security_headers import FRAMED_SITE_POLICY, SERVICE_POLICY, SITE_POLICY
 
 REPO = Path(__file__).parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSWORD = "құпия-сөз-2026"
 LESSON = "/kk/courses/fire-safety/combustion/"
+HEADERS_SNIPPET = "/etc/nginx/snippets/oqu-headers.conf"
 SECRET = "Жану үшбұрышы"
 # The gated course's files of every kind that the tester reached through `//` (issue #10).
 GATED_FILES = {
@@ -76,7 +78,10 @@ def nginx_config(prefix: Path, listen: int, service: int, site: Path) -> Path:
     server = server.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
     server = server.replace("root /srv/oqu/build/site;", f"root {site};")
     assert str(site) in server and f":{listen};" in server and f":{service};" in server
-    (prefix / "oqu.conf").write_text(server, encoding="utf-8")
+    headers = prefix / "oqu-headers.conf"  # docs/nginx-headers.conf, where nginx.conf includes it
+    shutil.copy(REPO / "docs" / "nginx-headers.conf", headers)
+    assert HEADERS_SNIPPET in server
+    (prefix / "oqu.conf").write_text(server.replace(HEADERS_SNIPPET, str(headers)), encoding="utf-8")
     # As root, nginx's workers would switch to `nobody`, who cannot read pytest's 0700 folders.
     user = "user root;" if os.geteuid() == 0 else ""
     main = f"""
@@ -218,6 +223,44 @@ def test_nginx_auth_request_gates_enrolled_courses(
 
     me = requests.get(f"{behind_nginx}/api/v1/me", headers=sign_in(behind_nginx, student.email), timeout=10)
     assert me.json()["user"]["email"] == student.email
+
+
+def assert_site_headers(response: requests.Response, policy: str = SITE_POLICY) -> None:
+    headers = response.headers
+    assert headers["Content-Security-Policy"] == policy
+    assert headers["Referrer-Policy"] == "same-origin" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert headers["Server"] == "nginx"  # server_tokens off: no version
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+def test_nginx_sends_the_protective_headers(
+    behind_nginx: str, make_user: Callable[..., User], app: Flask
+) -> None:
+    """Static, theme and gated files carry the site's headers (the course and theme locations add
+    their own Cache-Control, which would drop inherited add_header lines); the service's pages
+    carry its own."""
+    student = make_user(email="student@oqu.example.kz", password=PASSWORD)
+    with app.app_context(), db.write_transaction() as writer:
+        enrolment.enrol(writer, "fire-safety", user=writer.get_one(User, student.id))
+    static = requests.get(f"{behind_nginx}/index.html", timeout=10)
+    assert_site_headers(static)
+    theme = requests.get(f"{behind_nginx}/{HASHED_CSS}", timeout=10)  # its own Cache-Control too
+    assert_site_headers(theme)
+    assert theme.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert_site_headers(requests.get(f"{behind_nginx}/жоқ-бет", timeout=10))  # the site's 404 page
+    gated = requests.get(f"{behind_nginx}{LESSON}", headers=sign_in(behind_nginx, student.email), timeout=10)
+    assert gated.status_code == 200 and gated.headers["Cache-Control"] == "private, no-cache"
+    assert_site_headers(gated)
+    framed = requests.get(f"{behind_nginx}/index.html", headers={"Sec-Fetch-Dest": "iframe"}, timeout=10)
+    assert_site_headers(framed, FRAMED_SITE_POLICY)
+    service_page = requests.get(f"{behind_nginx}/auth/login", timeout=10)
+    assert service_page.headers["Content-Security-Policy"] == SERVICE_POLICY
+    assert (
+        service_page.headers["X-Frame-Options"] == "DENY"
+        and service_page.headers["Cache-Control"] == "no-store"
+    )
 
 
 def _no_content(base: str, target: str, headers: dict[str, str]) -> list[str]:

@@ -250,5 +250,7 @@ def test_a_release_opens_the_answers_to_an_extended_student_only_at_his_own_clos
     assert released.status_code == 200
     assert right_answers(review_of(client, people.student, others)) != []
     assert right_answers(review_of(client, people.classmate, extended)) == []
+    last = take_quiz(client, people.classmate, {GAS: "B"})  # the second of two: none can follow
+    assert right_answers(review_of(client, people.classmate, last)) != []
     clock.now = EXTENDED
     assert right_answers(review_of(client, people.classmate, extended)) != []

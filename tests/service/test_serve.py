@@ -110,6 +110,7 @@ def test_serve_runs_gunicorn_workers_and_stops_on_ctrl_c(
         wait_for(f"http://127.0.0.1:{port}/api/v1/health", process)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=10) as response:
             assert json.load(response)["database"] == "ok"
+            assert response.headers["Server"] == "gunicorn"  # no gunicorn, Werkzeug or Python version
         assert len(_children(process.pid)) == 2  # gunicorn's arbiter and its two workers
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0

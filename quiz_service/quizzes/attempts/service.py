@@ -477,14 +477,16 @@ def is_released(reader: Session, course: str, quiz: str) -> bool:
 def shown(when: str, attempt: Attempt, quiz: PinnedQuiz, released: bool, now: datetime) -> bool:
     """Whether a part of the review set to `when` is visible now (never while the attempt is open).
 
-    `quiz` carries the student's own dates (`overrides.with_dates_of`). A release opens its parts
-    to each student once their own window is over: released before a student's extended close,
+    `quiz` carries the student's own dates and attempts (`overrides.with_dates_of`). A release
+    opens its parts to a student once no further attempt can come: their own window is over, or
+    this was their last attempt. Released before a student's extended close with attempts left,
     they would read the answers and start another attempt.
     """
     if attempt.state == AttemptState.OPEN:
         return False
     closes = quiz.closes
-    window_over = closes is None or now >= closes
+    last_attempt = 0 < quiz.settings.attempts <= attempt.number
+    window_over = closes is None or now >= closes or last_attempt
     return {
         "immediately": True,
         "after-close": closes is not None and now >= closes,

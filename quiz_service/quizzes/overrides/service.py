@@ -71,7 +71,8 @@ def quiz_for(reader: Session, user: User, quiz: PinnedQuiz) -> PinnedQuiz:
 
 
 def with_dates_of(version: PinnedQuiz, schedule: PinnedQuiz) -> PinnedQuiz:
-    """The attempt's `version` (questions, review policy) with the opening and closing of `schedule`.
+    """The attempt's `version` (questions, review policy) with the opening, closing and number of
+    attempts of `schedule`.
 
     Whatever is decided by a quiz's dates after an attempt (the review's `after-close`, the
     score in the summary) is decided by the quiz as the student may take it now: the current
@@ -80,7 +81,8 @@ def with_dates_of(version: PinnedQuiz, schedule: PinnedQuiz) -> PinnedQuiz:
     and then starts attempt 2.
     """
     dates = {"opens": schedule.settings.opens, "closes": schedule.settings.closes}
-    return dataclasses.replace(version, settings=dataclasses.replace(version.settings, **dates))
+    allowed = {"attempts": schedule.settings.attempts}  # what `shown` asks: may another attempt come?
+    return dataclasses.replace(version, settings=dataclasses.replace(version.settings, **dates, **allowed))
 
 
 def overrides_of(reader: Session, course: str, quiz: str) -> list[tuple[QuizOverride, User | None]]:
