@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from quiz_service.core import pages
+
 
 def init_app(app: Flask) -> None:
     from auth import admin, csrf, identity, oidc, sessions, settings, throttle, views
@@ -19,6 +21,8 @@ def init_app(app: Flask) -> None:
     app.session_interface = sessions.ServerSessionInterface()
     oidc.init_app(app)
     throttle.init_app(app)
+    pages.add_page_context(app, views.page_context)
+    pages.set_sign_in(app, "auth.login_form")
     app.register_blueprint(views.bp)
     app.register_blueprint(views.api_bp)
     app.before_request(identity.load_identity)

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from auth import access, enrolment, service
 from auth.models import Role, User
 from auth.texts import PAGES
-from auth.views import bp, message_page, render_page, to_sign_in
+from auth.views import bp, message_page, render_page
 from quiz_service.core import db
 from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.pages import to_sign_in
 
 
 def _require_admin() -> User | Response:

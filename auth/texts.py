@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-
 LOGIN = {
     "kk": {
         "title": "Кіру",

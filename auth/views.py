@@ -6,13 +6,13 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, g, redirect, request, session, url_for
 from pydantic import BaseModel, Field
 
 from auth import access, csrf, enrolment, events, identity, oidc, passwords, service, throttle
 from auth.models import ApiToken, DLCategory, Role, User
-from auth.texts import LANGUAGE_NAMES, LOGIN, PAGES
-from quiz_service.core import db
+from auth.texts import LOGIN, PAGES
+from quiz_service.core import db, pages
 from quiz_service.core.errors import ApiError, error_page
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import RequestBody, operation
@@ -32,19 +32,16 @@ def safe_next(target: str | None) -> str:
 
 
 def render_page(template: str, *, status: int = 200, **context: Any) -> Response:
-    """An auth page in the asked language, with the site's look."""
+    """An auth page: the core's page shell with the sign-in words (`t`) and the pages' words (`p`)."""
     lang = request_language()
-    html = render_template(
-        template,
-        lang=lang,
-        t=texts_for(LOGIN, lang),
-        p=texts_for(PAGES, lang),
-        languages=LANGUAGE_NAMES,
-        language_url=_language_url,
-        csrf_token=csrf.csrf_token(),
-        **context,
+    return pages.render_page(
+        template, status=status, t=texts_for(LOGIN, lang), p=texts_for(PAGES, lang), **context
     )
-    return Response(html, status=status, mimetype="text/html")
+
+
+def page_context() -> dict[str, Any]:
+    """What auth adds to every page of the shell: the forms' CSRF token, its language links."""
+    return {"csrf_token": csrf.csrf_token(), "language_url": _language_url}
 
 
 def _language_url(code: str) -> str:
@@ -235,14 +232,10 @@ def _signed_in_user() -> User | None:
     return user if g.get("auth_method") == "session" else None
 
 
-def to_sign_in() -> Response:
-    return redirect(url_for("auth.login_form", next=request.full_path.rstrip("?"), lang=request_language()))
-
-
 @bp.get("/profile")
 def profile() -> Response:
     user = _signed_in_user()
-    return to_sign_in() if user is None else profile_page(user)
+    return pages.to_sign_in() if user is None else profile_page(user)
 
 
 def profile_page(
@@ -267,7 +260,7 @@ def profile_page(
 def change_password() -> Response:
     user = _signed_in_user()
     if user is None:
-        return to_sign_in()
+        return pages.to_sign_in()
     new = request.form.get("new_password", "")
     if len(new) < passwords.MIN_LENGTH:
         return profile_page(user, error="password_short", status=422)

@@ -16,13 +16,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     import auth
     from quiz_service import api, quizzes, search, static_site
-    from quiz_service.core import config, db, errors, route_ids, security_headers, service_bundle
+    from quiz_service.core import (
+        clock,
+        config,
+        db,
+        errors,
+        pages,
+        route_ids,
+        security_headers,
+        service_bundle,
+    )
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))
     route_ids.init_app(app)  # before any blueprint adds an `<int:…>` rule
     errors.init_app(app)
     db.init_app(app)
+    clock.init_app(app)
+    pages.init_app(app)
     service_bundle.init_app(app)
     api.init_app(app)
     search.init_app(app)

@@ -1,5 +1,6 @@
 """The `oqu` command: the builder's commands (check, build, search, quiz) and the service's
-(serve, db, users, enrol), assembled here, at the top, so that neither imports the other's.
+(serve, db, and what each package's `cli.register` adds: users, enrol, …), assembled here, at
+the top, so that neither imports the other's.
 
 Each works on the site in the current folder: `build/site`, `build/service` and `var/`
 (SQLite and the secret key), unless OQU_* environment variables say otherwise.
@@ -8,6 +9,7 @@ Each works on the site in the current folder: `build/site`, `build/service` and 
 from __future__ import annotations
 
 import ipaddress
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,9 @@ from flask import Flask
 from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from auth import cli as auth_cli
 from builder.cli import main
 from quiz_service import create_app
-from quiz_service.core import config, db, migrations
+from quiz_service.core import config, db, migrations, packages
 from quiz_service.core.commands import ServiceCommands
 from quiz_service.core.service_bundle import BundleError
 from quiz_service.server import run_gunicorn
@@ -100,5 +101,7 @@ def _command_app() -> Flask:
 
 main.add_command(serve)
 main.add_command(database)
-auth_cli.register(main)
+for _module in packages.modules_named("cli"):  # auth's and every feature's `cli.register(group)`
+    if _module != __name__:
+        import_module(_module).register(main)
 main.context_settings["obj"] = ServiceCommands(make_app=_command_app)

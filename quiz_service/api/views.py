@@ -25,7 +25,9 @@ class Health(BaseModel):
 def health() -> Health:
     if not db.check_connection():
         raise ApiError(503, "database_unavailable", "The database does not answer.")
-    bundle: Literal["loaded", "missing"] = "loaded" if service_bundle.current().manifest is not None else "missing"
+    bundle: Literal["loaded", "missing"] = (
+        "loaded" if service_bundle.current().manifest is not None else "missing"
+    )
     return Health(status="ok", database="ok", service_bundle=bundle)
 
 
@@ -35,7 +37,9 @@ class Readiness(BaseModel):
 
 
 @bp.get("/ready")
-@operation("Whether this host can serve now: the database, Redis and the job queue (503 if not)", response=Readiness)
+@operation(
+    "Whether this host can serve now: the database, Redis and the job queue (503 if not)", response=Readiness
+)
 def ready() -> Response:
     states = readiness.report()
     body = Readiness(ready=readiness.is_ready(states), checks=states)

@@ -338,3 +338,11 @@ def check_connection() -> bool:
     except exc.SQLAlchemyError:
         return False
     return True
+
+
+def release_reader() -> None:
+    """Give the read connection back before a write: a request never holds one connection while
+    waiting for another (with threads sharing a pool, that is how pools deadlock)."""
+    reader = g.get("db_session")
+    if reader is not None:
+        reader.close()

@@ -6,10 +6,11 @@ no stack trace.
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.exceptions import HTTPException
 
+from quiz_service.core.domain import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
 from quiz_service.core.i18n import request_language, texts_for
 
 API_PREFIX = "/api/"
@@ -73,15 +74,44 @@ PAGE_TEXTS = {
 }
 
 
-class ApiError(Exception):
-    """An error answered as JSON with its own status, code and message."""
+# The core's templates: `core/error.html` here, the page shell's `core/base.html` (core.pages).
+templates = Blueprint("core_templates", __name__, template_folder="templates")
+
+
+# The one mapping of domain errors (core.domain) to HTTP statuses.
+STATUS_OF: dict[type[DomainError], int] = {
+    NotFound: 404,
+    Forbidden: 403,
+    Conflict: 409,
+    Invalid: 422,
+    TooMany: 429,
+}
+
+
+class ApiError(DomainError):
+    """A refusal decided in HTTP terms by a view or the API's plumbing: its own status and headers.
+
+    Service code raises the domain's errors (`core.domain`) instead.
+    """
 
     def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
+        super().__init__(code, message)
         self.status = status
-        self.code = code
-        self.message = message
         self.headers = headers or {}
+
+
+def status_of(error: DomainError) -> int:
+    """The HTTP status of a refusal: an `ApiError`'s own, else its domain class's."""
+    if isinstance(error, ApiError):
+        return error.status
+    return next((STATUS_OF[kind] for kind in type(error).__mro__ if kind in STATUS_OF), 400)
+
+
+def headers_of(error: DomainError) -> dict[str, str]:
+    headers = dict(error.headers) if isinstance(error, ApiError) else {}
+    if error.retry_after is not None:
+        headers["Retry-After"] = str(error.retry_after)
+    return headers
 
 
 # A dependency that does not answer: the client may try again soon (RFC 9110 Retry-After).
@@ -89,7 +119,8 @@ RETRY_AFTER_SECONDS = "5"
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(ApiError, handle_api_error)
+    app.register_blueprint(templates)
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(sqlalchemy_exc.OperationalError, handle_database_unavailable)
     app.register_error_handler(sqlalchemy_exc.InterfaceError, handle_database_unavailable)
@@ -106,9 +137,10 @@ def error_response(status: int, code: str, message: str) -> Response:
     return response
 
 
-def handle_api_error(error: ApiError) -> Response:
-    response = error_response(error.status, error.code, error.message)
-    response.headers.update(error.headers)
+def handle_domain_error(error: DomainError) -> Response:
+    """Every refusal, of the domain or of a view, as the one error shape with its status."""
+    response = error_response(status_of(error), error.code, error.message)
+    response.headers.update(headers_of(error))
     return response
 
 
@@ -126,7 +158,9 @@ def handle_database_unavailable(error: Exception) -> Response:
     never a traceback and never a success; the pool reconnects by itself when it is back."""
     current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error)
     if is_api_request():
-        response = error_response(503, "database_unavailable", "The database does not answer; try again shortly.")
+        response = error_response(
+            503, "database_unavailable", "The database does not answer; try again shortly."
+        )
     else:
         response = error_page(503)
     response.headers["Retry-After"] = RETRY_AFTER_SECONDS
@@ -152,7 +186,7 @@ def error_page(status: int, *, title: str | None = None, message: str | None = N
     texts = texts_for(PAGE_TEXTS, lang)
     suffix = "_404" if status == 404 else "_5xx" if status >= 500 else ""
     html = render_template(
-        "error.html",
+        "core/error.html",
         lang=lang,
         status=status,
         title=title or texts["title" + suffix],

@@ -8,6 +8,7 @@ from flask import request
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 
 Texts = Mapping[str, Mapping[str, str]]
 

@@ -1,12 +1,20 @@
-"""Alembic environment: runs on the engine handed over in `config.attributes`."""
+"""Alembic environment: runs on the engine handed over in `config.attributes`.
+
+Every package's `models` module is imported (found by `migrations.model_modules`), so that
+the metadata holds every table: a new feature's models need no line here.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from alembic import context
 
-import auth.models  # noqa: F401  (every module with models is imported here)
-import quiz_service.quizzes.models  # noqa: F401
+from quiz_service.core import migrations
 from quiz_service.core.db import WRITE_OPTION, Base
+
+for module in migrations.model_modules():
+    import_module(module)
 
 
 def run_migrations() -> None:

@@ -11,8 +11,7 @@ import pytest
 from builder.quizzes.gift import parse_gift
 from builder.quizzes.model import Option, Question
 from builder.quizzes.types import grade, with_ids
-from quiz_service.quizzes.report_texts import REPORT_TEXTS
-from quiz_service.quizzes.statistics import (
+from quiz_service.quizzes.reports.statistics import (
     ATTEMPTS_TO_ANALYSE,
     AttemptScores,
     ItemScore,
@@ -23,6 +22,7 @@ from quiz_service.quizzes.statistics import (
     response_counts,
     select_attempts,
 )
+from quiz_service.quizzes.reports.texts import REPORT_TEXTS
 
 
 def gift(text: str, question_id: str = "q") -> Question:

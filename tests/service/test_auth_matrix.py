@@ -125,7 +125,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/attempts/<int:attempt_id>/submit"): Case(
         "/api/v1/attempts/{attempt}/submit", signed_in(404, student=200), json={}
     ),
-    # Teacher tools (quiz_service/quizzes/teaching_views.py): the course's teacher and admins
+    # Teacher tools (quiz_service/quizzes/teaching/views.py): the course's teacher and admins
     # only; the matrix's attempt is open, so grading it answers 409 once access is granted.
     ("GET", "/api/v1/teach/quizzes"): Case("/api/v1/teach/quizzes", signed_in(403, **TEACHERS_OF_THE_COURSE)),
     ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/attempts"): Case(
@@ -164,7 +164,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/teach/attempts/<int:attempt_id>/grades/<question>"): Case(
         "/teach/attempts/{attempt}/grades/{question}", teacher_page(409), form={"points": "1"}
     ),
-    # Quiz statistics and results export (quiz_service/quizzes/reports_views.py): the same rule.
+    # Quiz statistics and results export (quiz_service/quizzes/reports/views.py): the same rule.
     ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/statistics"): Case(
         "/api/v1/teach/quizzes/fire-safety/exam/statistics", signed_in(403, **TEACHERS_OF_THE_COURSE)
     ),
@@ -177,7 +177,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/teach/<course>/<quiz>/statistics"): Case(
         "/teach/fire-safety/exam/statistics", teacher_page(200)
     ),
-    # Overrides (quiz_service/quizzes/overrides_views.py); 999999: no such override.
+    # Overrides (quiz_service/quizzes/overrides/views.py); 999999: no such override.
     ("GET", "/api/v1/teach/quizzes/<course>/<quiz>/overrides"): Case(
         "/api/v1/teach/quizzes/fire-safety/exam/overrides", signed_in(403, **TEACHERS_OF_THE_COURSE)
     ),

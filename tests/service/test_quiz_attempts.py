@@ -403,7 +403,7 @@ def test_review_policy_releases_each_part_when_it_says(
     after_close = client.get(f"/api/v1/attempts/{attempt['id']}", headers=student).json["review"]
     assert (after_close["points"], after_close["max_points"]) == (1.0, 4.0)
     assert all(q["state"] is None for q in after_close["questions"])
-    from quiz_service.quizzes import service
+    from quiz_service.quizzes.attempts import service
 
     with app.app_context(), db.write_transaction() as writer:
         service.release_grades(writer, "fire-safety", "exam", clock.now)

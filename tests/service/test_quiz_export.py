@@ -15,7 +15,7 @@ import test_quiz_statistics as shared
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from quiz_service.quizzes.export import (
+from quiz_service.quizzes.reports.export import (
     Table,
     attachment_name,
     neutralise,

@@ -22,7 +22,7 @@ from quiz_bundle import publish_gift_quiz
 from test_quiz_attempts import START, Clock, write_manifest
 
 from auth.models import User
-from quiz_service.quizzes import settings
+from quiz_service.quizzes.attempts import settings
 
 LIMIT = 3
 BANK = """\

@@ -21,7 +21,7 @@ from auth.models import Role, User
 from builder.quizzes.model import ReviewPolicy
 from quiz_service.core import db
 from quiz_service.quizzes.models import Answer, Attempt, QuizRegrade
-from quiz_service.quizzes.teaching_texts import TEACH
+from quiz_service.quizzes.texts import TEACH
 
 START = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)
 GAS = "Тұрмыстық газдың жануы қай сыныпқа жатады?"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from auth import service as accounts
 from auth.models import Role, User
-from quiz_service.core.errors import ApiError
+from quiz_service.core.domain import Invalid, NotFound
 from quiz_service.quizzes.models import QuizOverride
 from quiz_service.quizzes.pinned import PinnedQuiz
 
@@ -120,26 +120,26 @@ def set_override(
 
 def check_request(wanted: OverrideRequest) -> None:
     if (wanted.student is None) == (wanted.group is None):
-        raise ApiError(422, "override_whom", "Name either one student (e-mail) or one study group.")
+        raise Invalid("override_whom", "Name either one student (e-mail) or one study group.")
     if all(v is None for v in (wanted.opens, wanted.closes, wanted.time_limit, wanted.attempts)):
-        raise ApiError(422, "override_empty", "Set at least one of opens, closes, time_limit, attempts.")
+        raise Invalid("override_empty", "Set at least one of opens, closes, time_limit, attempts.")
     if wanted.opens and wanted.closes and wanted.opens >= wanted.closes:
-        raise ApiError(422, "override_dates", "closes: must be later than opens.")
+        raise Invalid("override_dates", "closes: must be later than opens.")
     if wanted.time_limit is not None and not 1 <= wanted.time_limit <= MAX_TIME_LIMIT:
-        raise ApiError(422, "override_time_limit", f"time_limit: from 1 to {MAX_TIME_LIMIT} minutes.")
+        raise Invalid("override_time_limit", f"time_limit: from 1 to {MAX_TIME_LIMIT} minutes.")
     if wanted.attempts is not None and not 0 <= wanted.attempts <= MAX_ATTEMPTS:
-        raise ApiError(422, "override_attempts", f"attempts: from 0 (unlimited) to {MAX_ATTEMPTS}.")
+        raise Invalid("override_attempts", f"attempts: from 0 (unlimited) to {MAX_ATTEMPTS}.")
 
 
 def _student(reader: Session, email: str) -> User:
     user = accounts.find_user(reader, email)
     if user is None or user.role != Role.STUDENT:
-        raise ApiError(422, "override_student", f"student: there is no student {email.strip()}.")
+        raise Invalid("override_student", f"student: there is no student {email.strip()}.")
     return user
 
 
 def remove_override(writer: Session, course: str, quiz: str, override_id: int) -> None:
     override = writer.get(QuizOverride, override_id)
     if override is None or (override.course, override.quiz) != (course, quiz):
-        raise ApiError(404, "not_found", "The quiz has no such override.")
+        raise NotFound("not_found", "The quiz has no such override.")
     writer.delete(override)

@@ -1,34 +1,43 @@
 """The teacher's quiz tools: the API under /api/v1/teach and the pages under /teach/.
 
-Only a course's teachers and admins (`teaching_access`): 404 for an unknown course, quiz or
+Only a course's teachers and admins (`quizzes.teacher`): 404 for an unknown course, quiz or
 attempt, 403 for anyone else, 401 (API) or the sign-in page (pages) when signed out. Each
-view parses, calls `teaching` or `service`, and shapes the answer.
+view parses, calls `grading` or the attempts' `service`, and shapes the answer.
 """
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
-from urllib.parse import quote
 
-from flask import Blueprint, Flask, Response, current_app, g, redirect, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
 
 from auth.enrolment import CourseAccess
-from auth.models import Role
-from auth.views import render_page, to_sign_in
 from quiz_service.core import db
-from quiz_service.core.errors import ApiError, error_page
-from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.clock import now
+from quiz_service.core.db import release_reader
+from quiz_service.core.domain import DomainError
+from quiz_service.core.i18n import request_language
 from quiz_service.core.openapi import operation
-from quiz_service.quizzes import service, teaching
+from quiz_service.quizzes.attempts import service
+from quiz_service.quizzes.attempts.sweep import sweep_overdue_attempts
 from quiz_service.quizzes.models import Attempt, GradeRelease
-from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
-from quiz_service.quizzes.teaching_access import taught_course, taught_courses
-from quiz_service.quizzes.teaching_schemas import (
+from quiz_service.quizzes.pinned import PinnedQuiz, parse_quiz
+from quiz_service.quizzes.teacher import (
+    back_to,
+    formatted,
+    require_teacher_role,
+    taught_course,
+    taught_courses,
+    taught_quiz,
+    teach_page,
+    teacher_page,
+    words,
+)
+from quiz_service.quizzes.teaching import grading
+from quiz_service.quizzes.teaching.schemas import (
     AttemptChangeOut,
     GradeIn,
     GradingQueue,
@@ -45,12 +54,9 @@ from quiz_service.quizzes.teaching_schemas import (
     TeacherAttemptBrief,
     TeacherQuestion,
 )
-from quiz_service.quizzes.teaching_texts import TEACH
-from quiz_service.quizzes.views import now, release_reader, sweep_overdue_attempts
 
 api = Blueprint("teach_api", __name__, url_prefix="/api/v1/teach")
-pages = Blueprint("teach", __name__, url_prefix="/teach")
-NOTICES = frozenset({"released", "saved", "nothing_to_grade", "override_saved", "override_removed"})
+pages = Blueprint("teach", __name__, url_prefix="/teach", template_folder="templates")
 for _blueprint in (api, pages):
     _blueprint.before_request(sweep_overdue_attempts)  # teachers see attempts whose time ran out as closed
 
@@ -63,26 +69,10 @@ def init_app(app: Flask) -> None:
 # -- loading, for a teacher of the course -------------------------------------------------
 
 
-def require_teacher_role() -> None:
-    """Teacher tools are for teachers and admins (which courses: `taught_course`)."""
-    if g.user.role not in (Role.TEACHER, Role.ADMIN):
-        raise ApiError(403, "teachers_only", "Teacher tools are for teachers and admins.")
-
-
-def taught_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
-    """The quiz as the service bundle has it now, if the user teaches its course (else 403/404)."""
-    taught_course(course)
-    path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
-    if path is None:
-        raise ApiError(404, "not_found", "The course has no such quiz.")
-    body = path.read_text(encoding="utf-8")
-    return parse_quiz(body), body
-
-
 def taught_attempt(
     session: Session, attempt_id: int, for_update: bool = False
-) -> tuple[Attempt, teaching.Student]:
-    attempt, student = teaching.attempt_with_student(session, attempt_id, for_update)
+) -> tuple[Attempt, grading.Student]:
+    attempt, student = grading.attempt_with_student(session, attempt_id, for_update)
     taught_course(attempt.course)
     return attempt, student
 
@@ -105,7 +95,7 @@ def percent(points: float | None, max_points: float | None) -> float | None:
     return round(100 * points / max_points, 2) if points is not None and max_points else None
 
 
-def brief_out(attempt: Attempt, student: teaching.Student, to_grade: int) -> TeacherAttemptBrief:
+def brief_out(attempt: Attempt, student: grading.Student, to_grade: int) -> TeacherAttemptBrief:
     return TeacherAttemptBrief(
         id=attempt.id,
         number=attempt.number,
@@ -121,15 +111,15 @@ def brief_out(attempt: Attempt, student: teaching.Student, to_grade: int) -> Tea
     )
 
 
-def row_out(row: teaching.AttemptRow) -> TeacherAttemptBrief:
+def row_out(row: grading.AttemptRow) -> TeacherAttemptBrief:
     return brief_out(row.attempt, row.student, row.to_grade)
 
 
-def attempt_full(reader: Session, attempt: Attempt, student: teaching.Student) -> TeacherAttempt:
+def attempt_full(reader: Session, attempt: Attempt, student: grading.Student) -> TeacherAttempt:
     quiz = service.pinned_quiz(reader, attempt)
     answers = service.answers_of(reader, attempt.id)
-    names = teaching.graders(reader, answers.values())
-    graded = teaching.graded_questions(attempt, quiz, answers)
+    names = grading.graders(reader, answers.values())
+    graded = grading.graded_questions(attempt, quiz, answers)
     waiting = sum(item.state == "manual" for item in graded)
     return TeacherAttempt(
         **brief_out(attempt, student, waiting).model_dump(),
@@ -141,7 +131,7 @@ def attempt_full(reader: Session, attempt: Attempt, student: teaching.Student) -
     )
 
 
-def question_out(item: teaching.GradedQuestion, names: Mapping[int, str]) -> TeacherQuestion:
+def question_out(item: grading.GradedQuestion, names: Mapping[int, str]) -> TeacherQuestion:
     question = item.question
     return TeacherQuestion(
         id=question.public_id,
@@ -161,7 +151,7 @@ def question_out(item: teaching.GradedQuestion, names: Mapping[int, str]) -> Tea
     )
 
 
-def regrade_out(report: teaching.RegradeReport) -> RegradeOut:
+def regrade_out(report: grading.RegradeReport) -> RegradeOut:
     return RegradeOut(
         version=report.version,
         dry_run=report.dry_run,
@@ -203,9 +193,9 @@ def list_taught_quizzes() -> list[TaughtQuiz]:
     reader = db.session()
     listed = []
     for course in taught_courses():
-        counts = teaching.course_counts(reader, course.id)
+        counts = grading.course_counts(reader, course.id)
         for quiz in quizzes_of(course):
-            count = counts.get(quiz.id, teaching.QuizCounts())
+            count = counts.get(quiz.id, grading.QuizCounts())
             listed.append(
                 TaughtQuiz(
                     course=course.id,
@@ -230,18 +220,18 @@ def quiz_attempts(course: str, quiz: str) -> QuizAttempts:
         kind=pinned.settings.kind,
         version=pinned.version,
         released_at=released_at(reader, course, quiz),
-        attempts=[row_out(row) for row in teaching.quiz_attempts(reader, course, quiz)],
+        attempts=[row_out(row) for row in grading.quiz_attempts(reader, course, quiz)],
     )
 
 
 def run_regrade(course: str, quiz: str, dry_run: bool) -> RegradeOut:
     pinned, body = taught_quiz(course, quiz)
     if dry_run:
-        report = teaching.regrade(db.session(), pinned, body, g.user.id, now(), dry_run=True)
+        report = grading.regrade(db.session(), pinned, body, g.user.id, now(), dry_run=True)
         return regrade_out(report)
     release_reader()
     with db.write_transaction() as writer:
-        report = teaching.regrade(writer, pinned, body, g.user.id, now(), dry_run=False)
+        report = grading.regrade(writer, pinned, body, g.user.id, now(), dry_run=False)
         return regrade_out(report)
 
 
@@ -260,8 +250,8 @@ def grade(attempt_id: int, question: str, points: float, comment: str | None) ->
     with db.write_transaction() as writer:
         attempt, student = taught_attempt(writer, attempt_id, for_update=True)
         quiz = service.pinned_quiz(writer, attempt)
-        given = teaching.ManualGrade(question, points, comment, g.user.id)
-        teaching.grade_answer(writer, attempt, quiz, given, now())
+        given = grading.ManualGrade(question, points, comment, g.user.id)
+        grading.grade_answer(writer, attempt, quiz, given, now())
         writer.flush()
         return attempt_full(writer, attempt, student)
 
@@ -293,7 +283,7 @@ def attempts_of_quiz(course: str, quiz: str) -> QuizAttempts:
 )
 def grading_queue(course: str, quiz: str) -> GradingQueue:
     taught_quiz(course, quiz)
-    rows = teaching.grading_queue(db.session(), course, quiz)
+    rows = grading.grading_queue(db.session(), course, quiz)
     return GradingQueue(course=course, quiz=quiz, attempts=[row_out(row) for row in rows])
 
 
@@ -339,55 +329,6 @@ def grade_question(attempt_id: int, question: str, body: GradeIn) -> TeacherAtte
 
 # -- the pages ----------------------------------------------------------------------------
 
-Page = Callable[..., Response]
-
-
-def teacher_page(view: Page) -> Page:
-    """Signed-out visitors go to the sign-in page; a refusal becomes a page in the asked language."""
-
-    @functools.wraps(view)
-    def wrapper(**kwargs: Any) -> Response:
-        if g.get("user") is None:
-            return to_sign_in()
-        try:
-            return view(**kwargs)
-        except ApiError as error:
-            return refusal_page(error)
-
-    return wrapper
-
-
-def words() -> Mapping[str, str]:
-    return texts_for(TEACH, request_language())
-
-
-def refusal_page(error: ApiError) -> Response:
-    said = words()
-    message = said.get(error.code) or (said["forbidden"] if error.status == 403 else said["not_found"])
-    return error_page(error.status, title=said["teacher_tools"], message=message)
-
-
-def teach_page(template: str, *, status: int = 200, **context: Any) -> Response:
-    notice = request.args.get("notice", "")
-    said = words()
-    return render_page(
-        template,
-        status=status,
-        w=said,
-        notice=said[f"notice.{notice}"] if notice in NOTICES else None,
-        formatted=_formatted,
-        **context,
-    )
-
-
-def _formatted(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
-
-
-def back_to(endpoint: str, notice: str | None = None, anchor: str | None = None, **values: Any) -> Response:
-    target = url_for(endpoint, lang=request_language(), **({"notice": notice} if notice else {}), **values)
-    return redirect(target + (f"#{quote(anchor)}" if anchor else ""), code=303)
-
 
 @pages.get("/")
 @teacher_page
@@ -406,13 +347,13 @@ def quiz_page(course: str, quiz: str) -> Response:
         "teach/quiz.html",
         title=listed.title.get(lang) or next(iter(listed.title.values()), quiz),
         listed=listed,
-        last_regrade=teaching.last_regrade(db.session(), course, quiz),
+        last_regrade=grading.last_regrade(db.session(), course, quiz),
         reports=report_links(course, quiz, lang),
     )
 
 
 def report_links(course: str, quiz: str, lang: str) -> dict[str, str]:
-    """Engineer B's statistics page and exports (quiz_service/quizzes/reports_views.py)."""
+    """The statistics page and exports of the reports feature (quiz_service/quizzes/reports/views.py)."""
     return {
         "statistics": f"/teach/{course}/{quiz}/statistics?lang={lang}",
         "results_csv": f"/api/v1/teach/quizzes/{course}/{quiz}/results.csv?lang={lang}",
@@ -455,7 +396,7 @@ def regrade_page(course: str, quiz: str, report: RegradeOut) -> Response:
 def next_to_grade(course: str, quiz: str) -> Response:
     """The longest waiting attempt of the grading queue, or the quiz page when nothing waits."""
     taught_quiz(course, quiz)
-    queue = teaching.grading_queue(db.session(), course, quiz)
+    queue = grading.grading_queue(db.session(), course, quiz)
     if not queue:
         return back_to("teach.quiz_page", "nothing_to_grade", course=course, quiz=quiz)
     return back_to("teach.attempt_page", attempt_id=queue[0].attempt.id)
@@ -493,11 +434,11 @@ def grade_page(attempt_id: int, question: str) -> Response:
         return show_attempt(attempt_id, error=said["points_invalid"], failed=question, status=422)
     try:
         grade(attempt_id, question, points, request.form.get("comment"))
-    except ApiError as error:
+    except DomainError as error:
         if error.code != "points_out_of_range":
             raise
         most = _question_points(attempt_id, question)
-        message = said["points_out_of_range"].format(max=_formatted(most))
+        message = said["points_out_of_range"].format(max=formatted(most))
         return show_attempt(attempt_id, error=message, failed=question, status=422)
     return back_to("teach.attempt_page", "saved", anchor=f"q-{question}", attempt_id=attempt_id)
 

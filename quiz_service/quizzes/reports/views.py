@@ -1,60 +1,38 @@
 """Teachers' quiz reports: statistics (JSON and a page) and the results export (CSV, XLSX).
 
-Only the course's teachers and admins (`teaching_access.taught_course`): 404 for an unknown
+Only the course's teachers and admins (`quizzes.teacher.taught_course`): 404 for an unknown
 course or quiz, 403 for anyone else, 401 (API) or the sign-in page (page) when signed out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
 
-from flask import Blueprint, Flask, Response, current_app, g, request, url_for
-from pydantic import BaseModel, Field
+from flask import Blueprint, Flask, Response, current_app, request, url_for
 
-from auth.views import render_page, to_sign_in
 from quiz_service.core import db
-from quiz_service.core.errors import ApiError, error_page
+from quiz_service.core.domain import DomainError, NotFound
+from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
-from quiz_service.quizzes import export, reports
+from quiz_service.core.pages import render_page, signed_in_page
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
-from quiz_service.quizzes.report_texts import REPORT_TEXTS
-from quiz_service.quizzes.statistics import ATTEMPTS_TO_ANALYSE, QuestionStatistics, QuizFigures
-from quiz_service.quizzes.teaching_access import taught_course
+from quiz_service.quizzes.reports import export
+from quiz_service.quizzes.reports import service as reports
+from quiz_service.quizzes.reports.schemas import ExportQuery, StatisticsOut, StatisticsQuery
+from quiz_service.quizzes.reports.statistics import ATTEMPTS_TO_ANALYSE, QuestionStatistics
+from quiz_service.quizzes.reports.texts import REPORT_TEXTS
+from quiz_service.quizzes.teacher import taught_course
 
 api = Blueprint("quiz_reports", __name__, url_prefix="/api/v1/teach/quizzes")
-pages = Blueprint("quiz_report_pages", __name__, url_prefix="/teach")
+pages = Blueprint("quiz_report_pages", __name__, url_prefix="/teach", template_folder="templates")
 
-Language = Literal["kk", "ru", "en"]
-Which = Literal["all", "first", "last", "highest"]
 WEAK_DISCRIMINATION = 20.0  # %, below it Moodle's guidance calls a question's discrimination weak
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(pages)
-
-
-class ExportQuery(BaseModel):
-    lang: Language = Field(default="kk", description="The language of the headers and words")
-
-
-class StatisticsQuery(ExportQuery):
-    attempts: Which = Field(
-        default="all", description="all, or per student the first, last or highest-graded attempt"
-    )
-
-
-class StatisticsOut(BaseModel):
-    course: str
-    quiz: str
-    title: str
-    lang: str
-    attempts: str = Field(description="Which attempts were analysed: all, first, last or highest")
-    figures: QuizFigures
-    questions: list[QuestionStatistics]
 
 
 # -- what every report reads ---------------------------------------------------------------
@@ -83,7 +61,7 @@ def report_source(course: str, quiz: str) -> Source:
     current = parse_quiz(path.read_text(encoding="utf-8")) if path is not None else None
     attempts = reports.load_attempts(db.session(), course, quiz)
     if current is None and not attempts:
-        raise ApiError(404, "not_found", "The course has no such quiz.")
+        raise NotFound("not_found", "The course has no such quiz.")
     return Source(course, quiz, current, attempts)
 
 
@@ -157,19 +135,20 @@ def results_xlsx(course: str, quiz: str, query: ExportQuery) -> Response:
 # -- the page ------------------------------------------------------------------------------
 
 
+def refusal(error: DomainError) -> Response:
+    words = texts_for(REPORT_TEXTS, request_language())
+    message = words["forbidden"] if status_of(error) == 403 else words["no_quiz"]
+    return error_page(status_of(error), title=words["title"], message=message)
+
+
 @pages.get("/<course>/<quiz>/statistics")
+@signed_in_page(refusal)
 def statistics_page(course: str, quiz: str) -> Response:
     lang = request_language()
     words = texts_for(REPORT_TEXTS, lang)
-    if g.get("user") is None:
-        return to_sign_in()
     which = request.args.get("attempts", "all")
     which = which if which in ATTEMPTS_TO_ANALYSE else "all"
-    try:
-        source = report_source(course, quiz)
-    except ApiError as error:
-        return _refusal(error, words)
-    report = statistics_out(source, which, lang)
+    report = statistics_out(report_source(course, quiz), which, lang)
     return render_page(
         "teach/statistics.html",
         title=f"{words['title']}: {report.title}",
@@ -180,11 +159,6 @@ def statistics_page(course: str, quiz: str) -> Response:
         hint=discrimination_hint,
         exports=_export_links(course, quiz, lang),
     )
-
-
-def _refusal(error: ApiError, words: Mapping[str, str]) -> Response:
-    message = words["forbidden"] if error.status == 403 else words["no_quiz"]
-    return error_page(error.status, title=words["title"], message=message)
 
 
 def _export_links(course: str, quiz: str, lang: str) -> dict[str, str]:

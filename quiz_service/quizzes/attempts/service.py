@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from builder.quizzes.model import Question, QuizSettings
 from builder.quizzes.types import QUESTION_TYPES, Grade, ResponseError, grade, public_question
-from quiz_service.core.errors import ApiError
-from quiz_service.quizzes import guessing
+from quiz_service.core.domain import Conflict, Invalid, NotFound
+from quiz_service.quizzes.attempts import guessing
 from quiz_service.quizzes.models import (
     Answer,
     Attempt,
@@ -133,9 +133,7 @@ def start_attempt(
         raced = open_attempt(writer, user_id, quiz.course, quiz.id)
         if raced is not None:
             return raced, False
-        raise ApiError(
-            409, "no_attempts_left", f"All {quiz.settings.attempts} attempts of this quiz are used."
-        )
+        raise Conflict("no_attempts_left", f"All {quiz.settings.attempts} attempts of this quiz are used.")
     pin_version(writer, body, quiz)
     seed = random.SystemRandom().randrange(2**31)
     attempt = Attempt(
@@ -161,18 +159,16 @@ def start_attempt(
         # serialises writers): answer with that attempt.
         raced = open_attempt(writer, user_id, quiz.course, quiz.id)
         if raced is None:
-            raise ApiError(
-                409, "conflict", "The attempt was started by another request; try again."
-            ) from None
+            raise Conflict("conflict", "The attempt was started by another request; try again.") from None
         return raced, False
     return attempt, True
 
 
 def check_window(quiz: PinnedQuiz, now: datetime) -> None:
     if quiz.opens and now < quiz.opens:
-        raise ApiError(409, "quiz_not_open", f"The quiz opens at {quiz.opens.isoformat()}.")
+        raise Conflict("quiz_not_open", f"The quiz opens at {quiz.opens.isoformat()}.")
     if quiz.closes and now >= quiz.closes:
-        raise ApiError(409, "quiz_closed", f"The quiz closed at {quiz.closes.isoformat()}.")
+        raise Conflict("quiz_closed", f"The quiz closed at {quiz.closes.isoformat()}.")
 
 
 def check_delay(reader: Session, user_id: int, quiz: PinnedQuiz, now: datetime) -> None:
@@ -189,11 +185,10 @@ def check_delay(reader: Session, user_id: int, quiz: PinnedQuiz, now: datetime) 
     allowed = last + timedelta(minutes=quiz.settings.delay)
     if now < allowed:
         wait = max(1, math.ceil((allowed - now).total_seconds()))
-        raise ApiError(
-            409,
+        raise Conflict(
             "attempt_delay",
             f"The next attempt may start at {allowed.isoformat()}.",
-            {"Retry-After": str(wait)},
+            retry_after=wait,
         )
 
 
@@ -293,7 +288,7 @@ def find_question(attempt: AttemptFields, quiz: PinnedQuiz, public_id: str) -> t
     for index, question in enumerate(attempt_questions(attempt, quiz)):
         if question.public_id == public_id:
             return index, question
-    raise ApiError(404, "not_found", "This attempt has no such question.")
+    raise NotFound("not_found", "This attempt has no such question.")
 
 
 @dataclass(frozen=True)
@@ -320,22 +315,21 @@ def save_answer(
     """
     quiz = pinned_quiz(writer, attempt)
     if is_closed_at(attempt, quiz, now):
-        raise ApiError(409, "attempt_closed", "The attempt is closed; answers can no longer change.")
+        raise Conflict("attempt_closed", "The attempt is closed; answers can no longer change.")
     if attempt.deadline is not None and now > attempt.deadline:
-        raise ApiError(
-            409, "time_over", "Time is over: the attempt may be submitted, answers can no longer change."
+        raise Conflict(
+            "time_over", "Time is over: the attempt may be submitted, answers can no longer change."
         )
     index, question = find_question(attempt, quiz, save.question)
     if quiz.settings.navigation == "sequential" and index != attempt.position:
-        raise ApiError(
-            409,
+        raise Conflict(
             "sequential",
             "This quiz goes question by question: only the current question can be answered.",
         )
     try:
         response = QUESTION_TYPES[question.type].check_response(question, save.response)
     except ResponseError as error:
-        raise ApiError(422, "invalid_response", f"The answer does not fit the question: {error}.") from None
+        raise Invalid("invalid_response", f"The answer does not fit the question: {error}.") from None
     text = json.dumps(response, ensure_ascii=False)
     if QUESTION_TYPES[question.type].graded:
         guessing.check_guess(writer, attempt, question.id, text, guesses, now)
@@ -346,8 +340,8 @@ def save_answer(
     assert stored is not None
     if stored.client_id == save.client_id and stored.sequence == save.sequence:
         return stored  # a retry of the save that is already stored
-    raise ApiError(
-        409, "stale_save", f"A newer answer (sequence {stored.sequence}) is already saved for this question."
+    raise Conflict(
+        "stale_save", f"A newer answer (sequence {stored.sequence}) is already saved for this question."
     )
 
 
@@ -397,16 +391,14 @@ def _stored_answer(reader: Connection, attempt_id: int, question_id: str) -> Sto
 def advance(writer: Session, attempt: Attempt, position: int, now: datetime) -> None:
     """Sequential navigation: move on from question `position` (a repeated move is a no-op)."""
     if close_if_overdue(writer, attempt, now) or attempt.state != AttemptState.OPEN:
-        raise ApiError(409, "attempt_closed", "The attempt is closed.")
+        raise Conflict("attempt_closed", "The attempt is closed.")
     quiz = pinned_quiz(writer, attempt)
     if quiz.settings.navigation != "sequential":
-        raise ApiError(
-            409, "free_navigation", "This quiz has free navigation: answer the questions in any order."
-        )
+        raise Conflict("free_navigation", "This quiz has free navigation: answer the questions in any order.")
     if position == attempt.position - 1:
         return
     if position != attempt.position:
-        raise ApiError(409, "sequential", f"The current question is {attempt.position}, not {position}.")
+        raise Conflict("sequential", f"The current question is {attempt.position}, not {position}.")
     attempt.position = min(attempt.position + 1, len(json.loads(attempt.questions)) - 1)
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -16,13 +14,13 @@ from sqlalchemy.orm import Session
 from auth.access import courses
 from auth.enrolment import may_read
 from auth.models import User
-from quiz_service.core import db
-from quiz_service.core.errors import ApiError
+from quiz_service.core import clock, db
+from quiz_service.core.clock import now
+from quiz_service.core.db import release_reader
+from quiz_service.core.domain import DomainError, Invalid, NotFound
 from quiz_service.core.openapi import operation
-from quiz_service.quizzes import guessing, overrides, service, settings
-from quiz_service.quizzes.models import Answer, Attempt, AttemptState
-from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
-from quiz_service.quizzes.schemas import (
+from quiz_service.quizzes.attempts import guessing, service, settings
+from quiz_service.quizzes.attempts.schemas import (
     AttemptBrief,
     AttemptOut,
     MoveOn,
@@ -33,41 +31,21 @@ from quiz_service.quizzes.schemas import (
     SavedAnswer,
     StartAttempt,
 )
+from quiz_service.quizzes.attempts.sweep import sweep_overdue_attempts
+from quiz_service.quizzes.models import Answer, Attempt, AttemptState
+from quiz_service.quizzes.overrides import service as overrides
+from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
 
 bp = Blueprint("quizzes", __name__, url_prefix="/api/v1")
-Clock = Callable[[], datetime]
 
 
 def init_app(app: Flask) -> None:
-    app.extensions.setdefault("oqu_clock", db.utcnow)
+    clock.init_app(app)
     settings.configure(app)
     app.register_blueprint(bp)
 
 
-def release_reader() -> None:
-    """Give the read connection back before a write: a request never holds one connection while
-    waiting for another (with threads sharing a pool, that is how pools deadlock)."""
-    reader = g.get("db_session")
-    if reader is not None:
-        reader.close()
-
-
-def now() -> datetime:
-    clock: Clock = current_app.extensions["oqu_clock"]
-    return clock()
-
-
-@bp.before_request
-def sweep_overdue_attempts() -> None:
-    """The service closes attempts whose time ran out itself, at most every few seconds per process."""
-    state = current_app.extensions.setdefault("oqu_quiz_sweep", {"last": None})
-    moment = now()
-    if state["last"] is not None and moment - state["last"] < current_app.config["QUIZ_SWEEP_EVERY"]:
-        return
-    state["last"] = moment
-    release_reader()
-    with db.write_transaction() as writer:
-        service.close_overdue(writer, moment)
+bp.before_request(sweep_overdue_attempts)
 
 
 # -- loading and access -------------------------------------------------------------------
@@ -78,7 +56,7 @@ def current_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
     access = courses().get(course)
     path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
     if access is None or path is None or not may_read(db.session(), g.user, access):
-        raise ApiError(404, "not_found", "There is no such quiz for you.")
+        raise NotFound("not_found", "There is no such quiz for you.")
     body = path.read_text(encoding="utf-8")
     return parse_quiz(body), body
 
@@ -107,7 +85,7 @@ def own_attempt(session: Session, attempt_id: int, for_update: bool = False) -> 
     query = _own_attempt_query(for_update)
     attempt = session.scalars(query, {"attempt_id": attempt_id, "user_id": g.user.id}).one_or_none()
     if attempt is None:
-        raise ApiError(404, "not_found", "There is no such attempt of yours.")
+        raise NotFound("not_found", "There is no such attempt of yours.")
     return attempt
 
 
@@ -115,7 +93,7 @@ def own_attempt_row(writer: Connection, attempt_id: int) -> Row[Any]:
     """The signed-in user's attempt as a row, locked FOR UPDATE on PostgreSQL (404 as `own_attempt`)."""
     row = writer.execute(_own_attempt_row(), {"attempt_id": attempt_id, "user_id": g.user.id}).one_or_none()
     if row is None:
-        raise ApiError(404, "not_found", "There is no such attempt of yours.")
+        raise NotFound("not_found", "There is no such attempt of yours.")
     return row
 
 
@@ -207,7 +185,7 @@ def start_attempt(course: str, quiz: str, body: StartAttempt) -> AttemptOut | Re
     pinned = overrides.quiz_for(db.session(), g.user, pinned)  # the student's own dates, time, attempts
     lang = body.lang or pinned.languages[0]
     if lang not in pinned.questions:
-        raise ApiError(422, "invalid_request", f"lang: the quiz is in {', '.join(pinned.languages)}")
+        raise Invalid("invalid_request", f"lang: the quiz is in {', '.join(pinned.languages)}")
     release_reader()
     with db.write_transaction() as writer:
         attempt, created = service.start_attempt(writer, g.user.id, pinned, text, lang, now())
@@ -249,7 +227,7 @@ def save_answer(attempt_id: int, question: str, body: SaveAnswer) -> SavedAnswer
             attempt = own_attempt_row(writer, attempt_id)
             answer = service.save_answer(writer, attempt, save, now(), guessing.limits())
             saved = _saved(answer, question)
-    except ApiError as error:
+    except DomainError as error:
         if error.code in ("attempt_closed", "time_over"):
             _close_in_own_transaction(attempt_id)
         raise

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from quiz_service.core.openapi import RequestBody
-from quiz_service.quizzes.teaching import MAX_COMMENT
+from quiz_service.quizzes.teaching.grading import MAX_COMMENT
 
 
 class StudentOut(BaseModel):

@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from quiz_service.core.errors import ApiError
+from quiz_service.core.domain import TooMany
 from quiz_service.quizzes.models import Answer, Attempt, AttemptFields, AttemptState
 
 
@@ -56,12 +56,11 @@ def check_guess(
     if len(graded) < limits.limit or response in graded:
         return
     wait = seconds_until_below_limit(sorted(graded.values()), limits, now)
-    raise ApiError(
-        429,
+    raise TooMany(
         "too_many_guesses",
         f"{len(graded)} different answers to this question were graded in the last "
         f"{_minutes(limits.window)} minutes; a new answer can be saved in {math.ceil(wait / 60)} min.",
-        {"Retry-After": str(wait)},
+        retry_after=wait,
     )
 
 

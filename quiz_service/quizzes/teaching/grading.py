@@ -1,7 +1,7 @@
 """The teacher's side of quizzes: attempts, manual grading with comments, regrade after a key fix.
 
 Pure of requests, as `service`: every function takes the session and, where time matters, `now`.
-Who may call them is decided before (`teaching_access`).
+Who may call them is decided before (`quizzes.teacher`).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from auth.models import User
 from builder.quizzes.model import Question
 from builder.quizzes.types import QUESTION_TYPES, ResponseError
-from quiz_service.core.errors import ApiError
-from quiz_service.quizzes import service
+from quiz_service.core.domain import Conflict, Invalid, NotFound
+from quiz_service.quizzes.attempts import service
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState, QuizRegrade
 from quiz_service.quizzes.pinned import PinnedQuiz
 
@@ -111,7 +111,7 @@ def attempt_with_student(
     query = select(Attempt, User).join(User, User.id == Attempt.user_id).where(Attempt.id == attempt_id)
     row = reader.execute(query.with_for_update(of=Attempt) if for_update else query).one_or_none()
     if row is None:
-        raise ApiError(404, "not_found", "There is no such attempt.")
+        raise NotFound("not_found", "There is no such attempt.")
     return row[0], Student.of(row[1])
 
 
@@ -214,13 +214,13 @@ def grade_answer(
     """Set a teacher's points and comment for one question of a finished attempt; the attempt's
     points follow (still None while another answer waits)."""
     if attempt.state != AttemptState.FINISHED:
-        raise ApiError(409, "attempt_not_finished", "Only a finished attempt can be graded.")
+        raise Conflict("attempt_not_finished", "Only a finished attempt can be graded.")
     _, question = service.find_question(attempt, quiz, given.question)
     most = service.question_max_points(question)
     if not most:
-        raise ApiError(422, "not_graded", "This question carries no points.")
+        raise Invalid("not_graded", "This question carries no points.")
     if not 0 <= given.points <= most:
-        raise ApiError(422, "points_out_of_range", f"points: from 0 to {most:g} for this question.")
+        raise Invalid("points_out_of_range", f"points: from 0 to {most:g} for this question.")
     answers = service.answers_of(writer, attempt.id)
     answer = answers.get(question.id) or _unanswered(writer, attempt, question, now)
     answer.fraction = given.points / most

@@ -19,11 +19,11 @@ from sqlalchemy.orm import Session
 
 from auth.models import User
 from builder.quizzes.model import Question
-from quiz_service.quizzes import service
-from quiz_service.quizzes.export import Cell, Table
+from quiz_service.quizzes.attempts import service
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 from quiz_service.quizzes.pinned import PinnedQuiz
-from quiz_service.quizzes.statistics import AttemptScores, ItemScore, QuizStatistics, quiz_statistics
+from quiz_service.quizzes.reports.export import Cell, Table
+from quiz_service.quizzes.reports.statistics import AttemptScores, ItemScore, QuizStatistics, quiz_statistics
 
 LOCAL_TIME = ZoneInfo("Asia/Almaty")  # the institution's time (UTC+5 since 2024-03-01)
 

@@ -7,20 +7,22 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, g, request
-from pydantic import BaseModel, Field
 
 from auth.models import User
 from quiz_service.core import db
-from quiz_service.core.errors import ApiError
+from quiz_service.core.clock import now
+from quiz_service.core.db import release_reader
+from quiz_service.core.domain import DomainError, Invalid
+from quiz_service.core.errors import status_of
 from quiz_service.core.i18n import request_language
-from quiz_service.core.openapi import RequestBody, operation
-from quiz_service.quizzes import overrides
+from quiz_service.core.openapi import operation
 from quiz_service.quizzes.models import QuizOverride
-from quiz_service.quizzes.teaching_views import back_to, taught_quiz, teach_page, teacher_page, words
-from quiz_service.quizzes.views import now, release_reader
+from quiz_service.quizzes.overrides import service as overrides
+from quiz_service.quizzes.overrides.schemas import OverrideIn, OverrideOut, OverridesOut
+from quiz_service.quizzes.teacher import back_to, taught_quiz, teach_page, teacher_page, words
 
 api = Blueprint("quiz_overrides", __name__, url_prefix="/api/v1/teach/quizzes")
-pages = Blueprint("quiz_override_pages", __name__, url_prefix="/teach")
+pages = Blueprint("quiz_override_pages", __name__, url_prefix="/teach", template_folder="templates")
 # The page's date fields are in the institution's time; the API takes any ISO 8601 zone.
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 
@@ -28,35 +30,6 @@ LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(pages)
-
-
-class OverrideIn(RequestBody):
-    student: str | None = Field(default=None, description="The student's e-mail (or give `group`)")
-    group: str | None = Field(default=None, max_length=64, description="A study group (or give `student`)")
-    opens: datetime | None = Field(default=None, description="ISO 8601 with its zone; empty keeps the quiz's")
-    closes: datetime | None = Field(
-        default=None, description="ISO 8601 with its zone; empty keeps the quiz's"
-    )
-    time_limit: int | None = Field(default=None, description="Minutes; empty keeps the quiz's")
-    attempts: int | None = Field(default=None, description="0 = unlimited; empty keeps the quiz's")
-
-
-class OverrideOut(BaseModel):
-    id: int
-    student: str | None = Field(description="The student's e-mail, for a student's override")
-    student_name: str | None
-    group: str | None
-    opens: datetime | None
-    closes: datetime | None
-    time_limit: int | None
-    attempts: int | None
-    set_at: datetime
-
-
-class OverridesOut(BaseModel):
-    course: str
-    quiz: str
-    overrides: list[OverrideOut]
 
 
 def override_out(override: QuizOverride, student: User | None) -> OverrideOut:
@@ -83,7 +56,7 @@ def put(course: str, quiz: str, wanted: overrides.OverrideRequest) -> OverrideOu
     pinned, _ = taught_quiz(course, quiz)
     for moment in (wanted.opens, wanted.closes):
         if moment is not None and moment.tzinfo is None:
-            raise ApiError(422, "override_zone", "opens, closes: give the time zone (…+05:00 or …Z).")
+            raise Invalid("override_zone", "opens, closes: give the time zone (…+05:00 or …Z).")
     release_reader()
     with db.write_transaction() as writer:
         override = overrides.set_override(writer, pinned, wanted, g.user.id, now())
@@ -163,8 +136,8 @@ def override_form(course: str, quiz: str) -> Response:
         put(course, quiz, request_from_form())
     except ValueError:
         return show(course, quiz, error=said["override_format"], status=422)
-    except ApiError as problem:
-        if problem.status != 422:
+    except DomainError as problem:
+        if status_of(problem) != 422:
             raise
         return show(course, quiz, error=said.get(problem.code, said["override_format"]), status=422)
     return back_to("quiz_override_pages.overrides_page", "override_saved", course=course, quiz=quiz)

@@ -1,0 +1,97 @@
+"""The page shell: a service page with the site's look (`core/base.html`), in the asked language.
+
+The core's templates (`core/base.html`, `core/error.html`) are installed by `errors.init_app`.
+
+Auth and every feature render their pages through `render_page`. The core knows nothing of
+auth: what a page needs from it (the CSRF token of the forms, the language links of a sign-in
+flow) comes from providers that auth adds with `add_page_context`, and the sign-in page that
+`to_sign_in` sends visitors to is the endpoint auth names with `set_sign_in`. A feature's
+pages for signed-in users wrap their views in `signed_in_page(refusal)`.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
+
+from quiz_service.core.domain import DomainError
+from quiz_service.core.errors import error_page
+from quiz_service.core.i18n import LANGUAGE_NAMES, request_language
+
+PageContext = Callable[[], Mapping[str, Any]]
+Page = Callable[..., Response]
+Refusal = Callable[[DomainError], Response]
+EXTENSION = "oqu_pages"
+
+
+class PageShell:
+    """What auth (or another layer above) adds to every page; installed by `init_app`."""
+
+    def __init__(self) -> None:
+        self.providers: list[PageContext] = []
+        self.sign_in_endpoint: str | None = None
+
+
+def init_app(app: Flask) -> None:
+    app.extensions.setdefault(EXTENSION, PageShell())
+
+
+def add_page_context(app: Flask, provider: PageContext) -> None:
+    """Add names to every page's template context (a later provider wins over an earlier one)."""
+    app.extensions[EXTENSION].providers.append(provider)
+
+
+def set_sign_in(app: Flask, endpoint: str) -> None:
+    """The sign-in page (`to_sign_in` adds `next` and `lang` to its URL)."""
+    app.extensions[EXTENSION].sign_in_endpoint = endpoint
+
+
+def render_page(template: str, *, status: int = 200, **context: Any) -> Response:
+    """A page in the asked language: `lang`, `languages` and `language_url` for the shell,
+    then what the providers add, then the view's own `context`."""
+    page: dict[str, Any] = {
+        "lang": request_language(),
+        "languages": LANGUAGE_NAMES,
+        "language_url": language_url,
+    }
+    for provider in current_app.extensions[EXTENSION].providers:
+        page.update(provider())
+    html = render_template(template, **(page | context))
+    return Response(html, status=status, mimetype="text/html")
+
+
+def language_url(code: str) -> str:
+    """This page in another language: the same address with `lang`, or the site's home in it."""
+    if request.method != "GET" or request.endpoint is None:
+        return f"/{code}/"
+    return url_for(request.endpoint, **(request.view_args or {}), lang=code)
+
+
+def to_sign_in() -> Response:
+    """To the sign-in page, back here afterwards (401 when no sign-in page is installed)."""
+    endpoint = current_app.extensions[EXTENSION].sign_in_endpoint
+    if endpoint is None:
+        return error_page(401)
+    return redirect(url_for(endpoint, next=request.full_path.rstrip("?"), lang=request_language()))
+
+
+def signed_in_page(refusal: Refusal) -> Callable[[Page], Page]:
+    """A page for signed-in users (`g.user`, set by auth): signed-out visitors go to the sign-in
+    page, and a refusal of the domain becomes `refusal(error)`, a page in the asked language."""
+
+    def decorate(view: Page) -> Page:
+        @functools.wraps(view)
+        def wrapper(**kwargs: Any) -> Response:
+            if g.get("user") is None:
+                return to_sign_in()
+            try:
+                return view(**kwargs)
+            except DomainError as error:
+                return refusal(error)
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,11 @@
+"""Taking a quiz: start, save, navigate, submit, review; guessing limits; the overdue sweep."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from quiz_service.quizzes.attempts import views
+
+    views.init_app(app)

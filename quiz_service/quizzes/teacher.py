@@ -1,0 +1,95 @@
+"""What every teacher tool of quizzes shares: who may use it, and its pages' shell.
+
+Access: a course's teachers (listed in course.yml) and admins; 404 for an unknown course or
+quiz, 403 for anyone else. Pages: signed-out visitors go to the sign-in page, a refusal
+becomes a page in the asked language, words come from `texts.TEACH`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, current_app, g, redirect, request, url_for
+
+from auth.access import courses
+from auth.enrolment import CourseAccess, may_teach
+from auth.models import Role
+from quiz_service.core.domain import DomainError, Forbidden, NotFound
+from quiz_service.core.errors import error_page, status_of
+from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.pages import Page, render_page, signed_in_page
+from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
+from quiz_service.quizzes.texts import TEACH
+
+NOTICES = frozenset({"released", "saved", "nothing_to_grade", "override_saved", "override_removed"})
+
+
+def taught_course(course: str) -> CourseAccess:
+    """The course if the signed-in user teaches it: 404 for an unknown course, 403 for another's."""
+    access = courses().get(course)
+    if access is None:
+        raise NotFound("not_found", "There is no such course.")
+    if not may_teach(g.get("user"), access):
+        raise Forbidden("forbidden", "Only the course's teachers and admins may do this.")
+    return access
+
+
+def taught_courses() -> list[CourseAccess]:
+    """The courses the signed-in user teaches, in the manifest's order."""
+    user = g.get("user")
+    return [course for course in courses().values() if may_teach(user, course)]
+
+
+def require_teacher_role() -> None:
+    """Teacher tools are for teachers and admins (which courses: `taught_course`)."""
+    if g.user.role not in (Role.TEACHER, Role.ADMIN):
+        raise Forbidden("teachers_only", "Teacher tools are for teachers and admins.")
+
+
+def taught_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
+    """The quiz as the service bundle has it now, if the user teaches its course (else 403/404)."""
+    taught_course(course)
+    path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
+    if path is None:
+        raise NotFound("not_found", "The course has no such quiz.")
+    body = path.read_text(encoding="utf-8")
+    return parse_quiz(body), body
+
+
+def teacher_page(view: Page) -> Page:
+    """Signed-out visitors go to the sign-in page; a refusal becomes a page in the asked language."""
+    return signed_in_page(refusal_page)(view)
+
+
+def words() -> Mapping[str, str]:
+    return texts_for(TEACH, request_language())
+
+
+def refusal_page(error: DomainError) -> Response:
+    said = words()
+    message = said.get(error.code) or (said["forbidden"] if status_of(error) == 403 else said["not_found"])
+    return error_page(status_of(error), title=said["teacher_tools"], message=message)
+
+
+def teach_page(template: str, *, status: int = 200, **context: Any) -> Response:
+    notice = request.args.get("notice", "")
+    said = words()
+    return render_page(
+        template,
+        status=status,
+        w=said,
+        notice=said[f"notice.{notice}"] if notice in NOTICES else None,
+        formatted=formatted,
+        **context,
+    )
+
+
+def formatted(value: float | None) -> str:
+    return "—" if value is None else f"{value:g}"
+
+
+def back_to(endpoint: str, notice: str | None = None, anchor: str | None = None, **values: Any) -> Response:
+    target = url_for(endpoint, lang=request_language(), **({"notice": notice} if notice else {}), **values)
+    return redirect(target + (f"#{quote(anchor)}" if anchor else ""), code=303)
