@@ -1,0 +1,1 @@
+"""The core the features share: domain events and background jobs."""
