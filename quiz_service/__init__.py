@@ -16,11 +16,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     import auth
     from quiz_service import api, config, db, errors, quizzes, search, service_bundle, static_site
+    from quiz_service.core import jobs
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))
     errors.init_app(app)
     db.init_app(app)
+    jobs.init_app(app)
     service_bundle.init_app(app)
     api.init_app(app)
     search.init_app(app)

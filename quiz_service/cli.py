@@ -28,11 +28,13 @@ from quiz_service.service_bundle import BundleError
 
 def register(group: click.Group) -> None:
     from auth import cli as auth_cli
+    from quiz_service.core.jobs import cli as jobs_cli
 
     group.add_command(serve)
     group.add_command(database)
     group.add_command(users)
     auth_cli.register(group, users)
+    jobs_cli.register(group)
 
 
 def _shown(path: Path) -> str:

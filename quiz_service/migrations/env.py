@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import auth.models  # noqa: F401  (every module with models is imported here)
+import quiz_service.core.jobs.models
 import quiz_service.quizzes.models  # noqa: F401
 from quiz_service.db import WRITE_OPTION, Base
 
