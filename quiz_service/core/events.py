@@ -73,7 +73,7 @@ class AttemptSubmitted(DomainEvent):
 
 @dataclass(frozen=True, slots=True)
 class AttemptGraded(DomainEvent):
-    """The attempt's points were set: by the key at submission, or by a teacher's grade."""
+    """The attempt's points were set: by the key at submission, a teacher's grade, or a regrade."""
 
     attempt_id: int
     user_id: int
@@ -81,8 +81,8 @@ class AttemptGraded(DomainEvent):
     quiz: str
     points: float | None  # None while another answer still waits for a teacher
     max_points: float
-    by: str  # "key" or "teacher"
-    grader_id: int | None = None
+    by: str  # "key", "teacher" or "regrade"
+    grader_id: int | None = None  # the teacher who graded or regraded
     question: str | None = None  # the question a teacher graded
 
 

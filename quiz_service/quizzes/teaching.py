@@ -330,6 +330,12 @@ def regrade(
         changed += [plan.change] if plan.change is not None else []
         if not dry_run:
             _apply(attempt, mine, plan, quiz)
+            if plan.change is not None:
+                ids = (attempt.id, attempt.user_id, attempt.course, attempt.quiz)
+                regraded = events.AttemptGraded(
+                    *ids, attempt.points, attempt.max_points, "regrade", by_user_id
+                )
+                events.publish(session, regraded)
     report = RegradeReport(quiz.version, dry_run, len(finished), changed, refused)
     if not dry_run:
         _log(session, quiz, versions_before, report, by_user_id, now)

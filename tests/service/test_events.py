@@ -132,6 +132,35 @@ def test_a_quiz_publishes_started_saved_submitted_graded_released(
     )  # essay empty
 
 
+def test_a_teachers_grade_and_a_regrade_publish_graded(
+    app: Flask, client: FlaskClient, student: dict[str, Any], logged: Callable[..., Any],
+    make_user: Callable[..., User], make_token: Callable[..., str],
+) -> None:  # fmt: skip
+    headers = student["headers"]
+    attempt = client.post("/api/v1/quizzes/fire-safety/exam/attempts", json={}, headers=headers).json
+    gas = next(q for q in attempt["questions"] if q["type"] != "essay")
+    essay = next(q for q in attempt["questions"] if q["type"] == "essay")
+    wrong = next(o["id"] for o in gas["options"] if o["text"] == "A")
+    body = {"response": wrong, "sequence": 1, "client_id": "a"}
+    client.put(f"/api/v1/attempts/{attempt['id']}/answers/{gas['id']}", json=body, headers=headers)
+    client.post(f"/api/v1/attempts/{attempt['id']}/submit", headers=headers)
+    teacher = make_user(email="teacher@oqu.example.kz", role="admin")
+    admin = {"Authorization": f"Bearer {make_token(teacher)}"}
+    grade = {"points": 1, "comment": "Жақсы"}
+    graded = client.put(
+        f"/api/v1/teach/attempts/{attempt['id']}/grades/{essay['id']}", json=grade, headers=admin
+    )
+    assert graded.status_code == 200, graded.json
+    publish_gift_quiz(app.config["SERVICE_DIR"], BANK.replace("{=C ~A ~B}", "{=A ~C ~B}"))  # the key fixed
+    regraded = client.post("/api/v1/teach/quizzes/fire-safety/exam/regrade", json={}, headers=admin)
+    assert regraded.status_code == 200, regraded.json
+    graded_rows = [body for kind, body in logged() if kind == "AttemptGraded"]
+    assert [(r["by"], r["points"], r["grader_id"], r["question"]) for r in graded_rows] == [
+        ("key", "0.0", "None", "None"), ("teacher", "1.0", str(teacher.id), "essay"),
+        ("regrade", "2.0", str(teacher.id), "None"),
+    ]  # fmt: skip
+
+
 def test_a_failing_subscriber_rolls_the_answer_back_with_its_own_row(
     app: Flask, client: FlaskClient, student: dict[str, Any], logged: Callable[..., Any],
     refuse: Callable[..., None],

@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, and_, bindparam, delete, or_, select, update
+from sqlalchemy import CursorResult, Engine, Table, and_, bindparam, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -27,7 +27,7 @@ from quiz_service.core.jobs.models import DEAD, DONE, PENDING, RUNNING, Job
 from quiz_service.core.jobs.registry import REGISTRY, JobRun
 from quiz_service.db import utcnow
 
-TABLE = Job.__table__
+TABLE = cast(Table, Job.__table__)
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ERROR = 4000
 
@@ -202,5 +202,7 @@ def retry(writer: Session, job_id: int) -> Job:
 def purge_done(writer: Session, before: datetime) -> int:
     """Forget done jobs that finished before `before` (a periodic job's key then may not come back:
     its period is over)."""
-    result = writer.execute(delete(Job).where(Job.state == DONE, Job.finished_at < before))
+    result = cast(
+        CursorResult[Any], writer.execute(delete(Job).where(Job.state == DONE, Job.finished_at < before))
+    )
     return int(result.rowcount or 0)

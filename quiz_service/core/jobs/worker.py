@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import Flask
+from sqlalchemy.exc import SQLAlchemyError
 
 from quiz_service.core.jobs import queue
 from quiz_service.core.jobs.registry import REGISTRY, JobType, period_start, periodic_key, periodic_payload
 from quiz_service.db import Database, utcnow
 
 log = logging.getLogger("oqu.jobs")
+DATABASE_RETRY = timedelta(seconds=5)
 
 
 @dataclass
@@ -50,9 +52,17 @@ class Worker:
     def _loop(self, periodic: bool = False) -> None:
         poll: timedelta = self.app.config["JOBS_POLL"]
         while not self.stop.is_set():
-            if periodic:
-                self.enqueue_periodic_jobs(utcnow())
-            if not self.run_one():
+            try:
+                if periodic:
+                    self.enqueue_periodic_jobs(utcnow())
+                worked = self.run_one()
+            except SQLAlchemyError as error:
+                # The database is away (restarting, full disk): wait and look again. A job whose
+                # end could not be written stays `running` and is run again after its lease.
+                log.error("worker %s: the job queue cannot be reached: %s", self.name, error)
+                self.stop.wait(max(poll, DATABASE_RETRY).total_seconds())
+                continue
+            if not worked:
                 self.stop.wait(poll.total_seconds())
 
     def run_one(self) -> bool:
