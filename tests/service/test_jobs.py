@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -223,3 +224,22 @@ def test_two_workers_run_a_periodic_job_once_a_period(app: Flask, database_url: 
     assert len(runs) >= 5
     rows = job_rows(app, "test.tick")
     assert len(rows) == len({row.key for row in rows}) == len(runs)
+
+
+def test_a_worker_waits_while_the_database_is_away(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """T37 for the worker: nothing listens at the database's address; it logs, waits, and stops cleanly."""
+    from oidc_provider import free_port
+
+    from quiz_service import create_app
+
+    url = f"postgresql+psycopg://oqu@127.0.0.1:{free_port()}/oqu"
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "x", "VAR_DIR": tmp_path, "JOBS_POLL": 0.02})
+    worker = Worker(app)
+    thread = threading.Thread(target=worker.run)
+    with caplog.at_level("ERROR", logger="oqu.jobs"):
+        thread.start()
+        wait_for(lambda: "the job queue cannot be reached" in caplog.text, "the worker to notice")
+        assert thread.is_alive()
+        worker.stop.set()
+        thread.join(timeout=10)
+    assert not thread.is_alive()
