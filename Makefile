@@ -13,7 +13,7 @@ PORT ?= 8000
 APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-packages demo test lint bench clean
+.PHONY: help setup system-packages demo demo-data test lint bench clean
 
 help:
 	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
@@ -48,10 +48,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-demo: setup
+# What `make demo` leaves in the checkout (build/, var/, the demo accounts), without serving.
+demo-data: setup
 	$(BIN)/oqu build
 	$(BIN)/oqu db upgrade
 	$(BIN)/oqu users demo
+
+demo: demo-data
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background-jobs worker  (Ctrl+C to stop)"
 	@$(BIN)/oqu worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \

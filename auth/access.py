@@ -17,9 +17,9 @@ from flask import Response, current_app, g, redirect
 
 from auth.enrolment import CourseAccess, may_read
 from auth.texts import PAGES
-from quiz_service import db, service_bundle
-from quiz_service.errors import error_page
-from quiz_service.i18n import DEFAULT_LANGUAGE, LANGUAGES, texts_for
+from quiz_service.core import db, service_bundle
+from quiz_service.core.errors import error_page
+from quiz_service.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, texts_for
 
 # The course folder of a site path (after normalisation); "courses" in any case, as a
 # case-insensitive file system would read it. `/<lang>/courses/` and its index.html are the

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from auth.models import Enrolment, Role, User
 from auth.service import AccountError
 from quiz_service.core import events
-from quiz_service.db import utcnow
+from quiz_service.core.db import utcnow
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from auth.models import SignInEvent, User
 from quiz_service.core import events as domain
-from quiz_service.db import utcnow
+from quiz_service.core.db import utcnow
 
 EVENTS = ("sign_in", "failure", "locked", "sign_out", "token_use")
 METHODS = ("password", "oidc", "token", "session")

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from auth import csrf, events, service
 from auth.models import User
 from auth.sessions import ServerSession
-from quiz_service import db
-from quiz_service.errors import ApiError, is_api_request
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError, is_api_request
 
 SESSION_USER = "user_id"
 SESSION_SIGNED_IN_AT = "signed_in_at"

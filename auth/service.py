@@ -1,7 +1,7 @@
 """Accounts: creating and importing users, issuing and checking tokens, signing in.
 
 Functions take the SQLAlchemy session to work in; the caller decides the transaction
-(`quiz_service.db.write_transaction()` for anything that writes).
+(`quiz_service.core.db.write_transaction()` for anything that writes).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from auth import passwords
 from auth.models import ApiToken, DLCategory, PasswordReset, Role, User
 from auth.roster import EmailError, RosterRow, normalize_email, read_roster
-from quiz_service.db import utcnow
+from quiz_service.core.db import utcnow
 
 DEFAULT_SCOPE = "api"
 SCOPE_PATTERN = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")

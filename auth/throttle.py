@@ -25,7 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from auth.models import SignInCounter
-from quiz_service.db import UTCDateTime, write_transaction
+from quiz_service.core import readiness
+from quiz_service.core.db import UTCDateTime, write_transaction
 
 if TYPE_CHECKING:
     import redis
@@ -128,6 +129,13 @@ def init_app(app: Flask) -> None:
     """Choose the store once: Redis when REDIS_URL is set, else the database."""
     url = app.config.get("REDIS_URL")
     app.extensions[EXTENSION] = RedisCounters.from_url(url) if url else None
+    readiness.register(app, "redis", redis_state)
+
+
+def redis_state() -> readiness.State:
+    """Whether the shared sign-in counters answer ("not_used" when they live in the database)."""
+    shared: RedisCounters | None = current_app.extensions[EXTENSION]
+    return "not_used" if shared is None else "ok" if shared.answers() else "down"
 
 
 class DatabaseCounters:
@@ -238,6 +246,12 @@ class RedisCounters:
 
     def attempts(self, key: str) -> int:
         return int(self._call(self.client.get, REDIS_PREFIX + key) or 0)
+
+    def answers(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except self._errors:
+            return False
 
     def seconds_left(self, key: str, window: timedelta, now: datetime) -> float | None:
         milliseconds = int(self._call(self.client.pttl, REDIS_PREFIX + key))

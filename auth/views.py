@@ -12,10 +12,10 @@ from pydantic import BaseModel, Field
 from auth import access, csrf, enrolment, events, identity, oidc, passwords, service, throttle
 from auth.models import ApiToken, DLCategory, Role, User
 from auth.texts import LANGUAGE_NAMES, LOGIN, PAGES
-from quiz_service import db
-from quiz_service.errors import ApiError, error_page
-from quiz_service.i18n import request_language, texts_for
-from quiz_service.openapi import RequestBody, operation
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError, error_page
+from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.openapi import RequestBody, operation
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 api_bp = Blueprint("auth_api", __name__, url_prefix="/api/v1")

@@ -26,8 +26,8 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import Column, Integer, MetaData, Table, delete, insert
 
-from quiz_service import create_app, db, migrations
-from quiz_service.core import events, jobs
+from quiz_service import create_app
+from quiz_service.core import db, events, jobs, migrations
 from quiz_service.core.jobs.models import Job
 from quiz_service.core.jobs.worker import Worker
 

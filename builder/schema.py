@@ -292,7 +292,7 @@ class ScheduledClassConfig(StrictModel):
     duration: int = Field(gt=0)
     kind: ClassKind = "webinar"
     lesson: str | None = None
-    teacher: int | None = Field(default=None, ge=0)
+    teacher: str | None = None  # the teacher's e-mail in course.yml: a key that survives reordering
     join_url: str | None = None
 
     @field_validator("join_url")

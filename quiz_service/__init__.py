@@ -15,11 +15,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, config, db, errors, quizzes, search, service_bundle, static_site
-    from quiz_service.core import jobs
+    from quiz_service import api, quizzes, search, static_site
+    from quiz_service.core import config, db, errors, jobs, route_ids, service_bundle
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))
+    route_ids.init_app(app)  # before any blueprint adds an `<int:…>` rule
     errors.init_app(app)
     db.init_app(app)
     jobs.init_app(app)

@@ -1,1 +1,7 @@
-"""The core the features share: domain events and background jobs."""
+"""The service's core: what every feature and auth stand on, importing none of them.
+
+Database and transactions (db), the one error shape (errors), settings (config), OpenAPI
+(openapi), the service bundle from `oqu build` (service_bundle), the interface languages
+(i18n), domain events published inside the changing transaction (events) and background jobs
+(jobs). See CONTRIBUTING.md for the layers.
+"""

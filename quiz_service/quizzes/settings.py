@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from quiz_service.config import Settings, apply_settings
+from quiz_service.core.config import Settings, apply_settings
 
 # setting: (environment variable, default, parser)
 SETTINGS: Settings = {

@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, g
 from pydantic import BaseModel, ConfigDict, Field
 
 from builder.search import SearchIndex, SearchIndexMissing
-from quiz_service import service_bundle
-from quiz_service.errors import MESSAGES, ApiError
-from quiz_service.openapi import operation
+from quiz_service.core import service_bundle
+from quiz_service.core.errors import MESSAGES, ApiError
+from quiz_service.core.openapi import operation
 from quiz_service.search.access import can_see_course, visible_courses
 
 bp = Blueprint("search", __name__, url_prefix="/api/v1")

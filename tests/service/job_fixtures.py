@@ -14,8 +14,7 @@ from pathlib import Path
 from sqlalchemy import Column, Integer, MetaData, String, Table
 from sqlalchemy.dialects import postgresql, sqlite
 
-from quiz_service import db
-from quiz_service.core import jobs
+from quiz_service.core import db, jobs
 
 effects_metadata = MetaData()
 effects = Table(

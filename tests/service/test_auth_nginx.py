@@ -29,7 +29,7 @@ from path_variants import fetch_raw, gated_variants
 
 from auth import enrolment
 from auth.models import Role, User
-from quiz_service import db
+from quiz_service.core import db
 
 REPO = Path(__file__).parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

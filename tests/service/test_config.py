@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect
 
 from quiz_service import create_app
-from quiz_service.config import load_config, read_or_create_secret
+from quiz_service.core.config import load_config, read_or_create_secret
 
 
 def test_embedded_default_is_sqlite_and_a_secret_in_var(

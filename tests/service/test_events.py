@@ -18,8 +18,7 @@ from test_quiz_attempts import START, write_manifest
 
 from auth import enrolment
 from auth.models import Enrolment, User
-from quiz_service import db
-from quiz_service.core import events
+from quiz_service.core import db, events
 from quiz_service.quizzes.models import Answer
 
 BANK = """\

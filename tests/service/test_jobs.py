@@ -22,9 +22,8 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from sqlalchemy import select
 
-from builder.cli import main as oqu
-from quiz_service import db
-from quiz_service.core import jobs
+from quiz_service.cli import main as oqu
+from quiz_service.core import db, jobs
 from quiz_service.core.jobs.models import Job
 from quiz_service.core.jobs.worker import Worker
 
@@ -170,7 +169,7 @@ def workers(
         "OQU_VAR_DIR": str(tmp_path / "var"), "OQU_JOBS_MODULES": "job_fixtures",
         "OQU_JOBS_POLL_SECONDS": "0.02", "OQU_JOBS_LEASE_SECONDS": "1", "OQU_JOBS_BACKOFF_SECONDS": "0.2",
     } | extra  # fmt: skip
-    command = [sys.executable, "-c", "from builder.cli import main; main()", "worker", "--threads", "1"]
+    command = [sys.executable, "-c", "from quiz_service.cli import main; main()", "worker", "--threads", "1"]
     started = [
         subprocess.Popen(command, env=environment, cwd=tmp_path, stderr=subprocess.DEVNULL)
         for _ in range(count)

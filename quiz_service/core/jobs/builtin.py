@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from quiz_service import db
+from quiz_service.core import db
 from quiz_service.core.jobs import queue
 from quiz_service.core.jobs.registry import JobRun, periodic
 

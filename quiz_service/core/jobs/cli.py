@@ -10,7 +10,8 @@ from types import FrameType
 import click
 from flask import Flask
 
-from quiz_service import create_app, db, migrations
+from quiz_service.core import db, migrations
+from quiz_service.core.commands import command_app
 from quiz_service.core.jobs import queue
 from quiz_service.core.jobs.models import DEAD, STATES, Job
 from quiz_service.core.jobs.registry import REGISTRY, import_job_modules
@@ -27,7 +28,7 @@ def register(group: click.Group) -> None:
 def _queue_app() -> Iterator[Flask]:
     """An app on an up-to-date database, with every job module imported."""
     try:
-        app = create_app()
+        app = command_app()
         import_job_modules(app.config["JOBS_MODULES"])
     except (SettingError, ImportError) as error:
         raise click.ClickException(str(error)) from None

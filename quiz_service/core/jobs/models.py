@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quiz_service.db import Base, UTCDateTime
+from quiz_service.core.db import Base, UTCDateTime
 
 PENDING, RUNNING, DONE, DEAD = "pending", "running", "done", "dead"
 STATES = (PENDING, RUNNING, DONE, DEAD)

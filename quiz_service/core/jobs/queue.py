@@ -23,9 +23,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from quiz_service.core.db import utcnow
 from quiz_service.core.jobs.models import DEAD, DONE, PENDING, RUNNING, Job
 from quiz_service.core.jobs.registry import REGISTRY, JobRun
-from quiz_service.db import utcnow
 
 TABLE = cast(Table, Job.__table__)
 MAX_BACKOFF = timedelta(hours=1)

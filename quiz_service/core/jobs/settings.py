@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from quiz_service.config import Settings, apply_settings
+from quiz_service.core.config import Settings, apply_settings
 
 
 class SettingError(ValueError):

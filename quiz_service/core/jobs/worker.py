@@ -18,9 +18,9 @@ from datetime import datetime, timedelta
 from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
+from quiz_service.core.db import Database, utcnow
 from quiz_service.core.jobs import queue
 from quiz_service.core.jobs.registry import REGISTRY, JobType, period_start, periodic_key, periodic_payload
-from quiz_service.db import Database, utcnow
 
 log = logging.getLogger("oqu.jobs")
 DATABASE_RETRY = timedelta(seconds=5)
