@@ -55,7 +55,9 @@ demo-data: setup
 	$(BIN)/oqu users demo
 
 demo: demo-data
-	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with a background-jobs worker  (Ctrl+C to stop)"
+	@$(BIN)/oqu worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
 
 test: setup

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from auth.models import Enrolment, Role, User
 from auth.service import AccountError
+from quiz_service.core import events
+from quiz_service.core.db import utcnow
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,7 @@ def enrol(writer: Session, course_id: str, *, user: User | None = None, group: s
             writer.add(Enrolment(course_id=course_id, user_id=user.id if user else None, group=group))
     except IntegrityError:
         return False  # enrolled at the same moment by someone else
+    _publish_change(writer, course_id, user, group, enrolled=True)
     return True
 
 
@@ -81,7 +84,17 @@ def unenrol(writer: Session, course_id: str, *, user: User | None = None, group:
     """Remove an enrolment; False when there was none."""
     condition = Enrolment.user_id == user.id if user is not None else Enrolment.group == group
     result = writer.execute(delete(Enrolment).where(Enrolment.course_id == course_id, condition))
-    return bool(getattr(result, "rowcount", 0))  # a DML result (CursorResult) has one
+    removed = bool(getattr(result, "rowcount", 0))  # a DML result (CursorResult) has one
+    if removed:
+        _publish_change(writer, course_id, user, group, enrolled=False)
+    return removed
+
+
+def _publish_change(
+    writer: Session, course_id: str, user: User | None, group: str | None, *, enrolled: bool
+) -> None:
+    change = events.EnrolmentChanged(course_id, user.id if user else None, group, enrolled, utcnow())
+    events.publish(writer, change)
 
 
 def _existing(writer: Session, course_id: str, user: User | None, group: str | None) -> Enrolment | None:

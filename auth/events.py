@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auth.models import SignInEvent, User
+from quiz_service.core import events as domain
+from quiz_service.core.db import utcnow
 
 EVENTS = ("sign_in", "failure", "locked", "sign_out", "token_use", "password_set")
 METHODS = ("password", "oidc", "token", "session")
@@ -31,7 +33,12 @@ def record(
         event=event, method=method, user_id=user_id, address=client_address(), detail=detail[:254]
     )
     writer.add(line)
+    if user_id is not None and event in SIGN_IN_OUT:
+        domain.publish(writer, SIGN_IN_OUT[event](user_id, method, line.address, utcnow()))
     return line
+
+
+SIGN_IN_OUT = {"sign_in": domain.SignedIn, "sign_out": domain.SignedOut}
 
 
 def history(reader: Session, user: User, limit: int = 20) -> list[SignInEvent]:

@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         config,
         db,
         errors,
+        jobs,
         pages,
         route_ids,
         security_headers,
@@ -34,6 +35,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     clock.init_app(app)
     pages.init_app(app)
+    jobs.init_app(app)
     service_bundle.init_app(app)
     api.init_app(app)
     search.init_app(app)

@@ -30,7 +30,9 @@ class ScheduledClass(ManifestModel):
     kind: str = "webinar"
     title: dict[str, str] = {}
     lesson: str | None = None
-    teacher: str | None = None  # the teacher's e-mail, lower case, as in `CourseEntry.teachers`
+    # The teacher's e-mail, lower case, as in `CourseEntry.teachers` (an int: a bundle built before
+    # schedules named teachers by e-mail, an index into course.yml that nothing may trust).
+    teacher: str | int | None = None
     join_url: str | None = None
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from builder.quizzes.model import Question, QuizSettings
 from builder.quizzes.types import QUESTION_TYPES, Grade, ResponseError, grade, public_question
+from quiz_service.core import events
 from quiz_service.core.domain import Conflict, Invalid, NotFound
 from quiz_service.quizzes.attempts import guessing
 from quiz_service.quizzes.models import (
@@ -161,7 +162,15 @@ def start_attempt(
         if raced is None:
             raise Conflict("conflict", "The attempt was started by another request; try again.") from None
         return raced, False
+    events.publish(writer, attempt_started(attempt))
     return attempt, True
+
+
+def attempt_started(attempt: Attempt) -> events.AttemptStarted:
+    return events.AttemptStarted(
+        attempt.id, attempt.user_id, attempt.course, attempt.quiz, attempt.version, attempt.number,
+        attempt.lang, attempt.started_at, attempt.deadline,
+    )  # fmt: skip
 
 
 def check_window(quiz: PinnedQuiz, now: datetime) -> None:
@@ -238,7 +247,7 @@ def close_if_overdue(writer: Session, attempt: Attempt, now: datetime) -> bool:
     quiz = pinned_quiz(writer, attempt)
     policy = quiz.settings.overdue
     if policy == "autosubmit":
-        finish(writer, attempt, quiz, at=attempt.deadline)
+        finish(writer, attempt, quiz, at=attempt.deadline, by="deadline")
         return True
     last = submit_until(attempt, quiz.settings)
     assert last is not None
@@ -335,6 +344,10 @@ def save_answer(
         guessing.check_guess(writer, attempt, question.id, text, guesses, now)
     stored = _store_if_newer(writer, attempt.id, question.id, save, text, now)
     if stored is not None:
+        events.publish(writer, events.AnswerSaved(
+            attempt.id, attempt.user_id, attempt.course, attempt.quiz, question.id, text, save.sequence,
+            save.client_id, now,
+        ))  # fmt: skip
         return stored
     stored = _stored_answer(writer, attempt.id, question.id)
     assert stored is not None
@@ -412,7 +425,7 @@ def submit(writer: Session, attempt: Attempt, now: datetime) -> None:
     finish(writer, attempt, pinned_quiz(writer, attempt), at=now)
 
 
-def finish(writer: Session, attempt: Attempt, quiz: PinnedQuiz, at: datetime) -> None:
+def finish(writer: Session, attempt: Attempt, quiz: PinnedQuiz, at: datetime, by: str = "student") -> None:
     answers = answers_of(writer, attempt.id)
     questions = attempt_questions(attempt, quiz)
     for question in questions:
@@ -423,6 +436,9 @@ def finish(writer: Session, attempt: Attempt, quiz: PinnedQuiz, at: datetime) ->
     attempt.state = AttemptState.FINISHED
     attempt.open_key = None
     attempt.finished_at = at
+    ids = (attempt.id, attempt.user_id, attempt.course, attempt.quiz)
+    events.publish(writer, events.AttemptSubmitted(*ids, finished_at=at, by=by))
+    events.publish(writer, events.AttemptGraded(*ids, attempt.points, attempt.max_points, by="key"))
 
 
 def answers_of(reader: Session, attempt_id: int) -> dict[str, Answer]:
@@ -465,6 +481,7 @@ def attempt_score(
 def release_grades(writer: Session, course: str, quiz: str, now: datetime) -> None:
     if writer.get(GradeRelease, (course, quiz)) is None:
         writer.add(GradeRelease(course=course, quiz=quiz, released_at=now))
+        events.publish(writer, events.GradesReleased(course, quiz, now))
 
 
 def is_released(reader: Session, course: str, quiz: str) -> bool:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from auth.models import User
 from builder.quizzes.model import Question
 from builder.quizzes.types import QUESTION_TYPES, ResponseError
+from quiz_service.core import events
 from quiz_service.core.domain import Conflict, Invalid, NotFound
 from quiz_service.quizzes.attempts import service
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState, QuizRegrade
@@ -229,6 +230,11 @@ def grade_answer(
     answers[question.id] = answer
     questions = service.attempt_questions(attempt, quiz)
     attempt.points, attempt.max_points = service.attempt_score(questions, service.answers_fractions(answers))
+    ids = (attempt.id, attempt.user_id, attempt.course, attempt.quiz)
+    graded = events.AttemptGraded(
+        *ids, attempt.points, attempt.max_points, "teacher", given.grader_id, question.id
+    )
+    events.publish(writer, graded)
     return answer
 
 
@@ -324,6 +330,12 @@ def regrade(
         changed += [plan.change] if plan.change is not None else []
         if not dry_run:
             _apply(attempt, mine, plan, quiz)
+            if plan.change is not None:
+                ids = (attempt.id, attempt.user_id, attempt.course, attempt.quiz)
+                regraded = events.AttemptGraded(
+                    *ids, attempt.points, attempt.max_points, "regrade", by_user_id
+                )
+                events.publish(session, regraded)
     report = RegradeReport(quiz.version, dry_run, len(finished), changed, refused)
     if not dry_run:
         _log(session, quiz, versions_before, report, by_user_id, now)

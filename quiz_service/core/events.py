@@ -1,0 +1,175 @@
+"""Domain events: what happened, published inside the transaction that made it happen.
+
+A feature publishes an event with `publish(writer, event)` where `writer` is its writing
+session or Core connection; every subscriber runs at once, synchronously, on the same
+connection and transaction. What a subscriber writes commits with the change or rolls back
+with it; a subscriber that raises rolls the change back too. A subscriber must therefore be
+quick and local (a row or two); anything slow or external is a background job it enqueues
+(`quiz_service.core.jobs.enqueue`), which also commits only with the change.
+
+Subscribers take the connection and the event: `subscribe(AnswerSaved, keep_history)`.
+Publishing an event nobody subscribes to costs a dictionary lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEvent:
+    """The base of every event; subscribing to it receives them all (a footprint does)."""
+
+
+# -- quizzes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerSaved(DomainEvent):
+    """A save stored a new response (a repeated save of the same one publishes nothing)."""
+
+    attempt_id: int
+    user_id: int
+    course: str
+    quiz: str
+    question: str  # the authored question id
+    response: str  # JSON, as stored
+    sequence: int
+    client_id: str
+    saved_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptStarted(DomainEvent):
+    attempt_id: int
+    user_id: int
+    course: str
+    quiz: str
+    version: str
+    number: int
+    lang: str
+    started_at: datetime
+    deadline: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptSubmitted(DomainEvent):
+    """The attempt finished: submitted by the student, or by the service at its deadline."""
+
+    attempt_id: int
+    user_id: int
+    course: str
+    quiz: str
+    finished_at: datetime
+    by: str  # "student" or "deadline"
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptGraded(DomainEvent):
+    """The attempt's points were set: by the key at submission, a teacher's grade, or a regrade."""
+
+    attempt_id: int
+    user_id: int
+    course: str
+    quiz: str
+    points: float | None  # None while another answer still waits for a teacher
+    max_points: float
+    by: str  # "key", "teacher" or "regrade"
+    grader_id: int | None = None  # the teacher who graded or regraded
+    question: str | None = None  # the question a teacher graded
+
+
+@dataclass(frozen=True, slots=True)
+class GradesReleased(DomainEvent):
+    course: str
+    quiz: str
+    released_at: datetime
+
+
+# -- accounts -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn(DomainEvent):
+    user_id: int
+    method: str  # "password" or "oidc"
+    address: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SignedOut(DomainEvent):
+    user_id: int
+    method: str  # "session"
+    address: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EnrolmentChanged(DomainEvent):
+    """A student or a study group was enrolled in a course, or removed from it."""
+
+    course_id: str
+    user_id: int | None
+    group: str | None
+    enrolled: bool  # False: removed
+    at: datetime
+
+
+# -- the dispatcher -----------------------------------------------------------------------
+
+E = TypeVar("E", bound=DomainEvent)
+Subscriber = Callable[[Connection, Any], None]
+
+_lock = threading.Lock()
+_subscribers: dict[type[DomainEvent], tuple[Subscriber, ...]] = {}
+_routes: dict[type[DomainEvent], tuple[Subscriber, ...]] = {}  # by exact type, base classes included
+
+
+def subscribe(event_type: type[E], subscriber: Callable[[Connection, E], None]) -> Callable[[], None]:
+    """Call `subscriber(connection, event)` for every `event_type` (or subclass) published;
+    returns the function that unsubscribes it. Subscribing the same function twice does nothing."""
+    with _lock:
+        current = _subscribers.get(event_type, ())
+        if subscriber not in current:
+            _subscribers[event_type] = (*current, subscriber)
+        _routes.clear()
+    return lambda: unsubscribe(event_type, subscriber)
+
+
+def unsubscribe(event_type: type[E], subscriber: Callable[[Connection, E], None]) -> None:
+    with _lock:
+        remaining = tuple(s for s in _subscribers.get(event_type, ()) if s is not subscriber)
+        _subscribers[event_type] = remaining
+        _routes.clear()
+
+
+def subscribers_of(event_type: type[DomainEvent]) -> tuple[Subscriber, ...]:
+    route = _routes.get(event_type)
+    if route is None:
+        with _lock:
+            route = tuple(s for base in event_type.__mro__ for s in _subscribers.get(base, ()))
+            _routes[event_type] = route
+    return route
+
+
+def publish(writer: Session | Connection, event: DomainEvent) -> None:
+    """Run the event's subscribers now, in `writer`'s transaction (a session is flushed first,
+    so that they see its changes)."""
+    subscribers = subscribers_of(type(event))
+    if not subscribers:
+        return
+    if isinstance(writer, Session):
+        writer.flush()
+        connection = writer.connection()
+    else:
+        connection = writer
+    for subscriber in subscribers:
+        subscriber(connection, event)
