@@ -149,10 +149,11 @@ def test_bad_job_settings_are_named(run_oqu: Callable[..., Result], database_url
     result = run_oqu("worker", database_url=database_url, env={"OQU_JOBS_LEASE_SECONDS": "минут"})
     assert result.exit_code == 1
     assert (
-        result.output == "Error: OQU_JOBS_LEASE_SECONDS must be a positive number of seconds, not 'минут'\n"
+        result.output
+        == "Error: OQU_JOBS_LEASE_SECONDS: Input should be a valid number, unable to parse string as a number\n"
     )
     result = run_oqu("jobs", "list", database_url=database_url, env={"OQU_JOBS_MAX_ATTEMPTS": "0"})
-    assert result.output == "Error: OQU_JOBS_MAX_ATTEMPTS must be a whole number of at least 1, not '0'\n"
+    assert result.output == "Error: OQU_JOBS_MAX_ATTEMPTS: Input should be greater than 0\n"
 
 
 # -- `oqu worker` processes ------------------------------------------------------------------
