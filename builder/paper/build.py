@@ -13,27 +13,18 @@ import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
-from typing import NamedTuple
 from urllib.parse import unquote, urlparse
 
 from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import build_all, shared_assets_dir
 from builder.model import Course, Site
-from builder.pages import sorted_courses
+from builder.pages import Download, sorted_courses
 from builder.paper.document import STYLESHEET, course_document, schedule_document
 from builder.paper.offline import offline_project, write_offline_zip
 from builder.paper.pdf import render_pdf
 from builder.problems import BuildError
 
 _FILE_URI_RE = re.compile(r"""file://[^"')\s]+""")
-
-
-class Download(NamedTuple):
-    """A file the course page links to: its interface word key, its name beside the page, its size."""
-
-    label: str
-    href: str
-    size: int
 
 
 @dataclass
@@ -48,7 +39,9 @@ class PaperResult:
     def add(self, course: Course, lang: str, name: str, path: Path, label: str = "") -> None:
         self.files[f"{lang}/courses/{course.id}/{name}"] = path
         if label:
-            self.downloads.setdefault((course.id, lang), []).append(Download(label, name, path.stat().st_size))
+            self.downloads.setdefault((course.id, lang), []).append(
+                Download(label, name, path.stat().st_size)
+            )
 
     def copy_into(self, site_dir: Path) -> None:
         for site_path, source in self.files.items():

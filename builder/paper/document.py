@@ -195,7 +195,9 @@ def lesson_section(
     url = lesson_url(site, course, item, lang)
     players = media_blocks(media.lessons.get(variant.path), variant, lang, url)
     sheets = "".join(
-        worksheet(quiz, lang, url) for quiz in lesson_quizzes(site, course, variant) if questions_on_page(quiz)
+        worksheet(quiz, lang, url)
+        for quiz in lesson_quizzes(site, course, variant)
+        if questions_on_page(quiz)
     )
     return (
         f'<article class="oqu-lesson" lang="{variant.lang}">'
@@ -205,7 +207,9 @@ def lesson_section(
     )
 
 
-def lesson_markdown(site: Site, course: Course, item: PrintLesson, lang: str, lessons: list[PrintLesson]) -> str:
+def lesson_markdown(
+    site: Site, course: Course, item: PrintLesson, lang: str, lessons: list[PrintLesson]
+) -> str:
     """The lesson's Markdown without its `# Title`; links point inside the PDF or at the site."""
     body = item.variant.body.lstrip("\n")
     if body.startswith("# "):
@@ -215,7 +219,7 @@ def lesson_markdown(site: Site, course: Course, item: PrintLesson, lang: str, le
     for link in links:
         if link.is_external:
             continue
-        path, anchor = link.path_and_anchor
+        path, _anchor = link.path_and_anchor
         if not path:  # `#section` inside this lesson: prefix_ids makes it unique
             continue
         target = resolve_target(site.content_dir, item.variant.path, path)
@@ -230,9 +234,9 @@ def link_target(site: Site, course: Course, target: Path, lang: str, lessons: li
     module_match = MODULE_DIR_RE.match(target.parent.name)
     if match and module_match:
         for item in lessons:
-            if item.module.id == module_match.group(2) and item.lesson.slug == match.group(2):
-                if Path(os.path.abspath(item.module.path)) == target.parent:
-                    return f"#{item.anchor}"
+            same = item.module.id == module_match.group(2) and item.lesson.slug == match.group(2)
+            if same and Path(os.path.abspath(item.module.path)) == target.parent:
+                return f"#{item.anchor}"
         other = other_course_url(site, target, lang, module_match.group(2), match.group(2))
         if other:
             return other
@@ -242,7 +246,11 @@ def link_target(site: Site, course: Course, target: Path, lang: str, lessons: li
 def other_course_url(site: Site, target: Path, lang: str, module_id: str, slug: str) -> str | None:
     for course in sorted_courses(site):
         for module, lesson in course.lessons():
-            if module.id == module_id and lesson.slug == slug and target.parent == Path(os.path.abspath(module.path)):
+            if (
+                module.id == module_id
+                and lesson.slug == slug
+                and target.parent == Path(os.path.abspath(module.path))
+            ):
                 shown = lang if lang in course.languages else course.languages[0]
                 return course_url(site, course, shown, f"{module.id}/{lesson.id}/")
     return None
@@ -287,7 +295,9 @@ def media_blocks(media: LessonMedia | None, variant: LessonVariant, lang: str, u
     if media.audio:
         title = f"{t('media.audio', lang)} · {clock(media.audio.probe.duration)}"
         transcript = media.audio.transcripts.get(lang) or next(iter(media.audio.transcripts.values()), "")
-        text = "".join(f"<p>{escape(block.strip())}</p>" for block in transcript.split("\n\n") if block.strip())
+        text = "".join(
+            f"<p>{escape(block.strip())}</p>" for block in transcript.split("\n\n") if block.strip()
+        )
         blocks.append(media_block(title, t("paper.listen", lang), text, url))
     for embed in media.embeds:
         blocks.append(media_block(embed.title, t("paper.interactive", lang), "", url))
@@ -339,7 +349,10 @@ def answer_space(question: dict[str, object], lang: str) -> str:
     if kind in ("description", "fill-blanks"):
         return ""
     lines = 6 if kind == "essay" else 1
-    return f'<p class="oqu-answer">{escape(t("paper.answer", lang))}:</p>' + '<div class="oqu-line"></div>' * lines
+    return (
+        f'<p class="oqu-answer">{escape(t("paper.answer", lang))}:</p>'
+        + '<div class="oqu-line"></div>' * lines
+    )
 
 
 def _boxes(texts: list[str]) -> str:
@@ -371,7 +384,9 @@ def schedule_section(course: Course, lang: str) -> str:
     header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
     rows = []
     for item in sorted(schedule.classes, key=lambda c: c.start):
-        teacher = tr(course.config.teachers[item.teacher].name, lang, fallback) if item.teacher is not None else ""
+        teacher = (
+            tr(course.config.teachers[item.teacher].name, lang, fallback) if item.teacher is not None else ""
+        )
         cells = [
             format_datetime(item.start, lang),
             tr(item.title, lang, fallback),
@@ -383,6 +398,6 @@ def schedule_section(course: Course, lang: str) -> str:
     head = "".join(f"<th>{escape(t(key, lang))}</th>" for key in header)
     return (
         f'<section class="oqu-schedule"><h1 id="schedule">{escape(t("schedule", lang))}: '
-        f'{escape(course_title(course, lang))}</h1><p>{escape(zone.split(". ")[0])}.</p>'
-        f'<table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></section>'
+        f"{escape(course_title(course, lang))}</h1><p>{escape(zone.split('. ')[0])}.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
     )

@@ -8,6 +8,7 @@ points; `hyphens: auto` then breaks there and nowhere else.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 SOFT_HYPHEN = "\u00ad"
@@ -20,7 +21,7 @@ _MIN_PART = 2
 def hyphenate_kazakh_word(word: str) -> str:
     vowels = [index for index, letter in enumerate(word) if letter in VOWELS]
     breaks = []
-    for left, right in zip(vowels, vowels[1:], strict=False):
+    for left, right in itertools.pairwise(vowels):
         consonants = right - left - 1
         if consonants == 0:
             continue

@@ -9,11 +9,16 @@ and no links out of the course that would lead nowhere inside the zip.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
+import html
+import posixpath
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote
 
 from builder.media.library import LessonMedia, MediaLibrary
 from builder.model import Course, Site
@@ -24,11 +29,15 @@ SHIM = "_offline/iframe-worker-shim.js"  # the name must contain "iframe-worker"
 OFFLINE_HEIGHT = 360
 # Files only a web server uses (the offline search reads search/search_index.js).
 SERVER_ONLY = {"search/search_index.json", "sitemap.xml", "sitemap.xml.gz"}
+# The thumbnail strip names its images relative to its track's URL, which a data: URL does not have.
+_THUMBS_TRACK_RE = re.compile(r'<track kind="metadata" label="thumbnails"[^>]*>')
+_TRACK_SRC_RE = re.compile(r'(<track [^>]*src=")([^"]+)(")')
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # the same input makes the same zip, byte for byte
 
 
 def offline_project(site: Site, course: Course, lang: str, media: MediaLibrary) -> ProjectSource:
-    project = course_project(site, course, lang, offline_media(media))
+    project = course_project(site, course, lang, offline_media(media), directory_urls=False)
+    inline_tracks(project)
     config = project.config
     config["use_directory_urls"] = False
     config["plugins"] = [*config["plugins"], "offline"]
@@ -40,6 +49,23 @@ def offline_project(site: Site, course: Course, lang: str, media: MediaLibrary) 
     project.files[SHIM] = VENDOR / "iframe-worker-shim.js"
     project.files["_offline/iframe-worker.LICENSE.txt"] = VENDOR / "iframe-worker.LICENSE"
     return project
+
+
+def inline_tracks(project: ProjectSource) -> None:
+    """Captions and thumbnails as data: URLs: Chromium gives every file:// page an opaque origin and
+    refuses to load a <track> file from it ("Unsafe attempt to load URL"), but data: is same-origin."""
+    for doc_path, text in project.pages.items():
+        folder = posixpath.dirname(doc_path)
+
+        def inline(match: re.Match[str], folder: str = folder) -> str:
+            site_path = posixpath.normpath(posixpath.join(folder, unquote(html.unescape(match.group(2)))))
+            source = project.files.get(site_path)
+            if source is None:
+                return match.group(0)
+            data = base64.b64encode(source.read_bytes()).decode("ascii")
+            return f"{match.group(1)}data:text/vtt;base64,{data}{match.group(3)}"
+
+        project.pages[doc_path] = _TRACK_SRC_RE.sub(inline, _THUMBS_TRACK_RE.sub("", text))
 
 
 def offline_media(media: MediaLibrary) -> MediaLibrary:

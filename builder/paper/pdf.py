@@ -15,7 +15,9 @@ def render_pdf(html: str, target: Path) -> int:
 
     fonts = FontConfiguration()
     stylesheet = CSS(filename=str(STYLESHEET), font_config=fonts)
-    document = HTML(string=html, base_url=str(STYLESHEET.parent)).render(stylesheets=[stylesheet], font_config=fonts)
+    document = HTML(string=html, base_url=str(STYLESHEET.parent)).render(
+        stylesheets=[stylesheet], font_config=fonts
+    )
     partial = target.with_name(target.name + ".partial")
     target.parent.mkdir(parents=True, exist_ok=True)
     document.write_pdf(partial)
