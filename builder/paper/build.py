@@ -7,9 +7,12 @@ enrolled course to its readers (auth/access.py, nginx) covers its PDF and its zi
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import re
 import shutil
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -68,9 +71,7 @@ def build_paper(site: Site, media: MediaLibrary, cache: Path) -> PaperResult:
     used: set[str] = {"projects"}
     if settings.pdf:
         started = time.perf_counter()
-        for course in sorted_courses(site):
-            for lang in course.languages:
-                used |= build_course_pdfs(site, course, lang, media, cache, result)
+        used |= build_pdfs(site, media, cache, result)
         result.pdf_seconds = time.perf_counter() - started
     if settings.offline:
         started = time.perf_counter()
@@ -80,29 +81,43 @@ def build_paper(site: Site, media: MediaLibrary, cache: Path) -> PaperResult:
     return result
 
 
-def build_course_pdfs(
-    site: Site, course: Course, lang: str, media: MediaLibrary, cache: Path, result: PaperResult
-) -> set[str]:
-    names = file_names(course, lang)
-    path = cached_pdf(course_document(site, course, lang, media), cache, result)
-    result.add(course, lang, names["pdf"], path, "paper.pdf")
-    used = {path.name}
-    if course.schedule and course.schedule.classes:
-        schedule = cached_pdf(schedule_document(site, course, lang), cache, result)
-        result.add(course, lang, names["schedule"], schedule, "paper.schedule")
-        used.add(schedule.name)
-    return used
+def build_pdfs(site: Site, media: MediaLibrary, cache: Path, result: PaperResult) -> set[str]:
+    """Each course's PDF and printable schedule per language; the missing ones rendered in a pool."""
+    wanted: list[tuple[Course, str, str, str, str]] = []  # course, lang, name, label, html
+    for course in sorted_courses(site):
+        for lang in course.languages:
+            names = file_names(course, lang)
+            wanted.append(
+                (course, lang, names["pdf"], "paper.pdf", course_document(site, course, lang, media))
+            )
+            if course.schedule and course.schedule.classes:
+                html = schedule_document(site, course, lang)
+                wanted.append((course, lang, names["schedule"], "paper.schedule", html))
+    targets = [cache / f"{pdf_key(html)}.pdf" for *_, html in wanted]
+    missing = {
+        target: html for target, (*_, html) in zip(targets, wanted, strict=True) if not target.is_file()
+    }
+    result.pdf_pages += render_all(missing)
+    result.made += len(missing)
+    for target, (course, lang, name, label, _) in zip(targets, wanted, strict=True):
+        result.add(course, lang, name, target, label)
+    return {target.name for target in targets}
 
 
-def cached_pdf(html: str, cache: Path, result: PaperResult) -> Path:
-    target = cache / f"{pdf_key(html)}.pdf"
-    if not target.is_file():
-        try:
-            result.pdf_pages += render_pdf(html, target)
-        except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear line
-            raise BuildError(f"cannot write a PDF: {type(exc).__name__}: {exc}") from None
-        result.made += 1
-    return target
+def render_all(documents: dict[Path, str]) -> int:
+    """Render PDFs, several at once (WeasyPrint's line breaking is CPU-bound); the pages written."""
+    workers = min(len(documents), os.cpu_count() or 1)
+    try:
+        if workers <= 1:
+            return sum(render_pdf(html, target) for target, html in documents.items())
+        with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_weasyprint) as pool:
+            return sum(pool.map(render_pdf, documents.values(), documents.keys()))
+    except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear line
+        raise BuildError(f"cannot write a PDF: {type(exc).__name__}: {exc}") from None
+
+
+def _quiet_weasyprint() -> None:
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
 
 
 def pdf_key(html: str) -> str:
