@@ -182,11 +182,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The interactive model opens on the portal: scan the QR code or open the link.",
     },
     "paper.online": {"kk": "Курс порталда", "ru": "Курс на портале", "en": "The course online"},
-    "paper.dl_order": {
-        "kk": "Қашықтан оқыту бастықтың бұйрығымен енгізілген",
-        "ru": "Дистанционное обучение введено приказом начальника",
-        "en": "Distance learning by order of the head",
-    },
     "schedule": {"kk": "Сабақ кестесі", "ru": "Расписание занятий", "en": "Schedule of classes"},
     "schedule.date": {"kk": "Күні мен уақыты", "ru": "Дата и время", "en": "Date and time"},
     "schedule.topic": {"kk": "Тақырып", "ru": "Тема", "en": "Topic"},

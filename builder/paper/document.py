@@ -142,9 +142,7 @@ def cover(site: Site, course: Course, lang: str) -> str:
         f'<p class="oqu-summary">{escape(tr(cfg.summary, lang, fallback))}</p>' if cfg.summary else "",
         f'<table class="oqu-facts">{rows}</table>',
         f'<h2 class="oqu-plain">{escape(t("teachers", lang))}</h2><ul class="oqu-teachers">{teachers}</ul>',
-        f'<p class="oqu-order"><strong>{escape(t("paper.dl_order", lang))}:</strong> {escape(order)}</p>'
-        if order
-        else "",
+        f'<p class="oqu-order">{escape(order)}</p>' if order else "",
         "</section>",
     ]
     return "".join(parts)
