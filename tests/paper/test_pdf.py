@@ -8,9 +8,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from builder.cli import main
 from builder.paper.hyphenate import SOFT_HYPHEN, hyphenate_kazakh_word
 from builder.paper.svgmath import formula_html
 from tests.paper.conftest import ALPHABET, PANGRAM, SECRET, SITE_URL
@@ -159,3 +161,18 @@ def test_course_page_links_pdf_and_offline_copy_with_sizes(course_dir: Path) -> 
 def test_kazakh_hyphenation_follows_syllables() -> None:
     assert hyphenate_kazakh_word("тотықтырғыш").split(SOFT_HYPHEN) == ["то", "тық", "тыр", "ғыш"]
     assert hyphenate_kazakh_word("әліпбиіндегі").split(SOFT_HYPHEN) == ["әліп", "биін", "де", "гі"]
+
+
+def test_oqu_pdf_writes_one_course_and_names_unknown_ones(
+    paper_build: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(paper_build.parent)  # commands work on the site in the current folder
+    runner = CliRunner()
+    missing = runner.invoke(main, ["pdf", "no-such-course"])
+    assert missing.exit_code == 1
+    assert "error: no course 'no-such-course' (courses: first-aid)" in missing.output
+    made = runner.invoke(main, ["pdf", "first-aid", "--lang", "ru", "--out", str(tmp_path / "pdf")])
+    assert made.exit_code == 0, made.output
+    written = tmp_path / "pdf" / "first-aid-ru.pdf"
+    assert made.output.startswith(str(written))
+    assert "Первая помощь" in unbroken(pdf_text(written, 1, 1))
