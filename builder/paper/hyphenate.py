@@ -14,7 +14,8 @@ import re
 SOFT_HYPHEN = "\u00ad"
 VOWELS = set("аәеёиоөуұүыіэюяАӘЕЁИОӨУҰҮЫІЭЮЯ")
 _WORD_RE = re.compile(r"[а-яёәғқңөұүһіА-ЯЁӘҒҚҢӨҰҮҺІ]{6,}")
-_TEXT_RE = re.compile(r">([^<]+)<")
+_TEXT_RE = re.compile(r"(?:(?<=>)|^)[^<>]+")  # text between tags; pieces start at a tag's end
+_CODE_RE = re.compile(r"(<(?:pre|code)\b.*?</(?:pre|code)>)", re.DOTALL)
 _MIN_PART = 2
 
 
@@ -39,9 +40,10 @@ def hyphenate_kazakh_word(word: str) -> str:
 
 
 def hyphenate_kazakh_html(markup: str) -> str:
-    """Soft hyphens in the text between tags (never inside tags, attributes or data URIs)."""
+    """Soft hyphens in the text between tags (never inside tags, attributes, data URIs or code)."""
 
     def text(match: re.Match[str]) -> str:
-        return ">" + _WORD_RE.sub(lambda w: hyphenate_kazakh_word(w.group(0)), match.group(1)) + "<"
+        return _WORD_RE.sub(lambda w: hyphenate_kazakh_word(w.group(0)), match.group(0))
 
-    return _TEXT_RE.sub(text, markup)
+    pieces = _CODE_RE.split(markup)  # odd pieces are code, copied as they are
+    return "".join(piece if index % 2 else _TEXT_RE.sub(text, piece) for index, piece in enumerate(pieces))

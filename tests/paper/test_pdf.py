@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from pypdf.generic import Destination
 
 from builder.cli import main
-from builder.paper.hyphenate import SOFT_HYPHEN, hyphenate_kazakh_word
+from builder.paper.hyphenate import SOFT_HYPHEN, hyphenate_kazakh_html, hyphenate_kazakh_word
 from builder.paper.svgmath import formula_html
 from tests.paper.conftest import ALPHABET, PANGRAM, SECRET, SITE_URL
 
@@ -176,3 +176,8 @@ def test_oqu_pdf_writes_one_course_and_names_unknown_ones(
     written = tmp_path / "pdf" / "first-aid-ru.pdf"
     assert made.output.startswith(str(written))
     assert "Первая помощь" in unbroken(pdf_text(written, 1, 1))
+
+
+def test_kazakh_hyphenation_leaves_tags_attributes_and_code_alone() -> None:
+    html = '<p title="тотықтырғыш">тотықтырғыш <code>тотықтырғыш</code></p><pre>әліпбиіндегі</pre>'
+    assert hyphenate_kazakh_html(html) == html.replace(">тотықтырғыш ", ">то\u00adтық\u00adтыр\u00adғыш ")
