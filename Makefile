@@ -15,7 +15,7 @@ APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light 
 	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-packages demo test lint bench clean
+.PHONY: help setup system-packages demo demo-data test lint bench clean
 
 help:
 	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
@@ -53,10 +53,13 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $@
 
-demo: setup
+# What `make demo` leaves in the checkout (build/, var/, the demo accounts), without serving.
+demo-data: setup
 	$(BIN)/oqu build
 	$(BIN)/oqu db upgrade
 	$(BIN)/oqu users demo
+
+demo: demo-data
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl+C to stop)"
 	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
 

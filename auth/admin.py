@@ -9,8 +9,8 @@ from auth import access, enrolment, service
 from auth.models import Role, User
 from auth.texts import PAGES
 from auth.views import bp, message_page, render_page, to_sign_in
-from quiz_service import db
-from quiz_service.i18n import request_language, texts_for
+from quiz_service.core import db
+from quiz_service.core.i18n import request_language, texts_for
 
 
 def _require_admin() -> User | Response:

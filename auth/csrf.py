@@ -11,7 +11,7 @@ import secrets
 
 from flask import Response, g, request, session
 
-from quiz_service.errors import ApiError, error_page, is_api_request
+from quiz_service.core.errors import ApiError, error_page, is_api_request
 
 SESSION_KEY = "csrf_token"
 HEADER = "X-CSRF-Token"
@@ -67,7 +67,7 @@ def protect_forms() -> Response | None:
     if is_valid(submitted_token()):
         return None
     from auth.texts import LOGIN
-    from quiz_service.i18n import request_language, texts_for
+    from quiz_service.core.i18n import request_language, texts_for
 
     texts = texts_for(LOGIN, request_language())
     return error_page(400, title=texts["title"], message=texts["expired"])

@@ -81,7 +81,7 @@ def unenrol(writer: Session, course_id: str, *, user: User | None = None, group:
     """Remove an enrolment; False when there was none."""
     condition = Enrolment.user_id == user.id if user is not None else Enrolment.group == group
     result = writer.execute(delete(Enrolment).where(Enrolment.course_id == course_id, condition))
-    return bool(result.rowcount)
+    return bool(getattr(result, "rowcount", 0))  # a DML result (CursorResult) has one
 
 
 def _existing(writer: Session, course_id: str, user: User | None, group: str | None) -> Enrolment | None:

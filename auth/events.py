@@ -1,4 +1,4 @@
-"""The sign-in log: every sign-in, failure, lockout, sign-out and token use (R7.9).
+"""The sign-in log: every sign-in, failure, lockout, sign-out, token use and new password (R7.9).
 
 Each line keeps the time, the client's address and the method; it feeds the digital
 footprint. Nothing secret is written: no password, no token, no session id.
@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from auth.models import SignInEvent, User
 
-EVENTS = ("sign_in", "failure", "locked", "sign_out", "token_use")
+EVENTS = ("sign_in", "failure", "locked", "sign_out", "token_use", "password_set")
 METHODS = ("password", "oidc", "token", "session")
 
 

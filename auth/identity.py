@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from auth import csrf, events, service
 from auth.models import User
 from auth.sessions import ServerSession
-from quiz_service import db
-from quiz_service.errors import ApiError, is_api_request
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError, is_api_request
 
 SESSION_USER = "user_id"
 SESSION_SIGNED_IN_AT = "signed_in_at"
@@ -73,11 +73,16 @@ def user_from_session() -> User | None:
 def sign_in(user: User, method: str) -> None:
     """Start a new session for `user`: a new id, nothing of the previous one survives."""
     session.clear()
-    if isinstance(session, ServerSession):
-        session.rotate()
+    rotate_session()
     session[SESSION_USER] = user.id
     session[SESSION_SIGNED_IN_AT] = db.utcnow().isoformat()
     session[SESSION_METHOD] = method
+
+
+def rotate_session() -> None:
+    """A new session id and CSRF token, the rest kept: an id or token known before is worth nothing."""
+    if isinstance(session, ServerSession):
+        session.rotate()
     csrf.new_csrf_token()
 
 

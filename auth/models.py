@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from quiz_service.db import Base, UTCDateTime, utcnow
+from quiz_service.core.db import Base, UTCDateTime, utcnow
 
 
 class Role(enum.StrEnum):

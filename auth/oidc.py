@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from auth import service
 from auth.models import OidcIdentity, Role, User
 from auth.settings import oidc_configured
-from quiz_service.db import utcnow
+from quiz_service.core.db import utcnow
 
 CLIENT_NAME = "institution"
 # Asymmetric signatures only: an HS256 token "signed" with the provider's public key, or

@@ -1,7 +1,7 @@
 """Accounts: creating and importing users, issuing and checking tokens, signing in.
 
 Functions take the SQLAlchemy session to work in; the caller decides the transaction
-(`quiz_service.db.write_transaction()` for anything that writes).
+(`quiz_service.core.db.write_transaction()` for anything that writes).
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
-from auth import passwords
+from auth import events, passwords
 from auth.models import ApiToken, DLCategory, PasswordReset, Role, User
 from auth.roster import EmailError, RosterRow, normalize_email, read_roster
-from quiz_service.db import utcnow
+from auth.sessions import end_sessions_of
+from quiz_service.core.db import utcnow
 
 DEFAULT_SCOPE = "api"
 SCOPE_PATTERN = re.compile(r"[a-z][a-z0-9_.:-]{0,63}")
@@ -60,7 +61,7 @@ def create_user(
         raise AccountError(str(error)) from None
     user = User(email=normalized, role=role, full_name=full_name, group=group, dl_category=dl_category)
     if password is not None:
-        set_password(user, password)
+        user.password_hash = _new_password_hash(password)  # a new account: nothing to end yet
     session.add(user)
     try:
         session.flush()
@@ -69,10 +70,45 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def _new_password_hash(password: str) -> str:
     if len(password) < passwords.MIN_LENGTH:
         raise AccountError(f"the password is shorter than {passwords.MIN_LENGTH} characters")
-    user.password_hash = passwords.hash_password(password)
+    return passwords.hash_password(password)
+
+
+@dataclass(frozen=True)
+class PasswordReplaced:
+    """What a new password ended: what a thief holding the old one (or a session) had."""
+
+    sessions_ended: int
+    tokens_revoked: int
+
+
+def replace_password(session: Session, user: User, password: str) -> PasswordReplaced:
+    """Give an existing account a new password: the one way every path sets one (T39).
+
+    Every browser session of the account ends, every live API token is revoked and every
+    unused reset link is spent, in the caller's transaction. A caller acting in the user's
+    own browser session keeps it with `identity.rotate_session()` (a new id, the old row gone).
+    """
+    user.password_hash = _new_password_hash(password)
+    now = utcnow()
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(PasswordReset)
+        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    replaced = PasswordReplaced(end_sessions_of(session, user.id), int(getattr(revoked, "rowcount", 0) or 0))
+    detail = f"{replaced.sessions_ended} session(s) ended, {replaced.tokens_revoked} token(s) revoked"
+    events.record(session, "password_set", "password", user_id=user.id, detail=detail)
+    return replaced
 
 
 @dataclass
@@ -243,16 +279,15 @@ def set_active(session: Session, user: User, active: bool) -> int:
 
     Returns how many browser sessions were ended.
     """
-    from auth.sessions import end_sessions_of
-
     user.is_active = active
     return 0 if active else end_sessions_of(session, user.id)
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> None:
+def change_password(session: Session, user: User, current: str, new: str) -> PasswordReplaced:
+    """The profile's change: the current password first, then as `replace_password`."""
     if user.password_hash is None or not passwords.verify_password(user.password_hash, current):
         raise AccountError("the current password is wrong")
-    set_password(user, new)
+    return replace_password(session, user, new)
 
 
 def issue_password_reset(session: Session, user: User, lifetime: timedelta) -> str:
@@ -275,16 +310,9 @@ def live_password_reset(session: Session, secret: str) -> PasswordReset | None:
     return reset
 
 
-def use_password_reset(session: Session, secret: str, new_password: str) -> User:
-    """Set the password of the link's user and spend the link (and every older one)."""
+def use_password_reset(session: Session, secret: str, new_password: str) -> PasswordReplaced:
+    """Set the password of the link's user as `replace_password` does (which spends the link)."""
     reset = live_password_reset(session, secret)
     if reset is None:
         raise AccountError("the reset link is invalid or has expired")
-    user = session.get_one(User, reset.user_id)
-    set_password(user, new_password)
-    session.execute(
-        update(PasswordReset)
-        .where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
-        .values(used_at=utcnow())
-    )
-    return user
+    return replace_password(session, session.get_one(User, reset.user_id), new_password)

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from werkzeug.datastructures import CallbackDict
 
 from auth.models import BrowserSession, User
-from quiz_service import db
+from quiz_service.core import db
 
 # A request updates last_seen_at at most this often: a write per page view is costly.
 TOUCH_INTERVAL = timedelta(minutes=1)

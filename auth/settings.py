@@ -10,54 +10,53 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from pydantic import NonNegativeInt, PositiveFloat, PositiveInt
 
-from quiz_service.config import Settings, apply_settings
+from quiz_service.core.config import OquSettings, apply_settings
 
-# setting: (environment variable, default, parser)
-SETTINGS: Settings = {
-    "OIDC_ISSUER": ("OQU_OIDC_ISSUER", None, str),
-    "OIDC_CLIENT_ID": ("OQU_OIDC_CLIENT_ID", None, str),
-    "OIDC_CLIENT_SECRET": ("OQU_OIDC_CLIENT_SECRET", None, str),
-    "OIDC_SCOPE": ("OQU_OIDC_SCOPE", "openid email profile", str),
-    "OIDC_REDIRECT_URI": ("OQU_OIDC_REDIRECT_URI", None, str),
-    "OIDC_ROLE_CLAIM": ("OQU_OIDC_ROLE_CLAIM", None, str),
-    "OIDC_GROUP_CLAIM": ("OQU_OIDC_GROUP_CLAIM", None, str),
-    "OIDC_CREATE_ACCOUNTS": (
-        "OQU_OIDC_CREATE_ACCOUNTS",
-        True,
-        lambda text: text.lower() in {"1", "true", "yes"},
-    ),
-    "OIDC_PROVIDER_NAME": ("OQU_OIDC_PROVIDER_NAME", None, str),
-    "OIDC_TIMEOUT_SECONDS": ("OQU_OIDC_TIMEOUT_SECONDS", 10, float),
-    "SESSION_IDLE_TIMEOUT": (
-        "OQU_SESSION_IDLE_MINUTES",
-        timedelta(hours=2),
-        lambda text: timedelta(minutes=int(text)),
-    ),
-    "SIGN_IN_WINDOW": (
-        "OQU_SIGN_IN_WINDOW_MINUTES",
-        timedelta(minutes=15),
-        lambda text: timedelta(minutes=int(text)),
-    ),
-    "SIGN_IN_ACCOUNT_LIMIT": ("OQU_SIGN_IN_ACCOUNT_LIMIT", 5, int),
-    "SIGN_IN_ADDRESS_LIMIT": ("OQU_SIGN_IN_ADDRESS_LIMIT", 50, int),
+
+class AuthSettings(OquSettings):
+    """OQU_OIDC_*, OQU_SESSION_IDLE_MINUTES, OQU_SIGN_IN_*, OQU_REDIS_URL, OQU_PROXY_HOPS, …"""
+
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_scope: str = "openid email profile"
+    oidc_redirect_uri: str | None = None
+    oidc_role_claim: str | None = None
+    oidc_group_claim: str | None = None
+    oidc_create_accounts: bool = True
+    oidc_provider_name: str | None = None
+    oidc_timeout_seconds: PositiveFloat = 10
+    session_idle_minutes: PositiveInt = 120
+    sign_in_window_minutes: PositiveInt = 15
+    sign_in_account_limit: PositiveInt = 5
+    sign_in_address_limit: PositiveInt = 50
     # Where the sign-in counters live: Redis when set (redis://host:6379/0), else the database.
-    "REDIS_URL": ("OQU_REDIS_URL", None, str),
+    redis_url: str | None = None
     # How many proxies (nginx, a load balancer) stand in front and set X-Forwarded-For/-Proto:
     # the client's address in the sign-in log and the limits comes from them, never from
     # a header the client could set itself when no proxy is there.
-    "PROXY_HOPS": ("OQU_PROXY_HOPS", 0, int),
-    "PASSWORD_RESET_LIFETIME": (
-        "OQU_PASSWORD_RESET_HOURS",
-        timedelta(hours=72),
-        lambda text: timedelta(hours=int(text)),
-    ),
-}
+    proxy_hops: NonNegativeInt = 0
+    password_reset_hours: PositiveInt = 72
+
+    def to_config(self) -> dict[str, Any]:
+        same = {name.upper(): getattr(self, name) for name in self.model_fields if name.startswith("oidc_")}
+        return same | {
+            "OIDC_TIMEOUT_SECONDS": self.oidc_timeout_seconds,
+            "SESSION_IDLE_TIMEOUT": timedelta(minutes=self.session_idle_minutes),
+            "SIGN_IN_WINDOW": timedelta(minutes=self.sign_in_window_minutes),
+            "SIGN_IN_ACCOUNT_LIMIT": self.sign_in_account_limit,
+            "SIGN_IN_ADDRESS_LIMIT": self.sign_in_address_limit,
+            "REDIS_URL": self.redis_url,
+            "PROXY_HOPS": self.proxy_hops,
+            "PASSWORD_RESET_LIFETIME": timedelta(hours=self.password_reset_hours),
+        }
 
 
 def configure(app: Flask, environ: Mapping[str, str] | None = None) -> None:
     """Fill in each auth setting the app does not have yet: environment, else default."""
-    apply_settings(app.config, SETTINGS, environ)
+    apply_settings(app.config, AuthSettings, environ)
 
 
 def oidc_configured(config: Mapping[str, Any]) -> bool:

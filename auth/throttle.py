@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import case, delete, literal, select, update
@@ -25,7 +25,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from auth.models import SignInCounter
-from quiz_service.db import UTCDateTime, write_transaction
+from quiz_service.core import readiness
+from quiz_service.core.db import UTCDateTime, write_transaction
 
 if TYPE_CHECKING:
     import redis
@@ -128,6 +129,13 @@ def init_app(app: Flask) -> None:
     """Choose the store once: Redis when REDIS_URL is set, else the database."""
     url = app.config.get("REDIS_URL")
     app.extensions[EXTENSION] = RedisCounters.from_url(url) if url else None
+    readiness.register(app, "redis", redis_state)
+
+
+def redis_state() -> readiness.State:
+    """Whether the shared sign-in counters answer ("not_used" when they live in the database)."""
+    shared: RedisCounters | None = current_app.extensions[EXTENSION]
+    return "not_used" if shared is None else "ok" if shared.answers() else "down"
 
 
 class DatabaseCounters:
@@ -239,11 +247,17 @@ class RedisCounters:
     def attempts(self, key: str) -> int:
         return int(self._call(self.client.get, REDIS_PREFIX + key) or 0)
 
+    def answers(self) -> bool:
+        try:
+            return bool(self.client.ping())
+        except self._errors:
+            return False
+
     def seconds_left(self, key: str, window: timedelta, now: datetime) -> float | None:
         milliseconds = int(self._call(self.client.pttl, REDIS_PREFIX + key))
         return milliseconds / 1000 if milliseconds > 0 else None
 
-    def _call(self, command: Callable[..., object], *args: object, **kwargs: object) -> object:
+    def _call(self, command: Callable[..., Any], *args: object, **kwargs: object) -> Any:  # Redis replies are untyped
         try:
             return command(*args, **kwargs)
         except self._errors as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
 from pydantic import BaseModel, Field
@@ -12,10 +12,10 @@ from pydantic import BaseModel, Field
 from auth import access, csrf, enrolment, events, identity, oidc, passwords, service, throttle
 from auth.models import ApiToken, DLCategory, Role, User
 from auth.texts import LANGUAGE_NAMES, LOGIN, PAGES
-from quiz_service import db
-from quiz_service.errors import ApiError, error_page
-from quiz_service.i18n import request_language, texts_for
-from quiz_service.openapi import RequestBody, operation
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError, error_page
+from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.openapi import RequestBody, operation
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 api_bp = Blueprint("auth_api", __name__, url_prefix="/api/v1")
@@ -210,9 +210,24 @@ def oidc_callback() -> Response:
 
 @bp.get("/request")
 def auth_request() -> Response:
-    """For nginx `auth_request`: 204 when the user may fetch X-Original-URI, else 401 or 403."""
-    status = access.decide(request.headers.get("X-Original-URI", "/"))
+    """For nginx `auth_request`: 204 when the user may fetch X-Original-URI (the raw request
+    URI), else 401 or 403. Without the header (a proxy set up wrong) nothing is open."""
+    status = access.decide(_original_path())
     return Response(status=204 if status == 200 else status)
+
+
+@bp.get("/request/refused")
+def auth_request_refused() -> Response:
+    """Where nginx sends a refused request (`error_page 401 403 = /auth/request/refused`): sign
+    in first, or the "enrolled students only" page, as the embedded server answers."""
+    path = _original_path()
+    refused = access.refusal(path)
+    return refused if refused is not None else redirect(quote(path or "/"), code=303)
+
+
+def _original_path() -> str | None:
+    raw = request.headers.get("X-Original-URI")
+    return None if raw is None else access.normalise_request_uri(raw)
 
 
 def _signed_in_user() -> User | None:
@@ -267,6 +282,7 @@ def change_password() -> Response:
             throttle.forget_success(throttle.counters(writer), user.email, events.client_address())
     except service.AccountError:
         return profile_page(user, error="password_wrong", status=422)
+    identity.rotate_session()  # every other session has ended; this one goes on under a new id
     return profile_page(db.session().get_one(User, user.id), notice="password_changed")
 
 
@@ -296,6 +312,8 @@ def password_reset(secret: str) -> Response:
         return render_page("auth/reset.html", status=422, error=error)
     with db.write_transaction() as writer:
         service.use_password_reset(writer, secret, new)
+    identity.sign_out()  # whoever this browser was, it now signs in afresh
+    identity.rotate_session()
     return login_page(notice="reset_done")
 
 

@@ -52,7 +52,8 @@ from builder.quizzes.gift import parse_gift
 from builder.quizzes.model import Quiz, QuizSettings
 from builder.quizzes.publish import service_quiz
 from builder.quizzes.types import with_ids
-from quiz_service import create_app, db, migrations
+from quiz_service import create_app
+from quiz_service.core import db, migrations
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 
 REPO = Path(__file__).resolve().parents[1]

@@ -32,7 +32,8 @@ from flask.testing import FlaskClient
 
 from auth import enrolment, service
 from auth.models import Role, User
-from quiz_service import create_app, db, migrations
+from quiz_service import create_app
+from quiz_service.core import db, migrations
 
 PASSWORD = "құпия-сөз-2026"
 LESSON = "/kk/courses/fire-safety/combustion/"

@@ -61,7 +61,7 @@ def schedule_manifest(course: Course) -> list[dict[str, Any]]:
             "duration": item.duration,
             "kind": item.kind,
             "lesson": item.lesson,
-            "teacher": item.teacher,
+            "teacher": item.teacher.strip().lower() if item.teacher else None,  # as in "teachers"
             "join_url": item.join_url,
         }
         for item in schedule.classes

@@ -101,14 +101,3 @@ def _run_build(root: Path, out: Path, quiet: bool, strict: bool) -> BuildReport:
 main.add_command(search_command)
 main.add_command(pdf_command)
 main.add_command(quiz_command)
-
-
-def _register_service_commands() -> None:
-    try:
-        from quiz_service.cli import register
-    except ImportError:  # pragma: no cover - the service package is being written
-        return
-    register(main)
-
-
-_register_service_commands()

@@ -359,9 +359,11 @@ def check_schedule(course: Course, problems: Problems) -> None:
                 line_of(("classes", index, "lesson")),
                 f"unknown lesson '{item.lesson}'{did_you_mean(item.lesson, lesson_ids)}",
             )
-        if item.teacher is not None and item.teacher >= len(course.config.teachers):
+        if item.teacher is not None and course.teacher(item.teacher) is None:
+            emails = [teacher.email for teacher in course.config.teachers if teacher.email]
             problems.error(
                 path,
                 line_of(("classes", index, "teacher")),
-                f"teacher {item.teacher} does not exist (course.yml lists {len(course.config.teachers)}, counted from 0)",
+                f"unknown teacher '{item.teacher}': name a teacher by the e-mail course.yml gives"
+                f"{did_you_mean(item.teacher, emails) or ' (' + ', '.join(emails) + ')' if emails else ''}",
             )

@@ -12,6 +12,7 @@ from builder.schema import (
     ModuleConfig,
     ScheduleConfig,
     SiteConfig,
+    Teacher,
 )
 from builder.yamlsource import YamlDocument
 
@@ -80,6 +81,11 @@ class Course:
             if lesson.id == lesson_id:
                 return module, lesson
         return None
+
+    def teacher(self, email: str) -> Teacher | None:
+        """The teacher of course.yml with this e-mail (letter case aside)."""
+        wanted = email.strip().lower()
+        return next((t for t in self.config.teachers if t.email and t.email.strip().lower() == wanted), None)
 
 
 @dataclass

@@ -234,11 +234,8 @@ def schedule_page(course: Course, lang: str) -> str:
         found = course.find_lesson(item.lesson) if item.lesson else None
         if found:
             topic = f"[{topic}]({lesson_doc_path(*found)})"
-        teacher = (
-            esc(tr(course.config.teachers[item.teacher].name, lang, fallback))
-            if item.teacher is not None
-            else ""
-        )
+        named = course.teacher(item.teacher) if item.teacher else None
+        teacher = esc(tr(named.name, lang, fallback)) if named else ""
         cells = [
             format_datetime(item.start, lang),
             topic,

@@ -12,6 +12,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 Lang = Literal["kk", "ru", "en"]
 KNOWN_LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
+
+
+def _every_language() -> list[Lang]:
+    return ["kk", "ru", "en"]
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 LessonType = Literal["lecture", "practice", "seminar", "self-study"]
@@ -187,7 +191,7 @@ class SiteConfig(StrictModel):
     name: Translatable
     institution: Translatable
     description: Translatable | None = None
-    languages: list[Lang] = Field(default_factory=lambda: ["kk", "ru", "en"], min_length=1)
+    languages: list[Lang] = Field(default_factory=lambda: _every_language(), min_length=1)
     site_url: str | None = None
     service_url: str = "/"
     contact_email: str | None = None
@@ -300,7 +304,7 @@ class ScheduledClassConfig(StrictModel):
     duration: int = Field(gt=0)
     kind: ClassKind = "webinar"
     lesson: str | None = None
-    teacher: int | None = Field(default=None, ge=0)
+    teacher: str | None = None  # the teacher's e-mail in course.yml: a key that survives reordering
     join_url: str | None = None
 
     @field_validator("join_url")

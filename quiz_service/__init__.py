@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -15,10 +15,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, config, db, errors, quizzes, search, service_bundle, static_site
+    from quiz_service import api, quizzes, search, static_site
+    from quiz_service.core import config, db, errors, route_ids, security_headers, service_bundle
 
     app = Flask(__name__, static_folder=None)
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))
+    route_ids.init_app(app)  # before any blueprint adds an `<int:…>` rule
     errors.init_app(app)
     db.init_app(app)
     service_bundle.init_app(app)
@@ -27,15 +29,5 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     quizzes.init_app(app)
     auth.init_app(app)
     static_site.init_app(app)
-    app.after_request(add_security_headers)
+    app.after_request(security_headers.add_security_headers)
     return app
-
-
-def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith(("/api/", "/auth/")):
-        response.headers.setdefault("Cache-Control", "no-store")
-    if request.path.startswith("/auth/"):
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", "frame-ancestors 'none'")
-    return response

@@ -17,9 +17,6 @@ from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
 
 from auth import access
-from auth.texts import PAGES
-from quiz_service.errors import error_page
-from quiz_service.i18n import DEFAULT_LANGUAGE, LANGUAGES, texts_for
 
 INDEX = "index.html"
 NOT_FOUND_PAGE = "404.html"
@@ -60,43 +57,29 @@ def init_app(app: Flask) -> None:
 
 
 def serve_site_file(path: str = "") -> Response:
+    """The file at `path`, decided and looked up on the one normalised path (auth.access)."""
     site_dir: Path = current_app.config["SITE_DIR"]
-    if _is_hidden(path):
+    normal = access.normalise_site_path("/" + path)
+    if normal is None or _is_hidden(normal):
         return not_found(site_dir)
-    joined = safe_join(str(site_dir), path) if path else str(site_dir)
+    relative = normal.lstrip("/")
+    joined = safe_join(str(site_dir), relative) if relative else str(site_dir)
     if joined is None:
         return not_found(site_dir)
-    refusal = _refuse_gated(path)
+    refusal = access.refusal(normal)
     if refusal is not None:
         return refusal
     target = Path(joined)
     if target.is_dir():
-        if path and not path.endswith("/"):
-            return _redirect_to_folder(path)
+        if relative and not normal.endswith("/"):
+            return _redirect_to_folder(relative)
         target = target / INDEX
     if not target.is_file():
         return not_found(site_dir)
     response = send_file(target, mimetype=content_type(target))
-    if access.course_of_path(path) is not None:
+    if access.course_of_path(normal) is not None:
         response.headers["Cache-Control"] = "private, no-cache"  # never in a shared cache
     return response
-
-
-def _refuse_gated(path: str) -> Response | None:
-    """A gated course's file for someone who may not read it: sign in, or a 403 page."""
-    verdict = access.decide(path)
-    if verdict == 200:
-        return None
-    if verdict == 401:
-        target = quote(f"/{path}")
-        return redirect(f"/auth/login?next={quote(target, safe='')}&lang={_language_of(path)}", code=303)
-    texts = texts_for(PAGES, _language_of(path))
-    return error_page(403, title=texts["course_closed_title"], message=texts["course_closed"])
-
-
-def _language_of(path: str) -> str:
-    first = path.split("/", 1)[0]
-    return first if first in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def _is_hidden(path: str) -> bool:

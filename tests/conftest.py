@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,20 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
 ]
+
+
+TEST_SWITCHES = {"OQU_UPDATE_GOLDEN"}  # variables that steer the tests themselves, not oqu
+
+
+@pytest.fixture(scope="session", autouse=True)
+def away_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every test runs in a folder of its own with no OQU_* variables: never the checkout's
+    build/, var/ or environment, so that `make demo` before `make test` changes nothing."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [name for name in os.environ if name.startswith("OQU_") and name not in TEST_SWITCHES]:
+            patch.delenv(name)
+        patch.chdir(tmp_path_factory.mktemp("working-folder"))
+        yield
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import socket
 import subprocess
 import sys
@@ -18,7 +19,7 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-OQU = [sys.executable, "-c", "from builder.cli import main; main()"]
+OQU = [sys.executable, "-c", "from quiz_service.cli import main; main()"]
 
 
 def free_port() -> int:
@@ -47,8 +48,10 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
         wait_for(f"{base}/api/v1/health", process)
         yield base
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        # SIGINT is gunicorn's quick shutdown; SIGTERM waits up to graceful_timeout (10 s) for
+        # the browser's keep-alive connections, longer than a test should.
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:

@@ -6,7 +6,8 @@ lesson pages then call `players.lesson_media_html` and link the cache files into
 
 from builder.media.cache import MediaCache
 from builder.media.encode import EncodeReport, MediaProgress, build_media, encode_media
-from builder.media.library import LessonMedia, MediaLibrary, check_media, plan_media
+from builder.media.library import LessonMedia, MediaLibrary, check_media
+from builder.media.plans import plan_media
 
 __all__ = [
     "EncodeReport",

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from builder.media.cache import MediaCache
 from builder.media.encoder import MediaError
-from builder.media.library import MediaLibrary, Output, plan_media
+from builder.media.library import MediaLibrary, Output
+from builder.media.plans import plan_media
 from builder.model import Site
 from builder.problems import ContentError, Problems
 

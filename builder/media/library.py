@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,12 +11,11 @@ from typing import Any
 from builder.links import iter_links
 from builder.load import MODULE_DIR_RE, resolve_target
 from builder.media import encoder
-from builder.media.cache import MediaCache
 from builder.media.captions import CaptionError, chapter_problems, read_captions
 from builder.media.lfs import LFS_MESSAGE, is_lfs_pointer
 from builder.model import Course, LessonVariant, Site
 from builder.problems import Problems
-from builder.schema import KNOWN_LANGUAGES, MediaConfig
+from builder.schema import KNOWN_LANGUAGES
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp"}
 CAPTION_SUFFIXES = (".vtt", ".srt")
@@ -317,22 +315,3 @@ def site_path(course: Course, source: Path) -> str:
     if match:
         parts[0] = match.group(2)
     return "/".join(parts)
-
-
-def plan_media(site: Site, config: MediaConfig, cache: MediaCache) -> MediaLibrary:
-    """Every output the lessons need; assumes `check_media` found no error."""
-    from builder.media import plans
-
-    library = MediaLibrary()
-    videos: dict[Path, VideoAsset] = {}
-    audios: dict[Path, AudioAsset] = {}
-    for course in site.courses:
-        for _, lesson in course.lessons():
-            for variant in lesson.variants.values():
-                library.lessons[variant.path] = plans.lesson_media(
-                    course, variant, config, cache, videos, audios
-                )
-                for image in raster_images(site, variant):
-                    if image not in library.images and Path(os.path.abspath(course.path)) in image.parents:
-                        library.images[image] = plans.image_asset(course, image, config, cache)
-    return library

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,14 +21,16 @@ from builder.media.library import (
     ImageAsset,
     LessonMedia,
     Make,
+    MediaLibrary,
     Output,
     Rendition,
     VideoAsset,
     caption_files,
     probe_file,
+    raster_images,
     site_path,
 )
-from builder.model import Course, LessonVariant
+from builder.model import Course, LessonVariant, Site
 from builder.schema import MediaConfig, VideoRendition
 
 
@@ -206,3 +209,18 @@ def embed_asset(course: Course, source: Path, title: str, height: int) -> EmbedA
     return EmbedAsset(
         title, site_path(course, source), height, {site_path(course, source): source}, is_model=True
     )
+
+
+def plan_media(site: Site, config: MediaConfig, cache: MediaCache) -> MediaLibrary:
+    """Every output the lessons need; assumes `check_media` found no error."""
+    library = MediaLibrary()
+    videos: dict[Path, VideoAsset] = {}
+    audios: dict[Path, AudioAsset] = {}
+    for course in site.courses:
+        for _, lesson in course.lessons():
+            for variant in lesson.variants.values():
+                library.lessons[variant.path] = lesson_media(course, variant, config, cache, videos, audios)
+                for image in raster_images(site, variant):
+                    if image not in library.images and Path(os.path.abspath(course.path)) in image.parents:
+                        library.images[image] = image_asset(course, image, config, cache)
+    return library

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, cast
 
 import click
 from pydantic import ValidationError
@@ -43,7 +44,8 @@ def check_imported(quiz: dict[str, object]) -> list[str]:
         QuizConfig.model_validate(quiz)
     except ValidationError as error:
         problems += [f"quiz: {e['msg']}" for e in error.errors()]
-    for index, question in enumerate(quiz.get("questions", [])):  # type: ignore[attr-defined]
+    questions = cast(list[dict[str, Any]], quiz.get("questions", []))
+    for index, question in enumerate(questions):
         try:
             QUESTION_TYPES[question["type"]].config.model_validate(question)
         except ValidationError as error:

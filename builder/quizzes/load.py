@@ -251,8 +251,8 @@ def load_gift_quiz(course: Course, quiz_id: str, files: dict[str, Path], problem
     if aligned is None:
         return None
     first = next(iter(files.values()))
-    questions = {lang: tuple(with_ids(q, key) for _, q in qs) for lang, qs in aligned.questions.items()}
-    quiz = Quiz(course.id, quiz_id, first, title, QuizSettings(), questions)
+    by_language = {lang: tuple(with_ids(q, key) for _, q in qs) for lang, qs in aligned.questions.items()}
+    quiz = Quiz(course.id, quiz_id, first, title, QuizSettings(), by_language)
     return quiz if check_quiz(quiz, course, first, problems) else None
 
 

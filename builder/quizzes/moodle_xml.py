@@ -112,11 +112,8 @@ def _base(element: ET.Element, kind: str) -> dict[str, Any]:
     text = _text(element.find("questiontext"))
     if not text:
         raise MoodleXmlError(_line(element), f"question '{_text(element.find('name'))}' has no text")
-    fmt = (
-        element.find("questiontext").get("format", "html")
-        if element.find("questiontext") is not None
-        else "html"
-    )  # type: ignore[union-attr]
+    question_text = element.find("questiontext")
+    fmt = question_text.get("format", "html") if question_text is not None else "html"
     question: dict[str, Any] = {"type": kind, "text": text}
     if fmt in ("html", "markdown"):
         question["format"] = fmt

@@ -102,7 +102,7 @@ def _clamp(value: float, low: float = -1.0, high: float = 1.0) -> float:
 @register
 class SingleChoice(QuestionType):
     name = "single"
-    config = schema.SingleConfig
+    config: ClassVar[type[schema.QuestionConfig]] = schema.SingleConfig
 
     def from_config(self, cfg: Any, lang: str, base: Question) -> Question:
         return dataclasses.replace(base, options=_options(cfg.options, lang))

@@ -1,4 +1,4 @@
-"""GET /api/v1/health and GET /api/v1/openapi.json."""
+"""GET /api/v1/health, GET /api/v1/ready and GET /api/v1/openapi.json."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Literal
 from flask import Blueprint, Response, current_app, jsonify
 from pydantic import BaseModel
 
-from quiz_service import db, service_bundle
-from quiz_service.errors import ApiError
-from quiz_service.openapi import build_spec, operation
+from quiz_service.core import db, readiness, service_bundle
+from quiz_service.core.errors import ApiError
+from quiz_service.core.openapi import build_spec, operation
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -25,8 +25,25 @@ class Health(BaseModel):
 def health() -> Health:
     if not db.check_connection():
         raise ApiError(503, "database_unavailable", "The database does not answer.")
-    bundle = "loaded" if service_bundle.current().manifest is not None else "missing"
+    bundle: Literal["loaded", "missing"] = "loaded" if service_bundle.current().manifest is not None else "missing"
     return Health(status="ok", database="ok", service_bundle=bundle)
+
+
+class Readiness(BaseModel):
+    ready: bool
+    checks: dict[str, Literal["ok", "down", "not_used"]]
+
+
+@bp.get("/ready")
+@operation("Whether this host can serve now: the database, Redis and the job queue (503 if not)", response=Readiness)
+def ready() -> Response:
+    states = readiness.report()
+    body = Readiness(ready=readiness.is_ready(states), checks=states)
+    response = jsonify(body.model_dump())
+    response.status_code = 200 if body.ready else 503
+    if not body.ready:
+        response.headers["Retry-After"] = "5"
+    return response
 
 
 @bp.get("/openapi.json")

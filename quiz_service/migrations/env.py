@@ -6,7 +6,7 @@ from alembic import context
 
 import auth.models  # noqa: F401  (every module with models is imported here)
 import quiz_service.quizzes.models  # noqa: F401
-from quiz_service.db import WRITE_OPTION, Base
+from quiz_service.core.db import WRITE_OPTION, Base
 
 
 def run_migrations() -> None:

@@ -1,9 +1,14 @@
-"""Tables to CSV and XLSX bytes, safe to open in a spreadsheet (T16).
+"""Tables to CSV and XLSX bytes, safe to open in a spreadsheet (T16, T40).
 
 A text cell that a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab or carriage
 return first, also after spaces) gets a leading `'`: a student named `=HYPERLINK(…)` stays a
 name. Numbers stay numbers. CSV is UTF-8 with a byte order mark, so that Excel reads Cyrillic
 right; XLSX cells holding text are written as text, never as formulas.
+
+In CSV every text field is quoted, and a formula start after any separator inside a text
+(`,` `;` tab or a line break, then spaces or quotes) gets its `'` too: Kazakh and Russian Excel
+split a CSV on `;`, reading this comma-separated file with the quoting lost, so `x;=2+3` would
+become a cell `=2+3`.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 UNSAFE_IN_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
+# A separator that some spreadsheet splits on, then spaces or quotes, then a formula start.
+FORMULA_AFTER_SEPARATOR = re.compile(r"""([,;\t\r\n][ "]*)(?=[=+\-@\t\r])""")
 SHEET_TITLE_LIMIT = 31  # Excel's own limit
 
 
@@ -45,13 +52,21 @@ def neutralise(value: Cell) -> Cell:
     return value
 
 
+def neutralise_for_csv(value: Cell) -> Cell:
+    """`neutralise`, and a formula start after any separator inside a text neutralised too."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        return FORMULA_AFTER_SEPARATOR.sub(r"\1'", value)
+    return value
+
+
 def to_csv(table: Table) -> bytes:
-    """UTF-8 CSV with a byte order mark; dates as `YYYY-MM-DD HH:MM:SS`."""
+    """UTF-8 CSV with a byte order mark, every text field quoted; dates as `YYYY-MM-DD HH:MM:SS`."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([neutralise(text) for text in table.header])
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
+    writer.writerow([neutralise_for_csv(text) for text in table.header])
     for row in table.rows:
-        writer.writerow([_csv_value(neutralise(value)) for value in row])
+        writer.writerow([neutralise_for_csv(_csv_value(value)) for value in row])
     return out.getvalue().encode("utf-8-sig")
 
 

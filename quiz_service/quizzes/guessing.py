@@ -18,18 +18,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from quiz_service.errors import ApiError
-from quiz_service.quizzes.models import Answer, Attempt, AttemptState
-
-if TYPE_CHECKING:
-    from quiz_service.quizzes.service import AttemptFields
+from quiz_service.core.errors import ApiError
+from quiz_service.quizzes.models import Answer, Attempt, AttemptFields, AttemptState
 
 
 @dataclass(frozen=True)

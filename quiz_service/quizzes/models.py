@@ -4,17 +4,45 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import CheckConstraint, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quiz_service.db import Base, UTCDateTime, utcnow
+from quiz_service.core.db import Base, UTCDateTime, utcnow
 
 
 class AttemptState(enum.StrEnum):
     OPEN = "open"
     FINISHED = "finished"  # submitted by the student or by the service at the deadline
     ABANDONED = "abandoned"  # time ran out under a policy that does not count it
+
+
+class AttemptFields(Protocol):
+    """What reading an attempt needs: an `Attempt`, or its row read with Core (the save's hot path)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def course(self) -> str: ...
+    @property
+    def quiz(self) -> str: ...
+    @property
+    def version(self) -> str: ...
+    @property
+    def lang(self) -> str: ...
+    @property
+    def number(self) -> int: ...
+    @property
+    def state(self) -> AttemptState: ...
+    @property
+    def questions(self) -> str: ...
+    @property
+    def position(self) -> int: ...
+    @property
+    def deadline(self) -> datetime | None: ...
 
 
 class QuizVersion(Base):

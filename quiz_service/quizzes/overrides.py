@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from auth import service as accounts
 from auth.models import Role, User
-from quiz_service.errors import ApiError
+from quiz_service.core.errors import ApiError
 from quiz_service.quizzes.models import QuizOverride
 from quiz_service.quizzes.pinned import PinnedQuiz
 
@@ -68,6 +68,21 @@ def applied(quiz: PinnedQuiz, override: QuizOverride | None) -> PinnedQuiz:
 def quiz_for(reader: Session, user: User, quiz: PinnedQuiz) -> PinnedQuiz:
     """The quiz as this user takes it."""
     return applied(quiz, override_for(reader, user, quiz.course, quiz.id))
+
+
+def with_dates_of(version: PinnedQuiz, schedule: PinnedQuiz) -> PinnedQuiz:
+    """The attempt's `version` (questions, review policy) with the opening, closing and number of
+    attempts of `schedule`.
+
+    Whatever is decided by a quiz's dates after an attempt (the review's `after-close`, the
+    score in the summary) is decided by the quiz as the student may take it now: the current
+    version's dates with the student's or group's override, not the dates pinned with the
+    attempt. Otherwise a student whose close was extended reads the right answers of attempt 1
+    and then starts attempt 2.
+    """
+    dates = {"opens": schedule.settings.opens, "closes": schedule.settings.closes}
+    allowed = {"attempts": schedule.settings.attempts}  # what `shown` asks: may another attempt come?
+    return dataclasses.replace(version, settings=dataclasses.replace(version.settings, **dates, **allowed))
 
 
 def overrides_of(reader: Session, course: str, quiz: str) -> list[tuple[QuizOverride, User | None]]:

@@ -10,10 +10,10 @@ from flask import Blueprint, Flask, Response, g, request
 from pydantic import BaseModel, Field
 
 from auth.models import User
-from quiz_service import db
-from quiz_service.errors import ApiError
-from quiz_service.i18n import request_language
-from quiz_service.openapi import RequestBody, operation
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError
+from quiz_service.core.i18n import request_language
+from quiz_service.core.openapi import RequestBody, operation
 from quiz_service.quizzes import overrides
 from quiz_service.quizzes.models import QuizOverride
 from quiz_service.quizzes.teaching_views import back_to, taught_quiz, teach_page, teacher_page, words

@@ -14,10 +14,10 @@ from flask import Blueprint, Flask, Response, current_app, g, request, url_for
 from pydantic import BaseModel, Field
 
 from auth.views import render_page, to_sign_in
-from quiz_service import db
-from quiz_service.errors import ApiError, error_page
-from quiz_service.i18n import request_language, texts_for
-from quiz_service.openapi import operation
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError, error_page
+from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.openapi import operation
 from quiz_service.quizzes import export, reports
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
 from quiz_service.quizzes.report_texts import REPORT_TEXTS

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from quiz_service.openapi import RequestBody
+from quiz_service.core.openapi import RequestBody
 
 
 class StartAttempt(RequestBody):

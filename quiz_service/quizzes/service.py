@@ -23,39 +23,19 @@ from sqlalchemy.orm import Session
 
 from builder.quizzes.model import Question, QuizSettings
 from builder.quizzes.types import QUESTION_TYPES, Grade, ResponseError, grade, public_question
-from quiz_service.errors import ApiError
+from quiz_service.core.errors import ApiError
 from quiz_service.quizzes import guessing
-from quiz_service.quizzes.models import Answer, Attempt, AttemptState, GradeRelease, QuizVersion
+from quiz_service.quizzes.models import (
+    Answer,
+    Attempt,
+    AttemptFields,
+    AttemptState,
+    GradeRelease,
+    QuizVersion,
+)
 from quiz_service.quizzes.pinned import PinnedQuiz, parse_quiz
 
 NO_GUESS_LIMIT = guessing.GuessLimits(limit=0, window=timedelta(0))
-
-
-class AttemptFields(Protocol):
-    """What reading an attempt needs: an `Attempt`, or its row read with Core (the save's hot path)."""
-
-    @property
-    def id(self) -> int: ...
-    @property
-    def user_id(self) -> int: ...
-    @property
-    def course(self) -> str: ...
-    @property
-    def quiz(self) -> str: ...
-    @property
-    def version(self) -> str: ...
-    @property
-    def lang(self) -> str: ...
-    @property
-    def number(self) -> int: ...
-    @property
-    def state(self) -> AttemptState: ...
-    @property
-    def questions(self) -> str: ...
-    @property
-    def position(self) -> int: ...
-    @property
-    def deadline(self) -> datetime | None: ...
 
 
 class StoredAnswer(Protocol):
@@ -503,14 +483,22 @@ def is_released(reader: Session, course: str, quiz: str) -> bool:
 
 
 def shown(when: str, attempt: Attempt, quiz: PinnedQuiz, released: bool, now: datetime) -> bool:
-    """Whether a part of the review set to `when` is visible now (never while the attempt is open)."""
+    """Whether a part of the review set to `when` is visible now (never while the attempt is open).
+
+    `quiz` carries the student's own dates and attempts (`overrides.with_dates_of`). A release
+    opens its parts to a student once no further attempt can come: their own window is over, or
+    this was their last attempt. Released before a student's extended close with attempts left,
+    they would read the answers and start another attempt.
+    """
     if attempt.state == AttemptState.OPEN:
         return False
     closes = quiz.closes
+    last_attempt = 0 < quiz.settings.attempts <= attempt.number
+    window_over = closes is None or now >= closes or last_attempt
     return {
         "immediately": True,
         "after-close": closes is not None and now >= closes,
-        "after-release": released,
+        "after-release": released and window_over,
         "never": False,
     }[when]
 

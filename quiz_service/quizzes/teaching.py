@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from auth.models import User
 from builder.quizzes.model import Question
 from builder.quizzes.types import QUESTION_TYPES, ResponseError
-from quiz_service.errors import ApiError
+from quiz_service.core.errors import ApiError
 from quiz_service.quizzes import service
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState, QuizRegrade
 from quiz_service.quizzes.pinned import PinnedQuiz

@@ -6,7 +6,7 @@ from flask import g
 
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_teach
-from quiz_service.errors import ApiError
+from quiz_service.core.errors import ApiError
 
 
 def taught_course(course: str) -> CourseAccess:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from quiz_service.openapi import RequestBody
+from quiz_service.core.openapi import RequestBody
 from quiz_service.quizzes.teaching import MAX_COMMENT
 
 

@@ -20,10 +20,10 @@ from sqlalchemy.orm import Session
 from auth.enrolment import CourseAccess
 from auth.models import Role
 from auth.views import render_page, to_sign_in
-from quiz_service import db
-from quiz_service.errors import ApiError, error_page
-from quiz_service.i18n import request_language, texts_for
-from quiz_service.openapi import operation
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError, error_page
+from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.openapi import operation
 from quiz_service.quizzes import service, teaching
 from quiz_service.quizzes.models import Attempt, GradeRelease
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz

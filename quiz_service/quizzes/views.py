@@ -15,9 +15,10 @@ from sqlalchemy.orm import Session
 
 from auth.access import courses
 from auth.enrolment import may_read
-from quiz_service import db
-from quiz_service.errors import ApiError
-from quiz_service.openapi import operation
+from auth.models import User
+from quiz_service.core import db
+from quiz_service.core.errors import ApiError
+from quiz_service.core.openapi import operation
 from quiz_service.quizzes import guessing, overrides, service, settings
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
@@ -82,6 +83,25 @@ def current_quiz(course: str, quiz: str) -> tuple[PinnedQuiz, str]:
     return parse_quiz(body), body
 
 
+def published_quiz(course: str, quiz: str) -> PinnedQuiz | None:
+    """The quiz's version in the service bundle now, or None once it left the bundle."""
+    path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
+    return parse_quiz(path.read_text(encoding="utf-8")) if path is not None else None
+
+
+def quiz_for_review(session: Session, attempt: Attempt, schedule: PinnedQuiz | None = None) -> PinnedQuiz:
+    """The attempt's version with the dates its student has now (`overrides.with_dates_of`);
+    `schedule` is that student's quiz when the caller has it already."""
+    version = service.pinned_quiz(session, attempt)
+    if schedule is None:
+        student = session.get(User, attempt.user_id)
+        assert student is not None  # deleting a user deletes their attempts (ON DELETE CASCADE)
+        schedule = overrides.quiz_for(
+            session, student, published_quiz(attempt.course, attempt.quiz) or version
+        )
+    return overrides.with_dates_of(version, schedule)
+
+
 def own_attempt(session: Session, attempt_id: int, for_update: bool = False) -> Attempt:
     """The signed-in user's attempt; another student's is as missing as one that does not exist."""
     query = _own_attempt_query(for_update)
@@ -136,7 +156,7 @@ def quiz_summary(course: str, quiz: str) -> QuizSummary:
         )
     )
     released = service.is_released(reader, course, quiz)
-    visible = [a for a in attempts if _score_shown(reader, a, released)]
+    visible = [a for a in attempts if _score_shown(reader, a, released, pinned)]
     settings = pinned.settings
     return QuizSummary(
         course=course,
@@ -155,8 +175,8 @@ def quiz_summary(course: str, quiz: str) -> QuizSummary:
     )
 
 
-def _score_shown(reader: Session, attempt: Attempt, released: bool) -> bool:
-    quiz = service.pinned_quiz(reader, attempt)
+def _score_shown(reader: Session, attempt: Attempt, released: bool, schedule: PinnedQuiz) -> bool:
+    quiz = quiz_for_review(reader, attempt, schedule)
     return service.shown(quiz.settings.review.score, attempt, quiz, released, now())
 
 
@@ -191,7 +211,7 @@ def start_attempt(course: str, quiz: str, body: StartAttempt) -> AttemptOut | Re
     release_reader()
     with db.write_transaction() as writer:
         attempt, created = service.start_attempt(writer, g.user.id, pinned, text, lang, now())
-    out = attempt_out(db.session(), attempt)  # after the commit: shaping it never holds the write lock
+    out = attempt_out(db.session(), attempt, pinned)  # after the commit: shaping never holds the write lock
     if not created:
         return Response(out.model_dump_json(), 200, mimetype="application/json")
     return out
@@ -267,8 +287,8 @@ def submit_attempt(attempt_id: int) -> AttemptOut:
 # -- shaping ------------------------------------------------------------------------------
 
 
-def attempt_out(session: Session, attempt: Attempt) -> AttemptOut:
-    quiz = service.pinned_quiz(session, attempt)
+def attempt_out(session: Session, attempt: Attempt, schedule: PinnedQuiz | None = None) -> AttemptOut:
+    quiz = quiz_for_review(session, attempt, schedule)
     questions = service.attempt_questions(attempt, quiz)
     answers = {a.question: a for a in session.scalars(select(Answer).where(Answer.attempt_id == attempt.id))}
     visible = questions

@@ -11,7 +11,7 @@ from typing import Any
 
 from auth.access import courses as course_access
 from auth.enrolment import may_read
-from quiz_service import db
+from quiz_service.core import db
 
 
 def can_see_course(user: Any | None, course_id: str) -> bool:

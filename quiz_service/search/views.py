@@ -8,9 +8,9 @@ from flask import Blueprint, current_app, g
 from pydantic import BaseModel, ConfigDict, Field
 
 from builder.search import SearchIndex, SearchIndexMissing
-from quiz_service import service_bundle
-from quiz_service.errors import MESSAGES, ApiError
-from quiz_service.openapi import operation
+from quiz_service.core import service_bundle
+from quiz_service.core.errors import MESSAGES, ApiError
+from quiz_service.core.openapi import operation
 from quiz_service.search.access import can_see_course, visible_courses
 
 bp = Blueprint("search", __name__, url_prefix="/api/v1")
@@ -51,10 +51,11 @@ class SearchResponse(BaseModel):
 @bp.get("/search")
 @operation("Find lessons, lecture moments and courses", query=SearchQuery, response=SearchResponse)
 def search(query: SearchQuery) -> SearchResponse:
-    courses = (service_bundle.current().manifest or {}).get("courses", [])
-    allowed = visible_courses(g.get("user"), [str(course["id"]) for course in courses])
+    manifest = service_bundle.current().manifest
+    course_ids = [course.id for course in manifest.courses] if manifest else []
+    allowed = visible_courses(g.get("user"), course_ids)
     if query.course is not None:
-        allowed = _one_course(query.course, courses, allowed)
+        allowed = _one_course(query.course, course_ids, allowed)
     try:
         results = _index().search(query.q, query.lang, courses=allowed, limit=query.limit)
     except SearchIndexMissing:  # a build replacing the whole index right now
@@ -78,9 +79,8 @@ def search(query: SearchQuery) -> SearchResponse:
     return SearchResponse(query=query.q, match=results.match, hits=hits)  # type: ignore[arg-type]
 
 
-def _one_course(course_id: str, courses: list[dict[str, object]], allowed: set[str]) -> set[str]:
-    course = next((c for c in courses if c.get("id") == course_id), None)
-    if course is None:
+def _one_course(course_id: str, course_ids: list[str], allowed: set[str]) -> set[str]:
+    if course_id not in course_ids:
         raise ApiError(404, "unknown_course", f"There is no course '{course_id}'.")
     if not can_see_course(g.get("user"), course_id):
         if g.get("user") is None:

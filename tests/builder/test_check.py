@@ -175,7 +175,7 @@ def test_unknown_outcome(minimal_site: Path) -> None:
 
 def test_schedule_errors(minimal_site: Path) -> None:
     edit(minimal_site, f"{COURSE}/schedule.yml", "lesson: assessment", "lesson: asessment")
-    edit(minimal_site, f"{COURSE}/schedule.yml", "teacher: 0", "teacher: 3")
+    edit(minimal_site, f"{COURSE}/schedule.yml", "teacher: a.serikkyzy@", "teacher: a.serikkizi@")
     edit(minimal_site, f"{COURSE}/schedule.yml", "Asia/Almaty", "Asia/Astana")
     assert messages(minimal_site) == [
         f"{COURSE}/schedule.yml:1: 'timezone': unknown time zone 'Asia/Astana' (e.g. Asia/Almaty)",
@@ -183,7 +183,8 @@ def test_schedule_errors(minimal_site: Path) -> None:
     edit(minimal_site, f"{COURSE}/schedule.yml", "Asia/Astana", "Asia/Almaty")
     assert messages(minimal_site) == [
         f"{COURSE}/schedule.yml:8: unknown lesson 'asessment' (did you mean 'assessment'?)",
-        f"{COURSE}/schedule.yml:9: teacher 3 does not exist (course.yml lists 1, counted from 0)",
+        f"{COURSE}/schedule.yml:9: unknown teacher 'a.serikkizi@academy.example.kz': name a teacher by the"
+        " e-mail course.yml gives (did you mean 'a.serikkyzy@academy.example.kz'?)",
     ]
 
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import main as oqu
 from builder.pipeline import check_content
 from builder.problems import Problems
 from builder.quizzes.load import load_site_quizzes
 from builder.quizzes.model import Quiz
+from quiz_service.cli import main as oqu
 
 MOODLE = Path(__file__).parents[1] / "fixtures" / "moodle"
 COURSE = "content/courses/first-aid"

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import main as oqu
 from builder.pipeline import check_content
 from builder.problems import Problems
 from builder.quizzes.load import load_site_quizzes
 from builder.quizzes.moodle_xml import import_moodle_xml
+from quiz_service.cli import main as oqu
 
 BANK = Path(__file__).parents[1] / "fixtures" / "moodle" / "fire-bank.xml"
 

@@ -13,7 +13,8 @@ from flask.testing import FlaskClient
 
 from auth import enrolment, service
 from auth.models import Role
-from quiz_service import create_app, db, migrations
+from quiz_service import create_app
+from quiz_service.core import db, migrations
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import main as oqu
+from quiz_service.cli import main as oqu
 
 
 @pytest.fixture

@@ -3,52 +3,22 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from site_server import oqu_serving
 
 pytestmark = pytest.mark.browser
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def served_lecture(lecture_site: Path) -> Iterator[str]:
     """`oqu serve` in the lecture site's folder, on a free loopback port."""
-    port = _free_port()
     env = {**os.environ, "OQU_VAR_DIR": str(lecture_site / "var")}
-    command = [sys.executable, "-c", "from builder.cli import main; main()", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        command, cwd=lecture_site, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/api/v1/health", timeout=1):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(
-                        f"oqu serve did not start: {process.stderr.read().decode() if process.stderr else ''}"
-                    )
-                time.sleep(0.2)
+    with oqu_serving(lecture_site, env) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
 
 from auth import passwords, service
 from auth.models import Role, User
-from builder.cli import main as oqu
-from quiz_service import create_app, db, migrations
+from quiz_service import create_app
+from quiz_service.cli import main as oqu
+from quiz_service.core import db, migrations
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 MIGRATED_TEMPLATE = "oqu_migrated"

@@ -75,6 +75,9 @@ class PostgresServer:
             "initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust",
             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
         )  # fmt: skip
+        self._launch()
+
+    def _launch(self) -> None:
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -85,6 +88,17 @@ class PostgresServer:
             "-o", options, "-w", "start",
         )  # fmt: skip
         self._admin = psycopg.connect(self.url("postgres", driver=""), autocommit=True)
+
+    def pause(self) -> None:
+        """Stop the server as a crash would (immediate), keeping its data: see `resume`."""
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the paused server again on the same port."""
+        self._launch()
 
     def stop(self) -> None:
         if self._admin is not None:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from auth import throttle
 from auth.models import SignInEvent, User
-from quiz_service import db
+from quiz_service.core import db
 
 ADDRESS_LIMIT = 20
 

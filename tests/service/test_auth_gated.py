@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 
 from auth import enrolment
 from auth.models import Role, User
-from quiz_service import db
+from quiz_service.core import db
 
 GATED = "/kk/courses/fire-safety/"
 LESSON = "/kk/courses/fire-safety/combustion/fire-triangle/"

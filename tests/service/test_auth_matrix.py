@@ -32,7 +32,7 @@ from quiz_bundle import publish_gift_quiz
 
 from auth import enrolment
 from auth.models import Role, User
-from quiz_service import db
+from quiz_service.core import db
 
 CALLERS = ("anonymous", "student", "other_student", "teacher", "admin", "partner")
 LESSON = "/kk/courses/fire-safety/combustion/"
@@ -87,6 +87,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/<sitepath:path>"): Case(LESSON, expect(403, anonymous=303, **READERS_OF_THE_GATED_COURSE)),
     # The API.
     ("GET", "/api/v1/health"): Case("/api/v1/health", expect(200)),
+    ("GET", "/api/v1/ready"): Case("/api/v1/ready", expect(200)),
     ("GET", "/api/v1/openapi.json"): Case("/api/v1/openapi.json", expect(200)),
     ("GET", "/api/v1/me"): Case("/api/v1/me", signed_in(200)),
     ("GET", "/api/v1/me/tokens"): Case("/api/v1/me/tokens", signed_in(200)),
@@ -206,6 +207,11 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/auth/request"): Case(
         "/auth/request",
         expect(403, anonymous=401, student=204, teacher=204, admin=204),
+        headers={"X-Original-URI": LESSON},
+    ),
+    ("GET", "/auth/request/refused"): Case(  # readers are sent on to the page itself
+        "/auth/request/refused",
+        expect(403, anonymous=303, student=303, teacher=303, admin=303),
         headers={"X-Original-URI": LESSON},
     ),
     ("GET", "/auth/profile"): Case("/auth/profile", expect(200, anonymous=302)),

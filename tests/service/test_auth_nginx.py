@@ -1,33 +1,54 @@
 """Real nginx (Debian's nginx-light) with docs/nginx.conf in front of the service (gunicorn).
 
-nginx serves the static site itself and asks `GET /auth/request` before any course file.
+nginx serves the static site itself and asks `GET /auth/request` before any course file. The
+same path variants (tests/path_variants.py) go to nginx and to the service's own server (T38).
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
 from flask import Flask
 from oidc_provider import free_port
+from path_variants import fetch_raw, gated_variants
 
 from auth import enrolment
 from auth.models import Role, User
-from quiz_service import db
+from quiz_service.core import db
+from quiz_service.core.security_headers import FRAMED_SITE_POLICY, SERVICE_POLICY, SITE_POLICY
 
 REPO = Path(__file__).parents[2]
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PASSWORD = "құпия-сөз-2026"
 LESSON = "/kk/courses/fire-safety/combustion/"
+HEADERS_SNIPPET = "/etc/nginx/snippets/oqu-headers.conf"
+SECRET = "Жану үшбұрышы"
+# The gated course's files of every kind that the tester reached through `//` (issue #10).
+GATED_FILES = {
+    "kk/courses/fire-safety/combustion/index.html": f"<h1>{SECRET}</h1>",
+    "kk/courses/fire-safety/combustion/media/lecture.mp4": f"mp4 {SECRET} " + "0" * 4096,
+    "kk/courses/fire-safety/combustion/media/lecture.kk.vtt": f"WEBVTT\n\n00:00.000 --> 00:01.000\n{SECRET}\n",
+    "kk/courses/fire-safety/search/search_index.json": json.dumps(
+        {"docs": [{"text": SECRET}]}, ensure_ascii=False
+    ),
+    "kk/courses/fire-safety/_quizzes/check.json": json.dumps({"title": SECRET}, ensure_ascii=False),
+}
+HASHED_CSS = "assets/stylesheets/main.57a0d79d.min.css"
 MANIFEST = {
     "version": 1,
     "courses": [
@@ -57,7 +78,10 @@ def nginx_config(prefix: Path, listen: int, service: int, site: Path) -> Path:
     server = server.replace("listen 8080;", f"listen 127.0.0.1:{listen};")
     server = server.replace("root /srv/oqu/build/site;", f"root {site};")
     assert str(site) in server and f":{listen};" in server and f":{service};" in server
-    (prefix / "oqu.conf").write_text(server, encoding="utf-8")
+    headers = prefix / "oqu-headers.conf"  # docs/nginx-headers.conf, where nginx.conf includes it
+    shutil.copy(REPO / "docs" / "nginx-headers.conf", headers)
+    assert HEADERS_SNIPPET in server
+    (prefix / "oqu.conf").write_text(server.replace(HEADERS_SNIPPET, str(headers)), encoding="utf-8")
     # As root, nginx's workers would switch to `nobody`, who cannot read pytest's 0700 folders.
     user = "user root;" if os.geteuid() == 0 else ""
     main = f"""
@@ -85,8 +109,10 @@ http {{
 @pytest.fixture
 def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
     for name, text in {
-        "kk/courses/fire-safety/combustion/index.html": "<h1>Жану үшбұрышы</h1>",
+        **GATED_FILES,
         "kk/courses/dl-orientation/index.html": "<h1>Қашықтан оқыту</h1>",
+        "kk/courses/index.html": "<h1>Курстар</h1>",
+        HASHED_CSS: "body { color: #bf360c; }\n" * 200,
     }.items():
         (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / name).write_text(text, encoding="utf-8")
@@ -96,8 +122,17 @@ def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
     return site_dir
 
 
+@dataclass(frozen=True)
+class Servers:
+    nginx: str  # base URL of nginx with docs/nginx.conf
+    service: str  # base URL of the service's own server (it serves the site too)
+
+    def __str__(self) -> str:
+        return self.nginx
+
+
 @pytest.fixture
-def behind_nginx(database_url: str, site_with_courses: Path, tmp_path: Path) -> Iterator[str]:
+def servers(database_url: str, site_with_courses: Path, tmp_path: Path) -> Iterator[Servers]:
     if not Path(NGINX).exists() or not Path("/etc/nginx/proxy_params").exists():
         pytest.fail("nginx is missing: install it with `apt-get install nginx-light` (make system-packages)")
     service_port, nginx_port = free_port(), free_port()
@@ -123,11 +158,16 @@ def behind_nginx(database_url: str, site_with_courses: Path, tmp_path: Path) -> 
     try:
         _wait_for(f"http://127.0.0.1:{service_port}/api/v1/health", service, "gunicorn")
         _wait_for(f"http://127.0.0.1:{nginx_port}/index.html", nginx, "nginx")
-        yield f"http://127.0.0.1:{nginx_port}"
+        yield Servers(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{service_port}")
     finally:
         for process in (nginx, service):
             process.terminate()
             process.wait(timeout=10)
+
+
+@pytest.fixture
+def behind_nginx(servers: Servers) -> str:
+    return servers.nginx
 
 
 def sign_in(base: str, email: str) -> dict[str, str]:
@@ -161,7 +201,7 @@ def test_nginx_auth_request_gates_enrolled_courses(
 
     anonymous = requests.get(f"{behind_nginx}{LESSON}", allow_redirects=False, timeout=10)
     assert anonymous.status_code == 303
-    assert anonymous.headers["Location"].endswith(f"/auth/login?next={LESSON}")
+    assert anonymous.headers["Location"].endswith(f"/auth/login?next={quote(LESSON, safe='')}&lang=kk")
     assert "Жану" not in anonymous.text
 
     tricks = [
@@ -183,3 +223,150 @@ def test_nginx_auth_request_gates_enrolled_courses(
 
     me = requests.get(f"{behind_nginx}/api/v1/me", headers=sign_in(behind_nginx, student.email), timeout=10)
     assert me.json()["user"]["email"] == student.email
+
+
+def assert_site_headers(response: requests.Response, policy: str = SITE_POLICY) -> None:
+    headers = response.headers
+    assert headers["Content-Security-Policy"] == policy
+    assert headers["Referrer-Policy"] == "same-origin" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert headers["Server"] == "nginx"  # server_tokens off: no version
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+def test_nginx_sends_the_protective_headers(
+    behind_nginx: str, make_user: Callable[..., User], app: Flask
+) -> None:
+    """Static, theme and gated files carry the site's headers (the course and theme locations add
+    their own Cache-Control, which would drop inherited add_header lines); the service's pages
+    carry its own."""
+    student = make_user(email="student@oqu.example.kz", password=PASSWORD)
+    with app.app_context(), db.write_transaction() as writer:
+        enrolment.enrol(writer, "fire-safety", user=writer.get_one(User, student.id))
+    static = requests.get(f"{behind_nginx}/index.html", timeout=10)
+    assert_site_headers(static)
+    theme = requests.get(f"{behind_nginx}/{HASHED_CSS}", timeout=10)  # its own Cache-Control too
+    assert_site_headers(theme)
+    assert theme.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert_site_headers(requests.get(f"{behind_nginx}/жоқ-бет", timeout=10))  # the site's 404 page
+    gated = requests.get(f"{behind_nginx}{LESSON}", headers=sign_in(behind_nginx, student.email), timeout=10)
+    assert gated.status_code == 200 and gated.headers["Cache-Control"] == "private, no-cache"
+    assert_site_headers(gated)
+    framed = requests.get(f"{behind_nginx}/index.html", headers={"Sec-Fetch-Dest": "iframe"}, timeout=10)
+    assert_site_headers(framed, FRAMED_SITE_POLICY)
+    service_page = requests.get(f"{behind_nginx}/auth/login", timeout=10)
+    assert service_page.headers["Content-Security-Policy"] == SERVICE_POLICY
+    assert (
+        service_page.headers["X-Frame-Options"] == "DENY"
+        and service_page.headers["Cache-Control"] == "no-store"
+    )
+
+
+def _no_content(base: str, target: str, headers: dict[str, str]) -> list[str]:
+    """What went wrong when `target` is asked in three ways; [] when no content came back."""
+    split = urlsplit(base)
+    host, port = str(split.hostname), int(split.port or 80)
+    failures = []
+    for method, extra in (("GET", {}), ("HEAD", {}), ("GET", {"Range": "bytes=0-40"})):
+        answer = fetch_raw(host, port, target, method, {**headers, **extra})
+        if answer.status in (200, 206) or SECRET.encode() in answer.body:
+            failures.append(f"{method} {extra} {target} -> {answer.status}")
+    return failures
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+def test_no_path_variant_opens_a_gated_course(
+    servers: Servers, make_user: Callable[..., User], app: Flask
+) -> None:
+    """T38: as anonymous, as a partner and as a student of another group, through nginx and
+    through the service's own server, no way of writing the path hands out a gated file."""
+    reader = make_user(email="reader@oqu.example.kz", password=PASSWORD, group="ТҚ-22")
+    make_user(email="other@oqu.example.kz", password=PASSWORD, group="ӨҚ-21")
+    make_user(email="partner@partner.example.kz", role=Role.PARTNER, password=PASSWORD, group=None)
+    with app.app_context(), db.write_transaction() as writer:
+        enrolment.enrol(writer, "fire-safety", group="ТҚ-22")
+    targets = [
+        target
+        for name in GATED_FILES
+        for target in gated_variants("kk", "fire-safety", name.removeprefix("kk/courses/fire-safety/"))
+    ]
+    targets.append(f"http://127.0.0.1{LESSON}")  # absolute-form request target
+    for base in (servers.nginx, servers.service):
+        visitors = {
+            "anonymous": {},
+            "partner": sign_in(base, "partner@partner.example.kz"),
+            "another group": sign_in(base, "other@oqu.example.kz"),
+        }
+        for who, headers in visitors.items():
+            failures = [failure for target in targets for failure in _no_content(base, target, headers)]
+            assert failures == [], (base, who, failures[:10])
+        # The student of the enrolled group does read it: the gate is not simply shut.
+        readers = sign_in(base, reader.email)
+        for name in GATED_FILES:
+            response = requests.get(f"{base}/{name}", headers=readers, timeout=10)
+            assert response.status_code == 200 and SECRET in response.text, (base, name)
+
+
+def test_auth_request_normalises_the_raw_uri_as_nginx_does(client: Any, site_with_courses: Path) -> None:
+    """The tester's request: `//kk/...` alone got 204 from /auth/request."""
+    for uri in ["//kk/courses/fire-safety/", "/kk//courses/fire-safety/", "/KK/Courses/Fire-Safety/"]:
+        assert client.get("/auth/request", headers={"X-Original-URI": uri}).status_code == 401, uri
+    for uri in ["/kk/courses/fire-safety\\x/", "/kk/courses/fire-safety/%00", "/kk/courses/%2566/", "kk/x"]:
+        assert client.get("/auth/request", headers={"X-Original-URI": uri}).status_code == 403, uri
+    assert client.get("/auth/request").status_code == 403  # no header: a proxy set up wrong
+    for uri in ["/kk/courses/", "/kk/courses/index.html", "//kk/", "/kk/courses/dl-orientation/a/"]:
+        assert client.get("/auth/request", headers={"X-Original-URI": uri}).status_code == 204, uri
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+def test_the_sign_in_redirect_carries_the_path_encoded(servers: Servers) -> None:
+    """Finding 2: nginx put the decoded URI into Location (a CRLF set a cookie; `&`, `#` reached
+    `next`). Now the service answers, with the normalised path percent-encoded."""
+    split = urlsplit(servers.nginx)
+    host, port = str(split.hostname), int(split.port or 80)
+    injected = fetch_raw(host, port, "/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER")
+    assert injected.status in (400, 403) and b"ATTACKER" not in injected.body
+    raw = requests.get(
+        f"{servers.nginx}/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER",
+        allow_redirects=False, timeout=10,
+    )  # fmt: skip
+    assert "ATTACKER" not in raw.headers.get("Set-Cookie", "") and "Set-Cookie" not in raw.headers.get(
+        "Location", ""
+    )
+    tricky = "/kk/courses/fire-safety/a%26next=%2F%2Fevil.example%23top%3Flang=ru/ә"
+    response = requests.get(f"{servers.nginx}{tricky}", allow_redirects=False, timeout=10)
+    assert response.status_code == 303
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/auth/login"
+    query = parse_qs(location.query)
+    expected = "/kk/courses/fire-safety/a&next=/evil.example#top?lang=ru/ә"  # slashes merged
+    assert query == {"next": [quote(expected)], "lang": ["kk"]}
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+def test_teacher_pages_gzip_and_cached_theme_files_behind_nginx(behind_nginx: str) -> None:
+    teach = requests.get(f"{behind_nginx}/teach/", allow_redirects=False, timeout=10)
+    direct = requests.get(f"{behind_nginx}/api/v1/health", timeout=10)
+    assert direct.status_code == 200 and direct.json()["status"] == "ok"
+    assert teach.status_code in (302, 303, 401) and "nginx" not in teach.text  # the service answered
+    css = requests.get(
+        f"{behind_nginx}/{HASHED_CSS}", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10
+    )
+    assert css.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(css.raw.read()).decode().startswith("body { color: #bf360c; }")
+    assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert "nginx/" not in css.headers.get("Server", "")
+    hidden = requests.get(f"{behind_nginx}/.hidden/config", timeout=10)
+    assert hidden.status_code == 404 and "hidden" not in hidden.text
+
+
+def test_nginx_sends_every_service_route_to_the_service(app: Flask) -> None:
+    """Each route of the service (but the site's own) falls in docs/nginx.conf's service location;
+    a new folder of routes (like /teach/ was) cannot be forgotten there."""
+    config = (REPO / "docs" / "nginx.conf").read_text(encoding="utf-8")
+    found = re.search(r"location ~ (\^/\(api\|[^ ]+) \{\n\s+proxy_pass http://oqu_service;", config)
+    assert found is not None
+    service_location = re.compile(found.group(1))
+    rules = [rule.rule for rule in app.url_map.iter_rules() if rule.endpoint not in {"static_site", "static"}]
+    assert rules and [rule for rule in rules if not service_location.match(rule)] == []

@@ -14,7 +14,8 @@ from oidc_provider import FORGERIES, OidcProvider, free_port
 from sqlalchemy import func, select
 
 from auth.models import OidcIdentity, Role, SignInEvent, User
-from quiz_service import create_app, db
+from quiz_service import create_app
+from quiz_service.core import db
 
 pytestmark = pytest.mark.filterwarnings("ignore:The 'grant' parameter will become mandatory")
 

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from auth import throttle
 from auth.models import SignInCounter, SignInEvent, User
 from auth.texts import PAGES
-from quiz_service import db
+from quiz_service.core import db
 
 pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 
 from auth import service, throttle
 from auth.models import BrowserSession, Role, SignInEvent, User
-from quiz_service import db
+from quiz_service.core import db
 
 SignIn = Callable[..., Any]
 TOO_MANY_KK = "Кіру әрекеттері тым көп."

@@ -7,10 +7,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import inspect
 
 from quiz_service import create_app
-from quiz_service.config import load_config, read_or_create_secret
+from quiz_service.cli import main as oqu
+from quiz_service.core.config import SettingsError, load_config, read_or_create_secret
 
 
 def test_embedded_default_is_sqlite_and_a_secret_in_var(
@@ -50,3 +52,23 @@ def test_workers_starting_together_share_one_secret(tmp_path: Path) -> None:
         secrets = pool.map(_secret_in, [path] * 32)
     assert len(set(secrets)) == 1
     assert sorted(item.name for item in (tmp_path / "var").iterdir()) == ["secret_key"]
+
+
+def test_a_bad_value_names_its_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OQU_SESSION_IDLE_MINUTES", "екі сағат")
+    with pytest.raises(SettingsError) as raised:
+        create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+    assert str(raised.value).startswith("OQU_SESSION_IDLE_MINUTES: Input should be a valid integer")
+    monkeypatch.delenv("OQU_SESSION_IDLE_MINUTES")
+    monkeypatch.setenv("OQU_GUESS_LIMIT", "-3")
+    with pytest.raises(SettingsError, match=r"^OQU_GUESS_LIMIT: Input should be greater than or equal to 0$"):
+        create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+
+
+def test_oqu_commands_say_which_variable_is_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "build" / "site").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OQU_SIGN_IN_ACCOUNT_LIMIT", "бес")
+    result = CliRunner().invoke(oqu, ["users", "tokens", "kursant@oqu.example.kz"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: OQU_SIGN_IN_ACCOUNT_LIMIT: Input should be a valid integer")

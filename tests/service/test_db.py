@@ -1,4 +1,4 @@
-"""quiz_service.db: SQLite settings, BEGIN IMMEDIATE for writes, reads that follow writes."""
+"""quiz_service.core.db: SQLite settings, BEGIN IMMEDIATE for writes, reads that follow writes."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from auth import service
 from auth.models import Role, User
-from quiz_service import db
+from quiz_service.core import db
 
 
 def test_reads_after_a_write_see_it(app: Flask, make_user: Callable[..., User]) -> None:

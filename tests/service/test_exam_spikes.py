@@ -28,7 +28,7 @@ from test_quiz_attempts import write_manifest
 
 from auth import service as accounts
 from auth.models import Role
-from quiz_service import db
+from quiz_service.core import db
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 
 START_URL = "/api/v1/quizzes/fire-safety/exam/attempts"

@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from quiz_service import create_app
-from quiz_service.service_bundle import BundleError
+from quiz_service.core.service_bundle import BundleError
 
 
 def error(code: str, message: str) -> dict[str, Any]:
@@ -27,10 +27,18 @@ def test_health_reports_the_database(client: FlaskClient) -> None:
 def test_health_reports_a_loaded_service_bundle(app_config: dict[str, Any]) -> None:
     service_dir: Path = app_config["SERVICE_DIR"]
     service_dir.mkdir(parents=True)
-    (service_dir / "manifest.json").write_text('{"courses": ["fire-safety"]}', encoding="utf-8")
+    (service_dir / "manifest.json").write_text('{"courses": [{"id": "fire-safety"}]}', encoding="utf-8")
     app = create_app(app_config)
     assert app.test_client().get("/api/v1/health").json["service_bundle"] == "loaded"
     app.extensions["oqu_db"].engine.dispose()
+
+
+def test_a_manifest_entry_of_the_wrong_shape_is_named(app_config: dict[str, Any]) -> None:
+    service_dir: Path = app_config["SERVICE_DIR"]
+    service_dir.mkdir(parents=True)
+    (service_dir / "manifest.json").write_text('{"courses": [{"access": "open"}]}', encoding="utf-8")
+    with pytest.raises(BundleError, match=r"manifest\.json: courses\.0\.id: Field required$"):
+        create_app(app_config)
 
 
 def test_a_running_service_picks_up_a_new_build(app_config: dict[str, Any]) -> None:
@@ -68,6 +76,21 @@ def test_health_answers_503_when_the_database_is_down(
     response = app.test_client().get("/api/v1/health")
     assert response.status_code == 503
     assert response.json == error("database_unavailable", "The database does not answer.")
+    ready = app.test_client().get("/api/v1/ready")
+    assert ready.status_code == 503 and ready.headers["Retry-After"] == "5"
+    assert ready.json == {"ready": False, "checks": {"database": "down", "redis": "not_used"}}
+    # Any request that needs the database: a clear 503 in the error shape, never a 500 or a traceback.
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer oqu_x"})
+    assert me.status_code == 503 and me.headers["Retry-After"] == "5"
+    assert me.json == error("database_unavailable", "The database does not answer; try again shortly.")
+    page = app.test_client().get("/auth/profile", headers={"Cookie": "oqu_session=x"})
+    assert page.status_code in (302, 503) and "Traceback" not in page.text
+
+
+def test_ready_when_every_dependency_answers(client: FlaskClient) -> None:
+    response = client.get("/api/v1/ready")
+    assert response.status_code == 200
+    assert response.json == {"ready": True, "checks": {"database": "ok", "redis": "not_used"}}
 
 
 @pytest.mark.parametrize("method", ["get", "post", "delete"])

@@ -12,7 +12,7 @@ from click.testing import Result
 from sqlalchemy import inspect, make_url
 
 import auth.models  # noqa: F401  (registers the models in the metadata)
-from quiz_service import db, migrations
+from quiz_service.core import db, migrations
 
 
 def test_upgrade_builds_the_schema_of_the_models(empty_database_url: str) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from auth.views import NewToken
-from quiz_service.openapi import openapi_path
+from quiz_service.core.openapi import openapi_path
 
 
 def api_rules(app: Flask) -> set[tuple[str, str]]:
@@ -67,7 +67,7 @@ def test_path_parameters_are_typed(client: FlaskClient) -> None:
         "name": "token_id",
         "in": "path",
         "required": True,
-        "schema": {"type": "integer"},
+        "schema": {"type": "integer", "minimum": 0, "maximum": 2**31 - 1},
     }
     assert "content" not in revoke["responses"]["204"]
 

@@ -20,7 +20,7 @@ from auth import service as accounts
 from auth.models import ApiToken, SignInEvent, User
 from builder.quizzes.model import ReviewPolicy
 from builder.quizzes.types import QUESTION_TYPES
-from quiz_service import db
+from quiz_service.core import db
 from quiz_service.quizzes.models import Answer, Attempt
 
 START = datetime(2026, 12, 14, 9, 0, tzinfo=UTC)

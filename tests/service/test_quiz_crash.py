@@ -24,7 +24,7 @@ from sqlalchemy import select
 from test_quiz_attempts import write_manifest
 
 from auth.models import User
-from quiz_service import db
+from quiz_service.core import db
 from quiz_service.quizzes.models import Answer
 
 STUDENTS = 4

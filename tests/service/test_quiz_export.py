@@ -15,7 +15,14 @@ import test_quiz_statistics as shared
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
-from quiz_service.quizzes.export import Table, attachment_name, neutralise, to_csv, to_xlsx
+from quiz_service.quizzes.export import (
+    Table,
+    attachment_name,
+    neutralise,
+    neutralise_for_csv,
+    to_csv,
+    to_xlsx,
+)
 
 # The fixtures of the statistics tests: the same bundle, class and teacher.
 app_config, publish, clock = shared.app_config, shared.publish, shared.clock
@@ -229,3 +236,78 @@ def test_the_api_describes_the_files_it_sends(client: FlaskClient) -> None:
             media_type: {"schema": {"type": "string", "format": "binary"}}
         }
         assert [p["name"] for p in described["parameters"]] == ["course", "quiz", "lang"]
+
+
+# -- T40: a formula after a separator, for Excel that splits on `;` (issue #10, finding 5) ----
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+AFTER_SEPARATORS = [
+    "Айгерім;=2+3",
+    'Сапарова; =HYPERLINK("http://x";"y")',
+    "Дәулет,+cmd|' /C calc'!A0",
+    'ӨҚ-21;"=1+1',
+    "Нұрлан\t@SUM(A1)",
+    "Әбенов\n-2+3",
+    "Серікұлы;;\t=1",
+]
+
+
+def formula_cells(data: bytes, separator: str) -> list[str]:
+    """The cells a spreadsheet splitting on `separator` would take for a formula (numbers aside)."""
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=separator)
+    cells = [cell.lstrip(' "') for row in rows for cell in row]
+    return [cell for cell in cells if cell.startswith(FORMULA_STARTS) and not is_number(cell)]
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_csv_read_back_on_commas_or_semicolons_holds_no_formula() -> None:
+    rows: list[list[Any]] = [
+        [text, "student1@oqu.example.kz", text, 1, -1.5, 50.0] for text in AFTER_SEPARATORS
+    ]
+    data = to_csv(Table("Нәтижелер", ["Аты-жөні;=1+1", "Пошта", "Тобы", "Талпыныс", "Балл", "Пайыз"], rows))
+    assert formula_cells(data, ",") == [] and formula_cells(data, ";") == []
+    read = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert [row[0] for row in read[1:]] == [neutralise_for_csv(text) for text in AFTER_SEPARATORS]
+    assert read[1][3:] == ["1", "-1.5", "50.0"]  # numbers stay numbers
+
+
+def test_every_text_field_is_quoted_and_numbers_are_not() -> None:
+    data = to_csv(Table("t", ["Аты-жөні", "Балл"], [["Айгерім Сапарова", 4.0], [None, 2]]))
+    assert data.decode("utf-8-sig").splitlines() == ['"Аты-жөні","Балл"', '"Айгерім Сапарова",4.0', '"",2']
+
+
+def test_a_formula_after_a_separator_gets_its_quote_and_plain_text_is_kept() -> None:
+    assert [neutralise_for_csv(text) for text in AFTER_SEPARATORS] == [
+        "Айгерім;'=2+3",
+        'Сапарова; \'=HYPERLINK("http://x";"y")',
+        "Дәулет,'+cmd|' /C calc'!A0",
+        "ӨҚ-21;\"'=1+1",
+        "Нұрлан\t'@SUM(A1)",
+        "Әбенов\n'-2+3",
+        "Серікұлы;;'\t'=1",
+    ]
+    kept = ["Айгерім Сапарова", "ӨҚ-21", "a=b; c", "Әл-Фараби, 1-курс", 3.5, None]
+    assert [neutralise_for_csv(value) for value in kept] == kept
+
+
+def test_the_results_csv_of_a_student_named_with_a_formula_after_a_semicolon_holds_no_formula(
+    client: FlaskClient,
+    teacher: dict[str, str],
+    clock: Any,
+    publish: Any,
+    bearer_of: Any,
+) -> None:
+    publish(grading="average")
+    headers = bearer_of(full_name="Айгерім;=2+3", group="ӨҚ-21,=1+1", email="aigerim@oqu.example.kz")
+    shared.take(client, headers, clock, shared.RIGHT)
+    data = client.get(f"{URL}.csv", headers=teacher).data
+    assert formula_cells(data, ",") == [] and formula_cells(data, ";") == []
+    row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))[1]
+    assert row[:3] == ["Айгерім;'=2+3", "aigerim@oqu.example.kz", "ӨҚ-21,'=1+1"]

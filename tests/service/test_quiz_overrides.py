@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from test_quiz_teaching import (  # noqa: F401 (fixtures, see above)
     FIXED_KEY,
+    GAS,
     START,
     TEACHER,
     Clock,
@@ -28,9 +29,11 @@ from test_quiz_teaching import (  # noqa: F401 (fixtures, see above)
     clock,
     people,
     publish,
+    take_quiz,
 )
 
-from quiz_service import db
+from builder.quizzes.model import ReviewPolicy
+from quiz_service.core import db
 from quiz_service.quizzes.models import QuizOverride
 
 OVERRIDES = "/api/v1/teach/quizzes/fire-safety/exam/overrides"
@@ -168,3 +171,86 @@ def test_the_page_takes_local_time_escapes_and_wants_the_csrf_token(
     )
     assert removed.status_code == 303
     assert "The override is removed." in teacher.get(removed.headers["Location"]).text
+
+
+# -- what is decided by the dates follows the student's own dates (issue #10, finding 3) ----
+
+AFTER_CLOSE = ReviewPolicy(
+    score="after-close", correctness="after-close", feedback="after-close", answers="after-close"
+)
+AFTER_RELEASE = ReviewPolicy(answers="after-release")
+EXTENDED = START + timedelta(days=2)
+
+
+def review_of(client: FlaskClient, headers: dict[str, str], attempt: dict[str, Any]) -> dict[str, Any]:
+    return client.get(f"/api/v1/attempts/{attempt['id']}", headers=headers).json["review"]
+
+
+def right_answers(review: dict[str, Any]) -> list[Any]:
+    return [q["right_answer"] for q in review["questions"] if q["right_answer"] is not None]
+
+
+def test_answers_stay_hidden_until_the_students_own_extended_close(
+    client: FlaskClient, people: People, publish: Callable[..., str], clock: Clock
+) -> None:
+    publish(FIXED_KEY, closes=iso(START + timedelta(hours=1)), attempts=2, review=AFTER_CLOSE)
+    assert (
+        put(client, people.teacher, student="daniyar@oqu.example.kz", closes=iso(EXTENDED)).status_code == 200
+    )
+    extended = take_quiz(client, people.classmate, {GAS: "A"})
+    others = take_quiz(client, people.student, {GAS: "C"})
+    clock.now = START + timedelta(hours=3)  # the quiz's close is past, Daniyar's is not
+    assert right_answers(review_of(client, people.student, others)) != []
+    hidden = review_of(client, people.classmate, extended)
+    assert right_answers(hidden) == [] and hidden["points"] is None
+    assert all(q["state"] is None and q["feedback"] is None for q in hidden["questions"])
+    second = client.post(START_URL, json={}, headers=people.classmate)
+    assert second.status_code == 201 and second.json["number"] == 2  # his window is still open
+    clock.now = EXTENDED
+    assert right_answers(review_of(client, people.classmate, extended)) != []
+
+
+def test_a_groups_extended_close_hides_the_score_in_the_summary(
+    client: FlaskClient, people: People, publish: Callable[..., str], clock: Clock
+) -> None:
+    publish(FIXED_KEY, closes=iso(START + timedelta(hours=1)), review=AFTER_CLOSE)
+    assert put(client, people.teacher, group=CLASSMATE_GROUP, closes=iso(EXTENDED)).status_code == 200
+    take_quiz(client, people.classmate, {GAS: "C"})
+    take_quiz(client, people.student, {GAS: "C"})
+    clock.now = START + timedelta(hours=3)
+    grouped = client.get(SUMMARY, headers=people.classmate).json
+    assert (grouped["grade"], grouped["attempts"][0]["percent"]) == (None, None)
+    assert client.get(SUMMARY, headers=people.student).json["attempts"][0]["percent"] == 50.0
+    clock.now = EXTENDED
+    assert client.get(SUMMARY, headers=people.classmate).json["attempts"][0]["percent"] == 50.0
+
+
+def test_a_close_moved_later_in_a_new_version_hides_the_answers_of_older_attempts(
+    client: FlaskClient, people: People, publish: Callable[..., str], clock: Clock
+) -> None:
+    first = publish(FIXED_KEY, closes=iso(START + timedelta(hours=1)), attempts=2, review=AFTER_CLOSE)
+    attempt = take_quiz(client, people.student, {GAS: "A"})
+    assert publish(FIXED_KEY, closes=iso(EXTENDED), attempts=2, review=AFTER_CLOSE) != first
+    clock.now = START + timedelta(hours=3)  # past the close its version was published with
+    assert right_answers(review_of(client, people.student, attempt)) == []
+    assert client.get(SUMMARY, headers=people.student).json["attempts"][0]["percent"] is None
+    clock.now = EXTENDED
+    assert right_answers(review_of(client, people.student, attempt)) != []
+
+
+def test_a_release_opens_the_answers_to_an_extended_student_only_at_his_own_close(
+    client: FlaskClient, people: People, publish: Callable[..., str], clock: Clock
+) -> None:
+    publish(FIXED_KEY, closes=iso(START + timedelta(hours=1)), attempts=2, review=AFTER_RELEASE)
+    assert put(client, people.teacher, group=CLASSMATE_GROUP, closes=iso(EXTENDED)).status_code == 200
+    extended = take_quiz(client, people.classmate, {GAS: "A"})
+    others = take_quiz(client, people.student, {GAS: "C"})
+    clock.now = START + timedelta(hours=3)
+    released = client.post("/api/v1/teach/quizzes/fire-safety/exam/release", headers=people.teacher)
+    assert released.status_code == 200
+    assert right_answers(review_of(client, people.student, others)) != []
+    assert right_answers(review_of(client, people.classmate, extended)) == []
+    last = take_quiz(client, people.classmate, {GAS: "B"})  # the second of two: none can follow
+    assert right_answers(review_of(client, people.classmate, last)) != []
+    clock.now = EXTENDED
+    assert right_answers(review_of(client, people.classmate, extended)) != []

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 
 from auth.models import Role, User
 from builder.quizzes.model import ReviewPolicy
-from quiz_service import db
+from quiz_service.core import db
 from quiz_service.quizzes.models import Answer, Attempt, QuizRegrade
 from quiz_service.quizzes.teaching_texts import TEACH
 

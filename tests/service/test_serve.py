@@ -1,7 +1,12 @@
-"""`oqu serve`: checks the build, migrates, then serves with werkzeug's threaded server."""
+"""`oqu serve`: checks the build, migrates, then serves with gunicorn (the one server for demo and production)."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
+import subprocess
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,8 +14,11 @@ from typing import Any
 import pytest
 from click.testing import Result
 from flask import Flask
+from oidc_provider import free_port
+from site_server import OQU, wait_for
 
-from quiz_service import cli, migrations
+from quiz_service import cli
+from quiz_service.core import migrations
 
 Oqu = Callable[..., Result]
 
@@ -27,10 +35,10 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Records what `oqu serve` would have served instead of serving it."""
     calls: dict[str, Any] = {}
 
-    def fake_run_simple(host: str, port: int, app: Flask, **options: Any) -> None:
-        calls.update(host=host, port=port, app=app, options=options)
+    def fake_run_gunicorn(make_app: Callable[[], Flask], host: str, port: int, workers: int) -> None:
+        calls.update(host=host, port=port, app=make_app(), workers=workers)
 
-    monkeypatch.setattr(cli, "run_simple", fake_run_simple)
+    monkeypatch.setattr(cli, "run_gunicorn", fake_run_gunicorn)
     return calls
 
 
@@ -39,8 +47,8 @@ def test_serve_migrates_then_serves(
 ) -> None:
     result = run_oqu("serve", "--port", "8123", database_url=empty_database_url)
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Serving build/site at http://127.0.0.1:8123/ (Ctrl+C to stop)\n"
-    assert (served["host"], served["port"], served["options"]) == ("127.0.0.1", 8123, {"threaded": True})
+    assert result.stdout == "Serving build/site at http://127.0.0.1:8123/ with 2 workers (Ctrl+C to stop)\n"
+    assert (served["host"], served["port"], served["workers"]) == ("127.0.0.1", 8123, 2)
     app: Flask = served["app"]
     with app.app_context():
         assert migrations.is_up_to_date(app.extensions["oqu_db"].engine)
@@ -68,3 +76,45 @@ def test_serve_on_a_public_address_keeps_cookies_secure(
 )
 def test_loopback_addresses(host: str, loopback: bool) -> None:
     assert cli.is_loopback(host) is loopback
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue  # the process ended while we read
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+def test_serve_runs_gunicorn_workers_and_stops_on_ctrl_c(
+    database_url: str, site_dir: Path, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "OQU_DATABASE_URL": database_url,
+        "OQU_SITE_DIR": str(site_dir),
+        "OQU_SERVICE_DIR": str(tmp_path / "build" / "service"),
+        "OQU_VAR_DIR": str(tmp_path / "var"),
+    }
+    port = free_port()
+    process = subprocess.Popen(
+        [*OQU, "serve", "--port", str(port), "--workers", "2"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{port}/api/v1/health", process)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=10) as response:
+            assert json.load(response)["database"] == "ok"
+            assert response.headers["Server"] == "gunicorn"  # no gunicorn, Werkzeug or Python version
+        assert len(_children(process.pid)) == 2  # gunicorn's arbiter and its two workers
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+    output = process.stdout.read().decode() if process.stdout else ""
+    assert "with 2 workers" in output and "development server" not in output

@@ -12,7 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from auth.models import User
-from quiz_service import create_app, db
+from quiz_service import create_app
+from quiz_service.core import db
 
 FAILED_KK = "Кіру мүмкін болмады: электрондық пошта немесе құпиясөз қате."
 EXPIRED_KK = "Форманың мерзімі өтті. Қайталап көріңіз."

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from auth.models import ApiToken, Role, User
-from quiz_service import db
+from quiz_service.core import db
 
 Oqu = Callable[..., Result]
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from auth import enrolment, passwords
 from auth.models import DLCategory, Role, User
 from auth.roster import read_roster
-from quiz_service import db
+from quiz_service.core import db
 
 Oqu = Callable[..., Result]
 

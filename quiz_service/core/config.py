@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
 DATABASE_FILE = "oqu.sqlite3"
 
+# What no variable sets (ServiceSettings below reads the OQU_* ones).
 DEFAULTS: dict[str, Any] = {
-    "DATABASE_URL": None,  # None: SQLite at VAR_DIR/oqu.sqlite3
-    "SECRET_KEY": None,  # None: generated once into VAR_DIR/secret_key
-    "SITE_DIR": "build/site",
-    "SERVICE_DIR": "build/service",
-    "SEARCH_DIR": "build/search",
-    "VAR_DIR": "var",
     "SESSION_COOKIE_NAME": "oqu_session",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -30,26 +28,61 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
 }
 
-# Environment variable -> setting.
-ENVIRONMENT = {
-    "OQU_DATABASE_URL": "DATABASE_URL",
-    "OQU_SECRET_KEY": "SECRET_KEY",
-    "OQU_SITE_DIR": "SITE_DIR",
-    "OQU_SERVICE_DIR": "SERVICE_DIR",
-    "OQU_SEARCH_DIR": "SEARCH_DIR",
-    "OQU_VAR_DIR": "VAR_DIR",
-}
-
 FOLDERS = ("SITE_DIR", "SERVICE_DIR", "SEARCH_DIR", "VAR_DIR")
+
+
+class SettingsError(ValueError):
+    """An OQU_* variable with a value that cannot be used; the message names the variable."""
+
+
+class OquSettings(BaseSettings):
+    """Settings read from OQU_<FIELD> variables (pydantic-settings); an empty variable is unset.
+
+    Each part of the service declares its own model and says, in `to_config`, which app
+    settings it fills.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="OQU_", env_ignore_empty=True, extra="ignore")
+
+    def to_config(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+class ServiceSettings(OquSettings):
+    database_url: str | None = None  # None: SQLite at VAR_DIR/oqu.sqlite3
+    secret_key: str | None = None  # None: generated once into VAR_DIR/secret_key
+    site_dir: Path = Path("build/site")
+    service_dir: Path = Path("build/service")
+    search_dir: Path = Path("build/search")
+    var_dir: Path = Path("var")
+
+    def to_config(self) -> dict[str, Any]:
+        return {name.upper(): value for name, value in self.model_dump().items()}
+
+
+SettingsModel = TypeVar("SettingsModel", bound=OquSettings)
+
+
+def read_settings(model: type[SettingsModel], environ: Mapping[str, str] | None = None) -> SettingsModel:
+    """The model read from the environment (or `environ`); every bad value named by its variable."""
+    try:
+        if environ is None:
+            return model()
+        prefix = "OQU_"
+        names = [name for name in model.model_fields if environ.get(prefix + name.upper())]
+        given = {name: environ[prefix + name.upper()] for name in names}
+        return model(**given)
+    except ValidationError as error:
+        problems = [f"OQU_{str(item['loc'][0]).upper()}: {item['msg']}" for item in error.errors()]
+        raise SettingsError("; ".join(problems)) from None
 
 
 def load_config(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """Defaults, then the environment, then `overrides`; folders made absolute."""
-    environ = os.environ if environ is None else environ
     config = dict(DEFAULTS)
-    config.update({key: environ[name] for name, key in ENVIRONMENT.items() if environ.get(name)})
+    config.update(read_settings(ServiceSettings, environ).to_config())
     config.update(overrides or {})
     for key in FOLDERS:
         config[key] = Path(config[key]).absolute()
@@ -91,17 +124,10 @@ def _create_secret(path: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
-# A feature's own settings: key -> (environment variable, default, parser of the variable's text)
-Settings = Mapping[str, tuple[str, Any, Callable[[str], Any]]]
-
-
 def apply_settings(
-    config: dict[str, Any], settings: Settings, environ: Mapping[str, str] | None = None
+    config: dict[str, Any], model: type[OquSettings], environ: Mapping[str, str] | None = None
 ) -> None:
-    """Fill in each setting the config does not have yet (the caller's overrides win): the
-    environment variable when it is set, else the default."""
-    environ = os.environ if environ is None else environ
-    for key, (variable, default, parse) in settings.items():
-        if key not in config:
-            raw = environ.get(variable)
-            config[key] = parse(raw) if raw else default
+    """Fill in each setting of `model` that the config does not have yet (the caller's overrides
+    win): the environment variable when it is set, else the model's default."""
+    for key, value in read_settings(model, environ).to_config().items():
+        config.setdefault(key, value)

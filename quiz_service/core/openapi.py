@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.json_schema import models_json_schema
 from werkzeug.routing import Rule
 
-from quiz_service.errors import MESSAGES, ApiError
+from quiz_service.core.errors import MESSAGES, ApiError
+from quiz_service.core.route_ids import MAX_ROW_ID
 
 API_ROOT = "/api/v1/"
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -171,7 +172,7 @@ SECURITY_SCHEMES = {
 
 def _schemas(
     operations: list[_Documented],
-) -> tuple[dict[tuple[type[BaseModel], SchemaMode], Any], dict[str, Any]]:
+) -> tuple[dict[tuple[Any, SchemaMode], Any], dict[str, Any]]:
     wanted: set[tuple[type[BaseModel], SchemaMode]] = {(ErrorResponse, "serialization")}
     for item in operations:
         if item.operation.body is not None:
@@ -199,13 +200,19 @@ def _describe(item: _Documented, refs: dict[Any, Any]) -> dict[str, Any]:
     return result
 
 
+def _path_schema(converter: str | None) -> dict[str, Any]:
+    if converter == "int":  # bounded as the ids are (`route_ids`): a larger one is a 404
+        return {"type": "integer", "minimum": 0, "maximum": MAX_ROW_ID}
+    return {"type": CONVERTER_TYPES.get(converter or "", "string")}
+
+
 def _parameters(item: _Documented) -> list[dict[str, Any]]:
     parameters = [
         {
             "name": match["name"],
             "in": "path",
             "required": True,
-            "schema": {"type": CONVERTER_TYPES.get(match["converter"] or "", "string")},
+            "schema": _path_schema(match["converter"]),
         }
         for match in RULE_ARGUMENT.finditer(item.rule.rule)
     ]

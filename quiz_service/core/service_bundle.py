@@ -1,8 +1,8 @@
 """The private bundle that `oqu build` writes to build/service/ (answer keys, schedules, plans).
 
-For now only its manifest is read; a missing bundle is normal (nothing built yet), a
-malformed manifest is an error that names the file. A running service picks up the bundle of
-a newer build by itself.
+Its manifest is read through one typed model (`Manifest`); a missing bundle is normal (nothing
+built yet), a malformed manifest is an error that names the file and the field. A running
+service picks up the bundle of a newer build by itself.
 """
 
 from __future__ import annotations
@@ -10,11 +10,49 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, current_app
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 MANIFEST = "manifest.json"
+
+
+class ManifestModel(BaseModel):
+    # A newer build may add fields an older service does not know yet: they are kept, not refused.
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+class ScheduledClass(ManifestModel):
+    id: str
+    start: str
+    duration: int
+    kind: str = "webinar"
+    title: dict[str, str] = {}
+    lesson: str | None = None
+    teacher: str | None = None  # the teacher's e-mail, lower case, as in `CourseEntry.teachers`
+    join_url: str | None = None
+
+
+class CourseEntry(ManifestModel):
+    id: str
+    access: Literal["open", "enrolled"] = "open"
+    title: dict[str, str] = {}
+    languages: list[str] = []
+    teachers: list[str] = []  # e-mails, lower case, sorted
+    format: str | None = None
+    schedule: list[ScheduledClass] = []
+    lessons: list[dict[str, Any]] = []
+
+
+class Manifest(ManifestModel):
+    version: int = 1
+    built_at: str | None = None
+    languages: list[str] = []
+    courses: list[CourseEntry] = []
+
+    def course(self, course_id: str) -> CourseEntry | None:
+        return next((course for course in self.courses if course.id == course_id), None)
 
 
 class BundleError(Exception):
@@ -24,7 +62,7 @@ class BundleError(Exception):
 @dataclass(frozen=True)
 class ServiceBundle:
     path: Path
-    manifest: dict[str, Any] | None
+    manifest: Manifest | None
     stamp: tuple[int, int] | None = None
 
 
@@ -45,11 +83,17 @@ def load_bundle(path: Path) -> ServiceBundle:
     except FileNotFoundError:
         return ServiceBundle(path, None)
     try:
-        manifest = json.loads(text)
+        raw = json.loads(text)
     except ValueError as error:
         raise BundleError(f"{manifest_path}: not valid JSON: {error}") from None
-    if not isinstance(manifest, dict):
+    if not isinstance(raw, dict):
         raise BundleError(f"{manifest_path}: expected a JSON object")
+    try:
+        manifest = Manifest.model_validate(raw)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise BundleError(f"{manifest_path}: {where}: {first['msg']}") from None
     return ServiceBundle(path, manifest, stamp)
 
 

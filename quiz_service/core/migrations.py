@@ -1,6 +1,8 @@
-"""Alembic migrations, kept in the package and configured here (no alembic.ini needed).
+"""Alembic migrations, configured here (no alembic.ini needed).
 
-`upgrade(engine)` brings any database, SQLite or PostgreSQL, to the newest schema.
+`upgrade(engine)` brings any database, SQLite or PostgreSQL, to the newest schema. The
+scripts live in the app's folder `quiz_service/migrations/` (its env.py imports every
+feature's models, so it belongs to the app, read by Alembic at run time, never imported here).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-MIGRATIONS_DIR = Path(__file__).parent
+MIGRATIONS_DIR = Path(__file__).parents[1] / "migrations"
 
 
 def alembic_config(engine: Engine) -> Config:

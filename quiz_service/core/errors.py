@@ -7,9 +7,10 @@ no stack trace.
 from __future__ import annotations
 
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.exceptions import HTTPException
 
-from quiz_service.i18n import request_language, texts_for
+from quiz_service.core.i18n import request_language, texts_for
 
 API_PREFIX = "/api/"
 
@@ -83,9 +84,15 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+# A dependency that does not answer: the client may try again soon (RFC 9110 Retry-After).
+RETRY_AFTER_SECONDS = "5"
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(sqlalchemy_exc.OperationalError, handle_database_unavailable)
+    app.register_error_handler(sqlalchemy_exc.InterfaceError, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected_error)
 
 
@@ -111,6 +118,18 @@ def handle_http_exception(error: HTTPException) -> Response:
         return error_page(status)
     response = error_response(status, CODES.get(status, "error"), _message(error, status))
     response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
+    return response
+
+
+def handle_database_unavailable(error: Exception) -> Response:
+    """The database is down, restarting or unreachable (or SQLite stayed locked): a clear 503,
+    never a traceback and never a success; the pool reconnects by itself when it is back."""
+    current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, error)
+    if is_api_request():
+        response = error_response(503, "database_unavailable", "The database does not answer; try again shortly.")
+    else:
+        response = error_page(503)
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
     return response
 
 

@@ -30,6 +30,8 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
+from quiz_service.core import readiness
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "oqu_write"
 STATEMENT_OPTION = "oqu_statement"  # SQLite: no BEGIN, each statement its own transaction
@@ -137,7 +139,7 @@ def _guard_against_fork(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def check_pid(_dbapi_connection: Any, record: ConnectionPoolEntry, proxy: Any) -> None:
         if record.info.get("pid") != os.getpid():
-            record.dbapi_connection = proxy.dbapi_connection = None
+            record.dbapi_connection = proxy.dbapi_connection = None  # type: ignore[misc]  # SQLAlchemy's documented recipe
             raise exc.DisconnectionError("connection created in another process")
 
 
@@ -222,6 +224,7 @@ class Database:
 
 def init_app(app: Flask) -> None:
     app.extensions["oqu_db"] = Database(app.config["DATABASE_URL"])
+    readiness.register(app, "database", lambda: "ok" if check_connection() else "down")
     app.teardown_request(write_pending_changes)
     app.teardown_appcontext(close_session)
 

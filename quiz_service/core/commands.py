@@ -1,0 +1,36 @@
+"""What the service's `oqu` commands share: the app they work in.
+
+The `oqu` command (quiz_service.cli) puts a `ServiceCommands` into click's context; a command
+of any layer (auth's `oqu users …`, a feature's) asks `command_app()` for the app, made once
+per invocation, without importing the app factory itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import click
+from flask import Flask
+
+APP_KEY = "oqu.app"
+
+
+@dataclass(frozen=True)
+class ServiceCommands:
+    """How a service command makes its app (installed by the `oqu` command group)."""
+
+    make_app: Callable[[], Flask]
+
+
+def command_app() -> Flask:
+    """The app of the running `oqu` command, made on first use."""
+    context = click.get_current_context()
+    root = context.find_root()
+    if APP_KEY not in root.meta:
+        commands = context.find_object(ServiceCommands)
+        if commands is None:
+            raise RuntimeError("no ServiceCommands in the click context: run it through the `oqu` command")
+        root.meta[APP_KEY] = commands.make_app()
+    app: Flask = root.meta[APP_KEY]
+    return app

@@ -1,0 +1,350 @@
+"""The production topology of docs/deploy.md on loopback, with one fault at a time (T37).
+
+nginx (docs/nginx.conf) in front of two service hosts (gunicorn, each with its own var/ and
+nothing shared but the database and Redis), one PostgreSQL, one Redis. For each fault: no
+acknowledged write is lost, a dependency that is down gives a clear 503 in the error shape
+(never a traceback, never a false success), and the service recovers without a restart.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
+from quiz_bundle import publish_gift_quiz
+from redis_server import RedisServer
+from redis_server import find_binary as find_redis
+from site_server import free_port
+from sqlalchemy import create_engine, select
+from test_auth_nginx import NGINX, nginx_config
+from test_quiz_attempts import write_manifest
+
+from auth import service as accounts
+from auth.models import Role, User
+from quiz_service import create_app
+from quiz_service.core import db, migrations
+from quiz_service.quizzes.models import Answer
+
+PASSWORD = "құпия-сөз-2026"
+STUDENTS = 4
+SECRET = "topology-secret"
+
+
+@pytest.fixture(scope="module")
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL of this module's own: the tests stop and start it."""
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail(INSTALL_HINT)
+    server = PostgresServer(bindir)
+    server.start()
+    yield server
+    server.stop()
+
+
+class Host:
+    """One service host: gunicorn (2 workers) in its own process group, its own var/ folder."""
+
+    def __init__(self, env: dict[str, str], var_dir: Path) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = {**env, "OQU_VAR_DIR": str(var_dir)}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{self.port}",
+                   "quiz_service:create_app()"]  # fmt: skip
+        self.process = subprocess.Popen(
+            command,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        wait_until(lambda: answers(f"{self.base}/api/v1/health"), f"{self.base} did not start")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+@dataclass
+class Topology:
+    base: str  # nginx
+    hosts: list[Host]
+    postgres: PostgresServer
+    redis: RedisServer
+    database_url: str
+    tokens: list[str]
+    emails: list[str]
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (OSError, http.client.HTTPException):
+        return False
+
+
+def wait_until(condition: Any, message: str, seconds: float = 60) -> None:
+    """Poll `condition` (an event we wait for, such as a server answering) until it holds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(message)
+        time.sleep(0.05)
+
+
+def call(method: str, url: str, token: str, body: dict[str, Any] | None = None) -> tuple[int, Any]:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            return error.code, json.loads(raw or b"null")
+        except ValueError:
+            return error.code, raw.decode(errors="replace")
+
+
+def _seed(database_url: str, tmp_path: Path) -> tuple[list[str], list[str]]:
+    """Migrate, then students with passwords and bearer tokens (as `oqu users` would)."""
+    engine = create_engine(database_url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "VAR_DIR": tmp_path / "seed-var",
+                      "SITE_DIR": tmp_path / "site", "SERVICE_DIR": tmp_path / "service", "REDIS_URL": None})  # fmt: skip
+    tokens, emails = [], []
+    with app.app_context(), db.write_transaction() as writer:
+        for number in range(STUDENTS):
+            user = accounts.create_user(
+                writer, f"kursant{number}@oqu.example.kz", Role.STUDENT, full_name="Нұрлан Қасымов",
+                group="ТҚ-21", password=PASSWORD,
+            )  # fmt: skip
+            tokens.append(accounts.issue_token(writer, writer.get_one(User, user.id), ())[1])
+            emails.append(user.email)
+    app.extensions["oqu_db"].engine.dispose()
+    return tokens, emails
+
+
+@pytest.fixture
+def topology(own_postgres: PostgresServer, tmp_path: Path) -> Iterator[Topology]:
+    redis_binary = find_redis()
+    if redis_binary is None or not Path(NGINX).exists():
+        pytest.fail("redis-server and nginx are needed: make system-packages")
+    database_url = own_postgres.url(own_postgres.create_database())
+    site, service_dir = tmp_path / "site", tmp_path / "service"
+    (site / "kk").mkdir(parents=True)
+    (site / "index.html").write_text("<h1>Оқу</h1>", encoding="utf-8")
+    write_manifest(service_dir)
+    publish_gift_quiz(service_dir, "Неше? {#1..1000000}")
+    tokens, emails = _seed(database_url, tmp_path)
+    redis = RedisServer(redis_binary, tmp_path)
+    redis.start()
+    env = {
+        **os.environ,
+        "OQU_DATABASE_URL": database_url,
+        "OQU_REDIS_URL": redis.url,
+        "OQU_SECRET_KEY": SECRET,
+        "OQU_SITE_DIR": str(site),
+        "OQU_SERVICE_DIR": str(service_dir),
+        "OQU_PROXY_HOPS": "1",
+    }
+    hosts = [Host(env, tmp_path / f"host{number}-var") for number in (1, 2)]
+    nginx = None
+    try:
+        for host in hosts:
+            host.start()
+        prefix = tmp_path / "nginx"
+        prefix.mkdir()
+        nginx_port = free_port()
+        config = nginx_config(prefix, nginx_port, hosts[0].port, site)
+        upstream = (prefix / "oqu.conf").read_text(encoding="utf-8")
+        second = f"server 127.0.0.1:{hosts[0].port};\n    server 127.0.0.1:{hosts[1].port};"
+        (prefix / "oqu.conf").write_text(upstream.replace(f"server 127.0.0.1:{hosts[0].port};", second, 1))
+        nginx = subprocess.Popen(
+            [
+                NGINX,
+                "-p",
+                str(prefix),
+                "-c",
+                str(config),
+                "-e",
+                str(prefix / "error.log"),
+                "-g",
+                "daemon off;",
+            ],
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{nginx_port}"
+        wait_until(lambda: answers(f"{base}/api/v1/ready"), "nginx did not start")
+        yield Topology(base, hosts, own_postgres, redis, database_url, tokens, emails)
+    finally:
+        if nginx is not None:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+        for host in hosts:
+            host.stop()
+        redis.stop()
+        shutil.rmtree(tmp_path / "nginx", ignore_errors=True)
+
+
+def stored_sequences(database_url: str) -> dict[int, int]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return {row.attempt_id: row.sequence for row in connection.execute(select(Answer))}
+    finally:
+        engine.dispose()
+
+
+def start_attempts(base: str, tokens: list[str]) -> list[dict[str, Any]]:
+    attempts = []
+    for token in tokens:
+        status, attempt = call("POST", f"{base}/api/v1/quizzes/fire-safety/exam/attempts", token, {})
+        assert status in (200, 201), attempt
+        attempts.append(attempt)
+    return attempts
+
+
+class Savers:
+    """Students saving one answer again and again through nginx; what was acknowledged is kept."""
+
+    def __init__(self, base: str, tokens: list[str], attempts: list[dict[str, Any]]) -> None:
+        self.base, self.tokens, self.attempts = base, tokens, attempts
+        self.acknowledged: dict[int, int] = {}
+        self.statuses: list[int] = []
+        self.bodies: list[Any] = []
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self._save, args=(i,)) for i in range(len(tokens))]
+
+    def _save(self, index: int) -> None:
+        attempt, token = self.attempts[index], self.tokens[index]
+        url = f"{self.base}/api/v1/attempts/{attempt['id']}/answers/{attempt['questions'][0]['id']}"
+        sequence = 0
+        while not self.stop.is_set():
+            sequence += 1
+            body = {"response": str(sequence), "sequence": sequence, "client_id": f"s{sequence}"}
+            try:
+                status, answer = call("PUT", url, token, body)
+            except (OSError, http.client.HTTPException):
+                continue  # cut off: never acknowledged
+            self.statuses.append(status)
+            if status == 200:
+                self.acknowledged[attempt["id"]] = sequence
+            else:
+                self.bodies.append(answer)
+
+    def __enter__(self) -> Savers:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join()
+
+    def total(self) -> int:
+        return sum(self.acknowledged.values())
+
+
+def assert_no_acknowledged_save_lost(topology: Topology, savers: Savers) -> None:
+    stored = stored_sequences(topology.database_url)
+    assert set(savers.acknowledged) <= set(stored)
+    assert all(stored[attempt] >= sequence for attempt, sequence in savers.acknowledged.items())
+
+
+def test_a_host_killed_during_saves_loses_no_acknowledged_save(topology: Topology) -> None:
+    attempts = start_attempts(topology.base, topology.tokens)
+    with Savers(topology.base, topology.tokens, attempts) as savers:
+        wait_until(lambda: savers.total() >= 40, "no saves were acknowledged")
+        topology.hosts[0].kill()
+        before = savers.total()
+        wait_until(lambda: savers.total() >= before + 40, "the other host did not go on saving")
+    assert_no_acknowledged_save_lost(topology, savers)
+    assert 500 not in savers.statuses  # a cut-off request is a 502 from nginx, never our 500
+    topology.hosts[0].start()  # the host comes back; both serve the same attempts
+    for attempt, token in zip(attempts, topology.tokens, strict=True):
+        for host in topology.hosts:
+            status, after = call("GET", f"{host.base}/api/v1/attempts/{attempt['id']}", token)
+            assert status == 200 and after["answers"][0]["sequence"] >= savers.acknowledged[attempt["id"]]
+
+
+def test_postgresql_down_is_a_clear_503_and_recovers_without_a_restart(topology: Topology) -> None:
+    attempts = start_attempts(topology.base, topology.tokens)
+    with Savers(topology.base, topology.tokens, attempts) as savers:
+        wait_until(lambda: savers.total() >= 20, "no saves were acknowledged")
+        topology.postgres.pause()
+        wait_until(lambda: 503 in savers.statuses, "saves did not get 503 while the database was down")
+        acknowledged_while_down = dict(savers.acknowledged)
+        for host in topology.hosts:
+            ready = requests.get(f"{host.base}/api/v1/ready", timeout=10)
+            assert ready.status_code == 503 and ready.json()["checks"]["database"] == "down"
+        topology.postgres.resume()
+        wait_until(lambda: answers(f"{topology.base}/api/v1/ready"), "the service did not recover")
+        wait_until(
+            lambda: any(savers.acknowledged.get(a, 0) > s for a, s in acknowledged_while_down.items()),
+            "saves did not go on after the database came back",
+        )
+    assert_no_acknowledged_save_lost(topology, savers)
+    refusals = [body for status, body in zip(savers.statuses, savers.bodies, strict=False) if status != 200]
+    assert set(savers.statuses) <= {200, 503}, set(savers.statuses)
+    assert all(
+        isinstance(body, dict) and body["error"]["code"] == "database_unavailable" for body in refusals
+    )
+    for host in topology.hosts:  # each host recovered by itself, without a restart
+        assert requests.get(f"{host.base}/api/v1/ready", timeout=10).json()["checks"]["database"] == "ok"
+
+
+def sign_in(base: str, email: str) -> requests.Response:
+    page = requests.get(f"{base}/auth/login", timeout=10)
+    cookie = page.headers["Set-Cookie"].split(";", 1)[0]
+    token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    return requests.post(
+        f"{base}/auth/login", data={"email": email, "password": PASSWORD, "csrf_token": token},
+        headers={"Cookie": cookie}, allow_redirects=False, timeout=10,
+    )  # fmt: skip
+
+
+def test_redis_down_refuses_sign_in_clearly_and_recovers(topology: Topology) -> None:
+    attempts = start_attempts(topology.base, topology.tokens[:1])
+    assert sign_in(topology.base, topology.emails[0]).status_code == 303
+    topology.redis.stop()
+    refused = sign_in(topology.base, topology.emails[1])
+    assert refused.status_code == 503 and "Traceback" not in refused.text  # not signed in, and said why
+    ready = requests.get(f"{topology.base}/api/v1/ready", timeout=10)
+    assert ready.status_code == 503 and ready.json()["checks"] == {"database": "ok", "redis": "down"}
+    # What does not need Redis goes on: a student's saves with a token.
+    url = f"{topology.base}/api/v1/attempts/{attempts[0]['id']}/answers/{attempts[0]['questions'][0]['id']}"
+    status, _ = call("PUT", url, topology.tokens[0], {"response": "7", "sequence": 1, "client_id": "r1"})
+    assert status == 200
+    topology.redis.start()  # the same port again
+    wait_until(lambda: answers(f"{topology.base}/api/v1/ready"), "Redis did not come back")
+    assert sign_in(topology.base, topology.emails[1]).status_code == 303
