@@ -382,9 +382,8 @@ def schedule_section(course: Course, lang: str) -> str:
     header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
     rows = []
     for item in sorted(schedule.classes, key=lambda c: c.start):
-        teacher = (
-            tr(course.config.teachers[item.teacher].name, lang, fallback) if item.teacher is not None else ""
-        )
+        named = course.teacher(item.teacher) if item.teacher else None
+        teacher = tr(named.name, lang, fallback) if named else ""
         cells = [
             format_datetime(item.start, lang),
             tr(item.title, lang, fallback),
