@@ -9,8 +9,10 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the project uses: Chromium for browser tests, PostgreSQL for the service
 # tests, ffmpeg for media, nginx for the production setup's tests, Redis for the shared
-# sign-in counters' tests.
-APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server
+# sign-in counters' tests; Pango and DejaVu for the course PDFs (WeasyPrint), poppler-utils and
+# zbar-tools for the paper tests (text and QR codes read back from the PDFs).
+APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server \
+	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup system-packages demo demo-data test lint bench clean
@@ -32,6 +34,9 @@ system-packages:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpangoft2-1.0-0"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
 	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
@@ -68,6 +73,7 @@ lint: setup
 
 bench: setup
 	$(BIN)/python bench/build.py
+	$(BIN)/python bench/paper.py
 
 clean:
 	rm -rf build var .pytest_cache

@@ -16,6 +16,7 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
+from builder.paper.cli import pdf_command
 from builder.pipeline import BuildReport, build_site, check_content
 from builder.problems import BuildError, ContentError
 from builder.quizzes.cli import quiz_command
@@ -98,4 +99,5 @@ def _run_build(root: Path, out: Path, quiet: bool, strict: bool) -> BuildReport:
 
 
 main.add_command(search_command)
+main.add_command(pdf_command)
 main.add_command(quiz_command)

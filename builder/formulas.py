@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from latex2mathml.converter import convert
@@ -71,36 +71,39 @@ def find_formulas(body: str, first_line: int = 1) -> Iterator[Formula]:
                 yield Formula(first_line + index, match.group(1), False)
 
 
-def render_formulas(body: str) -> str:
-    """Replace `$…$` and `$$…$$` by MathML, leaving code untouched. Assumes checked input."""
+def render_formulas(body: str, render: Callable[[str, bool], str] | None = None) -> str:
+    """Replace `$…$` and `$$…$$` by MathML (or by `render(latex, display)`, e.g. SVG for print),
+    leaving code untouched. Assumes checked input."""
     if "$" not in body:
         return body
+    render = render or _mathml_html
     out: list[str] = []
     for kind, _, text in _segments(body):
         if kind == "display":
-            # tabindex: a wide formula scrolls sideways, and a keyboard must be able to scroll it
-            out.append(f'\n<div class="oqu-math" tabindex="0">{to_mathml(text, True)}</div>\n')
+            out.append(f"\n{render(text, True)}\n")
         elif kind == "prose":
-            out.append(_render_inline(text))
+            out.append(_render_inline(text, render))
         else:
             out.append(text)
     return "\n".join(out)
 
 
-def _render_inline(line: str) -> str:
+def _mathml_html(latex: str, display: bool) -> str:
+    if display:  # tabindex: a wide formula scrolls sideways, and a keyboard must be able to scroll it
+        return f'<div class="oqu-math" tabindex="0">{to_mathml(latex, True)}</div>'
+    return f'<span class="oqu-math">{to_mathml(latex, False)}</span>'
+
+
+def _render_inline(line: str, render: Callable[[str, bool], str]) -> str:
     if "$" not in line:
         return line
     masked = _mask_code(line)
     pieces, last = [], 0
     for match in _INLINE_RE.finditer(masked):
-        pieces += [line[last : match.start()], _inline_html(match.group(1))]
+        pieces += [line[last : match.start()], render(match.group(1), False)]
         last = match.end()
     pieces.append(line[last:])
     return "".join(pieces)
-
-
-def _inline_html(latex: str) -> str:
-    return f'<span class="oqu-math">{to_mathml(latex, False)}</span>'
 
 
 def _mask_code(line: str) -> str:

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from builder.i18n import format_date, format_datetime, t
 from builder.model import Course, Lesson, LessonVariant, Module, Site
@@ -119,13 +120,27 @@ def library_page(site: Site, lang: str) -> str:
 # -- a course site --------------------------------------------------------------------------
 
 
-def course_home_page(course: Course, lang: str, video_seconds: dict[Path, float] | None = None) -> str:
+class Download(NamedTuple):
+    """A file beside the course page (builder/paper): its interface word key, its name, its size."""
+
+    label: str
+    href: str
+    size: int
+
+
+def course_home_page(
+    course: Course,
+    lang: str,
+    video_seconds: dict[Path, float] | None = None,
+    downloads: list[Download] | None = None,
+) -> str:
     cfg = course.config
     fallback = course.languages[0]
     parts = [front_matter(tr(cfg.title, lang, fallback)), f"# {esc(tr(cfg.title, lang, fallback))}", ""]
     if cfg.summary:
         parts += [esc(tr(cfg.summary, lang, fallback)), ""]
     parts += _course_facts(course, lang)
+    parts += _downloads(downloads or [], lang)
     parts += [f"## {t('teachers', lang)}", ""]
     for teacher in cfg.teachers:
         position = f", {esc(tr(teacher.position, lang, fallback))}" if teacher.position else ""
@@ -150,6 +165,29 @@ def _course_facts(course: Course, lang: str) -> list[str]:
         (t("languages", lang), ", ".join(t("language_name." + code, lang) for code in course.languages)),
     ]
     return ["| | |", "|---|---|", *[f"| {k} | {esc(v)} |" for k, v in rows], ""]
+
+
+def _downloads(downloads: list[Download], lang: str) -> list[str]:
+    """Links to the course's PDF and offline copy with their sizes (raw HTML: MkDocs leaves it be)."""
+    if not downloads:
+        return []
+    items = "".join(
+        f'<li><a href="{hesc(item.href)}" download>{hesc(t(item.label, lang))}</a> '
+        f'<span class="oqu-size">({file_size(item.size)})</span></li>'
+        for item in downloads
+    )
+    hint = f'<p class="oqu-offline-hint">{hesc(t("paper.offline_hint", lang))}</p>'
+    offline = any(item.href.endswith(".zip") for item in downloads)
+    return [
+        f"## {t('paper.downloads', lang)}",
+        "",
+        f'<ul class="oqu-downloads">{items}</ul>' + (hint if offline else ""),
+        "",
+    ]
+
+
+def file_size(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1000))} kB"
 
 
 def _module_section(course: Course, module: Module, lang: str, video_seconds: dict[Path, float]) -> list[str]:

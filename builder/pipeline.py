@@ -18,6 +18,7 @@ from builder.load import load_site
 from builder.media import MediaProgress, build_media, check_media
 from builder.mkdocs_runner import BuiltProject, build_all, link_or_copy, shared_assets_dir
 from builder.model import Site
+from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
 from builder.projects import plan_projects
 from builder.quizzes.load import load_site_quizzes
@@ -78,14 +79,18 @@ def build_site(
     on_planned: Callable[[int], None] = lambda _: None,
     on_project: Callable[[BuiltProject], None] = lambda _: None,
     on_media: MediaProgress = lambda *_: None,
+    paper: bool = True,
 ) -> BuildReport:
-    """Check, then build everything into `out`; on any error raise and leave `out/site` as it was."""
+    """Check, then build everything into `out`; on any error raise and leave `out/site` as it was.
+    `paper=False` skips the PDFs and offline copies even when site_config.yml asks for them (a
+    preview loop that must stay fast)."""
     started = time.perf_counter()
     site, problems = check_content(root, out)
     if site is None or problems.has_errors(strict):
         raise ContentError(problems.errors + (problems.warnings if strict else []))
     media = build_media(site, out / "media", on_media)
-    projects = plan_projects(site, media=media)
+    printed = build_paper(site, media, out / ".cache" / "paper") if paper else PaperResult()
+    projects = plan_projects(site, media=media, downloads=printed.downloads)  # pages link the files
     on_planned(len(projects))
     with ProcessPoolExecutor(max_workers=1) as indexer:  # the search index beside the MkDocs pool
         search_index = indexer.submit(build_search_index, site, out / "search")
@@ -97,6 +102,7 @@ def build_site(
         assemble_site(site, built, shared_assets_dir(out / ".cache" / "projects"), staging)
         write_service_bundle(site, service_staging)
         write_site_quizzes(site, staging, service_staging)
+        printed.copy_into(staging)
         publish(staging, out / "site")
         publish(service_staging, out / "service")
     finally:

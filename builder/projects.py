@@ -133,13 +133,21 @@ def _file_digest(path: Path) -> str:
 
 
 def plan_projects(
-    site: Site, today: dt.date | None = None, media: MediaLibrary | None = None
+    site: Site,
+    today: dt.date | None = None,
+    media: MediaLibrary | None = None,
+    downloads: dict[tuple[str, str], list[pages.Download]] | None = None,
 ) -> list[ProjectSource]:
+    """`downloads`: each course and language's PDF and offline copy (builder/paper), for its page."""
     today = today or dt.date.today()
     media = media or MediaLibrary()
+    downloads = downloads or {}
     projects = [catalogue_project(site, lang, today) for lang in site.languages]
     for course in pages.sorted_courses(site):
-        projects += [course_project(site, course, lang, media) for lang in course.languages]
+        projects += [
+            course_project(site, course, lang, media, downloads.get((course.id, lang), []))
+            for lang in course.languages
+        ]
     return projects
 
 
@@ -235,7 +243,15 @@ def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:
     return project
 
 
-def course_project(site: Site, course: Course, lang: str, media: MediaLibrary | None = None) -> ProjectSource:
+def course_project(
+    site: Site,
+    course: Course,
+    lang: str,
+    media: MediaLibrary | None = None,
+    downloads: list[pages.Download] | None = None,
+    directory_urls: bool = True,
+) -> ProjectSource:
+    """`directory_urls=False`: lessons at `<module>/<lesson>.html` (the offline copy, builder/paper)."""
     media = media or MediaLibrary()
     dest = f"{lang}/courses/{course.id}"
     alternates = [
@@ -254,15 +270,15 @@ def course_project(site: Site, course: Course, lang: str, media: MediaLibrary | 
         for variant in lesson.variants.values()
         if (seconds := video_seconds(media, variant))
     }
-    project.pages["index.md"] = pages.course_home_page(course, lang, durations)
+    project.pages["index.md"] = pages.course_home_page(course, lang, durations, downloads)
     nav: list[Any] = [{t("home", lang): "index.md"}]
     for module in course.modules:
         entries = []
         for lesson in module.lessons:
             variant = lesson.variant(lang, course.languages)
             doc_path = pages.lesson_doc_path(module, lesson)
-            body = rewrite_body(site, course, module, variant, lang, project, media)
-            page_dir = f"{module.id}/{lesson.id}"
+            page_dir = f"{module.id}/{lesson.id}" if directory_urls else module.id
+            body = rewrite_body(site, course, module, variant, lang, project, media, page_dir)
             player = lesson_player(media, variant, lang, page_dir)
             project.pages[doc_path] = pages.lesson_page(
                 course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
@@ -284,13 +300,15 @@ def rewrite_body(
     lang: str,
     project: ProjectSource,
     media: MediaLibrary | None = None,
+    url_dir: str | None = None,
 ) -> str:
-    """Point links at generated pages and copied files; collect the files the lesson uses."""
+    """Point links at generated pages and copied files; collect the files the lesson uses.
+    `url_dir`: the folder of the page's URL, which raw HTML (srcset) is relative to."""
     page_dir = module.id
     media = media or MediaLibrary()
     match = LESSON_FILE_RE.match(variant.path.name)
     lesson_id = variant.meta.id or (match.group(2) if match else variant.path.stem)
-    body = with_image_attributes(media, site, variant, f"{module.id}/{lesson_id}")
+    body = with_image_attributes(media, site, variant, url_dir or f"{module.id}/{lesson_id}")
     project.files.update(lesson_files(media, site, variant))
     links = [link for link in iter_links(body) if not link.is_external]
     replacements: dict[tuple[int, int], str] = {}

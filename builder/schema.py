@@ -180,6 +180,13 @@ class MediaConfig(StrictModel):
         return sorted(set(value))
 
 
+class PaperConfig(StrictModel):
+    """Paper and offline delivery (R7.3): a PDF and an offline copy of each course and language."""
+
+    pdf: bool = False
+    offline: bool = False
+
+
 class SiteConfig(StrictModel):
     name: Translatable
     institution: Translatable
@@ -192,6 +199,7 @@ class SiteConfig(StrictModel):
     announcements: list[Announcement] = Field(default_factory=list)
     libraries: list[Library] = Field(default_factory=list)
     media: MediaConfig = MediaConfig()
+    paper: PaperConfig = PaperConfig()
 
     @field_validator("languages")
     @classmethod

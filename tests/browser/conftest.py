@@ -21,7 +21,7 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("example")
     shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
     shutil.copytree(REPO / "content", root / "content")
-    build_site(root, root / "build")
+    build_site(root, root / "build", paper=False)  # PDFs and offline copies: tests/paper/
     return root
 
 

@@ -28,6 +28,7 @@ DOCUMENTED_MODELS = [
     schema.VideoRendition,
     schema.Chapter,
     schema.Embed,
+    schema.PaperConfig,
 ]
 
 

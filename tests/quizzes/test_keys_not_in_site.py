@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,8 +48,15 @@ def secrets(quizzes: list[Quiz]) -> set[str]:
 
 
 def site_files(root: Path) -> Iterator[tuple[Path, str]]:
+    """Every file's text; a PDF's extracted text and each file inside an offline zip too."""
     for path in sorted((root / "build" / "site").rglob("*")):
-        if path.is_file():
+        if path.suffix == ".pdf":
+            yield path, subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+        elif path.suffix == ".zip":
+            with zipfile.ZipFile(path) as archive:
+                for name in archive.namelist():
+                    yield path / name, archive.read(name).decode("utf-8", errors="replace")
+        elif path.is_file():
             yield path, path.read_bytes().decode("utf-8", errors="replace")
 
 

@@ -30,6 +30,9 @@ PAGES = {
     "kk/courses/fire-safety/index.html": "<h1>Өрт қауіпсіздігі</h1>",
     "kk/courses/fire-safety/combustion/fire-triangle/index.html": "<h1>Жану үшбұрышы</h1>",
     "kk/courses/dl-orientation/index.html": "<h1>Қашықтан оқыту</h1>",
+    "kk/courses/fire-safety/fire-safety-kk.pdf": "%PDF-1.7 Өрт",
+    "kk/courses/fire-safety/fire-safety-kk-offline.zip": "PK Өрт",
+    "kk/courses/dl-orientation/dl-orientation-kk.pdf": "%PDF-1.7 Қашықтан",
 }
 
 
@@ -75,6 +78,22 @@ def test_anonymous_readers_are_sent_to_sign_in(client: FlaskClient) -> None:
         assert response.status_code == 303, path
         assert response.headers["Location"].startswith("/auth/login?next=%2Fkk%2Fcourses%2Ffire-safety")
         assert "Өрт" not in response.text
+
+
+def test_a_course_pdf_and_offline_copy_share_its_gate(
+    client: FlaskClient, signed_in: Callable[..., FlaskClient], app: Flask
+) -> None:
+    """builder/paper puts them in the course's folder, so the course's gate covers them."""
+    assert client.get("/kk/courses/dl-orientation/dl-orientation-kk.pdf").status_code == 200
+    student = signed_in()
+    with app.app_context(), db.write_transaction() as writer:
+        enrolment.enrol(writer, "fire-safety", user=writer.get_one(User, student.user.id))  # type: ignore[attr-defined]
+    outsider = signed_in()
+    for name in ("fire-safety-kk.pdf", "fire-safety-kk-offline.zip"):
+        path = f"{GATED}{name}"
+        assert client.get(path).status_code == 303, path
+        assert outsider.get(path).status_code == 403, path
+        assert student.get(path).status_code == 200, path
 
 
 @pytest.mark.parametrize(

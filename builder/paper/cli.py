@@ -1,0 +1,39 @@
+"""`oqu pdf COURSE [--lang]`: a course as a printable PDF, without building the whole site."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from builder.paper.build import course_pdf
+from builder.problems import BuildError, ContentError
+
+
+@click.command("pdf")
+@click.argument("course")
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    type=click.Choice(["kk", "ru", "en"]),
+    help="Only this language (repeatable); default: all of the course's.",
+)
+@click.option(
+    "--out", default="build/pdf", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
+def pdf_command(course: str, langs: tuple[str, ...], out: Path) -> None:
+    """Write COURSE as a PDF per language (A4, contents, QR codes to the videos and models)."""
+    try:
+        written = course_pdf(Path.cwd(), course, list(langs), out if out.is_absolute() else Path.cwd() / out)
+    except ContentError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(exc.problems)} error(s)", err=True)
+        sys.exit(1)
+    except BuildError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    for path in written:
+        click.echo(f"{path} ({path.stat().st_size / 1_000_000:.1f} MB)")
