@@ -20,7 +20,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 
 LANGUAGES = ("kk", "ru", "en")
 # Bump when analysis changes: an index built by another version is rebuilt from scratch.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -586,8 +586,40 @@ def words(text: str) -> Iterator[str]:
 
 def analyze(text: str, lang: str) -> list[str]:
     """Index terms of `text` in `lang`, in order."""
+    return [term for _, term in analyze_words(text, lang)]
+
+
+def analyze_words(text: str, lang: str) -> list[tuple[str, str]]:
+    """(word, its term) for every word of `text` that is not a stop word, in order."""
     stop, stem = STOP_WORDS[check_language(lang)], STEMMERS[lang]
-    return [stem(word) for word in words(text) if word not in stop]
+    return [(word, stem(word)) for word in words(text) if word not in stop]
+
+
+ALPHABETS = {
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "en": "abcdefghijklmnopqrstuvwxyz",
+}
+
+
+def typo_terms(word: str, lang: str) -> set[str]:
+    """The terms of every word one letter away from `word` (a letter wrong, missing, extra or two
+    swapped; the first letter kept, as the index's fuzzy query keeps it).
+
+    Fuzzy matching of the stem misses a typo that changes which ending the stemmer strips
+    (огнетушитили: Snowball gives огнетушит, the right word огнетушител); this works on the word.
+    """
+    stop, stem, letters = STOP_WORDS[check_language(lang)], STEMMERS[lang], ALPHABETS[lang]
+    first, rest = word[:1], word[1:]
+    variants = {first + rest[:i] + rest[i + 1 :] for i in range(len(rest))}
+    variants |= {first + rest[:i] + rest[i + 1] + rest[i] + rest[i + 2 :] for i in range(len(rest) - 1)}
+    for i in range(len(rest) + 1):
+        for letter in letters:
+            variants.add(first + rest[:i] + letter + rest[i:])
+            if i < len(rest):
+                variants.add(first + rest[:i] + letter + rest[i + 1 :])
+    variants.discard(word)
+    return {stem(variant) for variant in variants if variant not in stop}
 
 
 # -- whoosh ---------------------------------------------------------------------------------
