@@ -108,6 +108,8 @@ def _nominal_chains() -> set[str]:
             for case in ["", *cases]:
                 if possessive in ("м", "ң") and case == "а":
                     continue  # бала+м+а is rare, бағдарлама and тапсырма are not
+                if possessive == "ы" and case == "ның" and not plural:
+                    continue  # уақытының is уақыты + ның, so that туындының meets туынды
                 chain = plural + possessive + case
                 if chain:
                     chains.add(chain)
