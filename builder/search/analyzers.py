@@ -192,21 +192,22 @@ def _fits(stem: str, harmony: str) -> bool:
 # заты is зат + ы, not за + ты, because -ты follows only voiceless consonants).
 _VOICELESS = frozenset("кқпстшфхцчщбвгд")  # б в г д: loanwords take the voiceless forms (педагогтар)
 _SONORANT = frozenset("руйлмнң")
-_AFTER = {
-    "л": lambda end: end in VOWELS or end in "руй",
-    "д": lambda end: end not in _VOICELESS,
-    "т": lambda end: end in _VOICELESS,
-    "н": lambda end: end in VOWELS or end in "мнң",
-    "ғ": lambda end: end not in _VOICELESS,
-    "г": lambda end: end not in _VOICELESS,
-    "қ": lambda end: end in _VOICELESS,
-    "к": lambda end: end in _VOICELESS,
-    "м": lambda end: end in VOWELS or end in _SONORANT,
-    "б": lambda end: end in "жзмнң" or end in VOWELS,
-    "п": lambda end: end in _VOICELESS,
-    "с": lambda end: end in VOWELS,
-    "ң": lambda end: end in VOWELS,
-    "й": lambda end: end in VOWELS,
+# First letter of a suffix -> (letters, whether the stem must end in one of them or in none).
+_AFTER: dict[str, tuple[frozenset[str], bool]] = {
+    "л": (VOWELS | frozenset("руй"), True),
+    "д": (_VOICELESS, False),
+    "т": (_VOICELESS, True),
+    "н": (VOWELS | frozenset("мнң"), True),
+    "ғ": (_VOICELESS, False),
+    "г": (_VOICELESS, False),
+    "қ": (_VOICELESS, True),
+    "к": (_VOICELESS, True),
+    "м": (VOWELS | _SONORANT, True),
+    "б": (VOWELS | frozenset("жзмнң"), True),
+    "п": (_VOICELESS, True),
+    "с": (VOWELS, True),
+    "ң": (VOWELS, True),
+    "й": (VOWELS, True),
 }
 
 
@@ -235,9 +236,9 @@ def _joins(stem: str, suffix: str) -> bool:
         end = "р"  # a final у joins suffixes as a sonorant does: оқытуды, оқытудың, оқытуы
     if first == "д" and end in VOWELS:
         return suffix[1] in "ае"  # after a vowel only the locative/ablative: қалада, қаладан
-    rule = _AFTER.get(first)
-    if rule is not None:
-        return rule(end)
+    if first in _AFTER:
+        letters, inside = _AFTER[first]
+        return (end in letters) == inside
     return end not in VOWELS  # a vowel-initial suffix follows a consonant
 
 
