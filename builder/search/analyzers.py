@@ -59,9 +59,11 @@ _CASE = [
     "мен",
     "бен",
     "пен",
+    "дай",  # similative: адымдай, тастай
+    "тай",
 ]
 # After a third-person possessive the "pronominal n" joins the case ending (баласының, -на, -н).
-_CASE_AFTER_3 = ["ның", "на", "н", "нда", "нан", "мен"]
+_CASE_AFTER_3 = ["ның", "на", "н", "нда", "нан", "мен", "ндай"]
 # After a first or second person singular possessive the dative is -а (балама, еліңе).
 _CASE_AFTER_12 = ["ның", "ды", "а", "да", "нан", "мен"]
 _RELATIONAL = ["ғы", "қы"]  # ауадағы, бөлмедегі: after a locative
@@ -86,7 +88,7 @@ _VERBAL_BASE = [
     "сын",  # third-person imperative (білсін); not the negated -масын: жазбасын is жазба+сы+н
     "ыңыз", "ыңдар",  # polite and plural imperative
 ]  # fmt: skip
-_COMPARATIVE = ["ырақ", "рақ"]  # кемірек, басымырақ
+_COMPARATIVE = ["ырақ", "рақ"]  # басымырақ, кішірек (жапырақ, топырақ are protected words)
 # The verbal noun (-у: өртеу, сөндіру) with its cases and possessive: conflated with its verb.
 _VERBAL_NOUN = ["у", "мау", "бау", "пау"]
 
@@ -108,8 +110,6 @@ def _nominal_chains() -> set[str]:
             for case in ["", *cases]:
                 if possessive in ("м", "ң") and case == "а":
                     continue  # бала+м+а is rare, бағдарлама and тапсырма are not
-                if possessive == "ы" and case == "ның" and not plural:
-                    continue  # уақытының is уақыты + ның, so that туындының meets туынды
                 chain = plural + possessive + case
                 if chain:
                     chains.add(chain)
@@ -144,7 +144,7 @@ def _harmonic_suffixes() -> dict[str, str]:
         front = chain.translate(_TO_FRONT)
         table[chain] = "back" if front != chain else "any"
         table[front] = "front" if front != chain else "any"
-    for instrumental in ("мен", "бен", "пен"):
+    for instrumental in ("мен", "бен", "пен", "менен", "бенен", "пенен"):
         table[instrumental] = "any"  # the instrumental keeps its е after any stem (тотықтырғышпен)
     return table
 
@@ -165,6 +165,23 @@ _VERBAL_ONLY_BOTH = _VERBAL_ONLY | {chain.translate(_TO_FRONT) for chain in _VER
 # only after an ending no noun has, so that ақылды and мысалды keep their л.
 _VOICE = {"ыл": "back", "іл": "front", "л": "any", "ын": "back", "ін": "front", "н": "any"}
 _AFTER_VOWEL_ONLY = _after_vowel_only()
+
+
+def _singular_possessives() -> frozenset[str]:
+    """The chains that start with a first or second person singular possessive (-ым, -ың)."""
+    chains = {
+        p + case
+        for p in _POSSESSIVE_12
+        for case in ["", *_CASE_AFTER_12]
+        if (p, case) not in (("м", "а"), ("ң", "а"))
+    }
+    return frozenset(chains | {chain.translate(_TO_FRONT) for chain in chains})
+
+
+_SINGULAR_POSSESSIVES = _singular_possessives()
+# A stem shorter than this keeps an ending that reads as "my" or "your": сезім, тізім, шешім are
+# words, not сез, тіз, шеш + ім; жолдасым and велосипедімді are still stripped.
+MIN_STEM_BEFORE_MY = 4
 _LONGEST = max(map(len, SUFFIXES))
 
 
@@ -220,6 +237,12 @@ def _joins(stem: str, suffix: str) -> bool:
         return True  # the verbal noun: сөндіру, ойлау
     if suffix == "п":
         return stem.endswith(_VERB_ENDS)  # the converb of a verb in -ла, -да, -та: ойлап, сақтап
+    if suffix in _SINGULAR_POSSESSIVES and len(stem.rstrip("ыі")) < MIN_STEM_BEFORE_MY:
+        return False  # сезім is not сезі + м either
+    if suffix in ("ының", "інің") and end in "дт":
+        return False  # туындының is туынды + ның (уақытының ends the same either way)
+    if suffix in ("сын", "сін") and end not in VOWELS:
+        return True  # the imperative after a consonant: білсін (after a vowel: бағдарламасын)
     if first == "р" or suffix in _AFTER_VOWEL_ONLY:
         return end in VOWELS  # the comparative and a first/second person possessive: кішірек, әкем
     if suffix.startswith(("са", "се")):
@@ -280,6 +303,22 @@ PROTECTED_STEMS = frozenset(
         # ending like a first or second person possessive (-ым, -м, -ң) or a verbal ending
         "адам",
         "тіркел",
+        # loanwords in -ет, -ат and words in -ып, -еп that read as verb endings
+        "мемлекет",
+        "университет",
+        "кабинет",
+        "факультет",
+        "комитет",
+        "интернет",
+        "формат",
+        "чемпионат",
+        "тақырып",
+        "тәртіп",
+        "мектеп",
+        # ending like a comparative
+        "жапырақ",
+        "топырақ",
+        "көкірек",
         "кітап",
         "жауап",
         "есеп",
@@ -300,7 +339,17 @@ PROTECTED_STEMS = frozenset(
     ]
 )
 # Stems that drop a vowel when a suffix follows (орын → орны): the inflected stem -> the word.
-VOWEL_DROP = {"орн": "орын", "ауз": "ауыз", "мұрн": "мұрын", "халқ": "халық", "ерн": "ерін", "қарн": "қарын"}
+VOWEL_DROP = {
+    "орн": "орын",
+    "ауз": "ауыз",
+    "мұрн": "мұрын",
+    "халқ": "халық",
+    "ерн": "ерін",
+    "қарн": "қарын",
+    "мүлк": "мүлік",
+    "қалп": "қалып",
+    "мойн": "мойын",
+}
 
 
 def _floor(word: str) -> int:
@@ -339,6 +388,10 @@ def stem_kk(word: str) -> str:
     bare word happens to end like a suffix (оқушы, оқушының → оқуш). Stems are search keys,
     not dictionary forms.
     """
+    if word.endswith("ь"):
+        word = word[:-1]  # loanwords drop it before an ending: король, королі
+    if not word:
+        return word
     stem, floor = word, _floor(word)
     while True:
         shorter = _strip_once(stem, floor)

@@ -110,13 +110,23 @@ def _denominal_verb(noun: str, verb: str) -> bool:
     return verb[len(noun) :] in ("ла", "ле", "да", "де", "та", "те") and verb.startswith(noun)
 
 
+def _denominal_verbal_noun(noun: str, verbal_noun: str) -> bool:
+    """The two above in one: a noun and the verbal noun of its verb (жөн, жөндеу; сақ, сақтау)."""
+    return verbal_noun.endswith("у") and _denominal_verb(noun, verbal_noun[:-1])
+
+
 def _having(noun: str, adjective: str) -> bool:
     """A noun and its adjective in -лы, -ды, -ты "having" (білім, білімді; күш, күшті): written as
     the noun's accusative."""
     return adjective.startswith(noun) and adjective[len(noun) :] in ("лы", "лі", "ды", "ді", "ты", "ті")
 
 
-DELIBERATE: tuple[Callable[[str, str], bool], ...] = (_verbal_noun, _denominal_verb, _having)
+DELIBERATE: tuple[Callable[[str, str], bool], ...] = (
+    _verbal_noun,
+    _denominal_verb,
+    _denominal_verbal_noun,
+    _having,
+)
 
 
 def false_merges(

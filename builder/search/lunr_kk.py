@@ -65,6 +65,8 @@ def _tables() -> dict[str, object]:
             letter: ["".join(sorted(letters)), inside] for letter, (letters, inside) in kk._AFTER.items()
         },
         "afterVowelOnly": " ".join(sorted(kk._AFTER_VOWEL_ONLY)),
+        "singularPossessives": " ".join(sorted(kk._SINGULAR_POSSESSIVES)),
+        "minStemBeforeMy": kk.MIN_STEM_BEFORE_MY,
         "verbalOnly": " ".join(sorted(kk._VERBAL_ONLY_BOTH)),
         "voice": [[voice, kk._VOICE[voice]] for voice in sorted(kk._VOICE, key=len, reverse=True)],
         "verbEnds": list(kk._VERB_ENDS),
@@ -93,6 +95,7 @@ _LOGIC = r"""
   var VOWELS = set(T.vowels.split("").join(" ")), BACK = set(T.backVowels.split("").join(" ")),
       FRONT = set(T.frontVowels.split("").join(" "));
   var AFTER_VOWEL_ONLY = set(T.afterVowelOnly), VERBAL_ONLY = set(T.verbalOnly),
+      SINGULAR_POSSESSIVES = set(T.singularPossessives),
       SHORT_ROOTS = set(T.shortRoots), PROTECTED = set(T.protected), STOP = set(T.stopWords);
 
   function lastVowel(word) { for (var i = word.length - 1; i >= 0; i--) if (VOWELS[word[i]]) return word[i]; return ""; }
@@ -110,6 +113,9 @@ _LOGIC = r"""
     var end = stem[stem.length - 1], first = suffix[0];
     if (first === "у") return true;
     if (suffix === "п") return endsWithAny(stem, T.verbEnds);
+    if (SINGULAR_POSSESSIVES[suffix] && stem.replace(/[ыі]+$/, "").length < T.minStemBeforeMy) return false;
+    if ((suffix === "ының" || suffix === "інің") && "дт".indexOf(end) >= 0) return false;
+    if ((suffix === "сын" || suffix === "сін") && !VOWELS[end]) return true;
     if (first === "р" || AFTER_VOWEL_ONLY[suffix]) return !!VOWELS[end];
     if (suffix.slice(0, 2) === "са" || suffix.slice(0, 2) === "се") return true;
     if (first === "с" && stem.length > 2 && "ыі".indexOf(stem[stem.length - 1]) >= 0 &&
@@ -146,6 +152,9 @@ _LOGIC = r"""
   var cache = Object.create(null);
   function stemWord(word) {
     if (word in cache) return cache[word];
+    var key = word;
+    if (word.slice(-1) === "ь") word = word.slice(0, -1);
+    if (!word) return (cache[key] = word);
     var stem = word, floor = floorOf(word);
     for (;;) {
       var shorter = stripOnce(stem, floor);
@@ -156,7 +165,7 @@ _LOGIC = r"""
     var n = stem.length;
     if (n > 2 && stem[n - 1] === stem[n - 2] && !VOWELS[stem[n - 1]]) stem = stem.slice(0, -1);
     stem = stem.slice(0, -1) + (T.devoice[stem[stem.length - 1]] || stem[stem.length - 1]);
-    return (cache[word] = T.vowelDrop[stem] || stem);
+    return (cache[key] = T.vowelDrop[stem] || stem);
   }
   function isStopWord(word) { return !!STOP[word]; }
 
