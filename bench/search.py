@@ -248,7 +248,7 @@ def quality(found: Callable[[str, str], list[str]]) -> tuple[float, float]:
 
 
 def prefix_latency(index: SearchIndex, items: list[tuple[str, str]]) -> tuple[float, float]:
-    searcher = index._current().searcher  # the prefix query is not part of oqu's interface
+    searcher = index._take().searcher  # the prefix query is not part of oqu's interface
 
     def run(text: str, lang: str) -> None:
         searcher.search(Prefix(f"text_{lang}", text.lower()[:4]), limit=10)

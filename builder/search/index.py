@@ -7,10 +7,10 @@ match (in the title or the text) in the query's language; if nothing does, words
 apart are tried (single-letter typos, in the stem or in the word as typed), then any of the words.
 
 Speed (bench/search.py): the text field of a language holds the title too, so that a query
-intersects one posting list per word (the title field only adds its boost to what matched); a searcher stays open per
-thread (whoosh rereads columns for every new one) and is reopened when `state.json` changes;
-one hit per lesson is picked from a ranked window rather than by whoosh's collapse, which turns
-off its skipping of low-scoring blocks.
+intersects one posting list per word (the title field only adds its boost to what matched);
+searchers stay open in a small pool (whoosh rereads columns for every new one) and are
+reopened when `state.json` changes; one hit per lesson is picked from a ranked window rather
+than by whoosh's collapse, which turns off its skipping of low-scoring blocks.
 """
 
 from __future__ import annotations
@@ -172,13 +172,15 @@ class SearchIndexMissing(Exception):
 
 
 class SearchIndex:
+    """Open searchers are kept in a small pool: a request takes one and gives it back (a thread
+    per request, as `oqu serve` runs, must not open one per request)."""
+
     def __init__(self, path: Path) -> None:
         if not whoosh_index.exists_in(path, INDEX_NAME):
             raise SearchIndexMissing(f"no search index in {path} (run `oqu build`)")
         self.path = path
-        self._local = threading.local()
         self._lock = threading.Lock()
-        self._opened: list[_OpenIndex] = []
+        self._idle: list[_OpenIndex] = []
 
     def search(
         self,
@@ -198,43 +200,60 @@ class SearchIndex:
         if not any(words.values()) or (courses is not None and not courses):
             return SearchResults(text, "none", [])
         try:
-            opened = self._current()
-            course_filter = opened.course_filter(courses)
-            for match, query, terms in _attempts(opened.searcher, words):
-                hits = opened.ranked(query, course_filter, limit)
-                if snippets:
-                    hits = [_with_snippet(hit, terms.get(hit.lang, []), match == "similar") for hit in hits]
-                if hits:
-                    return SearchResults(text, match, hits)
+            opened = self._take()
         except (OSError, whoosh_index.EmptyIndexError) as error:  # replaced by a build right now
             raise SearchIndexMissing(f"the search index in {self.path} cannot be read: {error}") from None
-        return SearchResults(text, "none", [])
+        try:
+            results = _search(opened, text, words, courses, limit, snippets)
+        except (OSError, whoosh_index.EmptyIndexError) as error:
+            opened.close()
+            raise SearchIndexMissing(f"the search index in {self.path} cannot be read: {error}") from None
+        self._give_back(opened)
+        return results
 
-    def _current(self) -> _OpenIndex:
-        """This thread's open searcher, reopened when a build has written the index since."""
+    def _take(self) -> _OpenIndex:
+        """An idle searcher of the index as it is now (a build may have changed it since)."""
         stamp = _stamp(self.path)
-        current: _OpenIndex | None = getattr(self._local, "current", None)
-        if current is None or current.stamp != stamp:
-            if current is not None:
-                self._forget(current)
-            current = _OpenIndex(self.path, stamp)
-            self._local.current = current
-            with self._lock:
-                self._opened.append(current)
-        return current
-
-    def _forget(self, opened: _OpenIndex) -> None:
+        stale = []
         with self._lock:
-            if opened in self._opened:
-                self._opened.remove(opened)
-        opened.close()
+            while self._idle:
+                opened = self._idle.pop()
+                if opened.stamp == stamp:
+                    break
+                stale.append(opened)
+            else:
+                opened = None
+        for each in stale:
+            each.close()
+        return opened or _OpenIndex(self.path, stamp)
+
+    def _give_back(self, opened: _OpenIndex) -> None:
+        with self._lock:
+            self._idle.append(opened)
 
     def close(self) -> None:
         with self._lock:
-            opened, self._opened = self._opened, []
-        for each in opened:
+            idle, self._idle = self._idle, []
+        for each in idle:
             each.close()
-        self._local = threading.local()
+
+
+def _search(
+    opened: _OpenIndex,
+    text: str,
+    words: dict[str, list[tuple[str, str]]],
+    courses: Collection[str] | None,
+    limit: int,
+    snippets: bool,
+) -> SearchResults:
+    course_filter = opened.course_filter(courses)
+    for match, query, terms in _attempts(opened.searcher, words):
+        hits = opened.ranked(query, course_filter, limit)
+        if snippets:
+            hits = [_with_snippet(hit, terms.get(hit.lang, []), match == "similar") for hit in hits]
+        if hits:
+            return SearchResults(text, match, hits)
+    return SearchResults(text, "none", [])
 
 
 def _stamp(path: Path) -> tuple[int, int, bytes]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from pathlib import Path
 
 from builder.model import Site
@@ -157,4 +158,15 @@ def test_an_open_index_sees_the_next_build(tmp_path: Path) -> None:
     update_index(path, {"b": [_document("b", "Эвакуациялау жоспары")]})
     assert index.search("сөндіргіштер", "kk").hits == []
     assert [hit.course for hit in index.search("жоспар", "kk").hits] == ["b"]
+    index.close()
+
+
+def test_a_thread_per_request_reuses_one_searcher(tmp_path: Path) -> None:
+    update_index(tmp_path / "search", {"a": [_document("a", "Өрт сөндіргіш")]})
+    index = SearchIndex(tmp_path / "search")
+    for _ in range(5):  # as `oqu serve` does: each request in a new thread
+        thread = threading.Thread(target=index.search, args=("сөндіргіштер", "kk"))
+        thread.start()
+        thread.join()
+    assert len(index._idle) == 1
     index.close()
