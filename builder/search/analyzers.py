@@ -315,6 +315,8 @@ PROTECTED_STEMS = frozenset(
         "тақырып",
         "тәртіп",
         "мектеп",
+        # қорға (protect; азаматтық қорғау) is not қор + dative
+        "қорға",
         # ending like a comparative
         "жапырақ",
         "топырақ",
