@@ -13,6 +13,9 @@
 3. Quality: precision@5 and MRR of tests/search/labelled_queries.yml over the example content,
    indexed by both engines. precision@5 = relevant results among the first five / min(5, number of
    relevant); MRR = mean of 1 / rank of the first relevant result (0 when not in the first ten).
+4. The Kazakh analyzer on a treebank with lemmas (builder/search/evaluation.py: conflation per
+   part of speech and false merges), when its CoNLL-U files are where OQU_KK_TREEBANK says
+   (default ../shared/data/UD_Kazakh-KTB).
 
 Nothing is asserted; figures are printed. Run:
 
@@ -46,6 +49,7 @@ from builder.load import load_site  # noqa: E402
 from builder.search import SearchIndex  # noqa: E402
 from builder.search.analyzers import LANGUAGES, analyze, words  # noqa: E402
 from builder.search.documents import SearchDocument, plain_text, site_documents  # noqa: E402
+from builder.search.evaluation import conflation, false_merges, read_treebank, report, treebank_dir  # noqa: E402
 from builder.search.index import update_index  # noqa: E402
 
 SEED_TEXT = Path("/work/shared/seed/000_9b8222bd0215dc2e.txt")
@@ -244,11 +248,10 @@ def quality(found: Callable[[str, str], list[str]]) -> tuple[float, float]:
 
 
 def prefix_latency(index: SearchIndex, items: list[tuple[str, str]]) -> tuple[float, float]:
-    raw = index._index  # the prefix query is not part of oqu's interface: measured for the record
+    searcher = index._take().searcher  # the prefix query is not part of oqu's interface
 
     def run(text: str, lang: str) -> None:
-        with raw.searcher() as searcher:
-            searcher.search(Prefix(f"text_{lang}", text.lower()[:4]), limit=10)
+        searcher.search(Prefix(f"text_{lang}", text.lower()[:4]), limit=10)
 
     return timed(run, items)
 
@@ -327,9 +330,22 @@ def main() -> None:
             print(f"  {name:8} precision@5 {precision:.3f}   MRR {mrr:.3f}")
         example_whoosh.close()
         example_fts.close()
+    kazakh_analyzer(figures)
     print_view(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+def kazakh_analyzer(figures: dict[str, Any]) -> None:
+    folder = treebank_dir()
+    tokens = read_treebank(folder) if folder.is_dir() else []
+    if not tokens:
+        print(f"\nKazakh analyzer: no treebank in {folder} (set OQU_KK_TREEBANK), not measured")
+        return
+    print(f"\nKazakh analyzer on {folder.name} ({len(tokens):,} tokens):")
+    print("\n".join(report(tokens)))
+    figures["kk_conflation"] = {pos: score.share for pos, score in conflation(tokens).items()}
+    figures["kk_false_merges"] = false_merges(tokens)[0].share
 
 
 def print_view(figures: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from whoosh.analysis.analyzers import CompositeAnalyzer
 
 LANGUAGES = ("kk", "ru", "en")
 # Bump when analysis changes: an index built by another version is rebuilt from scratch.
-ANALYSIS_VERSION = "1"
+ANALYSIS_VERSION = "2"
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -36,10 +36,12 @@ _FINAL_DEVOICE = {"б": "п", "г": "к", "ғ": "қ"}
 MIN_STEM = 2
 
 _PLURAL = ["лар", "дар", "тар"]
-# Possessive endings of the third person and the polite second; first/second person singular
-# (-ым, -ың) are left out: they are rare in course texts and would cut real words (білім).
+# Possessive endings: the third person and the polite second, and the first and second person
+# singular (-ым, -ың: жолдасым, үйіңді, балама); words that merely end like those are protected
+# below (білім, адам).
 _POSSESSIVE_3 = ["ы", "сы"]
 _POSSESSIVE_OTHER = ["ыңыз", "ңыз", "ымыз", "мыз"]
+_POSSESSIVE_12 = ["ым", "м", "ың", "ң"]
 _CASE = [
     "ның",
     "дың",
@@ -57,36 +59,81 @@ _CASE = [
     "мен",
     "бен",
     "пен",
+    "дай",  # similative: адымдай, тастай
+    "тай",
 ]
 # After a third-person possessive the "pronominal n" joins the case ending (баласының, -на, -н).
-_CASE_AFTER_3 = ["ның", "на", "н", "нда", "нан", "мен"]
+_CASE_AFTER_3 = ["ның", "на", "н", "нда", "нан", "мен", "ндай"]
+# After a first or second person singular possessive the dative is -а (балама, еліңе).
+_CASE_AFTER_12 = ["ның", "ды", "а", "да", "нан", "мен"]
 _RELATIONAL = ["ғы", "қы"]  # ауадағы, бөлмедегі: after a locative
-_VERBAL = [
-    "ады", "йды", "майды", "байды", "пайды",  # present-future, 3rd person (and negated)
-    "атын", "йтын", "майтын", "байтын", "пайтын",  # participle of habit
-    "ған", "қан", "маған", "баған", "паған",  # past participle (and negated)
-    "ып",  # converb
+_PERSON = ["мын", "пын", "бын", "сың", "сыз", "мыз", "пыз", "быз", "сыңдар", "сыздар"]
+# Without -қ/-к (we went): it would cut the nouns in -дық/-лық (қауіпсіздік, құқықтық).
+_PAST_PERSON = ["", "м", "ң", "ңыз", "ңдар", "ңыздар"]
+_VERBAL_BASE = [
+    # present-future (and negated): the vowel joins a consonant stem, й a vowel stem
+    *(tense + person for tense in ["а", "й", "май", "бай", "пай"] for person in ["ды", *_PERSON]),
+    # past definite (and negated)
+    *(tense + person for tense in ["ды", "ты", "мады", "бады", "пады"] for person in _PAST_PERSON),
+    # participles: past, habitual, future (and negated), each also with a person ending
+    *(participle + person for participle in [
+        "ған", "қан", "маған", "баған", "паған",
+        "атын", "йтын", "майтын", "байтын", "пайтын",
+    ] for person in ["", *_PERSON]),
+    *("ар" + person for person in _PERSON),  # future (барармын); bare -ар would cut хабар, базар
+    # conditional (and negated)
+    *(mood + person for mood in ["са", "маса", "баса", "паса"] for person in _PAST_PERSON),
+    "ып", "п", "май", "бай", "пай", "мастан", "бастан", "пастан",  # converbs (and negated)
+    "ыпты", "пты", "мапты", "бапты", "папты",  # past of hearsay (жасапты, демепті)
+    "сын",  # third-person imperative (білсін); not the negated -масын: жазбасын is жазба+сы+н
+    "ыңыз", "ыңдар",  # polite and plural imperative
 ]  # fmt: skip
+_COMPARATIVE = ["ырақ", "рақ"]  # басымырақ, кішірек (жапырақ, топырақ are protected words)
+# The verbal noun (-у: өртеу, сөндіру) with its cases and possessive: conflated with its verb.
+_VERBAL_NOUN = ["у", "мау", "бау", "пау"]
 
 
-def _chains() -> set[str]:
-    """Every plural + possessive + case (+ relational) sequence the stemmer strips, back forms."""
+def _nominal_chains() -> set[str]:
+    """Every plural + possessive + case (+ relational) sequence, back forms."""
     chains: set[str] = set()
     for plural in ["", *_PLURAL]:
-        for possessive in ["", *_POSSESSIVE_3, *_POSSESSIVE_OTHER]:
-            if plural and possessive in ("сы", "ңыз", "мыз"):
+        for possessive in ["", *_POSSESSIVE_3, *_POSSESSIVE_OTHER, *_POSSESSIVE_12]:
+            if plural and possessive in ("сы", "ңыз", "мыз", "м", "ң"):
                 continue  # after -лар only the consonant-initial forms' vowel variants occur
-            cases = _CASE_AFTER_3 if possessive in _POSSESSIVE_3 else _CASE
+            cases = (
+                _CASE_AFTER_3
+                if possessive in _POSSESSIVE_3
+                else _CASE_AFTER_12
+                if possessive in _POSSESSIVE_12
+                else _CASE
+            )
             for case in ["", *cases]:
+                if possessive in ("м", "ң") and case == "а":
+                    continue  # бала+м+а is rare, бағдарлама and тапсырма are not
                 chain = plural + possessive + case
                 if chain:
                     chains.add(chain)
                 if case.endswith(("да", "та")):
                     chains.update(chain + rel for rel in _RELATIONAL)
-    for verbal in _VERBAL:
+    return chains
+
+
+def _chains() -> set[str]:
+    """Every suffix sequence the stemmer strips, back forms: nominal, verbal, the verbal noun."""
+    chains = _nominal_chains()
+    for verbal in _VERBAL_BASE:
         chains.add(verbal)
-        if verbal.endswith("ан"):  # жанғанда, болғанын
-            chains.update(verbal + case for case in ["да", "нан", "ы", "ын", "ға", "ның"])
+        if verbal.endswith("ан") or verbal.endswith("тын"):  # жанғанда, болғанын, болатынын
+            chains.update(
+                verbal + case for case in ["да", "нан", "ы", "ын", "ға", "ның", "дай", "ына", "ыңызды"]
+            )
+    global _VERBAL_ONLY
+    _VERBAL_ONLY = frozenset(chains - _nominal_chains())
+    chains.update(_COMPARATIVE)
+    nominal = {chain for chain in chains if chain[:1] not in "а"}
+    for noun in _VERBAL_NOUN:
+        chains.add(noun)
+        chains.update(noun + chain for chain in nominal if chain[:1] in "дтғқнмбпсыл")
     return chains
 
 
@@ -94,14 +141,47 @@ def _harmonic_suffixes() -> dict[str, str]:
     """Suffix -> "back" or "front", both harmony variants of every chain."""
     table: dict[str, str] = {}
     for chain in _chains():
-        table[chain] = "back"
-        table[chain.translate(_TO_FRONT)] = "front"
-    for instrumental in ("мен", "бен", "пен"):
+        front = chain.translate(_TO_FRONT)
+        table[chain] = "back" if front != chain else "any"
+        table[front] = "front" if front != chain else "any"
+    for instrumental in ("мен", "бен", "пен", "менен", "бенен", "пенен"):
         table[instrumental] = "any"  # the instrumental keeps its е after any stem (тотықтырғышпен)
     return table
 
 
+def _after_vowel_only() -> frozenset[str]:
+    """The chains of a consonant-only first or second person possessive (-м, -ң): after a vowel."""
+    chains = set()
+    for possessive in ("м", "ң", "мыз", "ңыз"):
+        for case in ["", *_CASE_AFTER_12]:
+            chains.add(possessive + case)
+    return frozenset(chains | {chain.translate(_TO_FRONT) for chain in chains})
+
+
+_VERBAL_ONLY: frozenset[str] = frozenset()  # set by _chains: verbal chains no noun can end in
 SUFFIXES = _harmonic_suffixes()
+_VERBAL_ONLY_BOTH = _VERBAL_ONLY | {chain.translate(_TO_FRONT) for chain in _VERBAL_ONLY}
+# The passive (or reflexive) voice before a verbal ending: ашылған, табылады, жарияланған. Stripped
+# only after an ending no noun has, so that ақылды and мысалды keep their л.
+_VOICE = {"ыл": "back", "іл": "front", "л": "any", "ын": "back", "ін": "front", "н": "any"}
+_AFTER_VOWEL_ONLY = _after_vowel_only()
+
+
+def _singular_possessives() -> frozenset[str]:
+    """The chains that start with a first or second person singular possessive (-ым, -ың)."""
+    chains = {
+        p + case
+        for p in _POSSESSIVE_12
+        for case in ["", *_CASE_AFTER_12]
+        if (p, case) not in (("м", "а"), ("ң", "а"))
+    }
+    return frozenset(chains | {chain.translate(_TO_FRONT) for chain in chains})
+
+
+_SINGULAR_POSSESSIVES = _singular_possessives()
+# A stem shorter than this keeps an ending that reads as "my" or "your": сезім, тізім, шешім are
+# words, not сез, тіз, шеш + ім; жолдасым and велосипедімді are still stripped.
+MIN_STEM_BEFORE_MY = 4
 _LONGEST = max(map(len, SUFFIXES))
 
 
@@ -114,6 +194,8 @@ def _fits(stem: str, harmony: str) -> bool:
     vowel = _last_vowel(stem)
     if len(stem) < MIN_STEM or not vowel:
         return False
+    if len(stem) == MIN_STEM and stem[0] not in VOWELS and stem not in SHORT_ROOTS:
+        return False  # жаны is жан + ы, not жа + ны: two-letter roots start with a vowel (ал, ел, от)
     if harmony == "any":
         return True
     if vowel in BACK_VOWELS:
@@ -127,35 +209,64 @@ def _fits(stem: str, harmony: str) -> bool:
 # заты is зат + ы, not за + ты, because -ты follows only voiceless consonants).
 _VOICELESS = frozenset("кқпстшфхцчщбвгд")  # б в г д: loanwords take the voiceless forms (педагогтар)
 _SONORANT = frozenset("руйлмнң")
-_AFTER = {
-    "л": lambda end: end in VOWELS or end in "руй",
-    "д": lambda end: end not in _VOICELESS,
-    "т": lambda end: end in _VOICELESS,
-    "н": lambda end: end in VOWELS or end in "мнң",
-    "ғ": lambda end: end not in _VOICELESS,
-    "г": lambda end: end not in _VOICELESS,
-    "қ": lambda end: end in _VOICELESS,
-    "к": lambda end: end in _VOICELESS,
-    "м": lambda end: end in VOWELS or end in _SONORANT,
-    "б": lambda end: end in "жзмнң" or end in VOWELS,
-    "п": lambda end: end in _VOICELESS,
-    "с": lambda end: end in VOWELS,
-    "ң": lambda end: end in VOWELS,
-    "й": lambda end: end in VOWELS,
+# First letter of a suffix -> (letters, whether the stem must end in one of them or in none).
+_AFTER: dict[str, tuple[frozenset[str], bool]] = {
+    "л": (VOWELS | frozenset("руй"), True),
+    "д": (_VOICELESS, False),
+    "т": (_VOICELESS, True),
+    "н": (VOWELS | frozenset("мнң"), True),
+    "ғ": (_VOICELESS, False),
+    "г": (_VOICELESS, False),
+    "қ": (_VOICELESS, True),
+    "к": (_VOICELESS, True),
+    "м": (VOWELS | _SONORANT, True),
+    "б": (VOWELS | frozenset("жзмнң"), True),
+    "п": (_VOICELESS, True),
+    "с": (VOWELS, True),
+    "ң": (VOWELS, True),
+    "й": (VOWELS, True),
 }
+
+
+_VERB_ENDS = ("ла", "ле", "да", "де", "та", "те", "на", "не")
 
 
 def _joins(stem: str, suffix: str) -> bool:
     end, first = stem[-1], suffix[0]
+    if first == "у":
+        return True  # the verbal noun: сөндіру, ойлау
+    if suffix == "п":
+        return stem.endswith(_VERB_ENDS)  # the converb of a verb in -ла, -да, -та: ойлап, сақтап
+    if suffix in _SINGULAR_POSSESSIVES and len(stem.rstrip("ыі")) < MIN_STEM_BEFORE_MY:
+        return False  # сезім is not сезі + м either
+    if suffix in ("ының", "інің") and end in "дт":
+        return False  # туындының is туынды + ның (уақытының ends the same either way)
+    if suffix in ("сын", "сін") and end not in VOWELS:
+        return True  # the imperative after a consonant: білсін (after a vowel: бағдарламасын)
+    if first == "р" or suffix in _AFTER_VOWEL_ONLY:
+        return end in VOWELS  # the comparative and a first/second person possessive: кішірек, әкем
+    if suffix.startswith(("са", "се")):
+        return True  # the conditional after any stem: алса, ойласа
+    if (
+        first == "с"
+        and len(stem) > 2
+        and stem[-1] in "ыі"
+        and stem[-2] not in VOWELS
+        and stem[-2] not in "шчтдгғкқ"
+    ):
+        return False  # облысы is облыс + ы, not облы + сы (but оқушысы is оқушы + сы)
     if end == "у":
         end = "р"  # a final у joins suffixes as a sonorant does: оқытуды, оқытудың, оқытуы
     if first == "д" and end in VOWELS:
         return suffix[1] in "ае"  # after a vowel only the locative/ablative: қалада, қаладан
-    rule = _AFTER.get(first)
-    if rule is not None:
-        return rule(end)
+    if first in _AFTER:
+        letters, inside = _AFTER[first]
+        return (end in letters) == inside
     return end not in VOWELS  # a vowel-initial suffix follows a consonant
 
+
+# The few two-letter roots of a consonant and a vowel (су, де: деді, деп).
+SHORT_ROOTS = frozenset(["су", "ми", "ру", "де", "же", "жу", "қу", "ки", "не"])
 
 # Words whose end looks like a suffix (бас+ы, жағда+йды, кес+те): never cut shorter than these.
 PROTECTED_STEMS = frozenset(
@@ -189,10 +300,58 @@ PROTECTED_STEMS = frozenset(
         "қарын",
         "қағида",
         "жақын",
+        # ending like a first or second person possessive (-ым, -м, -ң) or a verbal ending
+        "адам",
+        "тіркел",
+        # loanwords in -ет, -ат and words in -ып, -еп that read as verb endings
+        "мемлекет",
+        "университет",
+        "кабинет",
+        "факультет",
+        "комитет",
+        "интернет",
+        "формат",
+        "чемпионат",
+        "тақырып",
+        "тәртіп",
+        "мектеп",
+        # қорға (protect; азаматтық қорғау) is not қор + dative
+        "қорға",
+        # ending like a comparative
+        "жапырақ",
+        "топырақ",
+        "көкірек",
+        "кітап",
+        "жауап",
+        "есеп",
+        "себеп",
+        "басым",
+        "білім",
+        "мерзім",
+        "бөлім",
+        "өнім",
+        "ұйым",
+        "әлем",
+        "көлем",
+        "өлшем",
+        "сөйлем",
+        "өлең",
+        "хабар",
+        "сапар",
     ]
 )
 # Stems that drop a vowel when a suffix follows (орын → орны): the inflected stem -> the word.
-VOWEL_DROP = {"орн": "орын", "ауз": "ауыз", "мұрн": "мұрын", "халқ": "халық", "ерн": "ерін", "қарн": "қарын"}
+VOWEL_DROP = {
+    "орн": "орын",
+    "ауз": "ауыз",
+    "мұрн": "мұрын",
+    "халқ": "халық",
+    "ерн": "ерін",
+    "қарн": "қарын",
+    "мүлк": "мүлік",
+    "қалп": "қалып",
+    "мойн": "мойын",
+}
 
 
 def _floor(word: str) -> int:
@@ -205,8 +364,22 @@ def _strip_once(word: str, floor: int = 0) -> str:
         suffix = word[-size:]
         harmony = SUFFIXES.get(suffix)
         if harmony and _fits(word[:-size], harmony) and _joins(word[:-size], suffix):
+            if suffix[0] == "т" and word[:-size].endswith("ис") and size < len(word) - 4:
+                return word[: -size + 1]  # туристер: the т of -ист and of -тер are written once
             return word[:-size]
     return word
+
+
+def _strip_voice(stem: str, floor: int) -> str:
+    for voice in sorted(_VOICE, key=len, reverse=True):
+        rest = stem[: -len(voice)]
+        if not stem.endswith(voice) or len(rest) < max(MIN_STEM + 1, floor):
+            continue
+        if (voice[0] in VOWELS) == (rest[-1] in VOWELS):
+            continue  # -ыл after a consonant, -л after a vowel
+        if _fits(rest, _VOICE[voice]):
+            return rest
+    return stem
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -217,11 +390,17 @@ def stem_kk(word: str) -> str:
     bare word happens to end like a suffix (оқушы, оқушының → оқуш). Stems are search keys,
     not dictionary forms.
     """
+    if word.endswith("ь"):
+        word = word[:-1]  # loanwords drop it before an ending: король, королі
+    if not word:
+        return word
     stem, floor = word, _floor(word)
     while True:
         shorter = _strip_once(stem, floor)
         if shorter == stem:
             break
+        if stem[len(shorter) :] in _VERBAL_ONLY_BOTH:
+            shorter = _strip_voice(shorter, floor)
         stem = shorter
     if len(stem) > 2 and stem[-1] == stem[-2] and stem[-1] not in VOWELS:
         stem = stem[:-1]  # процесс, процесі: Kazakh spelling drops the doubled letter before a suffix
@@ -586,8 +765,40 @@ def words(text: str) -> Iterator[str]:
 
 def analyze(text: str, lang: str) -> list[str]:
     """Index terms of `text` in `lang`, in order."""
+    return [term for _, term in analyze_words(text, lang)]
+
+
+def analyze_words(text: str, lang: str) -> list[tuple[str, str]]:
+    """(word, its term) for every word of `text` that is not a stop word, in order."""
     stop, stem = STOP_WORDS[check_language(lang)], STEMMERS[lang]
-    return [stem(word) for word in words(text) if word not in stop]
+    return [(word, stem(word)) for word in words(text) if word not in stop]
+
+
+ALPHABETS = {
+    "kk": "аәбвгғдеёжзийкқлмнңоөпрстуұүфхһцчшщъыіьэюя",
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "en": "abcdefghijklmnopqrstuvwxyz",
+}
+
+
+def typo_terms(word: str, lang: str) -> set[str]:
+    """The terms of every word one letter away from `word` (a letter wrong, missing, extra or two
+    swapped; the first letter kept, as the index's fuzzy query keeps it).
+
+    Fuzzy matching of the stem misses a typo that changes which ending the stemmer strips
+    (огнетушитили: Snowball gives огнетушит, the right word огнетушител); this works on the word.
+    """
+    stop, stem, letters = STOP_WORDS[check_language(lang)], STEMMERS[lang], ALPHABETS[lang]
+    first, rest = word[:1], word[1:]
+    variants = {first + rest[:i] + rest[i + 1 :] for i in range(len(rest))}
+    variants |= {first + rest[:i] + rest[i + 1] + rest[i] + rest[i + 2 :] for i in range(len(rest) - 1)}
+    for i in range(len(rest) + 1):
+        for letter in letters:
+            variants.add(first + rest[:i] + letter + rest[i:])
+            if i < len(rest):
+                variants.add(first + rest[:i] + letter + rest[i + 1 :])
+    variants.discard(word)
+    return {stem(variant) for variant in variants if variant not in stop}
 
 
 # -- whoosh ---------------------------------------------------------------------------------

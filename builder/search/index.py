@@ -4,14 +4,22 @@
 documents changed; `SearchIndex(path).search(...)` answers the service and `oqu search`.
 Queries are built from analysed terms, never parsed as whoosh query syntax: every word must
 match (in the title or the text) in the query's language; if nothing does, words one letter
-apart are tried (single-letter typos), then any of the words.
+apart are tried (single-letter typos, in the stem or in the word as typed), then any of the words.
+
+Speed (bench/search.py): the text field of a language holds the title too, so that a query
+intersects one posting list per word (the title field only adds its boost to what matched);
+searchers stay open in a small pool (whoosh rereads columns for every new one) and are
+reopened when `state.json` changes; one hit per lesson is picked from a ranked window rather
+than by whoosh's collapse, which turns off its skipping of low-scoring blocks.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import shutil
+import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,10 +27,17 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.query import And, FuzzyTerm, Or, Query, Term
+from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Query, Term
 from whoosh.searching import Hit, Searcher
 
-from builder.search.analyzers import ANALYSIS_VERSION, LANGUAGES, analyze, check_language, whoosh_analyzer
+from builder.search.analyzers import (
+    ANALYSIS_VERSION,
+    LANGUAGES,
+    analyze_words,
+    check_language,
+    typo_terms,
+    whoosh_analyzer,
+)
 from builder.search.documents import SearchDocument, digest
 from builder.search.snippets import make_snippet
 
@@ -55,7 +70,7 @@ def make_schema() -> Schema:
     for lang in LANGUAGES:
         analyzer = whoosh_analyzer(lang)
         fields[f"title_{lang}"] = TEXT(analyzer=analyzer, field_boost=TITLE_BOOST, phrase=False)
-        fields[f"text_{lang}"] = TEXT(analyzer=analyzer, phrase=False)
+        fields[f"text_{lang}"] = TEXT(analyzer=analyzer, phrase=False)  # the title and the text
     return Schema(**fields)
 
 
@@ -119,8 +134,9 @@ def _rewrite_courses(path: Path, changed: dict[str, list[SearchDocument]], remov
 def index_fields(document: SearchDocument) -> dict[str, Any]:
     values = document.as_dict()
     values["group"] = f"{document.course}/{document.lesson or '-'}/{document.lang}/{document.kind}"
-    values[f"title_{document.lang}"] = f"{document.title} {document.heading}".strip()
-    values[f"text_{document.lang}"] = document.text
+    title = f"{document.title} {document.heading}".strip()
+    values[f"title_{document.lang}"] = title
+    values[f"text_{document.lang}"] = f"{title}\n{document.text}"
     return values
 
 
@@ -156,11 +172,15 @@ class SearchIndexMissing(Exception):
 
 
 class SearchIndex:
+    """Open searchers are kept in a small pool: a request takes one and gives it back (a thread
+    per request, as `oqu serve` runs, must not open one per request)."""
+
     def __init__(self, path: Path) -> None:
         if not whoosh_index.exists_in(path, INDEX_NAME):
             raise SearchIndexMissing(f"no search index in {path} (run `oqu build`)")
         self.path = path
-        self._index = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        self._lock = threading.Lock()
+        self._idle: list[_OpenIndex] = []
 
     def search(
         self,
@@ -176,60 +196,183 @@ class SearchIndex:
         `courses`: only these courses (None: all). `lang`: only that language (None: all).
         """
         langs = [check_language(lang)] if lang else list(LANGUAGES)
-        terms = {code: _unique(analyze(text, code)) for code in langs}
-        if not any(terms.values()) or (courses is not None and not courses):
+        words = {code: _unique_terms(analyze_words(text, code)) for code in langs}
+        if not any(words.values()) or (courses is not None and not courses):
             return SearchResults(text, "none", [])
-        course_filter = Or([Term("course", c) for c in sorted(courses)]) if courses is not None else None
         try:
-            with self._index.searcher() as searcher:
-                for match, query in _attempts(terms):
-                    if query is None:
-                        continue
-                    hits = _run(searcher, query, course_filter, limit)
-                    if snippets:
-                        hits = [
-                            _with_snippet(hit, terms.get(hit.lang, []), match == "similar") for hit in hits
-                        ]
-                    if hits:
-                        return SearchResults(text, match, hits)
+            opened = self._take()
         except (OSError, whoosh_index.EmptyIndexError) as error:  # replaced by a build right now
             raise SearchIndexMissing(f"the search index in {self.path} cannot be read: {error}") from None
-        return SearchResults(text, "none", [])
+        try:
+            results = _search(opened, text, words, courses, limit, snippets)
+        except (OSError, whoosh_index.EmptyIndexError) as error:
+            opened.close()
+            raise SearchIndexMissing(f"the search index in {self.path} cannot be read: {error}") from None
+        self._give_back(opened)
+        return results
+
+    def _take(self) -> _OpenIndex:
+        """An idle searcher of the index as it is now (a build may have changed it since)."""
+        stamp = _stamp(self.path)
+        stale = []
+        with self._lock:
+            while self._idle:
+                opened = self._idle.pop()
+                if opened.stamp == stamp:
+                    break
+                stale.append(opened)
+            else:
+                opened = None
+        for each in stale:
+            each.close()
+        return opened or _OpenIndex(self.path, stamp)
+
+    def _give_back(self, opened: _OpenIndex) -> None:
+        with self._lock:
+            self._idle.append(opened)
 
     def close(self) -> None:
-        self._index.close()
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for each in idle:
+            each.close()
+
+
+def _search(
+    opened: _OpenIndex,
+    text: str,
+    words: dict[str, list[tuple[str, str]]],
+    courses: Collection[str] | None,
+    limit: int,
+    snippets: bool,
+) -> SearchResults:
+    course_filter = opened.course_filter(courses)
+    for match, query, terms in _attempts(opened.searcher, words):
+        hits = opened.ranked(query, course_filter, limit)
+        if snippets:
+            hits = [_with_snippet(hit, terms.get(hit.lang, []), match == "similar") for hit in hits]
+        if hits:
+            return SearchResults(text, match, hits)
+    return SearchResults(text, "none", [])
+
+
+def _stamp(path: Path) -> tuple[int, int, bytes]:
+    """What changes whenever `update_index` has changed the index: the folder (a build swaps in a
+    new one) and the state file's content (a course's digest); read on every query, it is small."""
+    folder = os.stat(path)
+    try:
+        state = (path / STATE_FILE).read_bytes()
+    except FileNotFoundError:
+        state = b""
+    return (folder.st_dev, folder.st_ino, state)
+
+
+class _OpenIndex:
+    """An opened index with one searcher and the columns every query reads."""
+
+    def __init__(self, path: Path, stamp: tuple[int, int, bytes]) -> None:
+        self.stamp = stamp
+        self.index = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        self.searcher = self.index.searcher()
+        reader = self.searcher.reader()
+        self.groups = reader.column_reader("group")
+        self.courses = frozenset(
+            term.decode() if isinstance(term, bytes) else term for term in reader.lexicon("course")
+        )
+
+    def course_filter(self, courses: Collection[str] | None) -> Query | None:
+        if courses is None or self.courses <= set(courses):
+            return None  # every course allowed: no filter to compute
+        return Or([Term("course", c) for c in sorted(courses)])
+
+    def ranked(self, query: Query, course_filter: Query | None, limit: int) -> list[SearchHit]:
+        """The best hit of each of the best `limit` groups (lesson, language, kind)."""
+        window = limit * 3
+        while True:
+            results = self.searcher.search(query, limit=window, filter=course_filter)
+            best: dict[str, Hit] = {}
+            for hit in results:
+                best.setdefault(self.groups[hit.docnum], hit)
+                if len(best) == limit:
+                    break
+            if len(best) == limit or results.scored_length() < window:
+                return [_hit(hit) for hit in best.values()]
+            window *= 4
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.index.close()
+
+
+def _unique_terms(pairs: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(word, term) with each term once, in order."""
+    seen: dict[str, str] = {}
+    for word, term in pairs:
+        seen.setdefault(term, word)
+    return [(word, term) for term, word in seen.items()]
+
+
+Attempt = tuple[str, Query, dict[str, list[str]]]
+
+
+def _attempts(searcher: Searcher, words: dict[str, list[tuple[str, str]]]) -> Iterable[Attempt]:
+    """(match, query, the terms a snippet marks): all words, similar words, any word."""
+    terms = {lang: [term for _, term in pairs] for lang, pairs in words.items() if pairs}
+    yield "all", _combine(terms, And), terms
+    similar = {lang: [_similar(searcher, lang, *pair) for pair in pairs] for lang, pairs in _nonempty(words)}
+    if any(fuzzy for each in similar.values() for _, fuzzy in each):
+        query = Or(
+            [
+                And([Or([_term(lang, term, fuzzy) for term in alternatives]) for alternatives, fuzzy in each])
+                for lang, each in similar.items()
+            ]
+        )
+        marked = {
+            lang: _unique(term for alternatives, _ in each for term in alternatives)
+            for lang, each in similar.items()
+        }
+        yield "similar", query, marked
+    if any(len(each) > 1 for each in terms.values()):
+        yield "any", _combine(terms, Or), terms
+
+
+def _nonempty(words: dict[str, list[tuple[str, str]]]) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(lang, pairs) for lang, pairs in words.items() if pairs]
+
+
+def _similar(searcher: Searcher, lang: str, word: str, term: str) -> tuple[list[str], bool]:
+    """(terms, fuzzy) standing for a word in the typo attempt: a word the index knows stays as it
+    is; another (of 5+ letters) is matched one letter apart, both its term and the terms of the
+    words one letter away from it as typed (a typo can change which ending the stemmer strips:
+    огнетушитили)."""
+    field = f"text_{lang}"
+    reader = searcher.reader()
+    if len(word) < FUZZY_MIN_LENGTH or reader.doc_frequency(field, term):
+        return [term], False
+    found = [other for other in typo_terms(word, lang) if reader.doc_frequency(field, other)]
+    return _unique([term, *found]), True
 
 
 def _unique(terms: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(terms))
 
 
-def _attempts(terms: dict[str, list[str]]) -> Iterable[tuple[str, Query | None]]:
-    yield "all", _query(terms, And, fuzzy=False)
-    if any(len(term) >= FUZZY_MIN_LENGTH for words in terms.values() for term in words):
-        yield "similar", _query(terms, And, fuzzy=True)
-    if any(len(words) > 1 for words in terms.values()):
-        yield "any", _query(terms, Or, fuzzy=False)
+def _combine(terms: dict[str, list[str]], combine: type[And] | type[Or]) -> Query:
+    return Or(
+        [_boosted(lang, each, combine([_term(lang, term) for term in each])) for lang, each in terms.items()]
+    )
 
 
-def _query(terms: dict[str, list[str]], combine: type[And] | type[Or], fuzzy: bool) -> Query | None:
-    per_language = [
-        combine([_word(lang, term, fuzzy) for term in words]) for lang, words in terms.items() if words
-    ]
-    return Or(per_language) if per_language else None
+def _boosted(lang: str, terms: list[str], matched: Query) -> Query:
+    """What matched, ranked higher where the words are in the title."""
+    return AndMaybe(matched, Or([Term(f"title_{lang}", term) for term in terms]))
 
 
-def _word(lang: str, term: str, fuzzy: bool) -> Query:
+def _term(lang: str, term: str, fuzzy: bool = False) -> Query:
+    field = f"text_{lang}"
     if fuzzy and len(term) >= FUZZY_MIN_LENGTH:
-        return Or(
-            [FuzzyTerm(f"{field}_{lang}", term, maxdist=1, prefixlength=1) for field in ("title", "text")]
-        )
-    return Or([Term(f"title_{lang}", term), Term(f"text_{lang}", term)])
-
-
-def _run(searcher: Searcher, query: Query, course_filter: Query | None, limit: int) -> list[SearchHit]:
-    results = searcher.search(query, limit=limit, filter=course_filter, collapse="group", collapse_limit=1)
-    return [_hit(hit) for hit in results]
+        return FuzzyTerm(field, term, maxdist=1, prefixlength=1)
+    return Term(field, term)
 
 
 def _with_snippet(hit: SearchHit, terms: list[str], similar: bool) -> SearchHit:

@@ -15,11 +15,17 @@ SNIPPET_CHARS = 200
 BEFORE_MATCH = 60
 
 
-def matches(text: str, lang: str, terms: Collection[str], similar: bool = False) -> list[tuple[int, int]]:
-    """(start, end) of every word of `text` whose stem is one of `terms` (or one letter apart)."""
+def matches(
+    text: str, lang: str, terms: Collection[str], similar: bool = False, until: int | None = None
+) -> list[tuple[int, int]]:
+    """(start, end) of every word of `text` whose stem is one of `terms` (or one letter apart);
+    with `until`, only up to that many characters after the first match (the snippet's window:
+    the rest of a long text is not stemmed)."""
     stem, stop = STEMMERS[lang], STOP_WORDS[lang]
-    found = []
+    found: list[tuple[int, int]] = []
     for match in WORD_RE.finditer(text):
+        if found and until is not None and match.start() > found[0][0] + until:
+            break
         word = normalize(match.group())
         if word in stop:
             continue
@@ -42,7 +48,7 @@ def _one_apart(a: str, b: str) -> bool:
 
 
 def make_snippet(text: str, lang: str, terms: Collection[str], similar: bool = False) -> str:
-    spans = matches(text, lang, terms, similar)
+    spans = matches(text, lang, terms, similar, until=SNIPPET_CHARS)
     start = _window_start(text, spans[0][0]) if spans else 0
     end = min(len(text), start + SNIPPET_CHARS)
     if end < len(text):

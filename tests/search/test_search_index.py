@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import threading
 from pathlib import Path
 
 from builder.model import Site
 from builder.search import SearchIndex
+from builder.search.analyzers import stem_ru
 from builder.search.documents import SearchDocument, markdown_sections, site_documents
 from builder.search.index import update_index
 from builder.search.snippets import make_snippet
@@ -131,3 +133,40 @@ def test_a_snippet_is_a_window_around_the_first_match() -> None:
     assert make_snippet("Тотықтырғыштар бар.", "kk", ["тотықтырғыщ"], similar=True) == (
         "<mark>Тотықтырғыштар</mark> бар."
     )
+
+
+def test_a_typo_that_changes_the_stripped_ending_is_forgiven(example_index: SearchIndex) -> None:
+    # Snowball strips a different ending from the misspelt word: its stem is two letters from
+    # the right one, so only the retry on the word as typed can find it.
+    assert (stem_ru("огнетушитили"), stem_ru("огнетушители")) == ("огнетушит", "огнетушител")
+    results = example_index.search("огнетушитили", "ru")
+    assert results.match == "similar"
+    assert results.hits[0].lesson == "extinguishers"
+    assert "<mark>огнетушитель</mark>" in results.hits[0].snippet.lower()
+
+
+def test_a_known_word_is_not_replaced_by_its_neighbours(example_index: SearchIndex) -> None:
+    results = example_index.search("өзіндік жұмыс кестесі", "kk")
+    assert results.match == "any"
+
+
+def test_an_open_index_sees_the_next_build(tmp_path: Path) -> None:
+    path = tmp_path / "search"
+    update_index(path, {"a": [_document("a", "Өрт сөндіргіш")]})
+    index = SearchIndex(path)
+    assert [hit.course for hit in index.search("сөндіргіштер", "kk").hits] == ["a"]
+    update_index(path, {"b": [_document("b", "Эвакуациялау жоспары")]})
+    assert index.search("сөндіргіштер", "kk").hits == []
+    assert [hit.course for hit in index.search("жоспар", "kk").hits] == ["b"]
+    index.close()
+
+
+def test_a_thread_per_request_reuses_one_searcher(tmp_path: Path) -> None:
+    update_index(tmp_path / "search", {"a": [_document("a", "Өрт сөндіргіш")]})
+    index = SearchIndex(tmp_path / "search")
+    for _ in range(5):  # as `oqu serve` does: each request in a new thread
+        thread = threading.Thread(target=index.search, args=("сөндіргіштер", "kk"))
+        thread.start()
+        thread.join()
+    assert len(index._idle) == 1
+    index.close()
