@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
 
@@ -75,7 +75,8 @@ def to_sign_in() -> Response:
     endpoint = current_app.extensions[EXTENSION].sign_in_endpoint
     if endpoint is None:
         return error_page(401)
-    return redirect(url_for(endpoint, next=request.full_path.rstrip("?"), lang=request_language()))
+    target = url_for(endpoint, next=request.full_path.rstrip("?"), lang=request_language())
+    return cast(Response, redirect(target))  # the app's response class: a Flask Response
 
 
 def signed_in_page(refusal: Refusal) -> Callable[[Page], Page]:
