@@ -13,7 +13,8 @@ import posixpath
 import re
 from urllib.parse import quote, unquote
 
-from flask import Response, current_app, g, redirect
+from flask import current_app, g, redirect
+from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth.enrolment import CourseAccess, may_read
 from auth.texts import PAGES
@@ -118,7 +119,7 @@ def decide(path: str | None) -> int:
     return 200 if may_read(db.session(), user, course) else 403
 
 
-def refusal(path: str | None) -> Response | None:
+def refusal(path: str | None) -> WerkzeugResponse | None:
     """None when the current user may fetch the normalised site `path`; else where to go:
     sign in first (303, back to the path afterwards) or the "enrolled students only" page (403).
     The embedded server and nginx (through `/auth/request/refused`) show the same."""

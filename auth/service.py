@@ -144,8 +144,9 @@ def import_users_csv(session: Session, path: Path, display_name: str | None = No
 
 
 def _users_by_email(session: Session, emails: list[str]) -> dict[str, User]:
-    users = session.scalars(select(User).where(User.email.in_(emails))) if emails else []
-    return {user.email: user for user in users}
+    if not emails:
+        return {}
+    return {user.email: user for user in session.scalars(select(User).where(User.email.in_(emails)))}
 
 
 def _user_from_row(session: Session, row: RosterRow) -> User:

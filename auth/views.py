@@ -8,6 +8,7 @@ from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, Response, current_app, g, redirect, request, session, url_for
 from pydantic import BaseModel, Field
+from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth import access, csrf, enrolment, events, identity, oidc, passwords, service, throttle
 from auth.models import ApiToken, DLCategory, Role, User
@@ -47,7 +48,7 @@ def page_context() -> dict[str, Any]:
 def _language_url(code: str) -> str:
     if request.method != "GET" or request.endpoint in {"auth.oidc_callback", "auth.oidc_start"}:
         return url_for("auth.login_form", lang=code)
-    arguments = {key: value for key, value in request.args.items() if key in {"next"}}
+    arguments: dict[str, Any] = {key: value for key, value in request.args.items() if key in {"next"}}
     return url_for(request.endpoint or "auth.login_form", **(request.view_args or {}), **arguments, lang=code)
 
 
@@ -87,7 +88,7 @@ def _limits() -> throttle.Limits:
 
 
 @bp.post("/login")
-def login() -> Response:
+def login() -> WerkzeugResponse:
     email = request.form.get("email", "")
     password = request.form.get("password", "")
     if not csrf.is_valid(request.form.get(csrf.SESSION_KEY)):
@@ -102,7 +103,7 @@ def login() -> Response:
         return response
 
 
-def _password_sign_in(email: str, password: str) -> Response:
+def _password_sign_in(email: str, password: str) -> WerkzeugResponse:
     refusal = _count_attempt(email)
     if refusal is not None:
         return refusal
@@ -152,7 +153,7 @@ def _upgrade_password_hash(user: User, password: str) -> None:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> WerkzeugResponse:
     if not csrf.is_valid(csrf.submitted_token()):
         texts = texts_for(LOGIN, request_language())
         return error_page(400, title=texts["sign_out"], message=texts["expired"])
@@ -182,7 +183,7 @@ def oidc_start() -> Response:
 
 
 @bp.get("/oidc/callback")
-def oidc_callback() -> Response:
+def oidc_callback() -> WerkzeugResponse:
     if not oidc.is_configured():
         return message_page(404, "idp_failed_title", "not_configured")
     next_url = safe_next(session.get(OIDC_NEXT))
@@ -214,7 +215,7 @@ def auth_request() -> Response:
 
 
 @bp.get("/request/refused")
-def auth_request_refused() -> Response:
+def auth_request_refused() -> WerkzeugResponse:
     """Where nginx sends a refused request (`error_page 401 403 = /auth/request/refused`): sign
     in first, or the "enrolled students only" page, as the embedded server answers."""
     path = _original_path()

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from flask import Flask, Response, abort, current_app, redirect, request, send_file
 from werkzeug.routing import PathConverter
 from werkzeug.security import safe_join
+from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth import access
 
@@ -56,7 +57,7 @@ def init_app(app: Flask) -> None:
     app.add_url_rule("/<sitepath:path>", "static_site", serve_site_file, methods=["GET"])
 
 
-def serve_site_file(path: str = "") -> Response:
+def serve_site_file(path: str = "") -> WerkzeugResponse:
     """The file at `path`, decided and looked up on the one normalised path (auth.access)."""
     site_dir: Path = current_app.config["SITE_DIR"]
     normal = access.normalise_site_path("/" + path)
@@ -86,7 +87,7 @@ def _is_hidden(path: str) -> bool:
     return any(part.startswith(".") and part != ".well-known" for part in path.split("/"))
 
 
-def _redirect_to_folder(path: str) -> Response:
+def _redirect_to_folder(path: str) -> WerkzeugResponse:
     query = request.query_string.decode("ascii", "replace")
     return redirect(quote(f"/{path}/") + (f"?{query}" if query else ""), code=301)
 

@@ -16,13 +16,14 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from quiz_service.core.domain import DomainError
 from quiz_service.core.errors import error_page
 from quiz_service.core.i18n import LANGUAGE_NAMES, request_language
 
 PageContext = Callable[[], Mapping[str, Any]]
-Page = Callable[..., Response]
+Page = Callable[..., WerkzeugResponse]  # a page, or a redirect after a form
 Refusal = Callable[[DomainError], Response]
 EXTENSION = "oqu_pages"
 
@@ -85,7 +86,7 @@ def signed_in_page(refusal: Refusal) -> Callable[[Page], Page]:
 
     def decorate(view: Page) -> Page:
         @functools.wraps(view)
-        def wrapper(**kwargs: Any) -> Response:
+        def wrapper(**kwargs: Any) -> WerkzeugResponse:
             if g.get("user") is None:
                 return to_sign_in()
             try:

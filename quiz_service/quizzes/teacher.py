@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, g, redirect, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_teach
@@ -90,6 +91,9 @@ def formatted(value: float | None) -> str:
     return "—" if value is None else f"{value:g}"
 
 
-def back_to(endpoint: str, notice: str | None = None, anchor: str | None = None, **values: Any) -> Response:
-    target = url_for(endpoint, lang=request_language(), **({"notice": notice} if notice else {}), **values)
+def back_to(
+    endpoint: str, notice: str | None = None, anchor: str | None = None, **values: Any
+) -> WerkzeugResponse:
+    shown: dict[str, Any] = {"notice": notice} if notice else {}
+    target = url_for(endpoint, lang=request_language(), **shown, **values)
     return redirect(target + (f"#{quote(anchor)}" if anchor else ""), code=303)

@@ -81,7 +81,9 @@ def graded_responses(
         )
         .group_by(Answer.response)
     )
-    return {response: finished_at for response, finished_at in reader.execute(query).all()}
+    rows = reader.execute(query).all()
+    # max(finished_at) is never NULL here (the query keeps finished_at > since), but it is typed so.
+    return {response: finished_at for response, finished_at in rows if finished_at is not None}
 
 
 def seconds_until_below_limit(gradings: list[datetime], limits: GuessLimits, now: datetime) -> int:

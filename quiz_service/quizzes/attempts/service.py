@@ -13,9 +13,9 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
@@ -86,7 +86,7 @@ def pinned_quiz(reader: Session | Connection, attempt: AttemptFields) -> PinnedQ
 
 
 @cache
-def _version_body() -> Select[tuple[str]]:
+def _version_body() -> Select[str]:
     return select(QuizVersion.body).where(
         QuizVersion.course == bindparam("course"),
         QuizVersion.quiz == bindparam("quiz"),
@@ -127,7 +127,7 @@ def start_attempt(
         return existing, False
     check_window(quiz, now)
     check_delay(writer, user_id, quiz, now)
-    used = writer.scalar(_attempts_used(), {"user_id": user_id, "course": quiz.course, "quiz": quiz.id})
+    used = writer.scalar(_attempts_used(), {"user_id": user_id, "course": quiz.course, "quiz": quiz.id}) or 0
     if quiz.settings.attempts and used >= quiz.settings.attempts:
         # A parallel start may have committed its attempt between the two reads above
         # (PostgreSQL, read committed): that one is the student's open attempt, not a refusal.
@@ -143,7 +143,7 @@ def start_attempt(
         quiz=quiz.id,
         version=quiz.version,
         lang=lang,
-        number=(used or 0) + 1,
+        number=used + 1,
         open_key=open_key(user_id, quiz.course, quiz.id),
         state=AttemptState.OPEN,
         seed=seed,
@@ -207,12 +207,12 @@ def open_attempt(reader: Session, user_id: int, course: str, quiz: str) -> Attem
 
 # The start spike runs these once per student: built once (building costs more than running).
 @cache
-def _open_attempt() -> Select[tuple[Attempt]]:
+def _open_attempt() -> Select[Attempt]:
     return select(Attempt).where(Attempt.open_key == bindparam("key"))
 
 
 @cache
-def _attempts_used() -> Select[tuple[int]]:
+def _attempts_used() -> Select[int]:
     return (
         select(func.count())
         .select_from(Attempt)
@@ -381,7 +381,7 @@ def _store_if_newer(
 @cache
 def _upsert_answer(dialect: str) -> Any:
     """The statement, built once per dialect (building it costs more than running it)."""
-    table = Answer.__table__
+    table = cast(Table, Answer.__table__)
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     new = insert(table).values({name: bindparam(name) for name in ANSWER_FIELDS})
     return new.on_conflict_do_update(

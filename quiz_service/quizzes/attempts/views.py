@@ -107,7 +107,7 @@ def _own_attempt_row() -> Select[Any]:
 
 
 @cache
-def _own_attempt_query(for_update: bool) -> Select[tuple[Attempt]]:
+def _own_attempt_query(for_update: bool) -> Select[Attempt]:
     """Built once: every save runs it, and building a query costs more than running it."""
     query = select(Attempt).where(
         Attempt.id == bindparam("attempt_id"), Attempt.user_id == bindparam("user_id")

@@ -52,17 +52,15 @@ def applied(quiz: PinnedQuiz, override: QuizOverride | None) -> PinnedQuiz:
     """The quiz with the override's fields in place of its own."""
     if override is None:
         return quiz
-    settings = quiz.settings
-    changes: dict[str, object] = {}
-    if override.opens is not None:
-        changes["opens"] = override.opens.isoformat()
-    if override.closes is not None:
-        changes["closes"] = override.closes.isoformat()
-    if override.time_limit is not None:
-        changes["time_limit"] = override.time_limit
-    if override.attempts is not None:
-        changes["attempts"] = override.attempts
-    return dataclasses.replace(quiz, settings=dataclasses.replace(settings, **changes))
+    own = quiz.settings
+    settings = dataclasses.replace(
+        own,
+        opens=override.opens.isoformat() if override.opens is not None else own.opens,
+        closes=override.closes.isoformat() if override.closes is not None else own.closes,
+        time_limit=override.time_limit if override.time_limit is not None else own.time_limit,
+        attempts=override.attempts if override.attempts is not None else own.attempts,
+    )
+    return dataclasses.replace(quiz, settings=settings)
 
 
 def quiz_for(reader: Session, user: User, quiz: PinnedQuiz) -> PinnedQuiz:
@@ -80,9 +78,13 @@ def with_dates_of(version: PinnedQuiz, schedule: PinnedQuiz) -> PinnedQuiz:
     attempt. Otherwise a student whose close was extended reads the right answers of attempt 1
     and then starts attempt 2.
     """
-    dates = {"opens": schedule.settings.opens, "closes": schedule.settings.closes}
-    allowed = {"attempts": schedule.settings.attempts}  # what `shown` asks: may another attempt come?
-    return dataclasses.replace(version, settings=dataclasses.replace(version.settings, **dates, **allowed))
+    settings = dataclasses.replace(
+        version.settings,
+        opens=schedule.settings.opens,
+        closes=schedule.settings.closes,
+        attempts=schedule.settings.attempts,  # what `shown` asks: may another attempt come?
+    )
+    return dataclasses.replace(version, settings=settings)
 
 
 def overrides_of(reader: Session, course: str, quiz: str) -> list[tuple[QuizOverride, User | None]]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, Response, g, request
+from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth.models import User
 from quiz_service.core import db
@@ -130,7 +131,7 @@ def show(course: str, quiz: str, *, error: str | None = None, status: int = 200)
 
 @pages.post("/<course>/<quiz>/overrides")
 @teacher_page
-def override_form(course: str, quiz: str) -> Response:
+def override_form(course: str, quiz: str) -> WerkzeugResponse:
     said = words()
     try:
         put(course, quiz, request_from_form())
@@ -145,7 +146,7 @@ def override_form(course: str, quiz: str) -> Response:
 
 @pages.post("/<course>/<quiz>/overrides/<int:override_id>/delete")
 @teacher_page
-def override_removal(course: str, quiz: str, override_id: int) -> Response:
+def override_removal(course: str, quiz: str, override_id: int) -> WerkzeugResponse:
     remove(course, quiz, override_id)
     return back_to("quiz_override_pages.overrides_page", "override_removed", course=course, quiz=quiz)
 

@@ -329,12 +329,10 @@ def regrade(
             continue
         changed += [plan.change] if plan.change is not None else []
         if not dry_run:
-            _apply(attempt, mine, plan, quiz)
+            points, max_points = _apply(attempt, mine, plan, quiz)
             if plan.change is not None:
                 ids = (attempt.id, attempt.user_id, attempt.course, attempt.quiz)
-                regraded = events.AttemptGraded(
-                    *ids, attempt.points, attempt.max_points, "regrade", by_user_id
-                )
+                regraded = events.AttemptGraded(*ids, points, max_points, "regrade", by_user_id)
                 events.publish(session, regraded)
     report = RegradeReport(quiz.version, dry_run, len(finished), changed, refused)
     if not dry_run:
@@ -424,13 +422,18 @@ def _rounded(points: float | None) -> float | None:
     return None if points is None else round(points, 4)
 
 
-def _apply(attempt: Attempt, answers: dict[str, Answer], plan: _Plan, quiz: PinnedQuiz) -> None:
+def _apply(
+    attempt: Attempt, answers: dict[str, Answer], plan: _Plan, quiz: PinnedQuiz
+) -> tuple[float | None, float]:
+    """Move the attempt to the plan's version and score; its (points, max points)."""
     for question_id, fraction in plan.fractions.items():
         answer = answers[question_id]
         if not answer.is_manual:
             answer.fraction = fraction
     attempt.version = quiz.version
-    attempt.points, attempt.max_points = service.attempt_score(plan.questions, plan.fractions)
+    points, max_points = service.attempt_score(plan.questions, plan.fractions)
+    attempt.points, attempt.max_points = points, max_points
+    return points, max_points
 
 
 def _log(

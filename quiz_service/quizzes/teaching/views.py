@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth.enrolment import CourseAccess
 from quiz_service.core import db
@@ -363,7 +364,7 @@ def report_links(course: str, quiz: str, lang: str) -> dict[str, str]:
 
 @pages.post("/<course>/<quiz>/release")
 @teacher_page
-def release_page(course: str, quiz: str) -> Response:
+def release_page(course: str, quiz: str) -> WerkzeugResponse:
     release(course, quiz)
     return back_to("teach.quiz_page", "released", course=course, quiz=quiz)
 
@@ -393,7 +394,7 @@ def regrade_page(course: str, quiz: str, report: RegradeOut) -> Response:
 
 @pages.get("/<course>/<quiz>/next")
 @teacher_page
-def next_to_grade(course: str, quiz: str) -> Response:
+def next_to_grade(course: str, quiz: str) -> WerkzeugResponse:
     """The longest waiting attempt of the grading queue, or the quiz page when nothing waits."""
     taught_quiz(course, quiz)
     queue = grading.grading_queue(db.session(), course, quiz)
@@ -427,7 +428,7 @@ def show_attempt(
 
 @pages.post("/attempts/<int:attempt_id>/grades/<question>")
 @teacher_page
-def grade_page(attempt_id: int, question: str) -> Response:
+def grade_page(attempt_id: int, question: str) -> WerkzeugResponse:
     points = parse_points(request.form.get("points", ""))
     said = words()
     if points is None:
