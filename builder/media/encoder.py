@@ -46,8 +46,10 @@ def probe(path: Path) -> Probe:
     except FileNotFoundError:
         raise MediaError("ffprobe is not installed (apt-get install ffmpeg)") from None
     streams = info.get("streams", [])
-    video = next((s for s in streams if s.get("codec_type") == "video" and not _is_cover(s)), {})
-    audio = next((s for s in streams if s.get("codec_type") == "audio"), {})
+    video: dict[str, Any] = next(
+        (s for s in streams if s.get("codec_type") == "video" and not _is_cover(s)), {}
+    )
+    audio: dict[str, Any] = next((s for s in streams if s.get("codec_type") == "audio"), {})
     duration = float(info.get("format", {}).get("duration") or video.get("duration") or 0)
     return Probe(
         duration=duration,

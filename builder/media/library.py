@@ -177,9 +177,10 @@ def check_variant_media(site: Site, variant: LessonVariant, problems: Problems, 
     folder = variant.path.parent
     if not _inside_course(variant, problems):
         return
-    video = _readable(folder / meta.video, "video", problems, seen) if meta.video else None
-    if video is not None:
-        for caption in caption_files(folder / meta.video).values():
+    video_path = folder / meta.video if meta.video else None
+    video = _readable(video_path, "video", problems, seen) if video_path is not None else None
+    if video_path is not None and video is not None:
+        for caption in caption_files(video_path).values():
             _check_captions(caption, problems, seen)
         duration = video.duration
         for message in chapter_problems(meta.chapters, duration):

@@ -93,7 +93,7 @@ def video_asset(course: Course, source: Path, config: MediaConfig, cache: MediaC
             audio_bitrate=setting.audio_bitrate,
             has_audio=info.has_audio,
         )
-        make = ffmpeg_job(lambda target, s=stream_for: s(target=target), info.duration)
+        make = ffmpeg_job(stream_for, info.duration)
         width = _even(info.width * height / info.height)
         renditions.append(Rendition(height, width, output(f"{height}p.mp4", recipe, make, info.duration)))
     top = renditions[-1].height
@@ -189,8 +189,8 @@ def _resize_job(source: Path, target: Path, _: Progress, width: int, quality: in
 def resize_image(source: Path, target: Path, width: int, quality: int) -> None:
     from PIL import Image, ImageOps
 
-    with Image.open(source) as image:
-        image = ImageOps.exif_transpose(image)
+    with Image.open(source) as opened:
+        image = ImageOps.exif_transpose(opened)
         height = max(1, round(image.height * width / image.width))
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
         kind = {".jpg": "JPEG", ".png": "PNG", ".webp": "WEBP"}[_image_suffix(source)]

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
+from typing import cast
 
 import markdown
 
@@ -336,11 +337,11 @@ def worksheet_question(question: dict[str, object], lang: str) -> str:
 def answer_space(question: dict[str, object], lang: str) -> str:
     kind = question["type"]
     if kind in ("single", "multiple"):
-        return _boxes([str(o["text"]) for o in question["options"]])  # type: ignore[attr-defined,index]
+        return _boxes([str(o["text"]) for o in _entries(question, "options")])
     if kind == "true-false":
         return _boxes([t("quiz.true", lang), t("quiz.false", lang)])
     if kind == "ordering":
-        items = "".join(f"<li>☐ {escape(str(o['text']))}</li>" for o in question["items"])  # type: ignore[attr-defined,index]
+        items = "".join(f"<li>☐ {escape(str(o['text']))}</li>" for o in _entries(question, "items"))
         return f'<p class="oqu-media-hint">{escape(t("paper.order_hint", lang))}</p><ul class="oqu-boxes">{items}</ul>'
     if kind == "matching":
         return _matching(question, lang)
@@ -353,16 +354,22 @@ def answer_space(question: dict[str, object], lang: str) -> str:
     )
 
 
+def _entries(question: dict[str, object], key: str) -> list[dict[str, object]]:
+    """A list field of the question (options, items, left, right): a list of mappings, as the
+    quiz schema checked when the quiz was read."""
+    return cast(list[dict[str, object]], question[key])
+
+
 def _boxes(texts: list[str]) -> str:
     return '<ul class="oqu-boxes">' + "".join(f"<li>☐ {escape(text)}</li>" for text in texts) + "</ul>"
 
 
 def _matching(question: dict[str, object], lang: str) -> str:
     letters = "АБВГДЕЖЗИКЛМНОП" if lang != "en" else "ABCDEFGHIJKLMNOP"
-    left = "".join(f"<li>{escape(str(item['text']))} ____</li>" for item in question["left"])  # type: ignore[attr-defined,index]
+    left = "".join(f"<li>{escape(str(item['text']))} ____</li>" for item in _entries(question, "left"))
     right = "".join(
         f"<li>{letters[index]}. {escape(str(item['text']))}</li>"
-        for index, item in enumerate(question["right"])  # type: ignore[arg-type]
+        for index, item in enumerate(_entries(question, "right"))
     )
     return (
         f'<p class="oqu-media-hint">{escape(t("paper.match_hint", lang))}</p>'

@@ -13,6 +13,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Protocol
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -730,8 +731,14 @@ STOP_WORDS_EN = frozenset(
 STOP_WORDS = {"kk": STOP_WORDS_KK, "ru": STOP_WORDS_RU, "en": STOP_WORDS_EN}
 
 
+class _Stemmer(Protocol):
+    """What a snowballstemmer stemmer offers (the package ships no types)."""
+
+    def stemWord(self, word: str) -> str: ...  # snowballstemmer's name
+
+
 @functools.cache
-def _snowball(name: str) -> snowballstemmer.stemmer:  # type: ignore[name-defined]
+def _snowball(name: str) -> _Stemmer:
     return snowballstemmer.stemmer(name)
 
 
@@ -807,7 +814,7 @@ def typo_terms(word: str, lang: str) -> set[str]:
 class NfcFilter(Filter):
     """Compose decomposed letters, so that offsets into the stored (NFC) text stay exact."""
 
-    def __call__(self, tokens: Iterator) -> Iterator:  # type: ignore[override]
+    def __call__(self, tokens: Iterator) -> Iterator:
         for token in tokens:
             token.text = unicodedata.normalize("NFC", token.text)
             yield token

@@ -15,6 +15,7 @@ import json
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
+from typing import TypedDict
 
 from pymdownx.slugs import slugify
 
@@ -140,7 +141,19 @@ def course_entries(site: Site, course: Course) -> list[SearchDocument]:
     return entries
 
 
-def _base(course: Course, module: Module, lesson: Lesson, lang: str) -> dict[str, str]:
+class _Base(TypedDict):
+    """The fields every document of a lesson shares."""
+
+    course: str
+    lang: str
+    access: str
+    course_title: str
+    module: str
+    module_title: str
+    lesson: str
+
+
+def _base(course: Course, module: Module, lesson: Lesson, lang: str) -> _Base:
     fallback = course.languages[0]
     return {
         "course": course.id,
@@ -196,7 +209,7 @@ def caption_documents(
 
 
 def _moment(
-    key: str, url: str, second: int, text: str, variant: LessonVariant, base: dict[str, str]
+    key: str, url: str, second: int, text: str, variant: LessonVariant, base: _Base
 ) -> SearchDocument:
     """A moment of a lecture video (a caption cue or a chapter): found at `#t=second`."""
     return SearchDocument(
