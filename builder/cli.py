@@ -45,7 +45,10 @@ def main() -> None:
 def check(strict: bool, fmt: str) -> None:
     """Validate site_config.yml and content/; print each problem as path:line: message."""
     site, problems = check_content(Path.cwd(), Path.cwd() / "build")
-    found = [replace(p, warning=False) if strict and fmt != "text" else p for p in problems.errors + problems.warnings]
+    found = [
+        replace(p, warning=False) if strict and fmt != "text" else p
+        for p in problems.errors + problems.warnings
+    ]
     click.echo(format_problems(found, fmt), nl=False, err=fmt == "text")
     if site is None or problems.has_errors(strict):
         count = len(problems.errors) + (len(problems.warnings) if strict else 0)

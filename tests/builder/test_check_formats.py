@@ -46,9 +46,7 @@ GITLAB_CODE_QUALITY = {
 }
 
 # GitHub's workflow command: ::error|warning|notice file={name},line={line},title={title}::{message}
-GITHUB_COMMAND = re.compile(
-    r"^::(?P<kind>error|warning|notice) (?P<props>[^:]*)::(?P<message>[^\r\n]*)$"
-)
+GITHUB_COMMAND = re.compile(r"^::(?P<kind>error|warning|notice) (?P<props>[^:]*)::(?P<message>[^\r\n]*)$")
 
 
 @pytest.fixture
@@ -89,8 +87,7 @@ def test_github_annotations(broken_site: Path) -> None:
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[1] == (
-        f"::error file={LESSON},line=4,title=oqu check::"
-        "unknown key 'duraton' (did you mean 'duration'?)"
+        f"::error file={LESSON},line=4,title=oqu check::unknown key 'duraton' (did you mean 'duration'?)"
     )
     assert lines[3] == (
         f"::warning file={COURSE}/02-practice/01-bandage.kk.md,line=1,title=oqu check::"
