@@ -9,17 +9,18 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # Debian packages the project uses: Chromium for browser tests, PostgreSQL for the service
 # tests, ffmpeg for media, nginx for the production setup's tests, Redis for the shared
-# sign-in counters' tests.
-APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server
+# sign-in counters' tests, rsync for `oqu publish`.
+APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server rsync
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-packages demo test lint bench clean
+.PHONY: help setup system-packages demo test lint bench dist clean
 
 help:
 	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff"
 	@echo "make bench  print the build benchmark"
+	@echo "make dist   build the wheel into dist/ (what a site repository's CI installs)"
 
 setup: system-packages $(VENV)/.installed
 
@@ -32,6 +33,7 @@ system-packages:
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx-light"; \
 	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v rsync >/dev/null || missing="$$missing rsync"; \
 	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
@@ -64,5 +66,12 @@ lint: setup
 bench: setup
 	$(BIN)/python bench/build.py
 
+# The wheel a site repository installs (`pip install oqu-*.whl`, or from the institution's index).
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+	rm -rf build/lib build/bdist.*
+	@ls dist/*.whl
+
 clean:
-	rm -rf build var .pytest_cache
+	rm -rf build var dist .pytest_cache

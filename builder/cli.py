@@ -20,7 +20,9 @@ from rich.progress import (
 from builder.check_formats import FORMATS, format_problems
 from builder.pipeline import BuildReport, build_site, check_content
 from builder.problems import BuildError, ContentError
+from builder.publish.cli import publish_command, rollback_command
 from builder.quizzes.cli import quiz_command
+from builder.scaffold.cli import init_command, new_command
 from builder.search.cli import search_command
 
 err = Console(stderr=True, highlight=False)
@@ -113,6 +115,10 @@ def _run_build(root: Path, out: Path, quiet: bool, strict: bool) -> BuildReport:
 
 main.add_command(search_command)
 main.add_command(quiz_command)
+main.add_command(init_command)
+main.add_command(new_command)
+main.add_command(publish_command)
+main.add_command(rollback_command)
 
 
 def _register_service_commands() -> None:
