@@ -19,6 +19,7 @@ from rich.progress import (
 
 from builder.check_formats import FORMATS, format_problems
 from builder.pipeline import BuildReport, build_site, check_content
+from builder.preview.cli import preview_command
 from builder.problems import BuildError, ContentError
 from builder.publish.cli import publish_command, rollback_command
 from builder.quizzes.cli import quiz_command
@@ -118,6 +119,7 @@ main.add_command(quiz_command)
 main.add_command(init_command)
 main.add_command(new_command)
 main.add_command(publish_command)
+main.add_command(preview_command)
 main.add_command(rollback_command)
 
 

@@ -261,12 +261,7 @@ def course_project(site: Site, course: Course, lang: str, media: MediaLibrary | 
         for lesson in module.lessons:
             variant = lesson.variant(lang, course.languages)
             doc_path = pages.lesson_doc_path(module, lesson)
-            body = rewrite_body(site, course, module, variant, lang, project, media)
-            page_dir = f"{module.id}/{lesson.id}"
-            player = lesson_player(media, variant, lang, page_dir)
-            project.pages[doc_path] = pages.lesson_page(
-                course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
-            )
+            project.pages[doc_path] = lesson_doc(site, course, module, lesson, lang, project, media)
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:
@@ -274,6 +269,24 @@ def course_project(site: Site, course: Course, lang: str, media: MediaLibrary | 
         nav.append({t("schedule", lang): "schedule.md"})
     project.config["nav"] = nav
     return project
+
+
+def lesson_doc(
+    site: Site,
+    course: Course,
+    module: Module,
+    lesson: Lesson,
+    lang: str,
+    project: ProjectSource,
+    media: MediaLibrary,
+) -> str:
+    """The generated Markdown page of one lesson in `lang` (adds the files it uses to `project`)."""
+    variant = lesson.variant(lang, course.languages)
+    body = rewrite_body(site, course, module, variant, lang, project, media)
+    player = lesson_player(media, variant, lang, f"{module.id}/{lesson.id}")
+    return pages.lesson_page(
+        course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
+    )
 
 
 def rewrite_body(

@@ -1,0 +1,91 @@
+"""`oqu preview`: build, serve the site with the service beside it, rebuild on every save."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:  # the watcher and MkDocs load when the command runs, not with every `oqu` command
+    from builder.preview.live import LiveSite, Outcome
+
+
+def report(outcome: Outcome) -> None:
+    """The terminal's line(s) for one change."""
+    if outcome.problems:
+        for problem in outcome.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{len(outcome.problems)} error(s); the browser keeps the last good page", err=True)
+        return
+    projects = ", ".join(outcome.rebuilt) or "none"
+    if outcome.full:
+        click.echo(f"built the site in {outcome.seconds:.2f} s (projects rebuilt: {projects})")
+    else:
+        click.echo(f"updated {projects} in {outcome.seconds:.2f} s")
+
+
+@click.command("preview")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+)
+def preview_command(host: str, port: int, out: Path) -> None:
+    """Build and serve the site; on every save rebuild what changed and reload the page in the browser."""
+    import logging
+
+    from werkzeug.serving import make_server
+
+    from builder.preview.live import LiveSite
+    from builder.preview.server import ChangeFeed, PreviewMiddleware, Watcher
+
+    root = Path.cwd()
+    out = out if out.is_absolute() else root / out
+    live = LiveSite(root, out)
+    feed = ChangeFeed()
+    first = live.build()
+    feed.publish(first)
+    report(first)
+    (out / "site").mkdir(parents=True, exist_ok=True)
+    app = PreviewMiddleware(_service_app(out), feed)
+    threading.Thread(target=live.warm_up, name="oqu-preview-warm-up", daemon=True).start()
+    watcher = Watcher(live, feed, _report_and_warm(live))
+    watcher.start()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request: the changes matter here
+    server = make_server(host, port, app, threaded=True)
+    click.echo(f"Previewing on http://{host}:{server.server_port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stop()
+
+
+def _report_and_warm(live: LiveSite) -> Callable[[Outcome], None]:
+    def after(outcome: Outcome) -> None:
+        report(outcome)
+        if outcome.full and not outcome.problems:  # a build forgot the loaded projects
+            threading.Thread(target=live.warm_up, name="oqu-preview-warm-up", daemon=True).start()
+
+    return after
+
+
+def _service_app(out: Path) -> Callable[..., Iterable[bytes]]:
+    """The service (sign-in, quizzes) on the preview's build, its database migrated as `oqu serve` does."""
+    from quiz_service import create_app, db, migrations
+
+    app = create_app(
+        {
+            "SITE_DIR": out / "site",
+            "SERVICE_DIR": out / "service",
+            "SEARCH_DIR": out / "search",
+            "SESSION_COOKIE_SECURE": False,
+        }
+    )
+    with app.app_context():
+        migrations.upgrade(db.engine())
+    return app
