@@ -89,15 +89,29 @@ class LiveSite:
     def apply(self, changed: Iterable[Path]) -> Outcome:
         """Rebuild what the changed files touch."""
         started = time.perf_counter()
+        changed = list(changed)
         with self.lock:
             places = [self.place_of(path) for path in changed]
-            if not places or any(place is None for place in places):
-                return self.build()
-            outcome = self._edit_lessons([p for p in places if p is not None])
-        if outcome is None:
-            return self.build()
+            if places and all(place is not None for place in places):
+                outcome = self._edit_lessons([p for p in places if p is not None])
+            else:
+                outcome = None
+            if outcome is None:
+                outcome = self.build()
+                outcome.pages = self.pages_of(changed)
         outcome.seconds = time.perf_counter() - started
         return outcome
+
+    def pages_of(self, changed: list[Path]) -> dict[str, str]:
+        """Where the open tab should go after a build: the page of a changed (or new) lesson file."""
+        for path in changed:
+            place = self.place_of(path)
+            if place is not None:
+                return {
+                    lang: f"/{lang}/courses/{place.course.id}/{place.module.id}/{place.lesson.id}/"
+                    for lang in place.course.languages
+                }
+        return {}
 
     def place_of(self, path: Path) -> Place | None:
         """The lesson variant read from `path` by the last build, if it was one."""

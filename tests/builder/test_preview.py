@@ -62,6 +62,7 @@ def test_a_title_change_takes_the_build_and_rebuilds_one_project(live: LiveSite,
     path.write_text(path.read_text(encoding="utf-8").replace("title: Жағдайды бағалау", "title: Бағалау"))
     outcome = live.apply([path])
     assert (outcome.full, outcome.rebuilt) == (True, ["kk/courses/first-aid"])
+    assert outcome.pages["kk"] == "/kk/courses/first-aid/basics/assessment/"
     assert "Бағалау" in lesson_html(minimal_site, "kk", "basics/assessment")
 
 
