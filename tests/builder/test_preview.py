@@ -49,6 +49,7 @@ def test_a_body_edit_rerenders_one_page_of_one_project(live: LiveSite, minimal_s
     shutil.copytree(minimal_site, minimal_site.parent / "full", ignore=shutil.ignore_patterns("build"))
     build_site(minimal_site.parent / "full", minimal_site.parent / "full" / "build")
     assert fast == lesson_html(minimal_site.parent / "full", "kk", "basics/assessment")
+    assert "__oqu_preview__" not in fast  # the reload script is added when served, never written
 
 
 def test_a_lesson_shown_in_two_languages_rerenders_in_both(live: LiveSite, minimal_site: Path) -> None:
