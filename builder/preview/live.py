@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.formulas import FormulaError, find_formulas, to_mathml
+from builder.incremental import LiveProject
 from builder.load import check_lesson_links, check_lesson_media, check_outcomes, load_lesson_variant
 from builder.media.library import MediaLibrary, check_variant_media
 from builder.mkdocs_runner import BuiltProject
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.pages import lesson_doc_path
 from builder.pipeline import build_site
-from builder.preview.render import LiveProject
 from builder.problems import BuildError, ContentError, Problem, Problems
 from builder.projects import ProjectSource, course_project, lesson_doc
 
