@@ -43,6 +43,11 @@ def preview_command(host: str, port: int, out: Path) -> None:
     from builder.preview.server import ChangeFeed, PreviewMiddleware, Watcher
 
     root = Path.cwd()
+    if not (root / "site_config.yml").is_file():
+        raise click.ClickException(
+            "no site_config.yml here: run oqu in the site's folder, or make one with oqu init"
+        )
+    (root / "content").mkdir(exist_ok=True)
     out = out if out.is_absolute() else root / out
     live = LiveSite(root, out)
     feed = ChangeFeed()

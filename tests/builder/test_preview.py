@@ -113,3 +113,16 @@ def test_feed_and_script_injection() -> None:
         PreviewMiddleware(app, feed)({"PATH_INFO": "/__oqu_preview__/preview.js"}, lambda *a: None)
     )
     assert "Сақталған файлда қате бар".encode() in script and b"/*WORDS*/" not in script
+
+
+def test_preview_outside_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from builder.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["preview"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: no site_config.yml here: run oqu in the site's folder, or make one with oqu init\n"
+    )
