@@ -171,7 +171,7 @@ def test_github_workflow_annotates_and_publishes(site: Path, ci_env: dict[str, s
     workflow = yaml.safe_load((site / ".github/workflows/oqu.yml").read_text(encoding="utf-8"))
     assert workflow[True] == {"push": {"branches": ["main"]}, "pull_request": None}  # YAML 1.1: on = true
     steps = workflow["jobs"]["check"]["steps"]
-    assert steps[0] == {"uses": "actions/checkout@v4", "with": {"lfs": True, "fetch-depth": 0}}
+    assert steps[0] == {"uses": "actions/checkout@v4", "with": {"lfs": True}}
     assert any(s.get("uses") == "actions/upload-artifact@v4" for s in steps)
     runs = [step["run"] for step in steps if "run" in step]
     assert runs[2] == "oqu check --format github"
