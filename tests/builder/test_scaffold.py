@@ -207,6 +207,8 @@ def test_the_wheel_alone_makes_a_site(tmp_path: Path) -> None:
     (wheel,) = (tmp_path / "dist").glob("oqu-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(tmp_path / "installed")
+        names = set(archive.namelist())
+    assert {"builder/preview/assets/preview.js", "builder/scaffold/templates/gitlab-ci.yml"} <= names
     env = {**os.environ, "PYTHONPATH": str(tmp_path / "installed")}
     oqu = [sys.executable, "-c", "from builder.cli import main; main()"]
     subprocess.run([*oqu, "init", "academy"], cwd=tmp_path, env=env, check=True, capture_output=True)
