@@ -47,8 +47,38 @@ def build_all(
             on_done(result)
         else:
             todo.append((project, output))
+    if not theme_missing:
+        todo, by_page = _rebuild_changed_pages(todo, cache_dir, on_done)
+        built += by_page
     built += _build_missing(todo, cache_dir, on_done, workers)
+    from builder.incremental import save_manifests
+
+    outputs = {b.dest: b.output for b in built}
+    save_manifests(cache_dir, [(p, outputs[p.dest]) for p in projects if p.dest in outputs])
     return built
+
+
+def _rebuild_changed_pages(
+    todo: list[tuple[ProjectSource, Path]], cache_dir: Path, on_done: Callable[[BuiltProject], None]
+) -> tuple[list[tuple[ProjectSource, Path]], list[BuiltProject]]:
+    """Projects whose last output differs only in some pages' texts: just those pages, here."""
+    from builder.incremental import previous_output, rebuild_pages
+
+    left, built = [], []
+    for project, output in todo:
+        previous = previous_output(cache_dir, project)
+        try:
+            rebuilt = previous is not None and rebuild_pages(project, *previous, output, cache_dir)
+        except Exception as exc:  # MkDocs raises many kinds; the user needs one clear line
+            message = f"MkDocs could not build {project.dest}: {type(exc).__name__}: {exc}"
+            raise ProjectBuildError(message) from None
+        if rebuilt:
+            result = BuiltProject(project.dest, output, cached=False)
+            built.append(result)
+            on_done(result)
+        else:
+            left.append((project, output))
+    return left, built
 
 
 def _build_missing(
