@@ -58,6 +58,7 @@ sys.path.insert(0, str(REPO))
 import builder.mkdocs_runner as runner  # noqa: E402
 import builder.pipeline as pipeline  # noqa: E402
 from builder.load import load_site  # noqa: E402
+from builder.mkdocs_setup import link_or_copy  # noqa: E402
 from builder.pipeline import build_site  # noqa: E402
 from builder.projects import ProjectSource, plan_projects  # noqa: E402
 
@@ -521,7 +522,7 @@ def one_project_source(root: Path, work: Path) -> Path:
         for name, source in project.files.items():
             path = docs / project.dest / name
             path.parent.mkdir(parents=True, exist_ok=True)
-            runner.link_or_copy(source, path)
+            link_or_copy(source, path)
         nav.append(
             {f"{project.dest}: {project.config['site_name']}": _prefixed(project.config["nav"], project.dest)}
         )

@@ -18,7 +18,7 @@ from rich.progress import (
 )
 
 from builder.check_formats import FORMATS, format_problems
-from builder.paper.cli import pdf_command
+from builder.pdf_command import pdf_command
 from builder.pipeline import BuildReport, build_site, check_content
 from builder.preview.cli import preview_command
 from builder.problems import BuildError, ContentError

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from builder.mkdocs_runner import _ASSET_REF_RE, _quiet_mkdocs, link_or_copy
+from builder.mkdocs_setup import ASSET_REF_RE, link_or_copy, quiet_mkdocs
 from builder.projects import ProjectSource
 
 MANIFESTS = ".manifests"
@@ -36,7 +36,7 @@ class LiveProject:
         from mkdocs.structure.files import get_files, set_exclusions
         from mkdocs.structure.nav import get_navigation
 
-        _quiet_mkdocs()
+        quiet_mkdocs()
         logging.getLogger("mkdocs").setLevel(logging.ERROR)
         self.project = project
         self.src = work / "src" / project.dest
@@ -85,7 +85,7 @@ class LiveProject:
         _build_page(page, self.config, self.files.documentation_pages(), self.nav, self.env)
         html = Path(file.abs_dest_path).read_text(encoding="utf-8")
         climb = "../" * self.project.depth
-        html = _ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
+        html = ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
         _replace_text(self.site_dir / Path(file.dest_uri), html)
         return [page.url, *(self.search.search_index.entries if self.search is not None else [])]
 

@@ -17,7 +17,8 @@ from builder.i18n import t
 from builder.load import load_site
 from builder.media import MediaProgress, build_media, check_media
 from builder.media.library import MediaLibrary
-from builder.mkdocs_runner import BuiltProject, build_all, link_or_copy, shared_assets_dir
+from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
+from builder.mkdocs_setup import link_or_copy
 from builder.model import Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
