@@ -20,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and the import layers"
 	@echo "make bench  print the build benchmark"
 	@echo "make dist   build the wheel into dist/ (what a site repository's CI installs)"
 
@@ -67,11 +67,13 @@ demo: demo-data
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest
 
+# ruff, then the layers (import-linter's contracts in pyproject.toml; see CONTRIBUTING.md).
 lint: setup
 	$(BIN)/ruff check builder quiz_service auth tests bench
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python bench/build.py
