@@ -10,18 +10,19 @@ PORT ?= 8000
 # Debian packages the project uses: Chromium for browser tests, PostgreSQL for the service
 # tests, ffmpeg for media, nginx for the production setup's tests, Redis for the shared
 # sign-in counters' tests; Pango and DejaVu for the course PDFs (WeasyPrint), poppler-utils and
-# zbar-tools for the paper tests (text and QR codes read back from the PDFs).
+# zbar-tools for the paper tests (text and QR codes read back from the PDFs); rsync for `oqu publish`.
 APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server \
-	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools
+	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools rsync
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-packages demo demo-data test lint bench clean
+.PHONY: help setup system-packages demo demo-data test lint bench dist clean
 
 help:
 	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite"
-	@echo "make lint   ruff"
+	@echo "make lint   ruff and the import layers"
 	@echo "make bench  print the build benchmark"
+	@echo "make dist   build the wheel into dist/ (what a site repository's CI installs)"
 
 setup: system-packages $(VENV)/.installed
 
@@ -37,6 +38,7 @@ system-packages:
 	ldconfig -p | grep -q libpangoft2-1.0 || missing="$$missing libpangoft2-1.0-0"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	command -v rsync >/dev/null || missing="$$missing rsync"; \
 	$(PYTHON) -m venv --help >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then \
@@ -65,15 +67,24 @@ demo: demo-data
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
 
-test: setup
+test: setup lint
 	$(BIN)/python -m pytest
 
+# ruff, then the layers (import-linter's contracts in pyproject.toml; see CONTRIBUTING.md).
 lint: setup
 	$(BIN)/ruff check builder quiz_service auth tests bench
+	$(BIN)/lint-imports
 
 bench: setup
 	$(BIN)/python bench/build.py
 	$(BIN)/python bench/paper.py
 
+# The wheel a site repository installs (`pip install oqu-*.whl`, or from the institution's index).
+dist: setup
+	rm -rf dist
+	$(BIN)/python -m pip wheel -q --no-deps -w dist .
+	rm -rf build/lib build/bdist.*
+	@ls dist/*.whl
+
 clean:
-	rm -rf build var .pytest_cache
+	rm -rf build var dist .pytest_cache

@@ -11,8 +11,12 @@ figure in every 5th lesson, a formula in every 10th) in a temporary folder, then
    the same docs without oqu's generation, caching, shared theme assets and parallelism;
 3. a rebuild after appending a paragraph to one lesson (same output folder);
 4. a rebuild with nothing changed;
-5. the `oqu build` command in a fresh process (imports included), unless --no-cli;
-6. output sizes: oqu's `site/` and the plain builds' site folders (each with its own theme copy).
+5. the `oqu build` command in a fresh process (imports included), unless --no-cli, with its CPU time,
+   beside plain MkDocs building the same pages as ONE Material project with navigation.prune in a
+   fresh process (what a user of plain MkDocs would make), wall and CPU time;
+6. output sizes: oqu's `site/` and the plain builds' site folders (each with its own theme copy);
+7. `oqu preview`'s loop (the real file watcher, in this process): N saves of one lesson, each timed
+   until the re-rendered page is written and announced to the open tab; p50 and p95 (--preview-edits).
 
 Figures are printed, nothing is asserted. Run:
 
@@ -33,6 +37,7 @@ import logging
 import os
 import random
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -53,6 +58,7 @@ sys.path.insert(0, str(REPO))
 import builder.mkdocs_runner as runner  # noqa: E402
 import builder.pipeline as pipeline  # noqa: E402
 from builder.load import load_site  # noqa: E402
+from builder.mkdocs_setup import link_or_copy  # noqa: E402
 from builder.pipeline import build_site  # noqa: E402
 from builder.projects import ProjectSource, plan_projects  # noqa: E402
 
@@ -476,12 +482,124 @@ def plain_mkdocs(root: Path, work: Path) -> PlainRun:
     )
 
 
-def cli_build(root: Path, out: Path) -> float:
-    oqu = Path(sys.executable).with_name("oqu")
-    command = [str(oqu)] if oqu.exists() else [sys.executable, "-m", "builder.cli"]
+@dataclass
+class Timed:
+    """Wall-clock and CPU seconds (user + system, child processes and their pools included)."""
+
+    wall: float
+    cpu: float
+
+
+def run_timed(command: list[str], cwd: Path) -> Timed:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run([*command, "build", "--out", str(out), "--quiet"], cwd=root, check=True)
-    return time.perf_counter() - started
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return Timed(wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+
+def cli_build(root: Path, out: Path) -> Timed:
+    """`oqu build` from the command line in a new process (imports included), this source tree."""
+    command = [sys.executable, "-c", "from builder.cli import main; main()"]
+    return run_timed([*command, "build", "--out", str(out), "--quiet"], root)
+
+
+def one_project_source(root: Path, work: Path) -> Path:
+    """The same pages as ONE Material project with navigation.prune (what a user of plain MkDocs
+    would make): every generated project's pages under its own folder, one nav section each."""
+    site, problems = load_site(root)
+    assert site is not None, problems.errors
+    projects = plan_projects(site)
+    docs = work / "docs"
+    nav: list[Any] = []
+    for project in projects:
+        for name, text in project.pages.items():
+            path = docs / project.dest / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        for name, source in project.files.items():
+            path = docs / project.dest / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(source, path)
+        nav.append(
+            {f"{project.dest}: {project.config['site_name']}": _prefixed(project.config["nav"], project.dest)}
+        )
+    config = dict(projects[0].config)
+    config.update(site_name="one project", nav=nav)
+    config.pop("site_url", None)
+    (work / "mkdocs.yml").write_text(
+        yaml.safe_dump(config, allow_unicode=True, sort_keys=False) + pipeline_extensions(), encoding="utf-8"
+    )
+    return work / "mkdocs.yml"
+
+
+def pipeline_extensions() -> str:
+    from builder.projects import MARKDOWN_EXTENSIONS
+
+    return MARKDOWN_EXTENSIONS
+
+
+def _prefixed(nav: Any, prefix: str) -> Any:
+    if isinstance(nav, str):
+        return f"{prefix}/{nav}"
+    if isinstance(nav, list):
+        return [_prefixed(item, prefix) for item in nav]
+    return {key: _prefixed(value, prefix) for key, value in nav.items()}
+
+
+def one_project_mkdocs(root: Path, work: Path) -> Timed:
+    """`mkdocs build` of the one-project baseline in a new process (writing its docs not counted)."""
+    config = one_project_source(root, work)
+    return run_timed(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config), "-d", str(work / "site")], work
+    )
+
+
+@dataclass
+class PreviewRun:
+    start_seconds: float  # oqu preview's first build (with the cache of the builds before it)
+    warm_up_seconds: float  # loading every course project for page re-rendering
+    samples: list[float] = field(default_factory=list)  # save → rebuilt page written → page notified
+    rebuilt: set[str] = field(default_factory=set)
+
+    def quantile(self, q: float) -> float:
+        ordered = sorted(self.samples)
+        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def preview_edits(
+    root: Path, out: Path, target: Path, vocab: Vocabulary, seed: int, edits: int
+) -> PreviewRun:
+    """`oqu preview`'s loop in this process with the real file watcher: save a lesson, wait until the
+    change feed announces the re-rendered page (what makes the open tab reload), `edits` times."""
+    from builder.preview.live import LiveSite
+    from builder.preview.server import ChangeFeed, Watcher
+
+    live, feed = LiveSite(root, out), ChangeFeed()
+    started = time.perf_counter()
+    feed.publish(live.build())
+    start_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    live.warm_up()
+    run = PreviewRun(start_seconds, time.perf_counter() - started)
+    watcher = Watcher(live, feed, lambda outcome: None)
+    watcher.start()
+    try:
+        time.sleep(0.5)  # the observer is watching
+        for i in range(edits):
+            generation = feed.outcome.generation
+            saved = time.perf_counter()
+            edit_lesson(target, vocab, seed + 100 + i)
+            outcome = feed.wait(generation, timeout=60)
+            run.samples.append(time.perf_counter() - saved)
+            assert not outcome.problems, outcome.problems
+            run.rebuilt.update(outcome.rebuilt)
+            time.sleep(0.2)  # a teacher does not save twice within a fraction of a second
+    finally:
+        watcher.stop()
+    return run
 
 
 def edit_lesson(path: Path, vocab: Vocabulary, seed: int) -> None:
@@ -530,9 +648,15 @@ class Result:
     oqu_out: Size
     plain_site: Size
     plain_assets: Size
+    preview: PreviewRun | None = None
+    cli_cpu: float | None = None
+    one: Timed | None = None  # plain MkDocs, one project for every page, new process
+    one_samples: list[Timed] = field(default_factory=list)
 
 
-def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, repeat: int) -> Result:
+def measure(
+    lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, repeat: int, preview: int = 20
+) -> Result:
     shape = shape_for(lessons)
     base = tmp / f"lessons-{shape.lessons}"
     console.print(
@@ -550,7 +674,7 @@ def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, re
         shutil.rmtree(path, ignore_errors=True)
         return path
 
-    fulls, sequentials, plains, edits, nochanges, clis = [], [], [], [], [], []
+    fulls, sequentials, plains, edits, nochanges, clis, ones = [], [], [], [], [], [], []
     for i in range(repeat):  # interleaved, so that each kind of build sees the same disturbances
         step(f"[{i + 1}/{repeat}] oqu build (process pool)")
         fulls.append(oqu_build(gen.root, fresh(base / "out")))
@@ -561,6 +685,8 @@ def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, re
         if cli:
             step(f"[{i + 1}/{repeat}] oqu build command in a new process")
             clis.append(cli_build(gen.root, fresh(base / "out-cli")))
+            step(f"[{i + 1}/{repeat}] plain mkdocs build of one project with every page, new process")
+            ones.append(one_project_mkdocs(gen.root, fresh(base / "one")))
     shutil.rmtree(base / "out-1worker")
     for i in range(repeat):
         step(f"[{i + 1}/{repeat}] edit one lesson, rebuild")
@@ -569,6 +695,10 @@ def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, re
     for i in range(repeat):
         step(f"[{i + 1}/{repeat}] rebuild, nothing changed")
         nochanges.append(oqu_build(gen.root, base / "out"))
+    preview_run = None
+    if preview:
+        step(f"oqu preview: {preview} saves of one lesson, each until the page is re-rendered and announced")
+        preview_run = preview_edits(gen.root, base / "out", gen.edit_target, vocab, seed, preview)
     full, sequential, edit, nochange = (
         fastest(fulls),
         fastest(sequentials),
@@ -577,7 +707,8 @@ def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, re
     )
     plain = min(plains, key=lambda run: run.build_seconds)
     plain.samples = [run.build_seconds for run in plains]
-    cli_seconds = min(clis) if clis else None
+    cli_best = min(clis, key=lambda run: run.wall) if clis else None
+    one_best = min(ones, key=lambda run: run.wall) if ones else None
     plain_assets = tree_size(*[d / "assets" for d in plain.site_dirs])
     return Result(
         gen=gen,
@@ -587,12 +718,16 @@ def measure(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, cli: bool, re
         plain=plain,
         edit=edit,
         nochange=nochange,
-        cli=cli_seconds,
-        cli_samples=clis,
+        cli=cli_best.wall if cli_best else None,
+        cli_samples=[run.wall for run in clis],
+        cli_cpu=cli_best.cpu if cli_best else None,
+        one=one_best,
+        one_samples=ones,
         oqu_site=tree_size(base / "out" / "site"),
         oqu_out=tree_size(base / "out"),
         plain_site=tree_size(*plain.site_dirs),
         plain_assets=plain_assets,
+        preview=preview_run,
     )
 
 
@@ -659,6 +794,20 @@ def print_results(results: list[Result], workers: int, repeat: int) -> None:
     row("  pages/s", lambda r: f"{r.sequential.pages / r.sequential.seconds:.0f}")
     if any(r.cli is not None for r in results):
         row("`oqu build` command, new process", lambda r: _secs(r.cli, r.cli_samples) if r.cli else "-")
+        row("  its CPU time (all processes)", lambda r: f"{r.cli_cpu:.1f} s" if r.cli_cpu else "-")
+        row(
+            "plain mkdocs, ONE project of every page (prune), new process",
+            lambda r: _secs(r.one.wall, [o.wall for o in r.one_samples]) if r.one else "-",
+        )
+        row("  its CPU time", lambda r: f"{r.one.cpu:.1f} s" if r.one else "-")
+        row(
+            "ratio oqu command / one project: wall, CPU (goal < 1)",
+            lambda r: (
+                f"{r.cli / r.one.wall:.2f}, {r.cli_cpu / r.one.cpu:.2f}"
+                if r.one and r.cli and r.cli_cpu
+                else "-"
+            ),
+        )
     row(
         "plain mkdocs build, same projects, sequential",
         lambda r: _secs(r.plain.build_seconds, r.plain.samples),
@@ -675,6 +824,22 @@ def print_results(results: list[Result], workers: int, repeat: int) -> None:
     row("  ratio to plain mkdocs (rebuilds all)", lambda r: _ratio(r.edit.seconds, r.plain.build_seconds))
     row("nothing changed", lambda r: _secs(r.nochange.seconds, r.nochange.samples))
     row("  projects rebuilt", lambda r: f"{r.nochange.rebuilt} of {r.nochange.projects}")
+    if any(r.preview for r in results):
+        section("oqu preview: save → page re-rendered and announced to the tab")
+        row("  saves", lambda r: str(len(r.preview.samples)) if r.preview else "-")
+        row("  p50", lambda r: f"{r.preview.quantile(0.5) * 1000:.0f} ms" if r.preview else "-")
+        row(
+            "  p95 (goal < 1 s)",
+            lambda r: f"{r.preview.quantile(0.95) * 1000:.0f} ms" if r.preview else "-",
+        )
+        row("  max", lambda r: f"{max(r.preview.samples) * 1000:.0f} ms" if r.preview else "-")
+        row("  projects touched", lambda r: ", ".join(sorted(r.preview.rebuilt)) if r.preview else "-")
+        row(
+            "  preview start (build) / warm-up",
+            lambda r: (
+                f"{r.preview.start_seconds:.2f} s / {r.preview.warm_up_seconds:.2f} s" if r.preview else "-"
+            ),
+        )
     section("output size (bytes of every file)")
     row("oqu build/site", lambda r: f"{mb(r.oqu_site.apparent)}, {r.oqu_site.files} files")
     row("oqu build/ on disk (site + cache, links once)", lambda r: mb(r.oqu_out.on_disk))
@@ -726,6 +891,12 @@ def main() -> None:
     )
     parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument(
+        "--preview-edits",
+        type=int,
+        default=20,
+        help="saves measured through oqu preview (0: skip; default 20)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -750,7 +921,9 @@ def main() -> None:
     )
     try:
         console.print(f"warm-up: {warm_up(tmp, vocab, args.seed):.2f} s", style="dim")
-        results = [measure(n, tmp, vocab, args.seed, not args.no_cli, args.repeat) for n in sizes]
+        results = [
+            measure(n, tmp, vocab, args.seed, not args.no_cli, args.repeat, args.preview_edits) for n in sizes
+        ]
         print_results(results, workers, args.repeat)
         console.print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
         if args.json:
@@ -777,10 +950,14 @@ def _as_dict(r: Result) -> dict[str, Any]:
         "full_seconds": r.full.seconds,
         "full_1worker_seconds": r.sequential.seconds,
         "cli_seconds": r.cli,
+        "cli_cpu_seconds": r.cli_cpu,
+        "one_project_seconds": r.one.wall if r.one else None,
+        "one_project_cpu_seconds": r.one.cpu if r.one else None,
         "plain_seconds": r.plain.build_seconds,
         "edit_seconds": r.edit.seconds,
         "edit_rebuilt": r.edit.rebuilt,
         "nochange_seconds": r.nochange.seconds,
+        "preview_seconds": r.preview.samples if r.preview else [],
         "oqu_site_bytes": r.oqu_site.apparent,
         "plain_site_bytes": r.plain_site.apparent,
         "plain_assets_bytes": r.plain_assets.apparent,

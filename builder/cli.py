@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,10 +17,14 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from builder.paper.cli import pdf_command
+from builder.check_formats import FORMATS, format_problems
+from builder.pdf_command import pdf_command
 from builder.pipeline import BuildReport, build_site, check_content
+from builder.preview.cli import preview_command
 from builder.problems import BuildError, ContentError
+from builder.publish.cli import publish_command, rollback_command
 from builder.quizzes.cli import quiz_command
+from builder.scaffold.cli import init_command, new_command
 from builder.search.cli import search_command
 
 err = Console(stderr=True, highlight=False)
@@ -33,16 +38,28 @@ def main() -> None:
 
 @main.command()
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def check(strict: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people; github (workflow annotations), gitlab (code quality report) or json on stdout.",
+)
+def check(strict: bool, fmt: str) -> None:
     """Validate site_config.yml and content/; print each problem as path:line: message."""
     site, problems = check_content(Path.cwd(), Path.cwd() / "build")
-    for problem in problems.errors + problems.warnings:
-        click.echo(str(problem), err=True)
+    found = [
+        replace(p, warning=False) if strict and fmt != "text" else p
+        for p in problems.errors + problems.warnings
+    ]
+    click.echo(format_problems(found, fmt), nl=False, err=fmt == "text")
     if site is None or problems.has_errors(strict):
         count = len(problems.errors) + (len(problems.warnings) if strict else 0)
         click.echo(f"{count} error(s)", err=True)
         sys.exit(1)
-    click.echo(f"ok: {len(site.courses)} course(s), {sum(len(c.lessons()) for c in site.courses)} lesson(s)")
+    summary = f"ok: {len(site.courses)} course(s), {sum(len(c.lessons()) for c in site.courses)} lesson(s)"
+    click.echo(summary, err=fmt != "text")
 
 
 @main.command()
@@ -101,3 +118,8 @@ def _run_build(root: Path, out: Path, quiet: bool, strict: bool) -> BuildReport:
 main.add_command(search_command)
 main.add_command(pdf_command)
 main.add_command(quiz_command)
+main.add_command(init_command)
+main.add_command(new_command)
+main.add_command(publish_command)
+main.add_command(preview_command)
+main.add_command(rollback_command)

@@ -314,6 +314,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "ru": "Сервер занят: ответ в очереди и будет отправлен снова через {seconds} с",
         "en": "The server is busy: the answer is queued and sent again in {seconds} s",
     },
+    # `oqu preview`: the overlay over the last good page when a saved file has errors.
+    "preview.errors": {
+        "kk": "Сақталған файлда қате бар",
+        "ru": "В сохранённом файле есть ошибки",
+        "en": "The saved file has errors",
+    },
+    "preview.last_good": {
+        "kk": "Қатені түзетіп, файлды сақтаңыз: бет өзі жаңарады. Астында соңғы дұрыс нұсқасы тұр.",
+        "ru": "Исправьте ошибку и сохраните файл: страница обновится сама. Под этим окном — последняя верная версия.",
+        "en": "Fix it and save the file: the page reloads by itself. Below is the last good version.",
+    },
+    "preview.hide": {"kk": "Жасыру", "ru": "Скрыть", "en": "Hide"},
 }
 
 MONTHS: dict[str, tuple[str, ...]] = {

@@ -16,7 +16,9 @@ from builder.formulas import FormulaError, find_formulas, to_mathml
 from builder.i18n import t
 from builder.load import load_site
 from builder.media import MediaProgress, build_media, check_media
-from builder.mkdocs_runner import BuiltProject, build_all, link_or_copy, shared_assets_dir
+from builder.media.library import MediaLibrary
+from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
+from builder.mkdocs_setup import link_or_copy
 from builder.model import Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
@@ -34,6 +36,8 @@ class BuildReport:
     media_encoded: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    site: Site | None = field(default=None, repr=False)  # the model and media it was built from (oqu preview)
+    media: MediaLibrary | None = field(default=None, repr=False)
 
 
 def check_content(root: Path, out: Path | None = None) -> tuple[Site | None, Problems]:
@@ -116,6 +120,8 @@ def build_site(
         media_encoded=media.made,
         seconds=time.perf_counter() - started,
         warnings=[str(w) for w in problems.warnings],
+        site=site,
+        media=media,
     )
 
 

@@ -277,12 +277,7 @@ def course_project(
         for lesson in module.lessons:
             variant = lesson.variant(lang, course.languages)
             doc_path = pages.lesson_doc_path(module, lesson)
-            page_dir = f"{module.id}/{lesson.id}" if directory_urls else module.id
-            body = rewrite_body(site, course, module, variant, lang, project, media, page_dir)
-            player = lesson_player(media, variant, lang, page_dir)
-            project.pages[doc_path] = pages.lesson_page(
-                course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
-            )
+            project.pages[doc_path] = lesson_doc(site, course, module, lesson, lang, project, media, directory_urls)
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:
@@ -290,6 +285,27 @@ def course_project(
         nav.append({t("schedule", lang): "schedule.md"})
     project.config["nav"] = nav
     return project
+
+
+def lesson_doc(
+    site: Site,
+    course: Course,
+    module: Module,
+    lesson: Lesson,
+    lang: str,
+    project: ProjectSource,
+    media: MediaLibrary,
+    directory_urls: bool = True,
+) -> str:
+    """The generated Markdown page of one lesson in `lang` (adds the files it uses to `project`);
+    `directory_urls=False`: the page sits at `<module>/<lesson>.html` (the offline copy)."""
+    variant = lesson.variant(lang, course.languages)
+    page_dir = f"{module.id}/{lesson.id}" if directory_urls else module.id
+    body = rewrite_body(site, course, module, variant, lang, project, media, page_dir)
+    player = lesson_player(media, variant, lang, page_dir)
+    return pages.lesson_page(
+        course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
+    )
 
 
 def rewrite_body(

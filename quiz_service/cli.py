@@ -99,9 +99,17 @@ def _command_app() -> Flask:
     return _make_app()
 
 
+def _preview_app(out: Path) -> Flask:
+    """The service on `oqu preview`'s build (sign-in, quizzes), its database migrated as `oqu serve` does."""
+    folders = {"SITE_DIR": out / "site", "SERVICE_DIR": out / "service", "SEARCH_DIR": out / "search"}
+    app = _make_app({**folders, "SESSION_COOKIE_SECURE": False})
+    _upgrade_database(app)
+    return app
+
+
 main.add_command(serve)
 main.add_command(database)
 for _module in packages.modules_named("cli"):  # auth's and every feature's `cli.register(group)`
     if _module != __name__:
         import_module(_module).register(main)
-main.context_settings["obj"] = ServiceCommands(make_app=_command_app)
+main.context_settings["obj"] = ServiceCommands(make_app=_command_app, make_preview_app=_preview_app)

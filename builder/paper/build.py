@@ -162,15 +162,10 @@ def _prune(folder: Path, keep: set[str]) -> None:
             entry.unlink(missing_ok=True)
 
 
-def course_pdf(root: Path, course_id: str, langs: list[str], out: Path) -> list[Path]:
-    """`oqu pdf`: check the site, encode what the course's media need, write its PDFs into `out`."""
+def course_pdf(site: Site, root: Path, course_id: str, langs: list[str], out: Path) -> list[Path]:
+    """`oqu pdf` on a checked site: encode what the course's media need, write its PDFs into `out`."""
     from builder.media import build_media
-    from builder.pipeline import check_content
-    from builder.problems import ContentError
 
-    site, problems = check_content(root)
-    if site is None or problems.has_errors(False):
-        raise ContentError(problems.errors)
     course = next((c for c in site.courses if c.id == course_id), None)
     if course is None:
         known = ", ".join(c.id for c in site.courses)

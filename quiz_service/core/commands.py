@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import click
 from flask import Flask
@@ -18,9 +19,14 @@ APP_KEY = "oqu.app"
 
 @dataclass(frozen=True)
 class ServiceCommands:
-    """How a service command makes its app (installed by the `oqu` command group)."""
+    """How a service command makes its app (installed by the `oqu` command group); `oqu preview`
+    (the builder's) asks `preview_app` for the service beside the site it builds."""
 
     make_app: Callable[[], Flask]
+    make_preview_app: Callable[[Path], Flask]
+
+    def preview_app(self, out: Path) -> Flask:
+        return self.make_preview_app(out)
 
 
 def command_app() -> Flask:

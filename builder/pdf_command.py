@@ -1,4 +1,7 @@
-"""`oqu pdf COURSE [--lang]`: a course as a printable PDF, without building the whole site."""
+"""`oqu pdf COURSE [--lang]`: a course as a printable PDF, without building the whole site.
+
+Beside builder/paper, not in it: it checks the site first (builder.pipeline), which builds paper.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from pathlib import Path
 import click
 
 from builder.paper.build import course_pdf
+from builder.pipeline import check_content
 from builder.problems import BuildError, ContentError
 
 
@@ -25,8 +29,12 @@ from builder.problems import BuildError, ContentError
 )
 def pdf_command(course: str, langs: tuple[str, ...], out: Path) -> None:
     """Write COURSE as a PDF per language (A4, contents, QR codes to the videos and models)."""
+    root = Path.cwd()
     try:
-        written = course_pdf(Path.cwd(), course, list(langs), out if out.is_absolute() else Path.cwd() / out)
+        site, problems = check_content(root)
+        if site is None or problems.has_errors(False):
+            raise ContentError(problems.errors)
+        written = course_pdf(site, root, course, list(langs), out if out.is_absolute() else root / out)
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)

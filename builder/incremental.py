@@ -1,0 +1,213 @@
+"""Rebuild a generated project page by page: when only the texts of some pages changed since
+the project's last build (same mkdocs.yml, navigation, pages and files), render just those pages
+and splice their entries into the project's search index, instead of running MkDocs on all of it.
+
+MkDocs has no single-page build (`mkdocs serve --dirty` renders changed pages against the last
+navigation but leaves the search index with only those pages, which is why oqu never publishes
+a dirty build). This keeps a project's loaded config, theme environment, files and navigation,
+renders the changed pages exactly as a full build does (tests compare the two byte for byte),
+and replaces the page's entries in `search/search_index.json` in place. `oqu build` uses it for a
+project whose previous output is in the cache; `oqu preview` keeps projects loaded between saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from builder.mkdocs_setup import ASSET_REF_RE, link_or_copy, quiet_mkdocs
+from builder.projects import ProjectSource
+
+MANIFESTS = ".manifests"
+SEARCH_INDEX = Path("search") / "search_index.json"
+
+
+class LiveProject:
+    """A generated project loaded once; `update` writes new HTML for the changed pages only."""
+
+    def __init__(self, project: ProjectSource, work: Path, site_dir: Path) -> None:
+        from mkdocs.config import load_config
+        from mkdocs.structure.files import get_files, set_exclusions
+        from mkdocs.structure.nav import get_navigation
+
+        quiet_mkdocs()
+        logging.getLogger("mkdocs").setLevel(logging.ERROR)
+        self.project = project
+        self.src = work / "src" / project.dest
+        self.scratch = work / "site" / project.dest
+        self.site_dir = site_dir / project.dest
+        write_project(project, self.src)
+        config = load_config(config_file=str(self.src / "mkdocs.yml"), site_dir=str(self.scratch))
+        config = config.plugins.on_config(config)
+        config.plugins.on_pre_build(config=config)
+        files = get_files(config)
+        env = config.theme.get_env()
+        files.add_files_from_theme(env, config)
+        files = config.plugins.on_files(files, config=config)
+        set_exclusions(files, config)
+        nav = get_navigation(files, config)
+        self.nav = config.plugins.on_nav(nav, config=config, files=files)
+        self.env = config.plugins.on_env(env, config=config, files=files)
+        self.config: Any = config
+        self.files = files
+        self.search = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
+
+    def update(self, project: ProjectSource, force: Iterable[str] = ()) -> dict[str, list[Any]]:
+        """Render the pages whose Markdown changed (and `force`); returns each one's search entries."""
+        changed = [name for name, text in project.pages.items() if self.project.pages.get(name) != text]
+        changed += [name for name in force if name not in changed]
+        for name in changed:
+            (self.src / "docs" / name).write_text(project.pages[name], encoding="utf-8")
+        for name, source in project.files.items():
+            if name not in self.project.files:  # a newly linked image or file
+                _place(source, self.src / "docs" / name)
+                _place(source, self.site_dir / name)
+        self.project = project
+        return {name: self._render(name) for name in changed}
+
+    def _render(self, doc_path: str) -> list[Any]:
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.pages import Page
+
+        file = self.files.get_file_from_path(doc_path)
+        assert file is not None, doc_path
+        page = file.page or Page(None, file, self.config)
+        page.markdown = page.content = None
+        if self.search is not None:
+            self.search.search_index.entries = []
+        _populate_page(page, self.config, self.files)
+        _build_page(page, self.config, self.files.documentation_pages(), self.nav, self.env)
+        html = Path(file.abs_dest_path).read_text(encoding="utf-8")
+        climb = "../" * self.project.depth
+        html = ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
+        _replace_text(self.site_dir / Path(file.dest_uri), html)
+        return [page.url, *(self.search.search_index.entries if self.search is not None else [])]
+
+
+def write_project(project: ProjectSource, src: Path) -> None:
+    if src.exists():
+        shutil.rmtree(src)
+    docs = src / "docs"
+    for name, text in project.pages.items():
+        path = docs / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for name, source in project.files.items():
+        _place(source, docs / name)
+    (src / "mkdocs.yml").write_text(project.mkdocs_yml(), encoding="utf-8")
+
+
+def _place(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    link_or_copy(source, target)
+
+
+def _replace_text(target: Path, text: str) -> None:
+    """A new file in place of the old: the old one may be a hard link shared with other outputs."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.new")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, target)
+
+
+# -- oqu build: a project's previous output, re-rendered page by page ---------------------------
+
+
+def manifest(project: ProjectSource) -> dict[str, Any]:
+    """What decides whether two builds of a project differ only in page texts."""
+
+    def sha(text: str) -> str:
+        return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+    files = {}
+    for name, source in project.files.items():
+        stat = source.stat()
+        files[name] = f"{source}:{stat.st_size}:{stat.st_mtime_ns}"
+    return {
+        "dest": project.dest,
+        "shape": sha(project.mkdocs_yml() + json.dumps(files, sort_keys=True)),
+        "pages": {name: sha(text) for name, text in project.pages.items()},
+    }
+
+
+def save_manifests(cache_dir: Path, projects: list[tuple[ProjectSource, Path]]) -> None:
+    """One manifest per output in use (the others go with the outputs prune_cache removes)."""
+    folder = cache_dir / MANIFESTS
+    folder.mkdir(exist_ok=True)
+    keep = set()
+    for project, output in projects:
+        keep.add(output.name)
+        path = folder / f"{output.name}.json"
+        if not path.exists():
+            path.write_text(json.dumps(manifest(project)), encoding="utf-8")
+    latest = {project.dest: output.name for project, output in projects}
+    (folder / "latest.json").write_text(json.dumps(latest), encoding="utf-8")
+    for path in folder.glob("*.json"):
+        if path.name != "latest.json" and path.stem not in keep:
+            path.unlink(missing_ok=True)
+
+
+def previous_output(cache_dir: Path, project: ProjectSource) -> tuple[Path, list[str]] | None:
+    """The project's last output and the pages to re-render, if only page texts changed."""
+    folder = cache_dir / MANIFESTS
+    try:
+        latest = json.loads((folder / "latest.json").read_text(encoding="utf-8"))
+        key = latest[project.dest]
+        old = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None
+    output = cache_dir / key
+    if not (output / SEARCH_INDEX).is_file():
+        return None
+    new = manifest(project)
+    if old["shape"] != new["shape"] or set(old["pages"]) != set(new["pages"]):
+        return None
+    changed = [name for name, digest in new["pages"].items() if old["pages"][name] != digest]
+    return (output, changed) if changed else None
+
+
+def rebuild_pages(
+    project: ProjectSource, previous: Path, changed: list[str], output: Path, cache_dir: Path
+) -> bool:
+    """`output` as a copy of `previous` (hard links) with `changed` pages rendered anew and the search
+    index spliced; False (and nothing written) when that cannot be done exactly."""
+    partial = output.with_name(output.name + ".partial")
+    work = cache_dir / ".src" / f"pages-{output.name}"
+    shutil.rmtree(partial, ignore_errors=True)
+    shutil.copytree(previous, partial, copy_function=link_or_copy)
+    try:
+        live = LiveProject(project, work, partial.parent)
+        live.site_dir = partial
+        entries = live.update(project, force=changed)
+        spliced = _splice_search_index(partial / SEARCH_INDEX, entries.values())
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if not spliced:
+        shutil.rmtree(partial)
+        return False
+    os.replace(partial, output)
+    return True
+
+
+def _splice_search_index(path: Path, pages: Iterable[list[Any]]) -> bool:
+    """Each page's new entries where its old ones were (a full build's order, byte for byte)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    docs = data["docs"]
+    for url, *entries in pages:
+        positions = [i for i, entry in enumerate(docs) if entry["location"].split("#", 1)[0] == url]
+        if not positions or positions != list(range(positions[0], positions[-1] + 1)):
+            return False  # the page had no entries, or not in one run: build the project whole
+        docs[positions[0] : positions[-1] + 1] = entries
+    text = json.dumps({"config": data["config"], "docs": docs}, separators=(",", ":"), default=str)
+    _replace_text(path, text)
+    return True

@@ -1,0 +1,88 @@
+"""`oqu init FOLDER`, `oqu new course ID`, `oqu new lesson COURSE/MODULE TITLE`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import get_args
+
+import click
+
+from builder.scaffold import Names, ScaffoldError, init_site, new_course, new_lesson
+from builder.schema import LessonType
+
+
+def _report(made: list[Path], root: Path) -> None:
+    for path in made:
+        try:
+            shown = path.relative_to(root)
+        except ValueError:
+            shown = path
+        click.echo(f"created {shown.as_posix()}")
+
+
+@click.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--name-kk", default="Қашықтан оқыту порталы", show_default=True, help="The site's name in Kazakh."
+)
+@click.option("--name-ru", default="Портал дистанционного обучения", show_default=True, help="In Russian.")
+@click.option("--name-en", default="Distance Learning Portal", show_default=True, help="In English.")
+@click.option(
+    "--institution-kk", default="Оқу орнының атауы", show_default=True, help="The institution, in Kazakh."
+)
+@click.option(
+    "--institution-ru", default="Название учебного заведения", show_default=True, help="In Russian."
+)
+@click.option("--institution-en", default="The institution's name", show_default=True, help="In English.")
+def init_command(folder: Path, **names: str) -> None:
+    """Make a new site repository in FOLDER: site_config.yml, an example course, git and CI files."""
+    site = {lang: names[f"name_{lang}"] for lang in ("kk", "ru", "en")}
+    institution = {lang: names[f"institution_{lang}"] for lang in ("kk", "ru", "en")}
+    try:
+        made = init_site(folder, Names(site, institution))
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _report(made, folder)
+    click.echo(f"next: cd {folder} && oqu preview")
+
+
+@click.group("new")
+def new_command() -> None:
+    """New courses and lessons with valid front matter in every language of the course."""
+
+
+@new_command.command("course")
+@click.argument("course_id", metavar="ID")
+def new_course_command(course_id: str) -> None:
+    """content/courses/ID: course.yml, a first module and a first lesson."""
+    root = Path.cwd()
+    try:
+        made = new_course(root, course_id)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _report(made, root)
+
+
+@new_command.command("lesson")
+@click.argument("where", metavar="COURSE/MODULE")
+@click.argument("title")
+@click.option(
+    "--type",
+    "lesson_type",
+    type=click.Choice(get_args(LessonType)),
+    default="lecture",
+    show_default=True,
+)
+@click.option("--duration", type=click.IntRange(min=1), default=45, show_default=True, help="Minutes.")
+def new_lesson_command(where: str, title: str, lesson_type: str, duration: int) -> None:
+    """A lesson at the end of MODULE (a folder like 02-practice or its id; a new id makes a module)."""
+    root = Path.cwd()
+    try:
+        made = new_lesson(root, where, title, lesson_type, duration)
+    except ScaffoldError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    _report(made, root)
