@@ -32,7 +32,8 @@ def build_all(
     """Build every project whose output is not cached yet; return each project's output folder."""
     cache_dir.mkdir(parents=True, exist_ok=True)
     theme_missing = not shared_assets_dir(cache_dir).is_dir()
-    built, todo = [], []
+    built: list[BuiltProject] = []
+    todo: list[tuple[ProjectSource, Path]] = []
     for project in projects:
         output = cache_dir / project.key()  # computed once per build: ProjectSource caches it
         if output.is_dir() and not (theme_missing and not todo):

@@ -54,8 +54,8 @@ def _share_compiled_templates() -> None:
         return
     cache = _CompiledTemplates()
 
-    def get_env(theme: mkdocs.theme.Theme) -> jinja2.Environment:
-        env = original(theme)
+    def get_env(self: mkdocs.theme.Theme) -> jinja2.Environment:
+        env = original(self)
         env.bytecode_cache = cache
         return env
 
