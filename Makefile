@@ -20,7 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite"
-	@echo "make lint   ruff and the import layers"
+	@echo "make lint   ruff, the import layers and mypy"
 	@echo "make bench  print the build benchmark"
 	@echo "make dist   build the wheel into dist/ (what a site repository's CI installs)"
 
@@ -70,10 +70,12 @@ demo: demo-data
 test: setup lint
 	$(BIN)/python -m pytest
 
-# ruff, then the layers (import-linter's contracts in pyproject.toml; see CONTRIBUTING.md).
+# ruff, then the layers (import-linter's contracts in pyproject.toml; see CONTRIBUTING.md), then
+# the types (mypy, [tool.mypy] in pyproject.toml: builder, quiz_service and auth, no error).
 lint: setup
 	$(BIN)/ruff check builder quiz_service auth tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python bench/build.py
