@@ -6,6 +6,7 @@ import json
 import os
 import signal
 import subprocess
+import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
@@ -111,6 +112,9 @@ def test_serve_runs_gunicorn_workers_and_stops_on_ctrl_c(
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=10) as response:
             assert json.load(response)["database"] == "ok"
             assert response.headers["Server"] == "gunicorn"  # no gunicorn, Werkzeug or Python version
+        deadline = time.monotonic() + 30  # the arbiter forks its workers one after the other
+        while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert len(_children(process.pid)) == 2  # gunicorn's arbiter and its two workers
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=30) == 0
