@@ -12,9 +12,7 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -34,6 +32,7 @@ from site_server import free_port
 from sqlalchemy import create_engine, select
 from test_auth_nginx import NGINX, nginx_config
 from test_quiz_attempts import write_manifest
+from test_quiz_crash import Service
 
 from auth import service as accounts
 from auth.models import Role, User
@@ -58,36 +57,14 @@ def own_postgres() -> Iterator[PostgresServer]:
     server.stop()
 
 
-class Host:
-    """One service host: gunicorn (2 workers) in its own process group, its own var/ folder."""
+class Host(Service):
+    """One service host: gunicorn (2 workers) in its own process group, with its own var/ folder."""
 
     def __init__(self, env: dict[str, str], var_dir: Path) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**env, "OQU_VAR_DIR": str(var_dir)}
         self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        command = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{self.port}",
-                   "quiz_service:create_app()"]  # fmt: skip
-        self.process = subprocess.Popen(
-            command,
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        wait_until(lambda: answers(f"{self.base}/api/v1/health"), f"{self.base} did not start")
-
-    def kill(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=30)
 
 
 @dataclass
