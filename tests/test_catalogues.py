@@ -15,6 +15,7 @@ import pytest
 from babel.messages.plurals import get_plural
 
 from auth.texts import LOGIN, PAGES
+from builder import i18n as builder_i18n
 from quiz_service.core import i18n
 from quiz_service.core.errors import PAGE_TEXTS
 from quiz_service.quizzes.reports.texts import REPORT_TEXTS
@@ -148,3 +149,48 @@ def test_every_key_pybabel_extracts_is_in_the_catalogues() -> None:
         for message in extract_from_dir(str(ROOT / folder), keywords={"gettext": None, "ngettext": (1,)})
     }
     assert sorted(extracted - keys("kk")) == []
+
+
+# The builder's catalogues (builder/locales/), read by builder.i18n.t().
+BUILDER_SOURCES = [
+    path
+    for folder in ("builder", "quiz_service")
+    for path in sorted((ROOT / folder).rglob("*"))
+    if path.suffix in {".py", ".html", ".js"} and "locales" not in path.parts and "vendor" not in path.parts
+]
+
+
+def builder_keys(language: str) -> set[str]:
+    return {str(message.id) for message in builder_i18n.catalogue(language) if message.id}
+
+
+@pytest.mark.parametrize("language", builder_i18n.LANGUAGES)
+def test_the_builder_catalogues_are_complete_with_cldr_plurals(language: str) -> None:
+    catalogue = builder_i18n.catalogue(language)
+    assert builder_keys(language) == builder_keys("kk")
+    assert all(message.string for message in catalogue if message.id)
+    assert (catalogue.num_plurals, catalogue.plural_expr) == tuple(get_plural(language))
+
+
+def test_every_builder_key_is_used_and_every_used_key_exists() -> None:
+    text = "\n".join(path.read_text(encoding="utf-8") for path in BUILDER_SOURCES)
+    keys = builder_keys("kk")
+    literal = {
+        key for key in re.findall(r"(?<![.\w])t\(\s*[\"']([a-z_][\w.-]*)[\"']", text) if not key.endswith(".")
+    }
+    assert sorted(literal - keys) == []
+
+    def used(key: str) -> bool:
+        if f'"{key}"' in text or f"'{key}'" in text:
+            return True
+        # a key built from its prefix: t(f"lesson_type.{kind}"), the quiz script's "quiz." words
+        prefix = key.split(".")[0]
+        return "." in key and bool(re.search(rf"[\"']{re.escape(prefix)}\.", text))
+
+    assert sorted(key for key in keys if not used(key)) == []
+
+
+def test_the_builder_words_come_from_the_catalogues() -> None:
+    for key, texts in builder_i18n.STRINGS.items():
+        for language in builder_i18n.LANGUAGES:
+            assert texts[language] == builder_i18n.catalogue(language)[key].string
