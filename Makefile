@@ -15,12 +15,13 @@ APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light 
 	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools rsync
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help setup system-packages demo demo-data test lint bench dist clean
+.PHONY: help setup system-packages demo demo-data test lint i18n bench dist clean
 
 help:
 	@echo "make demo   build the example courses and serve them on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite"
 	@echo "make lint   ruff, the import layers and mypy"
+	@echo "make i18n   extract the message keys (build/messages.pot) and check the catalogues"
 	@echo "make bench  print the build benchmark"
 	@echo "make dist   build the wheel into dist/ (what a site repository's CI installs)"
 
@@ -76,6 +77,14 @@ lint: setup
 	$(BIN)/ruff check builder quiz_service auth tests bench
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# The words: `pybabel extract` writes the keys the code asks for with gettext()/ngettext() into
+# build/messages.pot; tests/test_catalogues.py fails on a key missing from a catalogue, a key
+# nothing uses, or plural forms that are not CLDR's (CONTRIBUTING.md, "Words").
+i18n: setup
+	mkdir -p build
+	$(BIN)/pybabel -q extract --no-location --omit-header -k gettext -k ngettext:1 -o build/messages.pot quiz_service auth builder
+	$(BIN)/python -m pytest -q tests/test_catalogues.py
 
 bench: setup
 	$(BIN)/python bench/build.py

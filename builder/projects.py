@@ -15,7 +15,7 @@ import yaml
 
 from builder import pages
 from builder.formulas import render_formulas
-from builder.i18n import format_date, t
+from builder.i18n import LOCALES, format_date, t
 from builder.links import iter_links, replace_links
 from builder.load import LESSON_FILE_RE, MODULE_DIR_RE, resolve_target
 from builder.media.lesson import lesson_files, lesson_player, video_seconds, with_image_attributes
@@ -121,6 +121,9 @@ def toolchain_fingerprint() -> str:
         for path in sorted(THEME_DIR.rglob("*")):
             if path.is_file():
                 digest.update(path.relative_to(THEME_DIR).as_posix().encode() + path.read_bytes())
+        # the interface words (builder/locales/*.po): a changed word rebuilds the pages using it
+        for path in sorted(LOCALES.rglob("*.po")):
+            digest.update(path.relative_to(LOCALES).as_posix().encode() + path.read_bytes())
         _fingerprint = digest.hexdigest()
     return _fingerprint
 

@@ -11,7 +11,7 @@ from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.exceptions import HTTPException
 
 from quiz_service.core.domain import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
-from quiz_service.core.i18n import request_language, texts_for
+from quiz_service.core.i18n import Words, request_language, texts_for
 
 API_PREFIX = "/api/"
 
@@ -43,35 +43,8 @@ MESSAGES = {
     503: "The service is unavailable; try again later.",
 }
 
-PAGE_TEXTS = {
-    "kk": {
-        "title_404": "Бет табылмады",
-        "message_404": "Бұл мекенжайда ештеңе жоқ.",
-        "title_5xx": "Сервер қатесі",
-        "message_5xx": "Қате тіркелді. Кейінірек қайталап көріңіз.",
-        "title": "Сұрауды орындау мүмкін болмады",
-        "message": "Мекенжайды тексеріп, қайталап көріңіз.",
-        "home": "Басты бет",
-    },
-    "ru": {
-        "title_404": "Страница не найдена",
-        "message_404": "По этому адресу ничего нет.",
-        "title_5xx": "Ошибка сервера",
-        "message_5xx": "Ошибка записана. Попробуйте позже.",
-        "title": "Не удалось выполнить запрос",
-        "message": "Проверьте адрес и попробуйте ещё раз.",
-        "home": "Главная",
-    },
-    "en": {
-        "title_404": "Page not found",
-        "message_404": "There is nothing at this address.",
-        "title_5xx": "Server error",
-        "message_5xx": "The error has been logged. Please try again later.",
-        "title": "The request could not be completed",
-        "message": "Check the address and try again.",
-        "home": "Home",
-    },
-}
+# The error pages' words: `errors.*` in the catalogues (core/translations/).
+PAGE_TEXTS = Words("errors")
 
 
 # The core's templates: `core/error.html` here, the page shell's `core/base.html` (core.pages).

@@ -1,14 +1,28 @@
-"""The interface languages: Kazakh first, then Russian and English."""
+"""The interface languages: Kazakh first, then Russian and English.
+
+Every word the service shows lives in a gettext catalogue, one per language:
+`core/translations/<lang>/LC_MESSAGES/messages.po`. The message ids are keys,
+`<table>.<name>` (`login.title`, `teach.save`). The `.po` files are read with Babel at first
+use (no compile step, so a checkout, an editable install and the wheel all see the same words).
+A key missing or empty in a language falls back to the next language of the site (kk, ru,
+en), never to a blank.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from functools import cache
+from gettext import c2py
+from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
 from flask import request
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
 LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
+CATALOGUES = Path(__file__).parent / "translations"
 
 Texts = Mapping[str, Mapping[str, str]]
 
@@ -17,6 +31,97 @@ def request_language() -> str:
     """The language asked for by `?lang=` (or a form's `lang` field), else Kazakh."""
     asked = request.values.get("lang", "")
     return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@cache
+def catalogue(language: str) -> Catalog:
+    """The catalogue of `language`, read once from its `.po` file."""
+    with (CATALOGUES / language / "LC_MESSAGES" / "messages.po").open("rb") as po:
+        return read_po(po, locale=language)
+
+
+def fallback_order(language: str) -> tuple[str, ...]:
+    """`language`, then the site's other languages in their order."""
+    first = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return (first, *(other for other in LANGUAGES if other != first))
+
+
+def _text(key: str, language: str) -> str | tuple[str, ...] | None:
+    for candidate in fallback_order(language):
+        message = catalogue(candidate).get(key)
+        string = message.string if message is not None else None
+        if isinstance(string, str) and string:
+            return string
+        if isinstance(string, (tuple, list)) and string and all(string):
+            return tuple(string)
+    return None
+
+
+def gettext(key: str, language: str, **values: object) -> str:
+    """The text of `key` in `language` (or the next language that has it), placeholders filled."""
+    text = _text(key, language)
+    if text is None:
+        raise KeyError(key)
+    if isinstance(text, tuple):
+        text = text[0]
+    return text.format(**values) if values else text
+
+
+def ngettext(key: str, count: int, language: str, **values: object) -> str:
+    """The plural form of `key` for `count` by the language's CLDR rule, `{count}` filled."""
+    for candidate in fallback_order(language):
+        message = catalogue(candidate).get(key)
+        forms = message.string if message is not None else None
+        if isinstance(forms, tuple) and all(forms):
+            text = str(forms[_plural_index(candidate, count)])
+            return text.format(count=count, **values)
+    raise KeyError(key)
+
+
+@cache
+def _plural_rule(language: str) -> Callable[[int], int]:
+    # The catalogue's Plural-Forms header is Babel's, from CLDR (tests/test_catalogues.py).
+    return c2py(catalogue(language).plural_expr)
+
+
+def _plural_index(language: str, count: int) -> int:
+    return int(_plural_rule(language)(count))
+
+
+class Words(Mapping[str, Mapping[str, str]]):
+    """One table of words read from the catalogues: `words[lang][name]` is `<table>.<name>`.
+
+    What the hand-made tables were (a dict per language), so `texts_for(words, lang)` and
+    `words[lang][name]` still work; every language has every name, with the per-key fallback.
+    """
+
+    def __init__(self, table: str) -> None:
+        self.table = table
+
+    def names(self) -> list[str]:
+        prefix = f"{self.table}."
+        return [
+            str(m.id)[len(prefix) :]
+            for m in catalogue(DEFAULT_LANGUAGE)
+            if m.id and str(m.id).startswith(prefix)
+        ]
+
+    def __getitem__(self, language: str) -> Mapping[str, str]:
+        if language not in LANGUAGES:
+            raise KeyError(language)
+        return _table(self.table, language)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGUAGES)
+
+    def __len__(self) -> int:
+        return len(LANGUAGES)
+
+
+@cache
+def _table(table: str, language: str) -> Mapping[str, str]:
+    names = Words(table).names()
+    return {name: gettext(f"{table}.{name}", language) for name in names}
 
 
 def texts_for(texts: Texts, language: str) -> Mapping[str, str]:
