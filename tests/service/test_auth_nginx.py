@@ -264,11 +264,15 @@ def test_nginx_sends_the_protective_headers(
 
 
 def _no_content(base: str, target: str, headers: dict[str, str]) -> list[str]:
-    """What went wrong when `target` is asked in three ways; [] when no content came back."""
+    """What went wrong when `target` is asked (a video also with HEAD and Range, as a player
+    asks); [] when no content came back."""
     split = urlsplit(base)
     host, port = str(split.hostname), int(split.port or 80)
     failures = []
-    for method, extra in (("GET", {}), ("HEAD", {}), ("GET", {"Range": "bytes=0-40"})):
+    ways: tuple[tuple[str, dict[str, str]], ...] = (("GET", {}),)
+    if ".mp4" in target:
+        ways += (("HEAD", {}), ("GET", {"Range": "bytes=0-40"}))
+    for method, extra in ways:
         answer = fetch_raw(host, port, target, method, {**headers, **extra})
         if answer.status in (200, 206) or SECRET.encode() in answer.body:
             failures.append(f"{method} {extra} {target} -> {answer.status}")
