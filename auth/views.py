@@ -41,8 +41,25 @@ def render_page(template: str, *, status: int = 200, **context: Any) -> Response
 
 
 def page_context() -> dict[str, Any]:
-    """What auth adds to every page of the shell: the forms' CSRF token, its language links."""
-    return {"csrf_token": csrf.csrf_token(), "language_url": _language_url}
+    """What auth adds to every page of the shell: the forms' CSRF token, its language links, and
+    the header's account link (the signed-in name to the profile, or a sign-in link back here)."""
+    return {"csrf_token": csrf.csrf_token(), "language_url": _language_url, "account": _account_link()}
+
+
+def _account_link() -> dict[str, str] | None:
+    lang = request_language()
+    user: User | None = g.get("user")
+    if user is not None:
+        return {
+            "text": user.full_name or user.email,
+            "url": url_for("auth.profile", lang=lang),
+            "kind": "user",
+        }
+    if request.blueprint == "auth" or request.method != "GET":
+        return None  # the sign-in pages themselves
+    here = request.full_path.rstrip("?")
+    sign_in = url_for("auth.login_form", next=here, lang=lang)
+    return {"text": texts_for(LOGIN, lang)["title"], "url": sign_in, "kind": "sign-in"}
 
 
 def _language_url(code: str) -> str:
@@ -62,15 +79,29 @@ def login_page(
 ) -> Response:
     lang = request_language()
     words = {**texts_for(LOGIN, lang), **texts_for(PAGES, lang)}
+    next_url = safe_next(request.values.get("next"))
     return render_page(
         "auth/login.html",
         status=status,
         error=words[error].format(**values) if error else None,
         notice=words[notice] if notice else None,
         email=email,
-        next_url=safe_next(request.values.get("next")),
+        next_url=next_url,
+        why=_why_sign_in(next_url, lang, words),
         sso=oidc.is_configured(),
     )
+
+
+def _why_sign_in(next_url: str, lang: str, words: dict[str, str]) -> str | None:
+    """Why the visitor was sent here: the course its `next` address opens, named in `lang`."""
+    parts = urlsplit(next_url).path.strip("/").split("/")
+    if len(parts) < 3 or parts[1] != "courses":
+        return None
+    course = access.courses().get(parts[2])
+    if course is None or course.is_open:
+        return None  # an open course needs no sign-in: the visitor chose to sign in
+    title = course.titles.get(lang) or next(iter(course.titles.values()), course.id)
+    return words["why_course"].format(course=title)
 
 
 @bp.get("/login")

@@ -68,6 +68,17 @@ def schedule_manifest(course: Course) -> list[dict[str, Any]]:
     ]
 
 
+def site_manifest(site: Site) -> dict[str, Any]:
+    """What the service's pages show of the site: its name in the header, where to get help."""
+    config = site.config
+    return {
+        "name": text_dict(config.name, site.languages),
+        "institution": text_dict(config.institution, site.languages),
+        "contact_email": config.contact_email,
+        "site_url": config.site_url,
+    }
+
+
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -78,6 +89,7 @@ def write_service_bundle(site: Site, target: Path) -> None:
         "version": BUNDLE_VERSION,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "languages": site.languages,
+        "site": site_manifest(site),
         "courses": [course_manifest(course, site.languages) for course in site.courses],
     }
     (target / "manifest.json").write_text(

@@ -189,6 +189,7 @@ def base_config(
                 "home": _home_link(dest),
                 "home_title": t("catalogue", lang),
                 "sign_in": t("sign_in", lang),
+                "my_studies": t("my_studies", lang),
                 "lang": lang,
             },
         },

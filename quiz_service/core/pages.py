@@ -7,25 +7,53 @@ auth: what a page needs from it (the CSRF token of the forms, the language links
 flow) comes from providers that auth adds with `add_page_context`, and the sign-in page that
 `to_sign_in` sends visitors to is the endpoint auth names with `set_sign_in`. A feature's
 pages for signed-in users wrap their views in `signed_in_page(refusal)`.
+
+Every page has the static site's header: the site's name (from the service bundle), the
+catalogue, a search box that asks the site-wide search page, the language links, the account,
+and the menu items features add with `add_menu_item` ("My studies", "Teacher tools", …).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
+from quiz_service.core import service_bundle
 from quiz_service.core.domain import DomainError
 from quiz_service.core.errors import error_page
-from quiz_service.core.i18n import LANGUAGE_NAMES, request_language
+from quiz_service.core.i18n import LANGUAGE_NAMES, Words, request_language, texts_for
 
 PageContext = Callable[[], Mapping[str, Any]]
 Page = Callable[..., WerkzeugResponse]  # a page, or a redirect after a form
 Refusal = Callable[[DomainError], Response]
 EXTENSION = "oqu_pages"
+SHELL = Words("shell")
+
+
+def _always() -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class MenuItem:
+    """A link of the header's menu: its word (`shell.<word>`), its address in a language, and
+    whether the current visitor sees it (a teacher's tools only for teachers)."""
+
+    word: str
+    url: Callable[[str], str]
+    shown: Callable[[], bool] = _always
+    order: int = 50  # smaller first
+
+
+@dataclass(frozen=True, slots=True)
+class MenuLink:
+    text: str
+    url: str
 
 
 class PageShell:
@@ -34,6 +62,7 @@ class PageShell:
     def __init__(self) -> None:
         self.providers: list[PageContext] = []
         self.sign_in_endpoint: str | None = None
+        self.menu: list[MenuItem] = []
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +74,11 @@ def add_page_context(app: Flask, provider: PageContext) -> None:
     app.extensions[EXTENSION].providers.append(provider)
 
 
+def add_menu_item(app: Flask, item: MenuItem) -> None:
+    """A link in every page's header menu, after the catalogue (by `order`)."""
+    app.extensions[EXTENSION].menu.append(item)
+
+
 def set_sign_in(app: Flask, endpoint: str) -> None:
     """The sign-in page (`to_sign_in` adds `next` and `lang` to its URL)."""
     app.extensions[EXTENSION].sign_in_endpoint = endpoint
@@ -53,15 +87,36 @@ def set_sign_in(app: Flask, endpoint: str) -> None:
 def render_page(template: str, *, status: int = 200, **context: Any) -> Response:
     """A page in the asked language: `lang`, `languages` and `language_url` for the shell,
     then what the providers add, then the view's own `context`."""
+    lang = request_language()
     page: dict[str, Any] = {
-        "lang": request_language(),
+        "lang": lang,
         "languages": LANGUAGE_NAMES,
         "language_url": language_url,
+        "shell": texts_for(SHELL, lang),
+        "site": site_texts(lang),
+        "menu": menu_links(lang),
+        "account": None,
     }
     for provider in current_app.extensions[EXTENSION].providers:
         page.update(provider())
     html = render_template(template, **(page | context))
     return Response(html, status=status, mimetype="text/html")
+
+
+def site_texts(lang: str) -> dict[str, str | None]:
+    """The site's name and contact for the header and the footer, from the service bundle (the
+    shell's own words when nothing is built yet)."""
+    manifest = service_bundle.current().manifest
+    site = manifest.site if manifest is not None else None
+    name = (site.name.get(lang) if site else None) or texts_for(SHELL, lang)["site"]
+    institution = (site.institution.get(lang) if site else None) or ""
+    return {"name": name, "institution": institution, "contact_email": site.contact_email if site else None}
+
+
+def menu_links(lang: str) -> list[MenuLink]:
+    words = texts_for(SHELL, lang)
+    items = sorted(current_app.extensions[EXTENSION].menu, key=lambda item: item.order)
+    return [MenuLink(words[item.word], item.url(lang)) for item in items if item.shown()]
 
 
 def language_url(code: str) -> str:

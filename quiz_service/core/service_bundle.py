@@ -47,10 +47,20 @@ class CourseEntry(ManifestModel):
     lessons: list[dict[str, Any]] = []
 
 
+class SiteEntry(ManifestModel):
+    """The site's name and contact, for the header and the help lines of the service's pages."""
+
+    name: dict[str, str] = {}
+    institution: dict[str, str] = {}
+    contact_email: str | None = None
+    site_url: str | None = None
+
+
 class Manifest(ManifestModel):
     version: int = 1
     built_at: str | None = None
     languages: list[str] = []
+    site: SiteEntry = SiteEntry()
     courses: list[CourseEntry] = []
 
     def course(self, course_id: str) -> CourseEntry | None:

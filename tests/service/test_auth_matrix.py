@@ -238,6 +238,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/auth/admin/users/<int:user_id>/restore"): Case(
         "/auth/admin/users/{victim}/restore", staff_page(admin=200), form={}
     ),
+    # "My studies": every signed-in user's own page.
+    ("GET", "/my/"): Case("/my/", expect(200, anonymous=302)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -6,6 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.quizzes.attempts import views
+    from quiz_service.core import studies
+    from quiz_service.quizzes.attempts import study_panel, views
 
     views.init_app(app)
+    studies.add_study_panel(app, study_panel.quizzes_panel)

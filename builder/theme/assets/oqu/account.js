@@ -1,6 +1,7 @@
 /* oqu account: who is signed in, in the page header, from the service's GET /api/v1/me.
  *
- * Signed in: the user's name, linking to the profile page. Signed out: a sign-in link that
+ * Signed in: "My studies" (the service's /my/ page) and the user's name, linking to the
+ * profile page. Signed out: a sign-in link that
  * comes back to this page. The service down, or no service at all (an offline copy, a
  * partner's mirror): nothing happens and the page reads as before. No words live here: the
  * page carries them in data-sign-in (builder/i18n.py).
@@ -21,8 +22,8 @@
     return a;
   }
 
-  function show(box, element) {
-    box.replaceChildren(element);
+  function show(box, elements) {
+    box.replaceChildren.apply(box, elements);
     var header = document.querySelector(".md-header__inner");
     if (header) header.appendChild(box);
     box.hidden = false;
@@ -33,11 +34,15 @@
     var lang = document.documentElement.lang || "kk";
     if (status === 200 && body && body.user) {
       var name = body.user.full_name || body.user.email;
-      show(box, link(service + "auth/profile?lang=" + encodeURIComponent(lang), name, "oqu-account__user"));
+      var query = "?lang=" + encodeURIComponent(lang);
+      show(box, [
+        link(service + "my/" + query, box.getAttribute("data-my-studies"), "oqu-account__studies"),
+        link(service + "auth/profile" + query, name, "oqu-account__user")
+      ]);
     } else if (status === 401) {
       var next = window.location.pathname + window.location.search;
       var href = service + "auth/login?lang=" + encodeURIComponent(lang) + "&next=" + encodeURIComponent(next);
-      show(box, link(href, box.getAttribute("data-sign-in"), "oqu-account__sign-in"));
+      show(box, [link(href, box.getAttribute("data-sign-in"), "oqu-account__sign-in")]);
     }
   }
 
