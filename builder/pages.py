@@ -50,6 +50,8 @@ def home_page(site: Site, lang: str, today: dt.date) -> str:
         parts += [esc(tr(cfg.description, lang)), ""]
     parts += [f"[{t('catalogue', lang)}](courses/index.md){{ .md-button .md-button--primary }}", ""]
     parts += [f"## {t('announcements', lang)}", ""]
+    # announcements published from the service since the build (assets/oqu/notices.js)
+    parts += ['<div class="oqu-live-announcements" data-oqu-announcements hidden></div>', ""]
     current = [a for a in cfg.announcements if a.until is None or a.until >= today]
     if not current:
         parts += [t("no_announcements", lang), ""]

@@ -177,6 +177,7 @@ def base_config(
             "assets/oqu/media.js",
             "assets/oqu/model-viewer.js",
             "assets/oqu/account.js",
+            "assets/oqu/notices.js",
             "assets/oqu/quiz.js",
         ],
         "extra": {

@@ -15,7 +15,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, quizzes, search, static_site, studies
+    from quiz_service import api, notices, quizzes, search, static_site, studies
     from quiz_service.core import (
         clock,
         config,
@@ -42,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     quizzes.init_app(app)
     auth.init_app(app)
     studies.init_app(app)
+    notices.init_app(app)
     static_site.init_app(app)
     app.after_request(security_headers.add_security_headers)
     return app

@@ -97,5 +97,5 @@ def sign_in(page: Page, base: str, email: str, password: str, target: str) -> No
     page.goto(f"{base}/auth/login?lang=kk&next={target}")
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
-    page.locator("form button[type=submit]").first.click()
+    page.locator("form[action='/auth/login'] button[type=submit]").click()
     page.wait_for_url(f"{base}{target}")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
@@ -173,3 +173,32 @@ def publish(writer: Session | Connection, event: DomainEvent) -> None:
         connection = writer
     for subscriber in subscribers:
         subscriber(connection, event)
+
+
+# -- notices: orders of the head and announcements ----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DLOrderIssued(DomainEvent):
+    """An order of the head put groups (none listed: everyone) into distance learning (R4)."""
+
+    order_id: int
+    number: str
+    groups: tuple[str, ...]
+    starts_on: date
+    until: date | None
+    issued_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DLOrderEnded(DomainEvent):
+    order_id: int
+    until: date
+    ended_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementPublished(DomainEvent):
+    announcement_id: int
+    urgent: bool
+    published_at: datetime

@@ -240,6 +240,40 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     # "My studies": every signed-in user's own page.
     ("GET", "/my/"): Case("/my/", expect(200, anonymous=302)),
+    # Orders of the head and announcements: everyone reads them, the academic office publishes.
+    ("GET", "/api/v1/notices"): Case("/api/v1/notices", expect(200)),
+    ("GET", "/api/v1/notices/orders"): Case("/api/v1/notices/orders", signed_in(403, admin=200)),
+    ("POST", "/api/v1/notices/orders"): Case(
+        "/api/v1/notices/orders",
+        signed_in(403, admin=201),
+        json={"number": "112-ж", "signed_on": "2026-11-20", "starts_on": "2026-11-23"},
+    ),
+    ("POST", "/api/v1/notices/orders/<int:order_id>/end"): Case(
+        "/api/v1/notices/orders/999/end", signed_in(403, admin=404), json={"on": "2026-12-01"}
+    ),
+    ("POST", "/api/v1/notices/announcements"): Case(
+        "/api/v1/notices/announcements",
+        signed_in(403, admin=201),
+        json={"title": {"kk": "Хабарландыру"}, "text": {"kk": "Мәтін"}},
+    ),
+    ("POST", "/api/v1/notices/announcements/<int:announcement_id>/withdraw"): Case(
+        "/api/v1/notices/announcements/999/withdraw", signed_in(403, admin=404), json={}
+    ),
+    ("GET", "/admin/notices"): Case("/admin/notices", staff_page(admin=200)),
+    ("POST", "/admin/notices/orders"): Case(
+        "/admin/notices/orders",
+        staff_page(admin=303),
+        form={"number": "112-ж", "signed_on": "2026-11-20", "starts_on": "2026-11-23"},
+    ),
+    ("POST", "/admin/notices/orders/<int:order_id>/end"): Case(
+        "/admin/notices/orders/999/end", staff_page(admin=404), form={"on": "2026-12-01"}
+    ),
+    ("POST", "/admin/notices/announcements"): Case(
+        "/admin/notices/announcements", staff_page(admin=303), form={"title_kk": "Хабар", "text_kk": "Мәтін"}
+    ),
+    ("POST", "/admin/notices/announcements/<int:announcement_id>/withdraw"): Case(
+        "/admin/notices/announcements/999/withdraw", staff_page(admin=404), form={}
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
