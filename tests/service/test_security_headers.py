@@ -58,7 +58,8 @@ def test_every_route_answers_with_the_protective_headers(
                   password="құпия-сөз-2026")  # fmt: skip
         assert sign_in("admin@oqu.example.kz").status_code == 303
     requests = list(every_request(app))
-    assert len({url for _, url, _ in requests}) >= len(list(app.url_map.iter_rules())) - 5
+    # every rule's address is asked (rules that differ only in their methods share one)
+    assert len({url for _, url, _ in requests}) == len({rule.rule for rule in app.url_map.iter_rules()})
     statuses = set()
     for method, url, endpoint in requests:
         response = client.open(url, method=method)
