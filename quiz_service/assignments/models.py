@@ -20,7 +20,9 @@ class Submission(Base):
 
     __tablename__ = "assignment_submissions"
     __table_args__ = (
-        UniqueConstraint("user_id", "course", "assignment", "number", name="uq_assignment_submissions_number"),
+        UniqueConstraint(
+            "user_id", "course", "assignment", "number", name="uq_assignment_submissions_number"
+        ),
         CheckConstraint("state IN ('draft', 'submitted')", name="state"),
     )
 
@@ -82,7 +84,9 @@ class Grade(Base):
     """A student's current grade for an assignment (the graded version named); hidden until released."""
 
     __tablename__ = "assignment_grades"
-    __table_args__ = (UniqueConstraint("user_id", "course", "assignment", name="uq_assignment_grades_student"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "course", "assignment", name="uq_assignment_grades_student"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
