@@ -239,7 +239,7 @@ def grade_view(
         title=f"{spec.title_in(lang)}: {shown.student_name or shown.student}",
         course=course,
         spec=spec,
-        lang_text=lambda texts: texts.get(lang) or next(iter(texts.values()), ""),
+        lang_text=lambda given: given.get(lang) or next(iter(given.values()), ""),
         shown=shown,
         chosen=chosen,
         error=error,
