@@ -47,6 +47,7 @@ MAX_MEMBERS = 5_000
 MAX_RATIO = 100
 MAX_PIXELS = 50_000_000  # 50 megapixels: any photo of a plan, never a decompression bomb
 NAME_LIMIT = 120
+ALIASES = {"jpg": {"jpg", "jpeg"}}
 UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f<>:\"|?*]+")
 
 
@@ -69,13 +70,10 @@ def clean_name(raw: str, kind: str) -> str:
     name = unicodedata.normalize("NFC", raw).replace("\\", "/").rsplit("/", 1)[-1]
     name = UNSAFE_NAME.sub("_", name).strip().lstrip(".").strip()
     stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    wanted = "jpg" if kind == "jpg" and extension.lower() == "jpeg" else kind
-    if extension.lower() != wanted:
+    if not dot or extension.lower() not in ALIASES.get(kind, {kind}):
         stem = name
     stem = stem[: NAME_LIMIT - len(kind) - 1].rstrip(" .") or "file"
-    return f"{stem}.{wanted}"
+    return f"{stem}.{kind}"
 
 
 def check_file(data: bytes, raw_name: str, allowed: list[str], max_bytes: int) -> CheckedFile:
@@ -140,7 +138,9 @@ def check_image(data: bytes) -> None:
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size
-    except (OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        raise Invalid("file_pixels", "The image has far too many pixels.") from None
+    except (OSError, ValueError):
         raise Invalid("file_broken", "The image is damaged: it cannot be read.") from None
     if width * height > MAX_PIXELS:
         raise Invalid("file_pixels", f"The image has {width} x {height} pixels: too many.")

@@ -272,7 +272,6 @@ def file_response(file: SubmissionFile) -> Response:
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file.name)}"
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
