@@ -2,7 +2,7 @@
 page, drafts, uploads a file and submits; the teacher grades with the rubric and releases; the
 student sees the grade and the feedback; the gradebook shows the course total.
 
-With OQU_SCREENSHOTS=1 it also writes the pages at 1280 and 390 px to docs/screenshots/.
+With ASSIGNMENT_SCREENSHOTS=1 it also writes the pages at 1280 and 390 px to docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 def shoot(page: Page, name: str) -> None:
-    """The page at a desktop's and a phone's width (only when OQU_SCREENSHOTS=1)."""
-    if os.environ.get("OQU_SCREENSHOTS") != "1":
+    """The page at a desktop's and a phone's width (only when ASSIGNMENT_SCREENSHOTS=1)."""
+    if os.environ.get("ASSIGNMENT_SCREENSHOTS") != "1":
         return
     SHOTS.mkdir(parents=True, exist_ok=True)
     for width, kind in ((1280, "desktop"), (390, "phone")):
