@@ -143,7 +143,9 @@ def assignments_list(course: Course, lang: str) -> str:
     for assignment in sorted(course.assignments, key=lambda a: (aware(a.config.due), a.id)):
         title = esc(tr(assignment.config.title, lang, fallback))
         due = shown_time(assignment.config.due, lang)
-        lines.append(f"- [{title}](assignments.md#assignment-{assignment.id}) — {t('assignment.due', lang)}: {due}")
+        lines.append(
+            f"- [{title}](assignments.md#assignment-{assignment.id}) — {t('assignment.due', lang)}: {due}"
+        )
     return "\n".join(["", *lines, ""])
 
 

@@ -129,6 +129,23 @@ def _read(path: Path, _stamp: int) -> CourseAssessment:
     return CourseAssessment.model_validate_json(path.read_bytes())
 
 
+def quiz_title(service_dir: Path, course: str, quiz: str, lang: str) -> str:
+    """The quiz's title in `lang` from the service bundle (its id when it has none)."""
+    path = service_dir / "quizzes" / course / f"{quiz}.json"
+    try:
+        stamp = path.stat().st_mtime_ns
+    except (FileNotFoundError, NotADirectoryError):
+        return quiz
+    titles = _titles(path, stamp)
+    return titles.get(lang) or next(iter(titles.values()), quiz)
+
+
+@lru_cache(maxsize=256)
+def _titles(path: Path, _stamp: int) -> dict[str, str]:
+    title = json.loads(path.read_text(encoding="utf-8")).get("title") or {}
+    return {str(k): str(v) for k, v in title.items()} if isinstance(title, dict) else {}
+
+
 def quiz_settings(service_dir: Path, course: str, quiz: str) -> QuizSettings | None:
     path = service_dir / "quizzes" / course / f"{quiz}.json"
     try:

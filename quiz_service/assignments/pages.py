@@ -68,6 +68,11 @@ def instructions_html(text: str) -> Markup:
     return Markup(markdown.markdown(html.escape(text, quote=False), extensions=["sane_lists"]))
 
 
+def shown_number(value: float | None) -> str:
+    """1 decimal at most, no trailing zero: 36, 83.3, 10."""
+    return "—" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 def show(template: str, *, status: int = 200, **context: Any) -> Response:
     notice = request.args.get("notice", "")
     said = words()
@@ -77,7 +82,7 @@ def show(template: str, *, status: int = 200, **context: Any) -> Response:
         w=said,
         notice=said[f"notice.{notice}"] if notice in NOTICES else None,
         local=local,
-        number=lambda value: "—" if value is None else f"{value:.1f}".rstrip("0").rstrip("."),
+        number=shown_number,
         **context,
     )
 
@@ -111,8 +116,10 @@ def student_view(course: str, assignment: str, error: str | None = None, status:
     lang = request_language()
     draft = next((v for v in state.versions if v.state == "draft"), None)
     submitted = [v for v in state.versions if v.state == "submitted"]
+    titles = {c.id: c.title.get(lang) or next(iter(c.title.values()), c.id) for c in spec.rubric}
     return show(
         "assignments/student.html",
+        criterion_titles=titles,
         status=status,
         title=spec.title_in(lang),
         course=course,

@@ -16,7 +16,7 @@ from auth.models import Role, User
 from quiz_service.assignments import gradebook as book
 from quiz_service.assignments import grading, service, uploads
 from quiz_service.assignments.access import assessment, known_course, studied_course, taught_course, teaches
-from quiz_service.assignments.content import AssignmentSpec, CourseAssessment
+from quiz_service.assignments.content import AssignmentSpec, CourseAssessment, quiz_title
 from quiz_service.assignments.exports import csv_response, xlsx_response
 from quiz_service.assignments.models import Extension, Grade, Release, Submission, SubmissionFile
 from quiz_service.assignments.schemas import (
@@ -502,7 +502,7 @@ def item_title(found: CourseAssessment, key: str, lang: str) -> str:
     if kind == "assignment":
         spec = next((a for a in found.assignments if a.id == ref), None)
         return spec.title_in(lang) if spec else ref
-    return ref
+    return quiz_title(current_app.config["SERVICE_DIR"], found.course, ref, lang)
 
 
 def gradebook_out(found: CourseAssessment, sheet: book.Sheet) -> GradebookOut:
