@@ -253,7 +253,7 @@ def grade_view(
     )
 
 
-@pages.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>")
+@pages.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/grade")
 @page
 def grade_form(course: str, assignment: str, submission_id: int) -> WerkzeugResponse:
     _, spec = views.taught_spec(course, assignment)

@@ -102,10 +102,11 @@ def test_the_cycle_through_the_pages(browsers: dict[str, FlaskClient], app: Flas
     ][0]["submission_id"]
     grade_url = f"/teach/assignments/fire-safety/evacuation-plan/submissions/{submission}"
     csrf = token(teacher, grade_url)
-    incomplete = teacher.post(grade_url, data={"csrf_token": csrf, "level-routes": "2"})
+    incomplete = teacher.post(grade_url + "/grade", data={"csrf_token": csrf, "level-routes": "2"})
     assert incomplete.status_code == 422 and "Әр критерий бойынша деңгейді таңдаңыз." in incomplete.text
     graded = teacher.post(
-        grade_url, data={"csrf_token": csrf, "level-routes": "2", "level-proposals": "1", "feedback": SCRIPT}
+        grade_url + "/grade",
+        data={"csrf_token": csrf, "level-routes": "2", "level-proposals": "1", "feedback": SCRIPT},
     )
     assert graded.status_code == 303
     assert "білім алушыдан жасырын" in teacher.get(grade_url).text

@@ -331,8 +331,8 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>"): Case(
         A_TEACH_PAGE + "/submissions/999999", teacher_page(404)
     ),
-    ("POST", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>"): Case(
-        A_TEACH_PAGE + "/submissions/999999", teacher_page(404), form={"points": "1"}
+    ("POST", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/grade"): Case(
+        A_TEACH_PAGE + "/submissions/999999/grade", teacher_page(404), form={"points": "1"}
     ),
     ("GET", "/teach/gradebook/<course>"): Case("/teach/gradebook/fire-safety", teacher_page(200)),
     ("POST", "/teach/gradebook/<course>/overrides"): Case(
