@@ -298,7 +298,7 @@ def gradebook_view(course: str, error: str | None = None, status: int = 200) -> 
     return show(
         "assignments/gradebook.html",
         status=status,
-        title=words()["gradebook"],
+        title=f"{words()['gradebook']}: {views.known_course_title(course, request_language())}",
         course=course,
         book=shown,
         error=error,
