@@ -59,6 +59,18 @@ class SubmissionFile(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class UploadRecord(Base):
+    """One accepted upload (kept when the file is removed again): the flood limit counts these."""
+
+    __tablename__ = "assignment_uploads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    course: Mapped[str] = mapped_column(String(100))
+    assignment: Mapped[str] = mapped_column(String(100))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class Extension(Base):
     """A later due date or cut-off for one student or one study group (a student's own wins)."""
 

@@ -20,7 +20,14 @@ from sqlalchemy.orm import Session
 from auth import service as accounts
 from auth.models import Role, User
 from quiz_service.assignments.content import AssignmentSpec
-from quiz_service.assignments.models import DRAFT, SUBMITTED, Extension, Submission, SubmissionFile
+from quiz_service.assignments.models import (
+    DRAFT,
+    SUBMITTED,
+    Extension,
+    Submission,
+    SubmissionFile,
+    UploadRecord,
+)
 from quiz_service.assignments.uploads import CheckedFile
 from quiz_service.core import events
 from quiz_service.core.domain import Conflict, Invalid, NotFound, TooMany
@@ -206,21 +213,20 @@ def add_file(
         uploaded_at=now,
     )
     writer.add(file)
+    writer.add(UploadRecord(user_id=user.id, course=course, assignment=spec.id, uploaded_at=now))
     draft.updated_at = now
     writer.flush()
     return file
 
 
 def _uploads_in_last_hour(reader: Session, user_id: int, course: str, assignment: str, now: datetime) -> int:
-    query = (
-        select(func.count(SubmissionFile.id))
-        .join(Submission, Submission.id == SubmissionFile.submission_id)
-        .where(
-            Submission.user_id == user_id,
-            Submission.course == course,
-            Submission.assignment == assignment,
-            SubmissionFile.uploaded_at > now - timedelta(hours=1),
-        )
+    """Uploads accepted in the last hour, those removed again included (a flood of upload and
+    remove is a flood)."""
+    query = select(func.count(UploadRecord.id)).where(
+        UploadRecord.user_id == user_id,
+        UploadRecord.course == course,
+        UploadRecord.assignment == assignment,
+        UploadRecord.uploaded_at > now - timedelta(hours=1),
     )
     return int(reader.scalar(query) or 0)
 

@@ -332,3 +332,16 @@ def test_release_of_a_whole_assignment_shows_later_grades_too(client: FlaskClien
         client.get(REPORT, headers=h).json["grade"]["points"] for h in (people.student, people.classmate)
     ]
     assert sorted(grades) == [40, 45]
+
+
+def test_a_flood_of_uploads_is_refused_with_429(client: FlaskClient, people: People, app: Flask) -> None:
+    app.config["UPLOAD_LIMIT_PER_HOUR"] = 3
+    for _ in range(3):
+        sent = upload(client, people.student, pdf_bytes(), "plan.pdf")
+        assert sent.status_code == 201, sent.json
+        assert (
+            client.delete(f"{BASE}/draft/files/{sent.json['id']}", headers=people.student).status_code == 204
+        )
+    flood = upload(client, people.student, pdf_bytes(), "plan.pdf")
+    assert error_code(flood) == (429, "too_many_uploads") and flood.headers["Retry-After"] == "600"
+    assert not [p for p in Path(app.config["UPLOAD_DIR"]).rglob("*") if p.is_file()]  # nothing left behind

@@ -18,6 +18,19 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.create_table(
+        "assignment_uploads",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("course", sa.String(length=100), nullable=False),
+        sa.Column("assignment", sa.String(length=100), nullable=False),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_assignment_uploads_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_uploads")),
+    )
+    op.create_index(op.f("ix_assignment_uploads_user_id"), "assignment_uploads", ["user_id"], unique=False)
 
     op.create_table(
         "assignment_extensions",
@@ -203,6 +216,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_assignment_uploads_user_id"), table_name="assignment_uploads")
+    op.drop_table("assignment_uploads")
 
     with op.batch_alter_table("assignment_grade_changes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignment_grade_changes_grade_id"))
