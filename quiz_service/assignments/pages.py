@@ -35,7 +35,19 @@ from quiz_service.core.pages import render_page, signed_in_page
 
 pages = Blueprint("assignment_pages", __name__, template_folder="templates")
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
-NOTICES = frozenset({"saved", "uploaded", "removed", "submitted", "graded", "released", "override_saved"})
+NOTICES = frozenset(
+    {
+        "saved",
+        "uploaded",
+        "removed",
+        "submitted",
+        "graded",
+        "released",
+        "override_saved",
+        "extension_saved",
+        "extension_removed",
+    }
+)
 
 
 def init_app(app: Flask) -> None:
@@ -197,14 +209,59 @@ def file_page(file_id: int) -> Response:
 @pages.get("/teach/assignments/<course>/<assignment>")
 @page
 def queue_page(course: str, assignment: str) -> Response:
+    return queue_view(course, assignment)
+
+
+def queue_view(course: str, assignment: str, error: str | None = None, status: int = 200) -> Response:
     _, spec = views.taught_spec(course, assignment)
     return show(
         "assignments/queue.html",
+        status=status,
         title=f"{words()['queue']}: {spec.title_in(request_language())}",
         course=course,
         spec=spec,
         queue=views.queue_out(course, spec),
+        extensions=views.list_extensions_of(course, spec),
+        error=error,
     )
+
+
+def local_time(text: str) -> datetime | None:
+    """A form's `datetime-local` value, read as the institution's time (Asia/Almaty)."""
+    text = text.strip()
+    return datetime.fromisoformat(text).replace(tzinfo=LOCAL_ZONE) if text else None
+
+
+@pages.post("/teach/assignments/<course>/<assignment>/extensions")
+@page
+def extension_form(course: str, assignment: str) -> WerkzeugResponse:
+    _, spec = views.taught_spec(course, assignment)
+    form = request.form
+    who = form.get("who", "").strip()
+    try:
+        due = local_time(form.get("due", ""))
+        if due is None:
+            raise ValueError("due")
+        wanted = service.ExtensionRequest(
+            who if "@" in who else None,
+            None if "@" in who else (who or None),
+            due,
+            local_time(form.get("cut_off", "")),
+        )
+        views.extend(course, spec, wanted)
+    except ValueError:
+        return queue_view(course, assignment, words()["error.extension_dates"], 422)
+    except DomainError as problem:
+        return form_error(problem, lambda message, status: queue_view(course, assignment, message, status))
+    return back("assignment_pages.queue_page", "extension_saved", course=course, assignment=assignment)
+
+
+@pages.post("/teach/assignments/<course>/<assignment>/extensions/<int:extension_id>/delete")
+@page
+def extension_removal(course: str, assignment: str, extension_id: int) -> WerkzeugResponse:
+    _, spec = views.taught_spec(course, assignment)
+    views.remove_extension(course, spec, extension_id)
+    return back("assignment_pages.queue_page", "extension_removed", course=course, assignment=assignment)
 
 
 @pages.post("/teach/assignments/<course>/<assignment>/release")

@@ -452,12 +452,30 @@ def extension_out(extension: Extension, student: User | None) -> ExtensionOut:
     )
 
 
+def list_extensions_of(course: str, spec: AssignmentSpec) -> ExtensionsOut:
+    rows = service.extensions_of(db.session(), course, spec.id)
+    return ExtensionsOut(course=course, assignment=spec.id, extensions=[extension_out(e, u) for e, u in rows])
+
+
+def extend(course: str, spec: AssignmentSpec, wanted: service.ExtensionRequest) -> ExtensionOut:
+    release_reader()
+    with db.write_transaction() as writer:
+        extension = service.set_extension(writer, course, spec, wanted, g.user.id, now())
+        student = writer.get(User, extension.user_id) if extension.user_id else None
+        return extension_out(extension, student)
+
+
+def remove_extension(course: str, spec: AssignmentSpec, extension_id: int) -> None:
+    release_reader()
+    with db.write_transaction() as writer:
+        service.remove_extension(writer, course, spec.id, extension_id)
+
+
 @api.get("/teach/assignments/<course>/<assignment>/extensions")
 @operation("The assignment's extensions for students and study groups", response=ExtensionsOut, auth=True)
 def list_extensions(course: str, assignment: str) -> ExtensionsOut:
     _, spec = taught_spec(course, assignment)
-    rows = service.extensions_of(db.session(), course, spec.id)
-    return ExtensionsOut(course=course, assignment=spec.id, extensions=[extension_out(e, u) for e, u in rows])
+    return list_extensions_of(course, spec)
 
 
 @api.put("/teach/assignments/<course>/<assignment>/extensions")
@@ -473,20 +491,14 @@ def set_extension(course: str, assignment: str, body: ExtensionIn) -> ExtensionO
         if moment is not None and moment.tzinfo is None:
             raise Invalid("extension_zone", "due, cut_off: give the time zone (…+05:00 or …Z).")
     wanted = service.ExtensionRequest(body.student or None, body.group or None, body.due, body.cut_off)
-    release_reader()
-    with db.write_transaction() as writer:
-        extension = service.set_extension(writer, course, spec, wanted, g.user.id, now())
-        student = writer.get(User, extension.user_id) if extension.user_id else None
-        return extension_out(extension, student)
+    return extend(course, spec, wanted)
 
 
 @api.delete("/teach/assignments/<course>/<assignment>/extensions/<int:extension_id>")
 @operation("Remove an extension", status=204, auth=True)
 def delete_extension(course: str, assignment: str, extension_id: int) -> None:
     _, spec = taught_spec(course, assignment)
-    release_reader()
-    with db.write_transaction() as writer:
-        service.remove_extension(writer, course, spec.id, extension_id)
+    remove_extension(course, spec, extension_id)
 
 
 def known_course_title(course: str, lang: str) -> str:

@@ -149,3 +149,27 @@ def test_an_upload_folder_inside_the_site_is_refused(app_config: dict[str, Any])
 
     with pytest.raises(SettingsError, match="OQU_UPLOAD_DIR"):
         create_app(app_config | {"UPLOAD_DIR": Path(app_config["SITE_DIR"]) / "uploads"})
+
+
+def test_an_extension_through_the_queue_page(browsers: dict[str, FlaskClient]) -> None:
+    teacher = browsers["teacher"]
+    queue = "/teach/assignments/fire-safety/report"
+    csrf = token(teacher, queue)
+    wrong = teacher.post(f"{queue}/extensions", data={"csrf_token": csrf, "who": "ӨҚ-21", "due": "ертең"})
+    assert (
+        wrong.status_code == 422
+        and "Укажите даты верно"
+        in teacher.post(
+            f"{queue}/extensions?lang=ru",
+            data={"csrf_token": csrf, "who": "ӨҚ-21", "due": "ертең", "lang": "ru"},
+        ).text
+    )
+    saved = teacher.post(
+        f"{queue}/extensions",
+        data={"csrf_token": csrf, "who": "aigerim@oqu.example.kz", "due": "2026-12-25T18:00"},
+    )
+    assert saved.status_code == 303 and "notice=extension_saved" in saved.headers["Location"]
+    page = teacher.get(f"{queue}?lang=kk").text
+    assert "aigerim@oqu.example.kz" in page and "2026-12-25 18:00 (Asia/Almaty)" in page
+    mine = browsers["student"].get("/api/v1/assignments/fire-safety/report").json
+    assert mine["due"] == "2026-12-25T13:00:00Z"

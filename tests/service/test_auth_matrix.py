@@ -334,6 +334,12 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/grade"): Case(
         A_TEACH_PAGE + "/submissions/999999/grade", teacher_page(404), form={"points": "1"}
     ),
+    ("POST", "/teach/assignments/<course>/<assignment>/extensions"): Case(
+        A_TEACH_PAGE + "/extensions", teacher_page(303), form={"who": "ТҚ-21", "due": "2031-01-01T18:00"}
+    ),
+    ("POST", "/teach/assignments/<course>/<assignment>/extensions/<int:extension_id>/delete"): Case(
+        A_TEACH_PAGE + "/extensions/999999/delete", teacher_page(404), form={}
+    ),
     ("GET", "/teach/gradebook/<course>"): Case("/teach/gradebook/fire-safety", teacher_page(200)),
     ("POST", "/teach/gradebook/<course>/overrides"): Case(
         "/teach/gradebook/fire-safety/overrides",
