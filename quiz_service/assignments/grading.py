@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 
 from auth.models import User
 from quiz_service.assignments.content import AssignmentSpec
-from quiz_service.assignments.models import SUBMITTED, Grade, GradeChange, Release, Submission
+from quiz_service.assignments.models import SUBMITTED, FeedbackFile, Grade, GradeChange, Release, Submission
 from quiz_service.assignments.service import penalty
+from quiz_service.assignments.uploads import CheckedFile
 from quiz_service.core import events
 from quiz_service.core.domain import Conflict, Invalid, NotFound
 
@@ -148,6 +149,29 @@ def _graded(reader: Session, course: str, assignment: str, student_id: int) -> b
         Grade.course == course, Grade.assignment == assignment, Grade.user_id == student_id
     )
     return bool(reader.scalar(query))
+
+
+FEEDBACK_TYPES = ["pdf", "docx", "odt", "xlsx", "jpg", "png", "txt"]
+FEEDBACK_MAX_BYTES = 10 * 1024 * 1024
+
+
+def attach_feedback_file(
+    writer: Session, grade: Grade, checked: CheckedFile, stored: str, by: int, now: datetime
+) -> str | None:
+    """Give a file back with the grade (replacing an earlier one); the replaced file's stored name."""
+    file = writer.scalars(select(FeedbackFile).where(FeedbackFile.grade_id == grade.id)).one_or_none()
+    replaced = file.stored if file is not None else None
+    if file is None:
+        file = FeedbackFile(grade_id=grade.id)
+        writer.add(file)
+    file.name, file.stored, file.media_type = checked.name, stored, checked.media_type
+    file.size, file.sha256, file.uploaded_by, file.uploaded_at = checked.size, checked.sha256, by, now
+    writer.flush()
+    return replaced
+
+
+def feedback_file_of(reader: Session, grade_id: int) -> FeedbackFile | None:
+    return reader.scalars(select(FeedbackFile).where(FeedbackFile.grade_id == grade_id)).one_or_none()
 
 
 def is_released(reader: Session, grade: Grade) -> bool:

@@ -115,6 +115,22 @@ class Grade(Base):
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # released to this student
 
 
+class FeedbackFile(Base):
+    """A file the teacher gives back with a grade (a marked-up copy); shown once the grade is."""
+
+    __tablename__ = "assignment_feedback_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grade_id: Mapped[int] = mapped_column(ForeignKey("assignment_grades.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    stored: Mapped[str] = mapped_column(String(64))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class GradeChange(Base):
     """Every change of a grade, as it was after the change: who, when, what."""
 

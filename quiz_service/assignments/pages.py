@@ -203,6 +203,12 @@ def file_page(file_id: int) -> Response:
     return views.file_response(file)
 
 
+@pages.get("/assignment-feedback/<int:file_id>")
+@page
+def feedback_file_page(file_id: int) -> Response:
+    return views.file_response(views.readable_feedback_file(file_id))
+
+
 # -- the teacher's queue and grading --------------------------------------------------------------
 
 
@@ -326,6 +332,7 @@ def grade_form(course: str, assignment: str, submission_id: int) -> WerkzeugResp
             views.give_grade(course, spec, submission_id, levels, None, feedback)
         else:
             views.give_grade(course, spec, submission_id, None, float(form.get("points", "")), feedback)
+        views.give_feedback_file(course, spec, submission_id)
     except ValueError:
         return grade_view(course, assignment, submission_id, words()["error.grade_points"], 422)
     except DomainError as problem:

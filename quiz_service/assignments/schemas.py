@@ -49,6 +49,7 @@ class GradeOut(BaseModel):
     feedback: str
     graded_at: datetime
     released: bool
+    feedback_file: FileOut | None = None
 
 
 class AssignmentOut(BaseModel):

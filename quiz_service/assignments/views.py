@@ -18,7 +18,14 @@ from quiz_service.assignments import grading, service, uploads
 from quiz_service.assignments.access import assessment, known_course, studied_course, taught_course, teaches
 from quiz_service.assignments.content import AssignmentSpec, CourseAssessment, quiz_title
 from quiz_service.assignments.exports import csv_response, xlsx_response
-from quiz_service.assignments.models import Extension, Grade, Release, Submission, SubmissionFile
+from quiz_service.assignments.models import (
+    Extension,
+    FeedbackFile,
+    Grade,
+    Release,
+    Submission,
+    SubmissionFile,
+)
 from quiz_service.assignments.schemas import (
     AssignmentOut,
     CellOut,
@@ -45,7 +52,7 @@ from quiz_service.assignments.schemas import (
 from quiz_service.core import db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
-from quiz_service.core.domain import Forbidden, Invalid, NotFound
+from quiz_service.core.domain import Conflict, Forbidden, Invalid, NotFound
 from quiz_service.core.errors import ApiError
 from quiz_service.core.i18n import request_language
 from quiz_service.core.openapi import operation
@@ -69,11 +76,13 @@ def allow_upload_size() -> None:
         spec = _spec_quietly(str(args.get("course", "")), str(args.get("assignment", "")))
     except NotFound:
         return
-    if spec is not None and spec.files is not None:
+    if request.endpoint == "assignment_pages.grade_form":
+        request.max_content_length = grading.FEEDBACK_MAX_BYTES + UPLOAD_MARGIN
+    elif spec is not None and spec.files is not None:
         request.max_content_length = spec.files.max_bytes + UPLOAD_MARGIN
 
 
-UPLOAD_ENDPOINTS = {"assignments.upload_file", "assignment_pages.upload_form"}
+UPLOAD_ENDPOINTS = {"assignments.upload_file", "assignment_pages.upload_form", "assignment_pages.grade_form"}
 
 
 def _spec_quietly(course: str, assignment: str) -> AssignmentSpec | None:
@@ -120,7 +129,16 @@ def grade_out(reader: Session, spec: AssignmentSpec, grade: Grade) -> GradeOut:
         feedback=grade.feedback,
         graded_at=grade.graded_at,
         released=grading.is_released(reader, grade),
+        feedback_file=feedback_file_out(reader, grade.id),
     )
+
+
+def feedback_file_out(reader: Session, grade_id: int) -> FileOut | None:
+    file = grading.feedback_file_of(reader, grade_id)
+    if file is None:
+        return None
+    url = url_for("assignment_pages.feedback_file_page", file_id=file.id)
+    return FileOut(id=file.id, name=file.name, media_type=file.media_type, size=file.size, url=url)
 
 
 def assignment_out(reader: Session, course: str, spec: AssignmentSpec, user: User) -> AssignmentOut:
@@ -262,7 +280,54 @@ def readable_file(file_id: int) -> tuple[SubmissionFile, Submission]:
     raise NotFound("not_found", "There is no such file.")
 
 
-def file_response(file: SubmissionFile) -> Response:
+def give_feedback_file(course: str, spec: AssignmentSpec, submission_id: int) -> None:
+    """The grade form's `feedback_file`, checked by content and kept with the student's grade."""
+    upload = request.files.get("feedback_file")
+    if upload is None or not upload.filename:
+        return
+    data = upload.stream.read(grading.FEEDBACK_MAX_BYTES + 1)
+    try:
+        checked = uploads.check_file(
+            data, upload.filename, grading.FEEDBACK_TYPES, grading.FEEDBACK_MAX_BYTES
+        )
+    except uploads.FileTooLarge as error:
+        raise ApiError(413, error.code, error.message) from None
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    stored = uploads.store(folder, data)
+    release_reader()
+    try:
+        with db.write_transaction() as writer:
+            submission = submission_in(writer, course, spec, submission_id)
+            grade = grading.grade_of(writer, submission.user_id, course, spec.id)
+            if grade is None:
+                raise Conflict("not_graded", "Grade the work first, then add a file.")
+            replaced = grading.attach_feedback_file(writer, grade, checked, stored, g.user.id, now())
+    except BaseException:
+        uploads.remove(folder, stored)
+        raise
+    if replaced:
+        uploads.remove(folder, replaced)
+
+
+def readable_feedback_file(file_id: int) -> FeedbackFile:
+    """The course's teachers, and the graded student once the grade is released (else 404;
+    403 for a teacher of another course)."""
+    reader = db.session()
+    file = reader.get(FeedbackFile, file_id)
+    grade = reader.get(Grade, file.grade_id) if file else None
+    if file is None or grade is None:
+        raise NotFound("not_found", "There is no such file.")
+    user = g.user
+    if teaches(user, grade.course):
+        return file
+    if grade.user_id == user.id and grading.is_released(reader, grade):
+        return file
+    if user.role in (Role.TEACHER, Role.ADMIN):
+        raise Forbidden("forbidden", "Only the course's teachers and admins may do this.")
+    raise NotFound("not_found", "There is no such file.")
+
+
+def file_response(file: SubmissionFile | FeedbackFile) -> Response:
     path = uploads.stored_path(Path(current_app.config["UPLOAD_DIR"]), file.stored)
     if not path.is_file():
         raise NotFound("file_gone", "The file is missing from the storage.")

@@ -106,9 +106,22 @@ def test_the_cycle_through_the_pages(browsers: dict[str, FlaskClient], app: Flas
     assert incomplete.status_code == 422 and "Әр критерий бойынша деңгейді таңдаңыз." in incomplete.text
     graded = teacher.post(
         grade_url + "/grade",
-        data={"csrf_token": csrf, "level-routes": "2", "level-proposals": "1", "feedback": SCRIPT},
+        data={
+            "csrf_token": csrf,
+            "level-routes": "2",
+            "level-proposals": "1",
+            "feedback": SCRIPT,
+            "feedback_file": (io.BytesIO(pdf_bytes("белгілер")), "белгіленген.pdf"),
+        },
+        content_type="multipart/form-data",
     )
     assert graded.status_code == 303
+    feedback_file = json.loads(
+        teacher.get(f"/api/v1/teach/assignments/fire-safety/evacuation-plan/submissions/{submission}").data
+    )["grade"]["feedback_file"]
+    assert feedback_file["name"] == "белгіленген.pdf"
+    assert student.get(feedback_file["url"]).status_code == 404  # not released yet
+    assert teacher.get(feedback_file["url"]).data == pdf_bytes("белгілер")
     assert "білім алушыдан жасырын" in teacher.get(grade_url).text
     assert "Сіздің бағаңыз" not in student.get(PAGE).text
     released = teacher.post(
@@ -123,6 +136,7 @@ def test_the_cycle_through_the_pages(browsers: dict[str, FlaskClient], app: Flas
         and SCRIPT not in page
     )
     assert "Эвакуациялау жолдары" in page  # the criterion's title, not its id
+    assert "белгіленген.pdf" in page and student.get(feedback_file["url"]).status_code == 200
 
     book = teacher.get("/teach/gradebook/fire-safety?lang=kk")
     assert book.status_code == 200 and SCRIPT not in book.text

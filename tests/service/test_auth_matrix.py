@@ -324,6 +324,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         A_PAGE + "/submit", expect(403, anonymous=302, student=409, teacher=409, admin=409), form={}
     ),
     ("GET", "/assignment-files/<int:file_id>"): Case("/assignment-files/999999", expect(404, anonymous=302)),
+    ("GET", "/assignment-feedback/<int:file_id>"): Case(
+        "/assignment-feedback/999999", expect(404, anonymous=302)
+    ),
     ("GET", "/teach/assignments/<course>/<assignment>"): Case(A_TEACH_PAGE, teacher_page(200)),
     ("POST", "/teach/assignments/<course>/<assignment>/release"): Case(
         A_TEACH_PAGE + "/release", teacher_page(303), form={}

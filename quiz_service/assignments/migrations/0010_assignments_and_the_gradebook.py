@@ -185,6 +185,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_assignment_grades_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "assignment_feedback_files",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("grade_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("stored", sa.String(length=64), nullable=False),
+        sa.Column("media_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("uploaded_by", sa.Integer(), nullable=True),
+        sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["grade_id"],
+            ["assignment_grades.id"],
+            name=op.f("fk_assignment_feedback_files_grade_id_assignment_grades"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by"],
+            ["users.id"],
+            name=op.f("fk_assignment_feedback_files_uploaded_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_feedback_files")),
+        sa.UniqueConstraint("grade_id", name=op.f("uq_assignment_feedback_files_grade_id")),
+    )
+
+    op.create_table(
         "assignment_grade_changes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("grade_id", sa.Integer(), nullable=False),
@@ -223,6 +250,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_assignment_grade_changes_grade_id"))
 
     op.drop_table("assignment_grade_changes")
+    op.drop_table("assignment_feedback_files")
     with op.batch_alter_table("assignment_grades", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignment_grades_user_id"))
 
