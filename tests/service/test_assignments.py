@@ -65,6 +65,8 @@ def test_a_file_is_judged_by_its_content_not_its_name(
 ) -> None:
     disguised = upload(client, people.student, b"<html><script>alert(1)</script></html>", "plan.pdf")
     assert error_code(disguised) == (422, "file_type")
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    assert error_code(upload(client, people.student, svg, "plan.png")) == (422, "file_type")
     archive = upload(client, people.student, zip_bytes(), "plan.docx")
     assert error_code(archive) == (422, "file_archive")
     renamed = upload(client, people.student, pdf_bytes(), "жоспар.exe")
