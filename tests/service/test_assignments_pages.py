@@ -31,6 +31,9 @@ from quiz_service.core import db
 
 PAGE = "/assignments/fire-safety/evacuation-plan"
 SCRIPT = "<script>alert('x')</script>"
+# Forms, escaping and CSRF do not depend on the database; SQLite keeps these quick (the API's own
+# tests run on both).
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
 
 
 @pytest.fixture
