@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from builder.assignments import write_assessment
 from builder.model import Course, Site
 from builder.schema import Text
 
@@ -95,6 +96,7 @@ def write_service_bundle(site: Site, target: Path) -> None:
     (target / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
     )
+    write_assessment(site, target)
 
 
 def published_lesson_ids(service_dir: Path) -> dict[str, set[str]]:

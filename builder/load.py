@@ -11,10 +11,12 @@ from urllib.parse import unquote
 from pydantic import BaseModel
 
 from builder.links import iter_links
-from builder.model import Course, Lesson, LessonVariant, Module, Site
+from builder.model import Assignment, Course, Lesson, LessonVariant, Module, Site
 from builder.problems import Problems, did_you_mean
 from builder.schema import (
+    AssignmentConfig,
     CourseConfig,
+    GradebookConfig,
     LessonMeta,
     ModuleConfig,
     ScheduleConfig,
@@ -27,8 +29,9 @@ from builder.yamlsource import Loc, YamlDocument, YamlSyntaxError, parse_yaml, s
 MODULE_DIR_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
 LESSON_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
 COURSE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-COURSE_EXTRA_DIRS = {"media", "quizzes"}
-COURSE_FILES = {"course.yml", "schedule.yml"}
+COURSE_EXTRA_DIRS = {"media", "quizzes", "assignments"}
+COURSE_FILES = {"course.yml", "schedule.yml", "gradebook.yml"}
+ASSIGNMENT_FILE_RE = re.compile(r"^([a-z0-9][a-z0-9-]*)\.yml$")
 
 
 def load_site(root: Path) -> tuple[Site | None, Problems]:
@@ -87,6 +90,8 @@ def load_course(course_dir: Path, problems: Problems) -> Course | None:
         if (module := load_module(module_dir, config, problems))
     ]
     schedule, schedule_doc = load_schedule(course_dir / "schedule.yml", problems)
+    assignments = load_assignments(course_dir / "assignments", problems)
+    gradebook, gradebook_doc = load_gradebook(course_dir / "gradebook.yml", problems)
     if config is None:
         content_dir = course_dir.parent.parent
         for module in modules:
@@ -103,6 +108,9 @@ def load_course(course_dir: Path, problems: Problems) -> Course | None:
         schedule=schedule,
         source=doc,
         schedule_source=schedule_doc,
+        assignments=assignments,
+        gradebook=gradebook,
+        gradebook_source=gradebook_doc,
     )
 
 
@@ -206,6 +214,32 @@ def load_schedule(path: Path, problems: Problems) -> tuple[ScheduleConfig | None
     return (validate_document(doc, ScheduleConfig, path, problems) if doc else None), doc
 
 
+def load_assignments(folder: Path, problems: Problems) -> list[Assignment]:
+    """`assignments/<id>.yml`, each validated at its lines; a file with errors is left out."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith("."):
+            continue
+        match = ASSIGNMENT_FILE_RE.match(path.name)
+        if not match or not path.is_file():
+            problems.error(path, 1, "not an assignment file: name it <assignment-id>.yml (a-z, 0-9, '-')")
+            continue
+        doc = read_yaml(path, problems)
+        config = validate_document(doc, AssignmentConfig, path, problems) if doc else None
+        if doc is not None and config is not None:
+            found.append(Assignment(id=match.group(1), path=path, config=config, source=doc))
+    return found
+
+
+def load_gradebook(path: Path, problems: Problems) -> tuple[GradebookConfig | None, YamlDocument | None]:
+    if not path.exists():
+        return None, None
+    doc = read_yaml(path, problems)
+    return (validate_document(doc, GradebookConfig, path, problems) if doc else None), doc
+
+
 # -- cross-file checks ---------------------------------------------------------------------
 
 
@@ -235,6 +269,7 @@ def check_course(site: Site, course: Course, problems: Problems) -> None:
             )
     check_lessons(site, course, problems)
     check_schedule(course, problems)
+    check_assignments(course, problems)
 
 
 def check_texts(model: BaseModel, doc: YamlDocument, path: Path, lang: str, problems: Problems) -> None:
@@ -367,3 +402,26 @@ def check_schedule(course: Course, problems: Problems) -> None:
                 f"unknown teacher '{item.teacher}': name a teacher by the e-mail course.yml gives"
                 f"{did_you_mean(item.teacher, emails) or ' (' + ', '.join(emails) + ')' if emails else ''}",
             )
+
+
+def check_assignments(course: Course, problems: Problems) -> None:
+    """Each assignment's texts, lesson and outcomes name what the course has."""
+    lesson_ids = [lesson.id for _, lesson in course.lessons()]
+    outcome_ids = [outcome.id for outcome in course.config.outcomes]
+    for assignment in course.assignments:
+        config, doc, path = assignment.config, assignment.source, assignment.path
+        check_texts(config, doc, path, course.languages[0], problems)
+        if config.lesson is not None and config.lesson not in lesson_ids:
+            problems.error(
+                path,
+                doc.line_of(("lesson",)),
+                f"unknown lesson '{config.lesson}'{did_you_mean(config.lesson, lesson_ids)}",
+            )
+        for index, outcome in enumerate(config.outcomes):
+            if outcome not in outcome_ids:
+                problems.error(
+                    path,
+                    doc.line_of(("outcomes", index)),
+                    f"unknown outcome '{outcome}'{did_you_mean(outcome, outcome_ids)} "
+                    f"(course outcomes: {', '.join(outcome_ids)})",
+                )

@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from builder.schema import (
+    AssignmentConfig,
     CourseConfig,
+    GradebookConfig,
     LessonMeta,
     ModuleConfig,
     ScheduleConfig,
@@ -59,6 +61,16 @@ class Module:
     source: YamlDocument | None = field(default=None, repr=False, compare=False)
 
 
+@dataclass(frozen=True)
+class Assignment:
+    """`assignments/<id>.yml` of a course: what to hand in, by when, and how it is graded."""
+
+    id: str
+    path: Path
+    config: AssignmentConfig
+    source: YamlDocument = field(repr=False, compare=False)
+
+
 @dataclass
 class Course:
     id: str
@@ -68,6 +80,9 @@ class Course:
     schedule: ScheduleConfig | None = None
     source: YamlDocument | None = field(default=None, repr=False, compare=False)
     schedule_source: YamlDocument | None = field(default=None, repr=False, compare=False)
+    assignments: list[Assignment] = field(default_factory=list)
+    gradebook: GradebookConfig | None = None
+    gradebook_source: YamlDocument | None = field(default=None, repr=False, compare=False)
 
     @property
     def languages(self) -> list[str]:
@@ -81,6 +96,10 @@ class Course:
             if lesson.id == lesson_id:
                 return module, lesson
         return None
+
+    def assignments_of(self, lesson_id: str | None) -> list[Assignment]:
+        """The assignments set in a lesson (`lesson: <id>`), or those of no lesson for None."""
+        return [a for a in self.assignments if a.config.lesson == lesson_id]
 
     def teacher(self, email: str) -> Teacher | None:
         """The teacher of course.yml with this e-mail (letter case aside)."""

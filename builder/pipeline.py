@@ -11,6 +11,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from builder.assignments import check_gradebooks
 from builder.bundle import published_lesson_ids, write_service_bundle
 from builder.formulas import FormulaError, find_formulas, to_mathml
 from builder.i18n import t
@@ -47,6 +48,7 @@ def check_content(root: Path, out: Path | None = None) -> tuple[Site | None, Pro
         check_formulas(site, problems)
         check_media(site, problems)
         site.quizzes = load_site_quizzes(site, problems)
+        check_gradebooks(site, problems)
         if out is not None:
             warn_vanished_lessons(site, out / "service", problems)
     return site, problems

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from builder import pages
+from builder import assignments, pages
 from builder.formulas import render_formulas
 from builder.i18n import LOCALES, format_date, t
 from builder.links import iter_links, replace_links
@@ -276,6 +276,7 @@ def course_project(
         if (seconds := video_seconds(media, variant))
     }
     project.pages["index.md"] = pages.course_home_page(course, lang, durations, downloads)
+    project.pages["index.md"] += assignments.assignments_list(course, lang)
     nav: list[Any] = [{t("home", lang): "index.md"}]
     for module in course.modules:
         entries = []
@@ -288,6 +289,9 @@ def course_project(
     if course.schedule and course.schedule.classes:
         project.pages["schedule.md"] = pages.schedule_page(course, lang)
         nav.append({t("schedule", lang): "schedule.md"})
+    if course.assignments:
+        project.pages["assignments.md"] = assignments.assignments_page(site, course, lang)
+        nav.append({t("assignments", lang): "assignments.md"})
     project.config["nav"] = nav
     return project
 
@@ -308,9 +312,11 @@ def lesson_doc(
     page_dir = f"{module.id}/{lesson.id}" if directory_urls else module.id
     body = rewrite_body(site, course, module, variant, lang, project, media, page_dir)
     player = lesson_player(media, variant, lang, page_dir)
-    return pages.lesson_page(
+    page = pages.lesson_page(
         course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
     )
+    tasks = [assignments.assignment_section(site, course, a, lang) for a in course.assignments_of(lesson.id)]
+    return "\n".join([page, *tasks]) if tasks else page
 
 
 def rewrite_body(

@@ -16,6 +16,8 @@ KNOWN_LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
 
 def _every_language() -> list[Lang]:
     return ["kk", "ru", "en"]
+
+
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 LessonType = Literal["lecture", "practice", "seminar", "self-study"]
@@ -187,6 +189,54 @@ class PaperConfig(StrictModel):
     offline: bool = False
 
 
+class GradeBand(StrictModel):
+    """One band of the grading scale: a letter from `min` points (of 100) up to the next band."""
+
+    letter: str = Field(min_length=1, max_length=3)
+    min: float = Field(ge=0, le=100)
+    gpa: float = Field(ge=0, le=4.5)
+    word: Translatable | None = None  # the traditional grade: өте жақсы / отлично …
+    passed: bool = True
+
+
+def _kazakh_scale() -> list[GradeBand]:
+    """The 100-point letter scale Kazakh universities publish (credit technology rules)."""
+    excellent = {"kk": "өте жақсы", "ru": "отлично", "en": "excellent"}
+    good = {"kk": "жақсы", "ru": "хорошо", "en": "good"}
+    fair = {"kk": "қанағаттанарлық", "ru": "удовлетворительно", "en": "satisfactory"}
+    poor = {"kk": "қанағаттанарлықсыз", "ru": "неудовлетворительно", "en": "unsatisfactory"}
+    rows = [
+        ("A", 95, 4.0, excellent), ("A-", 90, 3.67, excellent), ("B+", 85, 3.33, good),
+        ("B", 80, 3.0, good), ("B-", 75, 2.67, good), ("C+", 70, 2.33, fair), ("C", 65, 2.0, fair),
+        ("C-", 60, 1.67, fair), ("D+", 55, 1.33, fair), ("D", 50, 1.0, fair),
+        ("FX", 25, 0.5, poor), ("F", 0, 0.0, poor),
+    ]  # fmt: skip
+    return [
+        GradeBand(letter=letter, min=low, gpa=gpa, word=_to_text(word), passed=low >= 50)
+        for letter, low, gpa, word in rows
+    ]
+
+
+class GradingScale(StrictModel):
+    """The institution's scale (R12): bands by points of 100, highest first, the last from 0."""
+
+    bands: list[GradeBand] = Field(default_factory=_kazakh_scale, min_length=2)
+
+    @field_validator("bands")
+    @classmethod
+    def _descending_to_zero(cls, value: list[GradeBand]) -> list[GradeBand]:
+        lows = [band.min for band in value]
+        if lows != sorted(lows, reverse=True) or len(set(lows)) != len(lows):
+            raise ValueError(
+                "bands must go from the highest 'min' down, each 'min' lower than the one before"
+            )
+        if lows[-1] != 0:
+            raise ValueError("the last band must start at 'min: 0'")
+        if len({band.letter for band in value}) != len(value):
+            raise ValueError("letters must not repeat")
+        return value
+
+
 class SiteConfig(StrictModel):
     name: Translatable
     institution: Translatable
@@ -200,6 +250,7 @@ class SiteConfig(StrictModel):
     libraries: list[Library] = Field(default_factory=list)
     media: MediaConfig = MediaConfig()
     paper: PaperConfig = PaperConfig()
+    grading_scale: GradingScale = GradingScale()
 
     @field_validator("languages")
     @classmethod
@@ -329,3 +380,112 @@ class ScheduleConfig(StrictModel):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+
+# -- assignments and the gradebook (assignments/<id>.yml, gradebook.yml) -----------------
+
+LatePolicy = Literal["accept_mark_late", "penalty_per_day", "refuse_after_cutoff"]
+# What a student may upload, by the file's content (the service checks the bytes, not the name).
+FileKind = Literal["pdf", "docx", "xlsx", "pptx", "odt", "jpg", "png", "txt"]
+GradeCategory = Literal["current", "intermediate", "final"]
+
+
+class FileSubmission(StrictModel):
+    types: list[FileKind] = Field(min_length=1)
+    max_size_mb: float = Field(default=10, gt=0, le=100)
+    max_files: int = Field(default=1, ge=1, le=20)
+
+
+class RubricLevel(StrictModel):
+    points: float = Field(ge=0)
+    text: Translatable
+
+
+class RubricCriterion(StrictModel):
+    id: Slug
+    title: Translatable
+    levels: list[RubricLevel] = Field(min_length=2)
+
+    @property
+    def max_points(self) -> float:
+        return max(level.points for level in self.levels)
+
+
+class AssignmentGrading(StrictModel):
+    points: float | None = Field(default=None, gt=0, le=1000)
+    rubric: list[RubricCriterion] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _points_or_rubric(self) -> AssignmentGrading:
+        if (self.points is None) == (not self.rubric):
+            raise ValueError("give either 'points' (the most a work can get) or a 'rubric', not both")
+        if len({criterion.id for criterion in self.rubric}) != len(self.rubric):
+            raise ValueError("rubric criterion ids must not repeat")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        return self.points if self.points is not None else sum(c.max_points for c in self.rubric)
+
+
+class AssignmentConfig(StrictModel):
+    title: Translatable
+    instructions: Translatable  # Markdown
+    lesson: str | None = None
+    due: dt.datetime
+    cut_off: dt.datetime | None = None
+    late: LatePolicy = "accept_mark_late"
+    penalty_per_day: float = Field(default=0, ge=0, le=100)  # % of the most points, per day or part
+    resubmit: bool = False  # new versions until the due date
+    online_text: bool = False
+    files: FileSubmission | None = None
+    grading: AssignmentGrading
+    outcomes: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> AssignmentConfig:
+        if not self.online_text and self.files is None:
+            raise ValueError("say how work is handed in: 'online_text: true', 'files', or both")
+        if self.cut_off is not None and self.cut_off < self.due:
+            raise ValueError("'cut_off' must not be earlier than 'due'")
+        if self.late == "refuse_after_cutoff" and self.cut_off is None:
+            raise ValueError("'late: refuse_after_cutoff' needs a 'cut_off'")
+        if (self.late == "penalty_per_day") != (self.penalty_per_day > 0):
+            raise ValueError("'penalty_per_day' (a percent above 0) goes with 'late: penalty_per_day' only")
+        return self
+
+
+class GradeItemConfig(StrictModel):
+    quiz: Slug | None = None
+    assignment: Slug | None = None
+    weight: float = Field(default=1, gt=0)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> GradeItemConfig:
+        if (self.quiz is None) == (self.assignment is None):
+            raise ValueError("an item is either 'quiz: <id>' or 'assignment: <id>'")
+        return self
+
+    @property
+    def key(self) -> str:
+        return f"quiz:{self.quiz}" if self.quiz else f"assignment:{self.assignment}"
+
+
+class GradeCategoryConfig(StrictModel):
+    category: GradeCategory
+    weight: float = Field(gt=0, le=100)  # percent of the course total
+    items: list[GradeItemConfig] = Field(min_length=1)
+
+
+class GradebookConfig(StrictModel):
+    categories: list[GradeCategoryConfig] = Field(min_length=1)
+
+    @field_validator("categories")
+    @classmethod
+    def _weights(cls, value: list[GradeCategoryConfig]) -> list[GradeCategoryConfig]:
+        if len({c.category for c in value}) != len(value):
+            raise ValueError("a category must not repeat")
+        total = sum(c.weight for c in value)
+        if abs(total - 100) > 1e-6:
+            raise ValueError(f"category weights must add up to 100, not {total:g}")
+        return value

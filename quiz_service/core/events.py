@@ -202,3 +202,43 @@ class AnnouncementPublished(DomainEvent):
     announcement_id: int
     urgent: bool
     published_at: datetime
+# -- assignments ---
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentSubmitted(DomainEvent):
+    """A student handed in a version of their work (R7.9: on time or `days_late` late)."""
+
+    submission_id: int
+    user_id: int
+    course: str
+    assignment: str
+    number: int  # the version
+    submitted_at: datetime
+    due: datetime  # the student's due date (with an extension)
+    days_late: int  # 0: on time
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentGraded(DomainEvent):
+    """A teacher set or changed a grade (hidden from the student until released)."""
+
+    grade_id: int
+    submission_id: int
+    user_id: int
+    course: str
+    assignment: str
+    points: float
+    max_points: float
+    grader_id: int
+    graded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentGradesReleased(DomainEvent):
+    """Grades shown to students: all of an assignment's (`user_id` None) or one student's."""
+
+    course: str
+    assignment: str
+    user_id: int | None
+    released_at: datetime

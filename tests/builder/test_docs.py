@@ -29,6 +29,16 @@ DOCUMENTED_MODELS = [
     schema.Chapter,
     schema.Embed,
     schema.PaperConfig,
+    schema.GradingScale,
+    schema.GradeBand,
+    schema.AssignmentConfig,
+    schema.FileSubmission,
+    schema.AssignmentGrading,
+    schema.RubricCriterion,
+    schema.RubricLevel,
+    schema.GradebookConfig,
+    schema.GradeCategoryConfig,
+    schema.GradeItemConfig,
 ]
 
 

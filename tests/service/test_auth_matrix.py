@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from assignment_fixtures import REPORT
+from assignment_fixtures import publish as publish_assignments
 from auth_helpers import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
@@ -80,6 +82,12 @@ def teacher_page(status: int) -> dict[str, int]:
     """A teacher's page of fire-safety: anonymous callers go to the sign-in page, others get 403."""
     return expect(403, anonymous=302, teacher=status, admin=status)
 
+
+A_API = "/api/v1/assignments/fire-safety/report"  # assignment_fixtures.REPORT, due in 2030 here
+A_TEACH = "/api/v1/teach/assignments/fire-safety/report"
+A_PAGE = "/assignments/fire-safety/report"
+A_TEACH_PAGE = "/teach/assignments/fire-safety/report"
+G_TEACH = "/api/v1/teach/gradebook/fire-safety"
 
 MATRIX: dict[tuple[str, str], Case] = {
     # The static site: open pages for all, a gated lesson for its readers only.
@@ -274,6 +282,111 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/admin/notices/announcements/<int:announcement_id>/withdraw"): Case(
         "/admin/notices/announcements/999/withdraw", staff_page(admin=404), form={}
     ),
+    # -- assignments and the gradebook (quiz_service/assignments): the gated course's students hand
+    # in their own work; its teachers and admins grade; a teacher who is not a student hands nothing
+    # in (409); ids that are nobody's are as missing as another's (404, tested per owner in
+    # test_assignments.py).
+    ("GET", "/api/v1/assignments/<course>/<assignment>"): Case(
+        A_API, signed_in(403, **READERS_OF_THE_GATED_COURSE)
+    ),
+    ("PUT", "/api/v1/assignments/<course>/<assignment>/draft"): Case(
+        A_API + "/draft", signed_in(403, student=200, teacher=409, admin=409), json={"text": "Жауап"}
+    ),
+    ("POST", "/api/v1/assignments/<course>/<assignment>/draft/files"): Case(
+        A_API + "/draft/files", signed_in(403, student=422, teacher=422, admin=422), json={}
+    ),
+    ("DELETE", "/api/v1/assignments/<course>/<assignment>/draft/files/<int:file_id>"): Case(
+        A_API + "/draft/files/999999", signed_in(403, student=404, teacher=404, admin=404)
+    ),
+    ("POST", "/api/v1/assignments/<course>/<assignment>/submit"): Case(
+        A_API + "/submit", signed_in(403, student=409, teacher=409, admin=409)
+    ),
+    ("GET", "/api/v1/assignment-files/<int:file_id>"): Case(
+        "/api/v1/assignment-files/999999", signed_in(404)
+    ),
+    ("GET", "/api/v1/teach/assignments/<course>/<assignment>/queue"): Case(
+        A_TEACH + "/queue", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("GET", "/api/v1/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>"): Case(
+        A_TEACH + "/submissions/999999", signed_in(403, teacher=404, admin=404)
+    ),
+    ("PUT", "/api/v1/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/grade"): Case(
+        A_TEACH + "/submissions/999999/grade", signed_in(403, teacher=404, admin=404), json={"points": 1}
+    ),
+    ("POST", "/api/v1/teach/assignments/<course>/<assignment>/release"): Case(
+        A_TEACH + "/release", signed_in(403, **TEACHERS_OF_THE_COURSE), json={}
+    ),
+    ("GET", "/api/v1/teach/assignments/<course>/<assignment>/extensions"): Case(
+        A_TEACH + "/extensions", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("PUT", "/api/v1/teach/assignments/<course>/<assignment>/extensions"): Case(
+        A_TEACH + "/extensions",
+        signed_in(403, **TEACHERS_OF_THE_COURSE),
+        json={"group": "ТҚ-21", "due": "2031-01-01T18:00:00+05:00"},
+    ),
+    ("DELETE", "/api/v1/teach/assignments/<course>/<assignment>/extensions/<int:extension_id>"): Case(
+        A_TEACH + "/extensions/999999", signed_in(403, teacher=404, admin=404)
+    ),
+    ("GET", "/api/v1/teach/gradebook/<course>"): Case(G_TEACH, signed_in(403, **TEACHERS_OF_THE_COURSE)),
+    ("PUT", "/api/v1/teach/gradebook/<course>/overrides"): Case(
+        G_TEACH + "/overrides",
+        signed_in(403, teacher=204, admin=204),
+        json={"student": "student@oqu.example.kz", "item": "total", "percent": 75},
+    ),
+    ("GET", "/api/v1/teach/gradebook/<course>/export.csv"): Case(
+        G_TEACH + "/export.csv", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("GET", "/api/v1/teach/gradebook/<course>/export.xlsx"): Case(
+        G_TEACH + "/export.xlsx", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("GET", "/api/v1/grades/<course>"): Case("/api/v1/grades/fire-safety", signed_in(403, student=200)),
+    ("GET", "/assignments/<course>/<assignment>"): Case(
+        A_PAGE, expect(403, anonymous=302, **READERS_OF_THE_GATED_COURSE)
+    ),
+    ("POST", "/assignments/<course>/<assignment>/draft"): Case(
+        A_PAGE + "/draft",
+        expect(403, anonymous=302, student=303, teacher=409, admin=409),
+        form={"text": "Жауап"},
+    ),
+    ("POST", "/assignments/<course>/<assignment>/files"): Case(
+        A_PAGE + "/files", expect(403, anonymous=302, student=422, teacher=422, admin=422), form={}
+    ),
+    ("POST", "/assignments/<course>/<assignment>/files/<int:file_id>/delete"): Case(
+        A_PAGE + "/files/999999/delete",
+        expect(403, anonymous=302, student=404, teacher=404, admin=404),
+        form={},
+    ),
+    ("POST", "/assignments/<course>/<assignment>/submit"): Case(
+        A_PAGE + "/submit", expect(403, anonymous=302, student=409, teacher=409, admin=409), form={}
+    ),
+    ("GET", "/assignment-files/<int:file_id>"): Case("/assignment-files/999999", expect(404, anonymous=302)),
+    ("GET", "/assignment-feedback/<int:file_id>"): Case(
+        "/assignment-feedback/999999", expect(404, anonymous=302)
+    ),
+    ("GET", "/teach/assignments/<course>/<assignment>"): Case(A_TEACH_PAGE, teacher_page(200)),
+    ("POST", "/teach/assignments/<course>/<assignment>/release"): Case(
+        A_TEACH_PAGE + "/release", teacher_page(303), form={}
+    ),
+    ("GET", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>"): Case(
+        A_TEACH_PAGE + "/submissions/999999", teacher_page(404)
+    ),
+    ("POST", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/grade"): Case(
+        A_TEACH_PAGE + "/submissions/999999/grade", teacher_page(404), form={"points": "1"}
+    ),
+    ("POST", "/teach/assignments/<course>/<assignment>/extensions"): Case(
+        A_TEACH_PAGE + "/extensions", teacher_page(303), form={"who": "ТҚ-21", "due": "2031-01-01T18:00"}
+    ),
+    ("POST", "/teach/assignments/<course>/<assignment>/extensions/<int:extension_id>/delete"): Case(
+        A_TEACH_PAGE + "/extensions/999999/delete", teacher_page(404), form={}
+    ),
+    ("GET", "/teach/gradebook/<course>"): Case("/teach/gradebook/fire-safety", teacher_page(200)),
+    ("POST", "/teach/gradebook/<course>/overrides"): Case(
+        "/teach/gradebook/fire-safety/overrides",
+        teacher_page(303),
+        form={"student": "student@oqu.example.kz", "item": "total", "percent": "75"},
+    ),
+    ("GET", "/teach/gradebook/<course>/sheet"): Case("/teach/gradebook/fire-safety/sheet", teacher_page(200)),
+    ("GET", "/grades/<course>"): Case("/grades/fire-safety", expect(403, anonymous=302, student=200)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
@@ -300,6 +413,9 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     service_dir.mkdir(parents=True, exist_ok=True)
     (service_dir / "manifest.json").write_text(json.dumps(MANIFEST, ensure_ascii=False), encoding="utf-8")
     publish_quiz(service_dir)
+    publish_assignments(
+        service_dir, {"report": REPORT | {"due": "2030-12-18 18:00", "cut_off": "2030-12-21 18:00"}}
+    )
     return app_config | {"SIGN_IN_ACCOUNT_LIMIT": 100}  # six callers try one wrong email
 
 

@@ -1,0 +1,33 @@
+"""Settings of assignments: where uploads are stored (outside the web root), the flood limit."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from pydantic import NonNegativeInt
+
+from quiz_service.core.config import OquSettings, SettingsError, apply_settings
+
+
+class AssignmentSettings(OquSettings):
+    # None: VAR_DIR/uploads/assignments. Never inside SITE_DIR: the files are the students'.
+    upload_dir: Path | None = None
+    # Uploads per student and assignment in an hour before 429 (0 turns the limit off).
+    upload_limit_per_hour: NonNegativeInt = 60
+
+    def to_config(self) -> dict[str, Any]:
+        return {"UPLOAD_DIR": self.upload_dir, "UPLOAD_LIMIT_PER_HOUR": self.upload_limit_per_hour}
+
+
+def configure(app: Flask, environ: Mapping[str, str] | None = None) -> None:
+    apply_settings(app.config, AssignmentSettings, environ)
+    if app.config.get("UPLOAD_DIR") is None:
+        app.config["UPLOAD_DIR"] = Path(app.config["VAR_DIR"]) / "uploads" / "assignments"
+    upload_dir = Path(app.config["UPLOAD_DIR"]).resolve()
+    site_dir = Path(app.config["SITE_DIR"]).resolve()
+    if upload_dir == site_dir or site_dir in upload_dir.parents:
+        raise SettingsError(f"OQU_UPLOAD_DIR: {upload_dir} is inside the site ({site_dir}); put it outside")
+    app.config["UPLOAD_DIR"] = upload_dir
