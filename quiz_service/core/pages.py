@@ -14,10 +14,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
+from quiz_service.core import formatting
 from quiz_service.core.domain import DomainError
 from quiz_service.core.errors import error_page
 from quiz_service.core.i18n import LANGUAGE_NAMES, request_language
@@ -50,18 +52,34 @@ def set_sign_in(app: Flask, endpoint: str) -> None:
     app.extensions[EXTENSION].sign_in_endpoint = endpoint
 
 
-def render_page(template: str, *, status: int = 200, **context: Any) -> Response:
-    """A page in the asked language: `lang`, `languages` and `language_url` for the shell,
-    then what the providers add, then the view's own `context`."""
+def render_page(
+    template: str, *, status: int = 200, zone: ZoneInfo | None = None, **context: Any
+) -> Response:
+    """A page in the asked language: `lang`, `languages` and `language_url` for the shell, the
+    formatters (`number`, `percent`, `score`, `moment`, `zone_label`: the language's signs, times
+    in `zone`, the site's unless given), then what the providers add, then the view's `context`."""
+    lang = request_language()
     page: dict[str, Any] = {
-        "lang": request_language(),
+        "lang": lang,
         "languages": LANGUAGE_NAMES,
         "language_url": language_url,
+        **formatters(lang, zone or formatting.site_zone()),
     }
     for provider in current_app.extensions[EXTENSION].providers:
         page.update(provider())
     html = render_template(template, **(page | context))
     return Response(html, status=status, mimetype="text/html")
+
+
+def formatters(lang: str, zone: ZoneInfo) -> dict[str, Callable[..., str]]:
+    """The one number and time formatter, bound to a page's language and zone."""
+    return {
+        "number": lambda value: formatting.number(value, lang),
+        "percent": lambda value: formatting.percent(value, lang),
+        "score": lambda points, most, share=None: formatting.score(points, most, share, lang),
+        "moment": lambda value: formatting.moment(value, lang, zone),
+        "zone_label": lambda: formatting.zone_label(zone, lang),
+    }
 
 
 def language_url(code: str) -> str:

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type,
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_teach
 from auth.models import Role
+from quiz_service.core import formatting
 from quiz_service.core.domain import DomainError, Forbidden, NotFound
 from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
@@ -88,7 +89,8 @@ def teach_page(template: str, *, status: int = 200, **context: Any) -> Response:
 
 
 def formatted(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+    """A number as the page's language writes it (at most two decimals; `core.formatting`)."""
+    return formatting.number(value, request_language())
 
 
 def back_to(
