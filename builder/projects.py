@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ markdown_extensions:
   - tables
   - toc:
       permalink: true
+      permalink_title: {permalink_title}
       slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}
   - pymdownx.details
   - pymdownx.superfences
@@ -90,7 +92,12 @@ class ProjectSource:
         return len(self.dest.split("/"))
 
     def mkdocs_yml(self) -> str:
-        return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + MARKDOWN_EXTENSIONS
+        # The heading links' title in the page's language (Python-Markdown's is English).
+        permalink_title = json.dumps(
+            t("permalink", self.config.get("theme", {}).get("language", "kk")), ensure_ascii=False
+        )
+        extensions = MARKDOWN_EXTENSIONS.replace("{permalink_title}", permalink_title)
+        return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + extensions
 
     def key(self) -> str:
         """Content hash of everything that decides this project's output (computed once)."""
@@ -280,7 +287,9 @@ def course_project(
         for lesson in module.lessons:
             variant = lesson.variant(lang, course.languages)
             doc_path = pages.lesson_doc_path(module, lesson)
-            project.pages[doc_path] = lesson_doc(site, course, module, lesson, lang, project, media, directory_urls)
+            project.pages[doc_path] = lesson_doc(
+                site, course, module, lesson, lang, project, media, directory_urls
+            )
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:

@@ -56,7 +56,9 @@ class ServiceSettings(OquSettings):
     service_dir: Path = Path("build/service")
     search_dir: Path = Path("build/search")
     var_dir: Path = Path("var")
-    time_zone: str = "Asia/Almaty"  # the site's zone: times shown to people (a course's schedule may name its own)
+    time_zone: str = (
+        "Asia/Almaty"  # the site's zone: times shown to people (a course's schedule may name its own)
+    )
 
     @field_validator("time_zone")
     @classmethod

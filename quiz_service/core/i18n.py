@@ -19,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from gettext import c2py
-from pathlib import Path
-
 from io import BytesIO
+from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -39,11 +38,15 @@ Texts = Mapping[str, Mapping[str, str]]
 
 
 def request_language() -> str:
-    """The language asked for by `?lang=` (or a form's `lang` field), else Kazakh."""
+    """The language asked for by `?lang=` (or a form's `lang` field), else the language folder
+    of a site address (`/ru/courses/…`), else Kazakh."""
     if not has_request_context():
         return DEFAULT_LANGUAGE
     asked = request.values.get("lang", "")
-    return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+    if asked in LANGUAGES:
+        return asked
+    folder = request.path.lstrip("/").split("/", 1)[0]
+    return folder if folder in LANGUAGES else DEFAULT_LANGUAGE
 
 
 @cache
@@ -158,7 +161,7 @@ def translations(language: str) -> Translations:
     return first
 
 
-class CatalogueDomain(Domain):  # type: ignore[misc]  # flask_babel has no type hints
+class CatalogueDomain(Domain):
     """Flask-Babel's domain with our catalogues: the `.po` files themselves, no `.mo` on disk."""
 
     def get_translations(self) -> Translations:
@@ -166,7 +169,7 @@ class CatalogueDomain(Domain):  # type: ignore[misc]  # flask_babel has no type 
         return translations(locale.language if locale is not None else DEFAULT_LANGUAGE)
 
 
-class ServiceBabel(Babel):  # type: ignore[misc]  # flask_babel has no type hints
+class ServiceBabel(Babel):
     @property
     def domain_instance(self) -> Domain:
         return CatalogueDomain()

@@ -219,7 +219,9 @@ def question_points(item: LoadedAttempt, columns: Sequence[Column]) -> list[Cell
     for column in columns:
         question = by_id.get(column.id)
         fraction, _ = _graded(item.answers.get(column.id)) if question else (None, None)
-        cells.append(None if question is None or fraction is None else round(fraction * question.points, DECIMALS))
+        cells.append(
+            None if question is None or fraction is None else round(fraction * question.points, DECIMALS)
+        )
     return cells
 
 

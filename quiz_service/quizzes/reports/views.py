@@ -84,7 +84,13 @@ def results(source: Source, lang: str) -> tuple[export.Table, export.Table]:
     words = texts_for(REPORT_TEXTS, lang)
     zone = formatting.course_zone(source.course)
     return reports.results_tables(
-        source.attempts, columns, settings.grading, settings.pass_mark, words, zone, formatting.utc_offset(zone)
+        source.attempts,
+        columns,
+        settings.grading,
+        settings.pass_mark,
+        words,
+        zone,
+        formatting.utc_offset(zone),
     )
 
 
