@@ -17,8 +17,8 @@ from typing import Any, Literal, TypeVar
 
 from flask import Flask, Response, g, request
 from pydantic import BaseModel, ConfigDict, ValidationError
-from pydantic_core import ErrorDetails
 from pydantic.json_schema import models_json_schema
+from pydantic_core import ErrorDetails
 from werkzeug.routing import Rule
 
 from quiz_service.core.errors import MESSAGES, ApiError
@@ -120,11 +120,26 @@ def describe_validation_error(error: ValidationError) -> str:
     language = asked_language()
     if language is None:
         return "; ".join(
-            f"{'.'.join(str(part) for part in item['loc']) or 'body'}: {item['msg']}" for item in error.errors()
+            f"{'.'.join(str(part) for part in item['loc']) or 'body'}: {item['msg']}"
+            for item in error.errors()
         )
     return " ".join(localized_problem(item, language) for item in error.errors())
 
 
+# The pydantic error types the catalogues explain (`validation.<type>`); others read "invalid".
+EXPLAINED = (
+    "missing",
+    "string_too_short",
+    "string_too_long",
+    "too_short",
+    "too_long",
+    "greater_than_equal",
+    "less_than_equal",
+    "int_parsing",
+    "literal_error",
+    "string_pattern_mismatch",
+    "extra_forbidden",
+)
 QUOTES = {"kk": ("«", "»"), "ru": ("«", "»"), "en": ("\u201c", "\u201d")}  # CLDR's quotation marks
 
 
@@ -141,7 +156,7 @@ def localized_problem(item: ErrorDetails, language: str) -> str:
     name = str(item["loc"][-1]) if item["loc"] else "body"
     key = f"fields.{name}"
     field = gettext(key, language) if catalogue(DEFAULT_LANGUAGE).get(key) is not None else name
-    kind = f"validation.{item['type']}"
+    kind = f"validation.{item['type'] if item['type'] in EXPLAINED else 'invalid'}"
     context = {str(k): _shown(v) for k, v in (item.get("ctx") or {}).items()}
     opening, closing = QUOTES.get(language, QUOTES["kk"])
     quoted = f"{opening}{field}{closing}"
