@@ -32,7 +32,8 @@ markdown_extensions:
   - admonition
   - attr_list
   - def_list
-  - footnotes
+  - footnotes:
+      BACKLINK_TITLE: {footnote_back}
   - md_in_html
   - tables
   - toc:
@@ -92,11 +93,12 @@ class ProjectSource:
         return len(self.dest.split("/"))
 
     def mkdocs_yml(self) -> str:
-        # The heading links' title in the page's language (Python-Markdown's is English).
-        permalink_title = json.dumps(
-            t("permalink", self.config.get("theme", {}).get("language", "kk")), ensure_ascii=False
-        )
-        extensions = MARKDOWN_EXTENSIONS.replace("{permalink_title}", permalink_title)
+        # The heading links' and footnote back links' titles in the page's language
+        # (Python-Markdown's are English).
+        lang = self.config.get("theme", {}).get("language", "kk")
+        extensions = MARKDOWN_EXTENSIONS.replace(
+            "{permalink_title}", json.dumps(t("permalink", lang), ensure_ascii=False)
+        ).replace("{footnote_back}", json.dumps(t("footnote_back", lang), ensure_ascii=False))
         return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + extensions
 
     def key(self) -> str:
