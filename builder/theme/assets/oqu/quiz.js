@@ -178,10 +178,11 @@
   };
 
   /* Why the service did not start an attempt, in the page's language. */
-  Quiz.prototype.refusal = function (r) {
+  /* Never the API's own (English) message on the page: a known code's words, else `fallback`. */
+  Quiz.prototype.refusal = function (r, fallback) {
     var code = r.body && r.body.error ? r.body.error.code : "";
     var words = this.w("refused." + code);
-    if (words === "refused." + code) return this.w("unavailable");
+    if (words === "refused." + code) return this.w(fallback || "unavailable");
     return words.replace("{minutes}", Math.ceil(r.retryAfter / 60));
   };
 
@@ -257,7 +258,7 @@
           self.status(self.w("saved"));
           return self.flush();
         }
-        self.status(r.body && r.body.error ? r.body.error.message : self.w("queued"));
+        self.status(self.refusal(r, "queued"));
         return false;
       }, function () {
         self.sending = false;
@@ -322,7 +323,7 @@
       return self.request("POST", "attempts/" + self.attempt.id + "/submit", {}).then(function (r) {
         if (r.status === 200) return self.showAttempt(r.body);
         button.disabled = false;
-        self.status(r.body && r.body.error ? r.body.error.message : self.w("unavailable"));
+        self.status(self.refusal(r));
       });
     }, function () { button.disabled = false; });
   };
