@@ -196,3 +196,13 @@ def test_validation_errors_speak_the_pages_language(client: FlaskClient, languag
 def test_validation_errors_without_a_language_stay_pydantics(client: FlaskClient) -> None:
     answer = client.get(f"/api/v1/search?q={'ө' * 201}")
     assert answer.json["error"]["message"] == "q: String should have at most 200 characters"
+
+
+def test_the_sign_in_history_is_in_the_sites_zone(app: Flask, make_user: Any) -> None:
+    now = dt.datetime.now(ALMATY)
+    browser = signed_in(app, make_user)
+    page = browser.get("/auth/profile?lang=ru").text
+    shown = re.findall(r"(\d\d\.\d\d\.\d{4} \d\d:\d\d) \(UTC\+5\)", page)
+    assert shown and " UTC</td>" not in page
+    signed = dt.datetime.strptime(shown[0], "%d.%m.%Y %H:%M").replace(tzinfo=ALMATY)
+    assert abs((signed - now).total_seconds()) < 120  # Almaty's wall clock, not UTC's 5 hours earlier
