@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from auth.models import User
 from builder.quizzes.model import Question
+from quiz_service.core import formatting
 from quiz_service.quizzes.attempts import service
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 from quiz_service.quizzes.pinned import PinnedQuiz
@@ -144,13 +145,14 @@ def results_tables(
     words: Mapping[str, str],
     zone: ZoneInfo,
     zone_text: str,
+    lang: str = "kk",
 ) -> tuple[Table, Table]:
     """(one row per attempt, one row per student with the quiz grade by the grading method);
     times in `zone`, which `zone_text` (`UTC+5`) names in the header of their columns."""
     header = [
         *(f"{words[key]} ({zone_text})" if key in TIMED_FIELDS else words[key] for key in ATTEMPT_FIELDS),
         *(
-            words["question_column"].format(number=n, points=f"{c.points:g}")
+            words["question_column"].format(number=n, points=formatting.number(c.points, lang))
             for n, c in enumerate(columns, 1)
         ),
         words["quiz_grade"],

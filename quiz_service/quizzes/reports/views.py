@@ -91,6 +91,7 @@ def results(source: Source, lang: str) -> tuple[export.Table, export.Table]:
         words,
         zone,
         formatting.utc_offset(zone),
+        lang,
     )
 
 
