@@ -97,12 +97,28 @@ def course_of_path(path: str) -> CourseAccess | None:
     if match["rest"] is None and name.lower() in CATALOGUE_FILES:
         return None
     course = courses().get(name) if name == name.lower() else None
+    if course is None and _no_such_course(match["lang"], name):
+        return None  # nothing to protect: the site answers 404, to everyone alike
     if course is None:
         # A course folder the manifest does not list (no bundle yet, a build newer than the
         # loaded bundle, or a name in another case or with trailing dots that a file system may
         # take for a listed one): closed until the manifest says it is open, never open by default.
         return CourseAccess(id=name.lower(), access="enrolled", titles={})
     return None if course.is_open else course
+
+
+def _no_such_course(language: str, name: str) -> bool:
+    """True when this host has the site's `language` folder and no course folder `name` in it.
+
+    A service host without the site (nginx serves it from elsewhere) cannot tell: the course
+    stays closed there. A name that a case-insensitive file system would match stays closed too.
+    """
+    folder = current_app.config["SITE_DIR"] / language
+    return (
+        folder.is_dir()
+        and not (folder / "courses" / name).exists()
+        and not (folder / "courses" / name.lower()).exists()
+    )
 
 
 def decide(path: str | None) -> int:

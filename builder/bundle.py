@@ -47,6 +47,7 @@ def course_manifest(course: Course, site_langs: list[str]) -> dict[str, Any]:
         "modules": [{"id": m.id, "title": text_dict(m.config.title, langs)} for m in course.modules],
         "lessons": lessons,
         "schedule": schedule_manifest(course),
+        "timezone": course.schedule.timezone if course.schedule is not None else None,
     }
 
 

@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
+from babel.dates import get_timezone_location
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
 
 LANGUAGES = ("kk", "ru", "en")
 LOCALES = Path(__file__).parent / "locales"
@@ -22,6 +26,19 @@ LOCALES = Path(__file__).parent / "locales"
 # How a date reads in each language; the month names are CLDR's (format context, wide):
 # "2026 жылғы 7 желтоқсан", "7 декабря 2026 г.", "7 December 2026".
 DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "ru": "d MMMM y 'г.'", "en": "d MMMM y"}
+
+
+@cache
+def number_signs(lang: str) -> dict[str, str]:
+    """How `lang` writes numbers (CLDR, through Babel), for the pages' scripts: decimal and group
+    signs, the minus, and where a percent's sign goes (`{0}%` in kk and en, `{0}\u00a0%` in ru)."""
+    pattern = Locale.parse(lang).percent_formats[None].pattern
+    return {
+        "decimal": get_decimal_symbol(lang),
+        "group": get_group_symbol(lang),
+        "minus": get_minus_sign_symbol(lang),
+        "percent": pattern.replace("#,##0", "{0}", 1),
+    }
 
 
 @cache
@@ -57,6 +74,31 @@ def t(key: str, lang: str, **values: object) -> str:
     """The interface text `key` in `lang`, with `{name}` placeholders filled."""
     text = STRINGS[key].get(lang) or STRINGS[key]["kk"]
     return text.format(**values) if values else text
+
+
+def format_size(size: int, lang: str) -> str:
+    """A file's size as the language writes it: `2,5 МБ` (kk, ru), `2.5 MB` (en), `12 кБ`."""
+    if size >= 100_000:
+        return f"{format_decimal(size / 1_000_000, '#,##0.#', locale=lang)}\u00a0{t('units.megabyte', lang)}"
+    return f"{max(1, round(size / 1000))}\u00a0{t('units.kilobyte', lang)}"
+
+
+def utc_offset(zone: ZoneInfo, at: dt.datetime) -> str:
+    """`UTC+5`, `UTC+5:30`, `UTC−3`: the zone's offset at `at`, as the service names it too."""
+    offset = at.astimezone(zone).utcoffset() or dt.timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    if minutes == 0:
+        return "UTC"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{'+' if minutes > 0 else chr(0x2212)}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def zone_name(zone: ZoneInfo, lang: str) -> str:
+    """The zone's name in `lang`: ours (`zones.Asia/Almaty`: "Астана уақыты"), else CLDR's city."""
+    key = f"zones.{zone.key}"
+    if key in STRINGS:
+        return t(key, lang)
+    return str(get_timezone_location(zone.key, locale=lang, return_city=True))
 
 
 def format_date(day: dt.date, lang: str) -> str:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from builder.i18n import format_date, format_datetime, t
+from builder.i18n import format_date, format_datetime, format_size, t, utc_offset, zone_name
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.quizzes.publish import quiz_placeholder
 from builder.schema import Text
@@ -175,7 +175,7 @@ def _downloads(downloads: list[Download], lang: str) -> list[str]:
         return []
     items = "".join(
         f'<li><a href="{hesc(item.href)}" download>{hesc(t(item.label, lang))}</a> '
-        f'<span class="oqu-size">({file_size(item.size)})</span></li>'
+        f'<span class="oqu-size">({format_size(item.size, lang)})</span></li>'
         for item in downloads
     )
     hint = f'<p class="oqu-offline-hint">{hesc(t("paper.offline_hint", lang))}</p>'
@@ -186,10 +186,6 @@ def _downloads(downloads: list[Download], lang: str) -> list[str]:
         f'<ul class="oqu-downloads">{items}</ul>' + (hint if offline else ""),
         "",
     ]
-
-
-def file_size(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1000))} kB"
 
 
 def _module_section(course: Course, module: Module, lang: str, video_seconds: dict[Path, float]) -> list[str]:
@@ -226,9 +222,11 @@ def schedule_page(course: Course, lang: str) -> str:
     schedule = course.schedule
     assert schedule is not None
     fallback = course.languages[0]
-    offset = dt.datetime(2026, 1, 1, tzinfo=schedule.zone).strftime("%z")
+    first = min((item.start for item in schedule.classes), default=None)
+    at = first.replace(tzinfo=first.tzinfo or schedule.zone) if first else dt.datetime.now(dt.UTC)
+    zone = f"{zone_name(schedule.zone, lang)} ({utc_offset(schedule.zone, at)})"
     parts = [front_matter(t("schedule", lang)), f"# {t('schedule', lang)}", ""]
-    parts += [t("schedule.zone", lang, zone=schedule.timezone, offset=f"{offset[:3]}:{offset[3:]}"), ""]
+    parts += [t("schedule.zone", lang, zone=zone), ""]
     header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
     parts += ["| " + " | ".join(t(key, lang) for key in header) + " |", "|---" * len(header) + "|"]
     for item in sorted(schedule.classes, key=lambda c: c.start):

@@ -138,7 +138,10 @@ def assemble_site(site: Site, built: list[BuiltProject], theme: Path, staging: P
             project.output, staging / project.dest, copy_function=link_or_copy, dirs_exist_ok=True
         )
     (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
-    (staging / "404.html").write_text(not_found_page(site), encoding="utf-8")
+    (staging / "404.html").write_text(not_found_page(site, site.default_language), encoding="utf-8")
+    for lang in site.languages:  # each language's folder has its own, in its language only
+        (staging / lang).mkdir(exist_ok=True)
+        (staging / lang / "404.html").write_text(not_found_page(site, lang), encoding="utf-8")
 
 
 def root_redirect(site: Site) -> str:
@@ -152,18 +155,34 @@ def root_redirect(site: Site) -> str:
     )
 
 
-def not_found_page(site: Site) -> str:
-    items = "".join(
-        f'<li lang="{lang}"><a href="/{lang}/">{html.escape(t("not_found", lang))} — '
-        f"{html.escape(t('home', lang))}</a></li>"
-        for lang in site.languages
-    )
-    lang = site.default_language
+# The 404 page has the site's colours (Material's deep orange header) without its scripts or
+# stylesheets: a missing page's address may be any depth, so it links nothing relative.
+NOT_FOUND_STYLE = (
+    "body{margin:0;font-family:Roboto,system-ui,-apple-system,'Segoe UI',sans-serif;"
+    "color:rgba(0,0,0,.87)}header{background:#bf360c;color:#fff;padding:.8rem 1rem}"
+    "header a{color:#fff;text-decoration:none;font-weight:700}"
+    "main{max-width:40rem;margin:2rem auto;padding:0 1rem}"
+    "h1{font-weight:300;color:rgba(0,0,0,.54);font-size:2rem}a{color:#bf360c}"
+    "li{margin:.4rem 0}"
+)
+
+
+def not_found_page(site: Site, lang: str) -> str:
+    """The 404 page of one language's folder, in that language only: where to go instead."""
+    name = html.escape(site.config.name.get(lang))
+    links = [
+        (f"/{lang}/", t("home", lang)),
+        (f"/{lang}/courses/", t("catalogue", lang)),
+        (f"/{lang}/find/", t("search", lang)),
+    ]
+    items = "".join(f'<li><a href="{href}">{html.escape(text)}</a></li>' for href, text in links)
     return (
         f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>404 — {html.escape(site.config.name.get(lang))}</title></head>"
-        f"<body><h1>404</h1><ul>{items}</ul></body></html>\n"
+        f"<title>{html.escape(t('not_found', lang))} — {name}</title><style>{NOT_FOUND_STYLE}</style></head>"
+        f'<body><header><a href="/{lang}/">{name}</a></header><main>'
+        f"<h1>{html.escape(t('not_found', lang))}</h1><p>{html.escape(t('not_found.message', lang))}</p>"
+        f"<ul>{items}</ul></main></body></html>\n"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -31,11 +32,13 @@ markdown_extensions:
   - admonition
   - attr_list
   - def_list
-  - footnotes
+  - footnotes:
+      BACKLINK_TITLE: {footnote_back}
   - md_in_html
   - tables
   - toc:
       permalink: true
+      permalink_title: {permalink_title}
       slugify: !!python/object/apply:pymdownx.slugs.slugify {kwds: {case: lower}}
   - pymdownx.details
   - pymdownx.superfences
@@ -90,7 +93,13 @@ class ProjectSource:
         return len(self.dest.split("/"))
 
     def mkdocs_yml(self) -> str:
-        return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + MARKDOWN_EXTENSIONS
+        # The heading links' and footnote back links' titles in the page's language
+        # (Python-Markdown's are English).
+        lang = self.config.get("theme", {}).get("language", "kk")
+        extensions = MARKDOWN_EXTENSIONS.replace(
+            "{permalink_title}", json.dumps(t("permalink", lang), ensure_ascii=False)
+        ).replace("{footnote_back}", json.dumps(t("footnote_back", lang), ensure_ascii=False))
+        return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + extensions
 
     def key(self) -> str:
         """Content hash of everything that decides this project's output (computed once)."""
@@ -283,7 +292,9 @@ def course_project(
         for lesson in module.lessons:
             variant = lesson.variant(lang, course.languages)
             doc_path = pages.lesson_doc_path(module, lesson)
-            project.pages[doc_path] = lesson_doc(site, course, module, lesson, lang, project, media, directory_urls)
+            project.pages[doc_path] = lesson_doc(
+                site, course, module, lesson, lang, project, media, directory_urls
+            )
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:

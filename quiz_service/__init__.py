@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         config,
         db,
         errors,
+        i18n,
         jobs,
         pages,
         route_ids,
@@ -32,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.complete_config(config.load_config(test_config)))
     route_ids.init_app(app)  # before any blueprint adds an `<int:…>` rule
     errors.init_app(app)
+    i18n.init_app(app)  # Flask-Babel: the request's language and zone, Babel's formats
     db.init_app(app)
     clock.init_app(app)
     pages.init_app(app)

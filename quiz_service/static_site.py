@@ -1,6 +1,7 @@
 """Serving the built static site (build/site) at `/`, as any plain web server would.
 
-Directory URLs answer with their index.html, a missing file with the site's own 404.html,
+Directory URLs answer with their index.html, a missing file with the site's own 404.html (the
+one of the address's language folder, `/<lang>/404.html`, when the build wrote one),
 and nothing outside the site folder (or hidden in it) is ever reachable. /api/ and /auth/
 belong to the service, never to the site. Files of `access: enrolled` courses go only to
 their readers (auth.access): anonymous visitors are sent to sign in, others get a 403 page.
@@ -18,6 +19,7 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth import access
+from quiz_service.core.i18n import LANGUAGES
 
 INDEX = "index.html"
 NOT_FOUND_PAGE = "404.html"
@@ -62,11 +64,11 @@ def serve_site_file(path: str = "") -> WerkzeugResponse:
     site_dir: Path = current_app.config["SITE_DIR"]
     normal = access.normalise_site_path("/" + path)
     if normal is None or _is_hidden(normal):
-        return not_found(site_dir)
+        return not_found(site_dir, normal)
     relative = normal.lstrip("/")
     joined = safe_join(str(site_dir), relative) if relative else str(site_dir)
     if joined is None:
-        return not_found(site_dir)
+        return not_found(site_dir, normal)
     refusal = access.refusal(normal)
     if refusal is not None:
         return refusal
@@ -76,7 +78,7 @@ def serve_site_file(path: str = "") -> WerkzeugResponse:
             return _redirect_to_folder(relative)
         target = target / INDEX
     if not target.is_file():
-        return not_found(site_dir)
+        return not_found(site_dir, normal)
     response = send_file(target, mimetype=content_type(target))
     if access.course_of_path(normal) is not None:
         response.headers["Cache-Control"] = "private, no-cache"  # never in a shared cache
@@ -98,8 +100,11 @@ def content_type(path: Path) -> str:
     return known or guessed or "application/octet-stream"
 
 
-def not_found(site_dir: Path) -> Response:
-    page = site_dir / NOT_FOUND_PAGE
-    if not page.is_file():
-        abort(404)
-    return Response(page.read_bytes(), status=404, mimetype="text/html")
+def not_found(site_dir: Path, path: str | None = None) -> Response:
+    """The 404 page of the address's language folder, else the site's, else the service's."""
+    first = (path or "/").lstrip("/").split("/", 1)[0]
+    pages = [site_dir / first / NOT_FOUND_PAGE] if first in LANGUAGES else []
+    for page in [*pages, site_dir / NOT_FOUND_PAGE]:
+        if page.is_file():
+            return Response(page.read_bytes(), status=404, mimetype="text/html")
+    abort(404)

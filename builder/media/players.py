@@ -10,7 +10,7 @@ import posixpath
 from html import escape
 from urllib.parse import quote
 
-from builder.i18n import t
+from builder.i18n import format_size, t
 from builder.media.library import AudioAsset, EmbedAsset, ImageAsset, LessonMedia, Output, VideoAsset
 from builder.schema import Chapter
 
@@ -39,12 +39,12 @@ def clock(seconds: float) -> str:
     return f"{hours}:{rest // 60:02d}:{rest % 60:02d}" if hours else f"{rest // 60}:{rest % 60:02d}"
 
 
-def _size(output: Output) -> str:
+def _size(output: Output, lang: str) -> str:
     try:
         size = output.path.stat().st_size
     except OSError:
         return ""
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1000))} kB"
+    return format_size(size, lang)
 
 
 def video_html(
@@ -71,7 +71,7 @@ def video_html(
         chapters_lang = chapters_track.name.split(".")[1]  # chapters.<lesson language>.vtt
         tracks.append(f'<track kind="chapters" src="{url(chapters_track)}" srclang="{chapters_lang}">')
     tracks.append(f'<track kind="metadata" label="thumbnails" src="{url(video.thumbs_vtt)}">')
-    download = _download_link(url(largest.output), f"{largest.height}p", _size(largest.output), lang)
+    download = _download_link(url(largest.output), f"{largest.height}p", _size(largest.output, lang), lang)
     return "".join(
         [
             '<figure class="oqu-media oqu-video" data-oqu-player>',
@@ -124,7 +124,7 @@ def _chapter_list(chapters: list[Chapter], lang: str) -> str:
 def audio_html(audio: AudioAsset, lang: str, page_dir: str) -> str:
     href = _url(f"{audio.site_dir}/{audio.output.name}", page_dir)
     mime = "audio/ogg; codecs=opus" if audio.output.name.endswith(".ogg") else "audio/mp4"
-    download = _download_link(href, audio.output.name.rsplit(".", 1)[-1], _size(audio.output), lang)
+    download = _download_link(href, audio.output.name.rsplit(".", 1)[-1], _size(audio.output, lang), lang)
     transcript = audio.transcripts.get(lang) or next(iter(audio.transcripts.values()), "")
     details = ""
     if transcript:

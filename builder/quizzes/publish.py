@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from builder.i18n import STRINGS, t
+from builder.i18n import STRINGS, number_signs, t
 from builder.model import Site
 from builder.quizzes.model import Question, Quiz, as_json
 from builder.quizzes.types import public_question
@@ -86,8 +86,10 @@ def quiz_placeholder(course_id: str, quiz_id: str, lang: str) -> str:
     words = html.escape(
         json.dumps({key[5:]: t(key, lang) for key in STRINGS if key.startswith("quiz.")}, ensure_ascii=False)
     )
+    signs = html.escape(json.dumps(number_signs(lang), ensure_ascii=False))
     return (
-        f'<div class="oqu-quiz" data-quiz="{quiz}" data-src="{src}" data-words="{words}" lang="{lang}">'
+        f'<div class="oqu-quiz" data-quiz="{quiz}" data-src="{src}" data-words="{words}" '
+        f'data-number="{signs}" lang="{lang}">'
         f'<p class="oqu-quiz-note">{html.escape(t("quiz.placeholder", lang))}</p></div>'
     )
 

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import ValidationError
+from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
@@ -55,6 +56,18 @@ class ServiceSettings(OquSettings):
     service_dir: Path = Path("build/service")
     search_dir: Path = Path("build/search")
     var_dir: Path = Path("var")
+    time_zone: str = (
+        "Asia/Almaty"  # the site's zone: times shown to people (a course's schedule may name its own)
+    )
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name, e.g. Asia/Almaty)") from None
+        return value
 
     def to_config(self) -> dict[str, Any]:
         return {name.upper(): value for name, value in self.model_dump().items()}

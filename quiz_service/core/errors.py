@@ -10,8 +10,9 @@ from flask import Blueprint, Flask, Response, current_app, jsonify, render_templ
 from sqlalchemy import exc as sqlalchemy_exc
 from werkzeug.exceptions import HTTPException
 
+from quiz_service.core import shell
 from quiz_service.core.domain import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
-from quiz_service.core.i18n import Words, request_language, texts_for
+from quiz_service.core.i18n import LANGUAGE_NAMES, Words, request_language, texts_for
 
 API_PREFIX = "/api/"
 
@@ -154,16 +155,26 @@ def _message(error: HTTPException, status: int) -> str:
 
 
 def error_page(status: int, *, title: str | None = None, message: str | None = None) -> Response:
-    """An HTML error page in the asked language; the status's own words unless given."""
+    """An HTML error page in the asked language, in the site's page shell; the status's own
+    words unless given (503: the database or another dependency is away, try again shortly)."""
     lang = request_language()
     texts = texts_for(PAGE_TEXTS, lang)
-    suffix = "_404" if status == 404 else "_5xx" if status >= 500 else ""
+    suffix = "_404" if status == 404 else "_503" if status == 503 else "_5xx" if status >= 500 else ""
     html = render_template(
         "core/error.html",
+        **shell.shell_context(lang),
         lang=lang,
+        languages=LANGUAGE_NAMES,
+        language_url=_language_home,
         status=status,
         title=title or texts["title" + suffix],
         message=message or texts["message" + suffix],
         home=texts["home"],
     )
     return Response(html, status=status, mimetype="text/html")
+
+
+def _language_home(code: str) -> str:
+    # An error page's language links lead to the site's home in that language (the failed
+    # request may not be one to repeat).
+    return f"/{code}/"

@@ -6,6 +6,12 @@ Every word the service shows lives in a gettext catalogue, one per language:
 use (no compile step, so a checkout, an editable install and the wheel all see the same words).
 A key missing or empty in a language falls back to the next language of the site (kk, ru,
 en), never to a blank.
+
+Flask-Babel (`init_app`) knows the request's locale (the same `request_language`) and the
+site's zone, so `flask_babel.format_decimal`, `format_datetime`, `gettext` and the templates'
+`_()` work in a request. Its translations are these same catalogues, compiled in memory at
+first use with the same fallback (no `.mo` on disk). The service's own lookups stay
+`gettext(key, lang, **values)` here: `{name}` placeholders, the language given explicitly.
 """
 
 from __future__ import annotations
@@ -13,11 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from gettext import c2py
+from io import BytesIO
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import request
+from babel.support import Translations
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import Babel, Domain, get_locale
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
@@ -28,9 +38,15 @@ Texts = Mapping[str, Mapping[str, str]]
 
 
 def request_language() -> str:
-    """The language asked for by `?lang=` (or a form's `lang` field), else Kazakh."""
+    """The language asked for by `?lang=` (or a form's `lang` field), else the language folder
+    of a site address (`/ru/courses/…`), else Kazakh."""
+    if not has_request_context():
+        return DEFAULT_LANGUAGE
     asked = request.values.get("lang", "")
-    return asked if asked in LANGUAGES else DEFAULT_LANGUAGE
+    if asked in LANGUAGES:
+        return asked
+    folder = request.path.lstrip("/").split("/", 1)[0]
+    return folder if folder in LANGUAGES else DEFAULT_LANGUAGE
 
 
 @cache
@@ -126,3 +142,49 @@ def _table(table: str, language: str) -> Mapping[str, str]:
 
 def texts_for(texts: Texts, language: str) -> Mapping[str, str]:
     return texts.get(language) or texts[DEFAULT_LANGUAGE]
+
+
+def _compiled(language: str) -> Translations:
+    """The language's catalogue as gettext translations, compiled in memory (empty ones left out)."""
+    mo = BytesIO()
+    write_mo(mo, catalogue(language))
+    mo.seek(0)
+    return Translations(mo)
+
+
+@cache
+def translations(language: str) -> Translations:
+    """gettext translations of `language`, falling back per key to the site's next languages."""
+    first, *rest = (_compiled(candidate) for candidate in fallback_order(language))
+    for fallback in rest:
+        first.add_fallback(fallback)
+    return first
+
+
+class CatalogueDomain(Domain):
+    """Flask-Babel's domain with our catalogues: the `.po` files themselves, no `.mo` on disk."""
+
+    def get_translations(self) -> Translations:
+        locale = get_locale()
+        return translations(locale.language if locale is not None else DEFAULT_LANGUAGE)
+
+
+class ServiceBabel(Babel):
+    @property
+    def domain_instance(self) -> Domain:
+        return CatalogueDomain()
+
+
+def request_time_zone() -> str:
+    return str(current_app.config.get("TIME_ZONE") or "Asia/Almaty")
+
+
+def init_app(app: Flask) -> None:
+    """Flask-Babel: the request's language (`request_language`) and the site's zone."""
+    ServiceBabel(
+        app,
+        default_locale=DEFAULT_LANGUAGE,
+        default_timezone=app.config.get("TIME_ZONE") or "Asia/Almaty",
+        locale_selector=request_language,
+        timezone_selector=request_time_zone,
+    )

@@ -18,9 +18,11 @@ from typing import Any, Literal, TypeVar
 from flask import Flask, Response, g, request
 from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic.json_schema import models_json_schema
+from pydantic_core import ErrorDetails
 from werkzeug.routing import Rule
 
 from quiz_service.core.errors import MESSAGES, ApiError
+from quiz_service.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, catalogue, gettext
 from quiz_service.core.route_ids import MAX_ROW_ID
 
 API_ROOT = "/api/v1/"
@@ -113,9 +115,59 @@ def parse_query(model: type[M]) -> M:
 
 
 def describe_validation_error(error: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(part) for part in item['loc']) or 'body'}: {item['msg']}" for item in error.errors()
-    )
+    """What was wrong, in the language the request names (`lang` in the query or the JSON body:
+    a page sends its own), else pydantic's English; the error's `code` stays the same."""
+    language = asked_language()
+    if language is None:
+        return "; ".join(
+            f"{'.'.join(str(part) for part in item['loc']) or 'body'}: {item['msg']}"
+            for item in error.errors()
+        )
+    return " ".join(localized_problem(item, language) for item in error.errors())
+
+
+# The pydantic error types the catalogues explain (`validation.<type>`); others read "invalid".
+EXPLAINED = (
+    "missing",
+    "string_too_short",
+    "string_too_long",
+    "too_short",
+    "too_long",
+    "greater_than_equal",
+    "less_than_equal",
+    "int_parsing",
+    "literal_error",
+    "string_pattern_mismatch",
+    "extra_forbidden",
+)
+QUOTES = {"kk": ("«", "»"), "ru": ("«", "»"), "en": ("\u201c", "\u201d")}  # CLDR's quotation marks
+
+
+def asked_language() -> str | None:
+    asked = request.args.get("lang")
+    if asked is None and request.is_json:
+        body = request.get_json(silent=True)
+        asked = body.get("lang") if isinstance(body, dict) else None
+    return asked if asked in LANGUAGES else None
+
+
+def localized_problem(item: ErrorDetails, language: str) -> str:
+    """One problem from the catalogues (`validation.<pydantic type>`), the field by its label."""
+    name = str(item["loc"][-1]) if item["loc"] else "body"
+    key = f"fields.{name}"
+    field = gettext(key, language) if catalogue(DEFAULT_LANGUAGE).get(key) is not None else name
+    kind = f"validation.{item['type'] if item['type'] in EXPLAINED else 'invalid'}"
+    context = {str(k): _shown(v) for k, v in (item.get("ctx") or {}).items()}
+    opening, closing = QUOTES.get(language, QUOTES["kk"])
+    quoted = f"{opening}{field}{closing}"
+    try:
+        return gettext(kind, language, field=quoted, **context)
+    except (KeyError, IndexError):  # a type the catalogues do not name, or a placeholder it lacks
+        return gettext("validation.invalid", language, field=quoted)
+
+
+def _shown(value: object) -> str:
+    return str(value).replace("'", "") if isinstance(value, str) else str(value)
 
 
 def render(described: Operation, result: Any) -> Response:

@@ -16,55 +16,23 @@ and the menu items features add with `add_menu_item` ("My studies", "Teacher too
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from flask import Flask, Response, current_app, g, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
-from quiz_service.core import service_bundle
+from quiz_service.core import formatting
 from quiz_service.core.domain import DomainError
 from quiz_service.core.errors import error_page
-from quiz_service.core.i18n import LANGUAGE_NAMES, Words, request_language, texts_for
+from quiz_service.core.i18n import LANGUAGE_NAMES, request_language
+from quiz_service.core.shell import EXTENSION, MenuItem, MenuLink, PageContext, PageShell, shell_context
 
-PageContext = Callable[[], Mapping[str, Any]]
+__all__ = ["MenuItem", "MenuLink", "PageShell"]  # the header's menu, from core.shell
+
 Page = Callable[..., WerkzeugResponse]  # a page, or a redirect after a form
 Refusal = Callable[[DomainError], Response]
-EXTENSION = "oqu_pages"
-SHELL = Words("shell")
-
-
-def _always() -> bool:
-    return True
-
-
-@dataclass(frozen=True, slots=True)
-class MenuItem:
-    """A link of the header's menu: its word (`shell.<word>`), its address in a language, and
-    whether the current visitor sees it (a teacher's tools only for teachers)."""
-
-    word: str
-    url: Callable[[str], str]
-    shown: Callable[[], bool] = _always
-    order: int = 50  # smaller first
-
-
-@dataclass(frozen=True, slots=True)
-class MenuLink:
-    text: str
-    url: str
-
-
-class PageShell:
-    """What auth (or another layer above) adds to every page; installed by `init_app`."""
-
-    def __init__(self) -> None:
-        self.providers: list[PageContext] = []
-        self.sign_in_endpoint: str | None = None
-        self.menu: list[MenuItem] = []
-
-
 def init_app(app: Flask) -> None:
     app.extensions.setdefault(EXTENSION, PageShell())
 
@@ -84,18 +52,19 @@ def set_sign_in(app: Flask, endpoint: str) -> None:
     app.extensions[EXTENSION].sign_in_endpoint = endpoint
 
 
-def render_page(template: str, *, status: int = 200, **context: Any) -> Response:
-    """A page in the asked language: `lang`, `languages` and `language_url` for the shell,
-    then what the providers add, then the view's own `context`."""
+def render_page(
+    template: str, *, status: int = 200, zone: ZoneInfo | None = None, **context: Any
+) -> Response:
+    """A page in the asked language: `lang`, `languages` and `language_url` for the shell, the
+    formatters (`number`, `percent`, `score`, `moment`, `zone_label`: the language's signs, times
+    in `zone`, the site's unless given), then what the providers add, then the view's `context`."""
     lang = request_language()
     page: dict[str, Any] = {
         "lang": lang,
         "languages": LANGUAGE_NAMES,
         "language_url": language_url,
-        "shell": texts_for(SHELL, lang),
-        "site": site_texts(lang),
-        "menu": menu_links(lang),
-        "account": None,
+        **shell_context(lang),
+        **formatters(lang, zone or formatting.site_zone()),
     }
     for provider in current_app.extensions[EXTENSION].providers:
         page.update(provider())
@@ -103,20 +72,15 @@ def render_page(template: str, *, status: int = 200, **context: Any) -> Response
     return Response(html, status=status, mimetype="text/html")
 
 
-def site_texts(lang: str) -> dict[str, str | None]:
-    """The site's name and contact for the header and the footer, from the service bundle (the
-    shell's own words when nothing is built yet)."""
-    manifest = service_bundle.current().manifest
-    site = manifest.site if manifest is not None else None
-    name = (site.name.get(lang) if site else None) or texts_for(SHELL, lang)["site"]
-    institution = (site.institution.get(lang) if site else None) or ""
-    return {"name": name, "institution": institution, "contact_email": site.contact_email if site else None}
-
-
-def menu_links(lang: str) -> list[MenuLink]:
-    words = texts_for(SHELL, lang)
-    items = sorted(current_app.extensions[EXTENSION].menu, key=lambda item: item.order)
-    return [MenuLink(words[item.word], item.url(lang)) for item in items if item.shown()]
+def formatters(lang: str, zone: ZoneInfo) -> dict[str, Callable[..., str]]:
+    """The one number and time formatter, bound to a page's language and zone."""
+    return {
+        "number": lambda value: formatting.number(value, lang),
+        "percent": lambda value: formatting.percent(value, lang),
+        "score": lambda points, most, share=None: formatting.score(points, most, share, lang),
+        "moment": lambda value: formatting.moment(value, lang, zone),
+        "zone_label": lambda: formatting.zone_label(zone, lang),
+    }
 
 
 def language_url(code: str) -> str:

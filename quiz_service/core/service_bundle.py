@@ -43,6 +43,7 @@ class CourseEntry(ManifestModel):
     languages: list[str] = []
     teachers: list[str] = []  # e-mails, lower case, sorted
     format: str | None = None
+    timezone: str | None = None  # the course's zone (its schedule's); None: the site's
     schedule: list[ScheduledClass] = []
     lessons: list[dict[str, Any]] = []
 

@@ -7,20 +7,27 @@ becomes a page in the asked language, words come from `texts.TEACH`.
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, g, redirect, request, url_for
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_teach
 from auth.models import Role
+from quiz_service.core import formatting
 from quiz_service.core.domain import DomainError, Forbidden, NotFound
 from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.pages import Page, render_page, signed_in_page
+from quiz_service.quizzes.models import QuizVersion
 from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
 from quiz_service.quizzes.texts import TEACH
 
@@ -83,12 +90,26 @@ def teach_page(template: str, *, status: int = 200, **context: Any) -> Response:
         w=said,
         notice=said[f"notice.{notice}"] if notice in NOTICES else None,
         formatted=formatted,
+        rich_text=rich_text,
         **context,
     )
 
 
+def rich_text(text: str, text_format: str = "markdown") -> Markup:
+    """A question's text as the student saw it in the quiz module (quiz.js `questionText`):
+    escaped, then bold and italic, blanks `[[1]]` as numbered gaps, line breaks kept."""
+    plain = html.unescape(re.sub(r"<[^>]+>", "", text)) if text_format == "html" else text
+    safe = str(escape(plain))
+    if text_format != "plain":
+        safe = re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", safe)
+        safe = re.sub(r"\*([^*]+)\*", r"<em>\1</em>", safe)
+    safe = re.sub(r"\[\[(\d+)\]\]", r"_____ (\1)", safe)
+    return Markup(safe.replace("\n", "<br>"))
+
+
 def formatted(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+    """A number as the page's language writes it (at most two decimals; `core.formatting`)."""
+    return formatting.number(value, request_language())
 
 
 def back_to(
@@ -97,3 +118,20 @@ def back_to(
     shown: dict[str, Any] = {"notice": notice} if notice else {}
     target = url_for(endpoint, lang=request_language(), **shown, **values)
     return redirect(target + (f"#{quote(anchor)}" if anchor else ""), code=303)
+
+
+class VersionNumbers(dict[str, int]):
+    """A quiz's versions numbered 1, 2, … in the order attempts first used them (a teacher reads
+    "№2", not a content hash); a version no attempt used yet is the next number."""
+
+    def __missing__(self, version: str) -> int:
+        return len(self) + 1
+
+
+def version_numbers(reader: Session, course: str, quiz: str) -> VersionNumbers:
+    rows = reader.scalars(
+        select(QuizVersion.version)
+        .where(QuizVersion.course == course, QuizVersion.quiz == quiz)
+        .order_by(QuizVersion.created_at, QuizVersion.version)
+    )
+    return VersionNumbers({version: number for number, version in enumerate(rows, start=1)})

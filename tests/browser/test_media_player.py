@@ -170,7 +170,7 @@ def test_speed_chapters_and_download(page: Page, static: str) -> None:
         "Math.abs(document.querySelector('figure.oqu-video video').currentTime - 27.2) < 1"
     )
     download = figure.locator("figcaption a.oqu-download")
-    expect(download).to_have_text("Скачать (360p, 0.4 MB)")
+    expect(download).to_have_text("Скачать (360p, 0,4\u00a0МБ)")  # the page's language
 
 
 def test_photo_lightbox_opens_and_closes(page: Page, static: str) -> None:

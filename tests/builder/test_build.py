@@ -58,6 +58,8 @@ def test_site_layout(built: Path) -> None:
     for page in [
         "index.html",
         "404.html",
+        "kk/404.html",
+        "ru/404.html",
         "kk/index.html",
         "kk/courses/index.html",
         "kk/library/index.html",
@@ -138,7 +140,8 @@ def test_catalogue_and_course_home(built: Path) -> None:
 
 def test_schedule_keeps_join_links_private(built: Path) -> None:
     schedule = read(built, "kk/courses/first-aid/schedule/index.html")
-    assert "2026 жылғы 3 желтоқсан, 10:00" in schedule and "UTC+05:00" in schedule
+    assert "2026 жылғы 3 желтоқсан, 10:00" in schedule
+    assert "Уақыт белдеуі: Астана уақыты (UTC+5)." in schedule and "Asia/Almaty" not in schedule
     for path in (built / "site").rglob("*"):
         if path.is_file():
             assert b"secret-room-42" not in path.read_bytes(), path
@@ -223,3 +226,26 @@ def test_mkdocs_failure_is_one_clear_error_and_keeps_the_site(
         build_site(minimal_site, built)
     assert read(built, "kk/courses/first-aid/basics/assessment/index.html") == before
     assert [p.name for p in built.iterdir() if p.name.startswith((".site-new", ".service-new"))] == []
+
+
+def test_each_language_folder_has_its_own_404_page(built: Path) -> None:
+    kk, ru = read(built, "kk/404.html"), read(built, "ru/404.html")
+    assert '<html lang="kk">' in kk and "<h1>Бет табылмады</h1>" in kk and 'href="/kk/courses/"' in kk
+    assert "Страница" not in kk and "Бет табылмады" not in ru and '<html lang="ru">' in ru
+
+
+def test_heading_links_are_titled_in_the_pages_language(built: Path) -> None:
+    for lang, title in [("kk", "Тұрақты сілтеме"), ("ru", "Постоянная ссылка")]:
+        page = read(built, f"{lang}/courses/first-aid/index.html")
+        assert 'class="headerlink" href="#' in page and f'title="{title}"' in page
+        assert "Permanent link" not in page
+
+
+def test_sizes_and_number_signs_as_each_language_writes_them() -> None:
+    from builder.i18n import format_size, number_signs
+
+    assert format_size(2_540_000, "kk") == "2,5\u00a0МБ"
+    assert format_size(2_540_000, "en") == "2.5\u00a0MB"
+    assert format_size(12_300, "ru") == "12\u00a0кБ"
+    assert number_signs("kk") == {"decimal": ",", "group": "\u00a0", "minus": "-", "percent": "{0}%"}
+    assert number_signs("ru")["percent"] == "{0}\u00a0%"

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from pypdf.generic import Destination
 
 from builder.cli import main
+from builder.i18n import format_size
 from builder.paper.hyphenate import SOFT_HYPHEN, hyphenate_kazakh_html, hyphenate_kazakh_word
 from builder.paper.svgmath import formula_html
 from tests.paper.conftest import ALPHABET, PANGRAM, SECRET, SITE_URL
@@ -149,7 +150,7 @@ def test_course_page_links_pdf_and_offline_copy_with_sizes(course_dir: Path) -> 
     page = (course_dir / "index.html").read_text(encoding="utf-8")
     for name in ("first-aid-kk.pdf", "first-aid-kk-offline.zip", "first-aid-kk-schedule.pdf"):
         size = (course_dir / name).stat().st_size
-        shown = f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(1, round(size / 1000))} kB"
+        shown = format_size(size, "kk")  # "1,2 МБ", "85 кБ"
         assert re.search(
             rf'<a href="{re.escape(name)}" download>[^<]+</a> <span class="oqu-size">\({shown}\)', page
         )

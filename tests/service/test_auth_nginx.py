@@ -112,6 +112,7 @@ def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
         **GATED_FILES,
         "kk/courses/dl-orientation/index.html": "<h1>Қашықтан оқыту</h1>",
         "kk/courses/index.html": "<h1>Курстар</h1>",
+        "kk/404.html": "<h1>Бет табылмады (kk)</h1>",
         HASHED_CSS: "body { color: #bf360c; }\n" * 200,
     }.items():
         (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
@@ -374,3 +375,9 @@ def test_nginx_sends_every_service_route_to_the_service(app: Flask) -> None:
     service_location = re.compile(found.group(1))
     rules = [rule.rule for rule in app.url_map.iter_rules() if rule.endpoint not in {"static_site", "static"}]
     assert rules and [rule for rule in rules if not service_location.match(rule)] == []
+
+
+def test_a_missing_page_or_course_gets_its_language_folders_404(behind_nginx: str) -> None:
+    for path in ["/kk/жоқ-бет", "/kk/courses/no-such-course/", "/kk/courses/no-such-course/a/"]:
+        missing = requests.get(f"{behind_nginx}{path}", timeout=10, allow_redirects=False)
+        assert (missing.status_code, missing.text) == (404, "<h1>Бет табылмады (kk)</h1>"), path

@@ -157,7 +157,8 @@ def test_the_page_takes_local_time_escapes_and_wants_the_csrf_token(
     shown = teacher.get(saved.headers["Location"])
     assert "Жеке баптау сақталды." in shown.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown.text and "<script>alert" not in shown.text
-    assert "2026-12-20 18:00" in shown.text  # shown back in Kazakhstan time
+    assert "20.12.2026 18:00 (UTC+5)" in shown.text  # shown back in Kazakhstan time, the zone named
+    assert "Уақыт белдеуі: Астана уақыты (UTC+5)." in shown.text  # the form says which zone it reads
     with app.app_context():
         stored = db.session().scalars(select(QuizOverride)).one()
         assert stored.closes is not None and stored.closes.isoformat() == "2026-12-20T13:00:00+00:00"

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, Response, g, request
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth.models import User
-from quiz_service.core import db
+from quiz_service.core import db, formatting
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
 from quiz_service.core.domain import DomainError, Invalid
@@ -25,7 +25,6 @@ from quiz_service.quizzes.teacher import back_to, taught_quiz, teach_page, teach
 api = Blueprint("quiz_overrides", __name__, url_prefix="/api/v1/teach/quizzes")
 pages = Blueprint("quiz_override_pages", __name__, url_prefix="/teach", template_folder="templates")
 # The page's date fields are in the institution's time; the API takes any ISO 8601 zone.
-LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 
 
 def init_app(app: Flask) -> None:
@@ -125,7 +124,7 @@ def show(course: str, quiz: str, *, error: str | None = None, status: int = 200)
         quiz_closes=pinned.closes,
         listed=listed(course, quiz),
         error=error,
-        local=lambda moment: moment.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M") if moment else "",
+        zone=formatting.course_zone(course),  # the page's times, and the form's
     )
 
 
@@ -134,7 +133,7 @@ def show(course: str, quiz: str, *, error: str | None = None, status: int = 200)
 def override_form(course: str, quiz: str) -> WerkzeugResponse:
     said = words()
     try:
-        put(course, quiz, request_from_form())
+        put(course, quiz, request_from_form(formatting.course_zone(course)))
     except ValueError:
         return show(course, quiz, error=said["override_format"], status=422)
     except DomainError as problem:
@@ -151,24 +150,24 @@ def override_removal(course: str, quiz: str, override_id: int) -> WerkzeugRespon
     return back_to("quiz_override_pages.overrides_page", "override_removed", course=course, quiz=quiz)
 
 
-def request_from_form() -> overrides.OverrideRequest:
-    """The form's fields; dates typed as local time of the institution (Asia/Almaty)."""
+def request_from_form(zone: ZoneInfo) -> overrides.OverrideRequest:
+    """The form's fields; dates typed as wall-clock time of the course's zone (the page names it)."""
     form = request.form
     who = form.get("who", "").strip()
     student, group = (who, None) if "@" in who else (None, who or None)
     return overrides.OverrideRequest(
         student=student,
         group=group,
-        opens=_local(form.get("opens", "")),
-        closes=_local(form.get("closes", "")),
+        opens=_local(form.get("opens", ""), zone),
+        closes=_local(form.get("closes", ""), zone),
         time_limit=_number(form.get("time_limit", "")),
         attempts=_number(form.get("attempts", "")),
     )
 
 
-def _local(text: str) -> datetime | None:
+def _local(text: str, zone: ZoneInfo) -> datetime | None:
     text = text.strip()
-    return datetime.fromisoformat(text).replace(tzinfo=LOCAL_ZONE) if text else None
+    return datetime.fromisoformat(text).replace(tzinfo=zone) if text else None
 
 
 def _number(text: str) -> int | None:

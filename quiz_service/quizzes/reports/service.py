@@ -19,13 +19,17 @@ from sqlalchemy.orm import Session
 
 from auth.models import User
 from builder.quizzes.model import Question
+from quiz_service.core import formatting
 from quiz_service.quizzes.attempts import service
 from quiz_service.quizzes.models import Answer, Attempt, AttemptState
 from quiz_service.quizzes.pinned import PinnedQuiz
 from quiz_service.quizzes.reports.export import Cell, Table
 from quiz_service.quizzes.reports.statistics import AttemptScores, ItemScore, QuizStatistics, quiz_statistics
 
-LOCAL_TIME = ZoneInfo("Asia/Almaty")  # the institution's time (UTC+5 since 2024-03-01)
+# Times are the course's wall-clock time (`core.formatting.course_zone`), the zone named in the
+# header; numbers are rounded as people write them (two decimals) and stay numbers.
+DECIMALS = 2
+TIMED_FIELDS = ("started", "finished")
 
 
 @dataclass(frozen=True)
@@ -139,12 +143,16 @@ def results_tables(
     grading: str,
     pass_mark: float,
     words: Mapping[str, str],
+    zone: ZoneInfo,
+    zone_text: str,
+    lang: str = "kk",
 ) -> tuple[Table, Table]:
-    """(one row per attempt, one row per student with the quiz grade by the grading method)."""
+    """(one row per attempt, one row per student with the quiz grade by the grading method);
+    times in `zone`, which `zone_text` (`UTC+5`) names in the header of their columns."""
     header = [
-        *(words[key] for key in ATTEMPT_FIELDS),
+        *(f"{words[key]} ({zone_text})" if key in TIMED_FIELDS else words[key] for key in ATTEMPT_FIELDS),
         *(
-            words["question_column"].format(number=n, points=f"{c.points:g}")
+            words["question_column"].format(number=n, points=formatting.number(c.points, lang))
             for n, c in enumerate(columns, 1)
         ),
         words["quiz_grade"],
@@ -153,7 +161,7 @@ def results_tables(
     ordered = sorted(loaded, key=lambda item: (_student_key(item.student), item.attempt.number))
     rows = [
         [
-            *attempt_fields(item, pass_mark, words),
+            *attempt_fields(item, pass_mark, words, zone),
             *question_points(item, columns),
             grades[item.student.id],
         ]
@@ -184,7 +192,9 @@ ATTEMPT_FIELDS = (
 )
 
 
-def attempt_fields(item: LoadedAttempt, pass_mark: float, words: Mapping[str, str]) -> list[Cell]:
+def attempt_fields(
+    item: LoadedAttempt, pass_mark: float, words: Mapping[str, str], zone: ZoneInfo
+) -> list[Cell]:
     attempt = item.attempt
     share = percent(attempt)
     graded = attempt.state == AttemptState.FINISHED and share is not None
@@ -192,12 +202,12 @@ def attempt_fields(item: LoadedAttempt, pass_mark: float, words: Mapping[str, st
         *_student_fields(item.student),
         attempt.number,
         words["state." + _state(attempt)],
-        _local(attempt.started_at),
-        _local(attempt.finished_at),
+        _local(attempt.started_at, zone),
+        _local(attempt.finished_at, zone),
         _minutes(attempt.started_at, attempt.finished_at) if attempt.state == AttemptState.FINISHED else None,
-        round(attempt.points, 4) if graded and attempt.points is not None else None,
+        round(attempt.points, DECIMALS) if graded and attempt.points is not None else None,
         attempt.max_points if attempt.state == AttemptState.FINISHED else None,
-        round(share, 2) if graded and share is not None else None,
+        round(share, DECIMALS) if graded and share is not None else None,
         _passed(share if graded else None, pass_mark, words),
     ]
 
@@ -211,7 +221,9 @@ def question_points(item: LoadedAttempt, columns: Sequence[Column]) -> list[Cell
     for column in columns:
         question = by_id.get(column.id)
         fraction, _ = _graded(item.answers.get(column.id)) if question else (None, None)
-        cells.append(None if question is None or fraction is None else round(fraction * question.points, 4))
+        cells.append(
+            None if question is None or fraction is None else round(fraction * question.points, DECIMALS)
+        )
     return cells
 
 
@@ -243,8 +255,8 @@ def _passed(share: float | None, pass_mark: float, words: Mapping[str, str]) -> 
     return words["passed.yes"] if round(share, 2) >= pass_mark else words["passed.no"]
 
 
-def _local(moment: datetime | None) -> datetime | None:
-    return moment.astimezone(LOCAL_TIME) if moment is not None else None
+def _local(moment: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return moment.astimezone(zone) if moment is not None else None
 
 
 def _minutes(start: datetime, end: datetime | None) -> float | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
-from quiz_service.core import db
+from quiz_service.core import db, formatting
 from quiz_service.core.domain import DomainError, NotFound
 from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
@@ -82,7 +82,17 @@ def results(source: Source, lang: str) -> tuple[export.Table, export.Table]:
     settings = source.newest.settings
     columns = reports.question_columns(source.current, source.attempts, lang)
     words = texts_for(REPORT_TEXTS, lang)
-    return reports.results_tables(source.attempts, columns, settings.grading, settings.pass_mark, words)
+    zone = formatting.course_zone(source.course)
+    return reports.results_tables(
+        source.attempts,
+        columns,
+        settings.grading,
+        settings.pass_mark,
+        words,
+        zone,
+        formatting.utc_offset(zone),
+        lang,
+    )
 
 
 def download(content: bytes, media_type: str, name: str) -> Response:

@@ -8,6 +8,7 @@ view parses, calls `grading` or the attempts' `service`, and shapes the answer.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -35,6 +36,7 @@ from quiz_service.quizzes.teacher import (
     taught_quiz,
     teach_page,
     teacher_page,
+    version_numbers,
     words,
 )
 from quiz_service.quizzes.teaching import grading
@@ -348,6 +350,7 @@ def quiz_page(course: str, quiz: str) -> Response:
         "teach/quiz.html",
         title=listed.title.get(lang) or next(iter(listed.title.values()), quiz),
         listed=listed,
+        versions=version_numbers(db.session(), course, quiz),
         last_regrade=grading.last_regrade(db.session(), course, quiz),
         reports=report_links(course, quiz, lang),
     )
@@ -389,6 +392,7 @@ def regrade_page(course: str, quiz: str, report: RegradeOut) -> Response:
         course=course,
         quiz=quiz,
         report=report,
+        versions=version_numbers(db.session(), course, quiz),
     )
 
 
@@ -447,7 +451,7 @@ def grade_page(attempt_id: int, question: str) -> WerkzeugResponse:
 def parse_points(text: str) -> float | None:
     """Points as typed: "1,5" and "1.5" alike; None when it is not a finite number."""
     try:
-        value = float(text.strip().replace(",", "."))
+        value = float(re.sub(r"[\s\u00a0\u202f]", "", text).replace(",", "."))  # "1 000,5" too
     except ValueError:
         return None
     return value if math.isfinite(value) else None

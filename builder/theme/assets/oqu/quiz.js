@@ -47,11 +47,25 @@
     return richText(text, q.format);
   }
 
+  /* Numbers as the page's language writes them: at most two decimals, with the signs of CLDR
+     that the build puts in data-number (Babel's; Chromium's Intl has no Kazakh data and would
+     write 3.33 where Kazakh writes 3,33). */
+  var ENGLISH_SIGNS = { decimal: ".", group: ",", minus: "-", percent: "{0}%" };
+
+  function formatNumber(value, signs) {
+    var fixed = Math.abs(value).toFixed(2).replace(/\.00$/, "").replace(/(\.\d)0$/, "$1");
+    var parts = fixed.split(".");
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, signs.group);
+    var sign = value < 0 && Number(fixed) !== 0 ? signs.minus : "";
+    return sign + whole + (parts[1] ? signs.decimal + parts[1] : "");
+  }
+
   function Quiz(box) {
     this.box = box;
     this.words = JSON.parse(box.getAttribute("data-words") || "{}");
     this.key = box.getAttribute("data-quiz");
     this.lang = box.getAttribute("lang") || document.documentElement.lang || "kk";
+    this.signs = JSON.parse(box.getAttribute("data-number") || "null") || ENGLISH_SIGNS;
     var account = document.querySelector("[data-oqu-account]");
     var base = (account && account.getAttribute("data-service")) || "/";
     this.api = (base.charAt(base.length - 1) === "/" ? base : base + "/") + "api/v1/";
@@ -61,6 +75,8 @@
   }
 
   Quiz.prototype.w = function (key) { return this.words[key] || key; };
+  Quiz.prototype.number = function (value) { return formatNumber(value, this.signs); };
+  Quiz.prototype.percent = function (value) { return this.signs.percent.replace("{0}", this.number(value)); };
 
   Quiz.prototype.request = function (method, path, body) {
     var headers = { Accept: "application/json" };
@@ -140,7 +156,7 @@
     var self = this;
     this.actions.replaceChildren();
     if (last && last.percent !== null && last.percent !== undefined) {
-      this.actions.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("score") + ": " + last.percent + "%" }));
+      this.actions.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("score") + ": " + this.percent(last.percent) }));
     }
     if (last && last.state !== "open") {
       // The last attempt's review, as its policy allows now (marks, feedback, the teacher's comment).
@@ -162,10 +178,11 @@
   };
 
   /* Why the service did not start an attempt, in the page's language. */
-  Quiz.prototype.refusal = function (r) {
+  /* Never the API's own (English) message on the page: a known code's words, else `fallback`. */
+  Quiz.prototype.refusal = function (r, fallback) {
     var code = r.body && r.body.error ? r.body.error.code : "";
     var words = this.w("refused." + code);
-    if (words === "refused." + code) return this.w("unavailable");
+    if (words === "refused." + code) return this.w(fallback || "unavailable");
     return words.replace("{minutes}", Math.ceil(r.retryAfter / 60));
   };
 
@@ -241,7 +258,7 @@
           self.status(self.w("saved"));
           return self.flush();
         }
-        self.status(r.body && r.body.error ? r.body.error.message : self.w("queued"));
+        self.status(self.refusal(r, "queued"));
         return false;
       }, function () {
         self.sending = false;
@@ -306,7 +323,7 @@
       return self.request("POST", "attempts/" + self.attempt.id + "/submit", {}).then(function (r) {
         if (r.status === 200) return self.showAttempt(r.body);
         button.disabled = false;
-        self.status(r.body && r.body.error ? r.body.error.message : self.w("unavailable"));
+        self.status(self.refusal(r));
       });
     }, function () { button.disabled = false; });
   };
@@ -459,7 +476,8 @@
     if (review.percent !== null && review.percent !== undefined) {
       var verdict = review.passed ? this.w("passed") : this.w("failed");
       this.body.appendChild(el("p", { className: "oqu-quiz__result",
-        text: this.w("score") + ": " + review.points + " / " + review.max_points + " (" + review.percent + "%) — " + verdict }));
+        text: this.w("score") + ": " + this.number(review.points) + " / " + this.number(review.max_points) +
+          " (" + this.percent(review.percent) + ") — " + verdict }));
     } else {
       this.body.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("later") }));
     }
@@ -475,7 +493,8 @@
       var box = el("div", { className: "oqu-quiz__reviewed" }, [el("p", {}, parts)]);
       if (item.state) {
         box.appendChild(el("p", { className: "oqu-quiz__state--" + item.state, text: self.w("state." + item.state) +
-          (item.points !== null && item.points !== undefined ? " (" + item.points + " / " + item.max_points + ")" : "") }));
+          (item.points !== null && item.points !== undefined ?
+            " (" + self.number(item.points) + " / " + self.number(item.max_points) + ")" : "") }));
       }
       (item.feedback || []).forEach(function (text) { box.appendChild(el("p", { text: text })); });
       if (item.comment) {
