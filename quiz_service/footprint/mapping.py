@@ -107,8 +107,8 @@ class Site:
 def record_event(connection: Connection, event: events.DomainEvent) -> None:
     """The subscriber: the event's statement, appended on the publisher's connection."""
     mapper = MAPPERS.get(type(event))
-    if mapper is None:
-        return
+    if mapper is None or not isinstance(connection, Connection):
+        return  # not mapped; or published on no database (a unit test of the dispatcher)
     site_url = current_app.config["FOOTPRINT_SITE_URL"] if has_app_context() else DEFAULT_SITE_URL
     entry = mapper(event, Site(site_url))
     if entry is not None:
