@@ -47,7 +47,7 @@ class FootprintCheckpoint(Base):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     key_id: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text)
-    signature: Mapped[str] = mapped_column(String(100))  # base64
+    signature: Mapped[str] = mapped_column(String(128))  # hex
 
 
 class FootprintHead(Base):

@@ -8,9 +8,9 @@ from flask import Blueprint, Flask, Response, current_app, g, jsonify
 
 from quiz_service.core import db
 from quiz_service.core.clock import now
-from quiz_service.core.domain import NotFound
+from quiz_service.core.domain import Conflict, NotFound
 from quiz_service.core.openapi import operation
-from quiz_service.footprint import service, store
+from quiz_service.footprint import checkpoints, export, service, store
 from quiz_service.footprint.schemas import StatementIdsOut, StatementResultOut, StatementsIn, StatementsQuery
 
 api = Blueprint("footprint", __name__, url_prefix="/api/v1")
@@ -50,3 +50,19 @@ def one_statement(connection: Any, statement_id: str) -> dict[str, Any]:
     if found is None:
         raise NotFound("statement_not_found", "You have no statement with this id.")
     return found
+
+
+@api.get("/me/footprint")
+@operation("Download your own footprint: statements, inclusion proofs, the signed checkpoint and the public key",
+           auth=True, media_type="application/json")  # fmt: skip
+def download_footprint() -> Response:
+    folder = current_app.config["FOOTPRINT_DIR"]
+    db.release_reader()
+    with db.engine().connect() as connection:  # one transaction: rows read in batches (a cursor)
+        latest = checkpoints.latest(connection)
+        if latest is None:
+            raise Conflict("footprint_not_signed", "No checkpoint has been signed yet; try again in a few minutes.")
+        data = export.dumps(export.export_of(connection, g.user.id, latest, checkpoints.published_key(folder)))
+    response = Response(data, mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="footprint.json"'
+    return response

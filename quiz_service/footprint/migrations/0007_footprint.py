@@ -50,7 +50,7 @@ def upgrade() -> None:
         sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("key_id", sa.String(length=16), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("signature", sa.String(length=100), nullable=False),
+        sa.Column("signature", sa.String(length=128), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_footprint_checkpoints")),
     )
     head = op.create_table(
