@@ -238,6 +238,15 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/auth/admin/users/<int:user_id>/restore"): Case(
         "/auth/admin/users/{victim}/restore", staff_page(admin=200), form={}
     ),
+    # The footprint (quiz_service/footprint/views.py): every signed-in caller records and reads
+    # only their own statements; no checkpoint is signed here, so the download is 409.
+    ("POST", "/api/v1/statements"): Case(
+        "/api/v1/statements",
+        signed_in(200),
+        json={"verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "https://oqu.invalid/kk/"}},
+    ),
+    ("GET", "/api/v1/statements"): Case("/api/v1/statements", signed_in(200)),
+    ("GET", "/api/v1/me/footprint"): Case("/api/v1/me/footprint", signed_in(409)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
