@@ -47,7 +47,9 @@ def verify(checkpoint_file: Path | None, public_key: Path | None) -> None:
         try:
             key = _public_key(public_key)
         except FileNotFoundError:
-            raise click.ClickException("no public key yet: no checkpoint was ever signed (oqu footprint checkpoint)") from None
+            raise click.ClickException(
+                "no public key yet: no checkpoint was ever signed (oqu footprint checkpoint)"
+            ) from None
         listed = checkpoints.file_checkpoints(checkpoint_file.parent if checkpoint_file else folder)
         with db.engine().connect() as connection:
             listed += checkpoints.stored_checkpoints(connection)
@@ -56,7 +58,9 @@ def verify(checkpoint_file: Path | None, public_key: Path | None) -> None:
         click.echo(f"footprint: {problem.message}", err=True)
     if not report.ok:
         sys.exit(1)
-    click.echo(f"footprint: {report.records} records verified against {report.checkpoints} signed checkpoints")
+    click.echo(
+        f"footprint: {report.records} records verified against {report.checkpoints} signed checkpoints"
+    )
 
 
 @footprint.command()
@@ -77,15 +81,16 @@ def public_key_command() -> None:
 
 @footprint.command("export")
 @click.option("--student", required=True, help="The student's e-mail.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="The file (default: standard output).")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), help="The file (default: standard output)."
+)
 def export_command(student: str, out: Path | None) -> None:
     """A student's footprint with inclusion proofs, the signed checkpoint and the public key."""
-    with command_app().app_context():
-        with db.engine().connect() as connection:
-            user = db.session().scalars(select(User).where(func.lower(User.email) == student.lower())).first()
-            if user is None:
-                raise click.ClickException(f"there is no user {student}")
-            data = student_export(connection, user.id)
+    with command_app().app_context(), db.engine().connect() as connection:
+        user = db.session().scalars(select(User).where(func.lower(User.email) == student.lower())).first()
+        if user is None:
+            raise click.ClickException(f"there is no user {student}")
+        data = student_export(connection, user.id)
     if out is None:
         sys.stdout.buffer.write(data + b"\n")
     else:
@@ -110,7 +115,9 @@ def student_export(connection: Connection, user_id: int) -> bytes:
               help="The site's published public key (hex); without it, the file's own key is trusted.")  # fmt: skip
 def verify_export_command(file: Path, public_key: Path | None) -> None:
     """Check an exported footprint offline (no database, no service)."""
-    published = checkpoints.public_key_from_hex(public_key.read_text(encoding="ascii")) if public_key else None
+    published = (
+        checkpoints.public_key_from_hex(public_key.read_text(encoding="ascii")) if public_key else None
+    )
     problems = export.verify_export(file.read_bytes(), published)
     for problem in problems:
         click.echo(f"footprint: {problem}", err=True)

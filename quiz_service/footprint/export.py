@@ -23,20 +23,31 @@ from sqlalchemy.engine import Connection
 
 from quiz_service.core.domain import Conflict
 from quiz_service.footprint import store
-from quiz_service.footprint.checkpoints import Checkpoint, is_signed_by, public_hex, public_key_from_hex, strict_hex
+from quiz_service.footprint.checkpoints import (
+    Checkpoint,
+    is_signed_by,
+    public_hex,
+    public_key_from_hex,
+    strict_hex,
+)
 from quiz_service.footprint.merkle import inclusion_proof, leaf_hash, levels_of, verify_inclusion
 
 FORMAT = "oqu-footprint/1"
 Json = Any
 
 
-def export_of(connection: Connection, user_id: int, checkpoint: Checkpoint, key: Ed25519PublicKey) -> dict[str, Json]:
+def export_of(
+    connection: Connection, user_id: int, checkpoint: Checkpoint, key: Ed25519PublicKey
+) -> dict[str, Json]:
     """The user's footprint proven against `checkpoint` (Conflict when the log no longer matches it)."""
     size = checkpoint.tree_size
     leaves = [leaf_hash(row.record) for row in store.all_rows(connection) if row.seq < size]
     levels = levels_of(leaves) if leaves else [[]]
     if len(leaves) != size or (levels[-1][0] if leaves else None) != (checkpoint.root if size else None):
-        raise Conflict("footprint_damaged", "The record does not match its latest checkpoint: run `oqu footprint verify`.")
+        raise Conflict(
+            "footprint_damaged",
+            "The record does not match its latest checkpoint: run `oqu footprint verify`.",
+        )
     records, pending = [], []
     for seq, record in own_records(connection, user_id):
         entry = {"seq": seq, "record": record, "statement": json.loads(record)["statement"]}
@@ -74,7 +85,10 @@ def verify_export(data: bytes, published: Ed25519PublicKey | None = None) -> lis
 
 
 def check_export(export: dict[str, Json], published: Ed25519PublicKey | None) -> list[str]:
-    if set(export) != {"format", "public_key", "checkpoint", "records", "pending"} or export["format"] != FORMAT:
+    if (
+        set(export) != {"format", "public_key", "checkpoint", "records", "pending"}
+        or export["format"] != FORMAT
+    ):
         return [f"not a {FORMAT} file"]
     key = public_key_from_hex(export["public_key"])
     if published is not None and public_hex(published) != public_hex(key):

@@ -49,7 +49,9 @@ DEFAULT_SITE_URL = "https://oqu.invalid/"
 MAPPERS: dict[type[events.DomainEvent], Mapper] = {}
 
 
-def maps(event_type: type[E]) -> Callable[[Callable[[E, Site], Entry | None]], Callable[[E, Site], Entry | None]]:
+def maps(
+    event_type: type[E],
+) -> Callable[[Callable[[E, Site], Entry | None]], Callable[[E, Site], Entry | None]]:
     """Register the mapper of `event_type`: it returns the statement to record, or None."""
 
     def register(mapper: Callable[[E, Site], Entry | None]) -> Callable[[E, Site], Entry | None]:
@@ -76,7 +78,11 @@ class Site:
 
     def quiz(self, course: str, quiz: str, title: str = "") -> dict[str, Json]:
         definition: dict[str, Json] = {"type": ASSESSMENT}
-        return {"objectType": "Activity", "id": self.activity("courses", course, "quizzes", quiz), "definition": definition}
+        return {
+            "objectType": "Activity",
+            "id": self.activity("courses", course, "quizzes", quiz),
+            "definition": definition,
+        }
 
     def entry(
         self,
@@ -148,7 +154,9 @@ def attempt_context(site: Site, attempt_id: int, course: str, **more: Json) -> d
 
 @maps(events.AttemptStarted)
 def attempt_started(event: events.AttemptStarted, site: Site) -> Entry:
-    context = attempt_context(site, event.attempt_id, event.course, number=event.number, version=event.version)
+    context = attempt_context(
+        site, event.attempt_id, event.course, number=event.number, version=event.version
+    )
     context["language"] = event.lang
     return site.entry(event.user_id, ATTEMPTED, site.quiz(event.course, event.quiz), timestamp=event.started_at,
                       context=context)  # fmt: skip
@@ -180,13 +188,20 @@ def attempt_graded(event: events.AttemptGraded, site: Site) -> Entry:
     result: dict[str, Json] = {"completion": True}
     if event.points is not None and event.max_points > 0:
         raw = min(max(event.points, 0.0), event.max_points)
-        result["score"] = {"raw": raw, "min": 0, "max": event.max_points, "scaled": round(raw / event.max_points, 4)}
+        result["score"] = {
+            "raw": raw,
+            "min": 0,
+            "max": event.max_points,
+            "scaled": round(raw / event.max_points, 4),
+        }
     context = attempt_context(site, event.attempt_id, event.course, by=event.by)
     if event.grader_id is not None:
         context["instructor"] = store.user_agent(site.url, event.grader_id)
     if event.question is not None:
         context["extensions"][site.extension("question")] = event.question
-    return site.entry(event.user_id, SCORED, site.quiz(event.course, event.quiz), result=result, context=context)
+    return site.entry(
+        event.user_id, SCORED, site.quiz(event.course, event.quiz), result=result, context=context
+    )
 
 
 RELEASED = ("xapi/verbs/released", "released")

@@ -22,7 +22,7 @@ class StatementIdsOut(RootModel[list[str]]):
 
 
 class StatementsQuery(RequestBody):
-    statementId: str | None = None  # noqa: N815  # xAPI's parameter name
+    statementId: str | None = None  # xAPI's parameter name
     after: int = Field(-1, ge=-1, description="The sequence number after which to list (from `more`).")
     limit: int = Field(100, ge=1, le=500)
 

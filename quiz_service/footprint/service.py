@@ -36,8 +36,13 @@ def prepare(body: Json, sender: Sender, site_url: str, max_batch: int) -> list[s
     if listed and not items:
         raise Invalid("invalid_statement", "statements: send at least one statement")
     if len(items) > max_batch:
-        raise Invalid("too_many_statements", f"statements: at most {max_batch} in one request, not {len(items)}")
-    return [prepare_one(item, f"[{index}]" if listed else "", sender, site_url) for index, item in enumerate(items)]
+        raise Invalid(
+            "too_many_statements", f"statements: at most {max_batch} in one request, not {len(items)}"
+        )
+    return [
+        prepare_one(item, f"[{index}]" if listed else "", sender, site_url)
+        for index, item in enumerate(items)
+    ]
 
 
 def prepare_one(item: Json, path: str, sender: Sender, site_url: str) -> store.Entry:
@@ -46,7 +51,9 @@ def prepare_one(item: Json, path: str, sender: Sender, site_url: str) -> store.E
     statement = check_statement(item, path)
     check_video(statement, path)
     if not is_sender(statement["actor"], sender, site_url):
-        raise Forbidden("actor_not_you", f"{join(path, 'actor')}: statements are recorded only for the signed-in user")
+        raise Forbidden(
+            "actor_not_you", f"{join(path, 'actor')}: statements are recorded only for the signed-in user"
+        )
     statement = dict(statement)
     statement.pop("stored", None)
     statement["actor"] = store.user_agent(site_url, sender.user_id)
@@ -61,11 +68,15 @@ def is_sender(actor: dict[str, Json], sender: Sender, site_url: str) -> bool:
     mailto = f"mailto:{sender.email.lower()}"
     if "account" in actor:
         account = actor["account"]
-        return bool(account["homePage"].rstrip("/") == site_url.rstrip("/") and account["name"] == str(sender.user_id))
+        return bool(
+            account["homePage"].rstrip("/") == site_url.rstrip("/") and account["name"] == str(sender.user_id)
+        )
     if "mbox" in actor:
         return bool(actor["mbox"].lower() == mailto)
     if "mbox_sha1sum" in actor:
-        return bool(actor["mbox_sha1sum"].lower() == hashlib.sha1(mailto.encode()).hexdigest())  # noqa: S324  # xAPI's identifier
+        return bool(
+            actor["mbox_sha1sum"].lower() == hashlib.sha1(mailto.encode()).hexdigest()
+        )  # xAPI's identifier
     return False
 
 
@@ -83,7 +94,9 @@ def check_voided_targets(connection: Connection, entries: list[store.Entry], use
             raise StatementInvalid(where, "a voiding statement cannot be voided")
 
 
-def record(connection: Connection, body: Json, sender: Sender, now: datetime, site_url: str, max_batch: int) -> list[str]:
+def record(
+    connection: Connection, body: Json, sender: Sender, now: datetime, site_url: str, max_batch: int
+) -> list[str]:
     """Check and append a POST's statements in the caller's transaction; their ids, in order."""
     entries = prepare(body, sender, site_url, max_batch)
     check_voided_targets(connection, entries, sender.user_id)

@@ -34,7 +34,9 @@ Json = Any
 
 def canonical(value: Json) -> bytes:
     """One byte string per JSON value: keys sorted, no spaces, UTF-8 (what the leaf hashes)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode()
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode()
 
 
 def content_hash(statement: dict[str, Json]) -> str:
@@ -80,7 +82,10 @@ def append(connection: Connection, entries: Sequence[Entry], now: datetime, site
         if statement_id in known:
             if known[statement_id] != compared:
                 where = f"[{position}].id" if len(entries) > 1 else "id"
-                raise Conflict("statement_conflict", f"{where}: the statement {statement_id} was recorded with other content")
+                raise Conflict(
+                    "statement_conflict",
+                    f"{where}: the statement {statement_id} was recorded with other content",
+                )
             continue
         known[statement_id] = compared
         rows.append(row_of(size + len(rows), entry, compared, now, site_url))
@@ -99,7 +104,9 @@ def lock_head(connection: Connection) -> int:
 
 
 def recorded_hashes(connection: Connection, ids: list[str]) -> dict[str, str]:
-    query = select(STATEMENTS.c.statement_id, STATEMENTS.c.content_hash).where(STATEMENTS.c.statement_id.in_(ids))
+    query = select(STATEMENTS.c.statement_id, STATEMENTS.c.content_hash).where(
+        STATEMENTS.c.statement_id.in_(ids)
+    )
     return {row.statement_id: row.content_hash for row in connection.execute(query)}
 
 
@@ -127,7 +134,9 @@ def row_of(seq: int, entry: Entry, compared: str, now: datetime, site_url: str) 
 # -- reading ------------------------------------------------------------------------------
 
 
-def statements_of(connection: Connection, user_id: int, after: int, limit: int) -> list[tuple[int, dict[str, Json]]]:
+def statements_of(
+    connection: Connection, user_id: int, after: int, limit: int
+) -> list[tuple[int, dict[str, Json]]]:
     """The user's statements after the sequence number `after` (-1: from the first), oldest first."""
     query = (
         select(STATEMENTS.c.seq, STATEMENTS.c.record)

@@ -89,7 +89,9 @@ def check_row(row: Row, expected: int) -> Problem | None:
         return Problem("reordered", expected,
                        f"record {expected} holds record {int(said[1])}: records were reordered or renumbered")  # fmt: skip
     if leaf_hash(row.record).hex() != row.leaf_hash:
-        return Problem("altered", expected, f"record {expected} was altered (its bytes do not match its hash)")
+        return Problem(
+            "altered", expected, f"record {expected} was altered (its bytes do not match its hash)"
+        )
     return None
 
 

@@ -46,7 +46,11 @@ Json = Any
 
 def is_video_statement(statement: dict[str, Json]) -> bool:
     target = statement["object"]
-    kind = target.get("definition", {}).get("type") if target.get("objectType", "Activity") == "Activity" else None
+    kind = (
+        target.get("definition", {}).get("type")
+        if target.get("objectType", "Activity") == "Activity"
+        else None
+    )
     categories = statement.get("context", {}).get("contextActivities", {}).get("category", [])
     in_profile = any(item.get("id") == PROFILE for item in categories)
     return kind == VIDEO_TYPE or in_profile or statement["verb"]["id"] in VIDEO_ONLY_VERBS
@@ -58,13 +62,18 @@ def check_video(statement: dict[str, Json], path: str = "") -> None:
         return
     verb = VERBS.get(statement["verb"]["id"])
     if verb is None:
-        raise StatementInvalid(join(join(path, "verb"), "id"), f"is not a verb of the video profile ({', '.join(VERBS.values())})")
+        raise StatementInvalid(
+            join(join(path, "verb"), "id"),
+            f"is not a verb of the video profile ({', '.join(VERBS.values())})",
+        )
     target = statement["object"]
     if target.get("definition", {}).get("type") != VIDEO_TYPE:
         raise StatementInvalid(join(path, "object.definition.type"), f"must be {VIDEO_TYPE}")
     categories = statement.get("context", {}).get("contextActivities", {}).get("category", [])
     if not any(item.get("id") == PROFILE for item in categories):
-        raise StatementInvalid(join(path, "context.contextActivities.category"), f"must include the profile {PROFILE}")
+        raise StatementInvalid(
+            join(path, "context.contextActivities.category"), f"must include the profile {PROFILE}"
+        )
     context_extensions = statement["context"].get("extensions", {})
     result_extensions = statement.get("result", {}).get("extensions", {})
     check_context_extensions(context_extensions, join(path, "context.extensions"), verb)
@@ -80,7 +89,7 @@ def check_context_extensions(values: dict[str, Json], path: str, verb: str) -> N
     for key, value in values.items():
         if not key.startswith(EXT):
             continue
-        where, name = join(path, key), key[len(EXT):]
+        where, name = join(path, key), key[len(EXT) :]
         if name in ("session-id", "quality", "screen-size", "video-playback-size", "track", "user-agent"):
             string(value, where, empty=False)
         elif name in ("length", "frame-rate"):
@@ -102,12 +111,14 @@ def check_context_extensions(values: dict[str, Json], path: str, verb: str) -> N
 def check_result_extensions(values: dict[str, Json], path: str, verb: str, context: dict[str, Json]) -> None:
     for name in REQUIRED_RESULT.get(verb, ()):
         if EXT + name not in values:
-            raise StatementInvalid(join(path, EXT + name), f"is required in a {verb} statement of the video profile")
+            raise StatementInvalid(
+                join(path, EXT + name), f"is required in a {verb} statement of the video profile"
+            )
     length = context.get(EXT + "length")
     for key, value in values.items():
         if not key.startswith(EXT):
             continue
-        where, name = join(path, key), key[len(EXT):]
+        where, name = join(path, key), key[len(EXT) :]
         if name in ("time", "time-from", "time-to"):
             moment = number(value, where)
             if moment < 0 or (length is not None and moment > length + 0.5):
@@ -129,7 +140,9 @@ def check_progress(values: dict[str, Json], path: str, length: float | None) -> 
     expected = min(1.0, played_length(merge_segments(parse_segments(segments, path))) / length)
     if abs(progress - expected) > PROGRESS_TOLERANCE:
         where = join(path, EXT + "progress")
-        raise StatementInvalid(where, f"must be the merged played segments over the length ({expected:.3f}), not {progress}")
+        raise StatementInvalid(
+            where, f"must be the merged played segments over the length ({expected:.3f}), not {progress}"
+        )
 
 
 def check_completed(statement: dict[str, Json], path: str) -> None:

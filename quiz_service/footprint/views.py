@@ -61,8 +61,12 @@ def download_footprint() -> Response:
     with db.engine().connect() as connection:  # one transaction: rows read in batches (a cursor)
         latest = checkpoints.latest(connection)
         if latest is None:
-            raise Conflict("footprint_not_signed", "No checkpoint has been signed yet; try again in a few minutes.")
-        data = export.dumps(export.export_of(connection, g.user.id, latest, checkpoints.published_key(folder)))
+            raise Conflict(
+                "footprint_not_signed", "No checkpoint has been signed yet; try again in a few minutes."
+            )
+        data = export.dumps(
+            export.export_of(connection, g.user.id, latest, checkpoints.published_key(folder))
+        )
     response = Response(data, mimetype="application/json")
     response.headers["Content-Disposition"] = 'attachment; filename="footprint.json"'
     return response

@@ -27,7 +27,9 @@ class StatementInvalid(Invalid):
 
 IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`\x00-\x1f\x7f]+$")
 IRL = re.compile(r"^https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f/]+[^\s<>\"{}|\\^`\x00-\x1f\x7f]*$")
-UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$")
+UUID = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[1-8][0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$"
+)
 MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+\.[^@\s]+$")
 SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
 LANGUAGE_TAG = re.compile(
@@ -62,7 +64,9 @@ CONTEXT_ACTIVITY_KINDS = ("parent", "grouping", "category", "other")
 # -- the pieces ---------------------------------------------------------------------------
 
 
-def fields(value: Json, path: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Json]:
+def fields(
+    value: Json, path: str, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+) -> dict[str, Json]:
     """An object with only `allowed` keys, `required` present, no null and not empty."""
     if not isinstance(value, dict):
         raise StatementInvalid(path, "must be a JSON object")
@@ -127,7 +131,9 @@ def timestamp(value: Json, path: str) -> datetime:
     text = string(value, path)
     match = TIMESTAMP.match(text)
     if not match:
-        raise StatementInvalid(path, f"must be an ISO 8601 time with its zone (2026-12-07T09:30:00Z), not {text[:40]!r}")
+        raise StatementInvalid(
+            path, f"must be an ISO 8601 time with its zone (2026-12-07T09:30:00Z), not {text[:40]!r}"
+        )
     if match[8] == "-00:00":
         raise StatementInvalid(path, "the offset -00:00 is not allowed")
     try:
@@ -138,7 +144,7 @@ def timestamp(value: Json, path: str) -> datetime:
 
 def language_map(value: Json, path: str) -> Mapping[str, str]:
     if not isinstance(value, dict) or not value:
-        raise StatementInvalid(path, "must be a language map ({\"kk\": \"…\"}) with at least one entry")
+        raise StatementInvalid(path, 'must be a language map ({"kk": "…"}) with at least one entry')
     for tag, text in value.items():
         language_tag(tag, join(path, tag))
         string(text, join(path, tag))
@@ -267,7 +273,9 @@ def interaction(value: dict[str, Json], path: str) -> None:
                 raise StatementInvalid(join(path, key), "needs an interactionType")
         return
     if kind not in INTERACTION_TYPES:
-        raise StatementInvalid(join(path, "interactionType"), f"must be one of {', '.join(INTERACTION_TYPES)}")
+        raise StatementInvalid(
+            join(path, "interactionType"), f"must be one of {', '.join(INTERACTION_TYPES)}"
+        )
     for key in lists:
         if key not in INTERACTION_TYPES[kind]:
             raise StatementInvalid(join(path, key), f"is not a component of a {kind} interaction")
@@ -375,7 +383,9 @@ def context(value: Json, path: str, object_type: str) -> None:
     for key in ("revision", "platform"):
         if key in value:
             if object_type in ("Agent", "Group"):
-                raise StatementInvalid(join(path, key), "is not allowed when the object is an agent or a group")
+                raise StatementInvalid(
+                    join(path, key), "is not allowed when the object is an agent or a group"
+                )
             string(value[key], join(path, key))
     if "language" in value:
         language_tag(value["language"], join(path, "language"))

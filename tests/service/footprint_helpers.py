@@ -15,7 +15,10 @@ def statement(**changes: Any) -> dict[str, Any]:
     """A lesson read ("experienced"), with a fresh id, without actor (the service sets it)."""
     value: dict[str, Any] = {
         "id": str(uuid.uuid4()),
-        "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced", "display": {"kk": "оқыды", "en": "experienced"}},
+        "verb": {
+            "id": "http://adlnet.gov/expapi/verbs/experienced",
+            "display": {"kk": "оқыды", "en": "experienced"},
+        },
         "object": {
             "objectType": "Activity",
             "id": LESSON,

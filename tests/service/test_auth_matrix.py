@@ -243,7 +243,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/api/v1/statements"): Case(
         "/api/v1/statements",
         signed_in(200),
-        json={"verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"}, "object": {"id": "https://oqu.invalid/kk/"}},
+        json={
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": "https://oqu.invalid/kk/"},
+        },
     ),
     ("GET", "/api/v1/statements"): Case("/api/v1/statements", signed_in(200)),
     ("GET", "/api/v1/me/footprint"): Case("/api/v1/me/footprint", signed_in(409)),

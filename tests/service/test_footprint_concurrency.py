@@ -48,7 +48,9 @@ def test_parallel_appends_from_two_processes_make_one_gap_free_sequence(
         def post(item: tuple[int, dict[str, Any]]) -> int:
             index, body = item
             headers = {"Authorization": f"Bearer {tokens[(index // 2) % len(tokens)]}"}
-            response = requests.post(f"{bases[index % 2]}/api/v1/statements", json=body, headers=headers, timeout=60)
+            response = requests.post(
+                f"{bases[index % 2]}/api/v1/statements", json=body, headers=headers, timeout=60
+            )
             return response.status_code
 
         with ThreadPoolExecutor(16) as pool:
@@ -58,7 +60,10 @@ def test_parallel_appends_from_two_processes_make_one_gap_free_sequence(
         reader = db.session()
         seqs = list(reader.scalars(select(FootprintStatement.seq).order_by(FootprintStatement.seq)))
         assert seqs == list(range(APPENDS + REPEATED))
-        assert reader.scalar(select(func.count(func.distinct(FootprintStatement.statement_id)))) == APPENDS + REPEATED
+        assert (
+            reader.scalar(select(func.count(func.distinct(FootprintStatement.statement_id))))
+            == APPENDS + REPEATED
+        )
         with db.engine().connect() as connection:
             assert store.log_size(connection) == APPENDS + REPEATED
         signed = jobs.checkpoint_now()

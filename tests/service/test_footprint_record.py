@@ -35,13 +35,20 @@ def oqu(run_oqu: Callable[..., Result], database_url: str) -> Callable[..., Resu
 
 
 @pytest.fixture
-def students(make_user: Callable[..., User], make_token: Callable[..., str]) -> list[tuple[User, dict[str, str]]]:
+def students(
+    make_user: Callable[..., User], make_token: Callable[..., str]
+) -> list[tuple[User, dict[str, str]]]:
     users = [make_user(), make_user()]
     return [(user, {"Authorization": f"Bearer {make_token(user)}"}) for user in users]
 
 
 @pytest.fixture
-def log(client: FlaskClient, students: list[tuple[User, dict[str, str]]], oqu: Callable[..., Result], site_folder: Path) -> Path:
+def log(
+    client: FlaskClient,
+    students: list[tuple[User, dict[str, str]]],
+    oqu: Callable[..., Result],
+    site_folder: Path,
+) -> Path:
     """12 statements of two students; checkpoints signed at 5 and at 10 (the last 2 not yet)."""
     for count in (5, 5, 2):
         for index in range(count):
@@ -69,7 +76,9 @@ def tamper(app: Flask, *changes: str | TextClause) -> None:
 
 def record_of(app: Flask, seq: int) -> str:
     with app.app_context(), db.engine().connect() as connection:
-        found: str = connection.execute(text(f"SELECT record FROM footprint_statements WHERE seq = {seq}")).scalar_one()
+        found: str = connection.execute(
+            text(f"SELECT record FROM footprint_statements WHERE seq = {seq}")
+        ).scalar_one()
         return found
 
 
@@ -91,13 +100,22 @@ def test_a_clean_log_verifies(log: Path, oqu: Callable[..., Result]) -> None:
 
 
 def test_the_database_refuses_changes_until_its_triggers_are_dropped(app: Flask, log: Path) -> None:
-    for change in ("UPDATE footprint_checkpoints SET tree_size = 1", "DELETE FROM footprint_statements WHERE seq = 11"):
-        with pytest.raises(Exception, match="append-only"), app.app_context(), db.engine().begin() as connection:
+    for change in (
+        "UPDATE footprint_checkpoints SET tree_size = 1",
+        "DELETE FROM footprint_statements WHERE seq = 11",
+    ):
+        with (
+            pytest.raises(Exception, match="append-only"),
+            app.app_context(),
+            db.engine().begin() as connection,
+        ):
             connection.execute(text(change))
 
 
 def test_a_modified_record_is_named(app: Flask, log: Path, oqu: Callable[..., Result]) -> None:
-    tamper(app, "UPDATE footprint_statements SET record = replace(record, 'PT4M12S', 'PT9M12S') WHERE seq = 3")
+    tamper(
+        app, "UPDATE footprint_statements SET record = replace(record, 'PT4M12S', 'PT9M12S') WHERE seq = 3"
+    )
     result = oqu("verify")
     assert result.exit_code == 1
     assert "footprint: record 3 was altered (its bytes do not match its hash)" in result.output
@@ -127,7 +145,9 @@ def test_the_newest_records_cut_off_are_named(app: Flask, log: Path, oqu: Callab
     assert "counts 10 (truncated)" in result.output
 
 
-def test_a_rewrite_with_recomputed_hashes_fails_the_checkpoint(app: Flask, log: Path, oqu: Callable[..., Result]) -> None:
+def test_a_rewrite_with_recomputed_hashes_fails_the_checkpoint(
+    app: Flask, log: Path, oqu: Callable[..., Result]
+) -> None:
     tamper(app, rewritten(app, 7))
     result = oqu("verify")
     assert result.exit_code == 1
@@ -150,7 +170,10 @@ def test_a_rewrite_with_checkpoints_signed_again_by_another_key_fails_the_signat
     (log / "checkpoints.jsonl").write_text("".join(json.dumps(f.to_json()) + "\n" for f in forged))
     result = oqu("verify")
     assert result.exit_code == 1
-    assert "(5 records): its signature does not match the site's public key (forged or rewritten)" in result.output
+    assert (
+        "(5 records): its signature does not match the site's public key (forged or rewritten)"
+        in result.output
+    )
 
 
 def test_an_export_verifies_offline_and_fails_after_any_byte_changes(
@@ -183,7 +206,9 @@ def test_an_export_verifies_offline_and_fails_after_any_byte_changes(
     assert "footprint: record 0: the statement is not the recorded one" in refused.output
 
 
-def test_an_export_is_refused_with_another_sites_key(log: Path, oqu: Callable[..., Result], students: Any, site_folder: Path) -> None:
+def test_an_export_is_refused_with_another_sites_key(
+    log: Path, oqu: Callable[..., Result], students: Any, site_folder: Path
+) -> None:
     out = site_folder / "footprint.json"
     assert oqu("export", "--student", students[0][0].email, "--out", str(out)).exit_code == 0
     other = site_folder / "other.txt"

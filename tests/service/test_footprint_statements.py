@@ -100,7 +100,10 @@ def test_anonymous_senders_are_refused(client: FlaskClient) -> None:
 
 
 def test_a_student_reads_only_their_own_statements(
-    client: FlaskClient, headers: dict[str, str], make_user: Callable[..., User], make_token: Callable[..., str]
+    client: FlaskClient,
+    headers: dict[str, str],
+    make_user: Callable[..., User],
+    make_token: Callable[..., str],
 ) -> None:
     other = {"Authorization": f"Bearer {make_token(make_user())}"}
     mine = [statement() for _ in range(3)]
