@@ -30,7 +30,10 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def oqu(run_oqu: Callable[..., Result], database_url: str) -> Callable[..., Result]:
+def oqu(
+    run_oqu: Callable[..., Result], database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Result]:
+    monkeypatch.setenv("OQU_FOOTPRINT_SITE_URL", SITE)
     return lambda *args: run_oqu("footprint", *args, database_url=database_url)
 
 
