@@ -27,10 +27,10 @@ def database_kind(request: pytest.FixtureRequest) -> str:
 
 
 def test_the_documented_procedure_verifies_an_export_and_refuses_a_changed_one(
-    log: Path,
-    oqu: Callable[..., Result],
-    students: list[tuple[User, dict[str, str]]],
-    site_folder: Path,  # noqa: F811
+    log: Path,  # noqa: F811  # the fixture imported above
+    oqu: Callable[..., Result],  # noqa: F811
+    students: list[tuple[User, dict[str, str]]],  # noqa: F811
+    site_folder: Path,
 ) -> None:
     match = BLOCK.search(DOCS.read_text(encoding="utf-8"))
     assert match, "no verify-footprint block in docs/footprint.md"
