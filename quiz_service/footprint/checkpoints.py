@@ -159,10 +159,10 @@ def is_signed_by(checkpoint: Checkpoint, key: Ed25519PublicKey) -> bool:
 def root_at(connection: Connection, size: int) -> bytes:
     """The root over the first `size` records, each hashed again from its bytes."""
     frontier = Frontier()
-    for row in store.all_rows(connection):
-        if row.seq >= size:
+    for seq, record, _ in store.all_rows(connection):
+        if seq >= size:
             break
-        frontier.add(leaf_hash(row.record))
+        frontier.add(leaf_hash(record))
     return frontier.root()
 
 

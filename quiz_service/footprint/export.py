@@ -41,7 +41,7 @@ def export_of(
 ) -> dict[str, Json]:
     """The user's footprint proven against `checkpoint` (Conflict when the log no longer matches it)."""
     size = checkpoint.tree_size
-    leaves = [leaf_hash(row.record) for row in store.all_rows(connection) if row.seq < size]
+    leaves = [leaf_hash(record) for seq, record, _ in store.all_rows(connection) if seq < size]
     levels = levels_of(leaves) if leaves else [[]]
     if len(leaves) != size or (levels[-1][0] if leaves else None) != (checkpoint.root if size else None):
         raise Conflict(

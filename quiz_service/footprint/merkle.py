@@ -25,26 +25,26 @@ def node_hash(left: bytes, right: bytes) -> bytes:
 
 class Frontier:
     """The roots of the perfect subtrees of the leaves added so far (a compact range from 0):
-    the tree's root at every size, in one pass and O(log n) memory."""
+    the tree's root at every size, in one pass and O(log n) memory. Adding leaf number n merges
+    as many subtrees as n has trailing one bits."""
 
     def __init__(self) -> None:
         self.size = 0
-        self._stack: list[tuple[int, bytes]] = []  # (height, hash), heights strictly decreasing
+        self._stack: list[bytes] = []  # the subtrees' roots, largest first
 
     def add(self, leaf: bytes) -> None:
-        height, node = 0, leaf
-        while self._stack and self._stack[-1][0] == height:
-            _, left = self._stack.pop()
-            node = node_hash(left, node)
-            height += 1
-        self._stack.append((height, node))
+        position, node, stack = self.size, leaf, self._stack
+        while position & 1:
+            node = hashlib.sha256(NODE_PREFIX + stack.pop() + node).digest()
+            position >>= 1
+        stack.append(node)
         self.size += 1
 
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT
-        root = self._stack[-1][1]
-        for _, left in reversed(self._stack[:-1]):
+        root = self._stack[-1]
+        for left in reversed(self._stack[:-1]):
             root = node_hash(left, root)
         return root
 

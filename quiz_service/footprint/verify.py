@@ -10,6 +10,7 @@ cut off: truncated). A checkpoint whose signature fails the site's public key wa
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from quiz_service.footprint.checkpoints import Checkpoint, is_signed_by
-from quiz_service.footprint.merkle import Frontier, leaf_hash
+from quiz_service.footprint.merkle import LEAF_PREFIX, Frontier
 from quiz_service.footprint.store import Row
 
 SEQ_PREFIX = re.compile(rb'^\{"seq":(\d+),')
@@ -48,15 +49,24 @@ def verify_log(rows: Iterable[Row], checkpoints: list[Checkpoint], key: Ed25519P
     for checkpoint in signed:
         by_size.setdefault(checkpoint.tree_size, []).append(checkpoint)
     frontier, matched_size = Frontier(), 0
-    for row in rows:
-        problem = check_row(row, frontier.size)
-        if problem is None:
-            frontier.add(leaf_hash(row.record))
-            problem = check_roots(frontier, by_size.get(frontier.size, []), matched_size)
-            matched_size = frontier.size if frontier.size in by_size and problem is None else matched_size
-        if problem is not None:
-            report.problems.append(problem)
+    sha256 = hashlib.sha256
+    for expected, (seq, record, stored_hash) in enumerate(rows):  # the hot loop: a million records in seconds
+        if seq != expected or not record.startswith(b'{"seq":%d,' % seq):
+            report.problems.append(row_problem(seq, record, expected))
             break
+        leaf = sha256(LEAF_PREFIX + record).digest()
+        if leaf.hex() != stored_hash:
+            report.problems.append(
+                Problem("altered", seq, f"record {seq} was altered (its bytes do not match its hash)")
+            )
+            break
+        frontier.add(leaf)
+        if frontier.size in by_size:
+            problem = check_roots(frontier, by_size[frontier.size], matched_size)
+            if problem is not None:
+                report.problems.append(problem)
+                break
+            matched_size = frontier.size
     report.records = frontier.size
     if not report.problems:
         check_truncation(frontier.size, signed, report)
@@ -79,24 +89,19 @@ def unique_signed(checkpoints: list[Checkpoint], key: Ed25519PublicKey, report: 
     return signed
 
 
-def check_row(row: Row, expected: int) -> Problem | None:
-    if row.seq != expected:
-        return Problem("missing", expected, f"record {expected} is missing (the next one is {row.seq})")
-    said = SEQ_PREFIX.match(row.record)
+def row_problem(seq: int, record: bytes, expected: int) -> Problem:
+    """What is wrong with a record out of its place (the slow path: once, to name it)."""
+    if seq != expected:
+        return Problem("missing", expected, f"record {expected} is missing (the next one is {seq})")
+    said = SEQ_PREFIX.match(record)
     if said is None:
         return Problem("altered", expected, f"record {expected} was altered (it is not a footprint record)")
-    if int(said[1]) != expected:
-        return Problem("reordered", expected,
-                       f"record {expected} holds record {int(said[1])}: records were reordered or renumbered")  # fmt: skip
-    if leaf_hash(row.record).hex() != row.leaf_hash:
-        return Problem(
-            "altered", expected, f"record {expected} was altered (its bytes do not match its hash)"
-        )
-    return None
+    return Problem("reordered", expected,
+                   f"record {expected} holds record {int(said[1])}: records were reordered or renumbered")  # fmt: skip
 
 
 def check_roots(frontier: Frontier, checkpoints: list[Checkpoint], matched_size: int) -> Problem | None:
-    root = frontier.root() if checkpoints else b""
+    root = frontier.root()
     for checkpoint in checkpoints:
         if checkpoint.root != root:
             first, last = matched_size, frontier.size - 1
