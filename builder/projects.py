@@ -178,6 +178,7 @@ def base_config(
             "assets/oqu/model-viewer.js",
             "assets/oqu/account.js",
             "assets/oqu/quiz.js",
+            "assets/oqu/tracking.js",
         ],
         "extra": {
             "generator": False,
