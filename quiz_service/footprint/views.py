@@ -17,7 +17,10 @@ api = Blueprint("footprint", __name__, url_prefix="/api/v1")
 
 
 def init_app(app: Flask) -> None:
+    from quiz_service.footprint import pages
+
     app.register_blueprint(api)
+    pages.init_app(app)
 
 
 @api.post("/statements")
