@@ -71,11 +71,17 @@ def footprint_page() -> Response:
             .order_by(store.STATEMENTS.c.seq.desc())
             .limit(SHOWN)
         )
-        rows = [line_of(json.loads(record)["statement"], words) for record in connection.execute(query).scalars()]
+        rows = [
+            line_of(json.loads(record)["statement"], words) for record in connection.execute(query).scalars()
+        ]
         latest = checkpoints.latest(connection)
     signed, public_key = None, ""
     if latest is not None:
         moment = datetime.fromisoformat(latest.time.replace("Z", "+00:00"))
         signed = Signed(latest.tree_size, local_time(moment))
-        public_key = (current_app.config["FOOTPRINT_DIR"] / checkpoints.PUBLIC_KEY).read_text(encoding="ascii").strip()
-    return render_page("footprint/page.html", w=words, rows=rows, count=count, checkpoint=signed, public_key=public_key)
+        public_key = (
+            (current_app.config["FOOTPRINT_DIR"] / checkpoints.PUBLIC_KEY).read_text(encoding="ascii").strip()
+        )
+    return render_page(
+        "footprint/page.html", w=words, rows=rows, count=count, checkpoint=signed, public_key=public_key
+    )

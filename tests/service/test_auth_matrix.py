@@ -250,6 +250,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/api/v1/statements"): Case("/api/v1/statements", signed_in(200)),
     ("GET", "/api/v1/me/footprint"): Case("/api/v1/me/footprint", signed_in(409)),
+    ("GET", "/footprint/"): Case("/footprint/", expect(200, anonymous=302)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

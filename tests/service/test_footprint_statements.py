@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 from footprint_helpers import SITE, statement, video_statement
@@ -13,6 +14,7 @@ from sqlalchemy import select, text
 
 from auth.models import User
 from quiz_service.core import db
+from quiz_service.footprint import jobs
 from quiz_service.footprint.models import FootprintStatement
 
 
@@ -133,3 +135,30 @@ def test_the_database_refuses_to_change_or_delete_a_statement(
             with pytest.raises(Exception, match="append-only"), db.engine().begin() as connection:
                 connection.execute(text(change))
     assert len(rows(app)) == 1
+
+
+def test_the_students_page_shows_their_records_in_almaty_time(
+    app: Flask, client: FlaskClient, make_user: Callable[..., User], sign_in: Callable[..., Any]
+) -> None:
+    assert client.get("/footprint/").status_code == 302  # signed out: to the sign-in page
+    student = make_user(password=PASSWORD)
+    assert sign_in(student.email).status_code == 303
+    token = client.get("/api/v1/me").json["csrf_token"]
+    sent = statement(timestamp="2026-12-07T04:30:00Z")
+    assert client.post("/api/v1/statements", json=sent, headers={"X-CSRF-Token": token}).status_code == 200
+    page = client.get("/footprint/")
+    assert page.status_code == 200
+    html = page.text
+    assert "Менің цифрлық ізім" in html and "Барлығы 2 жазба." in html  # the sign-in and the lesson
+    assert (
+        "2026-12-07 09:30" in html and "сабақты ашты" in html and "Кіріспе" in html and "жүйеге кірді" in html
+    )
+    assert "Алматы уақытымен (UTC+5)" in html
+    assert "бақылау нүктесі қойылмаған" in html  # no checkpoint yet: no download
+    with app.app_context():
+        jobs.checkpoint_now()
+    russian = client.get("/footprint/?lang=ru").text
+    assert "Мой цифровой след" in russian and "открыл урок" in russian
+    assert 'href="/api/v1/me/footprint"' in russian and "2 записей" in russian
+    key = (app.config["FOOTPRINT_DIR"] / "public-key.txt").read_text().strip()
+    assert f'<code class="footprint-key">{key}</code>' in russian
