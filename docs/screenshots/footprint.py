@@ -41,8 +41,9 @@ def example(n: int) -> dict[str, object]:
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        app = create_app({"DATABASE_URL": f"sqlite:///{root / 'oqu.sqlite3'}", "SECRET_KEY": "shots",
-                          "SITE_DIR": root, "VAR_DIR": root / "var", "REDIS_URL": None, "FOOTPRINT_SITE_URL": SITE})  # fmt: skip
+        config = {"DATABASE_URL": f"sqlite:///{root / 'oqu.sqlite3'}", "SECRET_KEY": "shots", "SITE_DIR": root,
+                  "VAR_DIR": root / "var", "REDIS_URL": None, "FOOTPRINT_SITE_URL": SITE}  # fmt: skip
+        app = create_app(config)
         with app.app_context():
             migrations.upgrade(db.engine())
             with db.write_transaction() as writer:
