@@ -53,7 +53,7 @@ def verify(checkpoint_file: Path | None, public_key: Path | None) -> None:
         listed = checkpoints.file_checkpoints(checkpoint_file.parent if checkpoint_file else folder)
         with db.engine().connect() as connection:
             listed += checkpoints.stored_checkpoints(connection)
-            report = verify_log(store.all_rows(connection), listed, key)
+            report = verify_log(store.all_rows(connection), listed, key, head=store.log_size(connection))
     for problem in report.problems:
         click.echo(f"footprint: {problem.message}", err=True)
     if not report.ok:

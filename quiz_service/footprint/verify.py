@@ -42,7 +42,11 @@ class Report:
         return not self.problems
 
 
-def verify_log(rows: Iterable[Row], checkpoints: list[Checkpoint], key: Ed25519PublicKey) -> Report:
+def verify_log(
+    rows: Iterable[Row], checkpoints: list[Checkpoint], key: Ed25519PublicKey, head: int | None = None
+) -> Report:
+    """Every record in order against every checkpoint; `head` is the number of records the log's
+    head row counts (what was appended since the latest checkpoint: cut off, it is still missed)."""
     report = Report()
     signed = unique_signed(checkpoints, key, report)
     by_size: dict[int, list[Checkpoint]] = {}
@@ -70,6 +74,10 @@ def verify_log(rows: Iterable[Row], checkpoints: list[Checkpoint], key: Ed25519P
     report.records = frontier.size
     if not report.problems:
         check_truncation(frontier.size, signed, report)
+    if not report.problems and head is not None and head > frontier.size:
+        message = (f"record {frontier.size} and later are missing: the log has {frontier.size} records, "
+                   f"its head counts {head} (truncated after the latest checkpoint)")  # fmt: skip
+        report.problems.append(Problem("truncated", frontier.size, message))
     return report
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from sqlalchemy import TextClause, text
 
 from auth.models import User
 from quiz_service.core import db
-from quiz_service.footprint import checkpoints, export
+from quiz_service.core.jobs.registry import REGISTRY
+from quiz_service.footprint import checkpoints, export, jobs
 from quiz_service.footprint.merkle import leaf_hash
 from quiz_service.footprint.store import canonical
 
@@ -146,6 +148,27 @@ def test_the_newest_records_cut_off_are_named(app: Flask, log: Path, oqu: Callab
     assert result.exit_code == 1
     assert "footprint: record 8 and later are missing: the log has 8 records" in result.output
     assert "counts 10 (truncated)" in result.output
+
+
+def test_the_newest_records_cut_off_after_the_latest_checkpoint_are_named_by_the_head(
+    app: Flask, log: Path, oqu: Callable[..., Result]
+) -> None:
+    tamper(app, "DELETE FROM footprint_statements WHERE seq >= 10")  # not signed yet; the head still says 12
+    result = oqu("verify")
+    assert result.exit_code == 1
+    assert (
+        "footprint: record 10 and later are missing: the log has 10 records, its head counts 12"
+        in result.output
+    )
+
+
+def test_the_checkpoint_job_signs_once_per_size(app: Flask, log: Path) -> None:
+    assert REGISTRY.get("footprint.checkpoint").every == timedelta(minutes=5)
+    with app.app_context():
+        made = jobs.checkpoint_now()
+        assert made is not None and made.tree_size == 12
+        assert jobs.checkpoint_now() is None  # nothing new: a second run of the job changes nothing
+    assert (log / "checkpoints.jsonl").read_text().count("\n") == 3
 
 
 def test_a_rewrite_with_recomputed_hashes_fails_the_checkpoint(
