@@ -229,7 +229,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--db", default="sqlite,postgresql")
     options = parser.parse_args()
-    for kind in options.db.split(","):
+    for kind in [kind for kind in options.db.split(",") if kind]:  # --db "": the verification only
         with tempfile.TemporaryDirectory() as folder, database(kind, Path(folder)) as url:
             if url is None:
                 continue
