@@ -188,6 +188,7 @@ def base_config(
             "assets/oqu/account.js",
             "assets/oqu/notices.js",
             "assets/oqu/quiz.js",
+            "assets/oqu/tracking.js",
         ],
         "extra": {
             "generator": False,

@@ -15,7 +15,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, assignments, notices, quizzes, search, static_site, studies
+    from quiz_service import api, assignments, footprint, notices, quizzes, search, static_site, studies
     from quiz_service.core import (
         clock,
         config,
@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     search.init_app(app)
     quizzes.init_app(app)
     assignments.init_app(app)  # before auth: its upload size is set before the CSRF check reads a form
+    footprint.init_app(app)
     auth.init_app(app)
     studies.init_app(app)
     notices.init_app(app)

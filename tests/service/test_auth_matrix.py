@@ -387,6 +387,19 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/teach/gradebook/<course>/sheet"): Case("/teach/gradebook/fire-safety/sheet", teacher_page(200)),
     ("GET", "/grades/<course>"): Case("/grades/fire-safety", expect(403, anonymous=302, student=200)),
+    # The footprint (quiz_service/footprint/views.py): every signed-in caller records and reads
+    # only their own statements; no checkpoint is signed here, so the download is 409.
+    ("POST", "/api/v1/statements"): Case(
+        "/api/v1/statements",
+        signed_in(200),
+        json={
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/experienced"},
+            "object": {"id": "https://oqu.invalid/kk/"},
+        },
+    ),
+    ("GET", "/api/v1/statements"): Case("/api/v1/statements", signed_in(200)),
+    ("GET", "/api/v1/me/footprint"): Case("/api/v1/me/footprint", signed_in(409)),
+    ("GET", "/footprint/"): Case("/footprint/", expect(200, anonymous=302)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -1,0 +1,25 @@
+"""The digital footprint (R2.11): xAPI statements in an append-only, verifiable record.
+
+- `xapi.py`, `video.py`: statements checked by xAPI 1.0.3 and the video profile
+- `store.py`: the gap-free, append-only sequence; `mapping.py`: the service's own statements
+  from domain events; `merkle.py`, `checkpoints.py`, `verify.py`, `export.py`: the record
+  anybody can check (RFC 9162 Merkle tree, Ed25519-signed checkpoints)
+- `views.py`: POST and GET /api/v1/statements; `cli.py`: `oqu footprint …`
+
+See docs/footprint.md.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from quiz_service.core import events
+
+
+def init_app(app: Flask) -> None:
+    from quiz_service.footprint import jobs, mapping, settings, views
+
+    del jobs  # imported for its periodic job (the signed checkpoint)
+    settings.configure(app)
+    events.subscribe(events.DomainEvent, mapping.record_event)
+    views.init_app(app)

@@ -1,0 +1,216 @@
+"""The service's own statements: one mapper per domain event (core.events), one entry each.
+
+The footprint subscribes to every domain event (`DomainEvent`) and writes the statement of a
+mapped one in the transaction that published it: the statement commits with the change or
+not at all. An event without a mapper is ignored. A feature that lands later (bookings,
+attendance, submissions) adds its event to core/events.py and one mapper here:
+
+    @maps(events.BookingMade)
+    def booking_made(event: events.BookingMade, site: Site) -> Entry:
+        return site.entry(event.user_id, ATTENDED, site.activity("consultations", event.slot_id),
+                          timestamp=event.at)
+
+See docs/footprint.md, "Adding an event".
+"""
+
+from __future__ import annotations
+
+import uuid as uuids
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from flask import current_app, has_app_context
+from sqlalchemy.engine import Connection
+
+from quiz_service.core import clock, events
+from quiz_service.core.db import utcnow
+from quiz_service.footprint import store
+from quiz_service.footprint.store import Entry, xapi_time
+
+Json = Any
+E = TypeVar("E", bound=events.DomainEvent)
+Mapper = Callable[[Any, "Site"], Entry | None]
+
+ADL = "http://adlnet.gov/expapi/verbs/"
+LOGGED_IN = ("https://w3id.org/xapi/adl/verbs/logged-in", "logged in")
+LOGGED_OUT = ("https://w3id.org/xapi/adl/verbs/logged-out", "logged out")
+ATTEMPTED = (f"{ADL}attempted", "attempted")
+ANSWERED = (f"{ADL}answered", "answered")
+COMPLETED = (f"{ADL}completed", "completed")
+SCORED = (f"{ADL}scored", "scored")
+INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
+LMS = "http://id.tincanapi.com/activitytype/lms"
+DEFAULT_SITE_URL = "https://oqu.invalid/"
+
+MAPPERS: dict[type[events.DomainEvent], Mapper] = {}
+
+
+def maps(
+    event_type: type[E],
+) -> Callable[[Callable[[E, Site], Entry | None]], Callable[[E, Site], Entry | None]]:
+    """Register the mapper of `event_type`: it returns the statement to record, or None."""
+
+    def register(mapper: Callable[[E, Site], Entry | None]) -> Callable[[E, Site], Entry | None]:
+        MAPPERS[event_type] = mapper
+        return mapper
+
+    return register
+
+
+@dataclass(frozen=True)
+class Site:
+    """The IRIs of one site: activities, verbs and extensions of its own under its address."""
+
+    url: str
+
+    def activity(self, *parts: str | int) -> str:
+        return self.url + "/".join(quote(str(part), safe="") for part in parts)
+
+    def extension(self, name: str) -> str:
+        return f"{self.url}xapi/extensions/{name}"
+
+    def registration(self, attempt_id: int) -> str:
+        return str(uuids.uuid5(uuids.NAMESPACE_URL, self.activity("attempts", attempt_id)))
+
+    def quiz(self, course: str, quiz: str, title: str = "") -> dict[str, Json]:
+        definition: dict[str, Json] = {"type": ASSESSMENT}
+        return {
+            "objectType": "Activity",
+            "id": self.activity("courses", course, "quizzes", quiz),
+            "definition": definition,
+        }
+
+    def entry(
+        self,
+        user_id: int | None,
+        verb: tuple[str, str],
+        target: dict[str, Json],
+        *,
+        timestamp: datetime | None = None,
+        result: dict[str, Json] | None = None,
+        context: dict[str, Json] | None = None,
+    ) -> Entry:
+        actor = store.service_agent(self.url) if user_id is None else store.user_agent(self.url, user_id)
+        statement: dict[str, Json] = {
+            "id": str(uuids.uuid4()),
+            "actor": actor,
+            "verb": {"id": verb[0], "display": {"en": verb[1]}},
+            "object": target,
+        }
+        if timestamp is not None:
+            statement["timestamp"] = xapi_time(timestamp)
+        if result:
+            statement["result"] = result
+        if context:
+            statement["context"] = context
+        return Entry(statement, user_id)
+
+
+def record_event(connection: Connection, event: events.DomainEvent) -> None:
+    """The subscriber: the event's statement, appended on the publisher's connection."""
+    mapper = MAPPERS.get(type(event))
+    if mapper is None or not isinstance(connection, Connection):
+        return  # not mapped; or published on no database (a unit test of the dispatcher)
+    site_url = current_app.config["FOOTPRINT_SITE_URL"] if has_app_context() else DEFAULT_SITE_URL
+    entry = mapper(event, Site(site_url))
+    if entry is not None:
+        moment = clock.now() if has_app_context() else utcnow()
+        store.append_new(connection, [entry], moment, site_url)
+
+
+# -- accounts (R7.9: discipline in logging in) --------------------------------------------
+
+
+@maps(events.SignedIn)
+def signed_in(event: events.SignedIn, site: Site) -> Entry:
+    target = {"objectType": "Activity", "id": site.url, "definition": {"type": LMS}}
+    context = {"extensions": {site.extension("method"): event.method}}
+    return site.entry(event.user_id, LOGGED_IN, target, timestamp=event.at, context=context)
+
+
+@maps(events.SignedOut)
+def signed_out(event: events.SignedOut, site: Site) -> Entry:
+    target = {"objectType": "Activity", "id": site.url, "definition": {"type": LMS}}
+    context = {"extensions": {site.extension("method"): event.method}}
+    return site.entry(event.user_id, LOGGED_OUT, target, timestamp=event.at, context=context)
+
+
+# -- quizzes ------------------------------------------------------------------------------
+
+
+def attempt_context(site: Site, attempt_id: int, course: str, **more: Json) -> dict[str, Json]:
+    extensions = {site.extension("attempt"): attempt_id} | {site.extension(k): v for k, v in more.items()}
+    course_activity = {"objectType": "Activity", "id": site.activity("courses", course) + "/"}
+    return {
+        "registration": site.registration(attempt_id),
+        "contextActivities": {"grouping": [course_activity]},
+        "extensions": extensions,
+    }
+
+
+@maps(events.AttemptStarted)
+def attempt_started(event: events.AttemptStarted, site: Site) -> Entry:
+    context = attempt_context(
+        site, event.attempt_id, event.course, number=event.number, version=event.version
+    )
+    context["language"] = event.lang
+    return site.entry(event.user_id, ATTEMPTED, site.quiz(event.course, event.quiz), timestamp=event.started_at,
+                      context=context)  # fmt: skip
+
+
+@maps(events.AnswerSaved)
+def answer_saved(event: events.AnswerSaved, site: Site) -> Entry:
+    quiz = site.quiz(event.course, event.quiz)
+    question = {
+        "objectType": "Activity",
+        "id": f"{quiz['id']}/questions/{quote(event.question, safe='')}",
+        "definition": {"type": INTERACTION},
+    }
+    context = attempt_context(site, event.attempt_id, event.course, sequence=event.sequence)
+    context["contextActivities"]["parent"] = [{"objectType": "Activity", "id": quiz["id"]}]
+    return site.entry(event.user_id, ANSWERED, question, timestamp=event.saved_at,
+                      result={"response": event.response}, context=context)  # fmt: skip
+
+
+@maps(events.AttemptSubmitted)
+def attempt_submitted(event: events.AttemptSubmitted, site: Site) -> Entry:
+    context = attempt_context(site, event.attempt_id, event.course, by=event.by)
+    return site.entry(event.user_id, COMPLETED, site.quiz(event.course, event.quiz), timestamp=event.finished_at,
+                      result={"completion": True}, context=context)  # fmt: skip
+
+
+@maps(events.AttemptGraded)
+def attempt_graded(event: events.AttemptGraded, site: Site) -> Entry:
+    result: dict[str, Json] = {"completion": True}
+    if event.points is not None and event.max_points > 0:
+        raw = min(max(event.points, 0.0), event.max_points)
+        result["score"] = {
+            "raw": raw,
+            "min": 0,
+            "max": event.max_points,
+            "scaled": round(raw / event.max_points, 4),
+        }
+    context = attempt_context(site, event.attempt_id, event.course, by=event.by)
+    if event.grader_id is not None:
+        context["instructor"] = store.user_agent(site.url, event.grader_id)
+    if event.question is not None:
+        context["extensions"][site.extension("question")] = event.question
+    return site.entry(
+        event.user_id, SCORED, site.quiz(event.course, event.quiz), result=result, context=context
+    )
+
+
+RELEASED = ("xapi/verbs/released", "released")
+
+
+@maps(events.GradesReleased)
+def grades_released(event: events.GradesReleased, site: Site) -> Entry:
+    """The service's own statement (no student's): the quiz's grades were shown to its students."""
+    verb = (site.url + RELEASED[0], RELEASED[1])
+    course = {"objectType": "Activity", "id": site.activity("courses", event.course) + "/"}
+    return site.entry(None, verb, site.quiz(event.course, event.quiz), timestamp=event.released_at,
+                      context={"contextActivities": {"grouping": [course]}})  # fmt: skip
