@@ -214,3 +214,66 @@ def grades_released(event: events.GradesReleased, site: Site) -> Entry:
     course = {"objectType": "Activity", "id": site.activity("courses", event.course) + "/"}
     return site.entry(None, verb, site.quiz(event.course, event.quiz), timestamp=event.released_at,
                       context={"contextActivities": {"grouping": [course]}})  # fmt: skip
+
+
+# -- assignments (R7.9: timely completion) ------------------------------------------------
+
+SUBMITTED = ("http://activitystrea.ms/schema/1.0/submit", "submitted")
+ASSIGNMENT = "http://id.tincanapi.com/activitytype/school-assignment"
+
+
+def assignment_activity(site: Site, course: str, assignment: str) -> dict[str, Json]:
+    return {
+        "objectType": "Activity",
+        "id": site.activity("courses", course, "assignments", assignment),
+        "definition": {"type": ASSIGNMENT},
+    }
+
+
+def course_grouping(site: Site, course: str) -> dict[str, Json]:
+    return {
+        "contextActivities": {
+            "grouping": [{"objectType": "Activity", "id": site.activity("courses", course) + "/"}]
+        }
+    }
+
+
+@maps(events.AssignmentSubmitted)
+def assignment_submitted(event: events.AssignmentSubmitted, site: Site) -> Entry:
+    context = course_grouping(site, event.course)
+    context["extensions"] = {
+        site.extension("version"): event.number,
+        site.extension("due"): xapi_time(event.due),
+        site.extension("days-late"): event.days_late,
+    }
+    return site.entry(event.user_id, SUBMITTED, assignment_activity(site, event.course, event.assignment),
+                      timestamp=event.submitted_at, result={"completion": True}, context=context)  # fmt: skip
+
+
+@maps(events.AssignmentGraded)
+def assignment_graded(event: events.AssignmentGraded, site: Site) -> Entry:
+    result: dict[str, Json] = {"completion": True}
+    if event.max_points > 0:
+        raw = min(max(event.points, 0.0), event.max_points)
+        result["score"] = {
+            "raw": raw,
+            "min": 0,
+            "max": event.max_points,
+            "scaled": round(raw / event.max_points, 4),
+        }
+    context = course_grouping(site, event.course)
+    context["instructor"] = store.user_agent(site.url, event.grader_id)
+    context["extensions"] = {site.extension("submission"): event.submission_id}
+    return site.entry(event.user_id, SCORED, assignment_activity(site, event.course, event.assignment),
+                      timestamp=event.graded_at, result=result, context=context)  # fmt: skip
+
+
+@maps(events.AssignmentGradesReleased)
+def assignment_grades_released(event: events.AssignmentGradesReleased, site: Site) -> Entry:
+    """The service's statement when the grades are shown (to every student, or to one)."""
+    verb = (site.url + RELEASED[0], RELEASED[1])
+    context = course_grouping(site, event.course)
+    if event.user_id is not None:
+        context["extensions"] = {site.extension("student"): str(event.user_id)}
+    return site.entry(None, verb, assignment_activity(site, event.course, event.assignment),
+                      timestamp=event.released_at, context=context)  # fmt: skip

@@ -1,0 +1,67 @@
+"""Assignments' events in the footprint (R7.9, timely completion): a submission with its days
+late, a grade with its score and grader, a release; each a valid xAPI statement, written in the
+transaction that published the event."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from footprint_helpers import SITE
+from sqlalchemy import select
+
+from auth.models import Role, User
+from quiz_service.core import db, events
+from quiz_service.footprint.models import FootprintStatement
+from quiz_service.footprint.xapi import check_statement
+
+AT = datetime(2026, 12, 12, 10, 30, tzinfo=UTC)
+ACTIVITY = f"{SITE}courses/fire-safety/assignments/evacuation-plan"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return app_config | {"FOOTPRINT_SITE_URL": SITE}
+
+
+def statements(app: Flask) -> list[dict[str, Any]]:
+    with app.app_context():
+        rows = db.session().scalars(select(FootprintStatement).order_by(FootprintStatement.seq)).all()
+        return [json.loads(row.record)["statement"] for row in rows]
+
+
+def test_a_submission_a_grade_and_a_release_are_recorded(app: Flask, make_user: Callable[..., User]) -> None:
+    student = make_user()
+    teacher = make_user(email="a.zhumabayeva@academy.example.kz", role=Role.TEACHER)
+    with app.app_context(), db.write_connection() as writer:
+        events.publish(writer, events.AssignmentSubmitted(7, student.id, "fire-safety", "evacuation-plan", 2, AT,
+                                                          datetime(2026, 12, 11, 18, 59, tzinfo=UTC), 1))  # fmt: skip
+        events.publish(writer, events.AssignmentGraded(3, 7, student.id, "fire-safety", "evacuation-plan", 17.5, 20.0,
+                                                       teacher.id, AT))  # fmt: skip
+        events.publish(writer, events.AssignmentGradesReleased("fire-safety", "evacuation-plan", None, AT))
+    submitted, graded, released = statements(app)[-3:]
+    for statement in (submitted, graded, released):
+        sent = {key: value for key, value in statement.items() if key not in ("authority", "stored", "version")}
+        check_statement(sent)  # the service's own statements pass the strict checks a client's do
+    assert submitted["verb"]["id"] == "http://activitystrea.ms/schema/1.0/submit"
+    assert submitted["object"]["id"] == ACTIVITY
+    assert submitted["actor"]["account"]["name"] == str(student.id)
+    assert submitted["context"]["extensions"][f"{SITE}xapi/extensions/days-late"] == 1
+    assert graded["result"]["score"] == {"raw": 17.5, "min": 0, "max": 20.0, "scaled": 0.875}
+    assert graded["context"]["instructor"]["account"]["name"] == str(teacher.id)
+    assert released["verb"]["display"] == {"en": "released"} and released["object"]["id"] == ACTIVITY
+
+
+def test_a_rolled_back_submission_leaves_no_statement(app: Flask, make_user: Callable[..., User]) -> None:
+    student = make_user()
+    before = len(statements(app))
+    with pytest.raises(RuntimeError), app.app_context(), db.write_connection() as writer:
+        events.publish(
+            writer, events.AssignmentSubmitted(8, student.id, "fire-safety", "evacuation-plan", 1, AT, AT, 0)
+        )
+        raise RuntimeError("the submission's transaction fails after the event")
+    assert len(statements(app)) == before
