@@ -108,7 +108,7 @@ def serving(site: Path, env: dict[str, str]) -> Iterator[str]:
 def build_example(root: Path) -> Path:
     from builder.pipeline import build_site
 
-    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
+    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")  # rebuilt incrementally if kept
     shutil.copytree(REPO / "content", root / "content")
     build_site(root, root / "build", paper=False)
     return root
@@ -135,8 +135,8 @@ def take(base: str, out: Path, names: list[str]) -> None:
                     path, wants_sign_in, prepare, full = PAGES[name]
                     if wants_sign_in != signed_in:
                         continue
-                    page.goto(base + path)
-                    page.wait_for_load_state("networkidle")
+                    page.goto(base + path, wait_until="load")
+                    page.evaluate("document.fonts.ready.then(() => true)")
                     if prepare:
                         prepare(page)
                     page.screenshot(path=out / f"{name}-{width}.png", full_page=full)
@@ -149,10 +149,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent)
     parser.add_argument("--only", nargs="*", choices=sorted(PAGES), default=sorted(PAGES))
+    parser.add_argument(
+        "--site", type=Path, help="build the example here and keep it (default: a temporary folder)"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="oqu-screens-") as folder:
-        site = build_example(Path(folder))
+        site = args.site or Path(folder)
+        site.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(site / "var", ignore_errors=True)
+        shutil.rmtree(site / "content", ignore_errors=True)
+        build_example(site)
         env = {**os.environ, "OQU_VAR_DIR": str(site / "var")}
         run_oqu(site, env, "users", "add", EMAIL, "--role", "student", "--name", "Айгерім Сапарова",
                 "--group", "ӨҚ-32", "--password-stdin", stdin=f"{PASSWORD}\n")  # fmt: skip
