@@ -28,34 +28,51 @@ from playwright.sync_api import Page, sync_playwright
 
 REPO = Path(__file__).resolve().parents[2]
 OQU = [sys.executable, "-c", "from quiz_service.cli import main; main()"]
-EMAIL = "student@oqu.example.kz"
+EMAIL = "student-{width}@oqu.example.kz"  # one per width: each takes the quiz once (its delay)
 PASSWORD = "скриншот-2026"
 WIDTHS = {1280: 900, 390: 844}
 QUIZ_LESSON = "/kk/courses/fire-safety/combustion/hazard-properties/"
 
 
+def to_top(page: Page, selector: str) -> None:
+    """Scroll `selector` to just below the sticky header."""
+    page.locator(selector).first.wait_for()
+    page.evaluate(
+        "s => window.scrollTo(0, document.querySelector(s).getBoundingClientRect().top + window.scrollY - 60)",
+        selector,
+    )
+
+
 def start_attempt(page: Page) -> None:
     page.get_by_role("button", name="Талпынысты бастау").click()
     page.get_by_role("button", name="Тапсыру").wait_for()
-    page.locator(".oqu-quiz input[type=text]").first.fill("Д")
-    page.locator(".oqu-quiz").scroll_into_view_if_needed()
+    short = page.locator(".oqu-quiz input[type=text]").first
+    short.fill("Д")
+    short.press("Tab")
+    page.locator(".oqu-quiz__status", has_text="Жауап сақталды").wait_for()
+    page.locator(".oqu-quiz input[type=text]").nth(1).focus()  # its focus ring in the picture
+    to_top(page, ".oqu-quiz fieldset:nth-of-type(4)")
 
 
 def ask_to_submit(page: Page) -> None:
     page.get_by_role("button", name="Тапсыру").click()
-    page.get_by_role("alertdialog").scroll_into_view_if_needed()
+    page.get_by_role("alertdialog").wait_for()
+    page.evaluate(
+        "window.scrollTo(0, document.querySelector('.oqu-quiz__confirm').getBoundingClientRect().top + window.scrollY - 300)"
+    )
 
 
 def review(page: Page) -> None:
     page.get_by_role("button", name="Тапсыру").click()
     page.get_by_role("button", name="Бәрібір тапсыру").click()
     page.locator(".oqu-quiz__reviewed").first.wait_for()
-    page.locator(".oqu-quiz__rules").scroll_into_view_if_needed()
+    page.locator(".oqu-quiz__refused").wait_for()
+    to_top(page, ".oqu-quiz")
 
 
 def show_quiz(page: Page) -> None:
     page.locator(".oqu-quiz__rules").wait_for()
-    page.locator(".oqu-quiz").scroll_into_view_if_needed()
+    to_top(page, ".oqu-quiz")
 
 
 # name: (path, signed in, what to do on the page before the picture, full page)
@@ -69,7 +86,7 @@ PAGES: dict[str, tuple[str, bool, Callable[[Page], None] | None, bool]] = {
     "quiz-rules-kk": (QUIZ_LESSON, True, show_quiz, False),
     "quiz-attempt-kk": (QUIZ_LESSON, True, start_attempt, False),
     "quiz-confirm-kk": (QUIZ_LESSON, True, ask_to_submit, False),
-    "quiz-review-kk": (QUIZ_LESSON, True, review, True),
+    "quiz-review-kk": (QUIZ_LESSON, True, review, False),
 }
 
 
@@ -114,9 +131,9 @@ def build_example(root: Path) -> Path:
     return root
 
 
-def sign_in(page: Page, base: str) -> None:
+def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/auth/login?lang=kk&next=/kk/")
-    page.fill("input[name=email]", EMAIL)
+    page.fill("input[name=email]", email)
     page.fill("input[name=password]", PASSWORD)
     page.locator("form button[type=submit]").first.click()
     page.wait_for_url(f"{base}/kk/")
@@ -130,7 +147,7 @@ def take(base: str, out: Path, names: list[str]) -> None:
                 context = browser.new_context(viewport={"width": width, "height": height}, locale="kk-KZ")
                 page = context.new_page()
                 if signed_in:
-                    sign_in(page, base)
+                    sign_in(page, base, EMAIL.format(width=width))
                 for name in names:
                     path, wants_sign_in, prepare, full = PAGES[name]
                     if wants_sign_in != signed_in:
@@ -161,9 +178,11 @@ def main() -> None:
         shutil.rmtree(site / "content", ignore_errors=True)
         build_example(site)
         env = {**os.environ, "OQU_VAR_DIR": str(site / "var")}
-        run_oqu(site, env, "users", "add", EMAIL, "--role", "student", "--name", "Айгерім Сапарова",
-                "--group", "ӨҚ-32", "--password-stdin", stdin=f"{PASSWORD}\n")  # fmt: skip
-        run_oqu(site, env, "enrol", "add", "fire-safety", "--user", EMAIL)
+        for width in WIDTHS:
+            run_oqu(site, env, "users", "add", EMAIL.format(width=width), "--role", "student",
+                    "--name", "Айгерім Сапарова", "--group", "ӨҚ-32", "--password-stdin",
+                    stdin=f"{PASSWORD}\n")  # fmt: skip
+        run_oqu(site, env, "enrol", "add", "fire-safety", "--group", "ӨҚ-32")
         with serving(site, env) as base:
             take(base, args.out, args.only)
 
