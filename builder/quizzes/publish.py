@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from builder.i18n import STRINGS, t
+from builder.i18n import STRINGS, script_formats, t
 from builder.model import Site
 from builder.quizzes.model import Question, Quiz, as_json
 from builder.quizzes.types import public_question
@@ -85,9 +85,8 @@ def quiz_placeholder(course_id: str, quiz_id: str, lang: str) -> str:
     """The element the page's quiz script fills; it reads well without the script too."""
     quiz = html.escape(f"{course_id}/{quiz_id}")
     src = html.escape(f"../../{PUBLIC_DIR}/{quiz_id}.json")
-    words = html.escape(
-        json.dumps({key[5:]: t(key, lang) for key in STRINGS if key.startswith("quiz.")}, ensure_ascii=False)
-    )
+    texts: dict[str, Any] = {key[5:]: t(key, lang) for key in STRINGS if key.startswith("quiz.")}
+    words = html.escape(json.dumps(texts | script_formats(lang), ensure_ascii=False))
     return (
         f'<div class="oqu-quiz" data-quiz="{quiz}" data-src="{src}" data-words="{words}" lang="{lang}">'
         f'<p class="oqu-quiz-note">{html.escape(t("quiz.placeholder", lang))}</p></div>'

@@ -27,26 +27,37 @@
     return node;
   }
 
-  /* Numbers as the page's language writes them: at most two decimals, its decimal separator. */
-  function formatNumber(value, lang) {
-    try { return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value); }
+  /* Numbers as the page's language writes them: at most two decimals, its decimal separator and
+   * grouping (given by the builder from CLDR: Chromium has no Kazakh locale data for Intl). */
+  function formatNumber(value, lang, words) {
+    var parts;
+    try { parts = new Intl.NumberFormat("en", { maximumFractionDigits: 2 }).formatToParts(value); }
     catch (e) { return String(Math.round(value * 100) / 100); }
+    return parts.map(function (p) {
+      if (p.type === "decimal") return words.decimal || ".";
+      if (p.type === "group") return words.group || ",";
+      return p.value;
+    }).join("");
   }
 
-  /* A moment in the course's zone, with the zone named: "15 желтоқсан 2026, 14:00 (Алматы уақыты, UTC+5)". */
-  function formatMoment(iso, lang, zone, words) {
+  /* A moment in the course's zone, with the zone named, written as the builder writes the
+   * schedule's times: "2026 жылғы 15 желтоқсан, 14:00 (Алматы уақыты, UTC+5)". */
+  function formatMoment(iso, zone, words) {
     var date = new Date(iso);
-    var options = { timeZone: zone, year: "numeric", month: "long", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-    var text, offset = "";
+    var parts = {};
     try {
-      text = new Intl.DateTimeFormat(lang, options).format(date);
-      var part = new Intl.DateTimeFormat("en", { timeZone: zone, timeZoneName: "shortOffset" }).formatToParts(date)
-        .filter(function (p) { return p.type === "timeZoneName"; })[0];
-      offset = part ? part.value.replace("GMT", "UTC") : "";
+      new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "numeric", day: "numeric",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset" })
+        .formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
     } catch (e) {
-      text = date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
-      return text;
+      return date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
     }
+    var months = words.months || [];
+    var text = (words.date_pattern || "{day}.{month}.{year}, {time}")
+      .replace("{year}", parts.year).replace("{day}", String(parseInt(parts.day, 10)))
+      .replace("{month}", months[parseInt(parts.month, 10) - 1] || parts.month)
+      .replace("{time}", parts.hour + ":" + parts.minute);
+    var offset = (parts.timeZoneName || "").replace("GMT", "UTC");
     var name = words["zone." + zone] || zone;
     return text + " (" + name + (offset ? ", " + offset : "") + ")";
   }
@@ -98,8 +109,8 @@
   }
 
   Quiz.prototype.w = function (key) { return this.words[key] || key; };
-  Quiz.prototype.number = function (value) { return formatNumber(value, this.lang); };
-  Quiz.prototype.moment = function (iso, zone) { return formatMoment(iso, this.lang, zone || "Asia/Almaty", this.words); };
+  Quiz.prototype.number = function (value) { return formatNumber(value, this.lang, this.words); };
+  Quiz.prototype.moment = function (iso, zone) { return formatMoment(iso, zone || "Asia/Almaty", this.words); };
 
   Quiz.prototype.request = function (method, path, body) {
     var headers = { Accept: "application/json" };
