@@ -70,6 +70,19 @@ def review(page: Page) -> None:
     to_top(page, ".oqu-quiz")
 
 
+def found(page: Page) -> None:
+    page.locator(".oqu-find__hit").first.wait_for()
+    page.locator(".oqu-find__more:not([hidden])").wait_for()
+
+
+def search_from_home(page: Page) -> None:
+    opener = page.locator("label.md-header__button[for='__search']")
+    if opener.is_visible():
+        opener.click()
+    page.locator(".md-search__input").fill("консультация")
+    page.locator(".oqu-site-search:not([hidden])").wait_for()
+
+
 def show_quiz(page: Page) -> None:
     page.locator(".oqu-quiz__rules").wait_for()
     to_top(page, ".oqu-quiz")
@@ -81,7 +94,8 @@ PAGES: dict[str, tuple[str, bool, Callable[[Page], None] | None, bool]] = {
     "catalogue-kk": ("/kk/courses/", False, None, True),
     "course-home-kk": ("/kk/courses/fire-safety/", True, None, False),
     "schedule-kk": ("/kk/courses/fire-safety/schedule/", True, None, True),
-    "find-kk": ("/kk/find/?q=консультация", False, None, False),
+    "find-kk": ("/kk/find/?query=консультация", False, found, False),
+    "home-search-kk": ("/kk/", False, search_from_home, False),
     "quiz-signed-out-kk": ("/kk/courses/dl-orientation/basics/what-is-dl/", False, show_quiz, False),
     "quiz-rules-kk": (QUIZ_LESSON, True, show_quiz, False),
     "quiz-attempt-kk": (QUIZ_LESSON, True, start_attempt, False),
