@@ -81,6 +81,7 @@ def search_from_home(page: Page) -> None:
         opener.click()
     page.locator(".md-search__input").fill("консультация")
     page.locator(".oqu-site-search:not([hidden])").wait_for()
+    page.wait_for_timeout(600)  # Material's search overlay slides in (a picture, not a test)
 
 
 def show_quiz(page: Page) -> None:
