@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from auth import access, enrolment, events, oidc, service
 from auth.models import DLCategory, Role, User
-from quiz_service.core import db, migrations, service_bundle
-from quiz_service.core.commands import command_app
+from quiz_service.core import db, service_bundle
+from quiz_service.core.commands import command_app, database_up_to_date
 from quiz_service.core.route_ids import MAX_ROW_ID
 
 
@@ -36,8 +36,7 @@ def users() -> None:
 def _accounts() -> Iterator[None]:
     """An app context on an up-to-date database; account errors become clean messages."""
     with command_app().app_context():
-        if not migrations.is_up_to_date(db.engine()):
-            raise click.ClickException("the database is not up to date: run `oqu db upgrade`.")
+        database_up_to_date()
         try:
             yield
         except service.AccountError as error:

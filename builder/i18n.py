@@ -9,13 +9,15 @@ site's next language (kk, ru, en). Dates are Babel's, from CLDR's kk / ru / en d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
-from babel.dates import get_timezone_location
+from babel.dates import get_month_names, get_timezone_location
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
@@ -110,3 +112,25 @@ def format_datetime(moment: dt.datetime, lang: str) -> str:
     lang = lang if lang in DATE_PATTERNS else "kk"
     # the wall-clock time of `moment` as given (its own zone), 24-hour in all three languages
     return f"{format_date(moment.date(), lang)}, {moment:%H:%M}"
+
+
+def script_formats(lang: str) -> dict[str, Any]:
+    """How a page's script writes dates and numbers in `lang`, from the same CLDR data (Babel) as
+    `format_datetime`: Chromium ships no Kazakh locale data, so `Intl` alone would write kk dates
+    and numbers in English ("2026 M12 7", "12.5")."""
+    lang = lang if lang in DATE_PATTERNS else "kk"
+    pattern = re.sub(
+        r"'([^']*)'|MMMM|y|d",
+        lambda m: (
+            m.group(1)
+            if m.group(1) is not None
+            else {"MMMM": "{month}", "y": "{year}", "d": "{day}"}[m.group(0)]
+        ),
+        DATE_PATTERNS[lang],
+    )
+    return {
+        "months": [get_month_names("wide", "format", lang)[n] for n in range(1, 13)],
+        "date_pattern": pattern + ", {time}",  # as format_datetime: the date, then 24-hour time
+        "decimal": get_decimal_symbol(lang),
+        "group": get_group_symbol(lang),
+    }

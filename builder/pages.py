@@ -44,11 +44,19 @@ def _yaml_str(value: str) -> str:
 
 
 def home_page(site: Site, lang: str, today: dt.date) -> str:
+    """The portal's home: its short name, the institution in small print, then the courses
+    (on a phone's first screen), the description and the announcements."""
     cfg = site.config
-    parts = [front_matter(tr(cfg.name, lang)), f"# {esc(tr(cfg.institution, lang))}", ""]
+    parts = [front_matter(tr(cfg.name, lang)), f"# {esc(tr(cfg.name, lang))}", ""]
+    parts += [f'<p class="oqu-institution">{hesc(tr(cfg.institution, lang))}</p>', ""]
+    courses = sorted_courses(site)
+    if courses:
+        parts += ['<div class="oqu-catalogue oqu-catalogue--home">']
+        parts += [course_link_card(course, lang) for course in courses]
+        parts += ["</div>", ""]
+    parts += [f"[{t('catalogue', lang)}](courses/index.md){{ .md-button .md-button--primary }}", ""]
     if cfg.description:
         parts += [esc(tr(cfg.description, lang)), ""]
-    parts += [f"[{t('catalogue', lang)}](courses/index.md){{ .md-button .md-button--primary }}", ""]
     parts += [f"## {t('announcements', lang)}", ""]
     # announcements published from the service since the build (assets/oqu/notices.js)
     parts += ['<div class="oqu-live-announcements" data-oqu-announcements hidden></div>', ""]
@@ -102,6 +110,21 @@ def course_card(course: Course, lang: str) -> str:
         f'<h3><a href="{hesc(href)}">{hesc(tr(cfg.title, lang))}</a></h3>'
         f'<p><span class="oqu-badge oqu-badge--{cfg.access}">{hesc(t("access." + cfg.access, lang))}</span></p>'
         f"<p>{hesc(tr(cfg.summary, lang))}</p><dl>{details}</dl></article>"
+    )
+
+
+def course_link_card(course: Course, lang: str) -> str:
+    """A course on the portal's home: its title, open or enrolled, its summary (the facts are in
+    the catalogue)."""
+    cfg = course.config
+    shown = lang if lang in course.languages else course.languages[0]
+    href = f"courses/{course.id}/" if shown == lang else f"../{shown}/courses/{course.id}/"
+    summary = f'<p>{hesc(tr(cfg.summary, lang))}</p>' if cfg.summary else ""
+    return (
+        f'<article class="oqu-card oqu-card--compact oqu-card--{cfg.access}" data-course="{hesc(course.id)}">'
+        f'<h2><a href="{hesc(href)}">{hesc(tr(cfg.title, lang))}</a></h2>'
+        f'<p><span class="oqu-badge oqu-badge--{cfg.access}">{hesc(t("access." + cfg.access, lang))}</span></p>'
+        f"{summary}</article>"
     )
 
 
@@ -166,7 +189,8 @@ def _course_facts(course: Course, lang: str) -> list[str]:
         (t("hours", lang), t("hours.value", lang, contact=cfg.hours.contact, distance=cfg.hours.distance)),
         (t("languages", lang), ", ".join(t("language_name." + code, lang) for code in course.languages)),
     ]
-    return ["| | |", "|---|---|", *[f"| {k} | {esc(v)} |" for k, v in rows], ""]
+    cells = "".join(f'<tr><th scope="row">{hesc(k)}</th><td>{hesc(v)}</td></tr>' for k, v in rows)
+    return [f'<table class="oqu-facts"><tbody>{cells}</tbody></table>', ""]  # no empty header row
 
 
 def _downloads(downloads: list[Download], lang: str) -> list[str]:
@@ -228,6 +252,7 @@ def schedule_page(course: Course, lang: str) -> str:
     parts = [front_matter(t("schedule", lang)), f"# {t('schedule', lang)}", ""]
     parts += [t("schedule.zone", lang, zone=zone), ""]
     header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
+    parts += ['<div class="oqu-schedule" markdown>', ""]  # a card per class on a phone (oqu.css)
     parts += ["| " + " | ".join(t(key, lang) for key in header) + " |", "|---" * len(header) + "|"]
     for item in sorted(schedule.classes, key=lambda c: c.start):
         topic = esc(tr(item.title, lang, fallback))
@@ -244,7 +269,7 @@ def schedule_page(course: Course, lang: str) -> str:
             teacher,
         ]
         parts.append(f'| <span id="{hesc(item.id)}"></span>' + " | ".join(cells) + " |")
-    return "\n".join([*parts, ""])
+    return "\n".join([*parts, "", "</div>", ""])
 
 
 def lesson_page(

@@ -184,17 +184,18 @@ def base_config(
         "extra_javascript": [
             "assets/oqu/search.js",
             "assets/oqu/media.js",
-            "assets/oqu/model-viewer.js",
             "assets/oqu/account.js",
             "assets/oqu/notices.js",
-            "assets/oqu/quiz.js",
             "assets/oqu/tracking.js",
-        ],
+            "assets/oqu/shell.js",
+        ],  # quiz.js and model-viewer.js: only on pages with a quiz or a model (main.html)
         "extra": {
             "generator": False,
             "alternate": alternates,
             "oqu": {
                 "dl_banner": dl_banner(site, lang),
+                "dl_order": dl_order(site, lang),
+                "dl_note": pages.tr(site.config.distance_learning.note, lang),
                 "service_url": cfg.service_url,
                 "depth": len(dest.split("/")),
                 "home": _home_link(dest),
@@ -227,13 +228,18 @@ def _home_link(dest: str) -> str:
 
 
 def dl_banner(site: Site, lang: str) -> str:
+    text = dl_order(site, lang)
+    note = pages.tr(site.config.distance_learning.note, lang)
+    return f"{text} — {note}" if text and note else text
+
+
+def dl_order(site: Site, lang: str) -> str:
+    """The DL mode and its order, one line (the banner's summary; its note unfolds below it)."""
     mode = site.config.distance_learning
     if not mode.enabled or mode.order is None:
         return ""
     number = mode.order.number.removeprefix("№").strip()
-    text = t("dl_banner", lang, number=number, date=format_date(mode.order.date, lang))
-    note = pages.tr(mode.note, lang)
-    return f"{text} — {note}" if note else text
+    return t("dl_banner", lang, number=number, date=format_date(mode.order.date, lang))
 
 
 def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:
@@ -242,6 +248,7 @@ def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:
         for other in site.languages
     ]
     config = base_config(site, lang, pages.tr(site.config.name, lang), lang, alternates)
+    config["extra"]["oqu"] |= {"site_search": "find/", "site_search_label": t("search.site_wide", lang)}
     config["nav"] = [
         {t("home", lang): "index.md"},
         {t("catalogue", lang): "courses/index.md"},
@@ -287,7 +294,13 @@ def course_project(
     }
     project.pages["index.md"] = pages.course_home_page(course, lang, durations, downloads)
     project.pages["index.md"] += assignments.assignments_list(course, lang)
-    nav: list[Any] = [{t("home", lang): "index.md"}]
+    # The way back out of the course: the portal's home and catalogue (relative: works offline).
+    portal = _home_link(dest)
+    nav: list[Any] = [
+        {t("portal_home", lang): portal},
+        {t("catalogue", lang): f"{portal}courses/"},
+        {t("home", lang): "index.md"},
+    ]
     for module in course.modules:
         entries = []
         for lesson in module.lessons:

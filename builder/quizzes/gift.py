@@ -237,7 +237,10 @@ def parse_answers(answers: str, base: Question, at: LineAt) -> Question:
     if any("->" in text for _, text, _ in tokens):
         return _matching(tokens, base)
     if not tokens:
-        return _true_false(body, base, at(offset))
+        if unescape(_split_all(body, "#")[0]).strip().upper() in _TF:
+            return _true_false(body, base, at(offset))
+        # Moodle reads a block with no '=', '~' or '#' prefix as one short answer: {One}
+        return _short([("=", body, at(offset))], base)
     return _short(tokens, base)
 
 
@@ -391,7 +394,7 @@ def _matching(tokens: list[tuple[str, str, int]], base: Question) -> Question:
 
 def _true_false(body: str, base: Question, line: int) -> Question:
     parts = _split_all(body, "#")
-    word = unescape(parts[0]).upper()
+    word = unescape(parts[0]).strip().upper()
     if word not in _TF:
         raise GiftError(
             line,

@@ -215,6 +215,7 @@ def settings_from(cfg: QuizConfig, course: Course) -> QuizSettings:
             FeedbackBand(band.min, tuple((lang, band.text.get(lang)) for lang in course.languages))
             for band in sorted(cfg.overall_feedback, key=lambda band: -band.min)
         ),
+        timezone=zone.key,
     )
 
 

@@ -107,6 +107,7 @@ class QuizSettings:
     draw: tuple[Draw, ...] = ()
     review: ReviewPolicy = ReviewPolicy()
     overall_feedback: tuple[FeedbackBand, ...] = ()  # highest band first
+    timezone: str = "Asia/Almaty"  # the course's zone: pages show opens and closes in it, named
 
     def overall_feedback_for(self, percent: float, lang: str) -> str | None:
         """The overall feedback of the band the grade falls in (None without bands or below all)."""

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from builder.i18n import STRINGS, number_signs, t
+from builder.i18n import STRINGS, number_signs, script_formats, t
 from builder.model import Site
 from builder.quizzes.model import Question, Quiz, as_json
 from builder.quizzes.types import public_question
@@ -32,8 +32,10 @@ def public_quiz(quiz: Quiz, lang: str) -> dict[str, Any]:
         "kind": settings.kind,
         "opens": settings.opens,
         "closes": settings.closes,
+        "timezone": settings.timezone,
         "time_limit": settings.time_limit,
         "attempts": settings.attempts,
+        "delay": settings.delay,
         "pass_mark": settings.pass_mark,
         "navigation": settings.navigation,
         "question_count": attempt_size(quiz, questions),
@@ -83,9 +85,8 @@ def quiz_placeholder(course_id: str, quiz_id: str, lang: str) -> str:
     """The element the page's quiz script fills; it reads well without the script too."""
     quiz = html.escape(f"{course_id}/{quiz_id}")
     src = html.escape(f"../../{PUBLIC_DIR}/{quiz_id}.json")
-    words = html.escape(
-        json.dumps({key[5:]: t(key, lang) for key in STRINGS if key.startswith("quiz.")}, ensure_ascii=False)
-    )
+    texts: dict[str, Any] = {key[5:]: t(key, lang) for key in STRINGS if key.startswith("quiz.")}
+    words = html.escape(json.dumps(texts | script_formats(lang), ensure_ascii=False))
     signs = html.escape(json.dumps(number_signs(lang), ensure_ascii=False))
     return (
         f'<div class="oqu-quiz" data-quiz="{quiz}" data-src="{src}" data-words="{words}" '

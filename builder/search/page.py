@@ -25,6 +25,8 @@ def find_page(site: Site, lang: str) -> str:
         "any": t("search.any", lang),
         "video": t("search.video_at", lang),
         "failed": t("search.failed", lang),
+        "sign_in_more": t("search.sign_in_more", lang),
+        "sign_in": t("sign_in", lang),
     }
     courses = "".join(
         f'<option value="{pages.hesc(course.id)}">{pages.hesc(pages.tr(course.config.title, lang))}</option>'
@@ -57,6 +59,7 @@ def find_page(site: Site, lang: str) -> str:
             f'<option value="">{pages.hesc(t("search.all_courses", lang))}</option>{courses}</select>',
             f'<button type="submit" class="md-button md-button--primary">{pages.hesc(t("search", lang))}</button>',
             "</form>",
+            '<p class="oqu-find__more" hidden></p>',
             '<p class="oqu-find__status" role="status" aria-live="polite"></p>',
             '<ol class="oqu-find__results"></ol>',
             '<div class="oqu-find__offline" hidden>',

@@ -13,6 +13,10 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from sqlalchemy import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from quiz_service.core import db, migrations
 
 APP_KEY = "oqu.app"
 
@@ -40,3 +44,23 @@ def command_app() -> Flask:
         root.meta[APP_KEY] = commands.make_app()
     app: Flask = root.meta[APP_KEY]
     return app
+
+
+def database_up_to_date() -> None:
+    """In the command app's context: the database at the newest schema, or a clean refusal.
+
+    The embedded SQLite default is brought up to date here, as `oqu serve` does, so that
+    `oqu users add` works in a fresh site folder; a PostgreSQL database is shared by several
+    hosts and upgraded on purpose, with `oqu db upgrade`.
+    """
+    engine = db.engine()
+    if migrations.is_up_to_date(engine):
+        return
+    if engine.dialect.name != "sqlite":
+        raise click.ClickException("the database is not up to date: run `oqu db upgrade`.")
+    try:
+        migrations.upgrade(engine)
+    except SQLAlchemyError as error:
+        raise click.ClickException(f"the database cannot be upgraded: {error}") from None
+    shown = make_url(str(engine.url)).render_as_string(hide_password=True)
+    click.echo(f"{shown} brought up to date (revision {migrations.head_revision()}).", err=True)

@@ -58,7 +58,9 @@ class DistanceLearningOut(BaseModel):
     # the banner the static pages were built with (false: the static banner stays as built)
     managed: bool
     in_force: bool
-    banner: str | None  # the words the pages show, in the asked language
+    banner: str | None  # the words the pages show, in the asked language: the order, then the note
+    order_line: str | None  # the order alone ("Distance learning mode: order of the head No. …")
+    note: str | None
     orders: list[OrderOut]
 
 

@@ -67,11 +67,15 @@ def announcement_out(announcement: Announcement, lang: str) -> AnnouncementOut:
     )
 
 
+def order_line(order: DLOrder, lang: str) -> str:
+    return texts_for(NOTICES, lang)["banner"].format(
+        number=order.number, date=long_date(order.signed_on, lang)
+    )
+
+
 def banner(order: DLOrder, lang: str) -> str:
-    words = texts_for(NOTICES, lang)
-    text = words["banner"].format(number=order.number, date=long_date(order.signed_on, lang))
     note = service.in_language(order.note, lang)
-    return f"{text} — {note}" if note else text
+    return f"{order_line(order, lang)} — {note}" if note else order_line(order, lang)
 
 
 def require_office() -> User:
@@ -102,6 +106,8 @@ def notices() -> NoticesOut:
             managed=service.any_order(reader),
             in_force=bool(in_force),
             banner=banner(in_force[0], lang) if in_force else None,
+            order_line=order_line(in_force[0], lang) if in_force else None,
+            note=(service.in_language(in_force[0].note, lang) or None) if in_force else None,
             orders=[order_out(order, lang) for order in in_force],
         ),
         announcements=[announcement_out(a, lang) for a in service.current_announcements(reader, today)],

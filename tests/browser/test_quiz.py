@@ -43,8 +43,13 @@ def test_signed_out_visitor_sees_the_questions_and_a_sign_in_prompt(page: Page, 
     quiz = page.locator(".oqu-quiz")
     expect(quiz.locator("h2")).to_have_text("Қағидалар бойынша өзін-өзі тексеру")
     expect(quiz.locator(".oqu-quiz__sign-in")).to_have_text("Тестті тапсыру үшін жүйеге кіріңіз")
-    expect(quiz.locator("fieldset")).to_have_count(8)
-    assert quiz.locator("fieldset[disabled]").count() == 8
+    expect(quiz.locator("fieldset")).to_have_count(7)
+    assert quiz.locator("fieldset[disabled]").count() == 7
+    # The GIFT description is text after the questions, not a numbered question.
+    expect(quiz.locator(".oqu-quiz__description")).to_have_text(
+        "Тест өзіңізді тексеруге арналған, бағаға әсер етпейді."
+    )
+    expect(quiz.locator(".oqu-quiz__rules")).to_contain_text("Талпыныстар саныШектеусіз")
 
 
 def test_practice_quiz_survives_reload_and_lost_network(page: Page, quiz_served: str) -> None:
@@ -79,9 +84,11 @@ def test_practice_quiz_survives_reload_and_lost_network(page: Page, quiz_served:
     page.wait_for_function(ALL_SENT)
 
     page.get_by_role("button", name="Тапсыру").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Бәрібір тапсыру").click()
     result = page.locator(".oqu-quiz__result")
     expect(result).to_contain_text("Балл: 5 / 7 (71,43%)")  # kk: a decimal comma, two decimals
     expect(page.locator(".oqu-quiz__state--correct")).to_have_count(5)
+    expect(page.locator(".oqu-quiz__reviewed")).to_have_count(7)  # the description is no line of it
 
 
 def test_current_assessment_in_the_enrolled_course(page: Page, quiz_served: str) -> None:
@@ -97,12 +104,14 @@ def test_current_assessment_in_the_enrolled_course(page: Page, quiz_served: str)
     blank.press("Tab")
     expect(page.locator(".oqu-quiz__status")).to_have_text("Ответ сохранён")
     page.get_by_role("button", name="Отправить").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Всё равно отправить").click()
     expect(page.locator(".oqu-quiz__result")).to_contain_text("Балл: 3 / 8 (37,5\u00a0%)")  # ru: CLDR's space
     # 37.5 % falls in the quiz's lowest overall-feedback band.
     expect(page.locator(".oqu-quiz__overall")).to_have_text(
         "Зачёт не получен. Перечитайте занятия «Треугольник горения» и «Классы пожаров» и пройдите тест ещё раз."
     )
-    # Attempts 2 and 3 wait for the quiz's 10-minute delay; the refusal is in the page's language.
+    # Attempts 2 and 3 wait for the quiz's 10-minute delay: the start button says until when.
     page.reload()
-    page.get_by_role("button", name="Начать попытку").click()
-    expect(page.locator(".oqu-quiz__status")).to_have_text("Следующую попытку можно начать через 10 мин.")
+    expect(page.get_by_role("button", name="Начать попытку")).to_be_disabled()
+    expect(page.locator(".oqu-quiz__refused")).to_contain_text("Следующую попытку можно начать")
+    expect(page.locator(".oqu-quiz__refused")).to_contain_text("(время Алматы, UTC+5)")

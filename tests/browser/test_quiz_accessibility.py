@@ -103,6 +103,7 @@ def test_every_question_type_during_an_attempt_and_the_review(page: Page, served
     expect(status).to_have_text("Жауап сақталды")
 
     page.get_by_role("button", name="Тапсыру").click()
+    page.get_by_role("alertdialog").get_by_role("button", name="Бәрібір тапсыру").click()
     expect(page.locator(".oqu-quiz__result")).to_be_visible()
     found = violations(page)
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)

@@ -20,7 +20,8 @@ from builder.quizzes.types import QUESTION_TYPES
 
 REPO = Path(__file__).parents[2]
 PUBLIC_KEYS = {
-    "quiz", "lang", "title", "kind", "opens", "closes", "time_limit", "attempts", "pass_mark", "navigation",
+    "quiz", "lang", "title", "kind", "opens", "closes", "timezone", "time_limit", "attempts", "delay", "pass_mark",
+    "navigation",
     "question_count", "questions", "id", "type", "text", "format", "points", "options", "left", "right", "items",
     "blanks",
 }  # fmt: skip

@@ -49,6 +49,7 @@ GATED_FILES = {
     "kk/courses/fire-safety/_quizzes/check.json": json.dumps({"title": SECRET}, ensure_ascii=False),
 }
 HASHED_CSS = "assets/stylesheets/main.57a0d79d.min.css"
+THEME_JS = "assets/oqu/shell.js"  # named alike across releases
 MANIFEST = {
     "version": 1,
     "courses": [
@@ -114,9 +115,12 @@ def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
         "kk/courses/index.html": "<h1>Курстар</h1>",
         "kk/404.html": "<h1>Бет табылмады (kk)</h1>",
         HASHED_CSS: "body { color: #bf360c; }\n" * 200,
+        THEME_JS: "/* оқу */ console.log('plain');\n" * 100,
     }.items():
         (site_dir / name).parent.mkdir(parents=True, exist_ok=True)
         (site_dir / name).write_text(text, encoding="utf-8")
+    # gzip_static: a ready .gz beside a file is what nginx sends (told apart here by its text).
+    (site_dir / (THEME_JS + ".gz")).write_bytes(gzip.compress(b"/* ready */ console.log('static');\n" * 100))
     service_dir = tmp_path / "build" / "service"
     service_dir.mkdir(parents=True, exist_ok=True)
     (service_dir / "manifest.json").write_text(json.dumps(MANIFEST, ensure_ascii=False), encoding="utf-8")
@@ -364,6 +368,25 @@ def test_teacher_pages_gzip_and_cached_theme_files_behind_nginx(behind_nginx: st
     assert "nginx/" not in css.headers.get("Server", "")
     hidden = requests.get(f"{behind_nginx}/.hidden/config", timeout=10)
     assert hidden.status_code == 404 and "hidden" not in hidden.text
+
+
+def test_theme_scripts_ready_gzipped_and_revalidated_behind_nginx(behind_nginx: str) -> None:
+    """Issue 12, item 16: a ready .gz is sent as it is (gzip_static); a theme file whose name does
+    not change between releases is cached a day, then revalidated (ETag, 304)."""
+    script = requests.get(
+        f"{behind_nginx}/{THEME_JS}", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10
+    )
+    assert script.status_code == 200 and script.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(script.raw.read()).decode().startswith("/* ready */")
+    assert script.headers["Cache-Control"] == "public, max-age=86400, must-revalidate"
+    plain = requests.get(f"{behind_nginx}/{THEME_JS}", headers={"Accept-Encoding": "identity"}, timeout=10)
+    assert plain.text.startswith("/* оқу */") and "Content-Encoding" not in plain.headers
+    again = requests.get(
+        f"{behind_nginx}/{THEME_JS}",
+        headers={"If-None-Match": plain.headers["ETag"], "Accept-Encoding": "identity"},
+        timeout=10,
+    )
+    assert again.status_code == 304
 
 
 def test_nginx_sends_every_service_route_to_the_service(app: Flask) -> None:

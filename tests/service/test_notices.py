@@ -73,7 +73,14 @@ def test_without_an_order_in_the_service_the_built_banner_stays(
 ) -> None:
     body = notices(client)
     assert body["today"] == "2026-11-23"
-    assert body["distance_learning"] == {"managed": False, "in_force": False, "banner": None, "orders": []}
+    assert body["distance_learning"] == {
+        "managed": False,
+        "in_force": False,
+        "banner": None,
+        "order_line": None,
+        "note": None,
+        "orders": [],
+    }
     assert body["announcements"] == []
 
 
@@ -92,6 +99,8 @@ def test_an_order_for_everyone_is_in_force_from_its_first_day_to_its_last(
     assert mode["banner"] == (
         "Қашықтан оқыту режимі: бастықтың 2026 жылғы 20 қараша № 112-ж бұйрығы — Тұмау мен ЖРВИ бойынша карантин."
     )
+    assert mode["order_line"] == "Қашықтан оқыту режимі: бастықтың 2026 жылғы 20 қараша № 112-ж бұйрығы"
+    assert mode["note"] == "Тұмау мен ЖРВИ бойынша карантин."
     russian = notices(client, "ru")["distance_learning"]["banner"]
     assert (
         russian

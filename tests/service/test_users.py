@@ -7,14 +7,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from argon2 import Type
-from click.testing import Result
+from click.testing import CliRunner, Result
 from flask import Flask
 from sqlalchemy import func, select
 
 from auth import enrolment, passwords
 from auth.models import DLCategory, Role, User
 from auth.roster import read_roster
-from quiz_service.core import db
+from quiz_service.cli import main as oqu
+from quiz_service.core import db, migrations
 
 Oqu = Callable[..., Result]
 
@@ -78,10 +79,32 @@ def test_add_refuses_bad_input(run_oqu: Oqu, database_url: str) -> None:
     assert "'rector' is not one of 'student', 'teacher', 'admin', 'partner'" in bad_role.stderr
 
 
-def test_users_commands_want_a_migrated_database(run_oqu: Oqu, empty_database_url: str) -> None:
+def test_users_commands_bring_sqlite_up_to_date_and_leave_postgresql_explicit(
+    run_oqu: Oqu, empty_database_url: str, database_kind: str
+) -> None:
+    """Issue 12, item 19: the embedded SQLite default is migrated by the command itself, as
+    `oqu serve` does; a PostgreSQL database shared by hosts is upgraded on purpose."""
     result = run_oqu("users", "add", "a@oqu.example.kz", "--role", "admin", database_url=empty_database_url)
-    assert result.exit_code == 1
-    assert result.stderr == "Error: the database is not up to date: run `oqu db upgrade`.\n"
+    if database_kind == "postgresql":
+        assert result.exit_code == 1
+        assert result.stderr == "Error: the database is not up to date: run `oqu db upgrade`.\n"
+        return
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Added a@oqu.example.kz (admin).\n"
+    assert result.stderr.endswith(" brought up to date (revision " + str(migrations.head_revision()) + ").\n")
+    again = run_oqu("users", "add", "b@oqu.example.kz", "--role", "teacher", database_url=empty_database_url)
+    assert (again.exit_code, again.stderr) == (0, "")  # up to date now: nothing more to say
+
+
+def test_users_add_in_a_fresh_site_folder(site_folder: Path) -> None:
+    """The first minute: `oqu users add` in a new folder, with no OQU_DATABASE_URL (the default var/)."""
+    runner = CliRunner(env={"OQU_DATABASE_URL": None, "OQU_VAR_DIR": None, "OQU_SECRET_KEY": None})
+    result = runner.invoke(oqu, ["users", "add", "admin@oqu.example.kz", "--role", "admin"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Added admin@oqu.example.kz (admin).\n"
+    assert (site_folder / "var").is_dir()
+    listed = runner.invoke(oqu, ["users", "add", "admin@oqu.example.kz", "--role", "admin"])
+    assert listed.stderr == "Error: an account with the email 'admin@oqu.example.kz' already exists\n"
 
 
 def write_roster(folder: Path, text: str, name: str = "roster.csv") -> Path:

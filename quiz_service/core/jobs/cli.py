@@ -10,8 +10,8 @@ from types import FrameType
 import click
 from flask import Flask
 
-from quiz_service.core import db, migrations
-from quiz_service.core.commands import command_app
+from quiz_service.core import db
+from quiz_service.core.commands import command_app, database_up_to_date
 from quiz_service.core.jobs import queue
 from quiz_service.core.jobs.models import DEAD, STATES, Job
 from quiz_service.core.jobs.registry import REGISTRY, import_job_modules
@@ -33,8 +33,7 @@ def _queue_app() -> Iterator[Flask]:
     except (SettingError, ImportError) as error:
         raise click.ClickException(str(error)) from None
     with app.app_context():
-        if not migrations.is_up_to_date(db.engine()):
-            raise click.ClickException("the database is not up to date: run `oqu db upgrade`.")
+        database_up_to_date()
         yield app
 
 

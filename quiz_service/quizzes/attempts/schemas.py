@@ -114,8 +114,17 @@ class QuizSummary(BaseModel):
     kind: str
     opens: datetime | None
     closes: datetime | None
-    time_limit: int | None
-    attempts_allowed: int
+    timezone: str = Field(description="The course's time zone (IANA): pages show opens and closes in it")
+    time_limit: int | None = Field(description="Minutes, or None")
+    attempts_allowed: int = Field(description="0: unlimited")
+    attempts_used: int
+    attempts_left: int | None = Field(description="None: unlimited")
+    delay: int = Field(description="Minutes from the end of one attempt to the start of the next")
+    next_start_at: datetime | None = Field(description="When the delay lets the next attempt start")
+    start_refused: str | None = Field(
+        description="Why a new attempt may not start now: quiz_not_open, quiz_closed, "
+        "no_attempts_left or attempt_delay (None: it may; an open attempt continues regardless)"
+    )
     grading: str
     pass_mark: float
     grade: float | None = Field(

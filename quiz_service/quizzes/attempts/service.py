@@ -201,6 +201,29 @@ def check_delay(reader: Session, user_id: int, quiz: PinnedQuiz, now: datetime) 
         )
 
 
+def next_start_at(finished: list[datetime | None], quiz: PinnedQuiz) -> datetime | None:
+    """When the quiz's delay lets the next attempt start (None: no delay, or no finished attempt)."""
+    ended = [moment for moment in finished if moment is not None]
+    if not quiz.settings.delay or not ended:
+        return None
+    return max(ended) + timedelta(minutes=quiz.settings.delay)
+
+
+def start_refusal(quiz: PinnedQuiz, used: int, finished: list[datetime | None], now: datetime) -> str | None:
+    """Why a new attempt may not start now, as `start_attempt` would refuse it (None: it may).
+    The rules panel of the quiz page shows it beside a disabled start button."""
+    if quiz.opens and now < quiz.opens:
+        return "quiz_not_open"
+    if quiz.closes and now >= quiz.closes:
+        return "quiz_closed"
+    if quiz.settings.attempts and used >= quiz.settings.attempts:
+        return "no_attempts_left"
+    allowed = next_start_at(finished, quiz)
+    if allowed is not None and now < allowed:
+        return "attempt_delay"
+    return None
+
+
 def open_attempt(reader: Session, user_id: int, course: str, quiz: str) -> Attempt | None:
     return reader.scalars(_open_attempt(), {"key": open_key(user_id, course, quiz)}).one_or_none()
 
@@ -535,6 +558,8 @@ def review(
     see_answers = shown(policy.answers, attempt, quiz, released, now)
     questions = []
     for question in attempt_questions(attempt, quiz):
+        if not QUESTION_TYPES[question.type].graded:
+            continue  # a description is text between questions, never a line of the results
         answer = answers.get(question.id)
         result = reviewed_grade(question, answer)
         item: dict[str, Any] = {"id": question.public_id}

@@ -136,6 +136,7 @@ def quiz_summary(course: str, quiz: str) -> QuizSummary:
     released = service.is_released(reader, course, quiz)
     visible = [a for a in attempts if _score_shown(reader, a, released, pinned)]
     settings = pinned.settings
+    finished = [a.finished_at for a in attempts]
     return QuizSummary(
         course=course,
         quiz=quiz,
@@ -143,8 +144,14 @@ def quiz_summary(course: str, quiz: str) -> QuizSummary:
         kind=settings.kind,
         opens=pinned.opens,
         closes=pinned.closes,
+        timezone=settings.timezone,
         time_limit=settings.time_limit,
         attempts_allowed=settings.attempts,
+        attempts_used=len(attempts),
+        attempts_left=max(settings.attempts - len(attempts), 0) if settings.attempts else None,
+        delay=settings.delay,
+        next_start_at=service.next_start_at(finished, pinned),
+        start_refused=service.start_refusal(pinned, len(attempts), finished, now()),
         grading=settings.grading,
         pass_mark=settings.pass_mark,
         grade=service.quiz_grade(visible, settings.grading) if len(visible) == len(attempts) else None,

@@ -24,6 +24,16 @@
     return node;
   }
 
+  /* The banner as main.html draws it: the order on one line, the note folding out below it. */
+  function bannerBox(mode) {
+    if (!mode.note) return element("span", "oqu-dl-banner", mode.order_line);
+    var box = element("details", "oqu-dl-banner");
+    box.setAttribute("data-oqu-banner", "");
+    box.appendChild(element("summary", "", mode.order_line));
+    box.appendChild(element("p", "", mode.note));
+    return box;
+  }
+
   function showBanner(mode) {
     if (!mode.managed) return; // nothing issued in the service: the built banner stays
     var banner = document.querySelector(".md-banner");
@@ -31,17 +41,18 @@
       if (banner) banner.remove();
       return;
     }
-    var text = banner && banner.querySelector(".oqu-dl-banner");
-    if (!text) {
+    if (!banner) {
       banner = element("div", "md-banner");
-      var inner = element("div", "md-banner__inner md-grid md-typeset");
-      text = element("span", "oqu-dl-banner");
-      inner.appendChild(text);
-      banner.appendChild(inner);
+      banner.appendChild(element("div", "md-banner__inner md-grid md-typeset"));
       var header = document.querySelector(".md-header");
       if (header) header.parentNode.insertBefore(banner, header);
     }
-    text.textContent = mode.banner;
+    var inner = banner.querySelector(".md-banner__inner") || banner;
+    var box = bannerBox(mode);
+    var built = inner.querySelector(".oqu-dl-banner");
+    if (built) inner.replaceChild(box, built);
+    else inner.appendChild(box);
+    if (box.tagName === "DETAILS" && window.oquSetupBanner) window.oquSetupBanner(box);
   }
 
   function announcement(item, headingTag) {

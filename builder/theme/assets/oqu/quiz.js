@@ -7,6 +7,9 @@
  * the network returns. Each save has a growing sequence number and its own id, so a retry never
  * duplicates and an old save never overwrites a newer one (the service answers 409).
  * The countdown follows the server's clock. Words come from the element's data-words.
+ * A rules panel says when the quiz opens and closes (in the course's zone, named), the time
+ * limit, attempts used and left, the pass mark and the delay between attempts; the start button
+ * stays disabled, with the reason beside it, while the service would refuse a start.
  */
 (function () {
   "use strict";
@@ -22,6 +25,38 @@
     });
     (children || []).forEach(function (child) { if (child) node.appendChild(child); });
     return node;
+  }
+
+  /* A moment in the course's zone, with the zone named, written as the builder writes the
+   * schedule's times: "2026 жылғы 15 желтоқсан, 14:00 (Алматы уақыты, UTC+5)". */
+  function formatMoment(iso, zone, words) {
+    var date = new Date(iso);
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric", month: "numeric", day: "numeric",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "shortOffset" })
+        .formatToParts(date).forEach(function (p) { parts[p.type] = p.value; });
+    } catch (e) {
+      return date.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+    }
+    var months = words.months || [];
+    var text = (words.date_pattern || "{day}.{month}.{year}, {time}")
+      .replace("{year}", parts.year).replace("{day}", String(parseInt(parts.day, 10)))
+      .replace("{month}", months[parseInt(parts.month, 10) - 1] || parts.month)
+      .replace("{time}", parts.hour + ":" + parts.minute);
+    var offset = (parts.timeZoneName || "").replace("GMT", "UTC");
+    var name = words["zone." + zone] || zone;
+    return text + " (" + name + (offset ? ", " + offset : "") + ")";
+  }
+
+  function isUnanswered(q, response) {
+    if (q.type === "description") return false;
+    if (response === undefined || response === null || response === "") return true;
+    if (Array.isArray(response)) {
+      return q.type === "fill-blanks" ? !response.some(function (v) { return String(v).trim(); }) : !response.length;
+    }
+    if (typeof response === "object") return !Object.keys(response).length;
+    return typeof response === "string" && !response.trim();
   }
 
   /* Question text: escaped, then a small Markdown subset (bold, italic, line breaks). */
@@ -77,6 +112,7 @@
   Quiz.prototype.w = function (key) { return this.words[key] || key; };
   Quiz.prototype.number = function (value) { return formatNumber(value, this.signs); };
   Quiz.prototype.percent = function (value) { return this.signs.percent.replace("{0}", this.number(value)); };
+  Quiz.prototype.moment = function (iso, zone) { return formatMoment(iso, zone || "Asia/Almaty", this.words); };
 
   Quiz.prototype.request = function (method, path, body) {
     var headers = { Accept: "application/json" };
@@ -117,12 +153,13 @@
   Quiz.prototype.shell = function () {
     this.box.replaceChildren();
     this.box.appendChild(el("h2", { text: this.publicQuiz.title }));
+    this.rules = el("div", { className: "oqu-quiz__rules-box" });
     this.timer = el("p", { className: "oqu-quiz__timer", "aria-live": "off" });
     this.timer.hidden = true;
     this.body = el("div");
     this.statusLine = el("p", { className: "oqu-quiz__status", role: "status", "aria-live": "polite" });
-    this.actions = el("div");
-    [this.timer, this.body, this.statusLine, this.actions].forEach(this.box.appendChild, this.box);
+    this.actions = el("div", { className: "oqu-quiz__actions" });
+    [this.rules, this.timer, this.body, this.statusLine, this.actions].forEach(this.box.appendChild, this.box);
   };
 
   Quiz.prototype.status = function (text) { if (this.statusLine) this.statusLine.textContent = text; };
@@ -130,8 +167,56 @@
   Quiz.prototype.renderPreview = function () {
     this.shell();
     var questions = this.publicQuiz.questions;
+    this.renderRules(this.publicQuiz, null);
     if (!questions.length) this.body.appendChild(el("p", { text: this.w("drawn") }));
-    questions.forEach(function (q, index) { this.body.appendChild(this.renderQuestion(q, index, true)); }, this);
+    this.renderQuestions(questions, function () { return true; }, {});
+  };
+
+  /* Questions numbered as a student counts them: a description is text between them, unnumbered. */
+  Quiz.prototype.renderQuestions = function (questions, readOnly, responses) {
+    var number = 0;
+    questions.forEach(function (q, index) {
+      if (q.type !== "description") number += 1;
+      this.body.appendChild(this.renderQuestion(q, number, readOnly(index), responses[q.id]));
+    }, this);
+  };
+
+  /* -- the rules panel ------------------------------------------------------------------- */
+
+  /* `quiz`: the public quiz (signed out) or the service's summary; `summary` adds the student's own. */
+  Quiz.prototype.renderRules = function (quiz, summary) {
+    var self = this;
+    var zone = quiz.timezone || "Asia/Almaty";
+    var allowed = summary ? summary.attempts_allowed : quiz.attempts;
+    var rows = [];
+    function row(key, value) { rows.push(el("dt", { text: self.w("rules." + key) }), el("dd", { text: value })); }
+    if (quiz.opens) row("opens", this.moment(quiz.opens, zone));
+    if (quiz.closes) row("closes", this.moment(quiz.closes, zone));
+    row("time_limit", quiz.time_limit ? this.w("rules.minutes").replace("{minutes}", this.number(quiz.time_limit)) : this.w("rules.no_limit"));
+    if (summary) {
+      row("attempts_used", allowed ? this.w("rules.used_of").replace("{used}", summary.attempts_used).replace("{allowed}", allowed)
+        : String(summary.attempts_used));
+      row("attempts_left", summary.attempts_left === null ? this.w("rules.unlimited") : String(summary.attempts_left));
+    } else {
+      row("attempts", allowed ? String(allowed) : this.w("rules.unlimited"));
+    }
+    row("pass_mark", this.percent(summary ? summary.pass_mark : quiz.pass_mark));
+    var delay = summary ? summary.delay : quiz.delay;
+    if (delay) row("delay", this.w("rules.minutes").replace("{minutes}", this.number(delay)));
+    this.rules.replaceChildren(el("details", { className: "oqu-quiz__rules", open: "" }, [
+      el("summary", { text: this.w("rules.title") }), el("dl", {}, rows)]));
+  };
+
+  /* Why the start button is disabled, with the date that lifts it. */
+  Quiz.prototype.refusedBecause = function (summary) {
+    var zone = summary.timezone;
+    switch (summary.start_refused) {
+      case "quiz_not_open": return this.w("rules.not_open").replace("{date}", this.moment(summary.opens, zone));
+      case "quiz_closed": return this.w("rules.closed").replace("{date}", this.moment(summary.closes, zone));
+      case "attempt_delay": return this.w("rules.delay_until").replace("{date}", this.moment(summary.next_start_at, zone));
+      case "no_attempts_left": return this.w("no_attempts");
+      default: return this.w("unavailable");
+    }
   };
 
   Quiz.prototype.renderSignIn = function () {
@@ -146,14 +231,16 @@
     return this.request("GET", "quizzes/" + this.key).then(function (summary) {
       if (summary.status !== 200) return self.status(self.w("unavailable"));
       if (summary.body.open_attempt) return self.loadAttempt(summary.body.open_attempt);
-      var used = summary.body.attempts.length;
-      var allowed = summary.body.attempts_allowed;
-      self.renderStart(allowed && used >= allowed, summary.body.attempts[used - 1]);
+      self.renderRules(summary.body, summary.body);
+      self.renderStart(summary.body, true);
     });
   };
 
-  Quiz.prototype.renderStart = function (noneLeft, last) {
+  /* The start button, disabled with its reason while a start would be refused; `withLast`: the
+   * last attempt's score and review button (after a review they are on the page already). */
+  Quiz.prototype.renderStart = function (summary, withLast) {
     var self = this;
+    var last = withLast ? summary.attempts[summary.attempts.length - 1] : null;
     this.actions.replaceChildren();
     if (last && last.percent !== null && last.percent !== undefined) {
       this.actions.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("score") + ": " + this.percent(last.percent) }));
@@ -164,8 +251,16 @@
       review.addEventListener("click", function () { self.loadAttempt(last.id); });
       this.actions.appendChild(review);
     }
-    if (noneLeft) return this.actions.appendChild(el("p", { text: this.w("no_attempts") }));
-    var button = el("button", { type: "button", text: this.w("start") });
+    var button = el("button", { type: "button", text: this.w("start"), className: "oqu-quiz__start" });
+    if (summary.start_refused) {
+      var reason = el("p", { className: "oqu-quiz__refused", id: "oqu-refused-" + this.key.replace(/\W/g, "-"), text: this.refusedBecause(summary) });
+      button.disabled = true;
+      button.setAttribute("aria-describedby", reason.id);
+      this.actions.appendChild(button);
+      this.actions.appendChild(reason);
+      this.wakeAt(summary.start_refused === "quiz_not_open" ? summary.opens : summary.start_refused === "attempt_delay" ? summary.next_start_at : null);
+      return;
+    }
     button.addEventListener("click", function () {
       button.disabled = true;
       self.request("POST", "quizzes/" + self.key + "/attempts", { lang: self.lang }).then(function (r) {
@@ -175,6 +270,14 @@
       }, function () { button.disabled = false; self.status(self.w("unavailable")); });
     });
     this.actions.appendChild(button);
+  };
+
+  /* Ask again when the reason lifts (the quiz opens, the delay ends), if that is within a day. */
+  Quiz.prototype.wakeAt = function (iso) {
+    var self = this;
+    clearTimeout(this.wake);
+    var wait = iso ? Date.parse(iso) - Date.now() + 1000 : -1;
+    if (wait > 0 && wait < 86400000) this.wake = setTimeout(function () { self.loadSummary(); }, wait);
   };
 
   /* Why the service did not start an attempt, in the page's language. */
@@ -216,6 +319,7 @@
   };
 
   Quiz.prototype.answer = function (questionId, response) {
+    this.responses[questionId] = response;
     var sequence = this.nextSequence();
     var save = { question: questionId, response: response, sequence: sequence,
       client_id: "p" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
@@ -288,10 +392,10 @@
     var responses = {};
     attempt.answers.forEach(function (a) { responses[a.question] = a.response; });
     this.queue().forEach(function (save) { responses[save.question] = save.response; });
-    attempt.questions.forEach(function (q, index) {
-      var locked = attempt.navigation === "sequential" && index < attempt.position;
-      this.body.appendChild(this.renderQuestion(q, index, locked, responses[q.id]));
-    }, this);
+    this.responses = responses;
+    this.renderQuestions(attempt.questions, function (index) {
+      return attempt.navigation === "sequential" && index < attempt.position;
+    }, responses);
     this.renderAttemptActions();
     this.tick();
     this.flush();
@@ -311,8 +415,43 @@
       this.actions.appendChild(next);
     }
     var submit = el("button", { type: "button", text: this.w("submit"), className: "oqu-quiz__submit" });
-    submit.addEventListener("click", function () { self.submit(submit); });
+    submit.addEventListener("click", function () {
+      var missing = self.unanswered();
+      if (missing.length) self.confirmSubmit(missing); else self.submit(submit);
+    });
     this.actions.appendChild(submit);
+  };
+
+  /* The numbers of the questions shown with no answer yet (a description is no question). */
+  Quiz.prototype.unanswered = function () {
+    var self = this;
+    var number = 0;
+    var missing = [];
+    this.attempt.questions.forEach(function (q) {
+      if (q.type === "description") return;
+      number += 1;
+      if (isUnanswered(q, self.responses[q.id])) missing.push(number);
+    });
+    return missing;
+  };
+
+  /* Submitting with unanswered questions asks first, and names them. */
+  Quiz.prototype.confirmSubmit = function (missing) {
+    var self = this;
+    var list = missing.map(function (n) { return String(n); }).join(", ");
+    var text = el("p", { id: "oqu-confirm-" + this.attempt.id, text: this.w("confirm.unanswered").replace("{numbers}", list) });
+    var yes = el("button", { type: "button", text: this.w("confirm.submit"), className: "oqu-quiz__submit" });
+    var back = el("button", { type: "button", text: this.w("confirm.back") });
+    var box = el("div", { className: "oqu-quiz__confirm", role: "alertdialog", "aria-labelledby": text.id }, [text, yes, back]);
+    yes.addEventListener("click", function () { self.submit(yes); });
+    back.addEventListener("click", function () {
+      self.renderAttemptActions();
+      var first = self.body.querySelectorAll("[data-question]")[missing[0] - 1];
+      var input = first && first.querySelector("input, textarea, select, button");
+      if (input) input.focus();
+    });
+    this.actions.replaceChildren(box);
+    back.focus();
   };
 
   Quiz.prototype.submit = function (button) {
@@ -350,9 +489,10 @@
 
   /* -- questions ------------------------------------------------------------------------- */
 
-  Quiz.prototype.renderQuestion = function (q, index, readOnly, given) {
+  Quiz.prototype.renderQuestion = function (q, number, readOnly, given) {
     var self = this;
-    var legend = el("legend", {}, [el("span", { text: (index + 1) + ". " }), questionText(q)]);
+    if (q.type === "description") return el("div", { className: "oqu-quiz__description" }, [questionText(q)]);
+    var legend = el("legend", {}, [el("span", { text: number + ". " }), questionText(q)]);
     var fieldset = el("fieldset", { "data-question": q.id }, [legend]);
     var name = "q-" + (this.attempt ? this.attempt.id : "p") + "-" + q.id;
     function send(response) { if (!readOnly) self.answer(q.id, response); }
@@ -486,6 +626,8 @@
     }
     var byId = {};
     attempt.questions.forEach(function (q) { byId[q.id] = q; });
+    var given = {};
+    attempt.answers.forEach(function (a) { given[a.question] = a.response; });
     review.questions.forEach(function (item, index) {
       var q = byId[item.id];
       if (!q) return;
@@ -495,6 +637,10 @@
         box.appendChild(el("p", { className: "oqu-quiz__state--" + item.state, text: self.w("state." + item.state) +
           (item.points !== null && item.points !== undefined ?
             " (" + self.number(item.points) + " / " + self.number(item.max_points) + ")" : "") }));
+      }
+      var yours = self.responseInWords(q, given[q.id]);
+      if (yours.length) {
+        box.appendChild(el("p", { className: "oqu-quiz__yours", text: self.w("your_answer") + ": " + yours.join("; ") }));
       }
       (item.feedback || []).forEach(function (text) { box.appendChild(el("p", { text: text })); });
       if (item.comment) {
@@ -508,12 +654,29 @@
     this.loadSummaryAfterReview();
   };
 
+  /* The student's own answer in words: option texts for ids, the page's words for true/false. */
+  Quiz.prototype.responseInWords = function (q, response) {
+    if (isUnanswered(q, response)) return [];
+    var texts = {};
+    (q.options || []).concat(q.items || [], q.right || [], q.left || []).forEach(function (o) { texts[o.id] = o.text; });
+    if (q.type === "true-false") return [this.w(response ? "true" : "false")];
+    if (q.type === "single") return [texts[response] || String(response)];
+    if (q.type === "multiple" || q.type === "ordering") return response.map(function (id) { return texts[id] || String(id); });
+    if (q.type === "matching") {
+      return (q.left || []).filter(function (left) { return response[left.id]; }).map(function (left) {
+        return left.text + " → " + (texts[response[left.id]] || response[left.id]);
+      });
+    }
+    if (q.type === "fill-blanks") return response.map(function (v, i) { return (i + 1) + ") " + (v || "—"); });
+    return [String(response)];
+  };
+
   Quiz.prototype.loadSummaryAfterReview = function () {
     var self = this;
     this.request("GET", "quizzes/" + this.key).then(function (summary) {
       if (summary.status !== 200) return;
-      var allowed = summary.body.attempts_allowed;
-      if (!allowed || summary.body.attempts.length < allowed) self.renderStart(false, null);
+      self.renderRules(summary.body, summary.body);
+      self.renderStart(summary.body, false);
     });
   };
 

@@ -74,6 +74,22 @@
     return item;
   }
 
+  /* A visitor who is not signed in searches the open courses only: say that signing in adds theirs. */
+  function tellSignInSearchesMore(note, service, words) {
+    if (!note || !words.sign_in_more) return;
+    fetch(service + "api/v1/me", { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status !== 401) return;
+        var lang = document.documentElement.lang || "kk";
+        var next = window.location.pathname + window.location.search;
+        var link = element("a", "oqu-find__sign-in", words.sign_in);
+        link.href = service + "auth/login?lang=" + encodeURIComponent(lang) + "&next=" + encodeURIComponent(next);
+        note.replaceChildren(document.createTextNode(words.sign_in_more + " "), link);
+        note.hidden = false;
+      })
+      .catch(function () { /* no service: the offline note says what to do */ });
+  }
+
   function setupFindPage(box) {
     var form = box.querySelector("form");
     var status = box.querySelector(".oqu-find__status");
@@ -139,6 +155,8 @@
       window.history.replaceState(null, "", url.toString());
       run(query, course);
     });
+
+    tellSignInSearchesMore(box.querySelector(".oqu-find__more"), service, words);
 
     var initial = new URL(window.location.href).searchParams;
     if (initial.get("query")) {
