@@ -15,13 +15,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, quizzes, search, static_site
+    from quiz_service import api, consultations, quizzes, search, static_site
     from quiz_service.core import (
         clock,
         config,
         db,
         errors,
         jobs,
+        mail,
         pages,
         route_ids,
         security_headers,
@@ -36,10 +37,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     clock.init_app(app)
     pages.init_app(app)
     jobs.init_app(app)
+    mail.init_app(app)
     service_bundle.init_app(app)
     api.init_app(app)
     search.init_app(app)
     quizzes.init_app(app)
+    consultations.init_app(app)
     auth.init_app(app)
     static_site.init_app(app)
     app.after_request(security_headers.add_security_headers)

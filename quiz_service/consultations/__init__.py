@@ -1,0 +1,12 @@
+"""Consultations: slots teachers publish, bookings with a first-come waitlist, e-mail notices."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from quiz_service.consultations import jobs, settings, views  # noqa: F401 (jobs: registered for enqueue)
+
+    settings.configure(app)
+    views.init_app(app)
