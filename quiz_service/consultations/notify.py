@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from auth.access import courses
 from auth.models import User
 from quiz_service.core.i18n import gettext
 from quiz_service.core.mail import Message, queue_mail
@@ -24,6 +25,13 @@ ZONE_NAME = "Asia/Almaty"
 def local_time(moment: datetime) -> str:
     """`08.12.2026 15:00 (Asia/Almaty)`: the institution's time, its zone named."""
     return f"{moment.astimezone(LOCAL_ZONE):%d.%m.%Y %H:%M} ({ZONE_NAME})"
+
+
+def course_title(course_id: str, lang: str) -> str:
+    course = courses().get(course_id)
+    if course is None or not course.titles:
+        return course_id
+    return course.titles.get(lang) or next(iter(course.titles.values()))
 
 
 def language_of(writer: Session, booking: Booking) -> str:
@@ -43,7 +51,7 @@ def _send(writer: Session, booking: Booking, slot: Slot, kind: str, **extra: str
     values = {
         "name": student.full_name or student.email,
         "title": slot.title or gettext("consult_mail.consultation", lang),
-        "course": slot.course,
+        "course": course_title(slot.course, lang),
         "when": local_time(slot.starts_at),
         "place": place(slot, lang, reveal_link=booking.state == BOOKED),
     } | extra

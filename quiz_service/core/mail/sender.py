@@ -121,9 +121,9 @@ def email_of(claimed: Claimed, config: Any, now: datetime) -> EmailMessage:
     message["Subject"] = claimed.subject
     message["Date"] = format_datetime(now)
     message["Message-ID"] = message_id(claimed.key, config["SMTP_FROM"])
-    message["Content-Language"] = claimed.lang
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(claimed.body)
+    message["Content-Language"] = claimed.lang  # after set_content, which replaces the Content-* headers
     return message
 
 
