@@ -6,10 +6,10 @@ from datetime import timedelta
 
 from flask import current_app
 
-from quiz_service.core import db, jobs
-from quiz_service.core.clock import now
 from quiz_service.consultations import service
 from quiz_service.consultations.settings import policy
+from quiz_service.core import db, jobs
+from quiz_service.core.clock import now
 
 
 @jobs.periodic("consultations.expire_offers", every=timedelta(minutes=1))

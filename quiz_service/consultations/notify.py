@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from auth.access import courses
 from auth.models import User
+from quiz_service.consultations.models import BOOKED, ONLINE, WAITING, Booking, ConsultationPreference, Slot
 from quiz_service.core.i18n import gettext
 from quiz_service.core.mail import Message, queue_mail
-from quiz_service.consultations.models import BOOKED, ONLINE, WAITING, Booking, ConsultationPreference, Slot
 
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 ZONE_NAME = "Asia/Almaty"

@@ -21,7 +21,9 @@ class SlotIn(RequestBody):
     opens_at: AwareDatetime | None = Field(default=None, description="Booking opens (default: now)")
     closes_at: AwareDatetime | None = Field(default=None, description="Booking closes (default: the start)")
     cancel_until: AwareDatetime | None = Field(default=None, description="Students cancel before it")
-    visible_from: AwareDatetime | None = Field(default=None, description="Shown to students from (default: now)")
+    visible_from: AwareDatetime | None = Field(
+        default=None, description="Shown to students from (default: now)"
+    )
     weeks: int = Field(default=1, description="A weekly series of this many slots, in one step")
 
 

@@ -27,8 +27,6 @@ from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from auth.models import User
-from quiz_service.core import events
-from quiz_service.core.domain import Conflict, Invalid, NotFound
 from quiz_service.consultations import notify
 from quiz_service.consultations.models import (
     ACTIVE,
@@ -45,6 +43,8 @@ from quiz_service.consultations.models import (
     ConsultationPreference,
     Slot,
 )
+from quiz_service.core import events
+from quiz_service.core.domain import Conflict, Invalid, NotFound
 
 MAX_SEATS = 500
 MAX_WEEKS = 26
@@ -170,7 +170,10 @@ def _refuse_overlap(
 ) -> None:
     clash = writer.scalars(
         select(Slot.starts_at).where(
-            Slot.teacher_id == teacher_id, Slot.cancelled_at.is_(None), Slot.starts_at < end, Slot.ends_at > start
+            Slot.teacher_id == teacher_id,
+            Slot.cancelled_at.is_(None),
+            Slot.starts_at < end,
+            Slot.ends_at > start,
         )
     ).first()
     if clash is not None:
@@ -191,7 +194,9 @@ def visible_slots(reader: Session, course: str, now: datetime) -> list[Slot]:
     """What students see: visible, not cancelled, not over."""
     query = (
         select(Slot)
-        .where(Slot.course == course, Slot.visible_from <= now, Slot.cancelled_at.is_(None), Slot.ends_at > now)
+        .where(
+            Slot.course == course, Slot.visible_from <= now, Slot.cancelled_at.is_(None), Slot.ends_at > now
+        )
         .order_by(Slot.starts_at, Slot.id)
     )
     return list(reader.scalars(query))
@@ -222,12 +227,16 @@ def cancel_slot(writer: Session, slot_id: int, reason: str, now: datetime) -> li
         .where(Booking.slot_id == slot_id, Booking.state.in_(ACTIVE))
         .values(state=SLOT_CANCELLED, active=None, ended_at=now, hold_until=None)
     )
-    events.publish(writer, events.ConsultationSlotCancelled(slot.id, slot.course, slot.teacher_id, reason, now))
+    events.publish(
+        writer, events.ConsultationSlotCancelled(slot.id, slot.course, slot.teacher_id, reason, now)
+    )
     for booking in ended:
         writer.refresh(booking)
         events.publish(
             writer,
-            events.ConsultationCancelled(booking.id, slot.id, booking.student_id, slot.course, "slot_cancelled", now),
+            events.ConsultationCancelled(
+                booking.id, slot.id, booking.student_id, slot.course, "slot_cancelled", now
+            ),
         )
         notify.slot_cancelled(writer, booking, slot)
     return ended
@@ -238,7 +247,9 @@ def set_seats(writer: Session, slot_id: int, seats: int, policy: Policy, now: da
     if not 1 <= seats <= MAX_SEATS:
         raise Invalid("slot_seats", f"seats: from 1 to {MAX_SEATS}.")
     done = writer.execute(
-        update(Slot).where(Slot.id == slot_id, Slot.booked <= seats, Slot.cancelled_at.is_(None)).values(seats=seats)
+        update(Slot)
+        .where(Slot.id == slot_id, Slot.booked <= seats, Slot.cancelled_at.is_(None))
+        .values(seats=seats)
     )
     if not _rowcount(done):
         slot_of(writer, slot_id)
@@ -339,7 +350,9 @@ def _check_student(
             holding.where(Booking.course == slot.course, Booking.ends_at > now).subquery()
         )
         if int(writer.scalar(count) or 0) >= policy.course_limit:
-            raise Conflict("course_limit", f"At most {policy.course_limit} consultations of a course at a time.")
+            raise Conflict(
+                "course_limit", f"At most {policy.course_limit} consultations of a course at a time."
+            )
 
 
 def booking_of(reader: Session, booking_id: int, student_id: int | None) -> Booking:
@@ -351,7 +364,12 @@ def booking_of(reader: Session, booking_id: int, student_id: int | None) -> Book
 
 
 def cancel_booking(
-    writer: Session, booking_id: int, student_id: int | None, policy: Policy, now: datetime, by: str = "student"
+    writer: Session,
+    booking_id: int,
+    student_id: int | None,
+    policy: Policy,
+    now: datetime,
+    by: str = "student",
 ) -> Booking:
     """End a booking or a waitlist place (`student_id` None: staff, past the deadline too)."""
     booking = booking_of(writer, booking_id, student_id)
@@ -370,7 +388,8 @@ def cancel_booking(
         if _rowcount(ended):
             writer.refresh(booking)
             events.publish(
-                writer, events.ConsultationCancelled(booking.id, slot.id, booking.student_id, slot.course, by, now)
+                writer,
+                events.ConsultationCancelled(booking.id, slot.id, booking.student_id, slot.course, by, now),
             )
             notify.cancelled(writer, booking, slot)
             if seen in HOLDING_SEAT:
@@ -408,9 +427,9 @@ def _offer(writer: Session, booking: Booking, slot: Slot, policy: Policy, now: d
     """Offer the seat (already counted in `booked`) to this waiting student; False if they left."""
     hold_until = min(now + policy.hold, slot.starts_at)
     offered = writer.execute(
-        update(Booking).where(Booking.id == booking.id, Booking.state == WAITING).values(
-            state=OFFERED, hold_until=hold_until
-        )
+        update(Booking)
+        .where(Booking.id == booking.id, Booking.state == WAITING)
+        .values(state=OFFERED, hold_until=hold_until)
     )
     if not _rowcount(offered):
         return False
@@ -477,7 +496,9 @@ def expire_offers(writer: Session, policy: Policy, now: datetime) -> int:
         slot = writer.get_one(Slot, booking.slot_id)
         events.publish(
             writer,
-            events.ConsultationCancelled(booking.id, slot.id, booking.student_id, slot.course, "hold_expired", now),
+            events.ConsultationCancelled(
+                booking.id, slot.id, booking.student_id, slot.course, "hold_expired", now
+            ),
         )
         pass_seat_on(writer, slot, policy, now)
     return lapsed
@@ -559,7 +580,9 @@ def preference_of(reader: Session, user_id: int) -> ConsultationPreference | Non
     return reader.get(ConsultationPreference, user_id)
 
 
-def set_preference(writer: Session, user_id: int, *, reminders: bool | None, lang: str | None) -> ConsultationPreference:
+def set_preference(
+    writer: Session, user_id: int, *, reminders: bool | None, lang: str | None
+) -> ConsultationPreference:
     lock_person(writer, user_id)
     found = writer.get(ConsultationPreference, user_id)
     if found is None:

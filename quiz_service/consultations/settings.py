@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask, current_app
 from pydantic import NonNegativeInt, PositiveFloat
 
-from quiz_service.core.config import OquSettings, apply_settings
 from quiz_service.consultations.service import Policy
+from quiz_service.core.config import OquSettings, apply_settings
 
 
 class ConsultationSettings(OquSettings):

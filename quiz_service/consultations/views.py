@@ -21,12 +21,6 @@ from auth import service as accounts
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_read, may_teach
 from auth.models import Role, User
-from quiz_service.core import db, service_bundle
-from quiz_service.core.clock import now
-from quiz_service.core.db import release_reader
-from quiz_service.core.domain import Conflict, Forbidden, Invalid, NotFound
-from quiz_service.core.i18n import request_language
-from quiz_service.core.openapi import operation
 from quiz_service.consultations import service
 from quiz_service.consultations.models import BOOKED, WAITING, Booking, Slot
 from quiz_service.consultations.schemas import (
@@ -43,6 +37,12 @@ from quiz_service.consultations.schemas import (
     SlotsOut,
 )
 from quiz_service.consultations.settings import policy
+from quiz_service.core import db, service_bundle
+from quiz_service.core.clock import now
+from quiz_service.core.db import release_reader
+from quiz_service.core.domain import Conflict, Forbidden, Invalid, NotFound
+from quiz_service.core.i18n import request_language
+from quiz_service.core.openapi import operation
 
 api = Blueprint("consultations", __name__, url_prefix="/api/v1/consultations")
 MAX_REQUEST_KEY = 64
@@ -158,7 +158,9 @@ def slots_out(reader: Session, course: str, slots: list[Slot], *, teacher_view: 
         )
         mine = {booking.slot_id: booking for booking in reader.scalars(own)}
     shaped = [
-        slot_out(s, names.get(s.teacher_id, ""), waiting.get(s.id, 0), show_link=teacher_view, mine=mine.get(s.id))
+        slot_out(
+            s, names.get(s.teacher_id, ""), waiting.get(s.id, 0), show_link=teacher_view, mine=mine.get(s.id)
+        )
         for s in slots
     ]
     return SlotsOut(course=course, slots=shaped)
@@ -181,7 +183,11 @@ def booking_out(reader: Session, booking: Booking, slot: Slot, student: User | N
 
 
 @api.get("/<course>/slots")
-@operation("The course's consultation slots a student may book, with the caller's own place", response=SlotsOut, auth=True)
+@operation(
+    "The course's consultation slots a student may book, with the caller's own place",
+    response=SlotsOut,
+    auth=True,
+)
 def list_slots(course: str) -> SlotsOut:
     readable_course(course)
     reader = db.session()
@@ -229,7 +235,12 @@ def create_slots(course: str, body: SlotIn) -> SlotsOut:
 
 
 @api.post("/slots/<int:slot_id>/cancel")
-@operation("Cancel a slot with a reason that reaches every booked student", body=CancelSlotIn, response=BookingsOut, auth=True)
+@operation(
+    "Cancel a slot with a reason that reaches every booked student",
+    body=CancelSlotIn,
+    response=BookingsOut,
+    auth=True,
+)
 def cancel_slot(slot_id: int, body: CancelSlotIn) -> BookingsOut:
     taught_slot(slot_id)
     moment = now()
@@ -237,13 +248,20 @@ def cancel_slot(slot_id: int, body: CancelSlotIn) -> BookingsOut:
     def change(writer: Session) -> BookingsOut:
         ended = service.cancel_slot(writer, slot_id, body.reason, moment)
         slot = writer.get_one(Slot, slot_id)
-        return BookingsOut(bookings=[booking_out(writer, b, slot, writer.get(User, b.student_id)) for b in ended])
+        return BookingsOut(
+            bookings=[booking_out(writer, b, slot, writer.get(User, b.student_id)) for b in ended]
+        )
 
     return in_transaction(change)
 
 
 @api.post("/slots/<int:slot_id>/seats")
-@operation("Change a slot's seats (never below those taken; new seats go to the waitlist first)", body=SeatsIn, response=SlotOut, auth=True)
+@operation(
+    "Change a slot's seats (never below those taken; new seats go to the waitlist first)",
+    body=SeatsIn,
+    response=SlotOut,
+    auth=True,
+)
 def change_seats(slot_id: int, body: SeatsIn) -> SlotOut:
     taught_slot(slot_id)
     moment, rules = now(), policy()
@@ -251,7 +269,9 @@ def change_seats(slot_id: int, body: SeatsIn) -> SlotOut:
     def change(writer: Session) -> SlotOut:
         slot = service.set_seats(writer, slot_id, body.seats, rules, moment)
         teacher = writer.get_one(User, slot.teacher_id)
-        return slot_out(slot, teacher.full_name, waiting_counts(writer, [slot.id]).get(slot.id, 0), show_link=True)
+        return slot_out(
+            slot, teacher.full_name, waiting_counts(writer, [slot.id]).get(slot.id, 0), show_link=True
+        )
 
     return in_transaction(change)
 
@@ -349,7 +369,11 @@ def own_or_taught(booking_id: int) -> tuple[Booking, int | None]:
 
 
 @api.post("/bookings/<int:booking_id>/cancel")
-@operation("Cancel a booking or leave the waitlist (students before the deadline; teachers any time)", response=BookingOut, auth=True)
+@operation(
+    "Cancel a booking or leave the waitlist (students before the deadline; teachers any time)",
+    response=BookingOut,
+    auth=True,
+)
 def cancel_booking(booking_id: int) -> BookingOut:
     _, student_id = own_or_taught(booking_id)
     moment, rules = now(), policy()
@@ -375,7 +399,12 @@ def accept_offer(booking_id: int) -> BookingOut:
 
 
 @api.post("/bookings/<int:booking_id>/attendance")
-@operation("Mark attendance and keep notes (private, and shared with the student)", body=AttendanceIn, response=BookingOut, auth=True)
+@operation(
+    "Mark attendance and keep notes (private, and shared with the student)",
+    body=AttendanceIn,
+    response=BookingOut,
+    auth=True,
+)
 def mark_attendance(booking_id: int, body: AttendanceIn) -> BookingOut:
     _, student_id = own_or_taught(booking_id)
     if student_id is not None:
@@ -394,7 +423,12 @@ def mark_attendance(booking_id: int, body: AttendanceIn) -> BookingOut:
 
 
 @api.put("/preferences")
-@operation("The caller's e-mail choices: reminders on or off, the language", body=PreferencesIn, response=PreferencesOut, auth=True)
+@operation(
+    "The caller's e-mail choices: reminders on or off, the language",
+    body=PreferencesIn,
+    response=PreferencesOut,
+    auth=True,
+)
 def set_preferences(body: PreferencesIn) -> PreferencesOut:
     user_id = g.user.id
 
@@ -403,4 +437,3 @@ def set_preferences(body: PreferencesIn) -> PreferencesOut:
         return PreferencesOut(reminders=chosen.reminders, lang=chosen.lang)
 
     return in_transaction(change)
-

@@ -32,7 +32,7 @@ class Inbox:
     holding: Any = None  # the server protocol of the held message's connection
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd's name)
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.original_content or envelope.content)
         subject = str(email.header.make_header(email.header.decode_header(message["Subject"] or "")))
         if any(part in subject for part in self.hold_subjects):

@@ -238,6 +238,51 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/auth/admin/users/<int:user_id>/restore"): Case(
         "/auth/admin/users/{victim}/restore", staff_page(admin=200), form={}
     ),
+    # Consultations (quiz_service/consultations/views.py): {slot} is a slot of fire-safety's
+    # teacher, {booking} the student's booking at it. Callers run in order, so a second
+    # change of the same object answers 409 (cancelled already).
+    ("GET", "/api/v1/consultations/<course>/slots"): Case(
+        "/api/v1/consultations/fire-safety/slots", signed_in(403, **READERS_OF_THE_GATED_COURSE)
+    ),
+    ("GET", "/api/v1/consultations/<course>/teach"): Case(
+        "/api/v1/consultations/fire-safety/teach", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("POST", "/api/v1/consultations/<course>/slots"): Case(
+        "/api/v1/consultations/fire-safety/slots",
+        signed_in(403, teacher=201, admin=201),
+        json={"starts_at": "2099-03-02T10:00:00+05:00", "minutes": 30, "mode": "in_person", "room": "204"},
+    ),
+    ("GET", "/api/v1/consultations/slots/<int:slot_id>/bookings"): Case(
+        "/api/v1/consultations/slots/{slot}/bookings", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("POST", "/api/v1/consultations/slots/<int:slot_id>/cancel"): Case(
+        "/api/v1/consultations/slots/{slot}/cancel",
+        signed_in(403, teacher=200, admin=409),
+        json={"reason": "Ауырып қалдым"},
+    ),
+    ("POST", "/api/v1/consultations/slots/<int:slot_id>/seats"): Case(
+        "/api/v1/consultations/slots/{slot}/seats",
+        signed_in(403, **TEACHERS_OF_THE_COURSE),
+        json={"seats": 3},
+    ),
+    ("POST", "/api/v1/consultations/slots/<int:slot_id>/bookings"): Case(
+        "/api/v1/consultations/slots/{slot}/bookings", signed_in(403, student=409), json={}
+    ),
+    ("GET", "/api/v1/consultations/bookings"): Case("/api/v1/consultations/bookings", signed_in(200)),
+    ("POST", "/api/v1/consultations/bookings/<int:booking_id>/cancel"): Case(
+        "/api/v1/consultations/bookings/{booking}/cancel", signed_in(404, student=200, teacher=409, admin=409)
+    ),
+    ("POST", "/api/v1/consultations/bookings/<int:booking_id>/accept"): Case(
+        "/api/v1/consultations/bookings/{booking}/accept", signed_in(404, student=409)
+    ),
+    ("POST", "/api/v1/consultations/bookings/<int:booking_id>/attendance"): Case(
+        "/api/v1/consultations/bookings/{booking}/attendance",
+        signed_in(404, **TEACHERS_OF_THE_COURSE),
+        json={"attended": True, "shared_note": "Жақсы"},
+    ),
+    ("PUT", "/api/v1/consultations/preferences"): Case(
+        "/api/v1/consultations/preferences", signed_in(200), json={"reminders": False}
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
@@ -318,7 +363,25 @@ def world(app: Flask, make_user: Callable[..., User], make_token: Callable[..., 
         "attempt": attempt.json["id"],
         "question": attempt.json["questions"][0]["id"],
     }
+    values |= consultation_values(app, people["teacher"], people["student"])
     return World(browsers, values)
+
+
+def consultation_values(app: Flask, teacher: User, student: User) -> dict[str, object]:
+    """A slot of fire-safety's teacher three days ahead, and the student's booking at it."""
+    from datetime import timedelta
+
+    from quiz_service.consultations import service as consultations
+
+    with app.app_context(), db.write_transaction() as writer:
+        now = db.utcnow()
+        spec = consultations.SlotSpec(course="fire-safety", starts_at=now + timedelta(days=3), minutes=30,
+                                      link="https://meet.example.kz/matrix", seats=2)  # fmt: skip
+        slot = consultations.create_slots(writer, spec, writer.get_one(User, teacher.id), now)[0]
+        wanted = consultations.BookingRequest(slot.id, writer.get_one(User, student.id))
+        policy = consultations.Policy(hold=timedelta(hours=2), course_limit=3)
+        booking, _ = consultations.book(writer, wanted, policy, now)
+        return {"slot": slot.id, "booking": booking.id}
 
 
 def _csrf(browser: FlaskClient) -> str:

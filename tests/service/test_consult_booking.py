@@ -6,20 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from consult_fixtures import (  # noqa: F401 (fixtures)
-    LIVE_CLASS,
-    NOW,
-    START,
-    People,
-    app_config,
-    book,
-    clock,
-    iso,
-    people,
-    publish,
-    publish_slot,
-    slot_rows,
-)
+from consult_fixtures import LIVE_CLASS, NOW, START, People, book, iso, publish, publish_slot, slot_rows
 from flask import Flask
 from flask.testing import FlaskClient
 from quiz_bundle import ServerClock
@@ -29,6 +16,8 @@ from quiz_service.core import db
 from quiz_service.core.jobs.models import Job
 from quiz_service.core.mail.models import MailMessage
 
+pytest_plugins = ["consult_fixtures"]
+
 
 def error_code(answer: Any) -> str:
     return str(answer.json["error"]["code"])
@@ -37,18 +26,26 @@ def error_code(answer: Any) -> str:
 def mails(app: Flask) -> list[tuple[str, str]]:
     """(recipient, key) of every queued message, in order."""
     with app.app_context():
-        rows = db.session().execute(select(MailMessage.recipient, MailMessage.key).order_by(MailMessage.id)).all()
+        rows = (
+            db.session()
+            .execute(select(MailMessage.recipient, MailMessage.key).order_by(MailMessage.id))
+            .all()
+        )
         return [(r, k) for r, k in rows]
 
 
 # -- slots --------------------------------------------------------------------------------
 
 
-def test_a_weekly_series_is_published_in_one_step_and_overlaps_are_refused(client: FlaskClient, people: People) -> None:
+def test_a_weekly_series_is_published_in_one_step_and_overlaps_are_refused(
+    client: FlaskClient, people: People
+) -> None:
     answer = publish(client, people.teacher.headers, weeks=3, seats=4, title="Сынаққа дайындық")
     assert answer.status_code == 201
     slots = answer.json["slots"]
-    assert [s["starts_at"] for s in slots] == [iso(START + timedelta(weeks=n)).replace("+00:00", "Z") for n in range(3)]
+    assert [s["starts_at"] for s in slots] == [
+        iso(START + timedelta(weeks=n)).replace("+00:00", "Z") for n in range(3)
+    ]
     assert len({s["series"] for s in slots}) == 1 and slots[0]["kind"] == "group"
     # The same teacher at an overlapping time, in any course: refused, nothing made.
     clash = publish(client, people.teacher.headers, starts_at=iso(START + timedelta(weeks=2, minutes=15)))
@@ -60,7 +57,9 @@ def test_a_weekly_series_is_published_in_one_step_and_overlaps_are_refused(clien
     publish_slot(client, people.teacher.headers, starts_at=iso(START + timedelta(days=17)))
     series = publish(client, people.teacher.headers, starts_at=iso(START + timedelta(days=3)), weeks=3)
     assert series.status_code == 409
-    listed = client.get("/api/v1/consultations/fire-safety/teach", headers=people.teacher.headers).json["slots"]
+    listed = client.get("/api/v1/consultations/fire-safety/teach", headers=people.teacher.headers).json[
+        "slots"
+    ]
     assert len(listed) == 4
 
 
@@ -75,7 +74,9 @@ def test_what_cannot_be_a_slot_is_refused_with_its_reason(client: FlaskClient, p
     for code, fields in cases.items():
         answer = publish(client, people.teacher.headers, **fields)
         assert (answer.status_code, error_code(answer)) == (422, code), fields
-    assert publish(client, people.teacher.headers, starts_at="2026-12-10T11:00:00").status_code == 422  # no zone
+    assert (
+        publish(client, people.teacher.headers, starts_at="2026-12-10T11:00:00").status_code == 422
+    )  # no zone
 
 
 def test_only_the_course_teachers_publish_and_see_the_bookings(client: FlaskClient, people: People) -> None:
@@ -83,10 +84,23 @@ def test_only_the_course_teachers_publish_and_see_the_bookings(client: FlaskClie
     assert publish(client, people.student.headers).status_code == 403
     assert publish(client, people.teacher.headers, course="no-such-course").status_code == 404
     slot = publish_slot(client, people.teacher.headers)
-    assert client.get(f"/api/v1/consultations/slots/{slot['id']}/bookings", headers=people.other_teacher.headers).status_code == 403
-    assert client.get(f"/api/v1/consultations/slots/{slot['id']}/bookings", headers=people.admin.headers).status_code == 200
+    assert (
+        client.get(
+            f"/api/v1/consultations/slots/{slot['id']}/bookings", headers=people.other_teacher.headers
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(
+            f"/api/v1/consultations/slots/{slot['id']}/bookings", headers=people.admin.headers
+        ).status_code
+        == 200
+    )
     # A student outside the course sees no slot of it and cannot book.
-    assert client.get("/api/v1/consultations/fire-safety/slots", headers=people.outsider.headers).status_code == 403
+    assert (
+        client.get("/api/v1/consultations/fire-safety/slots", headers=people.outsider.headers).status_code
+        == 403
+    )
     assert book(client, people.outsider, slot["id"]).status_code == 403
 
 
@@ -101,7 +115,9 @@ def test_the_link_is_shown_only_to_booked_students(client: FlaskClient, people: 
     assert booked.status_code == 201 and booked.json["link"] == "https://meet.example.kz/ustaz"
     waiting = book(client, people.students[1], slot["id"])
     assert waiting.status_code == 202 and waiting.json["state"] == "waiting" and waiting.json["link"] is None
-    mine = client.get("/api/v1/consultations/fire-safety/slots", headers=people.student.headers).json["slots"][0]
+    mine = client.get("/api/v1/consultations/fire-safety/slots", headers=people.student.headers).json[
+        "slots"
+    ][0]
     assert (mine["my_state"], mine["link"], mine["free"], mine["waiting"]) == ("booked", slot["link"], 0, 1)
 
 
@@ -119,13 +135,19 @@ def test_the_booking_window_and_the_cancellation_deadline_hold_to_the_second(
     assert first.status_code == 201
     clock.now = cancel_until - timedelta(seconds=1)
     second = book(client, people.students[1], slot["id"]).json
-    cancelled = client.post(f"/api/v1/consultations/bookings/{second['id']}/cancel", headers=people.students[1].headers)
+    cancelled = client.post(
+        f"/api/v1/consultations/bookings/{second['id']}/cancel", headers=people.students[1].headers
+    )
     assert cancelled.status_code == 200 and cancelled.json["state"] == "cancelled"
     clock.now = cancel_until
-    late = client.post(f"/api/v1/consultations/bookings/{first.json['id']}/cancel", headers=people.student.headers)
+    late = client.post(
+        f"/api/v1/consultations/bookings/{first.json['id']}/cancel", headers=people.student.headers
+    )
     assert (late.status_code, error_code(late)) == (409, "cancel_closed")
     # The teacher still can; and a cancelled booking never blocks booking again.
-    by_teacher = client.post(f"/api/v1/consultations/bookings/{first.json['id']}/cancel", headers=people.teacher.headers)
+    by_teacher = client.post(
+        f"/api/v1/consultations/bookings/{first.json['id']}/cancel", headers=people.teacher.headers
+    )
     assert by_teacher.status_code == 200
     clock.now = closes - timedelta(seconds=1)
     again = book(client, people.student, slot["id"])
@@ -145,12 +167,17 @@ def test_no_two_overlapping_bookings_and_the_course_limit(client: FlaskClient, p
     clash = book(client, people.student, overlapping["id"])
     assert (clash.status_code, error_code(clash)) == (409, "booking_overlap")
     assert error_code(book(client, people.student, first["id"])) == "already_booked"
-    later = [publish_slot(client, people.teacher.headers, starts_at=iso(START + timedelta(days=d))) for d in (1, 2, 3)]
+    later = [
+        publish_slot(client, people.teacher.headers, starts_at=iso(START + timedelta(days=d)))
+        for d in (1, 2, 3)
+    ]
     assert [book(client, people.student, s["id"]).status_code for s in later] == [201, 201, 409]
     assert error_code(book(client, people.student, later[2]["id"])) == "course_limit"
 
 
-def test_a_retried_request_is_the_same_booking_and_a_used_key_stays_its_own(client: FlaskClient, people: People) -> None:
+def test_a_retried_request_is_the_same_booking_and_a_used_key_stays_its_own(
+    client: FlaskClient, people: People
+) -> None:
     slot = publish_slot(client, people.teacher.headers, seats=2)
     key = {"Idempotency-Key": "b1c7-жазылу"}
     headers = people.student.headers | key
@@ -207,13 +234,19 @@ def test_a_freed_seat_is_offered_in_order_with_a_hold_that_passes_on(
     assert sent == ["waiting", "offered", "booked"]
 
 
-def test_more_seats_go_to_the_waitlist_first_and_never_below_those_taken(client: FlaskClient, people: People) -> None:
+def test_more_seats_go_to_the_waitlist_first_and_never_below_those_taken(
+    client: FlaskClient, people: People
+) -> None:
     slot = publish_slot(client, people.teacher.headers, seats=1)
     for person in people.students[:3]:
         book(client, person, slot["id"])
-    more = client.post(f"/api/v1/consultations/slots/{slot['id']}/seats", json={"seats": 2}, headers=people.teacher.headers)
+    more = client.post(
+        f"/api/v1/consultations/slots/{slot['id']}/seats", json={"seats": 2}, headers=people.teacher.headers
+    )
     assert more.status_code == 200 and (more.json["free"], more.json["waiting"]) == (0, 1)
-    fewer = client.post(f"/api/v1/consultations/slots/{slot['id']}/seats", json={"seats": 1}, headers=people.teacher.headers)
+    fewer = client.post(
+        f"/api/v1/consultations/slots/{slot['id']}/seats", json={"seats": 1}, headers=people.teacher.headers
+    )
     assert (fewer.status_code, error_code(fewer)) == (409, "seats_taken")
 
 
@@ -222,13 +255,26 @@ def test_a_cancelled_slot_tells_every_student_why(app: Flask, client: FlaskClien
     book(client, people.students[0], slot["id"])
     book(client, people.students[1], slot["id"])
     reason = "Оқытушы ауырып қалды <script>alert(1)</script>"
-    cancelled = client.post(f"/api/v1/consultations/slots/{slot['id']}/cancel", json={"reason": reason}, headers=people.teacher.headers)
-    assert cancelled.status_code == 200 and {b["state"] for b in cancelled.json["bookings"]} == {"slot_cancelled"}
+    cancelled = client.post(
+        f"/api/v1/consultations/slots/{slot['id']}/cancel",
+        json={"reason": reason},
+        headers=people.teacher.headers,
+    )
+    assert cancelled.status_code == 200 and {b["state"] for b in cancelled.json["bookings"]} == {
+        "slot_cancelled"
+    }
     assert slot_rows(app, slot["id"]) == (0, {"slot_cancelled": 2})
     with app.app_context():
-        bodies = [m.body for m in db.session().scalars(select(MailMessage).where(MailMessage.key.like("%slot_cancelled")))]
+        bodies = [
+            m.body
+            for m in db.session().scalars(select(MailMessage).where(MailMessage.key.like("%slot_cancelled")))
+        ]
     assert len(bodies) == 2 and all(reason in body for body in bodies)
-    again = client.post(f"/api/v1/consultations/slots/{slot['id']}/cancel", json={"reason": "x"}, headers=people.teacher.headers)
+    again = client.post(
+        f"/api/v1/consultations/slots/{slot['id']}/cancel",
+        json={"reason": "x"},
+        headers=people.teacher.headers,
+    )
     assert again.status_code == 409
     assert book(client, people.students[2], slot["id"]).status_code == 409
 
@@ -242,13 +288,23 @@ def test_a_booking_is_its_students_and_its_teachers_only(client: FlaskClient, pe
     url = f"/api/v1/consultations/bookings/{mine['id']}"
     assert client.post(f"{url}/cancel", headers=people.students[1].headers).status_code == 404
     assert client.post(f"{url}/cancel", headers=people.other_teacher.headers).status_code == 404
-    assert client.post(f"{url}/attendance", json={"attended": True}, headers=people.student.headers).status_code == 404
+    assert (
+        client.post(f"{url}/attendance", json={"attended": True}, headers=people.student.headers).status_code
+        == 404
+    )
     notes = {"attended": True, "private_note": "Дайындығы әлсіз", "shared_note": "Екінші тарауды қайталаңыз"}
     marked = client.post(f"{url}/attendance", json=notes, headers=people.teacher.headers)
     assert marked.status_code == 200 and marked.json["private_note"] == "Дайындығы әлсіз"
     own = client.get("/api/v1/consultations/bookings", headers=people.student.headers).json["bookings"][0]
-    assert own["shared_note"] == "Екінші тарауды қайталаңыз" and own["private_note"] is None and own["attended"] is True
-    assert client.get("/api/v1/consultations/bookings", headers=people.students[1].headers).json["bookings"] == []
+    assert (
+        own["shared_note"] == "Екінші тарауды қайталаңыз"
+        and own["private_note"] is None
+        and own["attended"] is True
+    )
+    assert (
+        client.get("/api/v1/consultations/bookings", headers=people.students[1].headers).json["bookings"]
+        == []
+    )
 
 
 def test_reminders_are_queued_once_and_not_for_those_who_turned_them_off(
@@ -259,7 +315,9 @@ def test_reminders_are_queued_once_and_not_for_those_who_turned_them_off(
     slot = publish_slot(client, people.teacher.headers, seats=3)
     for person in people.students[:2]:
         book(client, person, slot["id"])
-    off = client.put("/api/v1/consultations/preferences", json={"reminders": False}, headers=people.students[1].headers)
+    off = client.put(
+        "/api/v1/consultations/preferences", json={"reminders": False}, headers=people.students[1].headers
+    )
     assert off.json == {"reminders": False, "lang": None}
     clock.now = START - timedelta(hours=23)
     for _ in range(2):  # a second sweep (another worker, a rerun) adds nothing

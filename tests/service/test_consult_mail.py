@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from consult_fixtures import People, book, clock, people, publish_slot, write_manifest  # noqa: F401 (fixtures)
+from consult_fixtures import People, book, publish_slot, write_manifest
 from flask import Flask
 from flask.testing import FlaskClient
 from smtp_server import Inbox, body_of, decoded, smtp_server
@@ -37,7 +37,15 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 @pytest.fixture
 def app_config(app_config: dict[str, Any], smtp: tuple[Inbox, int]) -> dict[str, Any]:
     write_manifest(app_config["SERVICE_DIR"])
-    return app_config | {"CONSULT_HOLD": timedelta(hours=2), "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp[1], "SMTP_FROM": "oqu <noreply@oqu.example.kz>"}
+    return app_config | {
+        "CONSULT_HOLD": timedelta(hours=2),
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": smtp[1],
+        "SMTP_FROM": "oqu <noreply@oqu.example.kz>",
+    }
+
+
+pytest_plugins = ["consult_fixtures"]
 
 
 def run_jobs(app: Flask) -> None:
@@ -69,7 +77,9 @@ def test_booking_mails_arrive_once_in_the_students_language(
     run_jobs(app)
     assert len(inbox.received) == 2
     # The holder cancels: the first waiting student is offered the seat, with the hold's end, in Russian.
-    mine = client.get("/api/v1/consultations/bookings", headers=people.students[0].headers).json["bookings"][0]
+    mine = client.get("/api/v1/consultations/bookings", headers=people.students[0].headers).json["bookings"][
+        0
+    ]
     client.post(f"/api/v1/consultations/bookings/{mine['id']}/cancel", headers=people.students[0].headers)
     run_jobs(app)
     subjects = inbox.subjects()[2:]
@@ -88,8 +98,14 @@ def test_the_outbox_settings_come_from_the_environment(app: Flask) -> None:
 
     for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_SECURITY"):
         app.config.pop(key)
-    settings.configure(app, {"OQU_SMTP_HOST": "mail.oqu.kz", "OQU_SMTP_PORT": "587", "OQU_SMTP_SECURITY": "starttls"})
-    assert (app.config["SMTP_HOST"], app.config["SMTP_PORT"], app.config["SMTP_SECURITY"]) == ("mail.oqu.kz", 587, "starttls")
+    settings.configure(
+        app, {"OQU_SMTP_HOST": "mail.oqu.kz", "OQU_SMTP_PORT": "587", "OQU_SMTP_SECURITY": "starttls"}
+    )
+    assert (app.config["SMTP_HOST"], app.config["SMTP_PORT"], app.config["SMTP_SECURITY"]) == (
+        "mail.oqu.kz",
+        587,
+        "starttls",
+    )
     app.config.pop("SMTP_SECURITY")
     with pytest.raises(SettingsError, match="OQU_SMTP_SECURITY"):
         settings.configure(app, {"OQU_SMTP_SECURITY": "tls-please"})

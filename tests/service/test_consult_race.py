@@ -115,7 +115,9 @@ def seats_of(app: Flask, slot_id: int) -> tuple[int, list[str]]:
         return booked, states
 
 
-def test_bookers_released_at_once_through_two_processes(app: Flask, crowd: Crowd, services: list[str]) -> None:
+def test_bookers_released_at_once_through_two_processes(
+    app: Flask, crowd: Crowd, services: list[str]
+) -> None:
     """One pair of gunicorn processes and one crowd per database (their start is most of the time)."""
     students_at_five_seats(app, crowd, services, crowd.slots[0])
     staff_mixed_in(app, crowd, services, crowd.slots[1])
@@ -124,7 +126,7 @@ def test_bookers_released_at_once_through_two_processes(app: Flask, crowd: Crowd
 
 def students_at_five_seats(app: Flask, crowd: Crowd, services: list[str], slot_id: int) -> None:
     """T08: half of them ask to join the waitlist when full, half not; no 5xx, exactly 5 seats."""
-    url = "{}/api/v1/consultations/slots/%d/bookings" % slot_id
+    url = "{}/api/v1/consultations/slots/" + str(slot_id) + "/bookings"
     sent = [
         (url.format(services[n % 2]), {"Authorization": f"Bearer {token}"}, {"waitlist": n % 2 == 0})
         for n, (_, token) in enumerate(crowd.students)
@@ -141,14 +143,16 @@ def students_at_five_seats(app: Flask, crowd: Crowd, services: list[str], slot_i
 
 def staff_mixed_in(app: Flask, crowd: Crowd, services: list[str], slot_id: int) -> None:
     """T08, staff mixed in: the teacher books 40 students in while 160 others book themselves."""
-    url = "{}/api/v1/consultations/slots/%d/bookings" % slot_id
+    url = "{}/api/v1/consultations/slots/" + str(slot_id) + "/bookings"
     sent = []
     for n, (email, token) in enumerate(crowd.students):
         if n % 5 == 0:
             sent.append((url.format(services[n % 2]), {"Authorization": f"Bearer {crowd.teacher}"},
                          {"student": email, "waitlist": False}))  # fmt: skip
         else:
-            sent.append((url.format(services[n % 2]), {"Authorization": f"Bearer {token}"}, {"waitlist": False}))
+            sent.append(
+                (url.format(services[n % 2]), {"Authorization": f"Bearer {token}"}, {"waitlist": False})
+            )
     answers = release(sent)
     counted = Counter((a.status, a.code) for a in answers)
     assert counted == {(201, "booked"): SEATS, (409, "slot_full"): BOOKERS - SEATS}
@@ -158,7 +162,7 @@ def staff_mixed_in(app: Flask, crowd: Crowd, services: list[str], slot_id: int) 
 def one_student_repeating(app: Flask, crowd: Crowd, services: list[str], slot_id: int) -> None:
     """T09: with one Idempotency-Key every answer is the same booking; without one, the repeats
     are told "already booked"."""
-    url = "{}/api/v1/consultations/slots/%d/bookings" % slot_id
+    url = "{}/api/v1/consultations/slots/" + str(slot_id) + "/bookings"
     _, first_token = crowd.students[0]
     keyed = {"Authorization": f"Bearer {first_token}", "Idempotency-Key": "request-0001"}
     answers = release([(url.format(services[n % 2]), keyed, {"topic": "Сұрақ"}) for n in range(REPEATS)])
@@ -170,4 +174,3 @@ def one_student_repeating(app: Flask, crowd: Crowd, services: list[str], slot_id
     counted = Counter((a.status, a.code) for a in answers)
     assert counted == {(201, "booked"): 1, (409, "already_booked"): REPEATS - 1}
     assert seats_of(app, slot_id) == (2, ["booked", "booked"])
-

@@ -43,7 +43,10 @@ def upgrade() -> None:
         sa.CheckConstraint("booked >= 0 AND booked <= seats", name=op.f("ck_consultation_slots_capacity")),
         sa.CheckConstraint("seats >= 1", name=op.f("ck_consultation_slots_seats")),
         sa.ForeignKeyConstraint(
-            ["teacher_id"], ["users.id"], name=op.f("fk_consultation_slots_teacher_id_users"), ondelete="CASCADE"
+            ["teacher_id"],
+            ["users.id"],
+            name=op.f("fk_consultation_slots_teacher_id_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consultation_slots")),
     )
@@ -72,14 +75,22 @@ def upgrade() -> None:
         sa.Column("shared_note", sa.Text(), nullable=False),
         sa.CheckConstraint("active = 1", name=op.f("ck_consultation_bookings_active_one")),
         sa.ForeignKeyConstraint(
-            ["slot_id"], ["consultation_slots.id"],
-            name=op.f("fk_consultation_bookings_slot_id_consultation_slots"), ondelete="CASCADE",
-        ),  # fmt: skip
-        sa.ForeignKeyConstraint(
-            ["student_id"], ["users.id"], name=op.f("fk_consultation_bookings_student_id_users"), ondelete="CASCADE"
+            ["slot_id"],
+            ["consultation_slots.id"],
+            name=op.f("fk_consultation_bookings_slot_id_consultation_slots"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["booked_by"], ["users.id"], name=op.f("fk_consultation_bookings_booked_by_users"), ondelete="SET NULL"
+            ["student_id"],
+            ["users.id"],
+            name=op.f("fk_consultation_bookings_student_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["booked_by"],
+            ["users.id"],
+            name=op.f("fk_consultation_bookings_booked_by_users"),
+            ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consultation_bookings")),
         sa.UniqueConstraint("slot_id", "student_id", "active", name="uq_consultation_bookings_live"),
@@ -95,7 +106,10 @@ def upgrade() -> None:
         sa.Column("reminders", sa.Boolean(), nullable=False),
         sa.Column("lang", sa.String(length=8), nullable=True),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_consultation_preferences_user_id_users"), ondelete="CASCADE"
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_consultation_preferences_user_id_users"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_consultation_preferences")),
     )
