@@ -41,8 +41,9 @@ def write_manifest(service_dir: Path) -> None:
     (service_dir / "manifest.json").write_text(json.dumps(MANIFEST, ensure_ascii=False), encoding="utf-8")
 
 
-@pytest.fixture
-def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+def consult_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    """The service's test config with the two courses in its bundle and the consultations' policy
+    (each test module wraps its `app_config` with it: a plugin's fixture cannot override conftest's)."""
     write_manifest(app_config["SERVICE_DIR"])
     return app_config | {"CONSULT_HOLD": timedelta(hours=2), "CONSULT_COURSE_LIMIT": 3}
 

@@ -6,7 +6,19 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from consult_fixtures import LIVE_CLASS, NOW, START, People, book, iso, publish, publish_slot, slot_rows
+import pytest
+from consult_fixtures import (
+    LIVE_CLASS,
+    NOW,
+    START,
+    People,
+    book,
+    consult_config,
+    iso,
+    publish,
+    publish_slot,
+    slot_rows,
+)
 from flask import Flask
 from flask.testing import FlaskClient
 from quiz_bundle import ServerClock
@@ -17,6 +29,11 @@ from quiz_service.core.jobs.models import Job
 from quiz_service.core.mail.models import MailMessage
 
 pytest_plugins = ["consult_fixtures"]
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    return consult_config(app_config)
 
 
 def error_code(answer: Any) -> str:
