@@ -17,15 +17,15 @@ from flask import Blueprint, Flask, Response, g, request, url_for
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
-from auth.models import User
+from auth.models import Role, User
+from quiz_service.consultations import service, views
+from quiz_service.consultations.settings import policy
 from quiz_service.core import db
 from quiz_service.core.clock import now
-from quiz_service.core.domain import DomainError, Invalid
+from quiz_service.core.domain import DomainError, Forbidden, Invalid
 from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import Words, request_language, texts_for
 from quiz_service.core.pages import render_page, signed_in_page
-from quiz_service.consultations import service, views
-from quiz_service.consultations.settings import policy
 
 pages = Blueprint("consultation_pages", __name__, template_folder="templates")
 WORDS = Words("consult")
@@ -141,6 +141,8 @@ def student_view(course: str, error: str | None = None) -> Response:
 def book_form(course: str, slot_id: int) -> WerkzeugResponse:
     def change() -> WerkzeugResponse:
         views.readable_course(course)
+        if g.user.role != Role.STUDENT:
+            raise Forbidden("students_only", "Students book; staff book a student in through the API.")
         slot = service.slot_of(db.session(), slot_id)
         if slot.course != course:
             raise Invalid("not_found", "There is no such consultation.")

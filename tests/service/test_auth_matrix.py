@@ -283,6 +283,51 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("PUT", "/api/v1/consultations/preferences"): Case(
         "/api/v1/consultations/preferences", signed_in(200), json={"reminders": False}
     ),
+    # Consultations' pages: a refusal of a form shows the page again (422) with its reason.
+    ("GET", "/consultations/<course>"): Case(
+        "/consultations/fire-safety", expect(403, anonymous=302, **READERS_OF_THE_GATED_COURSE)
+    ),
+    ("POST", "/consultations/<course>/slots/<int:slot_id>/book"): Case(
+        "/consultations/fire-safety/slots/{slot}/book", expect(403, anonymous=302, student=422), form={}
+    ),
+    ("POST", "/consultations/<course>/bookings/<int:booking_id>/cancel"): Case(
+        "/consultations/fire-safety/bookings/{booking}/cancel",
+        expect(404, anonymous=302, student=303),
+        form={},
+    ),
+    ("POST", "/consultations/<course>/bookings/<int:booking_id>/accept"): Case(
+        "/consultations/fire-safety/bookings/{booking}/accept",
+        expect(404, anonymous=302, student=422),
+        form={},
+    ),
+    ("POST", "/consultations/<course>/preferences"): Case(
+        "/consultations/fire-safety/preferences", expect(303, anonymous=302), form={"reminders": "on"}
+    ),
+    ("GET", "/teach/consultations/<course>"): Case("/teach/consultations/fire-safety", teacher_page(200)),
+    ("POST", "/teach/consultations/<course>"): Case(
+        "/teach/consultations/fire-safety",
+        teacher_page(303),
+        form={"starts_at": "2099-03-03T10:00", "minutes": "30", "mode": "in_person", "room": "204"},
+    ),
+    ("GET", "/teach/consultations/slots/<int:slot_id>"): Case(
+        "/teach/consultations/slots/{slot}", teacher_page(200)
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/cancel"): Case(
+        "/teach/consultations/slots/{slot}/cancel",
+        expect(403, anonymous=302, teacher=303, admin=422),
+        form={"reason": "Ауырып қалдым"},
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/seats"): Case(
+        "/teach/consultations/slots/{slot}/seats", teacher_page(303), form={"seats": "3"}
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/bookings/<int:booking_id>"): Case(
+        "/teach/consultations/slots/{slot}/bookings/{booking}", teacher_page(303), form={"attended": "yes"}
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/bookings/<int:booking_id>/cancel"): Case(
+        "/teach/consultations/slots/{slot}/bookings/{booking}/cancel",
+        expect(403, anonymous=302, teacher=303, admin=422),
+        form={},
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

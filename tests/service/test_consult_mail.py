@@ -36,9 +36,7 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any], smtp: tuple[Inbox, int]) -> dict[str, Any]:
-    write_manifest(app_config["SERVICE_DIR"])
-    return app_config | {
-        "CONSULT_HOLD": timedelta(hours=2),
+    return consult_config(app_config) | {
         "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": smtp[1],
         "SMTP_FROM": "oqu <noreply@oqu.example.kz>",
