@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from consult_fixtures import People, book, publish_slot
+from consult_fixtures import People, book, consult_config, publish_slot
 from flask import Flask
 from flask.testing import FlaskClient
 from smtp_server import Inbox, body_of, decoded, smtp_server
