@@ -345,3 +345,50 @@ def test_reminders_are_queued_once_and_not_for_those_who_turned_them_off(
     with app.app_context():
         jobs = db.session().scalars(select(Job.key).where(Job.name == "mail.send")).all()
     assert len(jobs) == len(mails(app))
+
+
+# -- a term's slots from a file -------------------------------------------------------------------
+
+
+def test_a_terms_slots_are_imported_from_a_file_once(
+    app: Flask, people: People, run_oqu: Any, database_url: str, tmp_path: Any
+) -> None:
+    from consult_fixtures import TEACHER
+
+    plan = tmp_path / "term.yml"
+    plan.write_text(
+        f"""course: fire-safety
+teacher: {TEACHER}
+slots:
+  - start: 2027-02-03T15:00
+    minutes: 30
+    link: https://meet.example.kz/ustaz
+    weeks: 3
+    title: Сынақ алдындағы кеңес
+  - start: 2027-02-04T10:00+05:00
+    mode: in_person
+    room: "204"
+    seats: 6
+""",
+        encoding="utf-8",
+    )
+    first = run_oqu("consultations", "import", str(plan), database_url=database_url)
+    assert first.exit_code == 0, first.output
+    assert first.output == "4 slot(s) published, 0 entr(ies) already there.\n"
+    again = run_oqu("consultations", "import", str(plan), database_url=database_url)
+    assert again.output == "0 slot(s) published, 2 entr(ies) already there.\n"
+    clash = tmp_path / "clash.yml"
+    clash.write_text(
+        f"course: fire-safety\nteacher: {TEACHER}\nslots:\n  - start: 2027-03-01T09:00\n    room: A\n    mode: in_person\n"
+        "  - start: 2027-02-10T15:15\n    link: https://meet.example.kz/x\n",
+        encoding="utf-8",
+    )
+    refused = run_oqu("consultations", "import", str(clash), database_url=database_url)
+    assert refused.exit_code == 1 and "nothing imported" in refused.output
+    with app.app_context():
+        from quiz_service.consultations.models import Slot
+
+        starts = sorted(s.isoformat() for s in db.session().scalars(select(Slot.starts_at)))
+    assert starts == [
+        "2027-02-03T10:00:00+00:00", "2027-02-04T05:00:00+00:00", "2027-02-10T10:00:00+00:00", "2027-02-17T10:00:00+00:00",
+    ]  # fmt: skip
