@@ -347,6 +347,24 @@ def _language_of(student: User) -> str:
     return chosen.lang if chosen is not None and chosen.lang else "kk"
 
 
+@api.get("/bookings.ics")
+@operation(
+    "The caller's booked consultations (a teacher's: their slots) as an iCalendar file",
+    auth=True,
+    media_type="text/calendar",
+)
+def my_calendar() -> Response:
+    from quiz_service.consultations.calendar import bookings_calendar
+    from quiz_service.core.i18n import gettext
+
+    moment = now()
+    summary = gettext("consult_mail.consultation", request_language())
+    body = bookings_calendar(db.session(), g.user.id, moment - timedelta(days=30), moment, summary)
+    answer = Response(body, mimetype="text/calendar")
+    answer.headers["Content-Disposition"] = 'attachment; filename="consultations.ics"'
+    return answer
+
+
 @api.get("/bookings")
 @operation("The caller's bookings and waitlist places (not yet over)", response=BookingsOut, auth=True)
 def my_bookings() -> BookingsOut:

@@ -269,6 +269,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/api/v1/consultations/slots/{slot}/bookings", signed_in(403, student=409), json={}
     ),
     ("GET", "/api/v1/consultations/bookings"): Case("/api/v1/consultations/bookings", signed_in(200)),
+    ("GET", "/api/v1/consultations/bookings.ics"): Case("/api/v1/consultations/bookings.ics", signed_in(200)),
     ("POST", "/api/v1/consultations/bookings/<int:booking_id>/cancel"): Case(
         "/api/v1/consultations/bookings/{booking}/cancel", signed_in(404, student=200, teacher=409, admin=409)
     ),

@@ -392,3 +392,21 @@ slots:
     assert starts == [
         "2027-02-03T10:00:00+00:00", "2027-02-04T05:00:00+00:00", "2027-02-10T10:00:00+00:00", "2027-02-17T10:00:00+00:00",
     ]  # fmt: skip
+
+
+def test_booked_consultations_come_as_an_icalendar_file(client: FlaskClient, people: People) -> None:
+    from icalendar import Calendar
+
+    slot = publish_slot(client, people.teacher.headers, seats=1, title="Кеңес")
+    book(client, people.student, slot["id"])
+    book(client, people.students[1], slot["id"])  # waiting: not in the file
+    answer = client.get("/api/v1/consultations/bookings.ics", headers=people.student.headers)
+    assert answer.status_code == 200 and answer.mimetype == "text/calendar"
+    events = Calendar.from_ical(answer.data).walk("VEVENT")
+    assert [(str(e["summary"]), e["dtstart"].dt.isoformat(), str(e["url"])) for e in events] == [
+        ("Консультация: Кеңес", "2026-12-10T06:00:00+00:00", "https://meet.example.kz/ustaz")
+    ]
+    waiting = client.get("/api/v1/consultations/bookings.ics", headers=people.students[1].headers)
+    assert Calendar.from_ical(waiting.data).walk("VEVENT") == []
+    taught = client.get("/api/v1/consultations/bookings.ics", headers=people.teacher.headers)
+    assert len(Calendar.from_ical(taught.data).walk("VEVENT")) == 1
