@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.consultations import jobs, settings, views  # noqa: F401 (jobs: registered for enqueue)
+    from quiz_service.consultations import jobs, pages, settings, views  # noqa: F401 (jobs: registered for enqueue)
 
     settings.configure(app)
     views.init_app(app)
+    pages.init_app(app)

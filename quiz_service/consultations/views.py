@@ -51,10 +51,7 @@ T = TypeVar("T")
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.consultations import pages
-
     app.register_blueprint(api)
-    pages.init_app(app)
 
 
 # -- access -------------------------------------------------------------------------------
