@@ -6,8 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.consultations import jobs, pages, settings, views  # noqa: F401 (jobs: registered for enqueue)
+    from quiz_service.consultations import jobs, pages, question_views, settings, views  # noqa: F401 (jobs: registered for enqueue)
 
     settings.configure(app)
     views.init_app(app)
     pages.init_app(app)
+    question_views.init_app(app)

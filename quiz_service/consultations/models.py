@@ -100,3 +100,28 @@ class ConsultationPreference(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     lang: Mapped[str | None] = mapped_column(String(8))
+
+
+class Question(Base):
+    """A student's question to a course's teachers about a lesson (R7.5): private to the student
+    and the teachers until a teacher publishes it, without the student's name, to the course's FAQ."""
+
+    __tablename__ = "consultation_questions"
+    __table_args__ = (
+        Index("ix_consultation_questions_course_answered", "course", "answered_at", "asked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course: Mapped[str] = mapped_column(String(64))
+    lesson: Mapped[str] = mapped_column(String(300))  # the lesson's path or id on the site
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    lang: Mapped[str] = mapped_column(String(8), default="kk")
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # in the course's FAQ since
+    faq_text: Mapped[str | None] = mapped_column(
+        Text
+    )  # the question as published (anonymised by the teacher)

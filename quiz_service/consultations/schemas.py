@@ -113,3 +113,49 @@ class PreferencesIn(RequestBody):
 class PreferencesOut(BaseModel):
     reminders: bool
     lang: str | None
+
+
+class QuestionIn(RequestBody):
+    lesson: str = Field(max_length=300, description="The lesson's path or id on the site")
+    text: str = Field(max_length=4000)
+
+
+class AnswerIn(RequestBody):
+    answer: str = Field(max_length=4000)
+
+
+class PublishIn(RequestBody):
+    published: bool = True
+    faq_text: str | None = Field(
+        default=None, max_length=4000, description="The question as published, without names"
+    )
+
+
+class QuestionOut(BaseModel):
+    id: int
+    course: str
+    lesson: str
+    text: str
+    asked_at: datetime
+    answer: str | None
+    answered_at: datetime | None
+    published: bool
+    faq_text: str | None = None
+    student: str | None = Field(default=None, description="Teachers' view: the student's e-mail")
+    student_name: str | None = None
+    age_hours: float | None = Field(default=None, description="Teachers' queue: hours since it was asked")
+
+
+class QuestionsOut(BaseModel):
+    questions: list[QuestionOut]
+
+
+class FaqItem(BaseModel):
+    lesson: str
+    question: str
+    answer: str
+
+
+class FaqOut(BaseModel):
+    course: str
+    items: list[FaqItem]

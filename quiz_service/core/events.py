@@ -237,3 +237,23 @@ class ConsultationAttendance(DomainEvent):
     attended: bool
     marked_by: int
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAsked(DomainEvent):
+    """A student asked the course's teachers a question about a lesson (R7.5)."""
+
+    question_id: int
+    user_id: int
+    course: str
+    lesson: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnswered(DomainEvent):
+    question_id: int
+    user_id: int  # the student who asked
+    course: str
+    answered_by: int
+    at: datetime

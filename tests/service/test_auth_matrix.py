@@ -284,6 +284,27 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("PUT", "/api/v1/consultations/preferences"): Case(
         "/api/v1/consultations/preferences", signed_in(200), json={"reminders": False}
     ),
+    # Questions to teachers: {question} is the student's, unanswered (so publishing it is 409).
+    ("POST", "/api/v1/consultations/<course>/questions"): Case(
+        "/api/v1/consultations/fire-safety/questions",
+        signed_in(403, student=201),
+        json={"lesson": "combustion/fire-triangle", "text": "Оттегі неге қажет?"},
+    ),
+    ("GET", "/api/v1/consultations/questions"): Case("/api/v1/consultations/questions", signed_in(200)),
+    ("GET", "/api/v1/consultations/<course>/questions"): Case(
+        "/api/v1/consultations/fire-safety/questions", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("POST", "/api/v1/consultations/questions/<int:question_id>/answer"): Case(
+        "/api/v1/consultations/questions/{question}/answer",
+        signed_in(403, **TEACHERS_OF_THE_COURSE),
+        json={"answer": "Жану үшін."},
+    ),
+    ("POST", "/api/v1/consultations/questions/<int:question_id>/publish"): Case(
+        "/api/v1/consultations/questions/{question}/publish", signed_in(403, teacher=409, admin=409), json={}
+    ),
+    ("GET", "/api/v1/consultations/<course>/faq"): Case(
+        "/api/v1/consultations/fire-safety/faq", signed_in(403, **READERS_OF_THE_GATED_COURSE)
+    ),
     # Consultations' pages: a refusal of a form shows the page again (422) with its reason.
     ("GET", "/consultations/<course>"): Case(
         "/consultations/fire-safety", expect(403, anonymous=302, **READERS_OF_THE_GATED_COURSE)
@@ -417,6 +438,7 @@ def consultation_values(app: Flask, teacher: User, student: User) -> dict[str, o
     """A slot of fire-safety's teacher three days ahead, and the student's booking at it."""
     from datetime import timedelta
 
+    from quiz_service.consultations import questions
     from quiz_service.consultations import service as consultations
 
     with app.app_context(), db.write_transaction() as writer:
@@ -427,7 +449,9 @@ def consultation_values(app: Flask, teacher: User, student: User) -> dict[str, o
         wanted = consultations.BookingRequest(slot.id, writer.get_one(User, student.id))
         policy = consultations.Policy(hold=timedelta(hours=2), course_limit=3)
         booking, _ = consultations.book(writer, wanted, policy, now)
-        return {"slot": slot.id, "booking": booking.id}
+        student_row = writer.get_one(User, student.id)
+        question = questions.ask(writer, "fire-safety", "combustion", student_row, "Неге?", "kk", now)
+        return {"slot": slot.id, "booking": booking.id, "question": question.id}
 
 
 def _csrf(browser: FlaskClient) -> str:

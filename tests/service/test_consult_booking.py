@@ -410,3 +410,70 @@ def test_booked_consultations_come_as_an_icalendar_file(client: FlaskClient, peo
     assert Calendar.from_ical(waiting.data).walk("VEVENT") == []
     taught = client.get("/api/v1/consultations/bookings.ics", headers=people.teacher.headers)
     assert len(Calendar.from_ical(taught.data).walk("VEVENT")) == 1
+
+
+# -- questions to teachers (R7.5) ---------------------------------------------------------------
+
+
+def test_a_question_is_answered_mailed_and_published_without_the_name(
+    app: Flask, client: FlaskClient, people: People, clock: ServerClock
+) -> None:
+    asked = client.post(
+        "/api/v1/consultations/fire-safety/questions",
+        json={"lesson": "combustion/fire-triangle", "text": "Айгерім: оттегі неге қажет?"},
+        headers=people.student.headers,
+    )
+    assert asked.status_code == 201
+    question = asked.json["id"]
+    clock.move(hours=5)
+    queue = client.get("/api/v1/consultations/fire-safety/questions", headers=people.teacher.headers).json
+    assert [(q["id"], q["age_hours"], q["student"]) for q in queue["questions"]] == [
+        (question, 5.0, people.student.user.email)
+    ]
+    assert (
+        client.get(
+            "/api/v1/consultations/fire-safety/questions", headers=people.other_teacher.headers
+        ).status_code
+        == 403
+    )
+    url = f"/api/v1/consultations/questions/{question}"
+    assert (
+        client.post(f"{url}/answer", json={"answer": "x"}, headers=people.students[1].headers).status_code
+        == 403
+    )
+    assert client.post(f"{url}/publish", json={}, headers=people.teacher.headers).status_code == 409
+    answered = client.post(
+        f"{url}/answer", json={"answer": "Жану үшін оттегі керек."}, headers=people.teacher.headers
+    )
+    assert answered.status_code == 200
+    client.post(
+        f"{url}/answer", json={"answer": "Жану үшін оттегі керек (21 %)."}, headers=people.teacher.headers
+    )
+    assert [key for _, key in mails(app)] == [
+        f"question:{question}:answered"
+    ]  # one e-mail, at the first answer
+    assert (
+        client.get("/api/v1/consultations/fire-safety/faq", headers=people.students[1].headers).json["items"]
+        == []
+    )
+    published = client.post(
+        f"{url}/publish", json={"faq_text": "Оттегі неге қажет?"}, headers=people.teacher.headers
+    )
+    assert published.json["published"] is True
+    faq = client.get("/api/v1/consultations/fire-safety/faq", headers=people.students[1].headers).json[
+        "items"
+    ]
+    assert faq == [
+        {
+            "lesson": "combustion/fire-triangle",
+            "question": "Оттегі неге қажет?",
+            "answer": "Жану үшін оттегі керек (21 %).",
+        }
+    ]
+    assert "Айгерім" not in str(faq)
+    own = client.get("/api/v1/consultations/questions", headers=people.student.headers).json["questions"]
+    assert own[0]["answer"] == "Жану үшін оттегі керек (21 %)." and own[0]["student"] is None
+    assert (
+        client.get("/api/v1/consultations/questions", headers=people.students[1].headers).json["questions"]
+        == []
+    )

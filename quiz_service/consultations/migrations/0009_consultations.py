@@ -114,8 +114,44 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("user_id", name=op.f("pk_consultation_preferences")),
     )
 
+    op.create_table(
+        "consultation_questions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("course", sa.String(length=64), nullable=False),
+        sa.Column("lesson", sa.String(length=300), nullable=False),
+        sa.Column("student_id", sa.Integer(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("lang", sa.String(length=8), nullable=False),
+        sa.Column("asked_at", WHEN, nullable=False),
+        sa.Column("answer", sa.Text(), nullable=True),
+        sa.Column("answered_by", sa.Integer(), nullable=True),
+        sa.Column("answered_at", WHEN, nullable=True),
+        sa.Column("published_at", WHEN, nullable=True),
+        sa.Column("faq_text", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["student_id"],
+            ["users.id"],
+            name=op.f("fk_consultation_questions_student_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["answered_by"],
+            ["users.id"],
+            name=op.f("fk_consultation_questions_answered_by_users"),
+            ondelete="SET NULL",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consultation_questions")),
+    )
+    op.create_index(
+        "ix_consultation_questions_course_answered",
+        "consultation_questions",
+        ["course", "answered_at", "asked_at"],
+    )
+
 
 def downgrade() -> None:
+    op.drop_index("ix_consultation_questions_course_answered", table_name="consultation_questions")
+    op.drop_table("consultation_questions")
     op.drop_table("consultation_preferences")
     op.drop_index("ix_consultation_bookings_student", table_name="consultation_bookings")
     op.drop_index("ix_consultation_bookings_slot_state", table_name="consultation_bookings")
