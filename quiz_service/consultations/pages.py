@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
 from auth.models import Role, User
-from quiz_service.consultations import service, views
+from quiz_service.consultations import questions, service, views
 from quiz_service.consultations.settings import policy
 from quiz_service.core import db
 from quiz_service.core.clock import now
@@ -204,6 +204,11 @@ def teacher_view(course: str, error: str | None = None) -> Response:
         reader, course, service.course_slots(reader, course, now() - timedelta(days=30)), teacher_view=True
     )
     lang = request_language()
+    moment = now()
+    waiting = questions.queue(reader, course, unanswered=True)
+    answered = [
+        (q, u) for q, u in questions.queue(reader, course, unanswered=False) if q.answered_at is not None
+    ]
     return show(
         "consultations/teacher.html",
         status=422 if error else 200,
@@ -211,7 +216,31 @@ def teacher_view(course: str, error: str | None = None) -> Response:
         course=course,
         slots=listed.slots,
         error=error,
+        waiting=waiting,
+        answered=answered[-20:],
+        hours=lambda q: int((moment - q.asked_at).total_seconds() // 3600),
     )
+
+
+@pages.post("/teach/consultations/<course>/questions/<int:question_id>")
+@page
+def answer_form(course: str, question_id: int) -> WerkzeugResponse:
+    def change() -> WerkzeugResponse:
+        views.taught_course(course)
+        if questions.question_of(db.session(), question_id, None).course != course:
+            raise Invalid("not_found", "There is no such question.")
+        form, teacher_id, moment = request.form, g.user.id, now()
+
+        def save(writer: Session) -> None:
+            if form.get("answer", "").strip():
+                questions.answer(writer, question_id, teacher_id, form["answer"], moment)
+            if "publish" in form:
+                questions.publish(writer, question_id, form.get("faq_text"), form["publish"] == "yes", moment)
+
+        views.in_transaction(save)
+        return back("consultation_pages.teacher_page", "saved", course=course)
+
+    return on_form_error(lambda message: teacher_view(course, message))(change)
 
 
 def local_field(name: str, required: bool = False) -> datetime | None:

@@ -331,6 +331,11 @@ MATRIX: dict[tuple[str, str], Case] = {
         teacher_page(303),
         form={"starts_at": "2099-03-03T10:00", "minutes": "30", "mode": "in_person", "room": "204"},
     ),
+    ("POST", "/teach/consultations/<course>/questions/<int:question_id>"): Case(
+        "/teach/consultations/fire-safety/questions/{question}",
+        teacher_page(303),
+        form={"answer": "Жану үшін."},
+    ),
     ("GET", "/teach/consultations/slots/<int:slot_id>"): Case(
         "/teach/consultations/slots/{slot}", teacher_page(200)
     ),

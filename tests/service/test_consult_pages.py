@@ -106,3 +106,35 @@ def test_the_teacher_publishes_in_local_time_and_keeps_attendance(
     cancelled = post_form(teacher, slot_url, f"{slot_url}/cancel", reason="Ауырып қалдым")
     assert cancelled.status_code == 303
     assert "Ауырып қалдым" in teacher.get(slot_url).text
+
+
+def test_the_teacher_answers_and_publishes_a_question_on_the_page(
+    app: Flask, client: FlaskClient, people: People
+) -> None:
+    body = {"lesson": "combustion/fire-triangle", "text": SCRIPT}
+    question = client.post(
+        "/api/v1/consultations/fire-safety/questions", json=body, headers=people.student.headers
+    ).json
+    teacher = signed_in(app, people.teacher.user.email)
+    page_url = "/teach/consultations/fire-safety"
+    listed = teacher.get(page_url)
+    assert (
+        "combustion/fire-triangle" in listed.text
+        and SCRIPT not in listed.text
+        and "&lt;script&gt;" in listed.text
+    )
+    action = f"/teach/consultations/fire-safety/questions/{question['id']}"
+    assert post_form(teacher, page_url, action, answer="Жану үшін оттегі керек.").status_code == 303
+    assert (
+        post_form(teacher, page_url, action, publish="yes", faq_text="Оттегі неге керек?").status_code == 303
+    )
+    faq = client.get("/api/v1/consultations/fire-safety/faq", headers=people.students[1].headers).json[
+        "items"
+    ]
+    assert faq == [
+        {
+            "lesson": "combustion/fire-triangle",
+            "question": "Оттегі неге керек?",
+            "answer": "Жану үшін оттегі керек.",
+        }
+    ]
