@@ -285,6 +285,9 @@ def book(writer: Session, wanted: BookingRequest, policy: Policy, now: datetime)
     if len(wanted.topic) > MAX_TOPIC:
         raise Invalid("topic_long", f"topic: at most {MAX_TOPIC} characters.")
     state = BOOKED if take_seat(writer, slot.id) else WAITING
+    if state == WAITING:
+        writer.refresh(slot)  # cancelled meanwhile (PostgreSQL: by a transaction that committed since)?
+        _check_bookable(slot, now, staff)
     if state == WAITING and not wanted.waitlist:
         raise Conflict("slot_full", "Every seat is taken.")
     booking = Booking(
