@@ -284,7 +284,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("PUT", "/api/v1/consultations/preferences"): Case(
         "/api/v1/consultations/preferences", signed_in(200), json={"reminders": False}
     ),
-    # Questions to teachers: {question} is the student's, unanswered (so publishing it is 409).
+    # Questions to teachers: {asked} is the student's, unanswered (so publishing it is 409).
     ("POST", "/api/v1/consultations/<course>/questions"): Case(
         "/api/v1/consultations/fire-safety/questions",
         signed_in(403, student=201),
@@ -295,12 +295,12 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/api/v1/consultations/fire-safety/questions", signed_in(403, **TEACHERS_OF_THE_COURSE)
     ),
     ("POST", "/api/v1/consultations/questions/<int:question_id>/answer"): Case(
-        "/api/v1/consultations/questions/{question}/answer",
+        "/api/v1/consultations/questions/{asked}/answer",
         signed_in(403, **TEACHERS_OF_THE_COURSE),
         json={"answer": "Жану үшін."},
     ),
     ("POST", "/api/v1/consultations/questions/<int:question_id>/publish"): Case(
-        "/api/v1/consultations/questions/{question}/publish", signed_in(403, teacher=409, admin=409), json={}
+        "/api/v1/consultations/questions/{asked}/publish", signed_in(403, teacher=409, admin=409), json={}
     ),
     ("GET", "/api/v1/consultations/<course>/faq"): Case(
         "/api/v1/consultations/fire-safety/faq", signed_in(403, **READERS_OF_THE_GATED_COURSE)
@@ -332,7 +332,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         form={"starts_at": "2099-03-03T10:00", "minutes": "30", "mode": "in_person", "room": "204"},
     ),
     ("POST", "/teach/consultations/<course>/questions/<int:question_id>"): Case(
-        "/teach/consultations/fire-safety/questions/{question}",
+        "/teach/consultations/fire-safety/questions/{asked}",
         teacher_page(303),
         form={"answer": "Жану үшін."},
     ),
@@ -456,7 +456,7 @@ def consultation_values(app: Flask, teacher: User, student: User) -> dict[str, o
         booking, _ = consultations.book(writer, wanted, policy, now)
         student_row = writer.get_one(User, student.id)
         question = questions.ask(writer, "fire-safety", "combustion", student_row, "Неге?", "kk", now)
-        return {"slot": slot.id, "booking": booking.id, "question": question.id}
+        return {"slot": slot.id, "booking": booking.id, "asked": question.id}
 
 
 def _csrf(browser: FlaskClient) -> str:
