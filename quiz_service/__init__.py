@@ -15,7 +15,17 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, assignments, footprint, notices, quizzes, search, static_site, studies
+    from quiz_service import (
+        api,
+        assignments,
+        consultations,
+        footprint,
+        notices,
+        quizzes,
+        search,
+        static_site,
+        studies,
+    )
     from quiz_service.core import (
         clock,
         config,
@@ -23,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         i18n,
         jobs,
+        mail,
         pages,
         route_ids,
         security_headers,
@@ -38,12 +49,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     clock.init_app(app)
     pages.init_app(app)
     jobs.init_app(app)
+    mail.init_app(app)
     service_bundle.init_app(app)
     api.init_app(app)
     search.init_app(app)
     quizzes.init_app(app)
     assignments.init_app(app)  # before auth: its upload size is set before the CSRF check reads a form
     footprint.init_app(app)
+    consultations.init_app(app)
     auth.init_app(app)
     studies.init_app(app)
     notices.init_app(app)

@@ -242,3 +242,85 @@ class AssignmentGradesReleased(DomainEvent):
     assignment: str
     user_id: int | None
     released_at: datetime
+# -- consultations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationBooked(DomainEvent):
+    """A student got a seat (`state` "booked") or joined the waitlist ("waiting"); an accepted
+    offer from the waitlist is a booking too (`from_waitlist`)."""
+
+    booking_id: int
+    slot_id: int
+    user_id: int
+    course: str
+    state: str  # "booked" or "waiting"
+    booked_by: int | None  # staff who booked the student in; None: the student
+    at: datetime
+    from_waitlist: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationCancelled(DomainEvent):
+    """A booking or a place on the waitlist ended before the consultation."""
+
+    booking_id: int
+    slot_id: int
+    user_id: int
+    course: str
+    by: str  # "student", "staff", "slot_cancelled" or "hold_expired"
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationSeatOffered(DomainEvent):
+    """A freed seat was offered to the first waiting student, held for them until `hold_until`."""
+
+    booking_id: int
+    slot_id: int
+    user_id: int
+    course: str
+    hold_until: datetime
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationSlotCancelled(DomainEvent):
+    slot_id: int
+    course: str
+    teacher_id: int
+    reason: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultationAttendance(DomainEvent):
+    """A teacher marked whether a booked student came."""
+
+    booking_id: int
+    slot_id: int
+    user_id: int
+    course: str
+    attended: bool
+    marked_by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAsked(DomainEvent):
+    """A student asked the course's teachers a question about a lesson (R7.5)."""
+
+    question_id: int
+    user_id: int
+    course: str
+    lesson: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionAnswered(DomainEvent):
+    question_id: int
+    user_id: int  # the student who asked
+    course: str
+    answered_by: int
+    at: datetime

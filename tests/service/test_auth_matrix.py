@@ -400,6 +400,123 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/statements"): Case("/api/v1/statements", signed_in(200)),
     ("GET", "/api/v1/me/footprint"): Case("/api/v1/me/footprint", signed_in(409)),
     ("GET", "/footprint/"): Case("/footprint/", expect(200, anonymous=302)),
+    # Consultations (quiz_service/consultations/views.py): {slot} is a slot of fire-safety's
+    # teacher, {booking} the student's booking at it. Callers run in order, so a second
+    # change of the same object answers 409 (cancelled already).
+    ("GET", "/api/v1/consultations/<course>/slots"): Case(
+        "/api/v1/consultations/fire-safety/slots", signed_in(403, **READERS_OF_THE_GATED_COURSE)
+    ),
+    ("GET", "/api/v1/consultations/<course>/teach"): Case(
+        "/api/v1/consultations/fire-safety/teach", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("POST", "/api/v1/consultations/<course>/slots"): Case(
+        "/api/v1/consultations/fire-safety/slots",
+        signed_in(403, teacher=201, admin=201),
+        json={"starts_at": "2099-03-02T10:00:00+05:00", "minutes": 30, "mode": "in_person", "room": "204"},
+    ),
+    ("GET", "/api/v1/consultations/slots/<int:slot_id>/bookings"): Case(
+        "/api/v1/consultations/slots/{slot}/bookings", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("POST", "/api/v1/consultations/slots/<int:slot_id>/cancel"): Case(
+        "/api/v1/consultations/slots/{slot}/cancel",
+        signed_in(403, teacher=200, admin=409),
+        json={"reason": "Ауырып қалдым"},
+    ),
+    ("POST", "/api/v1/consultations/slots/<int:slot_id>/seats"): Case(
+        "/api/v1/consultations/slots/{slot}/seats",
+        signed_in(403, **TEACHERS_OF_THE_COURSE),
+        json={"seats": 3},
+    ),
+    ("POST", "/api/v1/consultations/slots/<int:slot_id>/bookings"): Case(
+        "/api/v1/consultations/slots/{slot}/bookings", signed_in(403, student=409), json={}
+    ),
+    ("GET", "/api/v1/consultations/bookings"): Case("/api/v1/consultations/bookings", signed_in(200)),
+    ("GET", "/api/v1/consultations/bookings.ics"): Case("/api/v1/consultations/bookings.ics", signed_in(200)),
+    ("POST", "/api/v1/consultations/bookings/<int:booking_id>/cancel"): Case(
+        "/api/v1/consultations/bookings/{booking}/cancel", signed_in(404, student=200, teacher=409, admin=409)
+    ),
+    ("POST", "/api/v1/consultations/bookings/<int:booking_id>/accept"): Case(
+        "/api/v1/consultations/bookings/{booking}/accept", signed_in(404, student=409)
+    ),
+    ("POST", "/api/v1/consultations/bookings/<int:booking_id>/attendance"): Case(
+        "/api/v1/consultations/bookings/{booking}/attendance",
+        signed_in(404, **TEACHERS_OF_THE_COURSE),
+        json={"attended": True, "shared_note": "Жақсы"},
+    ),
+    ("PUT", "/api/v1/consultations/preferences"): Case(
+        "/api/v1/consultations/preferences", signed_in(200), json={"reminders": False}
+    ),
+    # Questions to teachers: {asked} is the student's, unanswered (so publishing it is 409).
+    ("POST", "/api/v1/consultations/<course>/questions"): Case(
+        "/api/v1/consultations/fire-safety/questions",
+        signed_in(403, student=201),
+        json={"lesson": "combustion/fire-triangle", "text": "Оттегі неге қажет?"},
+    ),
+    ("GET", "/api/v1/consultations/questions"): Case("/api/v1/consultations/questions", signed_in(200)),
+    ("GET", "/api/v1/consultations/<course>/questions"): Case(
+        "/api/v1/consultations/fire-safety/questions", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("POST", "/api/v1/consultations/questions/<int:question_id>/answer"): Case(
+        "/api/v1/consultations/questions/{asked}/answer",
+        signed_in(403, **TEACHERS_OF_THE_COURSE),
+        json={"answer": "Жану үшін."},
+    ),
+    ("POST", "/api/v1/consultations/questions/<int:question_id>/publish"): Case(
+        "/api/v1/consultations/questions/{asked}/publish", signed_in(403, teacher=409, admin=409), json={}
+    ),
+    ("GET", "/api/v1/consultations/<course>/faq"): Case(
+        "/api/v1/consultations/fire-safety/faq", signed_in(403, **READERS_OF_THE_GATED_COURSE)
+    ),
+    # Consultations' pages: a refusal of a form shows the page again (422) with its reason.
+    ("GET", "/consultations/<course>"): Case(
+        "/consultations/fire-safety", expect(403, anonymous=302, **READERS_OF_THE_GATED_COURSE)
+    ),
+    ("POST", "/consultations/<course>/slots/<int:slot_id>/book"): Case(
+        "/consultations/fire-safety/slots/{slot}/book", expect(403, anonymous=302, student=422), form={}
+    ),
+    ("POST", "/consultations/<course>/bookings/<int:booking_id>/cancel"): Case(
+        "/consultations/fire-safety/bookings/{booking}/cancel",
+        expect(404, anonymous=302, student=303),
+        form={},
+    ),
+    ("POST", "/consultations/<course>/bookings/<int:booking_id>/accept"): Case(
+        "/consultations/fire-safety/bookings/{booking}/accept",
+        expect(404, anonymous=302, student=422),
+        form={},
+    ),
+    ("POST", "/consultations/<course>/preferences"): Case(
+        "/consultations/fire-safety/preferences", expect(303, anonymous=302), form={"reminders": "on"}
+    ),
+    ("GET", "/teach/consultations/<course>"): Case("/teach/consultations/fire-safety", teacher_page(200)),
+    ("POST", "/teach/consultations/<course>"): Case(
+        "/teach/consultations/fire-safety",
+        teacher_page(303),
+        form={"starts_at": "2099-03-03T10:00", "minutes": "30", "mode": "in_person", "room": "204"},
+    ),
+    ("POST", "/teach/consultations/<course>/questions/<int:question_id>"): Case(
+        "/teach/consultations/fire-safety/questions/{asked}",
+        teacher_page(303),
+        form={"answer": "Жану үшін."},
+    ),
+    ("GET", "/teach/consultations/slots/<int:slot_id>"): Case(
+        "/teach/consultations/slots/{slot}", teacher_page(200)
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/cancel"): Case(
+        "/teach/consultations/slots/{slot}/cancel",
+        expect(403, anonymous=302, teacher=303, admin=422),
+        form={"reason": "Ауырып қалдым"},
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/seats"): Case(
+        "/teach/consultations/slots/{slot}/seats", teacher_page(303), form={"seats": "3"}
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/bookings/<int:booking_id>"): Case(
+        "/teach/consultations/slots/{slot}/bookings/{booking}", teacher_page(303), form={"attended": "yes"}
+    ),
+    ("POST", "/teach/consultations/slots/<int:slot_id>/bookings/<int:booking_id>/cancel"): Case(
+        "/teach/consultations/slots/{slot}/bookings/{booking}/cancel",
+        expect(403, anonymous=302, teacher=303, admin=422),
+        form={},
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
@@ -483,7 +600,28 @@ def world(app: Flask, make_user: Callable[..., User], make_token: Callable[..., 
         "attempt": attempt.json["id"],
         "question": attempt.json["questions"][0]["id"],
     }
+    values |= consultation_values(app, people["teacher"], people["student"])
     return World(browsers, values)
+
+
+def consultation_values(app: Flask, teacher: User, student: User) -> dict[str, object]:
+    """A slot of fire-safety's teacher three days ahead, and the student's booking at it."""
+    from datetime import timedelta
+
+    from quiz_service.consultations import questions
+    from quiz_service.consultations import service as consultations
+
+    with app.app_context(), db.write_transaction() as writer:
+        now = db.utcnow()
+        spec = consultations.SlotSpec(course="fire-safety", starts_at=now + timedelta(days=3), minutes=30,
+                                      link="https://meet.example.kz/matrix", seats=2)  # fmt: skip
+        slot = consultations.create_slots(writer, spec, writer.get_one(User, teacher.id), now)[0]
+        wanted = consultations.BookingRequest(slot.id, writer.get_one(User, student.id))
+        policy = consultations.Policy(hold=timedelta(hours=2), course_limit=3)
+        booking, _ = consultations.book(writer, wanted, policy, now)
+        student_row = writer.get_one(User, student.id)
+        question = questions.ask(writer, "fire-safety", "combustion", student_row, "Неге?", "kk", now)
+        return {"slot": slot.id, "booking": booking.id, "asked": question.id}
 
 
 def _csrf(browser: FlaskClient) -> str:

@@ -99,9 +99,12 @@ def periodic_payload(start: datetime) -> str:
 
 
 def import_job_modules(names: tuple[str, ...]) -> None:
-    """Import the modules that define jobs (their decorators register them)."""
-    for name in (*BUILT_IN, *names):
+    """Import the modules that define jobs (their decorators register them): the core's, every
+    package's `jobs` module (a feature's folder is enough, as for models), then `names`."""
+    from quiz_service.core import packages
+
+    for name in (*BUILT_IN, *packages.modules_named("jobs"), *names):
         importlib.import_module(name)
 
 
-BUILT_IN = ("quiz_service.core.jobs.builtin",)
+BUILT_IN = ("quiz_service.core.jobs.builtin", "quiz_service.core.mail.sender")
