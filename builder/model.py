@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from builder.quizzes.model import Quiz
 
 
+STAFF_TRAINING = "staff-training/schedule.yml"  # under content/: the site's staff training (R7.1)
+
+
 @dataclass(frozen=True)
 class LessonVariant:
     """One language version of a lesson: its file, front matter and Markdown body."""
@@ -95,6 +98,8 @@ class Site:
     courses: list[Course] = field(default_factory=list)
     source: YamlDocument | None = field(default=None, repr=False, compare=False)
     quizzes: list[Quiz] = field(default_factory=list)  # filled by `oqu check` (builder/quizzes)
+    staff_training: ScheduleConfig | None = None  # content/staff-training/schedule.yml (R7.1)
+    staff_training_source: YamlDocument | None = field(default=None, repr=False, compare=False)
 
     @property
     def languages(self) -> list[str]:
@@ -107,3 +112,16 @@ class Site:
     @property
     def content_dir(self) -> Path:
         return self.root / "content"
+
+    @property
+    def staff_training_path(self) -> Path:
+        return self.content_dir / STAFF_TRAINING
+
+    def staff_teacher(self, email: str) -> Teacher | None:
+        """Who leads staff training, by the e-mail its schedule's `teachers` gives."""
+        if self.staff_training is None:
+            return None
+        wanted = email.strip().lower()
+        return next(
+            (t for t in self.staff_training.teachers if t.email and t.email.strip().lower() == wanted), None
+        )

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from builder import schedules
 from builder.i18n import format_date, format_datetime, t
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.quizzes.publish import quiz_placeholder
@@ -220,29 +222,48 @@ def lesson_facts(variant: LessonVariant, lang: str, video_seconds: float | None 
     return " · ".join(facts)
 
 
-def schedule_page(course: Course, lang: str) -> str:
-    schedule = course.schedule
-    assert schedule is not None
-    fallback = course.languages[0]
-    offset = dt.datetime(2026, 1, 1, tzinfo=schedule.zone).strftime("%z")
-    parts = [front_matter(t("schedule", lang)), f"# {t('schedule', lang)}", ""]
-    parts += [t("schedule.zone", lang, zone=schedule.timezone, offset=f"{offset[:3]}:{offset[3:]}"), ""]
-    header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
-    parts += ["| " + " | ".join(t(key, lang) for key in header) + " |", "|---" * len(header) + "|"]
-    for item in sorted(schedule.classes, key=lambda c: c.start):
-        topic = esc(tr(item.title, lang, fallback))
-        found = course.find_lesson(item.lesson) if item.lesson else None
+def schedule_page(course: Course, lang: str, service_url: str = "/") -> str:
+    return schedule_markdown(schedules.course_view(course), lang, service_url, course.find_lesson)
+
+
+def staff_training_page(site: Site, lang: str) -> str:
+    return schedule_markdown(schedules.staff_view(site), lang, site.config.service_url, lambda _: None)
+
+
+def schedule_markdown(
+    view: schedules.ScheduleView,
+    lang: str,
+    service_url: str,
+    find_lesson: Callable[[str], tuple[Module, Lesson] | None],
+) -> str:
+    """The schedule as a page: zone, approval, a table, the feed and the A4 sheet (R7.1)."""
+    title = t("schedule", lang) if view.key != schedules.STAFF_TRAINING_KEY else t("staff_training", lang)
+    parts = [front_matter(title), f"# {esc(title)}", ""]
+    if view.key == schedules.STAFF_TRAINING_KEY and view.title:
+        parts += [f"**{esc(view.text(view.title, lang))}**", ""]
+    zone, offset = schedules.zone_note(view)
+    parts += [t("schedule.zone", lang, zone=zone, offset=offset), ""]
+    if approval := schedules.approval_line(view, lang):
+        parts += [f'<p class="oqu-approval">{hesc(approval)}</p>', ""]
+    ics = f"../{view.ics_name(lang)}"
+    pdf = f"../{view.key}-{lang}-schedule.pdf"
+    parts += [
+        f'<p class="oqu-schedule-files"><a href="{hesc(ics)}" download>{hesc(t("schedule.ics", lang))}</a>'
+        f' · <a href="{hesc(pdf)}">{hesc(t("paper.schedule", lang))}</a></p>',
+        "",
+    ]
+    parts += [
+        "| " + " | ".join(t(key, lang) for key in schedules.HEADER) + " |",
+        "|---" * len(schedules.HEADER) + "|",
+    ]
+    for item in view.sorted_classes():
+        cells = [esc(cell) for cell in schedules.row_cells(view, item, lang)]
+        found = find_lesson(item.lesson) if item.lesson else None
         if found:
-            topic = f"[{topic}]({lesson_doc_path(*found)})"
-        named = course.teacher(item.teacher) if item.teacher else None
-        teacher = esc(tr(named.name, lang, fallback)) if named else ""
-        cells = [
-            format_datetime(item.start, lang),
-            topic,
-            t("class_kind." + item.kind, lang),
-            t("minutes", lang, n=item.duration),
-            teacher,
-        ]
+            cells[1] = f"[{cells[1]}]({lesson_doc_path(*found)})"
+        if item.join_url:
+            href = hesc(schedules.join_href(service_url, view, item))
+            cells[1] += f' <a class="oqu-join" href="{href}">{hesc(t("schedule.join", lang))}</a>'
         parts.append(f'| <span id="{hesc(item.id)}"></span>' + " | ".join(cells) + " |")
     return "\n".join([*parts, ""])
 

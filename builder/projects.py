@@ -243,6 +243,10 @@ def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:
         "library.md": pages.library_page(site, lang),
         FIND_PAGE: find_page(site, lang),
     }
+    if site.staff_training is not None and site.staff_training.classes:
+        # at <lang>/staff-training/schedule/, beside its feed and A4 sheet in <lang>/staff-training/
+        project.pages["staff-training/schedule.md"] = pages.staff_training_page(site, lang)
+        config["nav"].insert(2, {t("staff_training", lang): "staff-training/schedule.md"})
     return project
 
 
@@ -280,11 +284,13 @@ def course_project(
         for lesson in module.lessons:
             variant = lesson.variant(lang, course.languages)
             doc_path = pages.lesson_doc_path(module, lesson)
-            project.pages[doc_path] = lesson_doc(site, course, module, lesson, lang, project, media, directory_urls)
+            project.pages[doc_path] = lesson_doc(
+                site, course, module, lesson, lang, project, media, directory_urls
+            )
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:
-        project.pages["schedule.md"] = pages.schedule_page(course, lang)
+        project.pages["schedule.md"] = pages.schedule_page(course, lang, site.config.service_url)
         nav.append({t("schedule", lang): "schedule.md"})
     project.config["nav"] = nav
     return project

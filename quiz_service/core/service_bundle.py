@@ -34,6 +34,19 @@ class ScheduledClass(ManifestModel):
     # schedules named teachers by e-mail, an index into course.yml that nothing may trust).
     teacher: str | int | None = None
     join_url: str | None = None
+    end: str | None = None  # older bundles: start + duration
+    place: dict[str, str] = {}
+    audience: list[str] = []  # study groups (auth's User.group); empty: everyone who reads the course
+
+
+class StaffTraining(ManifestModel):
+    title: dict[str, str] = {}
+    teachers: list[str] = []
+    classes: list[ScheduledClass] = []
+
+
+class SchedulePolicy(ManifestModel):
+    late_after_minutes: int = 10
 
 
 class CourseEntry(ManifestModel):
@@ -52,6 +65,8 @@ class Manifest(ManifestModel):
     built_at: str | None = None
     languages: list[str] = []
     courses: list[CourseEntry] = []
+    staff_training: StaffTraining | None = None
+    schedules: SchedulePolicy = SchedulePolicy()
 
     def course(self, course_id: str) -> CourseEntry | None:
         return next((course for course in self.courses if course.id == course_id), None)
