@@ -222,12 +222,13 @@ def lesson_facts(variant: LessonVariant, lang: str, video_seconds: float | None 
     return " · ".join(facts)
 
 
-def schedule_page(course: Course, lang: str, service_url: str = "/") -> str:
-    return schedule_markdown(schedules.course_view(course), lang, service_url, course.find_lesson)
+def schedule_page(course: Course, lang: str, service_url: str = "/", pdf: bool = False) -> str:
+    return schedule_markdown(schedules.course_view(course), lang, service_url, course.find_lesson, pdf)
 
 
 def staff_training_page(site: Site, lang: str) -> str:
-    return schedule_markdown(schedules.staff_view(site), lang, site.config.service_url, lambda _: None)
+    view = schedules.staff_view(site)
+    return schedule_markdown(view, lang, site.config.service_url, lambda _: None, site.config.paper.pdf)
 
 
 def schedule_markdown(
@@ -235,6 +236,7 @@ def schedule_markdown(
     lang: str,
     service_url: str,
     find_lesson: Callable[[str], tuple[Module, Lesson] | None],
+    pdf: bool = False,
 ) -> str:
     """The schedule as a page: zone, approval, a table, the feed and the A4 sheet (R7.1)."""
     title = t("schedule", lang) if view.key != schedules.STAFF_TRAINING_KEY else t("staff_training", lang)
@@ -246,12 +248,11 @@ def schedule_markdown(
     if approval := schedules.approval_line(view, lang):
         parts += [f'<p class="oqu-approval">{hesc(approval)}</p>', ""]
     ics = f"../{view.ics_name(lang)}"
-    pdf = f"../{view.key}-{lang}-schedule.pdf"
-    parts += [
-        f'<p class="oqu-schedule-files"><a href="{hesc(ics)}" download>{hesc(t("schedule.ics", lang))}</a>'
-        f' · <a href="{hesc(pdf)}">{hesc(t("paper.schedule", lang))}</a></p>',
-        "",
-    ]
+    sheet = f"../{view.key}-{lang}-schedule.pdf"
+    links = [f'<a href="{hesc(ics)}" download>{hesc(t("schedule.ics", lang))}</a>']
+    if pdf:  # the A4 sheet for the information stands exists when site_config.yml asks for PDFs
+        links.append(f'<a href="{hesc(sheet)}">{hesc(t("paper.schedule", lang))}</a>')
+    parts += [f'<p class="oqu-schedule-files">{" · ".join(links)}</p>', ""]
     parts += [
         "| " + " | ".join(t(key, lang) for key in schedules.HEADER) + " |",
         "|---" * len(schedules.HEADER) + "|",

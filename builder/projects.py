@@ -290,7 +290,9 @@ def course_project(
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:
-        project.pages["schedule.md"] = pages.schedule_page(course, lang, site.config.service_url)
+        project.pages["schedule.md"] = pages.schedule_page(
+            course, lang, site.config.service_url, site.config.paper.pdf
+        )
         nav.append({t("schedule", lang): "schedule.md"})
     project.config["nav"] = nav
     return project

@@ -29,6 +29,7 @@ DOCUMENTED_MODELS = [
     schema.Chapter,
     schema.Embed,
     schema.PaperConfig,
+    schema.SchedulePolicy,
 ]
 
 
