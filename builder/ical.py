@@ -10,6 +10,7 @@ an event only when the caller passes it (the service's private feeds, never the 
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -44,14 +45,20 @@ def calendar_bytes(name: str, events: Iterable[CalendarEvent], stamp: dt.datetim
     return bytes(calendar.to_ical())
 
 
+def _zoned(moment: dt.datetime) -> dt.datetime:
+    """A named zone stays (TZID + VTIMEZONE); a bare offset (`+05:00` read from JSON) becomes UTC,
+    which the package would otherwise write as a floating local time."""
+    return moment if isinstance(moment.tzinfo, zoneinfo.ZoneInfo) else moment.astimezone(dt.UTC)
+
+
 def _vevent(event: CalendarEvent, stamp: dt.datetime) -> icalendar.Event:
     if event.start.tzinfo is None or event.end.tzinfo is None:
         raise ValueError(f"event {event.uid}: times must carry their zone")
     vevent = icalendar.Event()
     vevent.add("uid", event.uid)
     vevent.add("dtstamp", stamp.astimezone(dt.UTC))
-    vevent.add("dtstart", event.start)
-    vevent.add("dtend", event.end)
+    vevent.add("dtstart", _zoned(event.start))
+    vevent.add("dtend", _zoned(event.end))
     vevent.add("summary", event.summary)
     if event.location:
         vevent.add("location", event.location)

@@ -15,7 +15,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, quizzes, search, static_site
+    from quiz_service import api, quizzes, schedules, search, static_site
     from quiz_service.core import (
         clock,
         config,
@@ -40,6 +40,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     api.init_app(app)
     search.init_app(app)
     quizzes.init_app(app)
+    schedules.init_app(app)
     auth.init_app(app)
     static_site.init_app(app)
     app.after_request(security_headers.add_security_headers)

@@ -173,3 +173,20 @@ def publish(writer: Session | Connection, event: DomainEvent) -> None:
         connection = writer
     for subscriber in subscribers:
         subscriber(connection, event)
+
+
+# -- schedules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRecorded(DomainEvent):
+    """A student's attendance of a live class: made by their join (`by` None) or set by a teacher."""
+
+    schedule: str  # a course id, or "staff-training"
+    class_id: str
+    user_id: int
+    status: str  # present, late, absent, excused
+    joined_at: datetime | None
+    reason: str | None
+    by: int | None  # the teacher (or admin) who confirmed or corrected it
+    at: datetime

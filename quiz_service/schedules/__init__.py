@@ -1,0 +1,12 @@
+"""Live classes and attendance (R7.9, R10): join through the service, the teacher's list, and
+each user's private calendar feed. The schedules themselves come from the service bundle."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from quiz_service.schedules import views
+
+    views.init_app(app)
