@@ -45,6 +45,15 @@ MANIFEST = {
             "access": "enrolled",
             "title": {"kk": "Өрт қауіпсіздігі"},
             "teachers": ["teacher@oqu.example.kz"],
+            "schedule": [  # a live class far ahead: a student of its group is told "not open yet"
+                {
+                    "id": "live-1",
+                    "start": "2030-01-10T10:00:00+05:00",
+                    "duration": 90,
+                    "audience": ["ТҚ-21"],
+                    "join_url": "https://meet.example.kz/live-1",
+                }
+            ],
         },
     ],
 }
@@ -238,6 +247,46 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/auth/admin/users/<int:user_id>/restore"): Case(
         "/auth/admin/users/{victim}/restore", staff_page(admin=200), form={}
     ),
+    # Live classes (quiz_service/schedules): a join is for the class's groups among the course's
+    # readers (other_student shares the group but is not enrolled) and its teachers; the list
+    # for the course's teachers and admins; {victim} is in no class's list (404 once allowed).
+    ("POST", "/api/v1/schedules/<schedule>/<class_id>/join"): Case(
+        "/api/v1/schedules/fire-safety/live-1/join",
+        signed_in(403, student=409, teacher=200, admin=200),
+        json={},
+    ),
+    ("GET", "/api/v1/schedules/<schedule>/<class_id>/attendance"): Case(
+        "/api/v1/schedules/fire-safety/live-1/attendance", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("PUT", "/api/v1/schedules/<schedule>/<class_id>/attendance/<int:user_id>"): Case(
+        "/api/v1/schedules/fire-safety/live-1/attendance/{victim}",
+        signed_in(403, teacher=404, admin=404),
+        json={"status": "present"},
+    ),
+    ("POST", "/api/v1/schedules/calendar"): Case("/api/v1/schedules/calendar", signed_in(201), json={}),
+    ("DELETE", "/api/v1/schedules/calendar"): Case("/api/v1/schedules/calendar", signed_in(204)),
+    ("GET", "/schedules/"): Case("/schedules/", expect(200, anonymous=302)),
+    ("POST", "/schedules/calendar"): Case("/schedules/calendar", expect(200, anonymous=302), form={}),
+    ("POST", "/schedules/calendar/revoke"): Case(
+        "/schedules/calendar/revoke", expect(303, anonymous=302), form={}
+    ),
+    ("GET", "/schedules/join/<schedule>/<class_id>"): Case(
+        "/schedules/join/fire-safety/live-1", expect(403, anonymous=302, student=200, teacher=200, admin=200)
+    ),
+    ("POST", "/schedules/join/<schedule>/<class_id>"): Case(
+        "/schedules/join/fire-safety/live-1",
+        expect(403, anonymous=302, student=409, teacher=303, admin=303),
+        form={},
+    ),
+    ("GET", "/teach/schedules/<schedule>/<class_id>/attendance"): Case(
+        "/teach/schedules/fire-safety/live-1/attendance", teacher_page(200)
+    ),
+    ("POST", "/teach/schedules/<schedule>/<class_id>/attendance"): Case(
+        "/teach/schedules/fire-safety/live-1/attendance",
+        teacher_page(404),
+        form={"user_id": "0", "status": "present"},
+    ),
+    ("GET", "/schedules/calendar/<token>.ics"): Case("/schedules/calendar/not-a-token.ics", expect(404)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
