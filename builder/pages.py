@@ -264,7 +264,7 @@ def schedule_markdown(
             cells[1] = f"[{cells[1]}]({lesson_doc_path(*found)})"
         if item.join_url:
             href = hesc(schedules.join_href(service_url, view, item))
-            cells[1] += f' <a class="oqu-join" href="{href}">{hesc(t("schedule.join", lang))}</a>'
+            cells[1] += f'<br><a class="oqu-join" href="{href}">▶ {hesc(t("schedule.join", lang))}</a>'
         parts.append(f'| <span id="{hesc(item.id)}"></span>' + " | ".join(cells) + " |")
     return "\n".join([*parts, ""])
 

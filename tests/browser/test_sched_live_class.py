@@ -2,7 +2,7 @@
 records the attendance and sends them on to the meeting), and the teacher's attendance list shows
 them. The example site's first webinar is moved to now, so that its join window is open.
 
-With OQU_SCREENSHOTS=<folder>, the pages are also saved at 1280 and 390 px (docs/images/)."""
+With SCHEDULES_SCREENSHOTS=<folder>, the pages are also saved at 1280 and 390 px (docs/images/)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def live_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 def shoot(page: Page, name: str) -> None:
-    folder = os.environ.get("OQU_SCREENSHOTS")
+    folder = os.environ.get("SCHEDULES_SCREENSHOTS")
     if not folder:
         return
     for width in (1280, 390):
