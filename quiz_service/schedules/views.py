@@ -153,7 +153,7 @@ def new_feed_api() -> FeedOut:
     return FeedOut(url=issue_feed())
 
 
-@api.delete("/calendar")
+@api.post("/calendar/revoke")
 @operation("Revoke the private calendar address", status=204, auth=True)
 def revoke_feed_api() -> None:
     drop_feed()
@@ -210,9 +210,12 @@ def revoke_feed() -> WerkzeugResponse:
     return redirect(url_for("schedules.mine", notice="revoked", lang=request_language()), code=303)
 
 
-@pages.get("/schedules/join/<schedule>/<class_id>")
+# One rule per page for its GET and its form's POST (one address, as the other tools' pages).
+@pages.route("/schedules/join/<schedule>/<class_id>", methods=["GET", "POST"])
 @schedule_page
-def join_page(schedule: str, class_id: str) -> Response:
+def join_page(schedule: str, class_id: str) -> WerkzeugResponse:
+    if request.method == "POST":
+        return redirect(do_join(schedule, class_id).join_url, code=303)
     live = live_class(schedule, class_id)
     reader = db.session()
     if live.join_url is None:
@@ -232,15 +235,11 @@ def join_page(schedule: str, class_id: str) -> Response:
     )
 
 
-@pages.post("/schedules/join/<schedule>/<class_id>")
+@pages.route("/teach/schedules/<schedule>/<class_id>/attendance", methods=["GET", "POST"])
 @schedule_page
-def join_form(schedule: str, class_id: str) -> WerkzeugResponse:
-    return redirect(do_join(schedule, class_id).join_url, code=303)
-
-
-@pages.get("/teach/schedules/<schedule>/<class_id>/attendance")
-@schedule_page
-def attendance_page(schedule: str, class_id: str) -> Response:
+def attendance_page(schedule: str, class_id: str) -> WerkzeugResponse:
+    if request.method == "POST":
+        return attendance_form(schedule, class_id)
     return show_attendance(schedule, class_id)
 
 
@@ -262,8 +261,6 @@ def show_attendance(schedule: str, class_id: str, error: str | None = None, stat
     )
 
 
-@pages.post("/teach/schedules/<schedule>/<class_id>/attendance")
-@schedule_page
 def attendance_form(schedule: str, class_id: str) -> WerkzeugResponse:
     form = request.form
     try:

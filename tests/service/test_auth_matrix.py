@@ -264,7 +264,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         json={"status": "present"},
     ),
     ("POST", "/api/v1/schedules/calendar"): Case("/api/v1/schedules/calendar", signed_in(201), json={}),
-    ("DELETE", "/api/v1/schedules/calendar"): Case("/api/v1/schedules/calendar", signed_in(204)),
+    ("POST", "/api/v1/schedules/calendar/revoke"): Case(
+        "/api/v1/schedules/calendar/revoke", signed_in(204), json={}
+    ),
     ("GET", "/schedules/"): Case("/schedules/", expect(200, anonymous=302)),
     ("POST", "/schedules/calendar"): Case("/schedules/calendar", expect(200, anonymous=302), form={}),
     ("POST", "/schedules/calendar/revoke"): Case(

@@ -276,7 +276,7 @@ def test_private_calendar_feed_and_its_revocation(app: Flask, people: dict[str, 
     assert anonymous.get(f"/{path}").status_code == 404  # the new link replaced it
     newer_path = newer.split("://", 1)[1].split("/", 1)[1]
     assert anonymous.get(f"/{newer_path}").status_code == 200
-    assert browser.delete("/api/v1/schedules/calendar", headers=csrf).status_code == 204
+    assert browser.post("/api/v1/schedules/calendar/revoke", headers=csrf).status_code == 204
     assert anonymous.get(f"/{newer_path}").status_code == 404
 
 
