@@ -194,6 +194,7 @@ def show_mine(feed_url: str | None = None) -> Response:
         feed_url=feed_url,
         notice=words().get("notice." + request.args.get("notice", ""), None),
         local=local,
+        moment=now(),
     )
 
 
