@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel
 
+from builder.curricula import check_curricula, load_curricula
 from builder.links import iter_links
 from builder.model import STAFF_TRAINING, Course, Lesson, LessonVariant, Module, Site
 from builder.problems import Problems, did_you_mean
@@ -45,6 +46,7 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
         if (course := load_course(course_dir, problems)) is not None
     ]
     staff, staff_doc = load_schedule(root / "content" / STAFF_TRAINING, problems)
+    curricula = load_curricula(root / "content", problems)
     if config is None:
         return None, problems
     site = Site(
@@ -54,6 +56,7 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
         source=doc,
         staff_training=staff,
         staff_training_source=staff_doc,
+        curricula=curricula,
     )
     check_site(site, problems)
     return site, problems
@@ -225,6 +228,7 @@ def check_site(site: Site, problems: Problems) -> None:
     for course in site.courses:
         check_course(site, course, problems)
     check_staff_training(site, problems)
+    check_curricula(site, problems)
 
 
 def check_course(site: Site, course: Course, problems: Problems) -> None:

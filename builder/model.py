@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from builder.schema import (
     CourseConfig,
+    CurriculumConfig,
     LessonMeta,
     ModuleConfig,
     ScheduleConfig,
@@ -91,6 +92,13 @@ class Course:
         return next((t for t in self.config.teachers if t.email and t.email.strip().lower() == wanted), None)
 
 
+@dataclass(frozen=True)
+class Curriculum:
+    path: Path
+    config: CurriculumConfig
+    source: YamlDocument = field(repr=False, compare=False)
+
+
 @dataclass
 class Site:
     root: Path
@@ -100,6 +108,7 @@ class Site:
     quizzes: list[Quiz] = field(default_factory=list)  # filled by `oqu check` (builder/quizzes)
     staff_training: ScheduleConfig | None = None  # content/staff-training/schedule.yml (R7.1)
     staff_training_source: YamlDocument | None = field(default=None, repr=False, compare=False)
+    curricula: list[Curriculum] = field(default_factory=list)  # content/curricula/*.yml (R5)
 
     @property
     def languages(self) -> list[str]:

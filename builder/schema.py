@@ -199,6 +199,14 @@ class SchedulePolicy(StrictModel):
     late_after_minutes: int = Field(default=10, ge=0, le=240)
 
 
+class CurriculumPolicy(StrictModel):
+    """R5.3: the share of hours with direct teacher contact the institution sets, per group."""
+
+    min_contact_percent: int = Field(default=0, ge=0, le=100)
+    max_contact_percent: int = Field(default=100, ge=0, le=100)
+    out_of_range: Literal["error", "warning"] = "warning"
+
+
 class SiteConfig(StrictModel):
     name: Translatable
     institution: Translatable
@@ -213,6 +221,7 @@ class SiteConfig(StrictModel):
     media: MediaConfig = MediaConfig()
     paper: PaperConfig = PaperConfig()
     schedules: SchedulePolicy = SchedulePolicy()
+    curriculum: CurriculumPolicy = CurriculumPolicy()
 
     @field_validator("languages")
     @classmethod
@@ -402,3 +411,36 @@ class ScheduleConfig(StrictModel):
 
     def audience_of(self, item: ScheduledClassConfig) -> list[str]:
         return list(item.audience or self.audience)
+
+
+class ModuleDeadline(StrictModel):
+    module: Slug
+    due: dt.date
+
+
+class CurriculumCourse(StrictModel):
+    course: Slug
+    contact: int | None = Field(default=None, ge=0)  # hours; default: the course.yml's `hours`
+    distance: int | None = Field(default=None, ge=0)
+    deadlines: list[ModuleDeadline] = Field(default_factory=list)
+
+
+class CurriculumTerm(StrictModel):
+    term: int = Field(ge=1, le=20)
+    starts: dt.date
+    ends: dt.date
+    courses: list[CurriculumCourse] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> CurriculumTerm:
+        if self.ends <= self.starts:
+            raise ValueError(f"term {self.term} ends ({self.ends}) before it starts ({self.starts})")
+        return self
+
+
+class CurriculumConfig(StrictModel):
+    """content/curricula/<file>.yml: one study group's curriculum (R5): its courses per term."""
+
+    group: Group
+    programme: Translatable
+    terms: list[CurriculumTerm] = Field(min_length=1)

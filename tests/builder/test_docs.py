@@ -30,6 +30,11 @@ DOCUMENTED_MODELS = [
     schema.Embed,
     schema.PaperConfig,
     schema.SchedulePolicy,
+    schema.CurriculumPolicy,
+    schema.CurriculumConfig,
+    schema.CurriculumTerm,
+    schema.CurriculumCourse,
+    schema.ModuleDeadline,
 ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import icalendar
 
+from builder.curricula import contact_share
 from builder.load import load_site
 from builder.paper.document import staff_training_document
 from builder.pipeline import check_content
@@ -167,3 +168,66 @@ def test_staff_training_sheet_and_feed(minimal_site: Path) -> None:
     [event] = feed.walk("VEVENT")
     assert str(event["LOCATION"]) == "Room 305"
     assert event.decoded("DTSTART").astimezone(dt.UTC).hour == 10
+
+
+CURRICULUM = "content/curricula/pb-21.yml"
+CURRICULUM_YML = """\
+group: ПБ-21
+programme: {kk: Өрт қауіпсіздігі, ru: Пожарная безопасность}
+terms:
+  - term: 1
+    starts: 2026-09-01
+    ends: 2026-12-31
+    courses:
+      - course: first-aid
+        contact: 10
+        distance: 30
+        deadlines:
+          - {module: basics, due: 2026-12-11}
+"""
+
+
+def write_curriculum(root: Path, text: str = CURRICULUM_YML) -> None:
+    (root / "content" / "curricula").mkdir(exist_ok=True)
+    (root / CURRICULUM).write_text(text, encoding="utf-8")
+
+
+def test_curriculum_is_checked_against_the_courses(minimal_site: Path) -> None:
+    write_curriculum(minimal_site)
+    assert problems_of(minimal_site, dt.date(2026, 12, 7)) == []
+    write_curriculum(
+        minimal_site,
+        CURRICULUM_YML.replace("course: first-aid", "course: first-aids").replace(
+            "due: 2026-12-11", "due: 2027-01-11"
+        ),
+    )
+    assert problems_of(minimal_site, dt.date(2026, 12, 7)) == [
+        f"{CURRICULUM}:8: unknown course 'first-aids' (did you mean 'first-aid'?)"
+    ]
+    write_curriculum(
+        minimal_site,
+        CURRICULUM_YML.replace("module: basics, due: 2026-12-11", "module: basic, due: 2027-01-11"),
+    )
+    assert problems_of(minimal_site, dt.date(2026, 12, 7)) == [
+        f"{CURRICULUM}:12: course 'first-aid' has no module 'basic' (did you mean 'basics'?)",
+        f"{CURRICULUM}:12: warning: deadline 2027-01-11 of 'basic' is outside its term",
+    ]
+
+
+def test_contact_share_against_the_policy(minimal_site: Path) -> None:
+    write_curriculum(minimal_site)  # 10 of 40 hours: 25 %
+    config = minimal_site / "site_config.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "curriculum: {min_contact_percent: 30, out_of_range: error}\n",
+        encoding="utf-8",
+    )
+    assert problems_of(minimal_site, dt.date(2026, 12, 7)) == [
+        f"{CURRICULUM}:1: group 'ПБ-21': 10 of 40 hours with direct teacher contact (25 %), "
+        "the policy is 30–100 % (R5.3)"
+    ]
+    write_curriculum(minimal_site, CURRICULUM_YML.replace("        contact: 10\n        distance: 30\n", ""))
+    site, _ = load_site(minimal_site)
+    assert site is not None
+    hours = site.courses[0].config.hours
+
+    assert contact_share(site, site.curricula[0]) == (hours.contact, hours.contact + hours.distance)
