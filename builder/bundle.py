@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from builder.model import Course, Site
+from builder.curricula import hours_of
+from builder.model import Course, Curriculum, Site
 from builder.schema import ScheduleConfig, Text
 
 BUNDLE_VERSION = 1
@@ -75,6 +76,33 @@ def classes_manifest(schedule: ScheduleConfig, languages: list[str]) -> list[dic
     ]
 
 
+def curriculum_manifest(site: Site, curriculum: Curriculum) -> dict[str, Any]:
+    """A group's curriculum with every course's hours resolved (the curriculum's, else course.yml's)."""
+    courses = {course.id: course for course in site.courses}
+    config = curriculum.config
+    return {
+        "group": config.group,
+        "programme": text_dict(config.programme, site.languages),
+        "terms": [
+            {
+                "term": term.term,
+                "starts": term.starts.isoformat(),
+                "ends": term.ends.isoformat(),
+                "courses": [
+                    {
+                        "course": entry.course,
+                        "contact": hours_of(entry, courses.get(entry.course))[0],
+                        "distance": hours_of(entry, courses.get(entry.course))[1],
+                        "deadlines": [{"module": d.module, "due": d.due.isoformat()} for d in entry.deadlines],
+                    }
+                    for entry in term.courses
+                ],
+            }
+            for term in config.terms
+        ],
+    }
+
+
 def staff_training_manifest(site: Site) -> dict[str, Any] | None:
     schedule = site.staff_training
     if schedule is None:
@@ -98,6 +126,7 @@ def write_service_bundle(site: Site, target: Path) -> None:
         "languages": site.languages,
         "courses": [course_manifest(course, site.languages) for course in site.courses],
         "staff_training": staff_training_manifest(site),
+        "curricula": [curriculum_manifest(site, curriculum) for curriculum in site.curricula],
         "schedules": {"late_after_minutes": site.config.schedules.late_after_minutes},
     }
     (target / "manifest.json").write_text(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy.engine import Connection
@@ -189,4 +189,30 @@ class AttendanceRecorded(DomainEvent):
     joined_at: datetime | None
     reason: str | None
     by: int | None  # the teacher (or admin) who confirmed or corrected it
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccommodationSet(DomainEvent):
+    """R9: the academic office let a student study asynchronously for a period (a medical reason)."""
+
+    user_id: int
+    document_ref: str  # the medical document's reference; the document is not stored
+    starts: date
+    ends: date
+    by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDecisionSet(DomainEvent):
+    """The academic office changed a student's individual study plan (R5)."""
+
+    user_id: int
+    course: str
+    module: str  # "" for the whole course
+    exempt: bool
+    starts: date | None
+    due: date | None
+    by: int
     at: datetime

@@ -7,6 +7,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.schedules import views
+    from quiz_service.schedules import plan_views, views
 
     views.init_app(app)
+    plan_views.init_app(app)

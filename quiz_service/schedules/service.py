@@ -24,6 +24,7 @@ from quiz_service.core import events
 from quiz_service.core.domain import Conflict, Forbidden, Invalid, NotFound
 from quiz_service.schedules.classes import LiveClass
 from quiz_service.schedules.models import Attendance, AttendanceStatus, CalendarFeed
+from quiz_service.schedules.plans import is_accommodated
 
 JOIN_OPENS_BEFORE = timedelta(minutes=30)
 
@@ -125,6 +126,7 @@ def _publish(writer: Session, row: Attendance, by: int | None, now: datetime) ->
 class ListedStudent:
     user: User
     attendance: Attendance | None
+    asynchronous: bool = False  # R9: accommodated on the class's day; no live attendance required
 
 
 def require_host(user: User, live: LiveClass) -> None:
@@ -167,7 +169,8 @@ def attendance_list(reader: Session, live: LiveClass) -> list[ListedStudent]:
     for user_id in rows.keys() - people.keys():  # joined then left the group: still listed
         people[user_id] = reader.get_one(User, user_id)
     ordered = sorted(people.values(), key=lambda u: (_group(u.group), u.full_name or u.email, u.email))
-    return [ListedStudent(user, rows.get(user.id)) for user in ordered]
+    day = live.start.date()
+    return [ListedStudent(u, rows.get(u.id), is_accommodated(reader, u.id, day)) for u in ordered]
 
 
 def mark(

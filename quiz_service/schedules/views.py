@@ -101,6 +101,7 @@ def row_out(item: service.ListedStudent) -> AttendanceRowOut:
         status=cast(Any, row.status.value) if row else None,
         joined_at=row.joined_at if row else None,
         reason=row.reason if row else None,
+        asynchronous=item.asynchronous,
     )
 
 

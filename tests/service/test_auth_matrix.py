@@ -289,6 +289,26 @@ MATRIX: dict[tuple[str, str], Case] = {
         form={"user_id": "0", "status": "present"},
     ),
     ("GET", "/schedules/calendar/<token>.ics"): Case("/schedules/calendar/not-a-token.ics", expect(404)),
+    # Individual study plans: no curriculum in this bundle (404 once allowed); another student's
+    # plan and the office's decisions are for admins only.
+    ("GET", "/api/v1/schedules/plan"): Case("/api/v1/schedules/plan", signed_in(404)),
+    ("GET", "/api/v1/schedules/plans/<int:user_id>"): Case(
+        "/api/v1/schedules/plans/{victim}", signed_in(403, admin=404)
+    ),
+    ("PUT", "/api/v1/schedules/plans/<int:user_id>/decisions"): Case(
+        "/api/v1/schedules/plans/{victim}/decisions",
+        signed_in(403, admin=404),
+        json={"course": "fire-safety"},
+    ),
+    ("POST", "/api/v1/schedules/plans/<int:user_id>/accommodations"): Case(
+        "/api/v1/schedules/plans/{victim}/accommodations",
+        signed_in(403, admin=404),
+        json={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-20"},
+    ),
+    ("GET", "/schedules/plan"): Case("/schedules/plan", expect(404, anonymous=302)),
+    ("GET", "/schedules/plan/<int:user_id>"): Case(
+        "/schedules/plan/{victim}", expect(403, anonymous=302, admin=404)
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -1,4 +1,4 @@
-"""Attendance of live classes and private calendar feeds.
+"""Attendance of live classes, private calendar feeds, plan decisions, health accommodations.
 
 Revision ID: 0008
 Revises: 0006
@@ -65,8 +65,53 @@ def upgrade() -> None:
         sa.UniqueConstraint("user_id", name=op.f("uq_calendar_feeds_user_id")),
     )
 
+    op.create_table(
+        "plan_decisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("course", sa.String(length=100), nullable=False),
+        sa.Column("module", sa.String(length=100), nullable=False),
+        sa.Column("exempt", sa.Boolean(), nullable=False),
+        sa.Column("starts", sa.Date(), nullable=True),
+        sa.Column("due", sa.Date(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("set_by", sa.Integer(), nullable=True),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_plan_decisions_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["set_by"], ["users.id"], name=op.f("fk_plan_decisions_set_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_plan_decisions")),
+        sa.UniqueConstraint("user_id", "course", "module", name="uq_plan_decisions_target"),
+    )
+    op.create_index(op.f("ix_plan_decisions_user_id"), "plan_decisions", ["user_id"], unique=False)
+    op.create_table(
+        "accommodations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("document_ref", sa.String(length=200), nullable=False),
+        sa.Column("starts", sa.Date(), nullable=False),
+        sa.Column("ends", sa.Date(), nullable=False),
+        sa.Column("set_by", sa.Integer(), nullable=True),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_accommodations_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["set_by"], ["users.id"], name=op.f("fk_accommodations_set_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_accommodations")),
+    )
+    op.create_index(op.f("ix_accommodations_user_id"), "accommodations", ["user_id"], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_accommodations_user_id"), table_name="accommodations")
+    op.drop_table("accommodations")
+    op.drop_index(op.f("ix_plan_decisions_user_id"), table_name="plan_decisions")
+    op.drop_table("plan_decisions")
     op.drop_table("calendar_feeds")
     op.drop_index(op.f("ix_attendance_user_id"), table_name="attendance")
     op.drop_table("attendance")
