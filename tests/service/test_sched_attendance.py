@@ -281,7 +281,7 @@ def test_private_calendar_feed_and_its_revocation(app: Flask, people: dict[str, 
 
 
 def test_teacher_feed_and_my_schedule_page(app: Flask, people: dict[str, User], clock: Clock) -> None:
-    teacher, csrf = signed_in(app, people["teacher"])
+    teacher, _ = signed_in(app, people["teacher"])
     page = teacher.get("/schedules/?lang=kk")
     assert page.status_code == 200 and "Заттардың өрт қауіптілігі" in page.text
     assert "/teach/schedules/fire-safety/fs-practice-1/attendance" in page.text
