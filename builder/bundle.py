@@ -93,7 +93,9 @@ def curriculum_manifest(site: Site, curriculum: Curriculum) -> dict[str, Any]:
                         "course": entry.course,
                         "contact": hours_of(entry, courses.get(entry.course))[0],
                         "distance": hours_of(entry, courses.get(entry.course))[1],
-                        "deadlines": [{"module": d.module, "due": d.due.isoformat()} for d in entry.deadlines],
+                        "deadlines": [
+                            {"module": d.module, "due": d.due.isoformat()} for d in entry.deadlines
+                        ],
                     }
                     for entry in term.courses
                 ],
