@@ -61,9 +61,9 @@ def plan_out(student: User, plan: plans.StudyPlan) -> PlanOut:
         distance_hours=plan.distance_hours,
         terms=[
             PlanTermOut(
-                term=t.term,
-                starts=t.starts,
-                ends=t.ends,
+                term=term.term,
+                starts=term.starts,
+                ends=term.ends,
                 courses=[
                     PlanCourseOut(
                         course=c.course,
@@ -75,10 +75,10 @@ def plan_out(student: User, plan: plans.StudyPlan) -> PlanOut:
                         asynchronous=c.asynchronous,
                         deadlines=[DeadlineOut(**vars(d)) for d in c.deadlines],
                     )
-                    for c in t.courses
+                    for c in term.courses
                 ],
             )
-            for t in plan.terms
+            for term in plan.terms
         ],
         accommodations=[
             AccommodationOut(document_ref=a.document_ref, starts=a.starts, ends=a.ends)

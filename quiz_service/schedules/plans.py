@@ -58,11 +58,11 @@ class StudyPlan:
 
     @property
     def contact_hours(self) -> int:
-        return sum(c.contact for t in self.terms for c in t.courses if not c.exempt)
+        return sum(c.contact for term in self.terms for c in term.courses if not c.exempt)
 
     @property
     def distance_hours(self) -> int:
-        return sum(c.distance for t in self.terms for c in t.courses if not c.exempt)
+        return sum(c.distance for term in self.terms for c in term.courses if not c.exempt)
 
 
 def derive_plan(
