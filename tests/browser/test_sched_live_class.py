@@ -78,6 +78,10 @@ def test_student_joins_and_the_teacher_sees_them(browser: Browser, live_served: 
     student.goto(f"{base}/schedules/?lang=kk")
     expect(student.locator("#class-fire-safety-fs-webinar-1")).to_contain_text("Жану үшбұрышы")
     shoot(student, "mine")
+    student.goto(f"{base}/schedules/plan?lang=kk")  # the individual study plan from content/curricula/pb-21.yml
+    expect(student.locator("#plan-fire-safety")).to_contain_text("2026-12-11")
+    expect(student.locator("main")).to_contain_text("Білім беру бағдарламасын меңгерудің жеке кестесі")
+    shoot(student, "plan")
 
     teacher = browser.new_context(locale="kk-KZ").new_page()
     target = "/teach/schedules/fire-safety/fs-webinar-1/attendance"

@@ -4,6 +4,7 @@ attendance list and corrections, and the private calendar feeds. SQLite and Post
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,10 +15,12 @@ import pytest
 from auth_helpers import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from auth import enrolment
 from auth.models import Role, User
 from quiz_service.core import db, events
+from quiz_service.schedules.models import Attendance
 
 START = datetime(2026, 12, 9, 9, 0, tzinfo=UTC)  # 14:00 in Almaty
 MEETING = "https://meet.example.kz/academy/fs-practice-1"
@@ -289,3 +292,28 @@ def test_teacher_feed_and_my_schedule_page(app: Flask, people: dict[str, User], 
     assert made.status_code == 200 and "/schedules/calendar/" in made.text
     student, _ = signed_in(app, people["outsider"])
     assert "Заттардың өрт қауіптілігі" not in student.get("/schedules/?lang=kk").text
+
+
+def test_parallel_joins_make_one_record(
+    app: Flask, people: dict[str, User], clock: Clock, recorded: list[events.AttendanceRecorded]
+) -> None:
+    """Eight sessions of one student press "Join" at once: one record, one event, every answer the same."""
+    browsers = [signed_in(app, people["student"]) for _ in range(8)]
+    barrier = threading.Barrier(len(browsers))
+    answers: list[tuple[int, Any]] = []
+
+    def press(browser: FlaskClient, csrf: dict[str, str]) -> None:
+        barrier.wait()
+        response = browser.post(JOIN, headers=csrf)
+        answers.append((response.status_code, response.json))
+
+    threads = [threading.Thread(target=press, args=pair) for pair in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {status for status, _ in answers} == {200}
+    assert len({json.dumps(body, sort_keys=True) for _, body in answers}) == 1
+    assert len(recorded) == 1
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Attendance)) == 1
