@@ -155,7 +155,7 @@ def expected_people(reader: Session, live: LiveClass) -> list[User]:
             )
         )
     wanted = Role.TEACHER if live.is_staff_training else Role.STUDENT
-    return [u for u in people if u.role == wanted]
+    return [u for u in people if u.role == wanted and u.email.strip().lower() not in live.hosts]
 
 
 def attendance_list(reader: Session, live: LiveClass) -> list[ListedStudent]:

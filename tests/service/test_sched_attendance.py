@@ -317,3 +317,28 @@ def test_parallel_joins_make_one_record(
     assert len(recorded) == 1
     with app.app_context():
         assert db.session().scalar(select(func.count()).select_from(Attendance)) == 1
+
+
+def test_staff_training_attendance(
+    app: Flask, people: dict[str, User], clock: Clock, make_user: Callable[..., User]
+) -> None:
+    """R7.1: the teachers attend the staff training; its leader takes the list; students may not join."""
+    methodist = make_user(email="methodist@oqu.example.kz", role=Role.TEACHER, group=None, password=PASSWORD)
+    clock.at = datetime(2026, 12, 17, 10, 5, tzinfo=UTC)  # 15:05 in Almaty
+    join = "/api/v1/schedules/staff-training/st-webinars/join"
+    teacher, csrf = signed_in(app, people["teacher"])
+    joined = teacher.post(join, headers=csrf)
+    assert joined.status_code == 200 and joined.json["status"] == "present"
+    student, scsrf = signed_in(app, people["student"])
+    assert student.post(join, headers=scsrf).status_code == 403
+    leader, _ = signed_in(app, methodist)
+    rows = {
+        r["email"]: r
+        for r in leader.get("/api/v1/schedules/staff-training/st-webinars/attendance").json["students"]
+    }
+    assert rows["teacher@oqu.example.kz"]["status"] == "present"
+    assert rows["other.teacher@oqu.example.kz"]["status"] is None
+    assert (
+        "cadet@oqu.example.kz" not in rows and "methodist@oqu.example.kz" not in rows
+    )  # the leader hosts it
+    assert teacher.get("/api/v1/schedules/staff-training/st-webinars/attendance").status_code == 403
