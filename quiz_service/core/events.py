@@ -216,3 +216,17 @@ class PlanDecisionSet(DomainEvent):
     due: date | None
     by: int
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DLOrderIssued(DomainEvent):
+    """R4: the head's order moving students (all, or some groups) to distance learning."""
+
+    order_id: int
+    number: str
+    signed_on: date
+    groups: tuple[str, ...]
+    starts: date
+    ends: date | None
+    by: int
+    at: datetime

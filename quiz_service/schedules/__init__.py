@@ -7,7 +7,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.schedules import plan_views, views
+    from quiz_service.schedules import order_views, plan_views, views
 
     views.init_app(app)
     plan_views.init_app(app)
+    order_views.init_app(app)

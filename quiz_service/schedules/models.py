@@ -87,3 +87,23 @@ class Accommodation(Base):
     ends: Mapped[date] = mapped_column(Date)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DLOrder(Base):
+    """R4: an order of the head moving students to distance learning, kept as history."""
+
+    __tablename__ = "dl_orders"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(50))
+    signed_on: Mapped[date] = mapped_column(Date)
+    groups: Mapped[str] = mapped_column(Text, default="")  # comma-separated study groups; "" for all
+    starts: Mapped[date] = mapped_column(Date)
+    ends: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def group_list(self) -> list[str]:
+        return [g.strip() for g in self.groups.split(",") if g.strip()]

@@ -100,3 +100,25 @@ class AccommodationIn(RequestBody):
     document_ref: str = Field(min_length=1, max_length=200)
     starts: date
     ends: date
+
+
+class DLOrderOut(BaseModel):
+    number: str
+    signed_on: date
+    groups: list[str]  # empty: every student
+    starts: date
+    ends: date | None
+    note: str | None
+
+
+class DLOrdersOut(BaseModel):
+    orders: list[DLOrderOut]
+
+
+class DLOrderIn(RequestBody):
+    number: str = Field(min_length=1, max_length=50)
+    signed_on: date
+    groups: list[str] = Field(default_factory=list, max_length=100)
+    starts: date
+    ends: date | None = None
+    note: str | None = Field(default=None, max_length=2000)

@@ -306,6 +306,22 @@ MATRIX: dict[tuple[str, str], Case] = {
         json={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-20"},
     ),
     ("GET", "/schedules/plan"): Case("/schedules/plan", expect(404, anonymous=302)),
+    # R4 orders: those in force are public (the banner); the history and publishing are admins'.
+    ("GET", "/api/v1/schedules/dl-orders/current"): Case("/api/v1/schedules/dl-orders/current", expect(200)),
+    ("GET", "/api/v1/schedules/dl-orders/history"): Case(
+        "/api/v1/schedules/dl-orders/history", signed_in(403, admin=200)
+    ),
+    ("POST", "/api/v1/schedules/dl-orders"): Case(
+        "/api/v1/schedules/dl-orders",
+        signed_in(403, admin=201),
+        json={"number": "№ 7-ж", "signed_on": "2026-12-07", "starts": "2026-12-08"},
+    ),
+    ("GET", "/schedules/dl-orders"): Case("/schedules/dl-orders", staff_page(admin=200)),
+    ("POST", "/schedules/dl-orders"): Case(
+        "/schedules/dl-orders",
+        staff_page(admin=303),
+        form={"number": "№ 8-ж", "signed_on": "2026-12-07", "starts": "2026-12-08"},
+    ),
     ("GET", "/schedules/plan/<int:user_id>"): Case(
         "/schedules/plan/{victim}", expect(403, anonymous=302, admin=404)
     ),

@@ -1,4 +1,5 @@
-"""Attendance of live classes, private calendar feeds, plan decisions, health accommodations.
+"""Attendance of live classes, private calendar feeds, plan decisions, health accommodations,
+the head's distance-learning orders.
 
 Revision ID: 0008
 Revises: 0006
@@ -105,9 +106,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_accommodations")),
     )
     op.create_index(op.f("ix_accommodations_user_id"), "accommodations", ["user_id"], unique=False)
+    op.create_table(
+        "dl_orders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=50), nullable=False),
+        sa.Column("signed_on", sa.Date(), nullable=False),
+        sa.Column("groups", sa.Text(), nullable=False),
+        sa.Column("starts", sa.Date(), nullable=False),
+        sa.Column("ends", sa.Date(), nullable=True),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["users.id"], name=op.f("fk_dl_orders_created_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dl_orders")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("dl_orders")
     op.drop_index(op.f("ix_accommodations_user_id"), table_name="accommodations")
     op.drop_table("accommodations")
     op.drop_index(op.f("ix_plan_decisions_user_id"), table_name="plan_decisions")
