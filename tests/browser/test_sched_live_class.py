@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import site_server
 from playwright.sync_api import Browser, Page, expect
-from site_server import add_accounts, free_port, oqu_serving
+from site_server import add_accounts, free_port, oqu_serving, run_oqu
 
 from builder.pipeline import build_site
 
@@ -26,6 +26,7 @@ SCHEDULE = "content/courses/fire-safety/schedule.yml"
 STUDENT = "madina@oqu.example.kz"
 TEACHER = "n.abdrakhmanov@academy.example.kz"  # the webinar's teacher in schedule.yml
 PASSWORD = "кесте-2026-құпия"
+OFFICE = "oqu.bolimi@academy.example.kz"  # the academic office (an admin)
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 
 
@@ -48,6 +49,8 @@ def live_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     add_accounts(
         root, env, PASSWORD, {STUDENT: "Мадина Серікова"}, "ПБ-21", teachers={TEACHER: "Нұрлан Абдрахманов"}
     )
+    run_oqu(root, env, "users", "add", OFFICE, "--role", "admin", "--name", "Оқу бөлімі",
+            "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
     with oqu_serving(root, env, port) as base:
         yield base
 
@@ -78,7 +81,9 @@ def test_student_joins_and_the_teacher_sees_them(browser: Browser, live_served: 
     student.goto(f"{base}/schedules/?lang=kk")
     expect(student.locator("#class-fire-safety-fs-webinar-1")).to_contain_text("Жану үшбұрышы")
     shoot(student, "mine")
-    student.goto(f"{base}/schedules/plan?lang=kk")  # the individual study plan from content/curricula/pb-21.yml
+    student.goto(
+        f"{base}/schedules/plan?lang=kk"
+    )  # the individual study plan from content/curricula/pb-21.yml
     expect(student.locator("#plan-fire-safety")).to_contain_text("2026-12-11")
     expect(student.locator("main")).to_contain_text("Білім беру бағдарламасын меңгерудің жеке кестесі")
     shoot(student, "plan")
@@ -99,3 +104,23 @@ def test_student_joins_and_the_teacher_sees_them(browser: Browser, live_served: 
     expect(teacher.locator("h1")).to_contain_text("Профессорлық-оқытушылық құрамды оқыту кестесі")
     expect(teacher.locator("table")).to_contain_text("№ 2 оқу корпусы, 305 аудитория")
     shoot(teacher, "staff-training")
+
+
+def test_the_office_publishes_an_order(browser: Browser, live_served: str) -> None:
+    office = browser.new_context(locale="kk-KZ").new_page()
+    office.goto(f"{live_served}/auth/login?lang=kk&next=/schedules/dl-orders%3Flang%3Dkk")
+    office.fill("input[name=email]", OFFICE)
+    office.fill("input[name=password]", PASSWORD)
+    office.locator("form button[type=submit]").first.click()
+    expect(office.locator("h1")).to_have_text("Қашықтан оқытуға ауыстыру туралы бұйрықтар")
+    office.fill("#number", "№ 113-ж")
+    office.fill("#signed_on", "2026-12-07")
+    office.fill("#groups", "ПБ-21, ПБ-22")
+    office.fill("#starts", "2026-12-08")
+    office.fill("#note", "Тұмау эпидемиясына байланысты")
+    office.get_by_role("button", name="Жариялау").click()
+    expect(office.locator("table.oqu-orders")).to_contain_text("№ 113-ж")
+    expect(office.locator("table.oqu-orders")).to_contain_text("ПБ-21, ПБ-22")
+    shoot(office, "dl-orders")
+    current = office.request.get(f"{live_served}/api/v1/schedules/dl-orders/current").json()
+    assert [o["number"] for o in current["orders"]] in ([], ["№ 113-ж"])  # in force from 8 December
