@@ -1,7 +1,7 @@
 """R4 orders: in force for everyone (the header script can ask), the history and the form for admins.
 
-GET /api/v1/schedules/dl-orders/current (anyone) · GET /api/v1/schedules/dl-orders/history, POST /api/v1/schedules/dl-orders (admins) ·
-GET, POST /schedules/dl-orders (the admins' page)."""
+GET /api/v1/schedules/dl-orders/current (anyone) · GET /api/v1/schedules/dl-orders/history and
+POST /api/v1/schedules/dl-orders (admins) · GET, POST /schedules/dl-orders (the admins' page)."""
 
 from __future__ import annotations
 
