@@ -92,10 +92,12 @@ def build_site(
     on_media: MediaProgress = lambda *_: None,
     paper: bool = True,
     today: dt.date | None = None,
+    publication: bool = True,
 ) -> BuildReport:
     """Check, then build everything into `out`; on any error raise and leave `out/site` as it was.
     `paper=False` skips the PDFs and offline copies even when site_config.yml asks for them (a
-    preview loop that must stay fast)."""
+    preview loop that must stay fast); `publication=False` records no first publication of a
+    schedule (`oqu preview`)."""
     started = time.perf_counter()
     today = today or today_in_almaty()
     site, problems = check_content(root, out, today)
@@ -119,7 +121,8 @@ def build_site(
         write_calendars(site, staging)
         publish(staging, out / "site")
         publish(service_staging, out / "service")
-        record_publications(site, out, today)
+        if publication:  # a preview shows, it does not publish (R7.1 counts the publishing build)
+            record_publications(site, out, today)
     finally:
         for leftover in (staging, service_staging):
             shutil.rmtree(leftover, ignore_errors=True)

@@ -11,7 +11,7 @@ import icalendar
 from builder.curricula import contact_share
 from builder.load import load_site
 from builder.paper.document import staff_training_document
-from builder.pipeline import check_content
+from builder.pipeline import build_site, check_content
 from builder.publication import STATE_FILE, record_publications
 from builder.schedules import course_view, schedule_ics, site_views, staff_view
 
@@ -231,3 +231,18 @@ def test_contact_share_against_the_policy(minimal_site: Path) -> None:
     hours = site.courses[0].config.hours
 
     assert contact_share(site, site.curricula[0]) == (hours.contact, hours.contact + hours.distance)
+
+
+def test_the_build_publishes_feeds_and_records_the_first_publication(minimal_site: Path) -> None:
+    approve(minimal_site, "2026-12-04")
+    out = minimal_site / "build"
+    build_site(minimal_site, out, paper=False, today=dt.date(2026, 12, 8))
+    state = json.loads((out / STATE_FILE).read_text(encoding="utf-8"))
+    assert state == {f"{SCHEDULE}@2026-12-04": "2026-12-08"}
+    feed = icalendar.Calendar.from_ical((out / "site/ru/courses/first-aid/first-aid-ru.ics").read_bytes())
+    assert [str(e["SUMMARY"]) for e in feed.walk("VEVENT")] == ["Оценка состояния"]
+    page = (out / "site/kk/courses/first-aid/schedule/index.html").read_text(encoding="utf-8")
+    assert 'href="/schedules/join/first-aid/webinar-1"' in page
+    assert "Бекіткен: Бастықтың орынбасары, 2026 жылғы 4 желтоқсан" in page
+    build_site(minimal_site, out, paper=False, today=dt.date(2026, 12, 20), publication=False)  # a preview
+    assert json.loads((out / STATE_FILE).read_text(encoding="utf-8")) == state
