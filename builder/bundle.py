@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from builder.assignments import write_assessment
-from builder.model import Course, Site
-from builder.schema import Text
+from builder.curricula import hours_of
+from builder.model import Course, Curriculum, Site
+from builder.schema import ScheduleConfig, Text
 
 BUNDLE_VERSION = 1
 
@@ -52,16 +53,23 @@ def course_manifest(course: Course, site_langs: list[str]) -> dict[str, Any]:
 
 
 def schedule_manifest(course: Course) -> list[dict[str, Any]]:
-    schedule = course.schedule
-    if schedule is None:
+    if course.schedule is None:
         return []
+    return classes_manifest(course.schedule, course.languages)
+
+
+def classes_manifest(schedule: ScheduleConfig, languages: list[str]) -> list[dict[str, Any]]:
+    """The classes as the service needs them: aware times, groups, the private meeting link."""
     return [
         {
             "id": item.id,
-            "title": text_dict(item.title, course.languages),
-            "start": item.start.replace(tzinfo=item.start.tzinfo or schedule.zone).isoformat(),
-            "duration": item.duration,
+            "title": text_dict(item.title, languages),
+            "start": schedule.starts_at(item).isoformat(),
+            "end": schedule.ends_at(item).isoformat(),
+            "duration": item.minutes,
             "kind": item.kind,
+            "place": text_dict(item.place, languages),
+            "audience": schedule.audience_of(item),
             "lesson": item.lesson,
             "teacher": item.teacher.strip().lower() if item.teacher else None,  # as in "teachers"
             "join_url": item.join_url,
@@ -81,6 +89,46 @@ def site_manifest(site: Site) -> dict[str, Any]:
     }
 
 
+def curriculum_manifest(site: Site, curriculum: Curriculum) -> dict[str, Any]:
+    """A group's curriculum with every course's hours resolved (the curriculum's, else course.yml's)."""
+    courses = {course.id: course for course in site.courses}
+    config = curriculum.config
+    return {
+        "group": config.group,
+        "programme": text_dict(config.programme, site.languages),
+        "terms": [
+            {
+                "term": term.term,
+                "starts": term.starts.isoformat(),
+                "ends": term.ends.isoformat(),
+                "courses": [
+                    {
+                        "course": entry.course,
+                        "contact": hours_of(entry, courses.get(entry.course))[0],
+                        "distance": hours_of(entry, courses.get(entry.course))[1],
+                        "deadlines": [
+                            {"module": d.module, "due": d.due.isoformat()} for d in entry.deadlines
+                        ],
+                    }
+                    for entry in term.courses
+                ],
+            }
+            for term in config.terms
+        ],
+    }
+
+
+def staff_training_manifest(site: Site) -> dict[str, Any] | None:
+    schedule = site.staff_training
+    if schedule is None:
+        return None
+    return {
+        "title": text_dict(schedule.title, site.languages),
+        "teachers": sorted({t.email.strip().lower() for t in schedule.teachers if t.email}),
+        "classes": classes_manifest(schedule, site.languages),
+    }
+
+
 def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -93,6 +141,9 @@ def write_service_bundle(site: Site, target: Path) -> None:
         "languages": site.languages,
         "site": site_manifest(site),
         "courses": [course_manifest(course, site.languages) for course in site.courses],
+        "staff_training": staff_training_manifest(site),
+        "curricula": [curriculum_manifest(site, curriculum) for curriculum in site.curricula],
+        "schedules": {"late_after_minutes": site.config.schedules.late_after_minutes},
     }
     (target / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from pydantic import BaseModel
 
+from builder.curricula import check_curricula, load_curricula
 from builder.links import iter_links
-from builder.model import Assignment, Course, Lesson, LessonVariant, Module, Site
+from builder.model import STAFF_TRAINING, Assignment, Course, Lesson, LessonVariant, Module, Site
 from builder.problems import Problems, did_you_mean
 from builder.schema import (
     AssignmentConfig,
@@ -21,6 +23,7 @@ from builder.schema import (
     ModuleConfig,
     ScheduleConfig,
     SiteConfig,
+    Teacher,
     Text,
 )
 from builder.validation import validate_document
@@ -45,9 +48,19 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
         for course_dir in _course_dirs(root / "content" / "courses", problems)
         if (course := load_course(course_dir, problems)) is not None
     ]
+    staff, staff_doc = load_schedule(root / "content" / STAFF_TRAINING, problems)
+    curricula = load_curricula(root / "content", problems)
     if config is None:
         return None, problems
-    site = Site(root=root, config=config, courses=courses, source=doc)
+    site = Site(
+        root=root,
+        config=config,
+        courses=courses,
+        source=doc,
+        staff_training=staff,
+        staff_training_source=staff_doc,
+        curricula=curricula,
+    )
     check_site(site, problems)
     return site, problems
 
@@ -248,6 +261,8 @@ def check_site(site: Site, problems: Problems) -> None:
         check_texts(site.config, site.source, site.root / "site_config.yml", site.default_language, problems)
     for course in site.courses:
         check_course(site, course, problems)
+    check_staff_training(site, problems)
+    check_curricula(site, problems)
 
 
 def check_course(site: Site, course: Course, problems: Problems) -> None:
@@ -268,8 +283,32 @@ def check_course(site: Site, course: Course, problems: Problems) -> None:
                 module.config, module.source, module.path / "module.yml", course.languages[0], problems
             )
     check_lessons(site, course, problems)
+    check_course_format(course, problems)
     check_schedule(course, problems)
     check_assignments(course, problems)
+
+
+def check_course_format(course: Course, problems: Problems) -> None:
+    """The regulation's course formats: a MOOC is open (R2.9); asynchronous delivery is for MOOC
+    disciplines and students with a health accommodation (R9)."""
+    doc = course.source
+    if doc is None:
+        return
+    path = course.path / "course.yml"
+    config = course.config
+    if config.format == "mooc" and config.access == "enrolled":
+        problems.error(
+            path,
+            doc.line_of(("access",)),
+            "a MOOC is open by definition (R2.9): 'format: mooc' needs 'access: open'",
+        )
+    if config.format == "asynchronous" and config.access == "enrolled":
+        problems.warn(
+            path,
+            doc.line_of(("format",)),
+            "asynchronous delivery is for MOOC disciplines and students with a health accommodation "
+            "(R9): an enrolled course runs synchronous classes (webinars, video conferences)",
+        )
 
 
 def check_texts(model: BaseModel, doc: YamlDocument, path: Path, lang: str, problems: Problems) -> None:
@@ -373,33 +412,87 @@ def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
 
 
 def check_schedule(course: Course, problems: Problems) -> None:
-    schedule = course.schedule
-    if schedule is None:
+    schedule, doc = course.schedule, course.schedule_source
+    if schedule is None or doc is None:
         return
     path = course.path / "schedule.yml"
-    doc = course.schedule_source
-    if doc is None:
-        return
-    check_texts(schedule, doc, path, course.languages[0], problems)
-    line_of = doc.line_of
+    if schedule.teachers:
+        problems.error(
+            path, doc.line_of(("teachers",)), "a course's teachers are in course.yml, not in its schedule"
+        )
+    emails = [teacher.email for teacher in course.config.teachers if teacher.email]
     lesson_ids = [lesson.id for _, lesson in course.lessons()]
+    check_schedule_classes(schedule, doc, path, course.languages[0], problems, lesson_ids=lesson_ids)
+    check_schedule_teachers(schedule, doc, path, course.teacher, emails, problems)
+
+
+def check_staff_training(site: Site, problems: Problems) -> None:
+    """content/staff-training/schedule.yml: training of teachers and staff, approved by the deputy
+    head for academic work (R7.1); its leaders are named in its own `teachers`."""
+    schedule, doc = site.staff_training, site.staff_training_source
+    if schedule is None or doc is None:
+        return
+    path = site.staff_training_path
+    if schedule.approved_on is None:
+        problems.error(path, 1, "staff training needs its approval: 'approved_by' and 'approved_on' (R7.1)")
+    if schedule.title is None:
+        problems.error(path, 1, "staff training needs a 'title'")
+    emails = [teacher.email for teacher in schedule.teachers if teacher.email]
+    check_schedule_classes(schedule, doc, path, site.default_language, problems, lesson_ids=None)
+    check_schedule_teachers(schedule, doc, path, site.staff_teacher, emails, problems)
+
+
+def check_schedule_classes(
+    schedule: ScheduleConfig,
+    doc: YamlDocument,
+    path: Path,
+    lang: str,
+    problems: Problems,
+    lesson_ids: list[str] | None,
+) -> None:
+    """Ids unique, lessons known (a course's schedule), a place or a meeting link for each class."""
+    check_texts(schedule, doc, path, lang, problems)
+    line_of = doc.line_of
     seen: set[str] = set()
     for index, item in enumerate(schedule.classes):
         if item.id in seen:
             problems.error(path, line_of(("classes", index, "id")), f"duplicate class id '{item.id}'")
         seen.add(item.id)
-        if item.lesson and item.lesson not in lesson_ids:
+        if item.lesson and lesson_ids is None:
+            problems.error(path, line_of(("classes", index, "lesson")), "staff training has no lessons")
+        elif item.lesson and lesson_ids is not None and item.lesson not in lesson_ids:
             problems.error(
                 path,
                 line_of(("classes", index, "lesson")),
                 f"unknown lesson '{item.lesson}'{did_you_mean(item.lesson, lesson_ids)}",
             )
-        if item.teacher is not None and course.teacher(item.teacher) is None:
-            emails = [teacher.email for teacher in course.config.teachers if teacher.email]
+        if item.place is None and item.join_url is None:
+            problems.warn(
+                path,
+                line_of(("classes", index, "id")),
+                f"class '{item.id}' has neither a 'place' (room) nor a 'join_url' (meeting link)",
+            )
+
+
+def check_schedule_teachers(
+    schedule: ScheduleConfig,
+    doc: YamlDocument,
+    path: Path,
+    find: Callable[[str], Teacher | None],
+    emails: list[str],
+    problems: Problems,
+) -> None:
+    for index, item in enumerate(schedule.classes):
+        if item.teacher is not None and find(item.teacher) is None:
+            where = (
+                "course.yml"
+                if path.name == "schedule.yml" and path.parent.name != "staff-training"
+                else ("the schedule's 'teachers'")
+            )
             problems.error(
                 path,
-                line_of(("classes", index, "teacher")),
-                f"unknown teacher '{item.teacher}': name a teacher by the e-mail course.yml gives"
+                doc.line_of(("classes", index, "teacher")),
+                f"unknown teacher '{item.teacher}': name a teacher by the e-mail {where} gives"
                 f"{did_you_mean(item.teacher, emails) or ' (' + ', '.join(emails) + ')' if emails else ''}",
             )
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from builder.schema import (
     AssignmentConfig,
     CourseConfig,
+    CurriculumConfig,
     GradebookConfig,
     LessonMeta,
     ModuleConfig,
@@ -20,6 +21,9 @@ from builder.yamlsource import YamlDocument
 
 if TYPE_CHECKING:
     from builder.quizzes.model import Quiz
+
+
+STAFF_TRAINING = "staff-training/schedule.yml"  # under content/: the site's staff training (R7.1)
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,13 @@ class Course:
         return next((t for t in self.config.teachers if t.email and t.email.strip().lower() == wanted), None)
 
 
+@dataclass(frozen=True)
+class Curriculum:
+    path: Path
+    config: CurriculumConfig
+    source: YamlDocument = field(repr=False, compare=False)
+
+
 @dataclass
 class Site:
     root: Path
@@ -114,6 +125,9 @@ class Site:
     courses: list[Course] = field(default_factory=list)
     source: YamlDocument | None = field(default=None, repr=False, compare=False)
     quizzes: list[Quiz] = field(default_factory=list)  # filled by `oqu check` (builder/quizzes)
+    staff_training: ScheduleConfig | None = None  # content/staff-training/schedule.yml (R7.1)
+    staff_training_source: YamlDocument | None = field(default=None, repr=False, compare=False)
+    curricula: list[Curriculum] = field(default_factory=list)  # content/curricula/*.yml (R5)
 
     @property
     def languages(self) -> list[str]:
@@ -126,3 +140,16 @@ class Site:
     @property
     def content_dir(self) -> Path:
         return self.root / "content"
+
+    @property
+    def staff_training_path(self) -> Path:
+        return self.content_dir / STAFF_TRAINING
+
+    def staff_teacher(self, email: str) -> Teacher | None:
+        """Who leads staff training, by the e-mail its schedule's `teachers` gives."""
+        if self.staff_training is None:
+            return None
+        wanted = email.strip().lower()
+        return next(
+            (t for t in self.staff_training.teachers if t.email and t.email.strip().lower() == wanted), None
+        )

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from builder.i18n import format_date, format_datetime, format_size, t, utc_offset, zone_name
+from builder import schedules
+from builder.i18n import format_date, format_datetime, format_size, t
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.quizzes.publish import quiz_placeholder
 from builder.schema import Text
@@ -242,32 +244,49 @@ def lesson_facts(variant: LessonVariant, lang: str, video_seconds: float | None 
     return " · ".join(facts)
 
 
-def schedule_page(course: Course, lang: str) -> str:
-    schedule = course.schedule
-    assert schedule is not None
-    fallback = course.languages[0]
-    first = min((item.start for item in schedule.classes), default=None)
-    at = first.replace(tzinfo=first.tzinfo or schedule.zone) if first else dt.datetime.now(dt.UTC)
-    zone = f"{zone_name(schedule.zone, lang)} ({utc_offset(schedule.zone, at)})"
-    parts = [front_matter(t("schedule", lang)), f"# {t('schedule', lang)}", ""]
-    parts += [t("schedule.zone", lang, zone=zone), ""]
-    header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
+def schedule_page(course: Course, lang: str, service_url: str = "/", pdf: bool = False) -> str:
+    return schedule_markdown(schedules.course_view(course), lang, service_url, course.find_lesson, pdf)
+
+
+def staff_training_page(site: Site, lang: str) -> str:
+    view = schedules.staff_view(site)
+    return schedule_markdown(view, lang, site.config.service_url, lambda _: None, site.config.paper.pdf)
+
+
+def schedule_markdown(
+    view: schedules.ScheduleView,
+    lang: str,
+    service_url: str,
+    find_lesson: Callable[[str], tuple[Module, Lesson] | None],
+    pdf: bool = False,
+) -> str:
+    """The schedule as a page: zone, approval, a table, the feed and the A4 sheet (R7.1)."""
+    title = t("schedule", lang) if view.key != schedules.STAFF_TRAINING_KEY else t("staff_training", lang)
+    parts = [front_matter(title), f"# {esc(title)}", ""]
+    if view.key == schedules.STAFF_TRAINING_KEY and view.title:
+        parts += [f"**{esc(view.text(view.title, lang))}**", ""]
+    parts += [t("schedule.zone", lang, zone=schedules.zone_note(view, lang)), ""]
+    if approval := schedules.approval_line(view, lang):
+        parts += [f'<p class="oqu-approval">{hesc(approval)}</p>', ""]
+    ics = f"../{view.ics_name(lang)}"
+    sheet = f"../{view.key}-{lang}-schedule.pdf"
+    links = [f'<a href="{hesc(ics)}" download>{hesc(t("schedule.ics", lang))}</a>']
+    if pdf:  # the A4 sheet for the information stands exists when site_config.yml asks for PDFs
+        links.append(f'<a href="{hesc(sheet)}">{hesc(t("paper.schedule", lang))}</a>')
+    parts += [f'<p class="oqu-schedule-files">{" · ".join(links)}</p>', ""]
     parts += ['<div class="oqu-schedule" markdown>', ""]  # a card per class on a phone (oqu.css)
-    parts += ["| " + " | ".join(t(key, lang) for key in header) + " |", "|---" * len(header) + "|"]
-    for item in sorted(schedule.classes, key=lambda c: c.start):
-        topic = esc(tr(item.title, lang, fallback))
-        found = course.find_lesson(item.lesson) if item.lesson else None
+    parts += [
+        "| " + " | ".join(t(key, lang) for key in schedules.HEADER) + " |",
+        "|---" * len(schedules.HEADER) + "|",
+    ]
+    for item in view.sorted_classes():
+        cells = [esc(cell) for cell in schedules.row_cells(view, item, lang)]
+        found = find_lesson(item.lesson) if item.lesson else None
         if found:
-            topic = f"[{topic}]({lesson_doc_path(*found)})"
-        named = course.teacher(item.teacher) if item.teacher else None
-        teacher = esc(tr(named.name, lang, fallback)) if named else ""
-        cells = [
-            format_datetime(item.start, lang),
-            topic,
-            t("class_kind." + item.kind, lang),
-            t("minutes", lang, n=item.duration),
-            teacher,
-        ]
+            cells[1] = f"[{cells[1]}]({lesson_doc_path(*found)})"
+        if item.join_url:
+            href = hesc(schedules.join_href(service_url, view, item))
+            cells[1] += f'<br><a class="oqu-join" href="{href}">▶ {hesc(t("schedule.join", lang))}</a>'
         parts.append(f'| <span id="{hesc(item.id)}"></span>' + " | ".join(cells) + " |")
     return "\n".join([*parts, "", "</div>", ""])
 

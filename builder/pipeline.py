@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import shutil
@@ -24,8 +25,10 @@ from builder.model import Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
 from builder.projects import plan_projects
+from builder.publication import check_publication, record_publications, today_in_almaty
 from builder.quizzes.load import load_site_quizzes
 from builder.quizzes.publish import write_site_quizzes
+from builder.schedules import write_calendars
 from builder.search import build_search_index
 
 
@@ -41,11 +44,15 @@ class BuildReport:
     media: MediaLibrary | None = field(default=None, repr=False)
 
 
-def check_content(root: Path, out: Path | None = None) -> tuple[Site | None, Problems]:
-    """Every problem of the site in one run (the content model, formulas, orphaned ids)."""
+def check_content(
+    root: Path, out: Path | None = None, today: dt.date | None = None
+) -> tuple[Site | None, Problems]:
+    """Every problem of the site in one run (the content model, formulas, orphaned ids, late
+    schedules: `today` is the date in Asia/Almaty unless a test gives one)."""
     site, problems = load_site(root)
     if site is not None:
         check_formulas(site, problems)
+        check_publication(site, problems, out, today or today_in_almaty())
         check_media(site, problems)
         site.quizzes = load_site_quizzes(site, problems)
         check_gradebooks(site, problems)
@@ -86,12 +93,16 @@ def build_site(
     on_project: Callable[[BuiltProject], None] = lambda _: None,
     on_media: MediaProgress = lambda *_: None,
     paper: bool = True,
+    today: dt.date | None = None,
+    publication: bool = True,
 ) -> BuildReport:
     """Check, then build everything into `out`; on any error raise and leave `out/site` as it was.
     `paper=False` skips the PDFs and offline copies even when site_config.yml asks for them (a
-    preview loop that must stay fast)."""
+    preview loop that must stay fast); `publication=False` records no first publication of a
+    schedule (`oqu preview`)."""
     started = time.perf_counter()
-    site, problems = check_content(root, out)
+    today = today or today_in_almaty()
+    site, problems = check_content(root, out, today)
     if site is None or problems.has_errors(strict):
         raise ContentError(problems.errors + (problems.warnings if strict else []))
     media = build_media(site, out / "media", on_media)
@@ -109,8 +120,11 @@ def build_site(
         write_service_bundle(site, service_staging)
         write_site_quizzes(site, staging, service_staging)
         printed.copy_into(staging)
+        write_calendars(site, staging)
         publish(staging, out / "site")
         publish(service_staging, out / "service")
+        if publication:  # a preview shows, it does not publish (R7.1 counts the publishing build)
+            record_publications(site, out, today)
     finally:
         for leftover in (staging, service_staging):
             shutil.rmtree(leftover, ignore_errors=True)

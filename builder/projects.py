@@ -262,6 +262,10 @@ def catalogue_project(site: Site, lang: str, today: dt.date) -> ProjectSource:
         "library.md": pages.library_page(site, lang),
         FIND_PAGE: find_page(site, lang),
     }
+    if site.staff_training is not None and site.staff_training.classes:
+        # at <lang>/staff-training/schedule/, beside its feed and A4 sheet in <lang>/staff-training/
+        project.pages["staff-training/schedule.md"] = pages.staff_training_page(site, lang)
+        config["nav"].insert(2, {t("staff_training", lang): "staff-training/schedule.md"})
     return project
 
 
@@ -312,7 +316,9 @@ def course_project(
             entries.append({pages.hesc(variant.meta.title): doc_path})
         nav.append({pages.hesc(pages.tr(module.config.title, lang, course.languages[0])): entries})
     if course.schedule and course.schedule.classes:
-        project.pages["schedule.md"] = pages.schedule_page(course, lang)
+        project.pages["schedule.md"] = pages.schedule_page(
+            course, lang, site.config.service_url, site.config.paper.pdf
+        )
         nav.append({t("schedule", lang): "schedule.md"})
     if course.assignments:
         project.pages["assignments.md"] = assignments.assignments_page(site, course, lang)

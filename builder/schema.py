@@ -23,7 +23,9 @@ SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 LessonType = Literal["lecture", "practice", "seminar", "self-study"]
 Access = Literal["open", "enrolled"]
 CourseFormat = Literal["synchronous", "asynchronous", "mooc"]
-ClassKind = Literal["webinar", "video-conference", "consultation", "in-person"]
+ClassKind = Literal[
+    "lecture", "seminar", "consultation", "staff-training", "webinar", "video-conference", "in-person"
+]
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,22 @@ class GradingScale(StrictModel):
         return value
 
 
+class SchedulePolicy(StrictModel):
+    """How `oqu check` treats schedules (R7.1) and how the service counts a late join (R10)."""
+
+    publication_working_days: int = Field(default=3, ge=0, le=30)
+    late_publication: Literal["error", "warning"] = "warning"
+    late_after_minutes: int = Field(default=10, ge=0, le=240)
+
+
+class CurriculumPolicy(StrictModel):
+    """R5.3: the share of hours with direct teacher contact the institution sets, per group."""
+
+    min_contact_percent: int = Field(default=0, ge=0, le=100)
+    max_contact_percent: int = Field(default=100, ge=0, le=100)
+    out_of_range: Literal["error", "warning"] = "warning"
+
+
 class SiteConfig(StrictModel):
     name: Translatable
     institution: Translatable
@@ -251,6 +269,8 @@ class SiteConfig(StrictModel):
     media: MediaConfig = MediaConfig()
     paper: PaperConfig = PaperConfig()
     grading_scale: GradingScale = GradingScale()
+    schedules: SchedulePolicy = SchedulePolicy()
+    curriculum: CurriculumPolicy = CurriculumPolicy()
 
     @field_validator("languages")
     @classmethod
@@ -348,14 +368,35 @@ class LessonMeta(StrictModel):
     quizzes: list[Slug] = Field(default_factory=list)
 
 
+def _to_clock_time(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return dt.time(value // 60, value % 60)  # YAML 1.1 reads 11:30 as the number 690
+    return value
+
+
+ClockTime = Annotated[dt.time, BeforeValidator(_to_clock_time)]
+
+
+def _to_group(value: Any) -> str:
+    if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
+        raise ValueError("a group is a non-empty name as the roster gives it, e.g. ПБ-21")
+    return str(value).strip()
+
+
+Group = Annotated[str, BeforeValidator(_to_group)]
+
+
 class ScheduledClassConfig(StrictModel):
     id: Slug
     title: Translatable
     start: dt.datetime
-    duration: int = Field(gt=0)
+    end: ClockTime | None = None  # the end on the start's day (Asia/Almaty); or give `duration`
+    duration: int | None = Field(default=None, gt=0)
     kind: ClassKind = "webinar"
+    place: Translatable | None = None  # a room: "Корпус 2, 305 аудитория"
     lesson: str | None = None
     teacher: str | None = None  # the teacher's e-mail in course.yml: a key that survives reordering
+    audience: list[Group] = Field(default_factory=list)  # study groups; empty: the schedule's audience
     join_url: str | None = None
 
     @field_validator("join_url")
@@ -363,9 +404,32 @@ class ScheduledClassConfig(StrictModel):
     def _join_url(cls, value: str | None) -> str | None:
         return None if value is None else _check_url(value)
 
+    @model_validator(mode="after")
+    def _length(self) -> ScheduledClassConfig:
+        if self.end is None and self.duration is None:
+            raise ValueError("give 'end' (e.g. 11:30) or 'duration' (minutes)")
+        if self.end is not None:
+            minutes = (self.end.hour * 60 + self.end.minute) - (self.start.hour * 60 + self.start.minute)
+            if minutes <= 0:
+                raise ValueError(f"'end' {self.end:%H:%M} is not after the start {self.start:%H:%M}")
+            if self.duration is not None and self.duration != minutes:
+                raise ValueError(f"'end' gives {minutes} minutes but 'duration' says {self.duration}")
+            object.__setattr__(self, "duration", minutes)  # frozen: set once, while validating
+        return self
+
+    @property
+    def minutes(self) -> int:
+        assert self.duration is not None
+        return self.duration
+
 
 class ScheduleConfig(StrictModel):
     timezone: str = "Asia/Almaty"
+    title: Translatable | None = None
+    approved_by: Translatable | None = None  # e.g. the deputy head for academic work (R7.1)
+    approved_on: dt.date | None = None
+    audience: list[Group] = Field(default_factory=list)  # study groups of every class by default
+    teachers: list[Teacher] = Field(default_factory=list)  # staff training only: who leads it
     classes: list[ScheduledClassConfig] = Field(default_factory=list)
 
     @field_validator("timezone")
@@ -377,9 +441,58 @@ class ScheduleConfig(StrictModel):
             raise ValueError(f"unknown time zone '{value}' (e.g. Asia/Almaty)") from None
         return value
 
+    @model_validator(mode="after")
+    def _approval_whole(self) -> ScheduleConfig:
+        if (self.approved_by is None) != (self.approved_on is None):
+            raise ValueError("give both 'approved_by' and 'approved_on', or neither")
+        return self
+
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def starts_at(self, item: ScheduledClassConfig) -> dt.datetime:
+        """The class's start as an aware time (a naive `start` is in the schedule's zone)."""
+        return item.start if item.start.tzinfo else item.start.replace(tzinfo=self.zone)
+
+    def ends_at(self, item: ScheduledClassConfig) -> dt.datetime:
+        return self.starts_at(item) + dt.timedelta(minutes=item.minutes)
+
+    def audience_of(self, item: ScheduledClassConfig) -> list[str]:
+        return list(item.audience or self.audience)
+
+
+class ModuleDeadline(StrictModel):
+    module: Slug
+    due: dt.date
+
+
+class CurriculumCourse(StrictModel):
+    course: Slug
+    contact: int | None = Field(default=None, ge=0)  # hours; default: the course.yml's `hours`
+    distance: int | None = Field(default=None, ge=0)
+    deadlines: list[ModuleDeadline] = Field(default_factory=list)
+
+
+class CurriculumTerm(StrictModel):
+    term: int = Field(ge=1, le=20)
+    starts: dt.date
+    ends: dt.date
+    courses: list[CurriculumCourse] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _order(self) -> CurriculumTerm:
+        if self.ends <= self.starts:
+            raise ValueError(f"term {self.term} ends ({self.ends}) before it starts ({self.starts})")
+        return self
+
+
+class CurriculumConfig(StrictModel):
+    """content/curricula/<file>.yml: one study group's curriculum (R5): its courses per term."""
+
+    group: Group
+    programme: Translatable
+    terms: list[CurriculumTerm] = Field(min_length=1)
 
 
 # -- assignments and the gradebook (assignments/<id>.yml, gradebook.yml) -----------------

@@ -22,6 +22,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         footprint,
         notices,
         quizzes,
+        schedules,
         search,
         static_site,
         studies,
@@ -57,6 +58,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     assignments.init_app(app)  # before auth: its upload size is set before the CSRF check reads a form
     footprint.init_app(app)
     consultations.init_app(app)
+    schedules.init_app(app)
     auth.init_app(app)
     studies.init_app(app)
     notices.init_app(app)

@@ -22,7 +22,7 @@ from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import build_all, shared_assets_dir
 from builder.model import Course, Site
 from builder.pages import Download, sorted_courses
-from builder.paper.document import STYLESHEET, course_document, schedule_document
+from builder.paper.document import STYLESHEET, course_document, schedule_document, staff_training_document
 from builder.paper.offline import offline_project, write_offline_zip
 from builder.paper.pdf import render_pdf
 from builder.problems import BuildError
@@ -93,15 +93,31 @@ def build_pdfs(site: Site, media: MediaLibrary, cache: Path, result: PaperResult
             if course.schedule and course.schedule.classes:
                 html = schedule_document(site, course, lang)
                 wanted.append((course, lang, names["schedule"], "paper.schedule", html))
+    staff = staff_training_pdfs(site)
     targets = [cache / f"{pdf_key(html)}.pdf" for *_, html in wanted]
+    staff_targets = {
+        f"{lang}/staff-training/staff-training-{lang}-schedule.pdf": html for lang, html in staff
+    }
     missing = {
         target: html for target, (*_, html) in zip(targets, wanted, strict=True) if not target.is_file()
     }
+    for html in staff_targets.values():
+        if not (target := cache / f"{pdf_key(html)}.pdf").is_file():
+            missing[target] = html
     result.pdf_pages += render_all(missing)
     result.made += len(missing)
     for target, (course, lang, name, label, _) in zip(targets, wanted, strict=True):
         result.add(course, lang, name, target, label)
-    return {target.name for target in targets}
+    for site_path, html in staff_targets.items():
+        result.files[site_path] = cache / f"{pdf_key(html)}.pdf"
+    return {target.name for target in targets} | {f"{pdf_key(html)}.pdf" for html in staff_targets.values()}
+
+
+def staff_training_pdfs(site: Site) -> list[tuple[str, str]]:
+    """The staff training schedule on A4 in each site language, for the information stands (R7.1)."""
+    if site.staff_training is None or not site.staff_training.classes:
+        return []
+    return [(lang, staff_training_document(site, lang)) for lang in site.languages]
 
 
 def render_all(documents: dict[Path, str]) -> int:

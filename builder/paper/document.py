@@ -8,7 +8,6 @@ the *public* part of the quiz (the same dict the site gets: no answer can reach 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -18,8 +17,9 @@ from typing import cast
 
 import markdown
 
+from builder import schedules
 from builder.formulas import render_formulas
-from builder.i18n import format_datetime, t
+from builder.i18n import t
 from builder.links import iter_links, replace_links
 from builder.load import LESSON_FILE_RE, MODULE_DIR_RE, resolve_target
 from builder.media.library import LessonMedia, MediaLibrary
@@ -381,27 +381,30 @@ def _matching(question: dict[str, object], lang: str) -> str:
 
 
 def schedule_section(course: Course, lang: str) -> str:
-    schedule = course.schedule
-    assert schedule is not None
-    fallback = course.languages[0]
-    offset = dt.datetime(2026, 1, 1, tzinfo=schedule.zone).strftime("%z")
-    zone = t("schedule.zone", lang, zone=schedule.timezone, offset=f"{offset[:3]}:{offset[3:]}")
-    header = ["schedule.date", "schedule.topic", "schedule.kind", "schedule.duration", "schedule.teacher"]
-    rows = []
-    for item in sorted(schedule.classes, key=lambda c: c.start):
-        named = course.teacher(item.teacher) if item.teacher else None
-        teacher = tr(named.name, lang, fallback) if named else ""
-        cells = [
-            format_datetime(item.start, lang),
-            tr(item.title, lang, fallback),
-            t("class_kind." + item.kind, lang),
-            t("minutes", lang, n=item.duration),
-            teacher,
-        ]
-        rows.append("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in cells) + "</tr>")
-    head = "".join(f"<th>{escape(t(key, lang))}</th>" for key in header)
+    return schedule_table(schedules.course_view(course), lang, course_title(course, lang))
+
+
+def staff_training_document(site: Site, lang: str) -> str:
+    """The staff training schedule for the information stands (R7.1)."""
+    view = schedules.staff_view(site)
+    title = view.text(view.title, lang) or t("staff_training", lang)
+    body = f'<header class="oqu-stand">{escape(tr(site.config.institution, lang))}</header>'
+    return wrap(title, lang, "", body + schedule_table(view, lang, title, t("staff_training", lang)))
+
+
+def schedule_table(view: schedules.ScheduleView, lang: str, title: str, heading: str = "") -> str:
+    note = t("schedule.zone", lang, zone=schedules.zone_note(view, lang)).split(". ")[0]
+    rows = "".join(
+        "<tr>"
+        + "".join(f"<td>{escape(cell)}</td>" for cell in schedules.row_cells(view, item, lang))
+        + "</tr>"
+        for item in view.sorted_classes()
+    )
+    head = "".join(f"<th>{escape(t(key, lang))}</th>" for key in schedules.HEADER)
+    approval = schedules.approval_line(view, lang)
+    approved = f'<p class="oqu-approval">{escape(approval)}</p>' if approval else ""
     return (
-        f'<section class="oqu-schedule"><h1 id="schedule">{escape(t("schedule", lang))}: '
-        f"{escape(course_title(course, lang))}</h1><p>{escape(zone.split('. ')[0])}.</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+        f'<section class="oqu-schedule"><h1 id="schedule">{escape(heading or t("schedule", lang))}: '
+        f"{escape(title)}</h1>{approved}<p>{escape(note)}.</p>"
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
     )

@@ -77,7 +77,7 @@ class LiveSite:
 
         with self.lock:
             try:
-                report = build_site(self.root, self.out, on_project=done)
+                report = build_site(self.root, self.out, on_project=done, publication=False)
             except ContentError as exc:
                 return Outcome(problems=exc.problems, seconds=time.perf_counter() - started, full=True)
             except BuildError as exc:

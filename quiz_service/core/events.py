@@ -175,6 +175,49 @@ def publish(writer: Session | Connection, event: DomainEvent) -> None:
         subscriber(connection, event)
 
 
+# -- schedules ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AttendanceRecorded(DomainEvent):
+    """A student's attendance of a live class: made by their join (`by` None) or set by a teacher."""
+
+    schedule: str  # a course id, or "staff-training"
+    class_id: str
+    user_id: int
+    status: str  # present, late, absent, excused
+    joined_at: datetime | None
+    reason: str | None
+    by: int | None  # the teacher (or admin) who confirmed or corrected it
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AccommodationSet(DomainEvent):
+    """R9: the academic office let a student study asynchronously for a period (a medical reason)."""
+
+    user_id: int
+    document_ref: str  # the medical document's reference; the document is not stored
+    starts: date
+    ends: date
+    by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDecisionSet(DomainEvent):
+    """The academic office changed a student's individual study plan (R5)."""
+
+    user_id: int
+    course: str
+    module: str  # "" for the whole course
+    exempt: bool
+    starts: date | None
+    due: date | None
+    by: int
+    at: datetime
+
+
 # -- notices: orders of the head and announcements ----------------------------------------
 
 

@@ -34,6 +34,39 @@ class ScheduledClass(ManifestModel):
     # schedules named teachers by e-mail, an index into course.yml that nothing may trust).
     teacher: str | int | None = None
     join_url: str | None = None
+    end: str | None = None  # older bundles: start + duration
+    place: dict[str, str] = {}
+    audience: list[str] = []  # study groups (auth's User.group); empty: everyone who reads the course
+
+
+class StaffTraining(ManifestModel):
+    title: dict[str, str] = {}
+    teachers: list[str] = []
+    classes: list[ScheduledClass] = []
+
+
+class PlannedCourse(ManifestModel):
+    course: str
+    contact: int = 0  # hours with direct teacher contact
+    distance: int = 0
+    deadlines: list[dict[str, str]] = []  # {"module", "due"} (ISO dates)
+
+
+class CurriculumTerm(ManifestModel):
+    term: int
+    starts: str
+    ends: str
+    courses: list[PlannedCourse] = []
+
+
+class Curriculum(ManifestModel):
+    group: str
+    programme: dict[str, str] = {}
+    terms: list[CurriculumTerm] = []
+
+
+class SchedulePolicy(ManifestModel):
+    late_after_minutes: int = 10
 
 
 class CourseEntry(ManifestModel):
@@ -63,9 +96,17 @@ class Manifest(ManifestModel):
     languages: list[str] = []
     site: SiteEntry = SiteEntry()
     courses: list[CourseEntry] = []
+    staff_training: StaffTraining | None = None
+    schedules: SchedulePolicy = SchedulePolicy()
+    curricula: list[Curriculum] = []
 
     def course(self, course_id: str) -> CourseEntry | None:
         return next((course for course in self.courses if course.id == course_id), None)
+
+    def curriculum(self, group: str | None) -> Curriculum | None:
+        """The study group's curriculum (group names compared without letter case)."""
+        wanted = (group or "").strip().casefold()
+        return next((c for c in self.curricula if wanted and c.group.strip().casefold() == wanted), None)
 
 
 class BundleError(Exception):

@@ -93,7 +93,12 @@ def test_yaml_syntax_error_line(minimal_site: Path) -> None:
 
 
 def test_duplicate_yaml_key(minimal_site: Path) -> None:
-    edit(minimal_site, f"{COURSE}/course.yml", "format: synchronous", "format: synchronous\nformat: mooc")
+    edit(
+        minimal_site,
+        f"{COURSE}/course.yml",
+        "format: synchronous",
+        "format: synchronous\nformat: synchronous",
+    )
     assert messages(minimal_site) == [f"{COURSE}/course.yml:6: duplicate key 'format'"]
 
 

@@ -39,6 +39,12 @@ DOCUMENTED_MODELS = [
     schema.GradebookConfig,
     schema.GradeCategoryConfig,
     schema.GradeItemConfig,
+    schema.SchedulePolicy,
+    schema.CurriculumPolicy,
+    schema.CurriculumConfig,
+    schema.CurriculumTerm,
+    schema.CurriculumCourse,
+    schema.ModuleDeadline,
 ]
 
 

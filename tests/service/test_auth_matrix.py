@@ -47,6 +47,15 @@ MANIFEST = {
             "access": "enrolled",
             "title": {"kk": "Өрт қауіпсіздігі"},
             "teachers": ["teacher@oqu.example.kz"],
+            "schedule": [  # a live class far ahead: a student of its group is told "not open yet"
+                {
+                    "id": "live-1",
+                    "start": "2030-01-10T10:00:00+05:00",
+                    "duration": 90,
+                    "audience": ["ТҚ-21"],
+                    "join_url": "https://meet.example.kz/live-1",
+                }
+            ],
         },
     ],
 }
@@ -516,6 +525,68 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/teach/consultations/slots/{slot}/bookings/{booking}/cancel",
         expect(403, anonymous=302, teacher=303, admin=422),
         form={},
+    ),
+    # Live classes (quiz_service/schedules): a join is for the class's groups among the course's
+    # readers (other_student shares the group but is not enrolled) and its teachers; the list
+    # for the course's teachers and admins; {victim} is in no class's list (404 once allowed).
+    ("POST", "/api/v1/schedules/<schedule>/<class_id>/join"): Case(
+        "/api/v1/schedules/fire-safety/live-1/join",
+        signed_in(403, student=409, teacher=200, admin=200),
+        json={},
+    ),
+    ("GET", "/api/v1/schedules/<schedule>/<class_id>/attendance"): Case(
+        "/api/v1/schedules/fire-safety/live-1/attendance", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
+    ("PUT", "/api/v1/schedules/<schedule>/<class_id>/attendance/<int:user_id>"): Case(
+        "/api/v1/schedules/fire-safety/live-1/attendance/{victim}",
+        signed_in(403, teacher=404, admin=404),
+        json={"status": "present"},
+    ),
+    ("POST", "/api/v1/schedules/calendar"): Case("/api/v1/schedules/calendar", signed_in(201), json={}),
+    ("POST", "/api/v1/schedules/calendar/revoke"): Case(
+        "/api/v1/schedules/calendar/revoke", signed_in(204), json={}
+    ),
+    ("GET", "/schedules/"): Case("/schedules/", expect(200, anonymous=302)),
+    ("POST", "/schedules/calendar"): Case("/schedules/calendar", expect(200, anonymous=302), form={}),
+    ("POST", "/schedules/calendar/revoke"): Case(
+        "/schedules/calendar/revoke", expect(303, anonymous=302), form={}
+    ),
+    ("GET", "/schedules/join/<schedule>/<class_id>"): Case(
+        "/schedules/join/fire-safety/live-1", expect(403, anonymous=302, student=200, teacher=200, admin=200)
+    ),
+    ("POST", "/schedules/join/<schedule>/<class_id>"): Case(
+        "/schedules/join/fire-safety/live-1",
+        expect(403, anonymous=302, student=409, teacher=303, admin=303),
+        form={},
+    ),
+    ("GET", "/teach/schedules/<schedule>/<class_id>/attendance"): Case(
+        "/teach/schedules/fire-safety/live-1/attendance", teacher_page(200)
+    ),
+    ("POST", "/teach/schedules/<schedule>/<class_id>/attendance"): Case(
+        "/teach/schedules/fire-safety/live-1/attendance",
+        teacher_page(404),
+        form={"user_id": "0", "status": "present"},
+    ),
+    ("GET", "/schedules/calendar/<token>.ics"): Case("/schedules/calendar/not-a-token.ics", expect(404)),
+    # Individual study plans: no curriculum in this bundle (404 once allowed); another student's
+    # plan and the office's decisions are for admins only.
+    ("GET", "/api/v1/schedules/plan"): Case("/api/v1/schedules/plan", signed_in(404)),
+    ("GET", "/api/v1/schedules/plans/<int:user_id>"): Case(
+        "/api/v1/schedules/plans/{victim}", signed_in(403, admin=404)
+    ),
+    ("PUT", "/api/v1/schedules/plans/<int:user_id>/decisions"): Case(
+        "/api/v1/schedules/plans/{victim}/decisions",
+        signed_in(403, admin=404),
+        json={"course": "fire-safety"},
+    ),
+    ("POST", "/api/v1/schedules/plans/<int:user_id>/accommodations"): Case(
+        "/api/v1/schedules/plans/{victim}/accommodations",
+        signed_in(403, admin=404),
+        json={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-20"},
+    ),
+    ("GET", "/schedules/plan"): Case("/schedules/plan", expect(404, anonymous=302)),
+    ("GET", "/schedules/plan/<int:user_id>"): Case(
+        "/schedules/plan/{victim}", expect(403, anonymous=302, admin=404)
     ),
 }
 

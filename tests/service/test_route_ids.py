@@ -21,7 +21,14 @@ from quiz_service.core.route_ids import MAX_ROW_ID
 ADMIN = "admin@oqu.example.kz"
 # Past PostgreSQL's integer, past SQLite's 64 bits, and the number of the report.
 OUT_OF_RANGE = (MAX_ROW_ID + 1, 2**63, 99999999999999999999999)
-OTHER_ARGUMENTS = {"course": "fire-safety", "quiz": "exam", "question": "gas", "assignment": "report"}
+OTHER_ARGUMENTS = {
+    "course": "fire-safety",
+    "quiz": "exam",
+    "question": "gas",
+    "schedule": "fire-safety",  # quiz_service/schedules
+    "class_id": "live-1",
+    "assignment": "report",
+}
 INT_ROUTES_AT_LEAST = (
     12  # attempts (4), teacher attempts and grades (4), overrides (2), admin (2), tokens (1)
 )

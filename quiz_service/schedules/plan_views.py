@@ -1,0 +1,174 @@
+"""Individual study plans: the student's page and API, the academic office's (admins') decisions
+and health accommodations through the API.
+
+/schedules/plan (mine, printable) · /schedules/plan/<user_id> (admins) ·
+/api/v1/schedules/plan · /api/v1/schedules/plans/<user_id> (+ /decisions, /accommodations)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, g
+
+from auth.access import courses
+from auth.models import Role, User
+from quiz_service.core import db, service_bundle
+from quiz_service.core.clock import now
+from quiz_service.core.db import release_reader
+from quiz_service.core.domain import Forbidden, NotFound
+from quiz_service.core.i18n import request_language
+from quiz_service.core.openapi import operation
+from quiz_service.core.pages import render_page
+from quiz_service.schedules import plans, service
+from quiz_service.schedules.classes import all_classes
+from quiz_service.schedules.schemas import (
+    AccommodationIn,
+    AccommodationOut,
+    DeadlineOut,
+    DecisionIn,
+    PlanCourseOut,
+    PlanOut,
+    PlanTermOut,
+)
+from quiz_service.schedules.views import local, schedule_page, words
+
+api = Blueprint("plans_api", __name__, url_prefix="/api/v1/schedules")
+pages = Blueprint("plans", __name__, template_folder="templates")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+
+
+def require_office() -> None:
+    if g.user.role != Role.ADMIN:
+        raise Forbidden("office_only", "Only the academic office (admins) sets plans and accommodations.")
+
+
+def student_for_office(user_id: int) -> User:
+    require_office()
+    student = db.session().get(User, user_id)
+    if student is None or student.role != Role.STUDENT:
+        raise NotFound("no_student", "There is no such student.")
+    return student
+
+
+def plan_out(student: User, plan: plans.StudyPlan) -> PlanOut:
+    return PlanOut(
+        user_id=student.id,
+        group=plan.group,
+        programme=plan.programme,
+        contact_hours=plan.contact_hours,
+        distance_hours=plan.distance_hours,
+        terms=[
+            PlanTermOut(
+                term=term.term,
+                starts=term.starts,
+                ends=term.ends,
+                courses=[
+                    PlanCourseOut(
+                        course=c.course,
+                        title=c.title,
+                        contact=c.contact,
+                        distance=c.distance,
+                        exempt=c.exempt,
+                        starts=c.starts,
+                        asynchronous=c.asynchronous,
+                        deadlines=[DeadlineOut(**vars(d)) for d in c.deadlines],
+                    )
+                    for c in term.courses
+                ],
+            )
+            for term in plan.terms
+        ],
+        accommodations=[
+            AccommodationOut(document_ref=a.document_ref, starts=a.starts, ends=a.ends)
+            for a in plan.accommodations
+        ],
+    )
+
+
+def plan_for(student: User) -> plans.StudyPlan:
+    return plans.plan_of(db.session(), service_bundle.current().manifest, student)
+
+
+@api.get("/plan")
+@operation("My individual study plan (R5), derived from my group's curriculum", response=PlanOut, auth=True)
+def my_plan_api() -> PlanOut:
+    return plan_out(g.user, plan_for(g.user))
+
+
+@api.get("/plans/<int:user_id>")
+@operation("A student's individual study plan (the academic office)", response=PlanOut, auth=True)
+def plan_api(user_id: int) -> PlanOut:
+    student = student_for_office(user_id)
+    return plan_out(student, plan_for(student))
+
+
+@api.put("/plans/<int:user_id>/decisions")
+@operation(
+    "Set the office's decision on a course (exempt, individual start) or a module (individual deadline)",
+    body=DecisionIn,
+    response=PlanOut,
+    auth=True,
+)
+def decision_api(user_id: int, body: DecisionIn) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)  # 404 before any change when the student's group has no curriculum
+    release_reader()
+    with db.write_transaction() as writer:
+        wanted = (body.exempt, body.starts, body.due, body.note)
+        by = writer.get_one(User, g.user.id)
+        plans.set_decision(
+            writer, writer.get_one(User, student.id), body.course, body.module, wanted, by, now()
+        )
+    return plan_out(student, plan_for(student))
+
+
+@api.post("/plans/<int:user_id>/accommodations")
+@operation(
+    "R9: the student studies asynchronously for a period (a medical document's reference only)",
+    body=AccommodationIn,
+    response=PlanOut,
+    status=201,
+    auth=True,
+)
+def accommodation_api(user_id: int, body: AccommodationIn) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)
+    release_reader()
+    with db.write_transaction() as writer:
+        by = writer.get_one(User, g.user.id)
+        plans.accommodate(
+            writer, writer.get_one(User, student.id), body.document_ref, body.starts, body.ends, by, now()
+        )
+    return plan_out(student, plan_for(student))
+
+
+@pages.get("/schedules/plan")
+@schedule_page
+def my_plan() -> Response:
+    return show_plan(g.user)
+
+
+@pages.get("/schedules/plan/<int:user_id>")
+@schedule_page
+def plan_page(user_id: int) -> Response:
+    return show_plan(student_for_office(user_id))
+
+
+def show_plan(student: User) -> Response:
+    plan = plan_for(student)
+    classes = service.classes_of(
+        db.session(), student, all_classes(service_bundle.current().manifest), courses()
+    )
+    said = words()
+    return render_page(
+        "schedules/plan.html",
+        w=said,
+        title=said["plan_title"],
+        student=student,
+        plan=plan,
+        classes=[live for live, hosting in classes if not hosting],
+        lang=request_language(),
+        local=local,
+    )

@@ -1,0 +1,106 @@
+"""A student opens the course schedule in Chromium, joins a live class through the service (which
+records the attendance and sends them on to the meeting), and the teacher's attendance list shows
+them. The example site's first webinar is moved to now, so that its join window is open.
+
+With SCHEDULES_SCREENSHOTS=<folder>, the pages are also saved at 1280 and 390 px (docs/images/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import zoneinfo
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import site_server
+from playwright.sync_api import Browser, Page, expect
+from site_server import add_accounts, free_port, oqu_serving, run_oqu
+
+from builder.pipeline import build_site
+
+pytestmark = pytest.mark.browser
+SCHEDULE = "content/courses/fire-safety/schedule.yml"
+STUDENT = "madina@oqu.example.kz"
+TEACHER = "n.abdrakhmanov@academy.example.kz"  # the webinar's teacher in schedule.yml
+PASSWORD = "кесте-2026-құпия"
+OFFICE = "oqu.bolimi@academy.example.kz"  # the academic office (an admin)
+ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
+
+
+@pytest.fixture(scope="module")
+def live_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("live") / "site"
+    shutil.copytree(example_site, root, symlinks=True, ignore=shutil.ignore_patterns("var"))
+    port = free_port()
+    start = dt.datetime.now(ALMATY).replace(second=0, microsecond=0) - dt.timedelta(minutes=1)
+    path = root / SCHEDULE
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        'start: 2026-12-02 10:00\n    end: "11:30"', f"start: {start:%Y-%m-%d %H:%M}\n    duration: 90"
+    )
+    text = text.replace("https://meet.example.kz/academy/fs-webinar-1", f"http://127.0.0.1:{port}/kk/")
+    assert f"{start:%Y-%m-%d %H:%M}" in text
+    path.write_text(text, encoding="utf-8")
+    build_site(root, root / "build", paper=False)
+    env = {**os.environ, "OQU_VAR_DIR": str(root / "var")}
+    add_accounts(
+        root, env, PASSWORD, {STUDENT: "Мадина Серікова"}, "ПБ-21", teachers={TEACHER: "Нұрлан Абдрахманов"}
+    )
+    run_oqu(root, env, "users", "add", OFFICE, "--role", "admin", "--name", "Оқу бөлімі",
+            "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    with oqu_serving(root, env, port) as base:
+        yield base
+
+
+def shoot(page: Page, name: str) -> None:
+    folder = os.environ.get("SCHEDULES_SCREENSHOTS")
+    if not folder:
+        return
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(Path(folder) / f"schedules-{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_student_joins_and_the_teacher_sees_them(browser: Browser, live_served: str) -> None:
+    base = live_served
+    student = browser.new_context(locale="kk-KZ").new_page()
+    site_server.sign_in(student, base, STUDENT, PASSWORD, "/kk/courses/fire-safety/schedule/")
+    row = student.locator("tr", has=student.locator("#fs-webinar-1"))
+    expect(row).to_contain_text("Жану үшбұрышы")
+    expect(student.locator("body")).not_to_contain_text("127.0.0.1")  # the meeting link is not on the page
+    shoot(student, "course-page")
+    row.get_by_role("link", name="Сабаққа қосылу").click()
+    expect(student.locator("h1")).to_have_text("Жану үшбұрышы")
+    shoot(student, "join")
+    student.get_by_role("button", name="Сабаққа қосылу").click()
+    student.wait_for_url(f"{base}/kk/")  # the meeting (here: the site's home)
+    student.goto(f"{base}/schedules/?lang=kk")
+    expect(student.locator("#class-fire-safety-fs-webinar-1")).to_contain_text("Жану үшбұрышы")
+    shoot(student, "mine")
+    student.goto(
+        f"{base}/schedules/plan?lang=kk"
+    )  # the individual study plan from content/curricula/pb-21.yml
+    expect(student.locator("#plan-fire-safety")).to_contain_text("2026-12-11")
+    expect(student.locator("main")).to_contain_text("Білім беру бағдарламасын меңгерудің жеке кестесі")
+    shoot(student, "plan")
+
+    teacher = browser.new_context(locale="kk-KZ").new_page()
+    target = "/teach/schedules/fire-safety/fs-webinar-1/attendance"
+    site_server.sign_in(teacher, base, TEACHER, PASSWORD, target)
+    listed = teacher.locator("tr", has_text=STUDENT)
+    expect(listed).to_have_attribute("data-status", re.compile("present|late"))
+    expect(listed).to_contain_text("қатысты")
+    shoot(teacher, "attendance")
+    listed.locator("select[name=status]").select_option("excused")
+    listed.locator("input[name=reason]").fill("Медициналық анықтама № 17")
+    listed.get_by_role("button", name="Сақтау").click()
+    expect(teacher.locator("tr", has_text=STUDENT)).to_have_attribute("data-status", "excused")
+    expect(teacher.locator("tr", has_text=STUDENT)).to_contain_text("Медициналық анықтама № 17")
+    teacher.goto(f"{base}/kk/staff-training/schedule/")
+    expect(teacher.locator("h1")).to_contain_text("Профессорлық-оқытушылық құрамды оқыту кестесі")
+    expect(teacher.locator("table")).to_contain_text("№ 2 оқу корпусы, 305 аудитория")
+    shoot(teacher, "staff-training")
