@@ -190,6 +190,9 @@ def test_my_studies_gathers_courses_classes_deadlines_and_quizzes(
     # the quiz: the attempt in progress and the attempts used of those allowed
     assert "Жану: өзін-өзі тексеру" in html
     assert "аяқталмаған талпыныс" in html and "талпыныс: 1 / 2" in html
+    # the schedules' panel: the student's own schedule; no plan without a curriculum for the group
+    assert '<a href="/schedules/?lang=kk">Менің сабақ кестем</a>' in html
+    assert "Жеке оқу жоспары" not in html
 
 
 def test_my_studies_without_a_course_points_to_the_catalogue(
