@@ -13,7 +13,7 @@ import zoneinfo
 from pathlib import Path
 from typing import Any
 
-from builder.i18n import format_datetime, t
+from builder.i18n import format_datetime, t, utc_offset, zone_name
 from builder.model import Assignment, Course, Site
 from builder.pages import esc, front_matter, hesc, tr
 from builder.problems import Problems, did_you_mean
@@ -29,7 +29,8 @@ def aware(moment: dt.datetime) -> dt.datetime:
 
 def shown_time(moment: dt.datetime, lang: str) -> str:
     """A due date as the student reads it: Almaty time, the zone named."""
-    return f"{format_datetime(aware(moment).astimezone(LOCAL_ZONE), lang)} (Asia/Almaty)"
+    local = aware(moment).astimezone(LOCAL_ZONE)
+    return f"{format_datetime(local, lang)} ({zone_name(LOCAL_ZONE, lang)}, {utc_offset(LOCAL_ZONE, local)})"
 
 
 # -- checks ---------------------------------------------------------------------------------

@@ -17,8 +17,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.assignments import pages, settings, views
+    from quiz_service.assignments import pages, settings, study_panel, views
+    from quiz_service.core import studies
 
     settings.configure(app)
     views.init_app(app)
     pages.init_app(app)
+    studies.add_study_panel(app, study_panel.assignments_panel)

@@ -25,7 +25,7 @@ from quiz_service.assignments import service, views
 from quiz_service.assignments.access import studied_course
 from quiz_service.assignments.schemas import OverrideIn
 from quiz_service.assignments.texts import ASSIGN
-from quiz_service.core import db
+from quiz_service.core import db, formatting
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
 from quiz_service.core.domain import DomainError, Forbidden
@@ -69,10 +69,8 @@ page = signed_in_page(refusal)
 
 
 def local(moment: datetime | None) -> str:
-    """A time as people here read it: Almaty time, the zone named."""
-    if moment is None:
-        return "—"
-    return moment.astimezone(LOCAL_ZONE).strftime("%Y-%m-%d %H:%M") + " (Asia/Almaty)"
+    """A time as people here read it: the institution's time, its offset named (core.formatting)."""
+    return formatting.moment(moment, request_language(), LOCAL_ZONE)
 
 
 def instructions_html(text: str) -> Markup:
@@ -91,6 +89,7 @@ def show(template: str, *, status: int = 200, **context: Any) -> Response:
     return render_page(
         template,
         status=status,
+        zone=LOCAL_ZONE,
         w=said,
         notice=said[f"notice.{notice}"] if notice in NOTICES else None,
         local=local,

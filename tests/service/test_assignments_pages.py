@@ -76,7 +76,7 @@ def test_the_cycle_through_the_pages(browsers: dict[str, FlaskClient], app: Flas
     shown = student.get(f"{PAGE}?lang=kk")
     assert shown.status_code == 200
     assert SCRIPT not in shown.text and "&lt;script&gt;" in shown.text  # the teacher's Markdown, HTML as text
-    assert "2026-12-18 18:00 (Asia/Almaty)" in shown.text
+    assert "18.12.2026 18:00 (UTC+5)" in shown.text and "Asia/Almaty" not in shown.text
     refused = student.post(f"{PAGE}/draft", data={"text": "жоба"})
     assert refused.status_code == 400  # no CSRF token
     csrf = token(student, PAGE)
@@ -187,6 +187,21 @@ def test_an_extension_through_the_queue_page(browsers: dict[str, FlaskClient]) -
     )
     assert saved.status_code == 303 and "notice=extension_saved" in saved.headers["Location"]
     page = teacher.get(f"{queue}?lang=kk").text
-    assert "aigerim@oqu.example.kz" in page and "2026-12-25 18:00 (Asia/Almaty)" in page
+    assert "aigerim@oqu.example.kz" in page and "25.12.2026 18:00 (UTC+5)" in page
     mine = browsers["student"].get("/api/v1/assignments/fire-safety/report").json
     assert mine["due"] == "2026-12-25T13:00:00Z"
+
+
+def test_my_studies_lists_the_assignments_with_their_state(
+    browsers: dict[str, FlaskClient], clock: Clock
+) -> None:
+    student = browsers["student"]
+    page = student.get("/my/?lang=kk").text
+    assert "Эвакуациялау жоспарын талдау" in page and "тапсыру мерзімі: 18.12.2026 18:00 (UTC+5)" in page
+    assert "мерзімі өтті" not in page
+    csrf = token(student, PAGE)
+    student.post(f"{PAGE}/draft", data={"text": "Талдау мәтіні", "csrf_token": csrf})
+    assert student.post(f"{PAGE}/submit", data={"csrf_token": csrf}).status_code == 303
+    assert "тапсырылды" in student.get("/my/?lang=kk").text
+    clock.now = clock.now.replace(year=2027)  # every other assignment's date is long past
+    assert "мерзімі өтті" in student.get("/my/?lang=kk").text
