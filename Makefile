@@ -68,8 +68,12 @@ demo: demo-data
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
 
+# Two pytest-xdist workers: many tests wait on servers, browsers and encoders, so two run side by
+# side even on two cores. Each folder that shares a built site is one group, run on one worker
+# (tests/conftest.py); `TEST_WORKERS=0 make test` runs everything in one process.
+TEST_WORKERS ?= 2
 test: setup lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # ruff, then the layers (import-linter's contracts in pyproject.toml; see CONTRIBUTING.md), then
 # the types (mypy, [tool.mypy] in pyproject.toml: builder, quiz_service and auth, no error).
