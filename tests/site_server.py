@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 OQU = [sys.executable, "-c", "from quiz_service.cli import main; main()"]
+# How long a server the test starts may take to answer: only a failure waits this long, and a
+# machine busy with other work (or two xdist workers on two cores) can take far longer than usual.
+STARTUP_SECONDS = 120
 PORT_LOCKS = Path(tempfile.gettempdir()) / "oqu-test-ports"
 _reserved: dict[int, int] = {}  # port: the descriptor of its lock file, held while this process lives
 
@@ -107,7 +110,7 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
 
 def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     """Until `url` answers at all (any HTTP status); fail with the process's output if it exits."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output = process.stdout.read().decode() if process.stdout else ""
@@ -119,7 +122,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
             return
         except OSError:
             time.sleep(0.2)
-    pytest.fail(f"nothing answered {url} within 30 s")
+    pytest.fail(f"nothing answered {url} within {STARTUP_SECONDS} s")
 
 
 def add_accounts(
