@@ -105,7 +105,7 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
         # SIGINT is gunicorn's quick shutdown; SIGTERM waits up to graceful_timeout (10 s) for
         # the browser's keep-alive connections, longer than a test should.
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        process.wait(timeout=STARTUP_SECONDS)
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
