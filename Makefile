@@ -68,10 +68,11 @@ demo: demo-data
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
 
-# Two pytest-xdist workers: many tests wait on servers, browsers and encoders, so two run side by
-# side even on two cores. Each folder that shares a built site is one group, run on one worker
-# (tests/conftest.py); `TEST_WORKERS=0 make test` runs everything in one process.
-TEST_WORKERS ?= 2
+# TEST_WORKERS=2 make test: two pytest-xdist workers, each folder that shares a built site one
+# group on one worker (tests/conftest.py). Not the default yet: measured on a machine at load 15,
+# it took as long as one process and more CPU, and tests/browser/test_exam.py's teacher test
+# failed twice under it (it passes alone); see CHANGELOG.md.
+TEST_WORKERS ?= 0
 test: setup lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
