@@ -23,6 +23,26 @@ CHROMIUM_ARGS = [
 
 
 TEST_SWITCHES = {"OQU_UPDATE_GOLDEN"}  # variables that steer the tests themselves, not oqu
+TESTS = Path(__file__).parent
+# Folders whose tests share a site built once per session (conftest.py): under pytest-xdist
+# (`make test` runs two workers, `--dist loadgroup`) each is one group, run on one worker, so the
+# site is built once; every other module is a group of its own. The longest go first, so that
+# no long group starts last while the other worker idles.
+SHARED_SITE_FOLDERS = ("browser", "paper", "search", "media")
+
+
+def xdist_group(item: pytest.Item) -> str:
+    parts = item.path.relative_to(TESTS).parts
+    if len(parts) > 1 and parts[0] in SHARED_SITE_FOLDERS:
+        return parts[0]
+    return item.nodeid.split("::", 1)[0]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
+    first = {folder: rank for rank, folder in enumerate(SHARED_SITE_FOLDERS)}
+    items.sort(key=lambda item: first.get(xdist_group(item), len(first)))  # stable: the rest keep their order
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -20,16 +24,66 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 OQU = [sys.executable, "-c", "from quiz_service.cli import main; main()"]
+# How long a server the test starts may take to answer: only a failure waits this long, and a
+# machine busy with other work (or two xdist workers on two cores) can take far longer than usual.
+STARTUP_SECONDS = 120
+PORT_LOCKS = Path(tempfile.gettempdir()) / "oqu-test-ports"
+_reserved: dict[int, int] = {}  # port: the descriptor of its lock file, held while this process lives
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on, for a server the test is about to start.
+
+    The kernel picks it; a lock on a file named after it, held until this process ends, keeps
+    every other test process on the machine (another pytest-xdist worker, another checkout's
+    suite) from being handed the same port before the server has bound it.
+    """
+    PORT_LOCKS.mkdir(exist_ok=True)
+    for _ in range(200):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port in _reserved:
+            continue
+        descriptor = os.open(PORT_LOCKS / str(port), os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        _reserved[port] = descriptor
+        return port
+    raise RuntimeError(f"no free loopback port could be reserved (locks in {PORT_LOCKS})")
 
 
 def run_oqu(site: Path, env: dict[str, str], *args: str, stdin: str | None = None) -> None:
-    subprocess.run([*OQU, *args], cwd=site, env=env, input=stdin, text=True, check=True, capture_output=True)
+    run_oqu_commands(site, env, [(list(args), stdin)])
+
+
+# One Python process runs the commands one after another, each as `oqu ARGS` would (click's
+# runner, standard input given): the service's imports take seconds, paid once, not per command.
+RUN_COMMANDS = """
+import json, sys, traceback
+from click.testing import CliRunner
+from quiz_service.cli import main
+for args, stdin in json.loads(sys.stdin.read()):
+    result = CliRunner().invoke(main, args, input=stdin)
+    if result.exit_code != 0:
+        sys.stderr.write(f"oqu {' '.join(args)} exited with {result.exit_code}:\\n{result.output}")
+        if result.exc_info and not isinstance(result.exception, SystemExit):
+            traceback.print_exception(*result.exc_info)
+        sys.exit(1)
+"""
+
+
+def run_oqu_commands(site: Path, env: dict[str, str], commands: list[tuple[list[str], str | None]]) -> None:
+    """`oqu ARGS` for each (ARGS, standard input) in order, in `site`, in one process."""
+    done = subprocess.run(
+        [sys.executable, "-c", RUN_COMMANDS], cwd=site, env=env, input=json.dumps(commands),
+        text=True, capture_output=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        pytest.fail(done.stderr, pytrace=False)
 
 
 @contextmanager
@@ -51,12 +105,12 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
         # SIGINT is gunicorn's quick shutdown; SIGTERM waits up to graceful_timeout (10 s) for
         # the browser's keep-alive connections, longer than a test should.
         process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
+        process.wait(timeout=STARTUP_SECONDS)
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
     """Until `url` answers at all (any HTTP status); fail with the process's output if it exits."""
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             output = process.stdout.read().decode() if process.stdout else ""
@@ -68,7 +122,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
             return
         except OSError:
             time.sleep(0.2)
-    pytest.fail(f"nothing answered {url} within 30 s")
+    pytest.fail(f"nothing answered {url} within {STARTUP_SECONDS} s")
 
 
 def add_accounts(
@@ -82,14 +136,26 @@ def add_accounts(
 ) -> None:
     """Migrate the site's database, add students (e-mail: name) of one group and teachers, all with
     `password`, and enrol the group in `course`, with the `oqu` commands an admin would use."""
-    run_oqu(site, env, "db", "upgrade")
+    run_oqu_commands(site, env, account_commands(password, students, group, teachers, course))
+
+
+def account_commands(
+    password: str,
+    students: dict[str, str],
+    group: str,
+    teachers: dict[str, str] | None = None,
+    course: str = "fire-safety",
+) -> list[tuple[list[str], str | None]]:
+    """`add_accounts`'s commands, for `run_oqu_commands`."""
+    commands: list[tuple[list[str], str | None]] = [(["db", "upgrade"], None)]
     for email, name in students.items():
-        run_oqu(site, env, "users", "add", email, "--role", "student", "--name", name,
-                "--group", group, "--password-stdin", stdin=password + "\n")  # fmt: skip
+        commands.append((["users", "add", email, "--role", "student", "--name", name, "--group", group,
+                          "--password-stdin"], password + "\n"))  # fmt: skip
     for email, name in (teachers or {}).items():
-        run_oqu(site, env, "users", "add", email, "--role", "teacher", "--name", name,
-                "--password-stdin", stdin=password + "\n")  # fmt: skip
-    run_oqu(site, env, "enrol", "add", course, "--group", group)
+        commands.append((["users", "add", email, "--role", "teacher", "--name", name, "--password-stdin"],
+                         password + "\n"))  # fmt: skip
+    commands.append((["enrol", "add", course, "--group", group], None))
+    return commands
 
 
 def sign_in(page: Page, base: str, email: str, password: str, target: str) -> None:

@@ -6,14 +6,14 @@ import base64
 import re
 from html import escape
 
-import ziamath
-
 _VIEWBOX_RE = re.compile(r'viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
 FONT_SIZE = 11  # points, the body text's size (print.css)
 
 
 def formula_html(latex: str, display: bool) -> str:
     """An <img> of the formula sized in points and sitting on the text's baseline; alt is the LaTeX."""
+    import ziamath  # half a second to import: only builds with formulas on paper pay it, not every `oqu`
+
     svg = ziamath.Latex(latex.strip(), size=FONT_SIZE * (1.1 if display else 1)).svg()
     box = _VIEWBOX_RE.search(svg)
     assert box is not None, "ziamath always writes a viewBox"

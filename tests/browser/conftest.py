@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from auth_helpers import EXAMPLE_TEACHER, PASSWORD
-from site_server import oqu_serving, run_oqu
+from site_server import oqu_serving, run_oqu_commands
 
 from builder.pipeline import build_site
 
@@ -29,9 +29,17 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def served(example_site: Path) -> Iterator[str]:
     """`oqu serve` on a free loopback port, in the example site's folder, with a teacher account."""
     env = {**os.environ, "OQU_VAR_DIR": str(example_site / "var")}
-    run_oqu(example_site, env, "db", "upgrade")
-    run_oqu(example_site, env, "users", "add", EXAMPLE_TEACHER, "--role", "teacher",
-            "--name", "Айгерім Жұмабаева", "--password-stdin", stdin=f"{PASSWORD}\n")  # fmt: skip
+    teacher = [
+        "users",
+        "add",
+        EXAMPLE_TEACHER,
+        "--role",
+        "teacher",
+        "--name",
+        "Айгерім Жұмабаева",
+        "--password-stdin",
+    ]
+    run_oqu_commands(example_site, env, [(["db", "upgrade"], None), (teacher, f"{PASSWORD}\n")])
     with oqu_serving(example_site, env) as base:
         yield base
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from site_server import free_port
+from site_server import STARTUP_SECONDS, free_port
 
 from builder.pipeline import build_site
 
@@ -54,7 +54,7 @@ def nginx_serving(root: Path, run: Path) -> Iterator[str]:
     process = subprocess.Popen(["/usr/sbin/nginx", "-c", str(config), "-p", str(run)], stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             try:
                 urllib.request.urlopen(base + "/kk/", timeout=1).close()

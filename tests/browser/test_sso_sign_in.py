@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from oidc_provider import OidcProvider, free_port
 from playwright.sync_api import Page, expect
-from site_server import oqu_serving, run_oqu, wait_for
+from site_server import oqu_serving, run_oqu_commands, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:The 'grant' parameter")]
 
@@ -37,8 +37,11 @@ def sso_served(
         "OQU_OIDC_CLIENT_SECRET": "browser-secret",
         "OQU_OIDC_GROUP_CLAIM": "groups",
     }
-    run_oqu(example_site, env, "db", "upgrade")
-    run_oqu(example_site, env, "enrol", "add", "fire-safety", "--group", GROUP)
+    run_oqu_commands(
+        example_site,
+        env,
+        [(["db", "upgrade"], None), (["enrol", "add", "fire-safety", "--group", GROUP], None)],
+    )
     try:
         with oqu_serving(example_site, env, port) as served_base:
             yield served_base, provider

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 
 import pytest
 import requests
-from oidc_provider import free_port
+from site_server import STARTUP_SECONDS, free_port
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -40,7 +40,7 @@ def gunicorn_services(env: Mapping[str, str], count: int = 2) -> Iterator[list[s
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"gunicorn exited with {process.returncode}")

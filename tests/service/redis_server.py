@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import redis
-from oidc_provider import free_port
+from site_server import STARTUP_SECONDS, free_port
 
 INSTALL_HINT = "redis-server not found: apt-get install redis-server (or `make system-packages`)"
 
@@ -33,7 +33,7 @@ class RedisServer:
                    "--appendonly", "no", "--dir", str(self.directory), "--loglevel", "warning"]  # fmt: skip
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         client = redis.Redis.from_url(self.url)
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if self.process.poll() is not None:
                 output = self.process.stdout.read().decode(errors="replace") if self.process.stdout else ""

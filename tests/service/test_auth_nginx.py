@@ -24,8 +24,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 import requests
 from flask import Flask
-from oidc_provider import free_port
 from path_variants import fetch_raw, gated_variants
+from site_server import STARTUP_SECONDS, free_port
 
 from auth import enrolment
 from auth.models import Role, User
@@ -60,7 +60,7 @@ MANIFEST = {
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             pytest.fail(f"{what} exited with {process.returncode}")

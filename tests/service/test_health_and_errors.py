@@ -78,7 +78,10 @@ def test_health_answers_503_when_the_database_is_down(
     assert response.json == error("database_unavailable", "The database does not answer.")
     ready = app.test_client().get("/api/v1/ready")
     assert ready.status_code == 503 and ready.headers["Retry-After"] == "5"
-    assert ready.json == {"ready": False, "checks": {"database": "down", "redis": "not_used"}}
+    assert ready.json == {
+        "ready": False,
+        "checks": {"database": "down", "redis": "not_used", "queue": "down"},
+    }
     # Any request that needs the database: a clear 503 in the error shape, never a 500 or a traceback.
     me = app.test_client().get("/api/v1/me", headers={"Authorization": "Bearer oqu_x"})
     assert me.status_code == 503 and me.headers["Retry-After"] == "5"
@@ -90,7 +93,28 @@ def test_health_answers_503_when_the_database_is_down(
 def test_ready_when_every_dependency_answers(client: FlaskClient) -> None:
     response = client.get("/api/v1/ready")
     assert response.status_code == 200
-    assert response.json == {"ready": True, "checks": {"database": "ok", "redis": "not_used"}}
+    assert response.json == {"ready": True, "checks": {"database": "ok", "redis": "not_used", "queue": "ok"}}
+
+
+def test_ready_says_the_queue_is_down_when_its_table_cannot_be_read(
+    database_kind: str, app_config: dict[str, Any], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The database answers, but jobs cannot be asked for (no `jobs` table: not migrated)."""
+    if database_kind == "sqlite":
+        empty = f"sqlite:///{tmp_path}/empty.sqlite3"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        name = server.create_database("template0")
+        request.addfinalizer(lambda: server.drop_database(name))
+        empty = server.url(name)
+    app = create_app(app_config | {"DATABASE_URL": empty})
+    response = app.test_client().get("/api/v1/ready")
+    assert response.status_code == 503
+    assert response.json == {
+        "ready": False,
+        "checks": {"database": "ok", "redis": "not_used", "queue": "down"},
+    }
+    app.extensions["oqu_db"].engine.dispose()
 
 
 @pytest.mark.parametrize("method", ["get", "post", "delete"])

@@ -20,6 +20,7 @@ import job_fixtures
 import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
+from site_server import STARTUP_SECONDS
 from sqlalchemy import select
 
 from quiz_service.cli import main as oqu
@@ -230,7 +231,7 @@ def test_two_workers_run_a_periodic_job_once_a_period(app: Flask, database_url: 
         wait_for(lambda: len({line.split()[0] for line in lines(ticks)}) >= 5, "five periods", timeout=60)
         for process in pair:
             process.send_signal(signal.SIGTERM)  # stops after the job in hand
-        assert [process.wait(timeout=10) for process in pair] == [0, 0]
+        assert [process.wait(timeout=STARTUP_SECONDS) for process in pair] == [0, 0]
     runs = [line.split() for line in lines(ticks)]
     assert set(Counter(period for period, _ in runs).values()) == {1}
     assert len(runs) >= 5

@@ -1,7 +1,8 @@
 """The production topology of docs/deploy.md on loopback, with one fault at a time (T37).
 
 nginx (docs/nginx.conf) in front of two service hosts (gunicorn, each with its own var/ and
-nothing shared but the database and Redis), one PostgreSQL, one Redis. For each fault: no
+nothing shared but the database and Redis), one PostgreSQL, one Redis, and `oqu worker`
+processes on the same database (the job queue). For each fault: no
 acknowledged write is lost, a dependency that is down gives a clear 503 in the error shape
 (never a traceback, never a false success), and the service recovers without a restart.
 """
@@ -12,6 +13,7 @@ import http.client
 import json
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import job_fixtures
 import pytest
 import requests
 from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
@@ -31,13 +34,15 @@ from redis_server import find_binary as find_redis
 from site_server import free_port
 from sqlalchemy import create_engine, select
 from test_auth_nginx import NGINX, nginx_config
+from test_jobs import lines, wait_for, workers
 from test_quiz_attempts import write_manifest
 from test_quiz_crash import Service
 
 from auth import service as accounts
 from auth.models import Role, User
 from quiz_service import create_app
-from quiz_service.core import db, migrations
+from quiz_service.core import db, jobs, migrations
+from quiz_service.core.jobs.models import Job
 from quiz_service.quizzes.models import Answer
 
 PASSWORD = "құпия-сөз-2026"
@@ -284,6 +289,7 @@ def test_postgresql_down_is_a_clear_503_and_recovers_without_a_restart(topology:
         for host in topology.hosts:
             ready = requests.get(f"{host.base}/api/v1/ready", timeout=10)
             assert ready.status_code == 503 and ready.json()["checks"]["database"] == "down"
+            assert ready.json()["checks"]["queue"] == "down"  # the job queue lives in the database
         topology.postgres.resume()
         wait_until(lambda: answers(f"{topology.base}/api/v1/ready"), "the service did not recover")
         wait_until(
@@ -317,7 +323,11 @@ def test_redis_down_refuses_sign_in_clearly_and_recovers(topology: Topology) -> 
     refused = sign_in(topology.base, topology.emails[1])
     assert refused.status_code == 503 and "Traceback" not in refused.text  # not signed in, and said why
     ready = requests.get(f"{topology.base}/api/v1/ready", timeout=10)
-    assert ready.status_code == 503 and ready.json()["checks"] == {"database": "ok", "redis": "down"}
+    assert ready.status_code == 503 and ready.json()["checks"] == {
+        "database": "ok",
+        "redis": "down",
+        "queue": "ok",
+    }
     # What does not need Redis goes on: a student's saves with a token.
     url = f"{topology.base}/api/v1/attempts/{attempts[0]['id']}/answers/{attempts[0]['questions'][0]['id']}"
     status, _ = call("PUT", url, topology.tokens[0], {"response": "7", "sequence": 1, "client_id": "r1"})
@@ -325,3 +335,72 @@ def test_redis_down_refuses_sign_in_clearly_and_recovers(topology: Topology) -> 
     topology.redis.start()  # the same port again
     wait_until(lambda: answers(f"{topology.base}/api/v1/ready"), "Redis did not come back")
     assert sign_in(topology.base, topology.emails[1]).status_code == 303
+
+
+def queued_jobs(database_url: str) -> list[tuple[str, str, int]]:
+    """The blocking test job's rows (a worker also enqueues the periodic jobs it knows)."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            query = (
+                select(Job.name, Job.state, Job.attempts).where(Job.name == "test.blocking").order_by(Job.id)
+            )
+            rows = connection.execute(query)
+            return [(row.name, row.state, row.attempts) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def effects(database_url: str) -> list[tuple[str, int]]:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [(row.label, row.attempt) for row in connection.execute(select(job_fixtures.effects))]
+    finally:
+        engine.dispose()
+
+
+def test_a_worker_killed_mid_job_leaves_it_to_another_worker_which_applies_it_once(
+    topology: Topology, tmp_path: Path
+) -> None:
+    """kill -9 of `oqu worker` in the middle of a job while students save through nginx: the job,
+    asked for in a committed transaction, is run again by a worker started afterwards (its lease
+    ran out) and its effect is applied once; no save is lost and the hosts stay ready throughout."""
+    engine = create_engine(topology.database_url)
+    job_fixtures.effects_metadata.create_all(engine)  # the test jobs' effects (tests/service/job_fixtures.py)
+    engine.dispose()
+    folder = tmp_path / "jobs"
+    for path in (folder, tmp_path / "workers"):
+        path.mkdir()
+    app = create_app({"DATABASE_URL": topology.database_url, "SECRET_KEY": SECRET, "VAR_DIR": tmp_path / "app-var",
+                      "SITE_DIR": tmp_path / "site", "SERVICE_DIR": tmp_path / "service", "REDIS_URL": None})  # fmt: skip
+    with app.app_context(), db.write_transaction() as writer:  # as a request asks for a job
+        jobs.enqueue(writer, "test.blocking", {"folder": str(folder), "label": "transcode"}, key="transcode")
+    app.extensions["oqu_db"].engine.dispose()
+    log = folder / "transcode.log"
+    attempts = start_attempts(topology.base, topology.tokens)
+    with (
+        Savers(topology.base, topology.tokens, attempts) as savers,
+        workers(topology.database_url, tmp_path / "workers", count=2) as pair,
+    ):  # two hosts' workers: whichever claims the job first is killed in the middle of it
+        first_run = wait_for(lambda: lines(log), "a worker to start the job", timeout=60)[0]
+        first = next(process for process in pair if first_run == f"start 1 {process.pid}")
+        second = next(process for process in pair if process is not first)
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=10)
+        ready = requests.get(f"{topology.base}/api/v1/ready", timeout=10)
+        assert ready.status_code == 200 and ready.json()["checks"]["queue"] == "ok"
+        wait_until(lambda: len(lines(log)) == 2, "the other worker did not take the job up again")
+        assert queued_jobs(topology.database_url) == [("test.blocking", "running", 2)]  # cut off, not lost
+        before = savers.total()
+        (folder / "transcode.release").touch()
+        wait_until(
+            lambda: queued_jobs(topology.database_url) == [("test.blocking", "done", 2)],
+            "the job was not run to its end",
+        )
+        wait_until(lambda: savers.total() >= before + 20, "saves did not go on while the job ran again")
+        assert second.poll() is None
+    assert lines(log) == [f"start 1 {first.pid}", f"start 2 {second.pid}", f"done 2 {second.pid}"]
+    assert effects(topology.database_url) == [("transcode", 2)]  # applied once, by the run that finished
+    assert_no_acknowledged_save_lost(topology, savers)
+    assert set(savers.statuses) == {200}  # the worker's death touched no request

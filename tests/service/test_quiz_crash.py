@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from quiz_bundle import publish_gift_quiz
-from site_server import free_port
+from site_server import STARTUP_SECONDS, free_port
 from sqlalchemy import select
 from test_quiz_attempts import write_manifest
 
@@ -72,7 +72,7 @@ class Service:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + STARTUP_SECONDS
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.base}/api/v1/health", timeout=1):

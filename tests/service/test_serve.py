@@ -15,8 +15,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 from flask import Flask
-from oidc_provider import free_port
-from site_server import OQU, wait_for
+from site_server import OQU, STARTUP_SECONDS, free_port, wait_for
 
 from quiz_service import cli
 from quiz_service.core import migrations
@@ -112,7 +111,7 @@ def test_serve_runs_gunicorn_workers_and_stops_on_ctrl_c(
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/health", timeout=10) as response:
             assert json.load(response)["database"] == "ok"
             assert response.headers["Server"] == "gunicorn"  # no gunicorn, Werkzeug or Python version
-        deadline = time.monotonic() + 30  # the arbiter forks its workers one after the other
+        deadline = time.monotonic() + STARTUP_SECONDS  # the arbiter forks its workers one after the other
         while len(_children(process.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(_children(process.pid)) == 2  # gunicorn's arbiter and its two workers

@@ -80,6 +80,12 @@ def _due(now: datetime) -> Any:
     )
 
 
+def answers(statements: Engine) -> None:
+    """Read the queue's table once (raises when it cannot be read: the database away, no table)."""
+    with statements.connect() as connection:
+        connection.execute(select(TABLE.c.id).limit(1)).first()
+
+
 def has_due_job(statements: Engine, now: datetime) -> bool:
     """A cheap read first: an idle worker takes no write lock."""
     with statements.connect() as connection:
