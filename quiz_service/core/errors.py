@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, request
 from sqlalchemy import exc as sqlalchemy_exc
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as NoRoute
+from werkzeug.routing import RequestRedirect
 
 from quiz_service.core import shell
 from quiz_service.core.domain import Conflict, DomainError, Forbidden, Invalid, NotFound, TooMany
@@ -120,11 +122,29 @@ def handle_domain_error(error: DomainError) -> Response:
 
 def handle_http_exception(error: HTTPException) -> Response:
     status = error.code or 500
+    if isinstance(error, MethodNotAllowed) and _no_rule_takes_the_path(error):
+        error, status = NoRoute(), 404
     if not is_api_request():
         return error_page(status)
     response = error_response(status, CODES.get(status, "error"), _message(error, status))
     response.headers.extend((k, v) for k, v in error.get_headers() if k == "Allow")
     return response
+
+
+def _no_rule_takes_the_path(error: MethodNotAllowed) -> bool:
+    """A 405 whose other methods would not match either: a converter refused the path (an id
+    past the bound) after the router saw a rule of another method on the same pattern. No rule
+    takes it, so it is a 404, like the same address asked with the rule's own method."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in error.valid_methods or ():
+        try:
+            adapter.match(method=method)
+        except (NoRoute, MethodNotAllowed, RequestRedirect):
+            continue
+        except HTTPException:
+            return False
+        return False
+    return True
 
 
 def handle_database_unavailable(error: Exception) -> Response:
