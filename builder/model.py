@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from builder.schema import (
     AssignmentConfig,
+    ConsultationsConfig,
     CourseConfig,
     GradebookConfig,
     LessonMeta,
@@ -83,6 +84,8 @@ class Course:
     assignments: list[Assignment] = field(default_factory=list)
     gradebook: GradebookConfig | None = None
     gradebook_source: YamlDocument | None = field(default=None, repr=False, compare=False)
+    consultations: ConsultationsConfig | None = None
+    consultations_source: YamlDocument | None = field(default=None, repr=False, compare=False)
 
     @property
     def languages(self) -> list[str]:

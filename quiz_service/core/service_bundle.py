@@ -36,6 +36,20 @@ class ScheduledClass(ManifestModel):
     join_url: str | None = None
 
 
+class DeclaredSlot(ManifestModel):
+    """A consultation slot (or weekly series) declared in the course's consultations.yml."""
+
+    teacher: str  # e-mail, lower case
+    start: str  # ISO 8601 with its offset
+    minutes: int = 30
+    seats: int = 1
+    mode: str = "online"
+    link: str | None = None
+    room: str | None = None
+    title: str = ""
+    weeks: int = 1
+
+
 class CourseEntry(ManifestModel):
     id: str
     access: Literal["open", "enrolled"] = "open"
@@ -46,6 +60,7 @@ class CourseEntry(ManifestModel):
     timezone: str | None = None  # the course's zone (its schedule's); None: the site's
     schedule: list[ScheduledClass] = []
     lessons: list[dict[str, Any]] = []
+    consultations: list[DeclaredSlot] = []
 
 
 class SiteEntry(ManifestModel):
