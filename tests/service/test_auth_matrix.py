@@ -517,6 +517,10 @@ MATRIX: dict[tuple[str, str], Case] = {
         expect(403, anonymous=302, teacher=303, admin=422),
         form={},
     ),
+    # -- consultations: attendance export (consult2) ---
+    ("GET", "/api/v1/consultations/slots/<int:slot_id>/attendance.csv"): Case(
+        "/api/v1/consultations/slots/{slot}/attendance.csv", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
