@@ -107,7 +107,7 @@
     var self = this, id = "oqu-ask-" + this.lesson;
     this.text = el("textarea", { id: id, name: "text", rows: "4", maxlength: "4000", "aria-describedby": id + "-hint" });
     this.status = el("p", { className: "oqu-ask__status", role: "status", "aria-live": "polite" });
-    this.send = el("button", { type: "submit", className: "md-button md-button--primary", text: this.w("ask_send") });
+    this.send = el("button", { type: "submit", className: "oqu-ask__send", text: this.w("ask_send") });
     this.mine = el("div", { className: "oqu-ask__mine" });
     var form = el("form", { className: "oqu-ask__form" }, [
       el("label", { for: id, text: this.w("ask_label") }),
