@@ -68,3 +68,21 @@ def test_check_names_the_line_of_each_mistake(minimal_site: Path) -> None:
     write(minimal_site, SLOTS.replace("seats: 8", "seats: 0"))
     [seats] = errors(minimal_site)
     assert seats.startswith(f"{path}:12:")
+
+
+def test_consult_js_loads_only_on_lesson_and_course_pages(minimal_site: Path) -> None:
+    from builder.pipeline import build_site
+
+    build_site(minimal_site, minimal_site / "build", paper=False)
+    site = minimal_site / "build" / "site"
+
+    def scripts(page: str) -> bool:
+        return "assets/oqu/consult.js" in (site / page).read_text(encoding="utf-8")
+
+    lesson = (site / "kk/courses/first-aid/basics/assessment/index.html").read_text(encoding="utf-8")
+    assert 'data-oqu-ask="first-aid"' in lesson and 'data-lesson="assessment"' in lesson
+    assert scripts("kk/courses/first-aid/basics/assessment/index.html")
+    course = (site / "kk/courses/first-aid/index.html").read_text(encoding="utf-8")
+    assert 'data-oqu-faq="first-aid"' in course and 'href="/consultations/first-aid?lang=kk"' in course
+    assert scripts("kk/courses/first-aid/index.html")
+    assert not scripts("kk/index.html") and not scripts("kk/courses/index.html")
