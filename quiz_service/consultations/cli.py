@@ -12,7 +12,7 @@
         title: Сынақ алдындағы кеңес
 
 All or nothing, with the API's rules (overlaps with the teacher's slots and live classes
-refused). An entry whose first slot exists already (same teacher and start) is skipped, so
+refused). An entry whose first slot exists already (same teacher and start, even cancelled) is skipped, so
 the file can be imported again after adding entries.
 """
 

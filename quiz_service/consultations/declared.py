@@ -2,8 +2,9 @@
 `oqu build` carries in the service bundle, published by the periodic job `consultations.publish_declared`.
 
 Publishing is idempotent: an entry whose first slot exists already (same teacher, course and start,
-not cancelled) is skipped, so the same declarations can be published again and again; each
-teacher's entries of a course are published all or nothing with the API's rules.
+cancelled or not: a slot the teacher cancelled is not brought back) is skipped, so the same
+declarations can be published again and again; each teacher's entries of a course are published
+all or nothing with the API's rules.
 """
 
 from __future__ import annotations
@@ -49,10 +50,10 @@ def publish(course: str, teacher_email: str, specs: list[service.SlotSpec], now:
     made = skipped = 0
     with db.write_transaction() as writer:
         for spec in specs:
+            # A cancelled one counts too: the teacher cancelled it, the next run must not bring it back.
             exists = select(Slot.id).where(
-                Slot.teacher_id == teacher.id, Slot.course == course, Slot.starts_at == spec.starts_at,
-                Slot.cancelled_at.is_(None),
-            )  # fmt: skip
+                Slot.teacher_id == teacher.id, Slot.course == course, Slot.starts_at == spec.starts_at
+            )
             if writer.scalars(exists).first() is not None:
                 skipped += 1
                 continue

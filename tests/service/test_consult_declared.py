@@ -74,6 +74,17 @@ def test_declared_slots_are_published_once_and_reach_students(
         "slots"
     ]
     assert len(teach) == 4
+    # The teacher cancels the series' first slot: the next runs do not bring it (or the series) back.
+    first = client.get("/api/v1/consultations/fire-safety/teach", headers=people.teacher.headers).json[
+        "slots"
+    ][0]
+    cancelled = client.post(
+        f"/api/v1/consultations/slots/{first['id']}/cancel", json={"reason": "Ауырып қалдым"},
+        headers=people.teacher.headers,
+    )  # fmt: skip
+    assert cancelled.status_code == 200, cancelled.json
+    run_job(app)
+    assert count(app) == 4
     # The file grows in a later build: only the new entry is published.
     declare(app, "fire-safety", SERIES, GROUP, GROUP | {"start": "2026-12-19T15:00:00+05:00"})
     run_job(app)
