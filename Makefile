@@ -61,6 +61,7 @@ demo-data: setup
 	$(BIN)/oqu build
 	$(BIN)/oqu db upgrade
 	$(BIN)/oqu users demo
+	$(BIN)/oqu consultations publish-declared
 
 demo: demo-data
 	@echo "Serving on http://$(HOST):$(PORT)/ with a background-jobs worker  (Ctrl+C to stop)"

@@ -49,7 +49,29 @@ def course_manifest(course: Course, site_langs: list[str]) -> dict[str, Any]:
         "lessons": lessons,
         "schedule": schedule_manifest(course),
         "timezone": course.schedule.timezone if course.schedule is not None else None,
+        "consultations": consultations_manifest(course),
     }
+
+
+def consultations_manifest(course: Course) -> list[dict[str, Any]]:
+    """consultations.yml's slots for the service to publish (times zoned, teachers lower case)."""
+    config = course.consultations
+    if config is None:
+        return []
+    return [
+        {
+            "teacher": slot.teacher.strip().lower(),
+            "start": slot.start.replace(tzinfo=slot.start.tzinfo or config.zone).isoformat(),
+            "minutes": slot.minutes,
+            "seats": slot.seats,
+            "mode": slot.mode,
+            "link": slot.link,
+            "room": slot.room,
+            "title": slot.title,
+            "weeks": slot.weeks,
+        }
+        for slot in config.slots
+    ]
 
 
 def schedule_manifest(course: Course) -> list[dict[str, Any]]:

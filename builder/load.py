@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from builder.model import STAFF_TRAINING, Assignment, Course, Lesson, LessonVari
 from builder.problems import Problems, did_you_mean
 from builder.schema import (
     AssignmentConfig,
+    ConsultationsConfig,
     CourseConfig,
     GradebookConfig,
     LessonMeta,
@@ -33,7 +35,7 @@ MODULE_DIR_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
 LESSON_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
 COURSE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 COURSE_EXTRA_DIRS = {"media", "quizzes", "assignments"}
-COURSE_FILES = {"course.yml", "schedule.yml", "gradebook.yml"}
+COURSE_FILES = {"course.yml", "schedule.yml", "gradebook.yml", "consultations.yml"}
 ASSIGNMENT_FILE_RE = re.compile(r"^([a-z0-9][a-z0-9-]*)\.yml$")
 
 
@@ -105,6 +107,7 @@ def load_course(course_dir: Path, problems: Problems) -> Course | None:
     schedule, schedule_doc = load_schedule(course_dir / "schedule.yml", problems)
     assignments = load_assignments(course_dir / "assignments", problems)
     gradebook, gradebook_doc = load_gradebook(course_dir / "gradebook.yml", problems)
+    consultations, consultations_doc = load_consultations(course_dir / "consultations.yml", problems)
     if config is None:
         content_dir = course_dir.parent.parent
         for module in modules:
@@ -124,6 +127,8 @@ def load_course(course_dir: Path, problems: Problems) -> Course | None:
         assignments=assignments,
         gradebook=gradebook,
         gradebook_source=gradebook_doc,
+        consultations=consultations,
+        consultations_source=consultations_doc,
     )
 
 
@@ -253,6 +258,15 @@ def load_gradebook(path: Path, problems: Problems) -> tuple[GradebookConfig | No
     return (validate_document(doc, GradebookConfig, path, problems) if doc else None), doc
 
 
+def load_consultations(
+    path: Path, problems: Problems
+) -> tuple[ConsultationsConfig | None, YamlDocument | None]:
+    if not path.exists():
+        return None, None
+    doc = read_yaml(path, problems)
+    return (validate_document(doc, ConsultationsConfig, path, problems) if doc else None), doc
+
+
 # -- cross-file checks ---------------------------------------------------------------------
 
 
@@ -285,6 +299,7 @@ def check_course(site: Site, course: Course, problems: Problems) -> None:
     check_lessons(site, course, problems)
     check_course_format(course, problems)
     check_schedule(course, problems)
+    check_consultations(course, problems)
     check_assignments(course, problems)
 
 
@@ -495,6 +510,39 @@ def check_schedule_teachers(
                 f"unknown teacher '{item.teacher}': name a teacher by the e-mail {where} gives"
                 f"{did_you_mean(item.teacher, emails) or ' (' + ', '.join(emails) + ')' if emails else ''}",
             )
+
+
+def check_consultations(course: Course, problems: Problems) -> None:
+    """Each slot's teacher is one of course.yml's (by e-mail); a teacher's slots do not overlap."""
+    config, doc = course.consultations, course.consultations_source
+    if config is None or doc is None:
+        return
+    path = course.path / "consultations.yml"
+    emails = [teacher.email for teacher in course.config.teachers if teacher.email]
+    taken: dict[str, list[tuple[dt.datetime, dt.datetime, int]]] = {}
+    for index, slot in enumerate(config.slots):
+        if course.teacher(slot.teacher) is None:
+            problems.error(
+                path,
+                doc.line_of(("slots", index, "teacher")),
+                f"unknown teacher '{slot.teacher}': name a teacher by the e-mail course.yml gives"
+                f"{did_you_mean(slot.teacher, emails) or ' (' + ', '.join(emails) + ')' if emails else ''}",
+            )
+            continue
+        start = slot.start if slot.start.tzinfo else slot.start.replace(tzinfo=config.zone)
+        mine = taken.setdefault(slot.teacher.strip().lower(), [])
+        for week in range(slot.weeks):
+            begin = start + dt.timedelta(weeks=week)
+            end = begin + dt.timedelta(minutes=slot.minutes)
+            clash = next((other for other in mine if other[0] < end and begin < other[1]), None)
+            if clash is not None:
+                problems.error(
+                    path,
+                    doc.line_of(("slots", index, "start")),
+                    f"overlaps slot {clash[2] + 1} of the same teacher ({begin:%Y-%m-%d %H:%M})",
+                )
+                break
+            mine.append((begin, end, index))
 
 
 def check_assignments(course: Course, problems: Problems) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from builder.schema import (
     AssignmentConfig,
+    ConsultationsConfig,
     CourseConfig,
     CurriculumConfig,
     GradebookConfig,
@@ -87,6 +88,8 @@ class Course:
     assignments: list[Assignment] = field(default_factory=list)
     gradebook: GradebookConfig | None = None
     gradebook_source: YamlDocument | None = field(default=None, repr=False, compare=False)
+    consultations: ConsultationsConfig | None = None
+    consultations_source: YamlDocument | None = field(default=None, repr=False, compare=False)
 
     @property
     def languages(self) -> list[str]:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from builder import schedules
-from builder.i18n import format_date, format_datetime, format_size, t
+from builder.i18n import STRINGS, format_date, format_datetime, format_size, t
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.quizzes.publish import quiz_placeholder
 from builder.schema import Text
@@ -121,7 +122,7 @@ def course_link_card(course: Course, lang: str) -> str:
     cfg = course.config
     shown = lang if lang in course.languages else course.languages[0]
     href = f"courses/{course.id}/" if shown == lang else f"../{shown}/courses/{course.id}/"
-    summary = f'<p>{hesc(tr(cfg.summary, lang))}</p>' if cfg.summary else ""
+    summary = f"<p>{hesc(tr(cfg.summary, lang))}</p>" if cfg.summary else ""
     return (
         f'<article class="oqu-card oqu-card--compact oqu-card--{cfg.access}" data-course="{hesc(course.id)}">'
         f'<h2><a href="{hesc(href)}">{hesc(tr(cfg.title, lang))}</a></h2>'
@@ -160,6 +161,7 @@ def course_home_page(
     lang: str,
     video_seconds: dict[Path, float] | None = None,
     downloads: list[Download] | None = None,
+    service_url: str = "/",
 ) -> str:
     cfg = course.config
     fallback = course.languages[0]
@@ -180,7 +182,48 @@ def course_home_page(
         parts += _module_section(course, module, lang, video_seconds or {})
     if course.schedule and course.schedule.classes:
         parts += [f"## {t('schedule', lang)}", "", f"[{t('schedule', lang)}](schedule.md)", ""]
+    parts += consultations_section(course, lang, service_url)
     return "\n".join(parts)
+
+
+def consult_words(lang: str) -> str:
+    """The words of assets/oqu/consult.js in `lang`, for an element's data-words (escaped)."""
+    return hesc(
+        json.dumps(
+            {key[8:]: t(key, lang) for key in STRINGS if key.startswith("consult.")}, ensure_ascii=False
+        )
+    )
+
+
+def consultations_section(course: Course, lang: str, service_url: str) -> list[str]:
+    """The course page's way to the consultations page, where to ask, and the FAQ the teachers
+    published in the service (loaded by assets/oqu/consult.js; the note stays without it)."""
+    base = service_url if service_url.endswith("/") else service_url + "/"
+    href = hesc(f"{base}consultations/{course.id}?lang={lang}")
+    return [
+        f"## {t('consult.heading', lang)}",
+        "",
+        f'<p><a class="md-button" href="{href}">{hesc(t("consult.book_link", lang))}</a></p>',
+        "",
+        esc(t("consult.where_to_ask", lang)),
+        "",
+        f"### {t('consult.faq_heading', lang)}",
+        "",
+        f'<div class="oqu-faq" data-oqu-faq="{hesc(course.id)}" data-words="{consult_words(lang)}" lang="{lang}">'
+        f"<p>{hesc(t('consult.faq_note', lang))}</p></div>",
+        "",
+    ]
+
+
+def ask_section(course: Course, lesson: Lesson, lang: str) -> list[str]:
+    """A lesson page's question form for signed-in students, drawn by assets/oqu/consult.js."""
+    return [
+        f"## {t('consult.ask_heading', lang)}",
+        "",
+        f'<div class="oqu-ask" data-oqu-ask="{hesc(course.id)}" data-lesson="{hesc(lesson.id)}" '
+        f'data-words="{consult_words(lang)}" lang="{lang}"><p>{hesc(t("consult.ask_placeholder", lang))}</p></div>',
+        "",
+    ]
 
 
 def _course_facts(course: Course, lang: str) -> list[str]:
@@ -319,8 +362,11 @@ def lesson_page(
     media = [player, ""] if player else []
     quizzes = [f"\n{quiz_placeholder(course.id, quiz_id, lang)}\n" for quiz_id in variant.meta.quizzes]
     return "\n".join(
-        [front_matter(variant.meta.title, **extra), title_line, "", meta, "", *notice, *media, rest, *quizzes]
-    )
+        [
+            front_matter(variant.meta.title, **extra), title_line, "", meta, "", *notice, *media, rest, *quizzes,
+            "", *ask_section(course, lesson, lang),
+        ]
+    )  # fmt: skip
 
 
 def _split_title(body: str) -> tuple[str, str]:

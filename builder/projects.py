@@ -296,7 +296,9 @@ def course_project(
         for variant in lesson.variants.values()
         if (seconds := video_seconds(media, variant))
     }
-    project.pages["index.md"] = pages.course_home_page(course, lang, durations, downloads)
+    project.pages["index.md"] = pages.course_home_page(
+        course, lang, durations, downloads, service_url=site.config.service_url
+    )
     project.pages["index.md"] += assignments.assignments_list(course, lang)
     # The way back out of the course: the portal's home and catalogue (relative: works offline).
     portal = _home_link(dest)

@@ -495,6 +495,52 @@ class CurriculumConfig(StrictModel):
     terms: list[CurriculumTerm] = Field(min_length=1)
 
 
+# -- consultation slots for a term (consultations.yml) -------------------------------------
+
+ConsultationMode = Literal["online", "in_person"]
+
+
+class ConsultationSlotConfig(StrictModel):
+    """One slot, or a weekly series of `weeks` slots, that the service publishes for `teacher`."""
+
+    teacher: str  # the teacher's e-mail as course.yml gives it
+    start: dt.datetime  # in the file's `timezone` unless it names its own offset
+    minutes: int = Field(default=30, gt=0, le=480)
+    seats: int = Field(default=1, ge=1, le=500)  # 1: an individual consultation; more: a group
+    mode: ConsultationMode = "online"
+    link: str | None = None  # online: the meeting link, shown only to booked students
+    room: str | None = None  # in person: where
+    title: str = ""
+    weeks: int = Field(default=1, ge=1, le=52)
+
+    @field_validator("link")
+    @classmethod
+    def _link(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value)
+
+    @model_validator(mode="after")
+    def _place(self) -> ConsultationSlotConfig:
+        if self.mode == "online" and not self.link:
+            raise ValueError("an online slot needs a `link`")
+        if self.mode == "in_person" and not self.room:
+            raise ValueError("an in-person slot needs a `room`")
+        return self
+
+
+class ConsultationsConfig(StrictModel):
+    timezone: str = "Asia/Almaty"
+    slots: list[ConsultationSlotConfig] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return ScheduleConfig._known_zone(value)
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
 # -- assignments and the gradebook (assignments/<id>.yml, gradebook.yml) -----------------
 
 LatePolicy = Literal["accept_mark_late", "penalty_per_day", "refuse_after_cutoff"]

@@ -6,9 +6,17 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.consultations import jobs, pages, question_views, settings, views  # noqa: F401 (jobs: registered for enqueue)
+    from quiz_service.consultations import (  # noqa: F401 (jobs: registered for enqueue)
+        attendance_export,
+        jobs,
+        pages,
+        question_views,
+        settings,
+        views,
+    )
 
     settings.configure(app)
     views.init_app(app)
     pages.init_app(app)
     question_views.init_app(app)
+    attendance_export.init_app(app)

@@ -12,7 +12,7 @@
         title: Сынақ алдындағы кеңес
 
 All or nothing, with the API's rules (overlaps with the teacher's slots and live classes
-refused). An entry whose first slot exists already (same teacher and start) is skipped, so
+refused). An entry whose first slot exists already (same teacher and start, even cancelled) is skipped, so
 the file can be imported again after adding entries.
 """
 
@@ -25,12 +25,8 @@ from zoneinfo import ZoneInfo
 
 import click
 import yaml
-from sqlalchemy import select
 
-from auth import service as accounts
-from auth.enrolment import may_teach
-from quiz_service.consultations import service
-from quiz_service.consultations.models import Slot
+from quiz_service.consultations import declared, service
 from quiz_service.core import db, migrations
 from quiz_service.core.commands import command_app
 from quiz_service.core.domain import DomainError
@@ -75,9 +71,6 @@ def spec_of(course: str, entry: dict[str, Any], where: str) -> service.SlotSpec:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_slots(file: Path) -> None:
     """Publish the slots declared in FILE (YAML) for a course's teacher."""
-    from auth.access import courses
-    from quiz_service.consultations.views import live_classes
-
     data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or not isinstance(data.get("slots"), list):
         raise click.ClickException(f"{file}: expected `course`, `teacher` and a list `slots`")
@@ -86,32 +79,29 @@ def import_slots(file: Path) -> None:
         if not migrations.is_up_to_date(db.engine()):
             raise click.ClickException("the database is not up to date: run `oqu db upgrade`.")
         course = str(data.get("course", ""))
-        access = courses().get(course)
-        teacher = accounts.find_user(db.session(), str(data.get("teacher", "")))
-        if access is None:
-            raise click.ClickException(
-                f"{file}: course {course!r} is not in the service bundle (run `oqu build`)"
-            )
-        if teacher is None or not may_teach(teacher, access):
-            raise click.ClickException(f"{file}: {data.get('teacher')!r} is no teacher of {course}")
         specs = [spec_of(course, entry, f"{file}: slots[{n}]") for n, entry in enumerate(data["slots"])]
-        classes, now = live_classes(teacher), db.utcnow()
-        made = skipped = 0
         try:
-            with db.write_transaction() as writer:
-                for spec in specs:
-                    exists = select(Slot.id).where(
-                        Slot.teacher_id == teacher.id, Slot.course == course, Slot.starts_at == spec.starts_at,
-                        Slot.cancelled_at.is_(None),
-                    )  # fmt: skip
-                    if writer.scalars(exists).first() is not None:
-                        skipped += 1
-                        continue
-                    made += len(
-                        service.create_slots(
-                            writer, spec, writer.get_one(type(teacher), teacher.id), now, classes
-                        )
-                    )
+            outcome = declared.publish(course, str(data.get("teacher", "")), specs, db.utcnow())
+        except declared.DeclarationError as refused:
+            raise click.ClickException(f"{file}: {refused}") from None
         except DomainError as refused:
             raise click.ClickException(f"{file}: nothing imported: {refused.message}") from None
-    click.echo(f"{made} slot(s) published, {skipped} entr(ies) already there.")
+    click.echo(f"{outcome.made} slot(s) published, {outcome.skipped} entr(ies) already there.")
+
+
+@consultations.command("publish-declared")
+def publish_declared() -> None:
+    """Publish now the slots of every course's consultations.yml in the built bundle (the worker's
+    periodic job `consultations.publish_declared` does the same every 10 minutes)."""
+    app = command_app()
+    with app.app_context():
+        if not migrations.is_up_to_date(db.engine()):
+            raise click.ClickException("the database is not up to date: run `oqu db upgrade`.")
+        results = declared.publish_bundle(db.utcnow())
+    for (course, teacher), outcome in sorted(results.items()):
+        if isinstance(outcome, str):
+            click.echo(f"{course} {teacher}: not published: {outcome}")
+        else:
+            click.echo(
+                f"{course} {teacher}: {outcome.made} slot(s) published, {outcome.skipped} already there"
+            )

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from quiz_service.consultations import service
+from quiz_service.consultations import declared, service
 from quiz_service.consultations.settings import policy
 from quiz_service.core import db, jobs
 from quiz_service.core.clock import now
@@ -25,3 +25,10 @@ def remind(_run: jobs.JobRun) -> None:
     """Reminders of consultations starting soon; each booking's reminder is one message key."""
     with db.write_transaction() as writer:
         service.remind(writer, now(), current_app.config["CONSULT_REMINDER_BEFORE"])
+
+
+@jobs.periodic("consultations.publish_declared", every=timedelta(minutes=10))
+def publish_declared(_run: jobs.JobRun) -> None:
+    """The slots of the courses' consultations.yml in the loaded bundle (a new build's at once
+    after it is loaded): idempotent, entries already published are skipped."""
+    declared.publish_bundle(now())

@@ -69,6 +69,20 @@ class SchedulePolicy(ManifestModel):
     late_after_minutes: int = 10
 
 
+class DeclaredSlot(ManifestModel):
+    """A consultation slot (or weekly series) declared in the course's consultations.yml."""
+
+    teacher: str  # e-mail, lower case
+    start: str  # ISO 8601 with its offset
+    minutes: int = 30
+    seats: int = 1
+    mode: str = "online"
+    link: str | None = None
+    room: str | None = None
+    title: str = ""
+    weeks: int = 1
+
+
 class CourseEntry(ManifestModel):
     id: str
     access: Literal["open", "enrolled"] = "open"
@@ -79,6 +93,7 @@ class CourseEntry(ManifestModel):
     timezone: str | None = None  # the course's zone (its schedule's); None: the site's
     schedule: list[ScheduledClass] = []
     lessons: list[dict[str, Any]] = []
+    consultations: list[DeclaredSlot] = []
 
 
 class SiteEntry(ManifestModel):

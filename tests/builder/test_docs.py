@@ -24,6 +24,8 @@ DOCUMENTED_MODELS = [
     schema.LessonMeta,
     schema.ScheduleConfig,
     schema.ScheduledClassConfig,
+    schema.ConsultationsConfig,
+    schema.ConsultationSlotConfig,
     schema.MediaConfig,
     schema.VideoRendition,
     schema.Chapter,

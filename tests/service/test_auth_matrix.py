@@ -588,6 +588,10 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/schedules/plan/<int:user_id>"): Case(
         "/schedules/plan/{victim}", expect(403, anonymous=302, admin=404)
     ),
+    # -- consultations: attendance export (consult2) ---
+    ("GET", "/api/v1/consultations/slots/<int:slot_id>/attendance.csv"): Case(
+        "/api/v1/consultations/slots/{slot}/attendance.csv", signed_in(403, **TEACHERS_OF_THE_COURSE)
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -1,0 +1,88 @@
+"""consultations.yml: `oqu check`'s messages at their lines, and the slots in the service bundle."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from builder.bundle import write_service_bundle
+from builder.pipeline import check_content
+
+COURSE = "content/courses/first-aid"
+SLOTS = """\
+timezone: Asia/Almaty
+slots:
+  - teacher: a.serikkyzy@academy.example.kz
+    start: 2026-12-10 11:00
+    minutes: 30
+    mode: online
+    link: https://meet.example.kz/serikkyzy
+    weeks: 3
+    title: Жеке консультация
+  - teacher: a.serikkyzy@academy.example.kz
+    start: 2026-12-12 15:00
+    seats: 8
+    mode: in_person
+    room: 214 ауд.
+"""
+
+
+def write(root: Path, text: str) -> None:
+    (root / COURSE / "consultations.yml").write_text(text, encoding="utf-8")
+
+
+def errors(root: Path) -> list[str]:
+    _, problems = check_content(root)
+    return [str(p) for p in problems.errors]
+
+
+def test_declared_slots_go_into_the_service_bundle_zoned(minimal_site: Path, tmp_path: Path) -> None:
+    write(minimal_site, SLOTS)
+    site, problems = check_content(minimal_site)
+    assert problems.errors == [] and site is not None
+    write_service_bundle(site, tmp_path)
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    [course] = [c for c in manifest["courses"] if c["id"] == "first-aid"]
+    first, second = course["consultations"]
+    assert first == {
+        "teacher": "a.serikkyzy@academy.example.kz", "start": "2026-12-10T11:00:00+05:00", "minutes": 30,
+        "seats": 1, "mode": "online", "link": "https://meet.example.kz/serikkyzy", "room": None,
+        "title": "Жеке консультация", "weeks": 3,
+    }  # fmt: skip
+    assert second["mode"] == "in_person" and second["room"] == "214 ауд." and second["seats"] == 8
+
+
+def test_check_names_the_line_of_each_mistake(minimal_site: Path) -> None:
+    path = f"{COURSE}/consultations.yml"
+    write(minimal_site, SLOTS.replace("teacher: a.serikkyzy@", "teacher: a.serikkizi@", 1))
+    assert errors(minimal_site) == [
+        f"{path}:3: unknown teacher 'a.serikkizi@academy.example.kz': name a teacher by the"
+        " e-mail course.yml gives (did you mean 'a.serikkyzy@academy.example.kz'?)",
+    ]
+    write(minimal_site, SLOTS.replace("    link: https://meet.example.kz/serikkyzy\n", ""))
+    [missing_link] = errors(minimal_site)
+    assert missing_link.startswith(f"{path}:3:") and "an online slot needs a `link`" in missing_link
+    # The second entry falls on the first series' third week (Dec 24 11:00, 30 min): refused.
+    write(minimal_site, SLOTS.replace("start: 2026-12-12 15:00", "start: 2026-12-24 11:15"))
+    assert errors(minimal_site) == [f"{path}:11: overlaps slot 1 of the same teacher (2026-12-24 11:15)"]
+    write(minimal_site, SLOTS.replace("seats: 8", "seats: 0"))
+    [seats] = errors(minimal_site)
+    assert seats.startswith(f"{path}:12:")
+
+
+def test_consult_js_loads_only_on_lesson_and_course_pages(minimal_site: Path) -> None:
+    from builder.pipeline import build_site
+
+    build_site(minimal_site, minimal_site / "build", paper=False)
+    site = minimal_site / "build" / "site"
+
+    def scripts(page: str) -> bool:
+        return "assets/oqu/consult.js" in (site / page).read_text(encoding="utf-8")
+
+    lesson = (site / "kk/courses/first-aid/basics/assessment/index.html").read_text(encoding="utf-8")
+    assert 'data-oqu-ask="first-aid"' in lesson and 'data-lesson="assessment"' in lesson
+    assert scripts("kk/courses/first-aid/basics/assessment/index.html")
+    course = (site / "kk/courses/first-aid/index.html").read_text(encoding="utf-8")
+    assert 'data-oqu-faq="first-aid"' in course and 'href="/consultations/first-aid?lang=kk"' in course
+    assert scripts("kk/courses/first-aid/index.html")
+    assert not scripts("kk/index.html") and not scripts("kk/courses/index.html")
