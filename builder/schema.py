@@ -280,6 +280,18 @@ class Outcome(StrictModel):
     text: Translatable
 
 
+MoveOnCriterion = Literal["read", "video", "quiz"]
+
+
+class CompletionConfig(StrictModel):
+    """When a lesson, a module and the course count as completed (cmi5-style `moveOn`)."""
+
+    lesson: list[MoveOnCriterion] = Field(default_factory=lambda: ["read"])
+    video_percent: int = Field(default=90, ge=1, le=100)
+    quiz_percent: int = Field(default=50, ge=1, le=100)
+    attendance_percent: int | None = Field(default=None, ge=1, le=100)
+
+
 class CourseConfig(StrictModel):
     title: Translatable
     summary: Translatable | None = None
@@ -290,6 +302,7 @@ class CourseConfig(StrictModel):
     teachers: list[Teacher] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
     order: int | None = None
+    completion: CompletionConfig = Field(default_factory=CompletionConfig)
 
     @field_validator("languages")
     @classmethod
@@ -346,6 +359,7 @@ class LessonMeta(StrictModel):
     interactive: list[Embed] = Field(default_factory=list)
     due: dt.date | dt.datetime | None = None
     quizzes: list[Slug] = Field(default_factory=list)
+    move_on: list[MoveOnCriterion] | None = None  # None: the course's `completion.lesson`
 
 
 class ScheduledClassConfig(StrictModel):

@@ -36,6 +36,15 @@ class ScheduledClass(ManifestModel):
     join_url: str | None = None
 
 
+class CompletionEntry(ManifestModel):
+    """course.yml's `completion` (docs/content-format.md): what completes a lesson, module, course."""
+
+    lesson: list[str] = ["read"]
+    video_percent: int = 90
+    quiz_percent: int = 50
+    attendance_percent: int | None = None
+
+
 class CourseEntry(ManifestModel):
     id: str
     access: Literal["open", "enrolled"] = "open"
@@ -46,6 +55,9 @@ class CourseEntry(ManifestModel):
     timezone: str | None = None  # the course's zone (its schedule's); None: the site's
     schedule: list[ScheduledClass] = []
     lessons: list[dict[str, Any]] = []
+    modules: list[dict[str, Any]] = []
+    outcomes: list[dict[str, Any]] = []
+    completion: CompletionEntry = CompletionEntry()
 
 
 class SiteEntry(ManifestModel):
