@@ -69,8 +69,9 @@ def add_statement(evidence: Evidence, statement: dict[str, Json], stored: dateti
     if moment is not None and (evidence.last_activity is None or moment > evidence.last_activity):
         evidence.last_activity = moment
     if verb == LOGGED_IN:
-        if moment is not None:
-            evidence.sign_ins.append(moment)
+        when = parse_time(statement.get("timestamp")) or moment  # when it happened, not when stored
+        if when is not None:
+            evidence.sign_ins.append(when)
         return
     if verb == SCORED:
         add_score(evidence, target, statement.get("result", {}))
