@@ -20,9 +20,9 @@ from quiz_service.core import events
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.footprint import jobs, mapping, progress_views, settings, views
+    from quiz_service.footprint import forwarding, jobs, mapping, progress_views, settings, views
 
-    del jobs  # imported for its periodic job (the signed checkpoint)
+    del jobs, forwarding  # imported for their periodic jobs (the signed checkpoint, the forwarding)
     settings.configure(app)
     events.subscribe(events.DomainEvent, mapping.record_event)
     views.init_app(app)
