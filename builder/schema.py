@@ -283,10 +283,14 @@ class Outcome(StrictModel):
 MoveOnCriterion = Literal["read", "video", "quiz"]
 
 
+def read_only() -> list[MoveOnCriterion]:
+    return ["read"]
+
+
 class CompletionConfig(StrictModel):
     """When a lesson, a module and the course count as completed (cmi5-style `moveOn`)."""
 
-    lesson: list[MoveOnCriterion] = Field(default_factory=lambda: ["read"])
+    lesson: list[MoveOnCriterion] = Field(default_factory=read_only)
     video_percent: int = Field(default=90, ge=1, le=100)
     quiz_percent: int = Field(default=50, ge=1, le=100)
     attendance_percent: int | None = Field(default=None, ge=1, le=100)

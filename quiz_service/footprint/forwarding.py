@@ -108,7 +108,10 @@ def move_cursor(writer: Connection, target: str, next_seq: int, moment: datetime
         .where(FORWARDING.c.target == target, FORWARDING.c.next_seq < next_seq)
         .values(next_seq=next_seq, updated_at=moment)
     ).rowcount
-    if not moved and writer.execute(select(FORWARDING.c.target).where(FORWARDING.c.target == target)).first() is None:
+    if (
+        not moved
+        and writer.execute(select(FORWARDING.c.target).where(FORWARDING.c.target == target)).first() is None
+    ):
         writer.execute(insert(FORWARDING).values(target=target, next_seq=next_seq, updated_at=moment))
 
 
@@ -117,7 +120,7 @@ def put_statement(target: Target, statement: dict[str, Any]) -> None:
     body = json.dumps(statement, ensure_ascii=False, separators=(",", ":")).encode()
     request = urllib.request.Request(address, data=body, method="PUT", headers=target.headers())
     try:
-        with urllib.request.urlopen(request, timeout=target.timeout) as response:  # noqa: S310 - the configured LRS
+        with urllib.request.urlopen(request, timeout=target.timeout) as response:
             status = response.status
     except urllib.error.HTTPError as error:
         if error.code == 409:

@@ -66,12 +66,14 @@ class CourseReport:
         return bins
 
 
-def course_students(reader: Session, course_id: str, group: str | None, dl_category: str | None) -> list[User]:
-    enrolled = select(Enrolment.user_id).where(Enrolment.course_id == course_id, Enrolment.user_id.is_not(None))
-    groups = select(Enrolment.group).where(Enrolment.course_id == course_id, Enrolment.group.is_not(None))
-    query = select(User).where(
-        User.role == Role.STUDENT, or_(User.id.in_(enrolled), User.group.in_(groups))
+def course_students(
+    reader: Session, course_id: str, group: str | None, dl_category: str | None
+) -> list[User]:
+    enrolled = select(Enrolment.user_id).where(
+        Enrolment.course_id == course_id, Enrolment.user_id.is_not(None)
     )
+    groups = select(Enrolment.group).where(Enrolment.course_id == course_id, Enrolment.group.is_not(None))
+    query = select(User).where(User.role == Role.STUDENT, or_(User.id.in_(enrolled), User.group.in_(groups)))
     if group:
         query = query.where(User.group == group)
     if dl_category:
@@ -102,7 +104,9 @@ def evidence_by_user(connection: Connection, user_ids: list[int]) -> dict[int, E
         for user_id, record, stored in rows:
             add_statement(evidence[user_id], json.loads(record)["statement"], stored)
         latest = connection.execute(
-            select(table.c.user_id, func.max(table.c.stored_at)).where(table.c.user_id.in_(chunk)).group_by(table.c.user_id)
+            select(table.c.user_id, func.max(table.c.stored_at))
+            .where(table.c.user_id.in_(chunk))
+            .group_by(table.c.user_id)
         )
         for user_id, moment in latest:
             evidence[user_id].last_activity = as_utc(moment)
@@ -167,9 +171,11 @@ def student_row(user: User, course: CourseEntry, evidence: Evidence, now: dateti
 
 def has_activity(course: CourseEntry, evidence: Evidence) -> bool:
     progress = course_progress(course, evidence)
-    return any(lesson.criteria and any(lesson.criteria.values()) for lesson in progress.lessons) or any(
-        key.startswith(f"{course.id}/") for key in evidence.quiz
-    ) or any(key.startswith(f"{course.id}/") for key in evidence.read | set(evidence.video))
+    return (
+        any(lesson.criteria and any(lesson.criteria.values()) for lesson in progress.lessons)
+        or any(key.startswith(f"{course.id}/") for key in evidence.quiz)
+        or any(key.startswith(f"{course.id}/") for key in evidence.read | set(evidence.video))
+    )
 
 
 def course_report(

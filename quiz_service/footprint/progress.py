@@ -152,7 +152,9 @@ class CourseProgress:
         return sum(lesson.completed for lesson in self.lessons) / len(self.lessons) if self.lessons else 0.0
 
 
-def lesson_progress(course: CourseEntry, lesson: dict[str, Json], evidence: Evidence, released_only: bool) -> LessonProgress:
+def lesson_progress(
+    course: CourseEntry, lesson: dict[str, Json], evidence: Evidence, released_only: bool
+) -> LessonProgress:
     rule = course.completion
     key = f"{course.id}/{lesson['module']}/{lesson['id']}"
     wanted = lesson.get("move_on") or rule.lesson
@@ -168,12 +170,16 @@ def lesson_progress(course: CourseEntry, lesson: dict[str, Json], evidence: Evid
     if "video" in wanted and video is not None:
         criteria["video"] = video + 1e-9 >= rule.video_percent / 100
     if "quiz" in wanted and quizzes:
-        criteria["quiz"] = all(s is not None and s + 1e-9 >= rule.quiz_percent / 100 for s in quizzes.values())
+        criteria["quiz"] = all(
+            s is not None and s + 1e-9 >= rule.quiz_percent / 100 for s in quizzes.values()
+        )
     return LessonProgress(lesson["id"], lesson["module"], lesson.get("title", {}), criteria, video, quizzes,
                           lesson.get("due"), all(criteria.values()))  # fmt: skip
 
 
-def course_progress(course: CourseEntry, evidence: Evidence, *, released_only: bool = False) -> CourseProgress:
+def course_progress(
+    course: CourseEntry, evidence: Evidence, *, released_only: bool = False
+) -> CourseProgress:
     """One student's progress in one course. `released_only`: a quiz counts only once its grades
     were released (what the student may see); a teacher sees every score."""
     lessons = [lesson_progress(course, lesson, evidence, released_only) for lesson in course.lessons]

@@ -105,10 +105,18 @@ def me_progress() -> Response:
         result[course_id] = {
             "completed": progress.completed,
             "ratio": round(progress.ratio, 4),
-            "lessons": {lesson.id: {"completed": lesson.completed, "criteria": lesson.criteria,
-                                    "video": lesson.video} for lesson in progress.lessons},  # fmt: skip
-            "modules": {module.id: {"completed": module.completed, "lessons": module.lessons,
-                                    "completed_lessons": module.completed_lessons} for module in progress.modules},  # fmt: skip
+            "lessons": {
+                lesson.id: {"completed": lesson.completed, "criteria": lesson.criteria, "video": lesson.video}
+                for lesson in progress.lessons
+            },
+            "modules": {
+                module.id: {
+                    "completed": module.completed,
+                    "lessons": module.lessons,
+                    "completed_lessons": module.completed_lessons,
+                }
+                for module in progress.modules
+            },
             "attendance_percent": progress.attendance_percent,
         }
     return jsonify({"courses": result})
@@ -124,8 +132,8 @@ def progress_page(course_id: str) -> Response:
                        title=text_in(course.title, lang), text_in=text_in, lang=lang)  # fmt: skip
 
 
-def text_in(texts: Mapping[str, str], lang: str) -> str:
-    return texts.get(lang) or next(iter(texts.values()), "")
+def text_in(titles: Mapping[str, str], lang: str) -> str:
+    return titles.get(lang) or next(iter(titles.values()), "")
 
 
 # -- teachers and the academic office --------------------------------------------------------
@@ -218,12 +226,13 @@ def bar_chart(bars: list[tuple[str, int | float]], unit: str, top: int | float |
     for n, (label, value) in enumerate(bars):
         bar = (height - bottom - 20) * (value / highest if highest else 0)
         x = left + n * step + step * 0.15
-        parts.append(f'<rect x="{x:.1f}" y="{height - bottom - bar:.1f}" width="{step * 0.7:.1f}" '
-                     f'height="{bar:.1f}" fill="#2a6f97"><title>{escape(label)}: {escape(value)}</title></rect>')  # fmt: skip
+        parts.append(
+            f'<rect x="{x:.1f}" y="{height - bottom - bar:.1f}" width="{step * 0.7:.1f}" '
+            f'height="{bar:.1f}" fill="#2a6f97"><title>{escape(label)}: {escape(value)}</title></rect>'
+        )
         parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom - bar - 4:.1f}" font-size="11" '
                      f'text-anchor="middle">{escape(value)}</text>')  # fmt: skip
         parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom + 14}" font-size="10" '
                      f'text-anchor="middle">{escape(label)}</text>')  # fmt: skip
     parts.append("</svg>")
     return Markup("".join(parts))
-

@@ -43,7 +43,7 @@ def lrs() -> Iterator[tuple[StubLrs, str]]:
     stub = StubLrs()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_PUT(self) -> None:  # noqa: N802 - http.server's name
+        def do_PUT(self) -> None:
             parts = urlsplit(self.path)
             statement_id = parse_qs(parts.query).get("statementId", [""])[0]
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -95,7 +95,9 @@ def append(app: Flask, count: int) -> list[str]:
     return ids
 
 
-def test_each_statement_is_stored_once_in_order_through_failures(app: Flask, lrs: tuple[StubLrs, str]) -> None:
+def test_each_statement_is_stored_once_in_order_through_failures(
+    app: Flask, lrs: tuple[StubLrs, str]
+) -> None:
     stub, _ = lrs
     ids = append(app, 5)
     stub.fail_after_storing = {3}  # the third is stored, but its answer is lost
