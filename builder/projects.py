@@ -189,6 +189,7 @@ def base_config(
             "assets/oqu/notices.js",
             "assets/oqu/quiz.js",
             "assets/oqu/tracking.js",
+            "assets/oqu/progress.js",
         ],
         "extra": {
             "generator": False,

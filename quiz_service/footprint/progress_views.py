@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_read, may_teach
 from auth.models import DLCategory, Role
-from quiz_service.core import db, export, pages, service_bundle
+from quiz_service.core import db, export, formatting, pages, service_bundle
 from quiz_service.core.clock import now
 from quiz_service.core.domain import DomainError, Forbidden, NotFound
 from quiz_service.core.errors import error_page, status_of
@@ -119,7 +119,11 @@ def me_progress() -> Response:
             },
             "attendance_percent": progress.attendance_percent,
         }
-    return jsonify({"courses": result})
+    said = words()
+    summary = ""
+    if wanted and wanted in result:
+        summary = said["summary"].format(percent=formatting.percent(result[wanted]["ratio"] * 100, request_language()))
+    return jsonify({"courses": result, "words": {"done": said["done"], "summary": summary}})
 
 
 @bp.get("/progress/<course_id>/")
