@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
 from markupsafe import Markup, escape
+from sqlalchemy.orm import Session
 
 from auth.access import courses
 from auth.enrolment import CourseAccess, may_read, may_teach
@@ -27,6 +28,7 @@ from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
 from quiz_service.core.pages import render_page, signed_in_page
 from quiz_service.core.service_bundle import CourseEntry
+from quiz_service.core.studies import Student, StudyItem, StudyPanel, add_study_panel
 from quiz_service.footprint import monitoring
 from quiz_service.footprint.progress import course_progress
 from quiz_service.footprint.texts import PROGRESS
@@ -39,6 +41,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(bp)
     pages.add_menu_item(app, pages.MenuItem("monitoring", monitoring_url, shown=is_teacher, order=92))
+    add_study_panel(app, progress_panel)
 
 
 def monitoring_url(lang: str) -> str:
@@ -122,7 +125,9 @@ def me_progress() -> Response:
     said = words()
     summary = ""
     if wanted and wanted in result:
-        summary = said["summary"].format(percent=formatting.percent(result[wanted]["ratio"] * 100, request_language()))
+        summary = said["summary"].format(
+            percent=formatting.percent(result[wanted]["ratio"] * 100, request_language())
+        )
     return jsonify({"courses": result, "words": {"done": said["done"], "summary": summary}})
 
 
@@ -240,3 +245,34 @@ def bar_chart(bars: list[tuple[str, int | float]], unit: str, top: int | float |
                      f'text-anchor="middle">{escape(label)}</text>')  # fmt: skip
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+# -- "My studies" ------------------------------------------------------------------------------
+
+
+def progress_panel(reader: Session, student: Student) -> StudyPanel | None:
+    """The student's share of completed lessons in each of their courses, linking to the progress page."""
+    said = texts_for(PROGRESS, student.lang)
+    manifest = service_bundle.current().manifest
+    entries = [entry for course_id in student.courses if manifest and (entry := manifest.course(course_id))]
+    if not entries:
+        return None
+    del reader
+    with db.statement_connection() as connection:
+        evidence = monitoring.evidence_by_user(connection, [student.id])[student.id]
+    items = []
+    for course in entries:
+        progress = course_progress(course, evidence, released_only=True)
+        done = progress.completed
+        items.append(
+            StudyItem(
+                text_in(course.title, student.lang) or course.id,
+                url=f"/progress/{course.id}/?lang={student.lang}",
+                detail=said["course_ratio"].format(
+                    percent=formatting.percent(progress.ratio * 100, student.lang)
+                ),
+                state=said["done"] if done else None,
+                state_kind="ok",
+            )
+        )
+    return StudyPanel(said["my_progress"], tuple(items), said["no_courses"], order=30)

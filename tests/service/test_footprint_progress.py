@@ -257,6 +257,8 @@ def test_student_progress_api_and_page(
     assert "Менің үлгерімім" in html and "Сабақтардың 66,67% өтілді" in html
     assert "бейнедәріс қаралды (90%)" in html
     assert client.get("/progress/other-course/?lang=kk").status_code == 404
+    studies = client.get("/my/?lang=kk").text.replace("\u00a0", "")  # the "My studies" panel
+    assert "Менің үлгерімім" in studies and "/progress/fire-safety/?lang=kk" in studies
 
 
 def test_monitoring_who_sees_what(
