@@ -225,13 +225,13 @@ def monitoring_export(course_id: str, kind: str) -> Response:
 
 def bar_chart(bars: list[tuple[str, int | float]], unit: str, top: int | float | None = None) -> Markup:
     """A bar chart as inline SVG (drawn by the server: no script, no library, prints as it is)."""
-    width, height, left, bottom = 640, 200, 36, 36
+    width, height, left, bottom = 360, 190, 8, 30
     highest = top or max([value for _, value in bars] + [1])
     step = (width - left) / max(len(bars), 1)
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" class="chart" '
              f'aria-label="{escape(unit)}" width="100%" preserveAspectRatio="xMidYMid meet">',
              f'<line x1="{left}" y1="{height - bottom}" x2="{width}" y2="{height - bottom}" stroke="currentColor"/>',
-             f'<text x="0" y="12" font-size="11">{escape(highest)} {escape(unit)}</text>']  # fmt: skip
+             f'<text x="0" y="12" font-size="12">{escape(highest)} {escape(unit)}</text>']  # fmt: skip
     for n, (label, value) in enumerate(bars):
         bar = (height - bottom - 20) * (value / highest if highest else 0)
         x = left + n * step + step * 0.15
@@ -239,9 +239,11 @@ def bar_chart(bars: list[tuple[str, int | float]], unit: str, top: int | float |
             f'<rect x="{x:.1f}" y="{height - bottom - bar:.1f}" width="{step * 0.7:.1f}" '
             f'height="{bar:.1f}" fill="#2a6f97"><title>{escape(label)}: {escape(value)}</title></rect>'
         )
-        parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom - bar - 4:.1f}" font-size="11" '
+        parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom - bar - 4:.1f}" font-size="12" '
                      f'text-anchor="middle">{escape(value)}</text>')  # fmt: skip
-        parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom + 14}" font-size="10" '
+        if len(bars) > 7 and n % 2:
+            continue  # every other day's label: they would overlap
+        parts.append(f'<text x="{x + step * 0.35:.1f}" y="{height - bottom + 14}" font-size="9" '
                      f'text-anchor="middle">{escape(label)}</text>')  # fmt: skip
     parts.append("</svg>")
     return Markup("".join(parts))
