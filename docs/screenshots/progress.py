@@ -41,7 +41,7 @@ COURSE = {
     "id": "fire-safety", "access": "enrolled", "languages": ["kk", "ru"], "teachers": [TEACHER],
     "title": {"kk": "Өрт қауіпсіздігінің негіздері", "ru": "Основы пожарной безопасности"},
     "modules": [{"id": "combustion", "title": {"kk": "Жану"}}, {"id": "extinguishing", "title": {"kk": "Өрт сөндіру"}}],
-    "outcomes": [{"id": o, "text": {"kk": o}} for o in ("combustion", "fire-classes", "hazard-properties", "extinguishers", "evacuation")],
+    "outcomes": [{"id": o, "text": {"kk": o}} for _, _, _, _, (o,), _ in LESSONS],
     "completion": {"lesson": ["read", "video", "quiz"], "video_percent": 90, "quiz_percent": 50, "attendance_percent": 80},
     "lessons": [{"id": lesson, "module": module, "title": {"kk": title}, "video": video, "outcomes": outcomes,
                  "due": due, "quizzes": ["combustion-check"] if lesson == "fire-classes" else []}
@@ -62,7 +62,11 @@ def statement(verb: str, target: str, moment: Any, **result: Any) -> dict[str, A
 def activity(user_id: int, done: int, now: Any) -> list[dict[str, Any]]:
     out = []
     for day in range(done + 1):
-        out.append(statement("https://w3id.org/xapi/adl/verbs/logged-in", SITE, now - timedelta(days=day * 2, hours=3)))
+        out.append(
+            statement(
+                "https://w3id.org/xapi/adl/verbs/logged-in", SITE, now - timedelta(days=day * 2, hours=3)
+            )
+        )
     for n, (module, lesson, *_rest) in enumerate(LESSONS[:done]):
         page = f"{SITE}kk/courses/fire-safety/{module}/{lesson}/"
         out.append(statement(f"{ADL}completed", page, now - timedelta(days=n)))
@@ -74,7 +78,9 @@ def activity(user_id: int, done: int, now: Any) -> list[dict[str, Any]]:
                              score={"scaled": 0.5 + user_id % 4 / 10, "raw": 5, "min": 0, "max": 10}))  # fmt: skip
     if done == 1:
         page = f"{SITE}kk/courses/fire-safety/combustion/fire-triangle/#video-1"
-        out.append(statement(f"{VIDEO}/verbs/paused", page, now, extensions={f"{VIDEO}/extensions/progress": 0.4}))
+        out.append(
+            statement(f"{VIDEO}/verbs/paused", page, now, extensions={f"{VIDEO}/extensions/progress": 0.4})
+        )
     return out
 
 
@@ -83,7 +89,9 @@ def main() -> None:
         root = Path(folder)
         (root / "service").mkdir()
         (root / "site").mkdir()
-        (root / "service" / "manifest.json").write_text(json.dumps({"version": 1, "courses": [COURSE]}), encoding="utf-8")
+        (root / "service" / "manifest.json").write_text(
+            json.dumps({"version": 1, "courses": [COURSE]}), encoding="utf-8"
+        )
         config = {"DATABASE_URL": f"sqlite:///{root / 'oqu.sqlite3'}", "SECRET_KEY": "shots", "SITE_DIR": root / "site",
                   "SERVICE_DIR": root / "service", "VAR_DIR": root / "var", "REDIS_URL": None,
                   "FOOTPRINT_SITE_URL": SITE}  # fmt: skip
@@ -92,7 +100,9 @@ def main() -> None:
             migrations.upgrade(db.engine())
             now = db.utcnow()
             with db.write_transaction() as writer:
-                accounts.create_user(writer, TEACHER, Role.TEACHER, full_name="Нұрлан Әбдірахманов", password=PASSWORD)
+                accounts.create_user(
+                    writer, TEACHER, Role.TEACHER, full_name="Нұрлан Әбдірахманов", password=PASSWORD
+                )
                 users = []
                 for n, (name, group, done) in enumerate(STUDENTS):
                     user = accounts.create_user(writer, f"s{n}@oqu.example.kz", Role.STUDENT, full_name=name,
@@ -109,7 +119,9 @@ def main() -> None:
                     for value in activity(user_id, done, now):
                         value["actor"] = store.user_agent(SITE, user_id)
                         store.append(connection, [Entry(value, user_id)], now, SITE)
-                released = statement(f"{SITE}xapi/verbs/released", f"{SITE}courses/fire-safety/quizzes/combustion-check", now)
+                released = statement(
+                    f"{SITE}xapi/verbs/released", f"{SITE}courses/fire-safety/quizzes/combustion-check", now
+                )
                 released["actor"] = store.service_agent(SITE)
                 store.append(connection, [Entry(released, None)], now, SITE)
         server = make_server("127.0.0.1", 0, app, threaded=True)
