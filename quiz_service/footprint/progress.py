@@ -156,7 +156,8 @@ def lesson_progress(
     course: CourseEntry, lesson: dict[str, Json], evidence: Evidence, released_only: bool
 ) -> LessonProgress:
     rule = course.completion
-    key = f"{course.id}/{lesson['module']}/{lesson['id']}"
+    module = str(lesson.get("module", ""))  # a manifest of an older build may lack it
+    key = f"{course.id}/{module}/{lesson['id']}"
     wanted = lesson.get("move_on") or rule.lesson
     video = evidence.video.get(key, 0.0) if lesson.get("video") else None
     quizzes: dict[str, float | None] = {}
@@ -173,7 +174,7 @@ def lesson_progress(
         criteria["quiz"] = all(
             s is not None and s + 1e-9 >= rule.quiz_percent / 100 for s in quizzes.values()
         )
-    return LessonProgress(lesson["id"], lesson["module"], lesson.get("title", {}), criteria, video, quizzes,
+    return LessonProgress(lesson["id"], module, lesson.get("title", {}), criteria, video, quizzes,
                           lesson.get("due"), all(criteria.values()))  # fmt: skip
 
 
