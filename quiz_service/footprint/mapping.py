@@ -214,3 +214,29 @@ def grades_released(event: events.GradesReleased, site: Site) -> Entry:
     course = {"objectType": "Activity", "id": site.activity("courses", event.course) + "/"}
     return site.entry(None, verb, site.quiz(event.course, event.quiz), timestamp=event.released_at,
                       context={"contextActivities": {"grouping": [course]}})  # fmt: skip
+
+
+# -- assignments ----------------------------------------------------------------------------
+
+SUBMITTED = ("http://activitystrea.ms/schema/1.0/submit", "submitted")
+ASSIGNMENT = "http://id.tincanapi.com/activitytype/school-assignment"
+
+
+@maps(events.AssignmentSubmitted)
+def assignment_submitted(event: events.AssignmentSubmitted, site: Site) -> Entry:
+    """A version of a student's work handed in (R7.9: on time or late), for monitoring's overdue work."""
+    target = {
+        "objectType": "Activity",
+        "id": site.activity("courses", event.course, "assignments", event.assignment),
+        "definition": {"type": ASSIGNMENT},
+    }
+    course = {"objectType": "Activity", "id": site.activity("courses", event.course) + "/"}
+    context = {
+        "contextActivities": {"grouping": [course]},
+        "extensions": {
+            site.extension("version"): event.number,
+            site.extension("due"): xapi_time(event.due),
+            site.extension("days-late"): event.days_late,
+        },
+    }
+    return site.entry(event.user_id, SUBMITTED, target, timestamp=event.submitted_at, context=context)

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -158,14 +159,37 @@ def due_moment(due: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC) - timedelta(hours=5)
 
 
-def student_row(user: User, course: CourseEntry, evidence: Evidence, now: datetime) -> StudentRow:
+def course_assignments(service_dir: Path, course_id: str) -> list[tuple[str, datetime]]:
+    """The course's assignments and their due dates, from the bundle (`build/service/assignments/`)."""
+    try:
+        data = json.loads((service_dir / "assignments" / f"{course_id}.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return []
+    return [(item["id"], datetime.fromisoformat(item["due"])) for item in data.get("assignments", [])
+            if isinstance(item, dict) and item.get("id") and item.get("due")]  # fmt: skip
+
+
+def overdue_assignments(course_id: str, assignments: list[tuple[str, datetime]], evidence: Evidence,
+                        now: datetime) -> list[str]:  # fmt: skip
+    """Assignments past their due date that the student has not handed in (a student's own
+    extension is not known here: an extended one shows as overdue until handed in)."""
+    return [assignment for assignment, due in assignments
+            if due < now and f"{course_id}/{assignment}" not in evidence.submitted]  # fmt: skip
+
+
+def student_row(
+    user: User, course: CourseEntry, evidence: Evidence, now: datetime,
+    assignments: list[tuple[str, datetime]] | None = None,
+) -> StudentRow:  # fmt: skip
     progress = course_progress(course, evidence)
     since = now - timedelta(days=ACTIVITY_DAYS)
     days = {as_utc(moment).date() for moment in evidence.sign_ins if as_utc(moment) >= since}
     prefix = f"{course.id}/"
     quizzes = {key[len(prefix) :]: score for key, score in evidence.quiz.items() if key.startswith(prefix)}
     return StudentRow(user.id, user.full_name or "", user.email, user.group or "", str(user.dl_category),
-                      progress, evidence.last_activity, len(days), overdue_lessons(progress, now), quizzes,
+                      progress, evidence.last_activity, len(days),
+                      overdue_lessons(progress, now) + overdue_assignments(course.id, assignments or [], evidence, now),
+                      quizzes,
                       outcome_attainment(course, evidence))  # fmt: skip
 
 
@@ -180,7 +204,7 @@ def has_activity(course: CourseEntry, evidence: Evidence) -> bool:
 
 def course_report(
     reader: Session, connection: Connection, course: CourseEntry, access: str, now: datetime,
-    group: str | None = None, dl_category: str | None = None,
+    group: str | None = None, dl_category: str | None = None, service_dir: Path | None = None,
 ) -> CourseReport:  # fmt: skip
     enrolled = course_students(reader, course.id, group, dl_category)
     users = enrolled
@@ -189,7 +213,8 @@ def course_report(
     evidence = evidence_by_user(connection, [user.id for user in users])
     known = {user.id for user in enrolled}
     users = [user for user in users if user.id in known or has_activity(course, evidence[user.id])]
-    rows = [student_row(user, course, evidence[user.id], now) for user in users]
+    assignments = course_assignments(service_dir, course.id) if service_dir is not None else []
+    rows = [student_row(user, course, evidence[user.id], now, assignments) for user in users]
     means: dict[str, float | None] = {}
     for outcome in course.outcomes:
         values = [row.outcomes[outcome["id"]] for row in rows if row.outcomes.get(outcome["id"]) is not None]

@@ -30,8 +30,9 @@ LOGGED_IN = "https://w3id.org/xapi/adl/verbs/logged-in"
 VIDEO = "https://w3id.org/xapi/video"
 VIDEO_PAUSED = f"{VIDEO}/verbs/paused"
 VIDEO_PROGRESS = f"{VIDEO}/extensions/progress"
+SUBMITTED = "http://activitystrea.ms/schema/1.0/submit"
 # The verbs progress reads (what the query asks the log for).
-PROGRESS_VERBS = (COMPLETED, SCORED, TERMINATED, VIDEO_PAUSED)
+PROGRESS_VERBS = (COMPLETED, SCORED, TERMINATED, VIDEO_PAUSED, SUBMITTED)
 
 
 @dataclass
@@ -42,6 +43,7 @@ class Evidence:
     video: dict[str, float] = field(default_factory=dict)  # lesson key -> best progress 0..1
     quiz: dict[str, float] = field(default_factory=dict)  # "course/quiz" -> best scaled 0..1
     released: set[str] = field(default_factory=set)  # "course/quiz" whose grades were released
+    submitted: set[str] = field(default_factory=set)  # "course/assignment" handed in
     last_activity: datetime | None = None
     sign_ins: list[datetime] = field(default_factory=list)
 
@@ -63,6 +65,13 @@ def quiz_key(activity_id: str) -> str | None:
     return None
 
 
+def assignment_key(activity_id: str) -> str | None:
+    segments = [part for part in urlsplit(activity_id).path.split("/") if part]
+    if len(segments) >= 4 and segments[-4] == "courses" and segments[-2] == "assignments":
+        return f"{segments[-3]}/{segments[-1]}"
+    return None
+
+
 def add_statement(evidence: Evidence, statement: dict[str, Json], stored: datetime | None = None) -> None:
     verb, target = statement["verb"]["id"], statement.get("object", {}).get("id", "")
     moment = stored or parse_time(statement.get("timestamp"))
@@ -75,6 +84,11 @@ def add_statement(evidence: Evidence, statement: dict[str, Json], stored: dateti
         return
     if verb == SCORED:
         add_score(evidence, target, statement.get("result", {}))
+        return
+    if verb == SUBMITTED:
+        key = assignment_key(target)
+        if key is not None:
+            evidence.submitted.add(key)
         return
     if verb.endswith("/verbs/released"):
         key = quiz_key(target)

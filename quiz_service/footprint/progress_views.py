@@ -11,9 +11,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
@@ -166,7 +167,16 @@ def report_of(course_id: str) -> monitoring.CourseReport:
     if dl is not None and dl not in {category.value for category in DLCategory}:
         dl = None
     with db.statement_connection() as connection:
-        return monitoring.course_report(db.session(), connection, course, access.access, now(), group, dl)
+        return monitoring.course_report(
+            db.session(),
+            connection,
+            course,
+            access.access,
+            now(),
+            group,
+            dl,
+            Path(current_app.config["SERVICE_DIR"]),
+        )
 
 
 @bp.get("/monitoring/<course_id>/")

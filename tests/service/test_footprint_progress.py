@@ -22,7 +22,7 @@ from footprint_helpers import SITE
 
 from auth.enrolment import enrol
 from auth.models import DLCategory, Role, User
-from quiz_service.core import db
+from quiz_service.core import db, events
 from quiz_service.core.service_bundle import CourseEntry
 from quiz_service.footprint import monitoring, store
 from quiz_service.footprint.progress import course_progress, evidence_of, outcome_attainment
@@ -175,6 +175,10 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     manifest = {"version": 1, "courses": [COURSE, OTHER]}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "assignments").mkdir()
+    assignments = {"assignments": [{"id": "plan", "due": "2026-12-06T18:59:00+00:00"},
+                                   {"id": "later", "due": "2026-12-30T18:59:00+00:00"}]}  # fmt: skip
+    (folder / "assignments" / "fire-safety.json").write_text(json.dumps(assignments), encoding="utf-8")
     return app_config | {"FOOTPRINT_SITE_URL": SITE}
 
 
@@ -215,6 +219,9 @@ def people(app: Flask, make_user: Callable[..., User]) -> dict[str, User]:
     append(app, nurlan, [read("01-intro"), scored("classes-quiz", 0.4)])
     append(app, stranger, [read("01-intro")])
     append(app, None, [released("check")])
+    with app.app_context(), db.database().writer_engine.begin() as connection:
+        submitted = events.AssignmentSubmitted(1, aigerim.id, "fire-safety", "plan", 1, NOW, NOW, 0)
+        events.publish(connection, submitted)
     return {"aigerim": aigerim, "nurlan": nurlan, "stranger": stranger, "teacher": teacher, "other": other,
             "admin": admin}  # fmt: skip
 
@@ -296,6 +303,8 @@ def test_monitoring_figures_and_exports(
     aigerim, nurlan = body[people["aigerim"].email], body[people["nurlan"].email]
     # Aigerim: 01-intro and 02-lecture done (2 of 3 = 66.7 %), 3 sign-ins on 2 days, 03-classes overdue
     assert aigerim[4:6] == ["66.7", "2"] and aigerim[7] == "2" and aigerim[8] == "03-classes"
+    # Nurlan: 02-lecture not yet due; 03-classes overdue, and the assignment "plan" not handed in
+    assert nurlan[8] == "03-classes, plan"
     assert aigerim[3] == "shortened_programme"
     # Nurlan (by his group): 01-intro done (1 of 3 = 33.3 %), classes-quiz 40 % < 60 %
     assert nurlan[4:6] == ["33.3", "1"] and nurlan[0].startswith("'=")  # formula neutralised
