@@ -32,6 +32,9 @@ def course_manifest(course: Course, site_langs: list[str]) -> dict[str, Any]:
                 "type": lesson.variant(langs[0], langs).meta.type,
                 "duration": lesson.variant(langs[0], langs).meta.duration,
                 "due": _iso(lesson.variant(langs[0], langs).meta.due),
+                "move_on": lesson.variant(langs[0], langs).meta.move_on,
+                "quizzes": lesson.variant(langs[0], langs).meta.quizzes,
+                "video": lesson.variant(langs[0], langs).meta.video is not None,
                 "outcomes": lesson.variant(langs[0], langs).meta.outcomes,
                 "urls": {lang: f"{lang}/courses/{course.id}/{module.id}/{lesson.id}/" for lang in langs},
             }
@@ -47,6 +50,7 @@ def course_manifest(course: Course, site_langs: list[str]) -> dict[str, Any]:
         "outcomes": [{"id": o.id, "text": text_dict(o.text, langs)} for o in course.config.outcomes],
         "modules": [{"id": m.id, "title": text_dict(m.config.title, langs)} for m in course.modules],
         "lessons": lessons,
+        "completion": course.config.completion.model_dump(),
         "schedule": schedule_manifest(course),
         "timezone": course.schedule.timezone if course.schedule is not None else None,
         "consultations": consultations_manifest(course),

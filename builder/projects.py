@@ -188,6 +188,7 @@ def base_config(
             "assets/oqu/notices.js",
             "assets/oqu/tracking.js",
             "assets/oqu/shell.js",
+            "assets/oqu/progress.js",
         ],  # quiz.js and model-viewer.js: only on pages with a quiz or a model (main.html)
         "extra": {
             "generator": False,

@@ -300,6 +300,22 @@ class Outcome(StrictModel):
     text: Translatable
 
 
+MoveOnCriterion = Literal["read", "video", "quiz"]
+
+
+def read_only() -> list[MoveOnCriterion]:
+    return ["read"]
+
+
+class CompletionConfig(StrictModel):
+    """When a lesson, a module and the course count as completed (cmi5-style `moveOn`)."""
+
+    lesson: list[MoveOnCriterion] = Field(default_factory=read_only)
+    video_percent: int = Field(default=90, ge=1, le=100)
+    quiz_percent: int = Field(default=50, ge=1, le=100)
+    attendance_percent: int | None = Field(default=None, ge=1, le=100)
+
+
 class CourseConfig(StrictModel):
     title: Translatable
     summary: Translatable | None = None
@@ -310,6 +326,7 @@ class CourseConfig(StrictModel):
     teachers: list[Teacher] = Field(min_length=1)
     outcomes: list[Outcome] = Field(min_length=1)
     order: int | None = None
+    completion: CompletionConfig = Field(default_factory=CompletionConfig)
 
     @field_validator("languages")
     @classmethod
@@ -366,6 +383,7 @@ class LessonMeta(StrictModel):
     interactive: list[Embed] = Field(default_factory=list)
     due: dt.date | dt.datetime | None = None
     quizzes: list[Slug] = Field(default_factory=list)
+    move_on: list[MoveOnCriterion] | None = None  # None: the course's `completion.lesson`
 
 
 def _to_clock_time(value: Any) -> Any:

@@ -83,6 +83,15 @@ class DeclaredSlot(ManifestModel):
     weeks: int = 1
 
 
+class CompletionEntry(ManifestModel):
+    """course.yml's `completion` (docs/content-format.md): what completes a lesson, module, course."""
+
+    lesson: list[str] = ["read"]
+    video_percent: int = 90
+    quiz_percent: int = 50
+    attendance_percent: int | None = None
+
+
 class CourseEntry(ManifestModel):
     id: str
     access: Literal["open", "enrolled"] = "open"
@@ -94,6 +103,9 @@ class CourseEntry(ManifestModel):
     schedule: list[ScheduledClass] = []
     lessons: list[dict[str, Any]] = []
     consultations: list[DeclaredSlot] = []
+    modules: list[dict[str, Any]] = []
+    outcomes: list[dict[str, Any]] = []
+    completion: CompletionEntry = CompletionEntry()
 
 
 class SiteEntry(ManifestModel):

@@ -5,6 +5,9 @@
   from domain events; `merkle.py`, `checkpoints.py`, `verify.py`, `export.py`: the record
   anybody can check (RFC 9162 Merkle tree, Ed25519-signed checkpoints)
 - `views.py`: POST and GET /api/v1/statements; `cli.py`: `oqu footprint …`
+- `progress.py`, `monitoring.py`, `progress_views.py`: progress by course.yml's completion rules,
+  the student's progress page and API, teachers' and the office's monitoring with exports
+- `forwarding.py`: statements forwarded to an external LRS, once per statement
 
 See docs/footprint.md.
 """
@@ -17,9 +20,10 @@ from quiz_service.core import events
 
 
 def init_app(app: Flask) -> None:
-    from quiz_service.footprint import jobs, mapping, settings, views
+    from quiz_service.footprint import forwarding, jobs, mapping, progress_views, settings, views
 
-    del jobs  # imported for its periodic job (the signed checkpoint)
+    del jobs, forwarding  # imported for their periodic jobs (the signed checkpoint, the forwarding)
     settings.configure(app)
     events.subscribe(events.DomainEvent, mapping.record_event)
     views.init_app(app)
+    progress_views.init_app(app)

@@ -57,3 +57,14 @@ class FootprintHead(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     size: Mapped[int] = mapped_column(BigInteger)
+
+
+class FootprintForwarding(Base):
+    """How far one external LRS (by its statements endpoint) has received the log: every
+    statement before `next_seq` was accepted there (docs/footprint.md, "Forwarding")."""
+
+    __tablename__ = "footprint_forwarding"
+
+    target: Mapped[str] = mapped_column(String(500), primary_key=True)
+    next_seq: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

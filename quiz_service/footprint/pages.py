@@ -23,7 +23,7 @@ LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 SHOWN = 20
 # The verbs the page names in words; any other is shown by the last part of its IRI.
 NAMED_VERBS = ("experienced", "completed", "terminated", "played", "paused", "seeked", "logged-in", "logged-out",
-               "attempted", "answered", "scored", "downloaded", "searched", "voided")  # fmt: skip
+               "attempted", "answered", "scored", "downloaded", "searched", "voided", "submit")  # fmt: skip
 
 
 def init_app(app: Flask) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from pydantic import PositiveInt
+from pydantic import PositiveFloat, PositiveInt, SecretStr
 
 from quiz_service.core.config import OquSettings, apply_settings
 
@@ -21,9 +21,22 @@ class FootprintSettings(OquSettings):
     footprint_dir: Path | None = None
     # Statements accepted in one POST.
     footprint_max_batch: PositiveInt = 100
+    # An external LRS that receives every statement (xAPI `PUT …/statements?statementId=`), e.g.
+    # https://lrs.example.kz/xapi/ ; empty: nothing is forwarded. Basic auth by key and secret.
+    footprint_lrs_url: str = ""
+    footprint_lrs_key: str = ""
+    footprint_lrs_secret: SecretStr = SecretStr("")
+    # Statements sent per run of the forwarding job (it runs every minute), and each request's timeout.
+    footprint_lrs_batch: PositiveInt = 500
+    footprint_lrs_timeout_seconds: PositiveFloat = 10
 
     def to_config(self) -> dict[str, Any]:
         return {
+            "FOOTPRINT_LRS_URL": self.footprint_lrs_url,
+            "FOOTPRINT_LRS_KEY": self.footprint_lrs_key,
+            "FOOTPRINT_LRS_SECRET": self.footprint_lrs_secret.get_secret_value(),
+            "FOOTPRINT_LRS_BATCH": self.footprint_lrs_batch,
+            "FOOTPRINT_LRS_TIMEOUT": self.footprint_lrs_timeout_seconds,
             "FOOTPRINT_SITE_URL": self.footprint_site_url,
             "FOOTPRINT_DIR": self.footprint_dir,
             "FOOTPRINT_MAX_BATCH": self.footprint_max_batch,

@@ -5,3 +5,4 @@ from __future__ import annotations
 from quiz_service.core.i18n import Words
 
 FOOTPRINT = Words("footprint")
+PROGRESS = Words("progress")

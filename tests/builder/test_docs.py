@@ -20,6 +20,7 @@ DOCUMENTED_MODELS = [
     schema.Hours,
     schema.Teacher,
     schema.Outcome,
+    schema.CompletionConfig,
     schema.ModuleConfig,
     schema.LessonMeta,
     schema.ScheduleConfig,

@@ -592,6 +592,20 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/consultations/slots/<int:slot_id>/attendance.csv"): Case(
         "/api/v1/consultations/slots/{slot}/attendance.csv", signed_in(403, **TEACHERS_OF_THE_COURSE)
     ),
+    # Progress and monitoring (quiz_service/footprint/progress_views.py): a student's own progress
+    # in a course they may read (another's course: 404); monitoring for the course's teachers
+    # and admins (the academic office), 403 for everyone else.
+    ("GET", "/api/v1/me/progress"): Case(
+        "/api/v1/me/progress?course=fire-safety", signed_in(200, other_student=404, partner=404)
+    ),
+    ("GET", "/progress/<course_id>/"): Case(
+        "/progress/fire-safety/", expect(200, anonymous=302, other_student=404, partner=404)
+    ),
+    ("GET", "/monitoring/"): Case("/monitoring/", teacher_page(200)),
+    ("GET", "/monitoring/<course_id>/"): Case("/monitoring/fire-safety/", teacher_page(200)),
+    ("GET", "/monitoring/<course_id>/export.<kind>"): Case(
+        "/monitoring/fire-safety/export.xlsx", teacher_page(200)
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

@@ -146,6 +146,7 @@ def test_the_menu_follows_who_is_signed_in(signed_in: Callable[..., FlaskClient]
         "Каталог курсов",
         "Моё обучение",
         "Инструменты преподавателя",
+        "Мониторинг",  # the footprint's monitoring (issue 13)
     ]
 
 

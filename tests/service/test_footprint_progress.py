@@ -1,0 +1,332 @@
+"""Progress by course.yml's completion rules, the student's progress, and monitoring (issue 13 §5–6):
+hand-worked figures, who sees what, exports read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from auth_helpers import csrf_from_form
+from conftest import PASSWORD
+from flask import Flask
+from flask.testing import FlaskClient
+from footprint_helpers import SITE
+
+from auth.enrolment import enrol
+from auth.models import DLCategory, Role, User
+from quiz_service.core import db, events
+from quiz_service.core.service_bundle import CourseEntry
+from quiz_service.footprint import monitoring, store
+from quiz_service.footprint.progress import course_progress, evidence_of, outcome_attainment
+from quiz_service.footprint.store import Entry
+
+VIDEO = "https://w3id.org/xapi/video"
+ADL = "http://adlnet.gov/expapi/verbs/"
+TEACHER = "teacher@oqu.example.kz"
+COURSE: dict[str, Any] = {
+    "id": "fire-safety",
+    "access": "enrolled",
+    "title": {"kk": "Өрт қауіпсіздігі", "ru": "Пожарная безопасность"},
+    "languages": ["kk", "ru"],
+    "teachers": [TEACHER],
+    "outcomes": [{"id": "combustion", "text": {"kk": "Жану"}}, {"id": "classes", "text": {"kk": "Сыныптар"}}],
+    "modules": [{"id": "01-basics", "title": {"kk": "Негіздер"}}, {"id": "02-more", "title": {"kk": "Тағы"}}],
+    "completion": {
+        "lesson": ["read", "video", "quiz"],
+        "video_percent": 80,
+        "quiz_percent": 60,
+        "attendance_percent": 75,
+    },
+    "lessons": [
+        {
+            "id": "01-intro",
+            "module": "01-basics",
+            "title": {"kk": "Кіріспе"},
+            "outcomes": ["combustion"],
+            "quizzes": [],
+            "video": False,
+            "due": "2026-12-01",
+        },
+        {
+            "id": "02-lecture",
+            "module": "01-basics",
+            "title": {"kk": "Дәріс"},
+            "outcomes": ["combustion"],
+            "quizzes": ["check"],
+            "video": True,
+            "due": "2026-12-20",
+        },
+        {
+            "id": "03-classes",
+            "module": "02-more",
+            "title": {"kk": "Сыныптар"},
+            "outcomes": ["classes"],
+            "quizzes": ["classes-quiz"],
+            "video": False,
+            "move_on": ["quiz"],
+            "due": "2026-12-05",
+        },
+    ],
+}
+OTHER = {"id": "other-course", "access": "enrolled", "title": {"kk": "Басқа"}, "teachers": ["other@oqu.example.kz"],
+         "lessons": [], "modules": []}  # fmt: skip
+NOW = datetime(2026, 12, 7, 6, 0, tzinfo=UTC)
+
+
+def page(lesson: str, module: str = "01-basics", lang: str = "kk") -> str:
+    return f"{SITE}{lang}/courses/fire-safety/{module}/{lesson}/"
+
+
+def read(lesson: str, module: str = "01-basics", lang: str = "kk") -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "verb": {"id": f"{ADL}completed"},
+            "object": {"id": page(lesson, module, lang)}, "timestamp": "2026-12-06T09:30:00Z"}  # fmt: skip
+
+
+def watched(lesson: str, progress: float) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "verb": {"id": f"{VIDEO}/verbs/paused"},
+            "object": {"id": page(lesson) + "#video-1"},
+            "result": {"extensions": {f"{VIDEO}/extensions/progress": progress}},
+            "timestamp": "2026-12-06T09:40:00Z"}  # fmt: skip
+
+
+def scored(quiz: str, scaled: float) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "verb": {"id": f"{ADL}scored"},
+            "object": {"id": f"{SITE}courses/fire-safety/quizzes/{quiz}"},
+            "result": {"score": {"scaled": scaled, "raw": scaled * 10, "min": 0, "max": 10}},
+            "timestamp": "2026-12-06T10:00:00Z"}  # fmt: skip
+
+
+def released(quiz: str) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "verb": {"id": f"{SITE}xapi/verbs/released"},
+            "object": {"id": f"{SITE}courses/fire-safety/quizzes/{quiz}"}, "timestamp": "2026-12-06T11:00:00Z"}  # fmt: skip
+
+
+def signed_in(at: str) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "verb": {"id": "https://w3id.org/xapi/adl/verbs/logged-in"},
+            "object": {"id": SITE}, "timestamp": at}  # fmt: skip
+
+
+# -- the rules, by hand --------------------------------------------------------------------------
+
+
+def test_rules_by_hand() -> None:
+    course = CourseEntry.model_validate(COURSE)
+    evidence = evidence_of(
+        (s, None)
+        for s in [
+            read("01-intro", lang="ru"),  # any language's page is the lesson
+            read("02-lecture"),
+            watched("02-lecture", 0.5),
+            watched("02-lecture", 0.8),  # the best, exactly the rule's 80 %
+            scored("check", 0.55),
+            scored("check", 0.7),  # the best of two attempts
+            scored("classes-quiz", 0.59),  # under 60 %
+        ]
+    )
+    progress = course_progress(course, evidence)
+    lessons = {lesson.id: lesson for lesson in progress.lessons}
+    # 01-intro: no video, no quiz: only "read" applies, and holds
+    assert lessons["01-intro"].criteria == {"read": True} and lessons["01-intro"].completed
+    # 02-lecture: read, video 80 % >= 80 %, quiz 70 % >= 60 %
+    assert lessons["02-lecture"].criteria == {"read": True, "video": True, "quiz": True}
+    # 03-classes: its own move_on [quiz]: 59 % < 60 %
+    assert lessons["03-classes"].criteria == {"quiz": False} and not lessons["03-classes"].completed
+    assert [(m.id, m.completed_lessons, m.lessons, m.completed) for m in progress.modules] == [
+        ("01-basics", 2, 2, True), ("02-more", 0, 1, False)]  # fmt: skip
+    assert progress.ratio == pytest.approx(2 / 3) and not progress.completed
+    assert progress.attendance_percent == 75  # the rule is carried; attendance is not recorded yet
+    # the student's view counts a quiz only once released: nothing released, no quiz holds
+    own = course_progress(course, evidence, released_only=True)
+    assert {lesson.id: lesson.completed for lesson in own.lessons} == {
+        "01-intro": True, "02-lecture": False, "03-classes": False}  # fmt: skip
+    # outcome attainment: combustion = mean of the best of "check" (0.7); classes = 0.59
+    assert outcome_attainment(course, evidence) == {
+        "combustion": pytest.approx(0.7),
+        "classes": pytest.approx(0.59),
+    }
+    # a video under the rule does not complete; a slider at the end is not watched (progress is checked at ingest)
+    less = evidence_of(
+        (s, None) for s in [read("02-lecture"), watched("02-lecture", 0.79), scored("check", 1.0)]
+    )
+    assert not course_progress(course, less).lessons[1].completed
+
+
+def test_overdue_by_due_dates() -> None:
+    course = CourseEntry.model_validate(COURSE)
+    progress = course_progress(course, evidence_of([(read("01-intro"), None)]))
+    # 01-intro done; 02-lecture due 2026-12-20 (not yet); 03-classes due 2026-12-05 and not done
+    assert monitoring.overdue_lessons(progress, NOW) == ["03-classes"]
+
+
+# -- the service ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    folder: Path = app_config["SERVICE_DIR"]
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = {"version": 1, "courses": [COURSE, OTHER]}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (folder / "assignments").mkdir()
+    assignments = {"assignments": [{"id": "plan", "due": "2026-12-06T18:59:00+00:00"},
+                                   {"id": "later", "due": "2026-12-30T18:59:00+00:00"}]}  # fmt: skip
+    (folder / "assignments" / "fire-safety.json").write_text(json.dumps(assignments), encoding="utf-8")
+    return app_config | {"FOOTPRINT_SITE_URL": SITE}
+
+
+def append(app: Flask, user: User | None, statements: list[dict[str, Any]]) -> None:
+    with app.app_context(), db.database().writer_engine.begin() as connection:
+        for statement in statements:
+            actor = store.user_agent(SITE, user.id) if user else store.service_agent(SITE)
+            store.append(
+                connection, [Entry(statement | {"actor": actor}, user.id if user else None)], NOW, SITE
+            )
+
+
+@pytest.fixture
+def people(app: Flask, make_user: Callable[..., User]) -> dict[str, User]:
+    aigerim = make_user(
+        password=PASSWORD,
+        full_name="Айгерім Сапарова",
+        group="ӨҚ-21",
+        dl_category=DLCategory.SHORTENED_PROGRAMME,
+    )
+    nurlan = make_user(
+        password=PASSWORD, full_name='=HYPERLINK("x")', group="ӨҚ-22"
+    )  # a name a spreadsheet would run
+    stranger = make_user(password=PASSWORD, full_name="Басқа студент", group="ӨҚ-99")  # not enrolled
+    teacher = make_user(password=PASSWORD, email=TEACHER, role=Role.TEACHER, full_name="Оқытушы")
+    other = make_user(
+        password=PASSWORD, email="other@oqu.example.kz", role=Role.TEACHER, full_name="Басқа оқытушы"
+    )
+    admin = make_user(
+        password=PASSWORD, email="office@oqu.example.kz", role=Role.ADMIN, full_name="Оқу бөлімі"
+    )
+    with app.app_context(), db.write_transaction() as writer:
+        enrol(writer, "fire-safety", user=writer.get_one(User, aigerim.id))
+        enrol(writer, "fire-safety", group="ӨҚ-22")
+    append(app, aigerim, [signed_in("2026-12-05T04:00:00Z"), signed_in("2026-12-06T04:00:00Z"),
+                          signed_in("2026-12-06T09:00:00Z"), read("01-intro"), read("02-lecture"),
+                          watched("02-lecture", 0.9), scored("check", 0.8)])  # fmt: skip
+    append(app, nurlan, [read("01-intro"), scored("classes-quiz", 0.4)])
+    append(app, stranger, [read("01-intro")])
+    append(app, None, [released("check")])
+    with app.app_context(), db.database().writer_engine.begin() as connection:
+        submitted = events.AssignmentSubmitted(1, aigerim.id, "fire-safety", "plan", 1, NOW, NOW, 0)
+        events.publish(connection, submitted)
+    return {"aigerim": aigerim, "nurlan": nurlan, "stranger": stranger, "teacher": teacher, "other": other,
+            "admin": admin}  # fmt: skip
+
+
+@pytest.fixture
+def sign_in_as(client: FlaskClient) -> Callable[[User], None]:
+    def sign_in_as(user: User) -> None:
+        client.get("/auth/login")  # a fresh browser for each user: its cookies dropped
+        for cookie in list(client._cookies):
+            del client._cookies[cookie]
+        page = client.get("/auth/login")
+        fields = {"email": user.email, "password": PASSWORD, "csrf_token": csrf_from_form(page.text)}
+        assert client.post("/auth/login", data=fields).status_code == 303
+
+    return sign_in_as
+
+
+def bearer(make_token: Callable[..., str], user: User) -> dict[str, str]:
+    return {"Authorization": f"Bearer {make_token(user)}"}
+
+
+def test_student_progress_api_and_page(
+    client: FlaskClient, people: dict[str, User], make_token: Callable[..., str], sign_in: Callable[..., Any]
+) -> None:
+    headers = bearer(make_token, people["aigerim"])
+    answer = client.get("/api/v1/me/progress?course=fire-safety", headers=headers)
+    assert answer.status_code == 200
+    course = answer.json["courses"]["fire-safety"]
+    assert {k: v["completed"] for k, v in course["lessons"].items()} == {
+        "01-intro": True, "02-lecture": True, "03-classes": False}  # fmt: skip
+    assert course["ratio"] == pytest.approx(0.6667) and course["modules"]["01-basics"]["completed"]
+    assert course["lessons"]["02-lecture"]["video"] == pytest.approx(0.9)
+    # every readable course without ?course=; another course is not theirs
+    assert set(client.get("/api/v1/me/progress", headers=headers).json["courses"]) == {"fire-safety"}
+    assert client.get("/api/v1/me/progress?course=other-course", headers=headers).status_code == 404
+    assert client.get("/api/v1/me/progress").status_code == 401
+    # the page, in Kazakh
+    assert sign_in(people["aigerim"].email).status_code == 303
+    html = client.get("/progress/fire-safety/?lang=kk").text.replace("\u00a0", "")
+    assert "Менің үлгерімім" in html and "Сабақтардың 66,67% өтілді" in html
+    assert "бейнедәріс қаралды (90%)" in html
+    assert client.get("/progress/other-course/?lang=kk").status_code == 404
+    studies = client.get("/my/?lang=kk").text.replace("\u00a0", "")  # the "My studies" panel
+    assert "Менің үлгерімім" in studies and "/progress/fire-safety/?lang=kk" in studies
+
+
+def test_monitoring_who_sees_what(
+    client: FlaskClient, people: dict[str, User], sign_in_as: Callable[[User], None]
+) -> None:
+    sign_in_as(people["other"])
+    assert client.get("/monitoring/fire-safety/?lang=kk").status_code == 403
+    assert client.get("/monitoring/fire-safety/export.csv").status_code == 403
+    assert client.get("/monitoring/no-such/?lang=kk").status_code == 404
+    assert "fire-safety" not in client.get("/monitoring/?lang=kk").text
+    sign_in_as(people["aigerim"])
+    assert client.get("/monitoring/fire-safety/").status_code == 403
+    assert client.get("/monitoring/").status_code == 403
+    sign_in_as(people["admin"])
+    assert client.get("/monitoring/fire-safety/").status_code == 200
+    assert "/monitoring/fire-safety/" in client.get("/monitoring/?lang=ru").text
+
+
+def test_monitoring_figures_and_exports(
+    app: Flask, client: FlaskClient, people: dict[str, User], sign_in_as: Callable[[User], None]
+) -> None:
+    app.extensions["oqu_clock"] = lambda: NOW
+    sign_in_as(people["teacher"])
+    html = client.get("/monitoring/fire-safety/?lang=kk").text
+    assert "Білім алушылар: 2" in html  # the stranger is not enrolled
+    assert "<svg" in html and "Оқыту нәтижелеріне қол жеткізу" in html
+    rows = list(
+        csv.reader(
+            io.StringIO(client.get("/monitoring/fire-safety/export.csv?lang=en").data.decode("utf-8-sig"))
+        )
+    )
+    header, body = rows[0], {row[1]: row for row in rows[1:]}
+    assert header[:9] == ["Student", "E-mail", "Group", "DL category", "Progress", "Lessons completed",
+                          "Last activity", "Days signed in (14 days)", "Overdue"]  # fmt: skip
+    aigerim, nurlan = body[people["aigerim"].email], body[people["nurlan"].email]
+    # Aigerim: 01-intro and 02-lecture done (2 of 3 = 66.7 %), 3 sign-ins on 2 days, 03-classes overdue
+    assert aigerim[4:6] == ["66.7", "2"] and aigerim[7] == "2" and aigerim[8] == "03-classes"
+    # Nurlan: 02-lecture not yet due; 03-classes overdue, and the assignment "plan" not handed in
+    assert nurlan[8] == "03-classes, plan"
+    assert aigerim[3] == "shortened_programme"
+    # Nurlan (by his group): 01-intro done (1 of 3 = 33.3 %), classes-quiz 40 % < 60 %
+    assert nurlan[4:6] == ["33.3", "1"] and nurlan[0].startswith("'=")  # formula neutralised
+    quiz_columns = {name: n for n, name in enumerate(header)}
+    assert (
+        aigerim[quiz_columns["Quiz check"]] == "80.0" and nurlan[quiz_columns["Quiz classes-quiz"]] == "40.0"
+    )
+    assert (
+        aigerim[quiz_columns["Outcome combustion"]] == "80.0"
+        and nurlan[quiz_columns["Outcome classes"]] == "40.0"
+    )
+    # filter by group, and by DL category
+    only = client.get("/monitoring/fire-safety/export.csv?group=ӨҚ-22").data.decode("utf-8-sig")
+    assert people["nurlan"].email in only and people["aigerim"].email not in only
+    only = client.get("/monitoring/fire-safety/export.csv?dl=shortened_programme").data.decode("utf-8-sig")
+    assert people["aigerim"].email in only and people["nurlan"].email not in only
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/monitoring/fire-safety/export.xlsx").data))
+    sheet = book.active
+    assert sheet is not None
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert len(values) == 3 and {row[1] for row in values[1:]} == {
+        people["aigerim"].email,
+        people["nurlan"].email,
+    }
+    assert all(not str(row[0]).startswith("=") for row in values)
