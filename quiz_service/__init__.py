@@ -15,7 +15,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
     import auth
-    from quiz_service import api, notices, quizzes, search, static_site, studies
+    from quiz_service import api, notices, proctoring, quizzes, search, static_site, studies
     from quiz_service.core import (
         clock,
         config,
@@ -43,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     studies.init_app(app)
     notices.init_app(app)
+    proctoring.init_app(app)
     static_site.init_app(app)
     app.after_request(security_headers.add_security_headers)
     return app
