@@ -15,15 +15,17 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from auth.access import courses
+from auth.enrolment import may_read
 from auth.models import Role, User
 from quiz_service.core import db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
-from quiz_service.core.domain import DomainError, Forbidden, NotFound
-from quiz_service.core.errors import error_page, status_of
+from quiz_service.core.domain import DomainError, Forbidden, Invalid, NotFound
+from quiz_service.core.errors import ApiError, error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
 from quiz_service.core.pages import render_page, signed_in_page
+from quiz_service.core.security_headers import set_endpoint_policy
 from quiz_service.proctoring import access, service, storage
 from quiz_service.proctoring.models import MediaKind, ProctoringMedia, ProctoringSession, SessionState
 from quiz_service.proctoring.schemas import (
@@ -43,7 +45,7 @@ from quiz_service.proctoring.schemas import (
 )
 from quiz_service.proctoring.texts import PROCTOR
 from quiz_service.quizzes.models import Attempt
-from quiz_service.quizzes.pinned import bundle_file, parse_quiz
+from quiz_service.quizzes.pinned import PinnedQuiz, bundle_file, parse_quiz
 
 api = Blueprint("proctoring", __name__, url_prefix="/api/v1/proctoring")
 pages = Blueprint(
@@ -57,9 +59,34 @@ pages = Blueprint(
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 
 
+# The check page runs its own script (camera, microphone, uploads); the review page plays the
+# room scan; a recording is served sandboxed. Everything else keeps the service's policy.
+CHECK_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "media-src 'self' blob: mediastream:",
+        "img-src 'self' data: blob:",
+        "style-src 'unsafe-inline'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+REVIEW_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+MEDIA_POLICY = "default-src 'none'; sandbox; frame-ancestors 'none'"
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    set_endpoint_policy(app, "proctoring_pages.check_page", CHECK_POLICY)
+    set_endpoint_policy(app, "proctoring_pages.review_page", REVIEW_POLICY)
+    set_endpoint_policy(app, "proctoring.media_file", MEDIA_POLICY)
 
 
 def root() -> Path:
@@ -152,11 +179,13 @@ def upload_out(upload: Any, media: ProctoringMedia | None = None) -> UploadOut:
     )
 
 
-def quiz_policy(course: str, quiz: str) -> Any:
+def readable_quiz(course: str, quiz: str) -> PinnedQuiz:
+    """The quiz as the bundle has it, if the user may take it (404 otherwise, as the quizzes say)."""
+    access_of_course = courses().get(course)
     path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
-    if path is None:
-        raise NotFound("not_found", "The course has no such quiz.")
-    return parse_quiz(path.read_text(encoding="utf-8")).settings.proctoring
+    if access_of_course is None or path is None or not may_read(db.session(), g.user, access_of_course):
+        raise NotFound("not_found", "There is no such quiz for you.")
+    return parse_quiz(path.read_text(encoding="utf-8"))
 
 
 # -- the student's API ----------------------------------------------------------------------
@@ -169,7 +198,7 @@ def quiz_policy(course: str, quiz: str) -> Any:
     auth=True,
 )
 def open_session(course: str, quiz: str) -> SessionOut:
-    policy = quiz_policy(course, quiz)
+    policy = readable_quiz(course, quiz).settings.proctoring
     release_reader()
     with db.write_transaction() as writer:
         session = service.open_session(writer, g.user.id, course, quiz, policy, now())
@@ -210,7 +239,12 @@ def begin_upload(session_id: int, body: UploadIn) -> UploadOut:
     release_reader()
     with db.write_transaction() as writer:
         session = access.own_session(writer, session_id)
-        upload = service.begin_upload(writer, session, MediaKind(body.kind), body.size, limits(), now())
+        try:
+            upload = service.begin_upload(writer, session, MediaKind(body.kind), body.size, limits(), now())
+        except Invalid as refused:
+            if refused.code == "too_large":  # T30: an oversize upload is 413, as an oversize body is
+                raise ApiError(413, refused.code, refused.message) from None
+            raise
         return upload_out(upload)
 
 
@@ -279,7 +313,6 @@ def media_file(media_id: int) -> Response:
     response = send_file(path, mimetype=media.content_type, conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Content-Disposition"] = "inline"
     return response
 
@@ -372,10 +405,7 @@ def page(template: str, **context: Any) -> Response:
 @pages.get("/<course>/<quiz>/check")
 @proctor_page
 def check_page(course: str, quiz: str) -> Response:
-    path = bundle_file(current_app.config["SERVICE_DIR"], course, quiz)
-    if path is None:
-        raise NotFound("not_found", "The course has no such quiz.")
-    pinned = parse_quiz(path.read_text(encoding="utf-8"))
+    pinned = readable_quiz(course, quiz)
     lang = request_language()
     title = pinned.title.get(lang) or next(iter(pinned.title.values()), quiz)
     return page(
