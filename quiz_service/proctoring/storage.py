@@ -99,7 +99,9 @@ def _image(data: bytes, max_pixels: int) -> tuple[bytes, int, int]:
             image.load()
             out = io.BytesIO()
             image.convert("RGB").save(out, "JPEG", quality=85)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise Invalid("too_many_pixels", f"The image has more than {max_pixels} pixels.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError):
         raise Invalid("unsupported_media", "The image cannot be read.") from None
     return out.getvalue(), width, height
 
