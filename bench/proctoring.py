@@ -26,12 +26,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import cv2  # noqa: E402
-from proctoring_faces import CONDITIONS, jpeg, labelled_set  # noqa: E402
+import cv2
+from proctoring_faces import CONDITIONS, jpeg, labelled_set
 
-from quiz_service.proctoring import analysis  # noqa: E402
-from quiz_service.proctoring.service import snapshot_conditions  # noqa: E402
-from quiz_service.proctoring.sustained import Sample, Window, sustained_runs  # noqa: E402
+from quiz_service.proctoring import analysis
+from quiz_service.proctoring.service import snapshot_conditions
+from quiz_service.proctoring.sustained import Sample, Window, sustained_runs
 
 REFERENCE = {"centre": [0.5, 0.5]}  # the live photo's face centre: the middle of the frame
 HEAD_TURN = 0.25

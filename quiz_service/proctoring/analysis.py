@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-Image = NDArray[np.uint8]
+Image = NDArray[Any]  # a grey picture (uint8); OpenCV types its results loosely
 Signature = NDArray[np.float64]
 FACE_SIZE = 96  # faces are compared at this size
 GRID = 6  # LBP histograms per cell of a GRID x GRID grid

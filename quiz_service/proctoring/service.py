@@ -4,6 +4,7 @@ raising the domain's errors. Incidents are reasons for a human to look, never pr
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -166,9 +167,9 @@ def begin_upload(
         raise Conflict("proctoring_closed", "This session takes no more recordings.")
     if kind == MediaKind.SNAPSHOT and session.state != SessionState.STARTED:
         raise Conflict("not_started", "Snapshots are taken during the attempt.")
-    if kind != MediaKind.SNAPSHOT and session.state == SessionState.STARTED:
-        if not (kind == MediaKind.ROOM_SCAN and session.room_scan_requested_at is not None):
-            raise Conflict("checks_done", "The checks are done; a proctor may ask for the room scan again.")
+    rescan = kind == MediaKind.ROOM_SCAN and session.room_scan_requested_at is not None
+    if kind != MediaKind.SNAPSHOT and session.state == SessionState.STARTED and not rescan:
+        raise Conflict("checks_done", "The checks are done; a proctor may ask for the room scan again.")
     largest = limits.clip_bytes if kind == MediaKind.ROOM_SCAN else limits.image_bytes
     if size > largest:
         raise Invalid("too_large", f"At most {largest} bytes for a {kind.value}.")
@@ -385,7 +386,7 @@ def summarise(writer: Session, session: ProctoringSession) -> dict[str, Any]:
             )
     all_snapshots = [m for m in media if m.kind == MediaKind.SNAPSHOT]
     gap = timedelta(seconds=3 * policy.snapshot_every)
-    for before, after in zip(all_snapshots, all_snapshots[1:], strict=False):
+    for before, after in itertools.pairwise(all_snapshots):
         if after.taken_at - before.taken_at > gap:
             _add_server_incident(
                 writer, session.id, "gap", before.taken_at, after.taken_at, 0, (before.id, after.id)

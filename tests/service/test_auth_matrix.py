@@ -299,7 +299,9 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("PUT", "/api/v1/proctoring/uploads/<int:upload_id>"): Case(
         # the owner gets past access; the body is no photo, so its content is refused
-        "/api/v1/proctoring/uploads/{pupload}?offset=0", signed_in(404, student=422), json={"x": 1}
+        "/api/v1/proctoring/uploads/{pupload}?offset=0",
+        signed_in(404, student=422),
+        json={"x": 1},
     ),
     ("POST", "/api/v1/proctoring/sessions/<int:session_id>/events"): Case(
         "/api/v1/proctoring/sessions/{psession}/events",
@@ -307,7 +309,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         json={"sent_at": "2026-12-14T09:00:00Z", "events": []},
     ),
     ("POST", "/api/v1/proctoring/sessions/<int:session_id>/appeal"): Case(
-        "/api/v1/proctoring/sessions/{psession}/appeal", signed_in(404, student=409), json={"text": "апелляция"}
+        "/api/v1/proctoring/sessions/{psession}/appeal",
+        signed_in(404, student=409),
+        json={"text": "апелляция"},
     ),
     ("GET", "/api/v1/proctoring/media/<int:media_id>"): Case(
         "/api/v1/proctoring/media/{pmedia}", signed_in(404, student=200, teacher=200, admin=200)
@@ -319,7 +323,9 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/api/v1/proctoring/sessions/{psession}/let-start", signed_in(404, teacher=200, admin=200), json={}
     ),
     ("POST", "/api/v1/proctoring/sessions/<int:session_id>/room-scan-request"): Case(
-        "/api/v1/proctoring/sessions/{psession}/room-scan-request", signed_in(404, teacher=200, admin=200), json={}
+        "/api/v1/proctoring/sessions/{psession}/room-scan-request",
+        signed_in(404, teacher=200, admin=200),
+        json={},
     ),
     ("POST", "/api/v1/proctoring/sessions/<int:session_id>/decision"): Case(
         "/api/v1/proctoring/sessions/{psession}/decision",
@@ -327,15 +333,20 @@ MATRIX: dict[tuple[str, str], Case] = {
         json={"decision": "annul", "reason": "сынақ"},
     ),
     ("GET", "/proctoring/<course>/<quiz>/check"): Case(
-        "/proctoring/fire-safety/proctored/check", expect(404, anonymous=302, student=200, teacher=200, admin=200)
+        "/proctoring/fire-safety/proctored/check",
+        expect(404, anonymous=302, student=200, teacher=200, admin=200),
     ),
     ("GET", "/proctoring/sessions/<int:session_id>"): Case(
         "/proctoring/sessions/{psession}", expect(404, anonymous=302, student=200)
     ),
     ("POST", "/proctoring/sessions/<int:session_id>/appeal"): Case(
-        "/proctoring/sessions/{psession}/appeal", expect(404, anonymous=302, student=409), form={"text": "апелляция"}
+        "/proctoring/sessions/{psession}/appeal",
+        expect(404, anonymous=302, student=409),
+        form={"text": "апелляция"},
     ),
-    ("GET", "/proctoring/review"): Case("/proctoring/review", expect(403, anonymous=302, teacher=200, admin=200)),
+    ("GET", "/proctoring/review"): Case(
+        "/proctoring/review", expect(403, anonymous=302, teacher=200, admin=200)
+    ),
     ("GET", "/proctoring/review/<int:session_id>"): Case(
         "/proctoring/review/{psession}", expect(404, anonymous=302, teacher=200, admin=200)
     ),
@@ -384,7 +395,9 @@ def publish_quiz(service_dir: Path) -> None:
     """A quiz of the gated course in the service bundle, as `oqu build` writes it."""
     publish_gift_quiz(service_dir, QUIZ, title="Сынақ")
     proctoring = ProctoringPolicy(required=True, signals=("faces", "tab"))
-    publish_gift_quiz(service_dir, QUIZ, quiz_id="proctored", title="Аттестаттау", kind="final", proctoring=proctoring)
+    publish_gift_quiz(
+        service_dir, QUIZ, quiz_id="proctored", title="Аттестаттау", kind="final", proctoring=proctoring
+    )
 
 
 def test_every_endpoint_has_an_entry(app: Flask) -> None:
@@ -428,15 +441,23 @@ def world(app: Flask, make_user: Callable[..., User], make_token: Callable[..., 
     )
     assert attempt.status_code == 201, attempt.json
     student, csrf = browsers["student"], {"X-CSRF-Token": _csrf(browsers["student"])}
-    psession = student.post("/api/v1/proctoring/fire-safety/proctored/session", json={}, headers=csrf).json["id"]
+    psession = student.post("/api/v1/proctoring/fire-safety/proctored/session", json={}, headers=csrf).json[
+        "id"
+    ]
     photo = io.BytesIO()
     Image.new("RGB", (64, 48), "white").save(photo, "PNG")
     begun = student.post(
-        f"/api/v1/proctoring/sessions/{psession}/uploads", json={"kind": "id_photo", "size": len(photo.getvalue())}, headers=csrf
+        f"/api/v1/proctoring/sessions/{psession}/uploads",
+        json={"kind": "id_photo", "size": len(photo.getvalue())},
+        headers=csrf,
     ).json
-    pmedia = student.put(f"/api/v1/proctoring/uploads/{begun['id']}?offset=0", data=photo.getvalue(), headers=csrf).json
+    pmedia = student.put(
+        f"/api/v1/proctoring/uploads/{begun['id']}?offset=0", data=photo.getvalue(), headers=csrf
+    ).json
     pupload = student.post(
-        f"/api/v1/proctoring/sessions/{psession}/uploads", json={"kind": "live_photo", "size": 7}, headers=csrf
+        f"/api/v1/proctoring/sessions/{psession}/uploads",
+        json={"kind": "live_photo", "size": 7},
+        headers=csrf,
     ).json["id"]
     values = {
         "psession": psession,

@@ -7,7 +7,6 @@ and the one appeal, retention purge. The people and quiz are test_quiz_teaching'
 from __future__ import annotations
 
 import io
-import json
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -36,7 +35,7 @@ from quiz_service.core.jobs.worker import Worker
 from quiz_service.proctoring.models import ProctoringMedia, ProctoringSession
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
-from proctoring_faces import jpeg, make  # noqa: E402
+from proctoring_faces import jpeg, make
 
 POLICY = ProctoringPolicy(
     required=True,
@@ -51,11 +50,24 @@ SESSION_URL = "/api/v1/proctoring/fire-safety/exam/session"
 
 @pytest.fixture
 def proctored(publish: Callable[..., str]) -> str:
-    return publish(FIXED_KEY, kind="intermediate", proctoring=POLICY, review=ReviewPolicy(score="immediately"))
+    return publish(
+        FIXED_KEY, kind="intermediate", proctoring=POLICY, review=ReviewPolicy(score="immediately")
+    )
 
 
-def upload(client: FlaskClient, headers: dict[str, str], session_id: int, kind: str, data: bytes, chunk: int = 512 * 1024) -> Any:
-    begun = client.post(f"/api/v1/proctoring/sessions/{session_id}/uploads", json={"kind": kind, "size": len(data)}, headers=headers)
+def upload(
+    client: FlaskClient,
+    headers: dict[str, str],
+    session_id: int,
+    kind: str,
+    data: bytes,
+    chunk: int = 512 * 1024,
+) -> Any:
+    begun = client.post(
+        f"/api/v1/proctoring/sessions/{session_id}/uploads",
+        json={"kind": kind, "size": len(data)},
+        headers=headers,
+    )
     if begun.status_code != 201:
         return begun
     answer = begun
@@ -120,7 +132,11 @@ def test_a_proctored_attempt_waits_for_the_checks_and_its_grade_for_the_proctor(
     decided: list[events.ProctoringDecided] = []
     unsubscribe = events.subscribe(events.ProctoringDecided, lambda _c, e: decided.append(e))
     try:
-        no_identity = client.post(f"/api/v1/proctoring/sessions/{sid}/decision", json={"decision": "confirm"}, headers=people.teacher)
+        no_identity = client.post(
+            f"/api/v1/proctoring/sessions/{sid}/decision",
+            json={"decision": "confirm"},
+            headers=people.teacher,
+        )
         assert no_identity.json["error"]["code"] == "identity_unconfirmed"
         ok = client.post(
             f"/api/v1/proctoring/sessions/{sid}/decision",
@@ -139,8 +155,13 @@ def test_a_proctor_lets_a_student_without_a_camera_start(
     client: FlaskClient, people: People, proctored: str, clock: Clock
 ) -> None:
     sid = client.post(SESSION_URL, headers=people.student).json["id"]
-    assert client.post(f"/api/v1/proctoring/sessions/{sid}/let-start", headers=people.student).status_code == 404
-    assert client.post(f"/api/v1/proctoring/sessions/{sid}/let-start", headers=people.other_teacher).status_code == 403
+    assert (
+        client.post(f"/api/v1/proctoring/sessions/{sid}/let-start", headers=people.student).status_code == 404
+    )
+    assert (
+        client.post(f"/api/v1/proctoring/sessions/{sid}/let-start", headers=people.other_teacher).status_code
+        == 403
+    )
     let = client.post(f"/api/v1/proctoring/sessions/{sid}/let-start", headers=people.teacher)
     assert let.status_code == 200 and let.json["state"] == "ready"
     assert client.post(START_URL, json={}, headers=people.student).status_code == 201
@@ -154,22 +175,43 @@ def test_an_annulment_needs_a_reason_and_the_student_appeals_once_to_another_pro
     sid = pass_checks(client, people.student)
     attempt = take(client, people.student)
     url = f"/api/v1/proctoring/sessions/{sid}/decision"
-    assert client.post(url, json={"decision": "annul"}, headers=people.teacher).json["error"]["code"] == "reason_required"
-    annulled = client.post(url, json={"decision": "annul", "reason": "Екінші адам көмектесті"}, headers=people.teacher)
+    assert (
+        client.post(url, json={"decision": "annul"}, headers=people.teacher).json["error"]["code"]
+        == "reason_required"
+    )
+    annulled = client.post(
+        url, json={"decision": "annul", "reason": "Екінші адам көмектесті"}, headers=people.teacher
+    )
     assert annulled.json["decision"] == "annulled"
     again = client.post(url, json={"decision": "confirm", "identity_confirmed": True}, headers=people.teacher)
     assert again.json["error"]["code"] == "already_decided"
     mine = client.get(f"/api/v1/proctoring/sessions/{sid}", headers=people.student).json
     assert mine["decision"] == "annulled" and mine["reason"] == "Екінші адам көмектесті"
-    assert client.get(f"/api/v1/attempts/{attempt['id']}", headers=people.student).json["result_withheld"] is True
+    assert (
+        client.get(f"/api/v1/attempts/{attempt['id']}", headers=people.student).json["result_withheld"]
+        is True
+    )
     appeal = f"/api/v1/proctoring/sessions/{sid}/appeal"
-    assert client.post(appeal, json={"text": "Бұл менің інім, ол бөлмеден шықты."}, headers=people.student).status_code == 200
-    assert client.post(appeal, json={"text": "тағы"}, headers=people.student).json["error"]["code"] == "already_appealed"
+    assert (
+        client.post(
+            appeal, json={"text": "Бұл менің інім, ол бөлмеден шықты."}, headers=people.student
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(appeal, json={"text": "тағы"}, headers=people.student).json["error"]["code"]
+        == "already_appealed"
+    )
     same = client.post(url, json={"decision": "confirm", "identity_confirmed": True}, headers=people.teacher)
     assert same.json["error"]["code"] == "another_proctor"
-    by_office = client.post(url, json={"decision": "confirm", "identity_confirmed": True}, headers=people.admin)
+    by_office = client.post(
+        url, json={"decision": "confirm", "identity_confirmed": True}, headers=people.admin
+    )
     assert by_office.json["decision"] == "confirmed" and by_office.json["appeal_decided"] is True
-    assert client.get(f"/api/v1/attempts/{attempt['id']}", headers=people.student).json["result_withheld"] is False
+    assert (
+        client.get(f"/api/v1/attempts/{attempt['id']}", headers=people.student).json["result_withheld"]
+        is False
+    )
 
 
 def test_object_access_student_proctor_other_teacher_admin(
@@ -189,9 +231,19 @@ def test_object_access_student_proctor_other_teacher_admin(
         assert client.get(f"/api/v1/proctoring/media/{media_id}", headers=who).status_code == media_status
     got = client.get(f"/api/v1/proctoring/media/{media_id}", headers=people.student)
     assert got.headers["Content-Type"] == "image/jpeg" and "no-store" in got.headers["Cache-Control"]
-    assert got.headers["X-Content-Type-Options"] == "nosniff" and "sandbox" in got.headers["Content-Security-Policy"]
+    assert (
+        got.headers["X-Content-Type-Options"] == "nosniff"
+        and "sandbox" in got.headers["Content-Security-Policy"]
+    )
     # the classmate cannot write into the student's session either
-    assert client.post(f"/api/v1/proctoring/sessions/{sid}/uploads", json={"kind": "snapshot", "size": 10}, headers=people.classmate).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/proctoring/sessions/{sid}/uploads",
+            json={"kind": "snapshot", "size": 10},
+            headers=people.classmate,
+        ).status_code
+        == 404
+    )
 
 
 def test_upload_abuse_is_refused_and_names_are_the_servers(
@@ -199,7 +251,11 @@ def test_upload_abuse_is_refused_and_names_are_the_servers(
 ) -> None:
     sid = client.post(SESSION_URL, headers=people.student).json["id"]
     headers = people.student
-    huge = client.post(f"/api/v1/proctoring/sessions/{sid}/uploads", json={"kind": "id_photo", "size": 50 * 2**20}, headers=headers)
+    huge = client.post(
+        f"/api/v1/proctoring/sessions/{sid}/uploads",
+        json={"kind": "id_photo", "size": 50 * 2**20},
+        headers=headers,
+    )
     assert (huge.status_code, huge.json["error"]["code"]) == (413, "too_large")
     svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
     assert upload(client, headers, sid, "id_photo", svg).json["error"]["code"] == "unsupported_media"
@@ -211,13 +267,28 @@ def test_upload_abuse_is_refused_and_names_are_the_servers(
     assert stored.status_code == 200 and stored.json["media_id"]
     body = client.get(f"/api/v1/proctoring/media/{stored.json['media_id']}", headers=headers).data
     assert body.startswith(b"\xff\xd8") and b"<script" not in body  # re-encoded: nothing glued survives
-    begun = client.post(f"/api/v1/proctoring/sessions/{sid}/uploads", json={"kind": "live_photo", "size": 100}, headers=headers).json
-    skipping = client.put(f"/api/v1/proctoring/uploads/{begun['id']}?offset=50", data=b"x" * 50, headers=headers)
-    assert (skipping.status_code, skipping.json["error"]["code"]) == (409, "upload_offset")  # a gap is never skipped
-    too_big_chunk = client.put(f"/api/v1/proctoring/uploads/{begun['id']}?offset=0", data=b"x" * (2 * 2**20), headers=headers)
+    begun = client.post(
+        f"/api/v1/proctoring/sessions/{sid}/uploads",
+        json={"kind": "live_photo", "size": 100},
+        headers=headers,
+    ).json
+    skipping = client.put(
+        f"/api/v1/proctoring/uploads/{begun['id']}?offset=50", data=b"x" * 50, headers=headers
+    )
+    assert (skipping.status_code, skipping.json["error"]["code"]) == (
+        409,
+        "upload_offset",
+    )  # a gap is never skipped
+    too_big_chunk = client.put(
+        f"/api/v1/proctoring/uploads/{begun['id']}?offset=0", data=b"x" * (2 * 2**20), headers=headers
+    )
     assert too_big_chunk.status_code == 413
     flood = [
-        client.post(f"/api/v1/proctoring/sessions/{sid}/uploads", json={"kind": "live_photo", "size": 10}, headers=headers).status_code
+        client.post(
+            f"/api/v1/proctoring/sessions/{sid}/uploads",
+            json={"kind": "live_photo", "size": 10},
+            headers=headers,
+        ).status_code
         for _ in range(14)
     ]
     assert 429 in flood
@@ -243,15 +314,24 @@ def test_browser_events_flag_only_what_lasted_or_repeated(
         return client.post(f"/api/v1/proctoring/sessions/{sid}/events", json=body, headers=people.student)
 
     def span(kind: str, start: Any, seconds: float) -> dict[str, Any]:
-        return {"kind": kind, "started_at": start.isoformat(), "ended_at": (start + timedelta(seconds=seconds)).isoformat()}
+        return {
+            "kind": kind,
+            "started_at": start.isoformat(),
+            "ended_at": (start + timedelta(seconds=seconds)).isoformat(),
+        }
 
     assert report(span("tab_hidden", t, 2), span("noise", t, 9.9)).json == {"logged": 2, "flagged": 0}
     assert report(span("fullscreen_exit", t, 12)).json["flagged"] == 1
-    assert report({"kind": "paste", "started_at": t.isoformat()}).json["flagged"] == 1  # one paste: logged only
+    assert (
+        report({"kind": "paste", "started_at": t.isoformat()}).json["flagged"] == 1
+    )  # one paste: logged only
     two_more = [{"kind": "paste", "started_at": (t + timedelta(seconds=s)).isoformat()} for s in (4, 8)]
     assert report(*two_more).json["flagged"] == 4  # three pastes within 10 s: all three flagged
     incidents = client.get(f"/api/v1/proctoring/sessions/{sid}", headers=people.teacher).json["incidents"]
-    assert [(i["kind"], i["flagged"]) for i in incidents if i["kind"] in ("tab_hidden", "noise")] == [("tab_hidden", False), ("noise", False)]
+    assert [(i["kind"], i["flagged"]) for i in incidents if i["kind"] in ("tab_hidden", "noise")] == [
+        ("tab_hidden", False),
+        ("noise", False),
+    ]
 
 
 def test_the_server_flags_two_faces_only_when_they_last(
@@ -276,12 +356,22 @@ def test_the_server_flags_two_faces_only_when_they_last(
 
 
 def test_retention_purges_recordings_of_decided_sessions(
-    app: Flask, client: FlaskClient, people: People, proctored: str, clock: Clock, run_oqu: Callable[..., Any], app_config: dict[str, Any]
+    app: Flask,
+    client: FlaskClient,
+    people: People,
+    proctored: str,
+    clock: Clock,
+    run_oqu: Callable[..., Any],
+    app_config: dict[str, Any],
 ) -> None:
     sid = pass_checks(client, people.student)
     take(client, people.student)
     other = pass_checks(client, people.classmate)  # undecided: kept
-    client.post(f"/api/v1/proctoring/sessions/{sid}/decision", json={"decision": "confirm", "identity_confirmed": True}, headers=people.teacher)
+    client.post(
+        f"/api/v1/proctoring/sessions/{sid}/decision",
+        json={"decision": "confirm", "identity_confirmed": True},
+        headers=people.teacher,
+    )
     root = Path(app.config["PROCTORING_DIR"])
     assert len(list(root.rglob("*-*"))) == 6
     from quiz_service.proctoring import service
