@@ -23,6 +23,7 @@ class ProctoringSettings(OquSettings):
     proctoring_clip_mb: PositiveInt = 60  # the room scan
     proctoring_max_pixels: PositiveInt = 16_000_000  # width x height of a photo
     proctoring_snapshots_per_minute: PositiveInt = 12
+    proctoring_room_scan_seconds: PositiveInt = 15  # how long the check page records the room
 
     def to_config(self) -> dict[str, Any]:
         return {
@@ -33,6 +34,7 @@ class ProctoringSettings(OquSettings):
             "PROCTORING_CLIP_BYTES": self.proctoring_clip_mb * 1024 * 1024,
             "PROCTORING_MAX_PIXELS": self.proctoring_max_pixels,
             "PROCTORING_SNAPSHOTS_PER_MINUTE": self.proctoring_snapshots_per_minute,
+            "PROCTORING_ROOM_SCAN_SECONDS": self.proctoring_room_scan_seconds,
         }
 
 

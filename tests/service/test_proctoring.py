@@ -385,3 +385,7 @@ def test_retention_purges_recordings_of_decided_sessions(
     assert len(list(root.rglob("*-*"))) == 3  # the classmate's three stay
     assert client.get(f"/api/v1/proctoring/sessions/{sid}", headers=people.student).json["purged"] is True
     assert other
+    clock.now = START + timedelta(days=400)  # the classmate's session is undecided: the command keeps it
+    ran = run_oqu("proctoring", "purge", "--days", "1", database_url=app_config["DATABASE_URL"])
+    assert ran.exit_code == 0, ran.output
+    assert "purged the recordings of 0 session(s)" in ran.output

@@ -108,7 +108,7 @@
       };
       say(root.dataset.wRecording);
       recorder.start(1000);
-      setTimeout(function () { recorder.stop(); }, 15000);
+      setTimeout(function () { recorder.stop(); }, 1000 * (parseInt(root.dataset.scanSeconds, 10) || 15));
     });
     var back = $("back");
     var from = new URLSearchParams(location.search).get("return");
