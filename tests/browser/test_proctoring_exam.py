@@ -3,7 +3,7 @@ checks, gives consent, takes the ID and live photos and records the room (Chromi
 plays a clip made here with ffmpeg from a drawn picture of TWO faces), starts the exam, the watcher
 sends snapshots and the page's events; a real `oqu worker` analyses the snapshots; the teacher
 (the course's proctor) sees the incidents on the review page, confirms, and the result is no
-longer withheld. Screenshots of the pages go to docs/screenshots/ when OQU_SCREENSHOTS is set."""
+longer withheld. Screenshots of the pages go to docs/screenshots/ when SCREENSHOTS_PROCTORING is set."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def until(check: Any, what: str, seconds: float = 60) -> Any:
 
 
 def shoot(page: Page, name: str) -> None:
-    if not os.environ.get("OQU_SCREENSHOTS"):
+    if not os.environ.get("SCREENSHOTS_PROCTORING"):
         return
     for size, width in (("desktop", 1280), ("phone", 390)):
         page.set_viewport_size({"width": width, "height": 900})
