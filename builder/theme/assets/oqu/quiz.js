@@ -478,6 +478,14 @@
       var verdict = review.passed ? this.w("passed") : this.w("failed");
       this.body.appendChild(el("p", { className: "oqu-quiz__result",
         text: this.w("score") + ": " + review.points + " / " + review.max_points + " (" + review.percent + "%) — " + verdict }));
+    } else if (attempt.result_withheld) {
+      this.body.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("proctoring_withheld") }));
+      var session = null;
+      try { session = localStorage.getItem("oqu-proctoring-" + this.key); } catch (e) { /* private mode */ }
+      if (session) {
+        this.body.appendChild(el("a", { href: "/proctoring/sessions/" + encodeURIComponent(session) + "?lang=" + this.lang,
+          text: this.w("proctoring_decision") }));
+      }
     } else {
       this.body.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("later") }));
     }
