@@ -22,7 +22,9 @@ def proctoring() -> None:
 
 
 @proctoring.command("purge")
-@click.option("--days", type=int, default=None, help="Retention in days (default: OQU_PROCTORING_RETENTION_DAYS).")
+@click.option(
+    "--days", type=int, default=None, help="Retention in days (default: OQU_PROCTORING_RETENTION_DAYS)."
+)
 def purge(days: int | None) -> None:
     """Delete the recordings of decided sessions older than the retention (open appeals keep theirs)."""
     from quiz_service.proctoring import service
