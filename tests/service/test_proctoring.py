@@ -14,13 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auth_helpers import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
 from sqlalchemy import select
 from test_quiz_teaching import (  # noqa: F401 (fixtures)
     FIXED_KEY,
+    OTHER_TEACHER,
     START,
+    TEACHER,
     Clock,
     People,
     app_config,
@@ -389,3 +392,43 @@ def test_retention_purges_recordings_of_decided_sessions(
     ran = run_oqu("proctoring", "purge", "--days", "1", database_url=app_config["DATABASE_URL"])
     assert ran.exit_code == 0, ran.output
     assert "purged the recordings of 0 session(s)" in ran.output
+
+
+def signed_in_browser(app: Flask, email: str) -> FlaskClient:
+    browser = app.test_client()
+    form = {
+        "email": email,
+        "password": PASSWORD,
+        "csrf_token": csrf_from_form(browser.get("/auth/login").text),
+    }
+    assert browser.post("/auth/login", data=form).status_code == 303
+    return browser
+
+
+def test_the_pages_say_an_incident_is_no_proof_name_the_zone_and_escape(
+    app: Flask, client: FlaskClient, people: People, proctored: str, clock: Clock
+) -> None:
+    teacher, student = signed_in_browser(app, TEACHER), signed_in_browser(app, "aigerim@oqu.example.kz")
+    classmate, other = signed_in_browser(app, "daniyar@oqu.example.kz"), signed_in_browser(app, OTHER_TEACHER)
+    sid = pass_checks(client, people.student)
+    take(client, people.student)
+    reason = "<script>alert('x')</script> екінші адам"
+    url = f"/api/v1/proctoring/sessions/{sid}/decision"
+    assert (
+        client.post(url, json={"decision": "annul", "reason": reason}, headers=people.teacher).status_code
+        == 200
+    )
+    review = teacher.get(f"/proctoring/review/{sid}?lang=ru")
+    assert review.status_code == 200
+    assert "лишь повод посмотреть человеку, а не доказательство" in review.text
+    assert "(Asia/Almaty)" in review.text and "Результат аннулирован" in review.text
+    assert "<script>alert" not in review.text and "&lt;script&gt;" in review.text
+    assert "media-src 'self'" in review.headers["Content-Security-Policy"]
+    mine = student.get(f"/proctoring/sessions/{sid}?lang=kk")
+    assert "Нәтиже жойылды" in mine.text and "апелляция" in mine.text.lower()
+    assert classmate.get(f"/proctoring/sessions/{sid}").status_code == 404
+    assert other.get(f"/proctoring/review/{sid}").status_code == 403
+    check = student.get("/proctoring/fire-safety/exam/check?lang=en")
+    assert (
+        "Without a camera" in check.text and "script-src 'self'" in check.headers["Content-Security-Policy"]
+    )
