@@ -325,10 +325,13 @@ def snapshot_conditions(
     analysis: dict[str, Any], reference: dict[str, Any] | None, head_turn: float
 ) -> set[str]:
     """What a snapshot shows, by the server's analysis: a second face, nobody, too dark to tell,
-    the head turned away (a profile only, or the face far from where it was in the live photo)."""
+    backlight, the head turned away (a profile only, a body without a face, or the face far from
+    where it was in the live photo)."""
     faces, profiles = analysis["faces"], analysis["profiles"]
     if faces >= 2:
         return {"faces"}
+    if faces == 0 and profiles == 0 and analysis.get("bodies", 0) > 0:
+        return {"head"}  # someone is there (a body), the face is not seen
     if faces == 0 and profiles == 0:
         if analysis["brightness"] < DARK:
             return {"dark"}  # the light, not an absence: the page says so
