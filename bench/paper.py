@@ -74,7 +74,9 @@ def timed_build(root: Path, out: Path) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--lessons", type=int, default=50, help="lessons in the course (default 50)")
     parser.add_argument("--repeat", type=int, default=1, help="builds per variant; the fastest counts")
     parser.add_argument("--seed", type=int, default=2026)

@@ -21,6 +21,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         consultations,
         footprint,
         notices,
+        proctoring,
         quizzes,
         schedules,
         search,
@@ -62,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     auth.init_app(app)
     studies.init_app(app)
     notices.init_app(app)
+    proctoring.init_app(app)
     static_site.init_app(app)
     app.after_request(security_headers.add_security_headers)
     return app

@@ -25,7 +25,15 @@ from builder.quizzes.banks import (
     resolve_draws,
 )
 from builder.quizzes.gift import category_path
-from builder.quizzes.model import Draw, FeedbackBand, Question, Quiz, QuizSettings, ReviewPolicy
+from builder.quizzes.model import (
+    Draw,
+    FeedbackBand,
+    ProctoringPolicy,
+    Question,
+    Quiz,
+    QuizSettings,
+    ReviewPolicy,
+)
 from builder.quizzes.schema import QuizConfig
 from builder.quizzes.types import QUESTION_TYPES, with_ids
 from builder.validation import validate_document
@@ -105,6 +113,8 @@ def load_yaml_quiz(
     draws = resolve_draws(cfg.draw, aligned, doc, path, problems) if aligned else None
     if aligned is None or draws is None or not inline_ok:
         return None
+    if cfg.kind in ("intermediate", "final") and not cfg.proctored:
+        problems.warn(path, doc.line_of(("kind",)), UNPROCTORED)
     return Quiz(
         course=course.id,
         id=quiz_id,
@@ -115,6 +125,12 @@ def load_yaml_quiz(
             lang: _with_ids(sourced, f"{course.id}/{quiz_id}") for lang, sourced in aligned.questions.items()
         },
     )
+
+
+UNPROCTORED = (
+    "an attestation (intermediate or final) without 'proctoring: required': "
+    "a distance attestation must be proctored (R13)"
+)
 
 
 def _with_ids(sourced: list[Sourced], key: str) -> tuple[Question, ...]:
@@ -216,6 +232,22 @@ def settings_from(cfg: QuizConfig, course: Course) -> QuizSettings:
             for band in sorted(cfg.overall_feedback, key=lambda band: -band.min)
         ),
         timezone=zone.key,
+        proctoring=proctoring_from(cfg),
+    )
+
+
+def proctoring_from(cfg: QuizConfig) -> ProctoringPolicy:
+    proctoring = cfg.proctoring_config
+    if proctoring is None:
+        return ProctoringPolicy()
+    return ProctoringPolicy(
+        required=True,
+        signals=tuple(dict.fromkeys(proctoring.signals)),
+        snapshot_every=proctoring.snapshot_every,
+        sustained_seconds=proctoring.sustained.seconds,
+        sustained_frames=proctoring.sustained.frames,
+        noise_level=proctoring.noise_level,
+        head_turn=proctoring.head_turn,
     )
 
 

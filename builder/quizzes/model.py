@@ -84,6 +84,19 @@ class ReviewPolicy:
 
 
 @dataclass(frozen=True)
+class ProctoringPolicy:
+    """How an attestation is proctored; `required=False` (the default) is an unproctored quiz."""
+
+    required: bool = False
+    signals: tuple[str, ...] = ()
+    snapshot_every: int = 30  # seconds
+    sustained_seconds: int = 10
+    sustained_frames: int = 3
+    noise_level: float = 0.1
+    head_turn: float = 0.25
+
+
+@dataclass(frozen=True)
 class Draw:
     category: str
     count: int
@@ -108,6 +121,7 @@ class QuizSettings:
     review: ReviewPolicy = ReviewPolicy()
     overall_feedback: tuple[FeedbackBand, ...] = ()  # highest band first
     timezone: str = "Asia/Almaty"  # the course's zone: pages show opens and closes in it, named
+    proctoring: ProctoringPolicy = ProctoringPolicy()
 
     def overall_feedback_for(self, percent: float, lang: str) -> str | None:
         """The overall feedback of the band the grade falls in (None without bands or below all)."""
@@ -173,6 +187,12 @@ def question_from_json(data: dict[str, Any]) -> Question:
     )
 
 
+def _proctoring_from_json(data: dict[str, Any] | None) -> ProctoringPolicy:
+    if not data:
+        return ProctoringPolicy()
+    return ProctoringPolicy(**{**data, "signals": tuple(data.get("signals", ()))})
+
+
 def settings_from_json(data: dict[str, Any]) -> QuizSettings:
     return QuizSettings(
         **{
@@ -183,5 +203,6 @@ def settings_from_json(data: dict[str, Any]) -> QuizSettings:
                 FeedbackBand(band["min_percent"], tuple(tuple(pair) for pair in band["text"]))
                 for band in data.get("overall_feedback", [])
             ),
+            "proctoring": _proctoring_from_json(data.get("proctoring")),
         }
     )

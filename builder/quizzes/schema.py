@@ -25,6 +25,40 @@ BankFiles = BankFile | Annotated[list[BankFile], Field(min_length=1)]
 BankSources = BankFiles | dict[str, BankFiles]  # one for every language, or one per language
 
 
+ProctoringSignal = Literal[
+    "faces", "presence", "head", "identity", "noise", "tab", "fullscreen", "clipboard", "screens"
+]
+ALL_SIGNALS: tuple[ProctoringSignal, ...] = (
+    "faces",
+    "presence",
+    "head",
+    "identity",
+    "noise",
+    "tab",
+    "fullscreen",
+    "clipboard",
+    "screens",
+)
+
+
+class SustainedConfig(StrictModel):
+    """A condition counts only when it holds this long AND in this many snapshots in a row (never one frame)."""
+
+    seconds: int = Field(default=10, ge=1, le=600)
+    frames: int = Field(default=3, ge=2, le=100)
+
+
+class ProctoringConfig(StrictModel):
+    """Online proctoring of an attestation (R2.10, R13); `proctoring: required` takes every default."""
+
+    mode: Literal["required", "none"] = "required"
+    signals: list[ProctoringSignal] = Field(default_factory=lambda: list(ALL_SIGNALS), min_length=1)
+    snapshot_every: int = Field(default=30, ge=5, le=300)  # seconds between webcam snapshots
+    sustained: SustainedConfig = SustainedConfig()
+    noise_level: float = Field(default=0.1, gt=0, le=1)  # microphone RMS (0…1) counted as noise
+    head_turn: float = Field(default=0.25, gt=0, le=1)  # face centre's move, as a share of the frame width
+
+
 class DrawConfig(StrictModel):
     category: str = Field(min_length=1)
     count: int = Field(gt=0)
@@ -55,6 +89,7 @@ class QuizConfig(StrictModel):
     draw: list[DrawConfig] = Field(default_factory=list)
     review: ReviewConfig = ReviewConfig()
     overall_feedback: list[FeedbackBandConfig] = Field(default_factory=list)
+    proctoring: Literal["required", "none"] | ProctoringConfig = "none"
     questions_from: BankSources | None = None
     questions: list[dict[str, object]] = Field(default_factory=list)
 
@@ -63,6 +98,24 @@ class QuizConfig(StrictModel):
         if self.opens and self.closes and self.closes <= self.opens:
             raise ValueError("'closes' must be after 'opens'")
         return self
+
+    @model_validator(mode="after")
+    def _proctoring_on_attestation(self) -> QuizConfig:
+        if self.proctored and self.kind not in ("intermediate", "final"):
+            raise ValueError("'proctoring' is for attestations: 'kind' must be intermediate or final")
+        return self
+
+    @property
+    def proctored(self) -> bool:
+        mode = self.proctoring if isinstance(self.proctoring, str) else self.proctoring.mode
+        return mode == "required"
+
+    @property
+    def proctoring_config(self) -> ProctoringConfig | None:
+        """The full proctoring settings (defaults for the shorthand `required`), None without proctoring."""
+        if not self.proctored:
+            return None
+        return self.proctoring if isinstance(self.proctoring, ProctoringConfig) else ProctoringConfig()
 
     @model_validator(mode="after")
     def _bands_differ(self) -> QuizConfig:

@@ -367,3 +367,50 @@ class QuestionAnswered(DomainEvent):
     course: str
     answered_by: int
     at: datetime
+
+
+# -- proctoring ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProctoringLetStart(DomainEvent):
+    """A proctor let a student start a proctored attempt without (all) the checks."""
+
+    session_id: int
+    user_id: int
+    proctor_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProctoringDecided(DomainEvent):
+    """A proctor confirmed identity and result, or annulled the result with a reason."""
+
+    session_id: int
+    attempt_id: int
+    user_id: int
+    course: str
+    quiz: str
+    decision: str  # "confirmed" or "annulled"
+    identity_confirmed: bool
+    reason: str
+    proctor_id: int
+    on_appeal: bool
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProctoringAppealed(DomainEvent):
+    session_id: int
+    attempt_id: int | None
+    user_id: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProctoringPurged(DomainEvent):
+    """The recordings of a session were deleted at the end of their retention."""
+
+    session_id: int
+    attempt_id: int | None
+    at: datetime

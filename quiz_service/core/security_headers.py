@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from flask import Response, request
+from flask import Flask, Response, current_app, request
 
 # Material for MkDocs' inline scripts (templates/partials/javascripts/base.html, at each depth
 # of an oqu project's pages, and content.html). An upgrade of Material that changes them fails
@@ -97,9 +97,15 @@ HSTS = "max-age=31536000"  # a year; no includeSubDomains: other hosts may still
 SITE_ENDPOINT = "static_site"
 
 
+def set_endpoint_policy(app: Flask, endpoint: str, policy: str) -> None:
+    """A service page or file that needs another policy than SERVICE_POLICY (a page with its own
+    script and camera, a recording served sandboxed) names it here, by endpoint."""
+    app.extensions.setdefault("oqu_endpoint_policies", {})[endpoint] = policy
+
+
 def content_security_policy() -> str:
     if request.endpoint != SITE_ENDPOINT:
-        return SERVICE_POLICY
+        return current_app.extensions.get("oqu_endpoint_policies", {}).get(request.endpoint, SERVICE_POLICY)
     return FRAMED_SITE_POLICY if request.headers.get("Sec-Fetch-Dest") == "iframe" else SITE_POLICY
 
 

@@ -46,6 +46,8 @@ def exam_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     text = midterm.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^opens: .*$", f"opens: {(now - dt.timedelta(hours=1)).isoformat()}", text)
     text = re.sub(r"(?m)^closes: .*$", f"closes: {(now + dt.timedelta(days=1)).isoformat()}", text)
+    # This test is about the exam's flow; the proctored flow is tests/browser/test_proctoring_exam.py.
+    text = re.sub(r"(?m)^proctoring:\n(?:  .*\n)+", "", text)
     midterm.write_text(text, encoding="utf-8")
     build_site(root, root / "build")
     env = {**os.environ, "OQU_VAR_DIR": str(root / "var")}

@@ -18,6 +18,7 @@ course, {question} one of its questions.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,10 +31,12 @@ from assignment_fixtures import publish as publish_assignments
 from auth_helpers import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
+from PIL import Image
 from quiz_bundle import publish_gift_quiz
 
 from auth import enrolment
 from auth.models import Role, User
+from builder.quizzes.model import ProctoringPolicy
 from quiz_service.core import db
 
 CALLERS = ("anonymous", "student", "other_student", "teacher", "admin", "partner")
@@ -606,6 +609,91 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/monitoring/<course_id>/export.<kind>"): Case(
         "/monitoring/fire-safety/export.xlsx", teacher_page(200)
     ),
+    # Proctoring (quiz_service/proctoring): a session, its uploads and recordings are its
+    # student's; the course's proctors (its teachers) and admins see and decide; another
+    # student gets 404, another course's teacher 403. {psession} is the student's session for
+    # the proctored quiz `proctored`, {pmedia} its ID photo.
+    ("POST", "/api/v1/proctoring/<course>/<quiz>/session"): Case(
+        "/api/v1/proctoring/fire-safety/proctored/session",
+        signed_in(404, student=200, teacher=200, admin=200),
+        json={},
+    ),
+    ("GET", "/api/v1/proctoring/sessions/<int:session_id>"): Case(
+        "/api/v1/proctoring/sessions/{psession}", signed_in(404, student=200, teacher=200, admin=200)
+    ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/consent"): Case(
+        "/api/v1/proctoring/sessions/{psession}/consent", signed_in(404, student=200), json={}
+    ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/uploads"): Case(
+        "/api/v1/proctoring/sessions/{psession}/uploads",
+        signed_in(404, student=201),
+        json={"kind": "live_photo", "size": 100},
+    ),
+    ("PUT", "/api/v1/proctoring/uploads/<int:upload_id>"): Case(
+        # the owner gets past access; the body is no photo, so its content is refused
+        "/api/v1/proctoring/uploads/{pupload}?offset=0",
+        signed_in(404, student=422),
+        json={"x": 1},
+    ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/events"): Case(
+        "/api/v1/proctoring/sessions/{psession}/events",
+        signed_in(404, student=409),
+        json={"sent_at": "2026-12-14T09:00:00Z", "events": []},
+    ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/appeal"): Case(
+        "/api/v1/proctoring/sessions/{psession}/appeal",
+        signed_in(404, student=409),
+        json={"text": "апелляция"},
+    ),
+    ("GET", "/api/v1/proctoring/media/<int:media_id>"): Case(
+        "/api/v1/proctoring/media/{pmedia}", signed_in(404, student=200, teacher=200, admin=200)
+    ),
+    ("GET", "/api/v1/proctoring/courses/<course>/sessions"): Case(
+        "/api/v1/proctoring/courses/fire-safety/sessions", signed_in(403, teacher=200, admin=200)
+    ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/let-start"): Case(
+        "/api/v1/proctoring/sessions/{psession}/let-start", signed_in(404, teacher=200, admin=200), json={}
+    ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/room-scan-request"): Case(
+        "/api/v1/proctoring/sessions/{psession}/room-scan-request",
+        signed_in(404, teacher=200, admin=200),
+        json={},
+    ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/decision"): Case(
+        "/api/v1/proctoring/sessions/{psession}/decision",
+        signed_in(404, teacher=409, admin=409),
+        json={"decision": "annul", "reason": "сынақ"},
+    ),
+    ("GET", "/proctoring/<course>/<quiz>/check"): Case(
+        "/proctoring/fire-safety/proctored/check",
+        expect(404, anonymous=302, student=200, teacher=200, admin=200),
+    ),
+    ("GET", "/proctoring/sessions/<int:session_id>"): Case(
+        "/proctoring/sessions/{psession}", expect(404, anonymous=302, student=200)
+    ),
+    ("POST", "/proctoring/sessions/<int:session_id>/appeal"): Case(
+        "/proctoring/sessions/{psession}/appeal",
+        expect(404, anonymous=302, student=409),
+        form={"text": "апелляция"},
+    ),
+    ("GET", "/proctoring/review"): Case(
+        "/proctoring/review", expect(403, anonymous=302, teacher=200, admin=200)
+    ),
+    ("GET", "/proctoring/review/<int:session_id>"): Case(
+        "/proctoring/review/{psession}", expect(404, anonymous=302, teacher=200, admin=200)
+    ),
+    ("POST", "/proctoring/review/<int:session_id>/decision"): Case(
+        "/proctoring/review/{psession}/decision",
+        expect(404, anonymous=302, teacher=303, admin=303),
+        form={"decision": "annul", "reason": "сынақ"},
+    ),
+    ("POST", "/proctoring/review/<int:session_id>/let-start"): Case(
+        "/proctoring/review/{psession}/let-start", expect(404, anonymous=302, teacher=303, admin=303), form={}
+    ),
+    ("POST", "/proctoring/review/<int:session_id>/room-scan"): Case(
+        "/proctoring/review/{psession}/room-scan", expect(404, anonymous=302, teacher=303, admin=303), form={}
+    ),
+    ("GET", "/proctoring/assets/<path:filename>"): Case("/proctoring/assets/proctor.js", expect(200)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
@@ -641,6 +729,10 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 def publish_quiz(service_dir: Path) -> None:
     """A quiz of the gated course in the service bundle, as `oqu build` writes it."""
     publish_gift_quiz(service_dir, QUIZ, title="Сынақ")
+    proctoring = ProctoringPolicy(required=True, signals=("faces", "tab"))
+    publish_gift_quiz(
+        service_dir, QUIZ, quiz_id="proctored", title="Аттестаттау", kind="final", proctoring=proctoring
+    )
 
 
 def test_every_endpoint_has_an_entry(app: Flask) -> None:
@@ -683,7 +775,29 @@ def world(app: Flask, make_user: Callable[..., User], make_token: Callable[..., 
         headers={"X-CSRF-Token": _csrf(browsers["student"])},
     )
     assert attempt.status_code == 201, attempt.json
+    student, csrf = browsers["student"], {"X-CSRF-Token": _csrf(browsers["student"])}
+    psession = student.post("/api/v1/proctoring/fire-safety/proctored/session", json={}, headers=csrf).json[
+        "id"
+    ]
+    photo = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(photo, "PNG")
+    begun = student.post(
+        f"/api/v1/proctoring/sessions/{psession}/uploads",
+        json={"kind": "id_photo", "size": len(photo.getvalue())},
+        headers=csrf,
+    ).json
+    pmedia = student.put(
+        f"/api/v1/proctoring/uploads/{begun['id']}?offset=0", data=photo.getvalue(), headers=csrf
+    ).json
+    pupload = student.post(
+        f"/api/v1/proctoring/sessions/{psession}/uploads",
+        json={"kind": "live_photo", "size": 7},
+        headers=csrf,
+    ).json["id"]
     values = {
+        "psession": psession,
+        "pmedia": pmedia["media_id"],
+        "pupload": pupload,
         "student_token": student_token,
         "victim": victim.id,
         "attempt": attempt.json["id"],

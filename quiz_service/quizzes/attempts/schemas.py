@@ -96,6 +96,9 @@ class AttemptOut(BaseModel):
     questions: list[PublicQuestion]
     answers: list[SavedAnswer]
     review: Review | None
+    result_withheld: bool = Field(
+        default=False, description="A proctored attempt's grade waits for the proctor's confirmation"
+    )
 
 
 class AttemptBrief(BaseModel):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from builder.quizzes.model import Question, QuizSettings
 from builder.quizzes.types import QUESTION_TYPES, Grade, ResponseError, grade, public_question
-from quiz_service.core import events
+from quiz_service.core import attempt_gates, events
 from quiz_service.core.domain import Conflict, Invalid, NotFound
 from quiz_service.quizzes.attempts import guessing
 from quiz_service.quizzes.models import (
@@ -135,6 +135,8 @@ def start_attempt(
         if raced is not None:
             return raced, False
         raise Conflict("no_attempts_left", f"All {quiz.settings.attempts} attempts of this quiz are used.")
+    if quiz.settings.proctoring.required:
+        attempt_gates.check_proctored_start(writer, user_id, quiz.course, quiz.id, now)
     pin_version(writer, body, quiz)
     seed = random.SystemRandom().randrange(2**31)
     attempt = Attempt(
@@ -546,16 +548,22 @@ def public_for_attempt(question: Question, seed: int, shuffle: bool) -> dict[str
 
 
 def review(
-    attempt: Attempt, quiz: PinnedQuiz, answers: dict[str, Answer], released: bool, now: datetime
+    attempt: Attempt,
+    quiz: PinnedQuiz,
+    answers: dict[str, Answer],
+    released: bool,
+    now: datetime,
+    withheld: bool = False,
 ) -> dict[str, Any] | None:
-    """The finished attempt as the review policy allows now, or None while it is open."""
+    """The finished attempt as the review policy allows now, or None while it is open
+    (`withheld`: a proctored attempt not yet confirmed shows nothing of its grade)."""
     if attempt.state == AttemptState.OPEN:
         return None
     policy = quiz.settings.review
-    see_score = shown(policy.score, attempt, quiz, released, now)
-    see_correct = shown(policy.correctness, attempt, quiz, released, now)
-    see_feedback = shown(policy.feedback, attempt, quiz, released, now)
-    see_answers = shown(policy.answers, attempt, quiz, released, now)
+    see_score = not withheld and shown(policy.score, attempt, quiz, released, now)
+    see_correct = not withheld and shown(policy.correctness, attempt, quiz, released, now)
+    see_feedback = not withheld and shown(policy.feedback, attempt, quiz, released, now)
+    see_answers = not withheld and shown(policy.answers, attempt, quiz, released, now)
     questions = []
     for question in attempt_questions(attempt, quiz):
         if not QUESTION_TYPES[question.type].graded:

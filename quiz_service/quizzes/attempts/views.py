@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from auth.access import courses
 from auth.enrolment import may_read
 from auth.models import User
-from quiz_service.core import clock, db
+from quiz_service.core import attempt_gates, clock, db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
 from quiz_service.core.domain import DomainError, Invalid, NotFound
@@ -162,6 +162,8 @@ def quiz_summary(course: str, quiz: str) -> QuizSummary:
 
 def _score_shown(reader: Session, attempt: Attempt, released: bool, schedule: PinnedQuiz) -> bool:
     quiz = quiz_for_review(reader, attempt, schedule)
+    if quiz.settings.proctoring.required and attempt_gates.result_withheld(reader, attempt.id):
+        return False  # a proctored attempt's grade waits for the proctor's confirmation
     return service.shown(quiz.settings.review.score, attempt, quiz, released, now())
 
 
@@ -283,7 +285,8 @@ def attempt_out(session: Session, attempt: Attempt, schedule: PinnedQuiz | None 
     released = attempt.state != AttemptState.OPEN and service.is_released(
         session, attempt.course, attempt.quiz
     )
-    review = service.review(attempt, quiz, answers, released, now())  # None while open
+    withheld = quiz.settings.proctoring.required and attempt_gates.result_withheld(session, attempt.id)
+    review = service.review(attempt, quiz, answers, released, now(), withheld)  # None while open
     return AttemptOut(
         id=attempt.id,
         course=attempt.course,
@@ -305,6 +308,7 @@ def attempt_out(session: Session, attempt: Attempt, schedule: PinnedQuiz | None 
         ],
         answers=[_saved(a, by_id[a.question].public_id) for a in answers.values() if a.question in by_id],
         review=Review(**review) if review is not None else None,
+        result_withheld=withheld,
     )
 
 

@@ -265,6 +265,11 @@
       button.disabled = true;
       self.request("POST", "quizzes/" + self.key + "/attempts", { lang: self.lang }).then(function (r) {
         if (r.status === 200 || r.status === 201) return self.showAttempt(r.body);
+        if (r.status === 403 && r.body && r.body.error && r.body.error.code === "proctoring_required") {
+          // A proctored attestation: the checks first, then back here (docs/proctoring.md).
+          location.href = "/proctoring/" + self.key + "/check?lang=" + self.lang + "&return=" + encodeURIComponent(location.pathname);
+          return;
+        }
         button.disabled = false;
         self.status(self.refusal(r));
       }, function () { button.disabled = false; self.status(self.w("unavailable")); });
@@ -384,11 +389,24 @@
 
   /* -- the attempt ----------------------------------------------------------------------- */
 
+  /* A proctored attempt: the session the check page kept, watched by the service's own script. */
+  Quiz.prototype.watchProctoring = function () {
+    var id = null;
+    try { id = localStorage.getItem("oqu-proctoring-" + this.key); } catch (e) { return; }
+    if (!id || this.proctoringWatched) return;
+    this.proctoringWatched = true;
+    var script = document.createElement("script");
+    script.src = "/proctoring/assets/proctor.js";
+    script.onload = function () { window.oquProctor.watch(id); };
+    document.head.appendChild(script);
+  };
+
   Quiz.prototype.showAttempt = function (attempt) {
     this.attempt = attempt;
     this.clockOffset = Date.parse(attempt.server_time) - Date.now();
     this.shell();
     if (attempt.state !== "open") return this.renderReview(attempt);
+    this.watchProctoring();
     var responses = {};
     attempt.answers.forEach(function (a) { responses[a.question] = a.response; });
     this.queue().forEach(function (save) { responses[save.question] = save.response; });
@@ -618,6 +636,14 @@
       this.body.appendChild(el("p", { className: "oqu-quiz__result",
         text: this.w("score") + ": " + this.number(review.points) + " / " + this.number(review.max_points) +
           " (" + this.percent(review.percent) + ") — " + verdict }));
+    } else if (attempt.result_withheld) {
+      this.body.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("proctoring_withheld") }));
+      var session = null;
+      try { session = localStorage.getItem("oqu-proctoring-" + this.key); } catch (e) { /* private mode */ }
+      if (session) {
+        this.body.appendChild(el("a", { href: "/proctoring/sessions/" + encodeURIComponent(session) + "?lang=" + this.lang,
+          text: this.w("proctoring_decision") }));
+      }
     } else {
       this.body.appendChild(el("p", { className: "oqu-quiz__result", text: this.w("later") }));
     }
