@@ -62,7 +62,7 @@ def sign_in_as_teacher(page: Page, served: str, next_path: str) -> None:
     page.goto(f"{served}/auth/login?next={next_path}")
     page.locator("#email").fill(EXAMPLE_TEACHER)
     page.locator("#password").fill(PASSWORD)
-    page.locator("button[type='submit']").first.click()
+    page.locator("form[action='/auth/login'] button[type=submit]").click()
     expect(page).to_have_url(re.compile(re.escape(next_path) + "$"))
 
 
