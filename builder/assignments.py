@@ -111,7 +111,7 @@ def _kinds(config: AssignmentConfig, lang: str) -> str:
                 "assignment.files",
                 lang,
                 count=files.max_files,
-                types=", ".join(files.types),
+                types=", ".join(kind.upper() for kind in files.types),
                 size=f"{files.max_size_mb:g}",
             )
         )

@@ -30,10 +30,9 @@ ADMIN = "words-admin@oqu.example.kz"
 HIDDEN = {"script", "style", "code", "pre", "kbd", "samp", "math", "svg", "template"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 READ_ATTRIBUTES = ("title", "alt", "aria-label", "placeholder")
-# "oqu": the service pages' header still carries the software's name where the site's header
-# should be (issue 12 #7, the shared page shell, is another change); remove it from here then.
+# Names of software and formats, written as their makers write them.
 NAMES = {
-    "oqu",
+    "iCalendar",
     "JavaScript",
     "Moodle",
     "English",
