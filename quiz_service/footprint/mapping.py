@@ -277,3 +277,89 @@ def assignment_grades_released(event: events.AssignmentGradesReleased, site: Sit
         context["extensions"] = {site.extension("student"): str(event.user_id)}
     return site.entry(None, verb, assignment_activity(site, event.course, event.assignment),
                       timestamp=event.released_at, context=context)  # fmt: skip
+
+
+# -- live classes, consultations, questions, proctoring (R7.9, R7.4, R7.5, R2.10) ----------
+
+ATTENDED = (f"{ADL}attended", "attended")
+REGISTERED = (f"{ADL}registered", "registered")
+CANCELLED = ("http://activitystrea.ms/schema/1.0/cancel", "cancelled")
+ASKED = (f"{ADL}asked", "asked")
+MEETING = "http://adlnet.gov/expapi/activities/meeting"
+QUESTION = "http://adlnet.gov/expapi/activities/question"
+
+
+def meeting(site: Site, *parts: str | int) -> dict[str, Json]:
+    return {"objectType": "Activity", "id": site.activity(*parts), "definition": {"type": MEETING}}
+
+
+@maps(events.AttendanceRecorded)
+def attendance_recorded(event: events.AttendanceRecorded, site: Site) -> Entry:
+    """A live class: present or late counts as attended (success), absent or excused does not."""
+    context: dict[str, Json] = {"extensions": {site.extension("status"): event.status}}
+    if event.schedule != "staff-training":
+        context |= course_grouping(site, event.schedule)
+    if event.by is not None:
+        context["instructor"] = store.user_agent(site.url, event.by)
+    if event.reason:
+        context["extensions"][site.extension("reason")] = event.reason
+    target = meeting(site, "schedules", event.schedule, "classes", event.class_id)
+    return site.entry(event.user_id, ATTENDED, target, timestamp=event.at,
+                      result={"success": event.status in ("present", "late")}, context=context)  # fmt: skip
+
+
+@maps(events.ConsultationBooked)
+def consultation_booked(event: events.ConsultationBooked, site: Site) -> Entry:
+    context = course_grouping(site, event.course)
+    context["extensions"] = {
+        site.extension("state"): event.state,
+        site.extension("from-waitlist"): event.from_waitlist,
+    }
+    if event.booked_by is not None:
+        context["instructor"] = store.user_agent(site.url, event.booked_by)
+    target = meeting(site, "courses", event.course, "consultations", event.slot_id)
+    return site.entry(event.user_id, REGISTERED, target, timestamp=event.at, context=context)
+
+
+@maps(events.ConsultationCancelled)
+def consultation_cancelled(event: events.ConsultationCancelled, site: Site) -> Entry:
+    context = course_grouping(site, event.course)
+    context["extensions"] = {site.extension("by"): event.by}
+    target = meeting(site, "courses", event.course, "consultations", event.slot_id)
+    return site.entry(event.user_id, CANCELLED, target, timestamp=event.at, context=context)
+
+
+@maps(events.ConsultationAttendance)
+def consultation_attendance(event: events.ConsultationAttendance, site: Site) -> Entry:
+    context = course_grouping(site, event.course)
+    context["instructor"] = store.user_agent(site.url, event.marked_by)
+    target = meeting(site, "courses", event.course, "consultations", event.slot_id)
+    return site.entry(event.user_id, ATTENDED, target, timestamp=event.at,
+                      result={"success": event.attended}, context=context)  # fmt: skip
+
+
+@maps(events.QuestionAsked)
+def question_asked(event: events.QuestionAsked, site: Site) -> Entry:
+    """That a question was asked, and on which lesson; never its text (it stays private)."""
+    target = {
+        "objectType": "Activity",
+        "id": site.activity("courses", event.course, "questions", event.question_id),
+        "definition": {"type": QUESTION},
+    }
+    context = course_grouping(site, event.course)
+    context["extensions"] = {site.extension("lesson"): event.lesson}
+    return site.entry(event.user_id, ASKED, target, timestamp=event.at, context=context)
+
+
+@maps(events.ProctoringDecided)
+def proctoring_decided(event: events.ProctoringDecided, site: Site) -> Entry:
+    """R2.10, confirmation of results: the student's attestation confirmed or annulled by a proctor
+    (the proctor as `instructor`; the reason kept, since the student can read and appeal it)."""
+    verb = (f"{site.url}xapi/verbs/attestation-{event.decision}", f"attestation {event.decision}")
+    context = attempt_context(site, event.attempt_id, event.course, on_appeal=event.on_appeal,
+                              identity_confirmed=event.identity_confirmed)  # fmt: skip
+    context["instructor"] = store.user_agent(site.url, event.proctor_id)
+    if event.reason:
+        context["extensions"][site.extension("reason")] = event.reason
+    return site.entry(event.user_id, verb, site.quiz(event.course, event.quiz), timestamp=event.at,
+                      context=context)  # fmt: skip

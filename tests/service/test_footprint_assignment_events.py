@@ -45,7 +45,9 @@ def test_a_submission_a_grade_and_a_release_are_recorded(app: Flask, make_user: 
         events.publish(writer, events.AssignmentGradesReleased("fire-safety", "evacuation-plan", None, AT))
     submitted, graded, released = statements(app)[-3:]
     for statement in (submitted, graded, released):
-        sent = {key: value for key, value in statement.items() if key not in ("authority", "stored", "version")}
+        sent = {
+            key: value for key, value in statement.items() if key not in ("authority", "stored", "version")
+        }
         check_statement(sent)  # the service's own statements pass the strict checks a client's do
     assert submitted["verb"]["id"] == "http://activitystrea.ms/schema/1.0/submit"
     assert submitted["object"]["id"] == ACTIVITY
@@ -65,3 +67,40 @@ def test_a_rolled_back_submission_leaves_no_statement(app: Flask, make_user: Cal
         )
         raise RuntimeError("the submission's transaction fails after the event")
     assert len(statements(app)) == before
+
+
+def test_attendance_consultations_questions_and_proctoring_are_recorded(
+    app: Flask, make_user: Callable[..., User]
+) -> None:
+    student = make_user()
+    teacher = make_user(email="a.zhumabayeva@academy.example.kz", role=Role.TEACHER)
+    published = [
+        events.AttendanceRecorded("fire-safety", "webinar-1", student.id, "late", AT, None, None, AT),
+        events.AttendanceRecorded("fire-safety", "webinar-2", student.id, "excused", None, "Анықтама № 17", teacher.id, AT),
+        events.ConsultationBooked(5, 3, student.id, "fire-safety", "waiting", None, AT),
+        events.ConsultationCancelled(5, 3, student.id, "fire-safety", "student", AT),
+        events.ConsultationAttendance(6, 4, student.id, "fire-safety", True, teacher.id, AT),
+        events.QuestionAsked(9, student.id, "fire-safety", "evacuation", AT),
+        events.ProctoringDecided(2, 11, student.id, "fire-safety", "midterm", "annulled", False, "Бөгде адам",
+                                 teacher.id, False, AT),
+    ]  # fmt: skip
+    with app.app_context(), db.write_connection() as writer:
+        for event in published:
+            events.publish(writer, event)
+    recorded = statements(app)[-len(published) :]
+    for statement in recorded:
+        check_statement({k: v for k, v in statement.items() if k not in ("authority", "stored", "version")})
+    late, excused, booked, cancelled, consulted, asked, annulled = recorded
+    assert late["verb"]["id"] == "http://adlnet.gov/expapi/verbs/attended" and late["result"] == {
+        "success": True
+    }
+    assert excused["result"] == {"success": False}
+    assert excused["context"]["extensions"][f"{SITE}xapi/extensions/reason"] == "Анықтама № 17"
+    assert booked["verb"]["id"].endswith("/registered") and booked["object"]["id"].endswith(
+        "/consultations/3"
+    )
+    assert cancelled["verb"]["display"] == {"en": "cancelled"}
+    assert consulted["result"] == {"success": True}
+    assert asked["object"]["id"] == f"{SITE}courses/fire-safety/questions/9" and "Эвакуация" not in str(asked)
+    assert annulled["verb"]["id"] == f"{SITE}xapi/verbs/attestation-annulled"
+    assert annulled["context"]["instructor"]["account"]["name"] == str(teacher.id)
