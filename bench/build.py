@@ -293,7 +293,8 @@ def generate_site(root: Path, shape: Shape, vocab: Vocabulary, seed: int) -> Gen
                     "title": _translatable(w, langs, 3, 6),
                     "summary": _translatable_paragraph(w, langs),
                     "languages": langs,
-                    "access": "open" if ci % 2 else "enrolled",
+                    # a MOOC is open by definition (R2.9)
+                    "access": "open" if ci % 2 or ci % 3 == 2 else "enrolled",
                     "format": ["asynchronous", "synchronous", "mooc"][ci % 3],
                     "order": ci,
                     "hours": {"contact": 12 + ci, "distance": 30 + 2 * ci},
