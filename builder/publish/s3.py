@@ -87,9 +87,10 @@ class UploadReport:
 def publish(source: Path, target: S3Target, release: str, keep: int = 5, client: Any = None) -> UploadReport:
     """Upload `source` as a new release, then switch `current` to it; prune old releases."""
     client = client or client_for(target)
-    report = upload(source, target, release, client)
-    switch(target, release, client)
-    prune(target, keep, client)
+    with _store_errors(target):
+        report = upload(source, target, release, client)
+        switch(target, release, client)
+        prune(target, keep, client)
     return report
 
 
@@ -151,13 +152,27 @@ def switch(target: S3Target, release: str, client: Any) -> None:
 def rollback(target: S3Target, client: Any = None) -> str:
     """Switch `current` back to the release published before it; returns that release's name."""
     client = client or client_for(target)
-    current = current_release(target, client)
-    known = releases(target, client)
-    if current not in known or known.index(current) == 0:
-        raise PublishError(f"{target} has no release before {current or 'the current one'}")
-    previous = known[known.index(current) - 1]
-    switch(target, previous, client)
+    with _store_errors(target):
+        current = current_release(target, client)
+        known = releases(target, client)
+        if current not in known or known.index(current) == 0:
+            raise PublishError(f"{target} has no release before {current or 'the current one'}")
+        previous = known[known.index(current) - 1]
+        switch(target, previous, client)
     return previous
+
+
+@contextlib.contextmanager
+def _store_errors(target: S3Target) -> Iterator[None]:
+    """The store's refusals (no such bucket, bad credentials, no connection) as one clear line."""
+    try:
+        yield
+    except PublishError:
+        raise
+    except Exception as exc:
+        if not type(exc).__module__.startswith(("botocore", "boto3")):
+            raise
+        raise PublishError(f"{target}: {exc}") from exc
 
 
 def prune(target: S3Target, keep: int, client: Any) -> None:

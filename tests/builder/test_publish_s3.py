@@ -209,3 +209,13 @@ def test_an_endpoint_option_wins_and_a_bad_target_is_refused(monkeypatch: pytest
     assert s3.S3Target.parse("s3://b").key("current") == "current"
     with pytest.raises(PublishError, match="no bucket"):
         s3.S3Target.parse("s3:///prefix")
+
+
+def test_a_missing_bucket_is_one_clear_error(tmp_path: Path, client: Any) -> None:
+    make_site(tmp_path / "build", "бірінші")
+    result = CliRunner().invoke(
+        main, ["publish", "s3://no-such-bucket/site", "--out", str(tmp_path / "build")]
+    )
+    assert result.exit_code == 1
+    assert "error: s3://no-such-bucket/site:" in result.output and "NoSuchBucket" in result.output
+    assert "Traceback" not in result.output
