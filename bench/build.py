@@ -18,6 +18,11 @@ figure in every 5th lesson, a formula in every 10th) in a temporary folder, then
 7. `oqu preview`'s loop (the real file watcher, in this process): N saves of one lesson, each timed
    until the re-rendered page is written and announced to the open tab; p50 and p95 (--preview-edits).
 
+`--only-new-lesson` measures `oqu preview` given a NEW lesson file, before and after in the same
+run, interleaved: the build's own path (what the preview did before: `LiveSite.build()`, the
+incremental build of the whole site) against the new-lesson path (`LiveSite.apply`), wall and CPU
+(this process and its pools).
+
 `--only-search-cache` measures one fixed cost instead, before and after in the same run: a
 one-lesson rebuild by the `oqu build` command in a new process (wall and CPU, its pool and search
 indexer included), with the search documents of every course made again ("before": the builder
@@ -566,6 +571,52 @@ def search_cache_comparison(lessons: int, tmp: Path, vocab: Vocabulary, seed: in
     console.print(f"after / before: CPU {after / before:.2f}, wall {wall_after / wall_before:.2f}")
 
 
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def new_lesson_comparison(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, repeat: int) -> None:
+    from builder.preview.live import LiveSite
+
+    shape = shape_for(lessons)
+    base = tmp / f"lessons-{shape.lessons}"
+    gen = generate_site(base / "site", shape, vocab, seed)
+    live = LiveSite(gen.root, base / "out")
+    console.print(
+        f"[bold]{shape.lessons} lessons[/]: oqu preview's first build (load {os.getloadavg()[0]:.1f})"
+    )
+    assert not live.build().problems
+    runs: dict[bool, list[Timed]] = {False: [], True: []}
+    module = gen.edit_target.parent
+    for i in range(repeat):
+        for fast in (False, True):
+            path = module / f"9{i}{int(fast)}-new-lesson-{i}-{int(fast)}.kk.md"
+            w = Writer(vocab, random.Random(seed + i))
+            path.write_text(
+                f"---\ntitle: Жаңа сабақ {i} {int(fast)}\ntype: lecture\nduration: 20\n---\n\n"
+                + w.paragraph("kk")
+                + "\n",
+                encoding="utf-8",
+            )
+            cpu, started = _cpu(), time.perf_counter()
+            outcome = live.apply([path]) if fast else live.build()
+            runs[fast].append(Timed(time.perf_counter() - started, _cpu() - cpu))
+            assert not outcome.problems and outcome.full != fast, outcome
+            console.print(
+                f"  [{i + 1}/{repeat}] new lesson, {'new-lesson path' if fast else 'the build (before)'}: "
+                f"{runs[fast][-1].wall:.2f} s wall, {runs[fast][-1].cpu:.2f} s CPU, rebuilt {outcome.rebuilt}",
+                style="dim",
+            )
+    before = min(runs[False], key=lambda run: run.wall)
+    after = min(runs[True], key=lambda run: run.wall)
+    console.print(
+        f"new lesson in oqu preview, {shape.lessons} lessons (best of {repeat}): before {before.wall:.2f} s wall / "
+        f"{before.cpu:.2f} s CPU, after {after.wall:.2f} s wall / {after.cpu:.2f} s CPU; after / before: "
+        f"wall {after.wall / before.wall:.2f}, CPU {after.cpu / before.cpu:.2f}"
+    )
+
+
 def cli_build(root: Path, out: Path) -> Timed:
     """`oqu build` from the command line in a new process (imports included), this source tree."""
     command = [sys.executable, "-c", "from builder.cli import main; main()"]
@@ -968,6 +1019,11 @@ def main() -> None:
         action="store_true",
         help="only the one-lesson rebuild with and without the search documents' cache (see above)",
     )
+    parser.add_argument(
+        "--only-new-lesson",
+        action="store_true",
+        help="only oqu preview given a new lesson file, before and after (see above)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -991,6 +1047,10 @@ def main() -> None:
         "parallelism. Timings are wall-clock, after a warm-up build that pays the imports."
     )
     try:
+        if args.only_new_lesson:
+            for n in sizes:
+                new_lesson_comparison(n, tmp, vocab, args.seed, args.repeat)
+            return
         if args.only_search_cache:
             for n in sizes:
                 search_cache_comparison(n, tmp, vocab, args.seed, args.repeat)
