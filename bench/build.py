@@ -18,6 +18,16 @@ figure in every 5th lesson, a formula in every 10th) in a temporary folder, then
 7. `oqu preview`'s loop (the real file watcher, in this process): N saves of one lesson, each timed
    until the re-rendered page is written and announced to the open tab; p50 and p95 (--preview-edits).
 
+`--only-new-lesson` measures `oqu preview` given a NEW lesson file, before and after in the same
+run, interleaved: the build's own path (what the preview did before: `LiveSite.build()`, the
+incremental build of the whole site) against the new-lesson path (`LiveSite.apply`), wall and CPU
+(this process and its pools).
+
+`--only-search-cache` measures one fixed cost instead, before and after in the same run: a
+one-lesson rebuild by the `oqu build` command in a new process (wall and CPU, its pool and search
+indexer included), with the search documents of every course made again ("before": the builder
+as it was) and with them cached per course by their inputs' key ("after"), interleaved.
+
 Figures are printed, nothing is asserted. Run:
 
     .venv/bin/python bench/build.py [--sizes 200,1000] [--repeat 3] [--keep] [--no-cli] [--json out.json]
@@ -288,7 +298,8 @@ def generate_site(root: Path, shape: Shape, vocab: Vocabulary, seed: int) -> Gen
                     "title": _translatable(w, langs, 3, 6),
                     "summary": _translatable_paragraph(w, langs),
                     "languages": langs,
-                    "access": "open" if ci % 2 else "enrolled",
+                    # a MOOC is open by definition (R2.9)
+                    "access": "open" if ci % 2 or ci % 3 == 2 else "enrolled",
                     "format": ["asynchronous", "synchronous", "mooc"][ci % 3],
                     "order": ci,
                     "hours": {"contact": 12 + ci, "distance": 30 + 2 * ci},
@@ -498,6 +509,112 @@ def run_timed(command: list[str], cwd: Path) -> Timed:
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return Timed(wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+
+
+def uncached_search_index(site: Any, path: Path) -> Any:
+    """The search step as it was: every course's documents made on every build (keeps the stored
+    keys, so that the cached runs interleaved with these see the same state)."""
+    from builder.search.documents import site_documents
+    from builder.search.index import read_state, update_index
+
+    return update_index(path, site_documents(site), inputs=read_state(path).get("inputs"))
+
+
+def cli_rebuild(root: Path, out: Path, cached_search: bool) -> Timed:
+    """`oqu build` in a new process; `cached_search=False`: with the search step as it was."""
+    patch = (
+        ""
+        if cached_search
+        else "import sys; sys.path.insert(0, {bench!r}); import build as bench; import builder.pipeline as p; "
+        "p.build_search_index = bench.uncached_search_index; ".format(bench=str(REPO / "bench"))
+    )
+    command = [sys.executable, "-c", patch + "from builder.cli import main; main()"]
+    return run_timed([*command, "build", "--out", str(out), "--quiet"], root)
+
+
+def search_cache_comparison(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, repeat: int) -> None:
+    shape = shape_for(lessons)
+    base = tmp / f"lessons-{shape.lessons}"
+    gen = generate_site(base / "site", shape, vocab, seed)
+    console.print(f"[bold]{shape.lessons} lessons[/]: first build (load average {os.getloadavg()[0]:.1f})")
+    first = cli_rebuild(gen.root, base / "out", cached_search=True)
+    console.print(f"  full build: {first.wall:.1f} s wall, {first.cpu:.1f} s CPU", style="dim")
+    runs: dict[bool, list[Timed]] = {False: [], True: []}
+    for i in range(repeat):
+        for cached in (False, True):
+            edit_lesson(gen.edit_target, vocab, seed + 2 * i + cached)
+            runs[cached].append(cli_rebuild(gen.root, base / "out", cached_search=cached))
+            last = runs[cached][-1]
+            console.print(
+                f"  [{i + 1}/{repeat}] one-lesson rebuild, search documents "
+                f"{'cached per course' if cached else 'made for every course'}: {last.wall:.1f} s wall, "
+                f"{last.cpu:.2f} s CPU (load average {os.getloadavg()[0]:.1f})",
+                style="dim",
+            )
+    table = Table(title=f"one-lesson rebuild, {shape.lessons} lessons, `oqu build` in a new process")
+    for column in ("search documents", "wall (best)", "CPU (best)", "CPU samples", "CPU / full build's"):
+        table.add_column(column)
+    for cached in (False, True):
+        best = min(runs[cached], key=lambda run: run.cpu)
+        table.add_row(
+            "cached per course" if cached else "made for every course (before)",
+            f"{min(run.wall for run in runs[cached]):.2f} s",
+            f"{best.cpu:.2f} s",
+            ", ".join(f"{run.cpu:.2f}" for run in runs[cached]),
+            f"{best.cpu / first.cpu:.1%}",
+        )
+    console.print(table)
+    before = min(run.cpu for run in runs[False])
+    after = min(run.cpu for run in runs[True])
+    wall_before = min(run.wall for run in runs[False])
+    wall_after = min(run.wall for run in runs[True])
+    console.print(f"after / before: CPU {after / before:.2f}, wall {wall_after / wall_before:.2f}")
+
+
+def _cpu() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def new_lesson_comparison(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, repeat: int) -> None:
+    from builder.preview.live import LiveSite
+
+    shape = shape_for(lessons)
+    base = tmp / f"lessons-{shape.lessons}"
+    gen = generate_site(base / "site", shape, vocab, seed)
+    live = LiveSite(gen.root, base / "out")
+    console.print(
+        f"[bold]{shape.lessons} lessons[/]: oqu preview's first build (load {os.getloadavg()[0]:.1f})"
+    )
+    assert not live.build().problems
+    runs: dict[bool, list[Timed]] = {False: [], True: []}
+    module = gen.edit_target.parent
+    for i in range(repeat):
+        for fast in (False, True):
+            path = module / f"9{i}{int(fast)}-new-lesson-{i}-{int(fast)}.kk.md"
+            w = Writer(vocab, random.Random(seed + i))
+            path.write_text(
+                f"---\ntitle: Жаңа сабақ {i} {int(fast)}\ntype: lecture\nduration: 20\n---\n\n"
+                + w.paragraph("kk")
+                + "\n",
+                encoding="utf-8",
+            )
+            cpu, started = _cpu(), time.perf_counter()
+            outcome = live.apply([path]) if fast else live.build()
+            runs[fast].append(Timed(time.perf_counter() - started, _cpu() - cpu))
+            assert not outcome.problems and outcome.full != fast, outcome
+            console.print(
+                f"  [{i + 1}/{repeat}] new lesson, {'new-lesson path' if fast else 'the build (before)'}: "
+                f"{runs[fast][-1].wall:.2f} s wall, {runs[fast][-1].cpu:.2f} s CPU, rebuilt {outcome.rebuilt}",
+                style="dim",
+            )
+    before = min(runs[False], key=lambda run: run.wall)
+    after = min(runs[True], key=lambda run: run.wall)
+    console.print(
+        f"new lesson in oqu preview, {shape.lessons} lessons (best of {repeat}): before {before.wall:.2f} s wall / "
+        f"{before.cpu:.2f} s CPU, after {after.wall:.2f} s wall / {after.cpu:.2f} s CPU; after / before: "
+        f"wall {after.wall / before.wall:.2f}, CPU {after.cpu / before.cpu:.2f}"
+    )
 
 
 def cli_build(root: Path, out: Path) -> Timed:
@@ -897,6 +1014,16 @@ def main() -> None:
         default=20,
         help="saves measured through oqu preview (0: skip; default 20)",
     )
+    parser.add_argument(
+        "--only-search-cache",
+        action="store_true",
+        help="only the one-lesson rebuild with and without the search documents' cache (see above)",
+    )
+    parser.add_argument(
+        "--only-new-lesson",
+        action="store_true",
+        help="only oqu preview given a new lesson file, before and after (see above)",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
@@ -920,6 +1047,14 @@ def main() -> None:
         "parallelism. Timings are wall-clock, after a warm-up build that pays the imports."
     )
     try:
+        if args.only_new_lesson:
+            for n in sizes:
+                new_lesson_comparison(n, tmp, vocab, args.seed, args.repeat)
+            return
+        if args.only_search_cache:
+            for n in sizes:
+                search_cache_comparison(n, tmp, vocab, args.seed, args.repeat)
+            return
         console.print(f"warm-up: {warm_up(tmp, vocab, args.seed):.2f} s", style="dim")
         results = [
             measure(n, tmp, vocab, args.seed, not args.no_cli, args.repeat, args.preview_edits) for n in sizes

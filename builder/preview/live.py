@@ -2,13 +2,20 @@
 
 A change to the body of a lesson (the usual edit) takes the fast path: that file is parsed and
 checked alone, its page generated and rendered again in the project of every language that shows
-it (LiveProject). Anything else (front matter, a new or deleted file, course.yml, a quiz, media,
-site_config.yml) takes the build's own path, `build_site`, which rebuilds only the projects whose
-inputs changed (content hashes) and swaps the result in.
+it (LiveProject). A new lesson file (without quizzes, video, audio or a due date) takes the
+new-lesson path: its course is read again alone, checked, and only that course's projects (one
+per language that shows the lesson: the navigation of every page changes) are built with MkDocs
+into the build cache, as a full build would build them, and swapped into build/site; the site's
+own pages (home, catalogue) and the site-wide search index catch up at the next build. Anything
+else (front matter, a deleted file, course.yml, a quiz, media, site_config.yml) takes the
+build's own path, `build_site`, which rebuilds only the projects whose inputs changed (content
+hashes) and swaps the result in.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 import threading
 import time
 from collections.abc import Iterable
@@ -17,9 +24,16 @@ from pathlib import Path
 
 from builder.formulas import FormulaError, find_formulas, to_mathml
 from builder.incremental import LiveProject
-from builder.load import check_lesson_links, check_lesson_media, check_outcomes, load_lesson_variant
+from builder.load import (
+    check_lesson_links,
+    check_lesson_media,
+    check_outcomes,
+    load_course,
+    load_lesson_variant,
+)
 from builder.media.library import MediaLibrary, check_variant_media
-from builder.mkdocs_runner import BuiltProject
+from builder.mkdocs_runner import BuiltProject, _write_sources, build_project, shared_assets_dir
+from builder.mkdocs_setup import link_or_copy
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.pages import lesson_doc_path
 from builder.pipeline import build_site
@@ -95,7 +109,7 @@ class LiveSite:
             if places and all(place is not None for place in places):
                 outcome = self._edit_lessons([p for p in places if p is not None])
             else:
-                outcome = None
+                outcome = self._add_lessons(changed)
             if outcome is None:
                 outcome = self.build()
                 outcome.pages = self.pages_of(changed)
@@ -151,6 +165,67 @@ class LiveSite:
                 pages[lang] = f"/{dest}/{place.module.id}/{place.lesson.id}/"
         return Outcome(rebuilt=sorted(set(rebuilt)), pages=pages)
 
+    def _add_lessons(self, changed: list[Path]) -> Outcome | None:
+        """New lesson files of one course: that course's projects only. None: take the build's path."""
+        course = self._course_of_new_lessons(changed)
+        if course is None or self.site is None:
+            return None
+        problems = Problems(self.root)
+        reread = load_course(course.path, problems)
+        if reread is None:
+            return None
+        added = [
+            (place.variant, reread) for path in changed if (place := _place_in(reread, path)) is not None
+        ]
+        if len(added) != len(changed) or any(_needs_the_build(variant) for variant, _ in added):
+            return None
+        if problems.errors:
+            return None  # another file of the course is wrong too: the build's path reports it whole
+        for variant, _ in added:
+            check_lesson_variant(self.site, reread, variant, problems)
+        if problems.errors:
+            return Outcome(problems=problems.errors)
+        self.site.courses[self.site.courses.index(course)] = reread
+        rebuilt = [self._build_course_project(reread, lang) for lang in reread.languages]
+        place = _place_in(reread, changed[0])
+        assert place is not None
+        pages = {
+            lang: f"/{lang}/courses/{reread.id}/{place.module.id}/{place.lesson.id}/"
+            for lang in reread.languages
+        }
+        return Outcome(rebuilt=sorted(rebuilt), pages=pages)
+
+    def _course_of_new_lessons(self, changed: list[Path]) -> Course | None:
+        """The one course whose existing module folders hold all of `changed` (new .md files)."""
+        if self.site is None or not changed:
+            return None
+        for course in self.site.courses:
+            folders = {module.path for module in course.modules}
+            if all(path.suffix == ".md" and path.is_file() and path.parent in folders for path in changed):
+                return course
+        return None
+
+    def _build_course_project(self, course: Course, lang: str) -> str:
+        """The course's project as a full build makes it (into the build cache), swapped into build/site."""
+        assert self.site is not None
+        project = course_project(self.site, course, lang, self.media)
+        cache = self.out / ".cache" / "projects"
+        output = cache / project.key()
+        if not output.is_dir():
+            build_project(_write_sources(project, cache), output, project.depth, shared_assets_dir(cache))
+        target = self.out / "site" / project.dest
+        fresh = target.with_name(f".{target.name}.new")
+        stale = target.with_name(f".{target.name}.old")
+        for leftover in (fresh, stale):
+            shutil.rmtree(leftover, ignore_errors=True)
+        shutil.copytree(output, fresh, copy_function=link_or_copy)
+        if target.exists():
+            os.rename(target, stale)
+        os.rename(fresh, target)
+        shutil.rmtree(stale, ignore_errors=True)
+        self.live.pop(project.dest, None)  # loaded against the old navigation
+        return project.dest
+
     def _render_lesson(self, place: Place, lang: str) -> str:
         assert self.site is not None
         live = self.live_project(place.course, lang)
@@ -182,6 +257,20 @@ class LiveSite:
                     if self.site is not site:
                         return  # a newer build came in
                     self.live_project(course, lang)
+
+
+def _place_in(course: Course, path: Path) -> Place | None:
+    for module, lesson in course.lessons():
+        for variant in lesson.variants.values():
+            if variant.path == path:
+                return Place(course, module, lesson, variant)
+    return None
+
+
+def _needs_the_build(variant: LessonVariant) -> bool:
+    """Quizzes (the service bundle), media (renditions) and due dates (calendars) are the build's."""
+    meta = variant.meta
+    return bool(meta.quizzes or meta.video or meta.audio or meta.due or meta.interactive)
 
 
 def check_lesson_variant(site: Site, course: Course, variant: LessonVariant, problems: Problems) -> None:

@@ -1,4 +1,8 @@
-"""`oqu publish TARGET [--service TARGET]` and `oqu rollback TARGET [--service TARGET]`."""
+"""`oqu publish TARGET [--service TARGET]` and `oqu rollback TARGET [--service TARGET]`.
+
+TARGET is a folder (`/srv/site`, `user@host:/srv/site`: rsync and a symlink swap) or an
+S3-compatible bucket (`s3://bucket/prefix`: objects and one `current` object, builder/publish/s3.py).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,25 @@ from pathlib import Path
 
 import click
 
-from builder.publish import PublishError, Target, publish, release_name, rollback
+from builder.publish import PublishError, Target, release_name, s3
+from builder.publish import publish as publish_folder
+from builder.publish import rollback as rollback_folder
+
+ENDPOINT_HELP = "The S3-compatible endpoint for s3:// targets (default: OQU_S3_ENDPOINT_URL, else AWS)."
+
+
+def _publish(source: Path, spec: str, release: str, keep: int, endpoint_url: str | None) -> None:
+    if s3.is_s3(spec):
+        report = s3.publish(source, s3.S3Target.parse(spec, endpoint_url), release, keep)
+        click.echo(f"{spec}: {len(report.uploaded)} files uploaded, {len(report.copied)} unchanged copied")
+    else:
+        publish_folder(source, Target.parse(spec), release, keep)
+
+
+def _rollback(spec: str, endpoint_url: str | None) -> str:
+    if s3.is_s3(spec):
+        return s3.rollback(s3.S3Target.parse(spec, endpoint_url))
+    return rollback_folder(Target.parse(spec))
 
 
 @click.command("publish")
@@ -19,13 +41,15 @@ from builder.publish import PublishError, Target, publish, release_name, rollbac
     "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help="The build folder."
 )
 @click.option("--keep", default=5, show_default=True, type=click.IntRange(min=2), help="Releases kept.")
-def publish_command(target: str, service_target: str, out: Path, keep: int) -> None:
-    """Publish OUT/site to TARGET (a folder or user@host:/folder) as a new release, swapped in at once."""
+@click.option("--endpoint-url", default=None, help=ENDPOINT_HELP)
+def publish_command(target: str, service_target: str, out: Path, keep: int, endpoint_url: str | None) -> None:
+    """Publish OUT/site to TARGET (a folder, user@host:/folder or s3://bucket/prefix) as a new
+    release, swapped in at once."""
     release = release_name()
     try:
         if service_target:  # the private bundle first: new pages may need its new quizzes
-            publish(out / "service", Target.parse(service_target), release, keep)
-        publish(out / "site", Target.parse(target), release, keep)
+            _publish(out / "service", service_target, release, keep, endpoint_url)
+        _publish(out / "site", target, release, keep, endpoint_url)
     except PublishError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
@@ -35,12 +59,13 @@ def publish_command(target: str, service_target: str, out: Path, keep: int) -> N
 @click.command("rollback")
 @click.argument("target")
 @click.option("--service", "service_target", default="", help="The service bundle's target, rolled back too.")
-def rollback_command(target: str, service_target: str) -> None:
+@click.option("--endpoint-url", default=None, help=ENDPOINT_HELP)
+def rollback_command(target: str, service_target: str, endpoint_url: str | None) -> None:
     """Serve the release before the current one again (one swap; nothing is deleted)."""
     try:
-        release = rollback(Target.parse(target))
+        release = _rollback(target, endpoint_url)
         if service_target:
-            rollback(Target.parse(service_target))
+            _rollback(service_target, endpoint_url)
     except PublishError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)

@@ -92,25 +92,43 @@ def read_state(path: Path) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def update_index(path: Path, documents: dict[str, list[SearchDocument]]) -> IndexReport:
-    """Bring the index at `path` up to date with `documents` (course id -> its documents)."""
+def index_is_current(path: Path, state: dict[str, Any]) -> bool:
+    """The index at `path` exists and was analysed as this version analyses (else: built anew)."""
+    return state.get("analysis") == ANALYSIS_VERSION and whoosh_index.exists_in(path, INDEX_NAME)
+
+
+def update_index(
+    path: Path,
+    documents: dict[str, list[SearchDocument]],
+    kept: Collection[str] = (),
+    inputs: dict[str, str] | None = None,
+) -> IndexReport:
+    """Bring the index at `path` up to date with `documents` (course id -> its documents).
+
+    `kept`: courses whose inputs are unchanged (`inputs`, course id -> a key of what their
+    documents are made from, is stored for the next build to compare), so their documents were
+    not even made; they stay in the index as they are."""
     state = read_state(path)
-    fresh = state.get("analysis") != ANALYSIS_VERSION or not whoosh_index.exists_in(path, INDEX_NAME)
-    if fresh:
+    if not index_is_current(path, state):
+        if kept:
+            raise ValueError("a new index needs every course's documents")
         shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True)
         whoosh_index.create_in(path, make_schema(), indexname=INDEX_NAME)
         state = {}
     known: dict[str, str] = state.get("courses", {})
+    counts: dict[str, int] = state.get("counts", {})
     digests = {course: digest(docs) for course, docs in documents.items()}
+    digests |= {course: known[course] for course in kept}
     report = IndexReport(
         reindexed=sorted(c for c in documents if known.get(c) != digests[c]),
-        removed=sorted(set(known) - set(documents)),
+        removed=sorted(set(known) - set(digests)),
     )
     if report.reindexed or report.removed:
         _rewrite_courses(path, {c: documents[c] for c in report.reindexed}, report.removed)
-    report.documents = sum(len(docs) for docs in documents.values())
-    state = {"analysis": ANALYSIS_VERSION, "courses": digests}
+    counts = {course: len(docs) for course, docs in documents.items()} | {c: counts.get(c, 0) for c in kept}
+    report.documents = sum(counts.values())
+    state = {"analysis": ANALYSIS_VERSION, "courses": digests, "counts": counts, "inputs": inputs or {}}
     (path / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
     return report
 

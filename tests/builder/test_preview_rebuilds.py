@@ -126,3 +126,50 @@ def test_preview_outside_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert result.stderr == (
         "Error: no site_config.yml here: run oqu in the site's folder, or make one with oqu init\n"
     )
+
+
+SPLINT = f"{COURSE}/02-practice/02-splint.kk.md"  # a new kk-only lesson: the ru project shows it too
+SPLINT_TEXT = (
+    "---\ntitle: Шина салу\ntype: practice\nduration: 30\n---\n\n# Шина салу\n\nСүйекті қозғалтпаңыз.\n"
+)
+
+
+def test_a_new_lesson_builds_its_course_projects_only(live: LiveSite, minimal_site: Path) -> None:
+    site_page = (minimal_site / "build/site/kk/index.html").read_text(encoding="utf-8")
+    path = minimal_site / SPLINT
+    path.write_text(SPLINT_TEXT, encoding="utf-8")
+    outcome = live.apply([path])
+    assert (outcome.full, outcome.problems) == (False, [])
+    assert outcome.rebuilt == ["kk/courses/first-aid", "ru/courses/first-aid"]  # not the site's own pages
+    assert outcome.pages["kk"] == "/kk/courses/first-aid/practice/splint/"
+    assert "Сүйекті қозғалтпаңыз." in lesson_html(minimal_site, "ru", "practice/splint")
+    assert "Шина салу" in lesson_html(minimal_site, "kk", "practice/bandage")  # the navigation of every page
+    assert (minimal_site / "build/site/kk/index.html").read_text(encoding="utf-8") == site_page
+    # the course's pages equal a full build's of the same content, byte for byte
+    full = minimal_site.parent / "full"
+    shutil.copytree(minimal_site, full, ignore=shutil.ignore_patterns("build"))
+    build_site(full, full / "build")
+    for lang, lesson in [("kk", "practice/splint"), ("kk", "practice/bandage"), ("ru", "basics/assessment")]:
+        assert lesson_html(minimal_site, lang, lesson) == lesson_html(full, lang, lesson)
+    # the body-edit path works on the new lesson at once (its project reloads with the new navigation)
+    outcome = live.apply([append(minimal_site, SPLINT, "\nҚосымша.\n")])
+    assert (outcome.full, outcome.rebuilt) == (False, ["kk/courses/first-aid", "ru/courses/first-aid"])
+    assert "Қосымша." in lesson_html(minimal_site, "kk", "practice/splint")
+
+
+def test_a_new_lesson_with_errors_keeps_the_site_and_one_with_a_quiz_takes_the_build(
+    live: LiveSite, minimal_site: Path
+) -> None:
+    path = minimal_site / SPLINT
+    path.write_text(SPLINT_TEXT + "\n![](media/missing.svg)\n", encoding="utf-8")
+    outcome = live.apply([path])
+    assert f"{SPLINT}:11: missing image 'media/missing.svg'" in [str(p) for p in outcome.problems]
+    assert (
+        outcome.rebuilt == []
+        and not (minimal_site / "build/site/kk/courses/first-aid/practice/splint").exists()
+    )
+    path.write_text(
+        SPLINT_TEXT.replace("duration: 30\n", "duration: 30\ndue: 2026-12-20\n"), encoding="utf-8"
+    )
+    outcome = live.apply([path])
+    assert outcome.full and not outcome.problems  # a due date: calendars are the build's

@@ -6,9 +6,14 @@ import re
 import shutil
 from pathlib import Path
 
-from builder.pipeline import build_site
-from builder.search import SearchIndex
+import pytest
+
+from builder.model import Course, Site
+from builder.pipeline import build_site, check_content
+from builder.publication import today_in_almaty
+from builder.search import SearchIndex, build_search_index
 from builder.search.captions import caption_files, parse_cues
+from builder.search.documents import SearchDocument
 from builder.search.index import read_state
 
 
@@ -69,3 +74,48 @@ def test_a_rebuild_reindexes_only_what_changed(lecture_site: Path, tmp_path: Pat
     build_site(root, out)
     assert read_state(out / "search")["courses"] != before["courses"]
     assert SearchIndex(out / "search").search("шина", "kk").hits[0].lesson == "bandage"
+
+
+def test_unchanged_courses_keep_their_entries_without_making_documents(
+    lecture_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documents of a course are made again only when its inputs' key changed."""
+    import builder.search as search
+
+    root = tmp_path / "site"
+    shutil.copytree(lecture_site, root, symlinks=True)
+    out = root / "build"
+    made: list[str] = []
+    real = search.course_documents
+
+    def counted(site: Site, course: Course) -> list[SearchDocument]:
+        made.append(course.id)
+        return real(site, course)
+
+    def load_site(root: Path) -> Site:
+        site, _ = check_content(root, root / "build", today_in_almaty())  # as oqu build loads it
+        assert site is not None
+        return site
+
+    monkeypatch.setattr(search, "course_documents", counted)
+    site = load_site(root)
+    before = read_state(out / "search")
+    report = build_search_index(site, out / "search")
+    assert (made, report.reindexed) == ([], [])  # another checkout of the same content: same keys
+    assert report.documents == sum(before["counts"].values()) > 0
+    lesson = root / "content" / "courses" / "first-aid" / "02-practice" / "01-bandage.kk.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8") + "\nЖаңа абзац: шина салу.\n", encoding="utf-8")
+    report = build_search_index(load_site(root), out / "search")
+    assert (made, report.reindexed) == (["first-aid"], ["first-aid"])
+    assert SearchIndex(out / "search").search("шина", "kk").hits[0].lesson == "bandage"
+    # a caption file is an input too
+    caption = next((root / "content").rglob("*.kk.vtt"))
+    caption.write_text(caption.read_text(encoding="utf-8").replace("урникет", "урникетке"), encoding="utf-8")
+    made.clear()
+    build_search_index(load_site(root), out / "search")
+    assert made == ["first-aid"]
+    # a new index (here: removed) makes every course's documents
+    shutil.rmtree(out / "search")
+    made.clear()
+    build_search_index(load_site(root), out / "search")
+    assert made == ["first-aid"] and SearchIndex(out / "search").search("шина", "kk").hits
