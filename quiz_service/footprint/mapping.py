@@ -183,17 +183,18 @@ def attempt_submitted(event: events.AttemptSubmitted, site: Site) -> Entry:
                       result={"completion": True}, context=context)  # fmt: skip
 
 
+def graded_result(points: float | None, max_points: float) -> dict[str, Json]:
+    """A grade as xAPI's result: completed, with the score when there is one (raw kept in range)."""
+    result: dict[str, Json] = {"completion": True}
+    if points is not None and max_points > 0:
+        raw = min(max(points, 0.0), max_points)
+        result["score"] = {"raw": raw, "min": 0, "max": max_points, "scaled": round(raw / max_points, 4)}
+    return result
+
+
 @maps(events.AttemptGraded)
 def attempt_graded(event: events.AttemptGraded, site: Site) -> Entry:
-    result: dict[str, Json] = {"completion": True}
-    if event.points is not None and event.max_points > 0:
-        raw = min(max(event.points, 0.0), event.max_points)
-        result["score"] = {
-            "raw": raw,
-            "min": 0,
-            "max": event.max_points,
-            "scaled": round(raw / event.max_points, 4),
-        }
+    result = graded_result(event.points, event.max_points)
     context = attempt_context(site, event.attempt_id, event.course, by=event.by)
     if event.grader_id is not None:
         context["instructor"] = store.user_agent(site.url, event.grader_id)
@@ -252,15 +253,7 @@ def assignment_submitted(event: events.AssignmentSubmitted, site: Site) -> Entry
 
 @maps(events.AssignmentGraded)
 def assignment_graded(event: events.AssignmentGraded, site: Site) -> Entry:
-    result: dict[str, Json] = {"completion": True}
-    if event.max_points > 0:
-        raw = min(max(event.points, 0.0), event.max_points)
-        result["score"] = {
-            "raw": raw,
-            "min": 0,
-            "max": event.max_points,
-            "scaled": round(raw / event.max_points, 4),
-        }
+    result = graded_result(event.points, event.max_points)
     context = course_grouping(site, event.course)
     context["instructor"] = store.user_agent(site.url, event.grader_id)
     context["extensions"] = {site.extension("submission"): event.submission_id}
