@@ -107,3 +107,38 @@ def test_every_question_type_during_an_attempt_and_the_review(page: Page, served
     expect(page.locator(".oqu-quiz__result")).to_be_visible()
     found = violations(page)
     assert found == [], json.dumps(found, ensure_ascii=False, indent=1)
+
+
+# Every kind of page a student meets, static and the service's, at a desktop's and a phone's
+# width (issue 12: no serious or critical axe violation on any page kind at either size).
+PAGE_KINDS = [
+    *PAGES,
+    "/kk/staff-training/schedule/",
+    "/kk/courses/fire-safety/assignments/",
+    "/kk/nope/",  # the 404 page of the Kazakh folder
+    "/my/?lang=kk",
+    "/schedules/?lang=kk",
+    "/consultations/fire-safety?lang=kk",
+    "/assignments/fire-safety/evacuation-plan?lang=kk",
+    "/footprint/?lang=kk",
+    "/progress/fire-safety/?lang=kk",
+    "/grades/fire-safety?lang=kk",
+]
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+
+@pytest.mark.parametrize("size", sorted(SIZES))
+def test_every_page_kind_at_desktop_and_phone_size(browser: Any, served: str, size: str) -> None:
+    width, height = SIZES[size]
+    context = browser.new_context(locale="kk-KZ", viewport={"width": width, "height": height})
+    page = context.new_page()
+    sign_in(page, served, "/kk/")
+    found = {}
+    for path in PAGE_KINDS:
+        response = page.goto(f"{served}{path}")
+        assert response is not None and response.status in (200, 404), (path, response and response.status)
+        serious = [v for v in violations(page, "html") if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[path] = serious
+    context.close()
+    assert found == {}, json.dumps(found, ensure_ascii=False, indent=1)

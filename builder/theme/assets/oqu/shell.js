@@ -55,7 +55,24 @@
 
   window.oquSetupBanner = setupBanner; // notices.js: a banner the service replaced after loading
 
+  /* A wide table scrolls sideways in its wrapper on a phone: keyboard users must be able to
+   * reach and scroll it (WCAG 2.1.1; axe's scrollable-region-focusable). */
+  function focusableScrollers() {
+    var wraps = document.querySelectorAll(".md-typeset__scrollwrap");
+    for (var i = 0; i < wraps.length; i++) {
+      var wrap = wraps[i];
+      if (wrap.scrollWidth > wrap.clientWidth + 1 && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        var caption = wrap.querySelector("caption, th");
+        wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : document.title);
+      }
+    }
+  }
+
   function start() {
+    focusableScrollers();
+    window.addEventListener("resize", focusableScrollers);
     var banner = document.querySelector("[data-oqu-banner]");
     if (banner) setupBanner(banner);
     var link = document.querySelector("[data-oqu-site-search]");
