@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import current_app, g
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from quiz_service.assignments.content import AssignmentSpec, assessment_of
@@ -20,15 +21,23 @@ STUDIES = Words("studies")
 def assignments_panel(reader: Session, student: Student) -> StudyPanel:
     words = texts_for(STUDIES, student.lang)
     found: list[tuple[str, AssignmentSpec]] = [
-        (course, spec)
-        for course in student.courses
-        for spec in assessment_of(current_app.config["SERVICE_DIR"], course).assignments
+        (course, spec) for course in student.courses for spec in readable_assignments(course)
     ]
     items = [assignment_item(reader, student, course, spec) for course, spec in found]
     items.sort(key=lambda pair: pair[0])
     return StudyPanel(
         words["assignments"], tuple(item for _, item in items), words["no_assignments"], order=35
     )
+
+
+def readable_assignments(course: str) -> list[AssignmentSpec]:
+    """The course's assignments; none when its bundle file cannot be read (logged: the rest of
+    "My studies" still shows)."""
+    try:
+        return assessment_of(current_app.config["SERVICE_DIR"], course).assignments
+    except ValidationError:
+        current_app.logger.exception("the assignments of %s in the service bundle cannot be read", course)
+        return []
 
 
 def assignment_item(

@@ -89,9 +89,7 @@ def _planned(
     accommodated: bool,
 ) -> PlannedCourse:
     course = manifest.course(entry.course)
-    modules = (
-        {m["id"]: m.get("title", {}) for m in (course.model_extra or {}).get("modules", [])} if course else {}
-    )
+    modules = {m["id"]: m.get("title", {}) for m in course.modules} if course else {}
     decision = by_target.get((entry.course, ""))
     deadlines = []
     for item in entry.deadlines:

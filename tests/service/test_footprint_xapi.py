@@ -46,7 +46,7 @@ def shared(
     path = folder / "oqu.sqlite3"
     with sqlite3.connect(sqlite_template) as source, sqlite3.connect(path) as target:
         source.backup(target)
-    config = {"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "SITE_DIR": folder,
+    config = {"TESTING": True, "DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "test", "SITE_DIR": folder / "site",
               "SERVICE_DIR": folder / "service", "VAR_DIR": folder / "var", "REDIS_URL": None,
               "FOOTPRINT_SITE_URL": SITE}  # fmt: skip
     app = create_app(config)
