@@ -20,6 +20,12 @@ PASSWORD = "құпия-сөз-2026"
 LESSON = "/kk/courses/fire-safety/combustion/fire-triangle/"
 COURSE = "/kk/courses/fire-safety/"
 QUEUE_EMPTY = "() => (localStorage.getItem('oqu-statements-queue') || '[]') === '[]'"
+VIDEO_RECORDED = """async () => {
+  const answer = await fetch("/api/v1/me/progress?course=fire-safety", {credentials: "same-origin"});
+  if (!answer.ok) return false;
+  const lesson = (await answer.json()).courses["fire-safety"].lessons["fire-triangle"];
+  return Boolean(lesson && lesson.video > 0.02);
+}"""
 pytestmark = pytest.mark.browser
 
 
@@ -39,6 +45,9 @@ def test_the_teacher_sees_what_the_student_read_and_watched(page: Page, monitore
     page.wait_for_function("() => document.querySelector('video').currentTime >= 4", timeout=30_000)
     page.evaluate("() => document.querySelector('video').pause()")
     page.wait_for_function(QUEUE_EMPTY, timeout=30_000)
+    # The pause's statement is sent when the player reports the pause (after the call above):
+    # wait until the service has it, as the progress API shows, not until the queue looks empty.
+    page.wait_for_function(VIDEO_RECORDED, polling=500, timeout=30_000)
     # the course page: the share of completed lessons, from the API, linking to the progress page
     page.goto(f"{monitored}{COURSE}")
     summary = page.locator(".oqu-progress-summary a")
