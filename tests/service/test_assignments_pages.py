@@ -100,6 +100,8 @@ def test_the_cycle_through_the_pages(browsers: dict[str, FlaskClient], app: Flas
 
     queue = teacher.get("/teach/assignments/fire-safety/evacuation-plan?lang=kk")
     assert queue.status_code == 200 and "&lt;script&gt;" in queue.text and SCRIPT not in queue.text
+    assert "max-width: 60rem; margin" in queue.text  # the page's width, not a form inside the CSS
+    assert queue.text.count('name="due"') == 1  # the extension form once
     submission = json.loads(teacher.get("/api/v1/teach/assignments/fire-safety/evacuation-plan/queue").data)[
         "rows"
     ][0]["submission_id"]
