@@ -110,3 +110,20 @@ def test_almaty_is_utc_plus_5_since_1_march_2024() -> None:
         2024, 2, 29, 19, 0, tzinfo=dt.UTC
     )
     assert dt.datetime(2026, 12, 2, 10, 0, tzinfo=almaty).astimezone(dt.UTC).hour == 5
+
+
+# The official 2026 calendar as published on eGov (reported by inform.kz, 28 November 2025, and
+# alau.kz, 2 January 2026): every weekday that is not worked, and no weekend day that is.
+PUBLISHED_2026_WEEKDAYS_OFF = [
+    D(2026, 1, 1), D(2026, 1, 2), D(2026, 1, 7), D(2026, 3, 9), D(2026, 3, 23), D(2026, 3, 24),
+    D(2026, 3, 25), D(2026, 5, 1), D(2026, 5, 7), D(2026, 5, 11), D(2026, 5, 27), D(2026, 7, 6),
+    D(2026, 10, 26), D(2026, 12, 16),
+]  # fmt: skip
+
+
+def test_2026_matches_the_published_calendar(kz: WorkCalendar) -> None:
+    days = [D(2026, 1, 1) + dt.timedelta(days=n) for n in range(365)]
+    weekdays_off = [d for d in days if d.weekday() < 5 and not kz.is_working_day(d)]
+    weekends_worked = [d for d in days if d.weekday() >= 5 and kz.is_working_day(d)]
+    assert weekdays_off == PUBLISHED_2026_WEEKDAYS_OFF
+    assert weekends_worked == []
