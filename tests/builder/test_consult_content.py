@@ -83,6 +83,12 @@ def test_consult_js_loads_only_on_lesson_and_course_pages(minimal_site: Path) ->
     assert 'data-oqu-ask="first-aid"' in lesson and 'data-lesson="assessment"' in lesson
     assert scripts("kk/courses/first-aid/basics/assessment/index.html")
     course = (site / "kk/courses/first-aid/index.html").read_text(encoding="utf-8")
-    assert 'data-oqu-faq="first-aid"' in course and 'href="/consultations/first-aid?lang=kk"' in course
+    assert 'data-oqu-faq="first-aid"' in course and 'href="consultations/"' in course
     assert scripts("kk/courses/first-aid/index.html")
     assert not scripts("kk/index.html") and not scripts("kk/courses/index.html")
+    # The course's consultations page: book.js, the zone, and the link to the service's page
+    # that signed-out and no-script readers keep.
+    booking = (site / "kk/courses/first-aid/consultations/index.html").read_text(encoding="utf-8")
+    assert 'data-oqu-book="first-aid"' in booking and 'data-zone="Asia/Almaty"' in booking
+    assert 'href="/consultations/first-aid?lang=kk"' in booking and "assets/oqu/book.js" in booking
+    assert "assets/oqu/book.js" not in course and "assets/oqu/book.js" not in lesson
