@@ -7,6 +7,7 @@ student's choice (preferences), else the language they booked in.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,7 @@ def place(slot: Slot, lang: str, *, reveal_link: bool) -> str:
     return slot.room or ""
 
 
-def _send(writer: Session, booking: Booking, slot: Slot, kind: str, **extra: str) -> bool:
+def _send(writer: Session, booking: Booking, slot: Slot, kind: str, key: str = "", **extra: str) -> bool:
     student = writer.get_one(User, booking.student_id)
     lang = language_of(writer, booking)
     values = {
@@ -56,7 +57,7 @@ def _send(writer: Session, booking: Booking, slot: Slot, kind: str, **extra: str
         "place": place(slot, lang, reveal_link=booking.state == BOOKED),
     } | extra
     message = Message(
-        key=f"consult:{booking.id}:{kind}",
+        key=f"consult:{booking.id}:{kind}{key}",
         to=student.email,
         subject=gettext(f"consult_mail.{kind}_subject", lang, **values),
         body=gettext(f"consult_mail.{kind}_body", lang, **values),
@@ -84,3 +85,9 @@ def slot_cancelled(writer: Session, booking: Booking, slot: Slot) -> None:
 
 def reminder(writer: Session, booking: Booking, slot: Slot) -> bool:
     return _send(writer, booking, slot, "reminder")
+
+
+def place_changed(writer: Session, booking: Booking, slot: Slot) -> bool:
+    """The slot's room or link changed: once per new place (the key carries a digest of it)."""
+    digest = hashlib.sha256(f"{slot.mode}|{slot.link}|{slot.room}".encode()).hexdigest()[:12]
+    return _send(writer, booking, slot, "place_changed", key=f":{digest}")

@@ -166,21 +166,100 @@ def create_slots(
 
 
 def _refuse_overlap(
-    writer: Session, teacher_id: int, start: datetime, end: datetime, live_classes: Sequence[Interval]
+    writer: Session,
+    teacher_id: int,
+    start: datetime,
+    end: datetime,
+    live_classes: Sequence[Interval],
+    moving: int | None = None,
 ) -> None:
-    clash = writer.scalars(
-        select(Slot.starts_at).where(
-            Slot.teacher_id == teacher_id,
-            Slot.cancelled_at.is_(None),
-            Slot.starts_at < end,
-            Slot.ends_at > start,
-        )
-    ).first()
+    """Refuse a time that overlaps the teacher's other slots (not `moving`, the slot being moved)
+    or live classes."""
+    query = select(Slot.starts_at).where(
+        Slot.teacher_id == teacher_id,
+        Slot.cancelled_at.is_(None),
+        Slot.starts_at < end,
+        Slot.ends_at > start,
+    )
+    if moving is not None:
+        query = query.where(Slot.id != moving)
+    clash = writer.scalars(query).first()
     if clash is not None:
         raise Conflict("slot_overlap", f"The teacher has another consultation at {clash.isoformat()}.")
     for class_start, class_end in live_classes:
         if class_start < end and class_end > start:
             raise Conflict("class_overlap", f"The teacher has a live class at {class_start.isoformat()}.")
+
+
+def live_places(reader: Session, slot_id: int) -> int:
+    """Bookings, offers and waiting places of the slot that are not over."""
+    count = (
+        select(func.count()).select_from(Booking).where(Booking.slot_id == slot_id, Booking.state.in_(ACTIVE))
+    )
+    return int(reader.scalar(count) or 0)
+
+
+def move_slot(
+    writer: Session,
+    slot: Slot,
+    starts_at: datetime,
+    minutes: int,
+    now: datetime,
+    live_classes: Sequence[Interval],
+) -> None:
+    """Move a slot nobody has booked, been offered or queued for (a booked consultation is not
+    moved: its students agreed to its time); its windows move with it. The write is conditional
+    on `booked = 0`, so a booking that got in meanwhile makes it a refusal, never a moved booking."""
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise Invalid("slot_minutes", f"minutes: from {MIN_MINUTES} to {MAX_MINUTES}.")
+    if starts_at <= now:
+        raise Invalid("slot_past", "starts_at: the consultation must start in the future.")
+    if live_places(writer, slot.id):
+        raise Conflict(
+            "slot_booked", "Students have booked or queued for it: a booked consultation is not moved."
+        )
+    lock_person(writer, slot.teacher_id)
+    ends_at = starts_at + timedelta(minutes=minutes)
+    _refuse_overlap(writer, slot.teacher_id, starts_at, ends_at, live_classes, moving=slot.id)
+    shift = starts_at - slot.starts_at
+    closes, cancel_until = slot.closes_at + shift, slot.cancel_until + shift
+    moved = writer.execute(
+        update(Slot)
+        .where(Slot.id == slot.id, Slot.booked == 0, Slot.cancelled_at.is_(None))
+        .values(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            closes_at=closes,
+            cancel_until=cancel_until,
+            opens_at=min(slot.opens_at, closes - timedelta(minutes=1)),
+            visible_from=min(slot.visible_from, starts_at),
+        )
+    )
+    if not _rowcount(moved):
+        raise Conflict(
+            "slot_booked", "Students have booked or queued for it: a booked consultation is not moved."
+        )
+    writer.refresh(slot)
+
+
+def change_place(
+    writer: Session, slot: Slot, *, mode: str, link: str | None, room: str | None, title: str
+) -> bool:
+    """A slot's place (mode, link, room) and title as declared; the students holding a seat are
+    told of a new place (once per place: the message key carries it). True if anything changed."""
+    link = (link or "").strip() or None if mode == ONLINE else None
+    room = (room or "").strip() or None if mode == IN_PERSON else None
+    title = title.strip()[:200]
+    moved_place = (slot.mode, slot.link, slot.room) != (mode, link, room)
+    if not moved_place and slot.title == title:
+        return False
+    slot.mode, slot.link, slot.room, slot.title = mode, link, room, title
+    writer.flush()
+    if moved_place:
+        holding = select(Booking).where(Booking.slot_id == slot.id, Booking.state.in_(HOLDING_SEAT))
+        for booking in writer.scalars(holding):
+            notify.place_changed(writer, booking, slot)
+    return True
 
 
 def slot_of(reader: Session, slot_id: int) -> Slot:

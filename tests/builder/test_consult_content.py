@@ -45,11 +45,22 @@ def test_declared_slots_go_into_the_service_bundle_zoned(minimal_site: Path, tmp
     [course] = [c for c in manifest["courses"] if c["id"] == "first-aid"]
     first, second = course["consultations"]
     assert first == {
+        "key": None, "source": "content/courses/first-aid/consultations.yml:3",
         "teacher": "a.serikkyzy@academy.example.kz", "start": "2026-12-10T11:00:00+05:00", "minutes": 30,
         "seats": 1, "mode": "online", "link": "https://meet.example.kz/serikkyzy", "room": None,
         "title": "Жеке консультация", "weeks": 3,
     }  # fmt: skip
     assert second["mode"] == "in_person" and second["room"] == "214 ауд." and second["seats"] == 8
+    assert second["source"].startswith("content/courses/first-aid/consultations.yml:")
+
+
+def test_slot_ids_are_unique_in_the_file(minimal_site: Path) -> None:
+    twice = SLOTS.replace("  - teacher:", "  - id: same\n    teacher:")
+    write(minimal_site, twice)
+    assert any("a second slot with the id 'same'" in error for error in errors(minimal_site))
+    write(minimal_site, SLOTS.replace("  - teacher:", "  - id: one\n    teacher:", 1))
+    site, problems = check_content(minimal_site)
+    assert problems.errors == [] and site is not None and site.courses
 
 
 def test_check_names_the_line_of_each_mistake(minimal_site: Path) -> None:
