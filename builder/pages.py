@@ -252,11 +252,13 @@ def consultations_page(course: Course, lang: str, service_url: str) -> str:
 
 
 def ask_section(course: Course, lesson: Lesson, lang: str) -> list[str]:
-    """A lesson page's question form for signed-in students, drawn by assets/oqu/consult.js."""
+    """A lesson page's question form for signed-in students, drawn by assets/oqu/consult.js. Not
+    in the course's search index (Material's `data-search-exclude` on the heading drops the
+    section, on the block its text): the same words on every lesson would match every lesson."""
     return [
-        f"## {t('consult.ask_heading', lang)}",
+        f"## {t('consult.ask_heading', lang)} {{ data-search-exclude }}",
         "",
-        f'<div class="oqu-ask" data-oqu-ask="{hesc(course.id)}" data-lesson="{hesc(lesson.id)}" '
+        f'<div class="oqu-ask" data-search-exclude data-oqu-ask="{hesc(course.id)}" data-lesson="{hesc(lesson.id)}" '
         f'data-words="{consult_words(lang)}" lang="{lang}"><p>{hesc(t("consult.ask_placeholder", lang))}</p></div>',
         "",
     ]

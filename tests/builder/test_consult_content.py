@@ -103,3 +103,29 @@ def test_consult_js_loads_only_on_lesson_and_course_pages(minimal_site: Path) ->
     assert 'data-oqu-book="first-aid"' in booking and 'data-zone="Asia/Almaty"' in booking
     assert 'href="/consultations/first-aid?lang=kk"' in booking and "assets/oqu/book.js" in booking
     assert "assets/oqu/book.js" not in course and "assets/oqu/book.js" not in lesson
+
+
+def test_the_question_form_is_not_in_the_search_texts(minimal_site: Path) -> None:
+    """The «Оқытушыға сұрақ» section is on every lesson page: neither the course's search index
+    (MkDocs/Material, offline too) nor the service's search documents carry it."""
+    from builder.i18n import t
+    from builder.pipeline import build_site
+    from builder.search.documents import site_documents
+
+    build_site(minimal_site, minimal_site / "build", paper=False)
+    site = minimal_site / "build" / "site"
+    lesson = (site / "kk/courses/first-aid/basics/assessment/index.html").read_text(encoding="utf-8")
+    assert t("consult.ask_heading", "kk") in lesson and 'data-oqu-ask="first-aid"' in lesson  # still shown
+    for lang in ("kk", "ru"):
+        index = json.loads(
+            (site / f"{lang}/courses/first-aid/search/search_index.json").read_text(encoding="utf-8")
+        )
+        heading, note = t("consult.ask_heading", lang), t("consult.ask_placeholder", lang)
+        assert index["docs"] and any("assessment/" in doc["location"] for doc in index["docs"])
+        assert not [
+            doc["location"] for doc in index["docs"] if heading in doc["title"] or note in doc["text"]
+        ]
+    loaded, problems = check_content(minimal_site)
+    assert loaded is not None and not problems.errors
+    documents = [doc for docs in site_documents(loaded).values() for doc in docs]
+    assert documents and not [d.id for d in documents if "Оқытушыға сұрақ" in f"{d.heading} {d.text}"]
