@@ -20,6 +20,7 @@ from quiz_service.core.i18n import gettext
 from quiz_service.core.mail import Message, queue_mail
 
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
+Recipient = tuple[User, str | None]  # the student, and their chosen language if they have one
 ZONE_NAME = "Asia/Almaty"
 
 
@@ -46,9 +47,21 @@ def place(slot: Slot, lang: str, *, reveal_link: bool) -> str:
     return slot.room or ""
 
 
-def _send(writer: Session, booking: Booking, slot: Slot, kind: str, key: str = "", **extra: str) -> bool:
-    student = writer.get_one(User, booking.student_id)
-    lang = language_of(writer, booking)
+def _send(
+    writer: Session,
+    booking: Booking,
+    slot: Slot,
+    kind: str,
+    key: str = "",
+    known: Recipient | None = None,
+    **extra: str,
+) -> bool:
+    """Queue the message `kind` to the booking's student; `known`: the student and their language
+    when the caller has them already (the booking path: no second read of either)."""
+    if known is not None:
+        student, lang = known[0], known[1] or booking.lang
+    else:
+        student, lang = writer.get_one(User, booking.student_id), language_of(writer, booking)
     values = {
         "name": student.full_name or student.email,
         "title": slot.title or gettext("consult_mail.consultation", lang),
@@ -66,8 +79,8 @@ def _send(writer: Session, booking: Booking, slot: Slot, kind: str, key: str = "
     return queue_mail(writer, message)
 
 
-def booked(writer: Session, booking: Booking, slot: Slot) -> None:
-    _send(writer, booking, slot, "waiting" if booking.state == WAITING else "booked")
+def booked(writer: Session, booking: Booking, slot: Slot, known: Recipient | None = None) -> None:
+    _send(writer, booking, slot, "waiting" if booking.state == WAITING else "booked", known=known)
 
 
 def cancelled(writer: Session, booking: Booking, slot: Slot) -> None:

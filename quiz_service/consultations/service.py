@@ -84,7 +84,7 @@ class BookingRequest:
     student: User
     topic: str = ""
     request_key: str | None = None
-    lang: str = "kk"
+    lang: str | None = None  # the request's language; None: the student's choice, else kk
     waitlist: bool = True  # a full slot: join the waitlist (else refused as full)
     booked_by: User | None = None  # staff booking the student in
 
@@ -97,7 +97,10 @@ def _rowcount(result: Any) -> int:
 
 
 def lock_person(writer: Session, user_id: int) -> None:
-    """Decide one person's requests one after another (PostgreSQL: the row lock; SQLite: one writer)."""
+    """Decide one person's requests one after another (PostgreSQL: the row lock; SQLite: its
+    writers are one at a time already, BEGIN IMMEDIATE, so no statement is spent on it)."""
+    if writer.get_bind().dialect.name == "sqlite":
+        return
     writer.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
@@ -361,6 +364,8 @@ def book(writer: Session, wanted: BookingRequest, policy: Policy, now: datetime)
         raise NotFound("not_found", "There is no such consultation.")
     _check_bookable(slot, now, staff)
     _check_student(writer, student.id, slot, policy, now)
+    chosen = preference_of(writer, student.id)
+    chosen_lang = chosen.lang if chosen is not None else None
     if len(wanted.topic) > MAX_TOPIC:
         raise Invalid("topic_long", f"topic: at most {MAX_TOPIC} characters.")
     state = BOOKED if take_seat(writer, slot.id) else WAITING
@@ -372,7 +377,7 @@ def book(writer: Session, wanted: BookingRequest, policy: Policy, now: datetime)
     booking = Booking(
         slot_id=slot.id, student_id=student.id, course=slot.course, starts_at=slot.starts_at,
         ends_at=slot.ends_at, state=state, active=1, topic=wanted.topic.strip(),
-        request_key=wanted.request_key or None, lang=wanted.lang,
+        request_key=wanted.request_key or None, lang=wanted.lang or chosen_lang or "kk",
         booked_by=wanted.booked_by.id if wanted.booked_by else None, created_at=now, queued_at=now,
         private_note="", shared_note="",
     )  # fmt: skip
@@ -382,7 +387,7 @@ def book(writer: Session, wanted: BookingRequest, policy: Policy, now: datetime)
     events.publish(
         writer, events.ConsultationBooked(booking.id, slot.id, student.id, slot.course, state, by, now)
     )
-    notify.booked(writer, booking, slot)
+    notify.booked(writer, booking, slot, known=(student, chosen_lang))
     return booking, False
 
 
@@ -392,6 +397,7 @@ def take_seat(writer: Session, slot_id: int) -> bool:
         update(Slot)
         .where(Slot.id == slot_id, Slot.booked < Slot.seats, Slot.cancelled_at.is_(None))
         .values(booked=Slot.booked + 1)
+        .execution_options(synchronize_session=False)  # who reads `booked` after it refreshes
     )
     return _rowcount(taken) == 1
 
@@ -416,25 +422,23 @@ def _check_bookable(slot: Slot, now: datetime, staff: bool) -> None:
 def _check_student(
     writer: Session, student_id: int, slot: Slot, policy: Policy, now: datetime, leaving: int | None = None
 ) -> None:
-    """The student's own rules: one live booking per slot, no overlap, the course's limit."""
-    mine = select(Booking).where(Booking.student_id == student_id, Booking.state.in_(ACTIVE))
-    if leaving is not None:
-        mine = mine.where(Booking.id != leaving)
-    else:
-        if writer.scalars(mine.where(Booking.slot_id == slot.id)).first() is not None:
-            raise Conflict("already_booked", "You already have a booking or a waitlist place here.")
-    holding = mine.where(Booking.state.in_(HOLDING_SEAT))
-    overlap = holding.where(Booking.starts_at < slot.ends_at, Booking.ends_at > slot.starts_at)
-    if writer.scalars(overlap).first() is not None:
-        raise Conflict("booking_overlap", "You have another consultation at that time.")
-    if policy.course_limit:
-        count = select(func.count()).select_from(
-            holding.where(Booking.course == slot.course, Booking.ends_at > now).subquery()
+    """The student's own rules: one live booking per slot, no overlap, the course's limit; all
+    decided on one read of the student's live bookings (a handful)."""
+    live = [
+        booking
+        for booking in writer.scalars(
+            select(Booking).where(Booking.student_id == student_id, Booking.state.in_(ACTIVE))
         )
-        if int(writer.scalar(count) or 0) >= policy.course_limit:
-            raise Conflict(
-                "course_limit", f"At most {policy.course_limit} consultations of a course at a time."
-            )
+        if booking.id != leaving
+    ]
+    if leaving is None and any(booking.slot_id == slot.id for booking in live):
+        raise Conflict("already_booked", "You already have a booking or a waitlist place here.")
+    holding = [booking for booking in live if booking.state in HOLDING_SEAT]
+    if any(b.starts_at < slot.ends_at and b.ends_at > slot.starts_at for b in holding):
+        raise Conflict("booking_overlap", "You have another consultation at that time.")
+    in_course = sum(1 for b in holding if b.course == slot.course and b.ends_at > now)
+    if policy.course_limit and in_course >= policy.course_limit:
+        raise Conflict("course_limit", f"At most {policy.course_limit} consultations of a course at a time.")
 
 
 def booking_of(reader: Session, booking_id: int, student_id: int | None) -> Booking:
