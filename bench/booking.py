@@ -14,6 +14,13 @@ one run each:
    the last message received.
 
     .venv/bin/python bench/booking.py [--students 400] [--workers 3] [--clients 16] [--db sqlite,postgresql]
+
+`--in-process N` measures one request at a time in process instead (the Flask test client, no
+gunicorn, no threads): milliseconds and SQL statements per booking (N students, one slot each,
+and N at one 5-seat slot: five seats then the waitlist) as a ratio to the health endpoint. To
+compare two trees in one run, `--in-process N --against DIR` runs the same measurement on the
+service code of DIR (e.g. `git archive <commit> | tar -x -C DIR`) in a child process and prints
+both with their ratios.
 """
 
 from __future__ import annotations
@@ -166,7 +173,7 @@ def run_on(kind: str, args: argparse.Namespace, root: Path) -> None:
         server = PostgresServer(bindir)
         server.start()
         url = server.url(server.create_database())
-    config = {"DATABASE_URL": url, "SECRET_KEY": "bench", "SITE_DIR": root / "site",
+    config: dict[str, Any] = {"DATABASE_URL": url, "SECRET_KEY": "bench", "SITE_DIR": root / "site",
               "SERVICE_DIR": root / f"service-{kind}", "VAR_DIR": root / "var", "REDIS_URL": None}  # fmt: skip
     (root / "site").mkdir(parents=True, exist_ok=True)
     write_bundle(config["SERVICE_DIR"])
@@ -205,14 +212,116 @@ def run_on(kind: str, args: argparse.Namespace, root: Path) -> None:
             server.stop()
 
 
+def in_process(kind: str, root: Path, students: int) -> dict[str, float]:
+    """One request at a time through the Flask test client: ms and statements per booking."""
+    from sqlalchemy import event
+
+    server = None
+    if kind == "sqlite":
+        url = f"sqlite:///{root / 'oqu.sqlite3'}"
+    else:
+        from postgres_server import PostgresServer, find_bindir
+
+        bindir = find_bindir()
+        if bindir is None:
+            raise SystemExit("postgresql: binaries not found")
+        server = PostgresServer(bindir)
+        server.start()
+        url = server.url(server.create_database())
+    config: dict[str, Any] = {"DATABASE_URL": url, "SECRET_KEY": "bench", "SITE_DIR": root / "site",
+              "SERVICE_DIR": root / f"service-{kind}", "VAR_DIR": root / "var", "REDIS_URL": None}  # fmt: skip
+    (root / "site").mkdir(parents=True, exist_ok=True)
+    write_bundle(config["SERVICE_DIR"])
+    try:
+        tokens, many, popular, _ = prepare(config, students + 1)
+        app = create_app(config)
+        client = app.test_client()
+        statements = [0]
+        with app.app_context():
+            event.listen(
+                db.engine(), "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1)
+            )
+
+        def timed(calls: list[Callable[[], Any]]) -> tuple[float, float]:
+            statements[0] = 0
+            began = time.perf_counter()
+            for call in calls:
+                call()
+            return 1000 * (time.perf_counter() - began) / len(calls), statements[0] / len(calls)
+
+        def booking(token: str, slot: int) -> Callable[[], Any]:
+            headers = {"Authorization": f"Bearer {token}"}
+
+            def call() -> None:
+                answer = client.post(f"/api/v1/consultations/slots/{slot}/bookings", json={}, headers=headers)
+                assert answer.status_code in (201, 202), answer.json
+
+            return call
+
+        booking(tokens[-1], many[-1])()  # warm: the first request of a process loads what it caches
+        health, _ = timed([lambda: client.get("/api/v1/health")] * students)
+        spread, spread_sql = timed([booking(t, s) for t, s in zip(tokens[:-1], many[:-1], strict=True)])
+        one, one_sql = timed([booking(t, popular) for t in tokens[:-1]])
+        app.extensions["oqu_db"].engine.dispose()
+    finally:
+        if server is not None:
+            server.stop()
+    return {"health": health, "spread": spread, "spread_sql": spread_sql, "one": one, "one_sql": one_sql}
+
+
+def print_in_process(kind: str, label: str, figures: dict[str, float]) -> None:
+    health = figures["health"]
+    print(f"{kind} {label:>9}: health {health:6.2f} ms | booking, many slots {figures['spread']:6.2f} ms "
+          f"({figures['spread'] / health:5.1f}x health, {figures['spread_sql']:4.1f} statements) | "
+          f"one 5-seat slot {figures['one']:6.2f} ms ({figures['one'] / health:5.1f}x, "
+          f"{figures['one_sql']:4.1f} statements)")  # fmt: skip
+
+
+def run_in_process(args: argparse.Namespace) -> None:
+    import json
+    import os
+    import subprocess
+
+    if args.print_json:
+        with tempfile.TemporaryDirectory(prefix="oqu-bench-booking-") as folder:
+            print(json.dumps(in_process(args.db, Path(folder), args.in_process)))
+        return
+    for kind in args.db.split(","):
+        trees = [("this tree", str(REPO))] + ([("against", args.against)] if args.against else [])
+        results: dict[str, dict[str, float]] = {}
+        for _ in range(args.rounds):  # interleaved, so that the machine's load falls on both alike
+            for label, tree in trees:
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join([tree, str(REPO / "bench")])}
+                command = [sys.executable, str(Path(__file__)), "--in-process", str(args.in_process), "--db", kind,
+                           "--print-json"]  # fmt: skip
+                out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+                figures = json.loads(out.strip().splitlines()[-1])
+                best = results.get(label)
+                results[label] = figures if best is None else {k: min(v, figures[k]) for k, v in best.items()}
+        for label, _ in trees:
+            print_in_process(kind, label, results[label])
+        if args.against:
+            mine, theirs = results["this tree"], results["against"]
+            print(f"{kind} ratio this/against: booking many slots {mine['spread'] / theirs['spread']:.2f}, "
+                  f"one slot {mine['one'] / theirs['one']:.2f}, ratio-to-health "
+                  f"{(mine['spread'] / mine['health']) / (theirs['spread'] / theirs['health']):.2f}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--in-process", type=int, default=0, metavar="N")
+    parser.add_argument("--against", default=None, metavar="DIR")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--print-json", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--students", type=int, default=400)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--mails", type=int, default=300)
     parser.add_argument("--db", default="sqlite,postgresql")
     args = parser.parse_args()
+    if args.in_process:
+        run_in_process(args)
+        return
     args.students = max(args.students, RELEASE)
     for kind in args.db.split(","):
         with tempfile.TemporaryDirectory(prefix="oqu-bench-booking-") as folder:

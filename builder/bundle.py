@@ -62,8 +62,12 @@ def consultations_manifest(course: Course) -> list[dict[str, Any]]:
     config = course.consultations
     if config is None:
         return []
+    doc = course.consultations_source
+    source = f"content/courses/{course.path.name}/consultations.yml"  # as `oqu check` names it
     return [
         {
+            "key": slot.id,
+            "source": f"{source}:{doc.line_of(('slots', index)) if doc is not None else 0}",
             "teacher": slot.teacher.strip().lower(),
             "start": slot.start.replace(tzinfo=slot.start.tzinfo or config.zone).isoformat(),
             "minutes": slot.minutes,
@@ -74,7 +78,7 @@ def consultations_manifest(course: Course) -> list[dict[str, Any]]:
             "title": slot.title,
             "weeks": slot.weeks,
         }
-        for slot in config.slots
+        for index, slot in enumerate(config.slots)
     ]
 
 

@@ -520,7 +520,12 @@ def check_consultations(course: Course, problems: Problems) -> None:
     path = course.path / "consultations.yml"
     emails = [teacher.email for teacher in course.config.teachers if teacher.email]
     taken: dict[str, list[tuple[dt.datetime, dt.datetime, int]]] = {}
+    named: set[str] = set()
     for index, slot in enumerate(config.slots):
+        if slot.id is not None:
+            if slot.id in named:
+                problems.error(path, doc.line_of(("slots", index, "id")), f"a second slot with the id '{slot.id}'")
+            named.add(slot.id)
         if course.teacher(slot.teacher) is None:
             problems.error(
                 path,

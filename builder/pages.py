@@ -9,9 +9,10 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 from builder import schedules
-from builder.i18n import STRINGS, format_date, format_datetime, format_size, t
+from builder.i18n import STRINGS, format_date, format_datetime, format_size, script_formats, t, zone_name
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.quizzes.publish import quiz_placeholder
 from builder.schema import Text
@@ -198,12 +199,10 @@ def consult_words(lang: str) -> str:
 def consultations_section(course: Course, lang: str, service_url: str) -> list[str]:
     """The course page's way to the consultations page, where to ask, and the FAQ the teachers
     published in the service (loaded by assets/oqu/consult.js; the note stays without it)."""
-    base = service_url if service_url.endswith("/") else service_url + "/"
-    href = hesc(f"{base}consultations/{course.id}?lang={lang}")
     return [
         f"## {t('consult.heading', lang)}",
         "",
-        f'<p><a class="md-button" href="{href}">{hesc(t("consult.book_link", lang))}</a></p>',
+        f'<p><a class="md-button" href="consultations/">{hesc(t("consult.book_link", lang))}</a></p>',
         "",
         esc(t("consult.where_to_ask", lang)),
         "",
@@ -215,12 +214,51 @@ def consultations_section(course: Course, lang: str, service_url: str) -> list[s
     ]
 
 
+def book_words(lang: str) -> str:
+    """The words and date formats of assets/oqu/book.js in `lang`, for data-words (escaped)."""
+    words: dict[str, object] = {key[5:]: t(key, lang) for key in STRINGS if key.startswith("book.")}
+    return hesc(json.dumps(words | script_formats(lang), ensure_ascii=False))
+
+
+def course_zone(course: Course) -> ZoneInfo:
+    """The zone the course's times are read in: consultations.yml's, schedule.yml's, else Almaty."""
+    if course.consultations is not None:
+        return course.consultations.zone
+    return course.schedule.zone if course.schedule is not None else ZoneInfo("Asia/Almaty")
+
+
+def consultations_page(course: Course, lang: str, service_url: str) -> str:
+    """The course's consultations page: assets/oqu/book.js lists the open slots from the service
+    and books, queues, cancels and accepts in place for a signed-in student; signed out or
+    without the script, the link to the service's booking page stays."""
+    base = service_url if service_url.endswith("/") else service_url + "/"
+    href = hesc(f"{base}consultations/{course.id}?lang={lang}")
+    zone = course_zone(course)
+    title = t("book.title", lang)
+    return "\n".join(
+        [
+            front_matter(f"{title}: {tr(course.config.title, lang, course.languages[0])}"),
+            f"# {esc(title)}",
+            "",
+            esc(t("book.intro", lang)),
+            "",
+            f'<div class="oqu-book" data-oqu-book="{hesc(course.id)}" data-words="{book_words(lang)}" '
+            f'data-zone="{hesc(zone.key)}" data-zone-name="{hesc(zone_name(zone, lang))}" lang="{lang}">'
+            f'<p class="oqu-book__fallback">{hesc(t("book.fallback", lang))} '
+            f'<a class="md-button" href="{href}">{hesc(t("consult.book_link", lang))}</a></p></div>',
+            "",
+        ]
+    )
+
+
 def ask_section(course: Course, lesson: Lesson, lang: str) -> list[str]:
-    """A lesson page's question form for signed-in students, drawn by assets/oqu/consult.js."""
+    """A lesson page's question form for signed-in students, drawn by assets/oqu/consult.js. Not
+    in the course's search index (Material's `data-search-exclude` on the heading drops the
+    section, on the block its text): the same words on every lesson would match every lesson."""
     return [
-        f"## {t('consult.ask_heading', lang)}",
+        f"## {t('consult.ask_heading', lang)} {{ data-search-exclude }}",
         "",
-        f'<div class="oqu-ask" data-oqu-ask="{hesc(course.id)}" data-lesson="{hesc(lesson.id)}" '
+        f'<div class="oqu-ask" data-search-exclude data-oqu-ask="{hesc(course.id)}" data-lesson="{hesc(lesson.id)}" '
         f'data-words="{consult_words(lang)}" lang="{lang}"><p>{hesc(t("consult.ask_placeholder", lang))}</p></div>',
         "",
     ]

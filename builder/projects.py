@@ -323,6 +323,8 @@ def course_project(
             course, lang, site.config.service_url, site.config.paper.pdf
         )
         nav.append({t("schedule", lang): "schedule.md"})
+    project.pages["consultations.md"] = pages.consultations_page(course, lang, site.config.service_url)
+    nav.append({t("book.title", lang): "consultations.md"})
     if course.assignments:
         project.pages["assignments.md"] = assignments.assignments_page(site, course, lang)
         nav.append({t("assignments", lang): "assignments.md"})

@@ -521,6 +521,7 @@ ConsultationMode = Literal["online", "in_person"]
 class ConsultationSlotConfig(StrictModel):
     """One slot, or a weekly series of `weeks` slots, that the service publishes for `teacher`."""
 
+    id: Slug | None = None  # names the entry, so that a changed `start` moves it (see docs/consultations.md)
     teacher: str  # the teacher's e-mail as course.yml gives it
     start: dt.datetime  # in the file's `timezone` unless it names its own offset
     minutes: int = Field(default=30, gt=0, le=480)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
+from quiz_service.core.calendar_feed import add_feed_contributor
+
 
 def init_app(app: Flask) -> None:
     from quiz_service.consultations import (  # noqa: F401 (jobs: registered for enqueue)
         attendance_export,
+        calendar,
         jobs,
         pages,
         question_views,
@@ -20,3 +23,4 @@ def init_app(app: Flask) -> None:
     pages.init_app(app)
     question_views.init_app(app)
     attendance_export.init_app(app)
+    add_feed_contributor(app, "consultations", calendar.feed_events_of)

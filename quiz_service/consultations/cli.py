@@ -79,14 +79,21 @@ def import_slots(file: Path) -> None:
         if not migrations.is_up_to_date(db.engine()):
             raise click.ClickException("the database is not up to date: run `oqu db upgrade`.")
         course = str(data.get("course", ""))
-        specs = [spec_of(course, entry, f"{file}: slots[{n}]") for n, entry in enumerate(data["slots"])]
+        found = [
+            declared.Declaration(spec_of(course, entry, f"{file}: slots[{n}]"), source=f"{file}: slots[{n}]")
+            for n, entry in enumerate(data["slots"])
+        ]
         try:
-            outcome = declared.publish(course, str(data.get("teacher", "")), specs, db.utcnow())
+            outcome = declared.publish(course, str(data.get("teacher", "")), found, db.utcnow())
         except declared.DeclarationError as refused:
             raise click.ClickException(f"{file}: {refused}") from None
         except DomainError as refused:
             raise click.ClickException(f"{file}: nothing imported: {refused.message}") from None
-    click.echo(f"{outcome.made} slot(s) published, {outcome.skipped} entr(ies) already there.")
+    click.echo(
+        f"{outcome.made} slot(s) published, {outcome.updated} updated, {outcome.skipped} already there."
+    )
+    for refusal in outcome.refused:
+        click.echo(f"refused: {refusal}")
 
 
 @consultations.command("publish-declared")
@@ -103,5 +110,8 @@ def publish_declared() -> None:
             click.echo(f"{course} {teacher}: not published: {outcome}")
         else:
             click.echo(
-                f"{course} {teacher}: {outcome.made} slot(s) published, {outcome.skipped} already there"
+                f"{course} {teacher}: {outcome.made} slot(s) published, {outcome.updated} updated, "
+                f"{outcome.skipped} already there"
             )
+            for refusal in outcome.refused:
+                click.echo(f"{course} {teacher}: refused: {refusal}")

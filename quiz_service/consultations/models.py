@@ -30,6 +30,7 @@ class Slot(Base):
         CheckConstraint("seats >= 1", name="seats"),
         Index("ix_consultation_slots_teacher_start", "teacher_id", "starts_at"),
         Index("ix_consultation_slots_course_start", "course", "starts_at"),
+        Index("ix_consultation_slots_declared", "course", "teacher_id", "declared", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,6 +52,8 @@ class Slot(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # consultations.yml's entry with an `id`: "<id>#<week>" (so an edited start moves this slot)
+    declared: Mapped[str | None] = mapped_column(String(80), default=None)
 
 
 class Booking(Base):

@@ -7,6 +7,7 @@ student's choice (preferences), else the language they booked in.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,6 +20,7 @@ from quiz_service.core.i18n import gettext
 from quiz_service.core.mail import Message, queue_mail
 
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
+Recipient = tuple[User, str | None]  # the student, and their chosen language if they have one
 ZONE_NAME = "Asia/Almaty"
 
 
@@ -45,9 +47,21 @@ def place(slot: Slot, lang: str, *, reveal_link: bool) -> str:
     return slot.room or ""
 
 
-def _send(writer: Session, booking: Booking, slot: Slot, kind: str, **extra: str) -> bool:
-    student = writer.get_one(User, booking.student_id)
-    lang = language_of(writer, booking)
+def _send(
+    writer: Session,
+    booking: Booking,
+    slot: Slot,
+    kind: str,
+    key: str = "",
+    known: Recipient | None = None,
+    **extra: str,
+) -> bool:
+    """Queue the message `kind` to the booking's student; `known`: the student and their language
+    when the caller has them already (the booking path: no second read of either)."""
+    if known is not None:
+        student, lang = known[0], known[1] or booking.lang
+    else:
+        student, lang = writer.get_one(User, booking.student_id), language_of(writer, booking)
     values = {
         "name": student.full_name or student.email,
         "title": slot.title or gettext("consult_mail.consultation", lang),
@@ -56,7 +70,7 @@ def _send(writer: Session, booking: Booking, slot: Slot, kind: str, **extra: str
         "place": place(slot, lang, reveal_link=booking.state == BOOKED),
     } | extra
     message = Message(
-        key=f"consult:{booking.id}:{kind}",
+        key=f"consult:{booking.id}:{kind}{key}",
         to=student.email,
         subject=gettext(f"consult_mail.{kind}_subject", lang, **values),
         body=gettext(f"consult_mail.{kind}_body", lang, **values),
@@ -65,8 +79,8 @@ def _send(writer: Session, booking: Booking, slot: Slot, kind: str, **extra: str
     return queue_mail(writer, message)
 
 
-def booked(writer: Session, booking: Booking, slot: Slot) -> None:
-    _send(writer, booking, slot, "waiting" if booking.state == WAITING else "booked")
+def booked(writer: Session, booking: Booking, slot: Slot, known: Recipient | None = None) -> None:
+    _send(writer, booking, slot, "waiting" if booking.state == WAITING else "booked", known=known)
 
 
 def cancelled(writer: Session, booking: Booking, slot: Slot) -> None:
@@ -84,3 +98,9 @@ def slot_cancelled(writer: Session, booking: Booking, slot: Slot) -> None:
 
 def reminder(writer: Session, booking: Booking, slot: Slot) -> bool:
     return _send(writer, booking, slot, "reminder")
+
+
+def place_changed(writer: Session, booking: Booking, slot: Slot) -> bool:
+    """The slot's room or link changed: once per new place (the key carries a digest of it)."""
+    digest = hashlib.sha256(f"{slot.mode}|{slot.link}|{slot.room}".encode()).hexdigest()[:12]
+    return _send(writer, booking, slot, "place_changed", key=f":{digest}")

@@ -84,7 +84,7 @@ class BookingRequest:
     student: User
     topic: str = ""
     request_key: str | None = None
-    lang: str = "kk"
+    lang: str | None = None  # the request's language; None: the student's choice, else kk
     waitlist: bool = True  # a full slot: join the waitlist (else refused as full)
     booked_by: User | None = None  # staff booking the student in
 
@@ -97,7 +97,10 @@ def _rowcount(result: Any) -> int:
 
 
 def lock_person(writer: Session, user_id: int) -> None:
-    """Decide one person's requests one after another (PostgreSQL: the row lock; SQLite: one writer)."""
+    """Decide one person's requests one after another (PostgreSQL: the row lock; SQLite: its
+    writers are one at a time already, BEGIN IMMEDIATE, so no statement is spent on it)."""
+    if writer.get_bind().dialect.name == "sqlite":
+        return
     writer.execute(select(User.id).where(User.id == user_id).with_for_update())
 
 
@@ -166,21 +169,100 @@ def create_slots(
 
 
 def _refuse_overlap(
-    writer: Session, teacher_id: int, start: datetime, end: datetime, live_classes: Sequence[Interval]
+    writer: Session,
+    teacher_id: int,
+    start: datetime,
+    end: datetime,
+    live_classes: Sequence[Interval],
+    moving: int | None = None,
 ) -> None:
-    clash = writer.scalars(
-        select(Slot.starts_at).where(
-            Slot.teacher_id == teacher_id,
-            Slot.cancelled_at.is_(None),
-            Slot.starts_at < end,
-            Slot.ends_at > start,
-        )
-    ).first()
+    """Refuse a time that overlaps the teacher's other slots (not `moving`, the slot being moved)
+    or live classes."""
+    query = select(Slot.starts_at).where(
+        Slot.teacher_id == teacher_id,
+        Slot.cancelled_at.is_(None),
+        Slot.starts_at < end,
+        Slot.ends_at > start,
+    )
+    if moving is not None:
+        query = query.where(Slot.id != moving)
+    clash = writer.scalars(query).first()
     if clash is not None:
         raise Conflict("slot_overlap", f"The teacher has another consultation at {clash.isoformat()}.")
     for class_start, class_end in live_classes:
         if class_start < end and class_end > start:
             raise Conflict("class_overlap", f"The teacher has a live class at {class_start.isoformat()}.")
+
+
+def live_places(reader: Session, slot_id: int) -> int:
+    """Bookings, offers and waiting places of the slot that are not over."""
+    count = (
+        select(func.count()).select_from(Booking).where(Booking.slot_id == slot_id, Booking.state.in_(ACTIVE))
+    )
+    return int(reader.scalar(count) or 0)
+
+
+def move_slot(
+    writer: Session,
+    slot: Slot,
+    starts_at: datetime,
+    minutes: int,
+    now: datetime,
+    live_classes: Sequence[Interval],
+) -> None:
+    """Move a slot nobody has booked, been offered or queued for (a booked consultation is not
+    moved: its students agreed to its time); its windows move with it. The write is conditional
+    on `booked = 0`, so a booking that got in meanwhile makes it a refusal, never a moved booking."""
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        raise Invalid("slot_minutes", f"minutes: from {MIN_MINUTES} to {MAX_MINUTES}.")
+    if starts_at <= now:
+        raise Invalid("slot_past", "starts_at: the consultation must start in the future.")
+    if live_places(writer, slot.id):
+        raise Conflict(
+            "slot_booked", "Students have booked or queued for it: a booked consultation is not moved."
+        )
+    lock_person(writer, slot.teacher_id)
+    ends_at = starts_at + timedelta(minutes=minutes)
+    _refuse_overlap(writer, slot.teacher_id, starts_at, ends_at, live_classes, moving=slot.id)
+    shift = starts_at - slot.starts_at
+    closes, cancel_until = slot.closes_at + shift, slot.cancel_until + shift
+    moved = writer.execute(
+        update(Slot)
+        .where(Slot.id == slot.id, Slot.booked == 0, Slot.cancelled_at.is_(None))
+        .values(
+            starts_at=starts_at,
+            ends_at=ends_at,
+            closes_at=closes,
+            cancel_until=cancel_until,
+            opens_at=min(slot.opens_at, closes - timedelta(minutes=1)),
+            visible_from=min(slot.visible_from, starts_at),
+        )
+    )
+    if not _rowcount(moved):
+        raise Conflict(
+            "slot_booked", "Students have booked or queued for it: a booked consultation is not moved."
+        )
+    writer.refresh(slot)
+
+
+def change_place(
+    writer: Session, slot: Slot, *, mode: str, link: str | None, room: str | None, title: str
+) -> bool:
+    """A slot's place (mode, link, room) and title as declared; the students holding a seat are
+    told of a new place (once per place: the message key carries it). True if anything changed."""
+    link = (link or "").strip() or None if mode == ONLINE else None
+    room = (room or "").strip() or None if mode == IN_PERSON else None
+    title = title.strip()[:200]
+    moved_place = (slot.mode, slot.link, slot.room) != (mode, link, room)
+    if not moved_place and slot.title == title:
+        return False
+    slot.mode, slot.link, slot.room, slot.title = mode, link, room, title
+    writer.flush()
+    if moved_place:
+        holding = select(Booking).where(Booking.slot_id == slot.id, Booking.state.in_(HOLDING_SEAT))
+        for booking in writer.scalars(holding):
+            notify.place_changed(writer, booking, slot)
+    return True
 
 
 def slot_of(reader: Session, slot_id: int) -> Slot:
@@ -282,6 +364,8 @@ def book(writer: Session, wanted: BookingRequest, policy: Policy, now: datetime)
         raise NotFound("not_found", "There is no such consultation.")
     _check_bookable(slot, now, staff)
     _check_student(writer, student.id, slot, policy, now)
+    chosen = preference_of(writer, student.id)
+    chosen_lang = chosen.lang if chosen is not None else None
     if len(wanted.topic) > MAX_TOPIC:
         raise Invalid("topic_long", f"topic: at most {MAX_TOPIC} characters.")
     state = BOOKED if take_seat(writer, slot.id) else WAITING
@@ -293,7 +377,7 @@ def book(writer: Session, wanted: BookingRequest, policy: Policy, now: datetime)
     booking = Booking(
         slot_id=slot.id, student_id=student.id, course=slot.course, starts_at=slot.starts_at,
         ends_at=slot.ends_at, state=state, active=1, topic=wanted.topic.strip(),
-        request_key=wanted.request_key or None, lang=wanted.lang,
+        request_key=wanted.request_key or None, lang=wanted.lang or chosen_lang or "kk",
         booked_by=wanted.booked_by.id if wanted.booked_by else None, created_at=now, queued_at=now,
         private_note="", shared_note="",
     )  # fmt: skip
@@ -303,7 +387,7 @@ def book(writer: Session, wanted: BookingRequest, policy: Policy, now: datetime)
     events.publish(
         writer, events.ConsultationBooked(booking.id, slot.id, student.id, slot.course, state, by, now)
     )
-    notify.booked(writer, booking, slot)
+    notify.booked(writer, booking, slot, known=(student, chosen_lang))
     return booking, False
 
 
@@ -313,6 +397,7 @@ def take_seat(writer: Session, slot_id: int) -> bool:
         update(Slot)
         .where(Slot.id == slot_id, Slot.booked < Slot.seats, Slot.cancelled_at.is_(None))
         .values(booked=Slot.booked + 1)
+        .execution_options(synchronize_session=False)  # who reads `booked` after it refreshes
     )
     return _rowcount(taken) == 1
 
@@ -337,25 +422,23 @@ def _check_bookable(slot: Slot, now: datetime, staff: bool) -> None:
 def _check_student(
     writer: Session, student_id: int, slot: Slot, policy: Policy, now: datetime, leaving: int | None = None
 ) -> None:
-    """The student's own rules: one live booking per slot, no overlap, the course's limit."""
-    mine = select(Booking).where(Booking.student_id == student_id, Booking.state.in_(ACTIVE))
-    if leaving is not None:
-        mine = mine.where(Booking.id != leaving)
-    else:
-        if writer.scalars(mine.where(Booking.slot_id == slot.id)).first() is not None:
-            raise Conflict("already_booked", "You already have a booking or a waitlist place here.")
-    holding = mine.where(Booking.state.in_(HOLDING_SEAT))
-    overlap = holding.where(Booking.starts_at < slot.ends_at, Booking.ends_at > slot.starts_at)
-    if writer.scalars(overlap).first() is not None:
-        raise Conflict("booking_overlap", "You have another consultation at that time.")
-    if policy.course_limit:
-        count = select(func.count()).select_from(
-            holding.where(Booking.course == slot.course, Booking.ends_at > now).subquery()
+    """The student's own rules: one live booking per slot, no overlap, the course's limit; all
+    decided on one read of the student's live bookings (a handful)."""
+    live = [
+        booking
+        for booking in writer.scalars(
+            select(Booking).where(Booking.student_id == student_id, Booking.state.in_(ACTIVE))
         )
-        if int(writer.scalar(count) or 0) >= policy.course_limit:
-            raise Conflict(
-                "course_limit", f"At most {policy.course_limit} consultations of a course at a time."
-            )
+        if booking.id != leaving
+    ]
+    if leaving is None and any(booking.slot_id == slot.id for booking in live):
+        raise Conflict("already_booked", "You already have a booking or a waitlist place here.")
+    holding = [booking for booking in live if booking.state in HOLDING_SEAT]
+    if any(b.starts_at < slot.ends_at and b.ends_at > slot.starts_at for b in holding):
+        raise Conflict("booking_overlap", "You have another consultation at that time.")
+    in_course = sum(1 for b in holding if b.course == slot.course and b.ends_at > now)
+    if policy.course_limit and in_course >= policy.course_limit:
+        raise Conflict("course_limit", f"At most {policy.course_limit} consultations of a course at a time.")
 
 
 def booking_of(reader: Session, booking_id: int, student_id: int | None) -> Booking:

@@ -322,14 +322,15 @@ def create_booking(slot_id: int, body: BookingIn) -> Response:
     student, staff = booker_and_student(slot, body)
     wanted = service.BookingRequest(
         slot_id=slot_id, student=student, topic=body.topic, request_key=request_key(body),
-        lang=request_language() if "lang" in request.args else _language_of(student),
+        lang=request_language() if "lang" in request.args else None,  # None: the student's choice
         waitlist=body.waitlist, booked_by=staff,
     )  # fmt: skip
     moment, rules = now(), policy()
 
     def change(writer: Session) -> tuple[BookingOut, bool]:
+        held = writer.get(Slot, slot_id)  # held here, so that book() and the answer read it once
         booking, replayed = service.book(writer, wanted, rules, moment)
-        return booking_out(writer, booking, writer.get_one(Slot, booking.slot_id)), replayed
+        return booking_out(writer, booking, held or writer.get_one(Slot, booking.slot_id)), replayed
 
     shaped, replayed = in_transaction(change)
     status = 202 if shaped.state == WAITING else 201
@@ -337,11 +338,6 @@ def create_booking(slot_id: int, body: BookingIn) -> Response:
     if replayed:
         answer.headers["Idempotent-Replayed"] = "true"
     return answer
-
-
-def _language_of(student: User) -> str:
-    chosen = service.preference_of(db.session(), student.id)
-    return chosen.lang if chosen is not None and chosen.lang else "kk"
 
 
 @api.get("/bookings.ics")

@@ -72,6 +72,8 @@ class SchedulePolicy(ManifestModel):
 class DeclaredSlot(ManifestModel):
     """A consultation slot (or weekly series) declared in the course's consultations.yml."""
 
+    key: str | None = None  # the entry's `id`: an edited start moves the slot it published
+    source: str = ""  # "content/courses/<id>/consultations.yml:<line>", for reports
     teacher: str  # e-mail, lower case
     start: str  # ISO 8601 with its offset
     minutes: int = 30

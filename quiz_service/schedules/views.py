@@ -19,6 +19,7 @@ from auth.access import courses
 from auth.models import User
 from builder.ical import CalendarEvent, calendar_bytes
 from quiz_service.core import db, service_bundle
+from quiz_service.core.calendar_feed import FeedPeriod, feed_events
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
 from quiz_service.core.domain import DomainError, Forbidden, NotFound
@@ -286,6 +287,9 @@ def attendance_form(schedule: str, class_id: str) -> WerkzeugResponse:
     return redirect(f"{target}#student-{student}", code=303)
 
 
+FEED_PAST = timedelta(days=90)  # other features' events (core.calendar_feed) this far back
+
+
 @pages.get("/schedules/calendar/<token>.ics")
 def feed(token: str) -> Response:
     """The user's classes as iCalendar: the token in the address is the only key (no session)."""
@@ -298,6 +302,7 @@ def feed(token: str) -> Response:
     )
     lang = request_language()
     events = [feed_event(live, lang) for live, _ in classes]
+    events += feed_events(db.session(), user.id, lang, FeedPeriod(since=now() - FEED_PAST))
     body = calendar_bytes(words()["feed_name"], events, datetime(2000, 1, 1, tzinfo=ALMATY))
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = "private, no-store"

@@ -374,9 +374,13 @@ slots:
     )
     first = run_oqu("consultations", "import", str(plan), database_url=database_url)
     assert first.exit_code == 0, first.output
-    assert first.output == "4 slot(s) published, 0 entr(ies) already there.\n"
+    assert first.output == "4 slot(s) published, 0 updated, 0 already there.\n"
     again = run_oqu("consultations", "import", str(plan), database_url=database_url)
-    assert again.output == "0 slot(s) published, 2 entr(ies) already there.\n"
+    assert again.output == "0 slot(s) published, 0 updated, 4 already there.\n"
+    # An edited room reaches the published slot (the start names an entry of an imported file).
+    plan.write_text(plan.read_text(encoding="utf-8").replace('room: "204"', 'room: "205"'), encoding="utf-8")
+    edited = run_oqu("consultations", "import", str(plan), database_url=database_url)
+    assert edited.output == "0 slot(s) published, 1 updated, 3 already there.\n"
     clash = tmp_path / "clash.yml"
     clash.write_text(
         f"course: fire-safety\nteacher: {TEACHER}\nslots:\n  - start: 2027-03-01T09:00\n    room: A\n    mode: in_person\n"
