@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -194,6 +196,37 @@ def all_rows(connection: Connection, batch: int = 10_000) -> Iterator[Row]:
             yield from rows
     finally:
         cursor.close()
+
+
+def leaf_hashes(connection: Connection, size: int, batch: int = 50_000) -> Iterator[bytes]:
+    """The stored leaf hashes of the first `size` records, in order, as bytes."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    postgres = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name="footprint_leaves") if postgres else driver.cursor()
+    try:
+        cursor.execute(
+            f"SELECT leaf_hash FROM footprint_statements WHERE seq >= 0 AND seq < {int(size)} ORDER BY seq"
+        )
+        while rows := cursor.fetchmany(batch):
+            yield from (bytes.fromhex(row[0]) for row in rows)
+    finally:
+        cursor.close()
+
+
+ROWS_FROM = "SELECT seq, CAST(record AS BLOB), leaf_hash FROM footprint_statements WHERE seq >= ? ORDER BY seq LIMIT ?"
+
+
+def sqlite_rows(path: str, start: int = 0, limit: int = -1, batch: int = 10_000) -> Iterator[Row]:
+    """`all_rows` of a SQLite file through a connection of its own (read-only: a verifying worker
+    process's), from `start` (all rows when it is 0 and `limit` -1, a negative number included)."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        if start == 0 and limit < 0:
+            cursor = connection.execute(ALL_ROWS["sqlite"])
+        else:
+            cursor = connection.execute(ROWS_FROM, (start, limit))
+        while rows := cursor.fetchmany(batch):
+            yield from rows
 
 
 def log_size(connection: Connection) -> int:
