@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from auth.models import Enrolment, Role, User
 from quiz_service.core.service_bundle import CourseEntry
-from quiz_service.footprint import store
+from quiz_service.footprint import outcomes, store
 from quiz_service.footprint.progress import (
     LOGGED_IN,
     PROGRESS_VERBS,
@@ -58,6 +58,7 @@ class CourseReport:
     students: list[StudentRow]
     activity: list[tuple[date, int]]  # statements per day (Almaty days are close enough: UTC days)
     outcomes: dict[str, float | None]  # mean attainment over the students who have one
+    group_outcomes: dict[str, dict[str, float | None]]  # per study group, the same
 
     def distribution(self) -> list[int]:
         """How many students are at 0–19 %, 20–39 %, … 80–100 % of their lessons."""
@@ -179,7 +180,7 @@ def overdue_assignments(course_id: str, assignments: list[tuple[str, datetime]],
 
 def student_row(
     user: User, course: CourseEntry, evidence: Evidence, now: datetime,
-    assignments: list[tuple[str, datetime]] | None = None,
+    assignments: list[tuple[str, datetime]] | None = None, by_question: dict[str, float] | None = None,
 ) -> StudentRow:  # fmt: skip
     progress = course_progress(course, evidence)
     since = now - timedelta(days=ACTIVITY_DAYS)
@@ -190,7 +191,16 @@ def student_row(
                       progress, evidence.last_activity, len(days),
                       overdue_lessons(progress, now) + overdue_assignments(course.id, assignments or [], evidence, now),
                       quizzes,
-                      outcome_attainment(course, evidence))  # fmt: skip
+                      attainment_of(course, evidence, by_question or {}))  # fmt: skip
+
+
+def attainment_of(
+    course: CourseEntry, evidence: Evidence, by_question: dict[str, float]
+) -> dict[str, float | None]:
+    """Per outcome: from the graded questions that test it; an outcome no graded question tags yet
+    falls back to the best scores of the quizzes of the lessons that serve it."""
+    by_lesson = outcome_attainment(course, evidence)
+    return {outcome: by_question.get(outcome, value) for outcome, value in by_lesson.items()}
 
 
 def has_activity(course: CourseEntry, evidence: Evidence) -> bool:
@@ -214,10 +224,24 @@ def course_report(
     known = {user.id for user in enrolled}
     users = [user for user in users if user.id in known or has_activity(course, evidence[user.id])]
     assignments = course_assignments(service_dir, course.id) if service_dir is not None else []
-    rows = [student_row(user, course, evidence[user.id], now, assignments) for user in users]
+    by_question = outcomes.question_attainment(connection, course.id, [user.id for user in users])
+    rows = [student_row(user, course, evidence[user.id], now, assignments, by_question.get(user.id))
+            for user in users]  # fmt: skip
     means: dict[str, float | None] = {}
     for outcome in course.outcomes:
         values = [row.outcomes[outcome["id"]] for row in rows if row.outcomes.get(outcome["id"]) is not None]
         means[outcome["id"]] = sum(v for v in values if v is not None) / len(values) if values else None
     activity = activity_per_day(connection, [row.user_id for row in rows], now.astimezone(UTC).date())
-    return CourseReport(course, rows, activity, means)
+    return CourseReport(course, rows, activity, means, group_outcomes(course, rows))
+
+
+def group_outcomes(course: CourseEntry, rows: list[StudentRow]) -> dict[str, dict[str, float | None]]:
+    """Per study group, per outcome: the mean attainment of its students who have one."""
+    groups: dict[str, dict[str, float | None]] = {}
+    for group in sorted({row.group for row in rows}):
+        members = [row for row in rows if row.group == group]
+        groups[group] = {}
+        for outcome in course.outcomes:
+            values = [v for row in members if (v := row.outcomes.get(outcome["id"])) is not None]
+            groups[group][outcome["id"]] = sum(values) / len(values) if values else None
+    return groups

@@ -216,6 +216,17 @@ def export_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> ex
     return export.Table(report.course.id, header, rows)
 
 
+def group_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> export.Table:
+    """The outcomes' attainment per study group (the XLSX's second sheet)."""
+    outcomes = [o["id"] for o in report.course.outcomes]
+    header = [said["col.group"], *[f"{said['col.outcome']} {o}" for o in outcomes]]
+    rows: list[list[export.Cell]] = [
+        [group, *[round(v * 100, 1) if (v := values.get(o)) is not None else None for o in outcomes]]
+        for group, values in report.group_outcomes.items()
+    ]
+    return export.Table(f"{report.course.id}-groups"[:31], header, rows)
+
+
 @bp.get("/monitoring/<course_id>/export.<kind>")
 @signed_in_page(refusal_page)
 def monitoring_export(course_id: str, kind: str) -> Response:
@@ -226,7 +237,7 @@ def monitoring_export(course_id: str, kind: str) -> Response:
     if kind == "csv":
         data, media = export.to_csv(table), export.CSV_MEDIA_TYPE
     else:
-        data, media = export.to_xlsx([table]), export.XLSX_MEDIA_TYPE
+        data, media = export.to_xlsx([table, group_table(report, words())]), export.XLSX_MEDIA_TYPE
     response = Response(data, mimetype=media)
     name = export.attachment_name("monitoring", course_id, extension=kind)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'

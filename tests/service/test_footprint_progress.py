@@ -19,6 +19,7 @@ from conftest import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
 from footprint_helpers import SITE
+from sqlalchemy import text
 
 from auth.enrolment import enrol
 from auth.models import DLCategory, Role, User
@@ -330,3 +331,58 @@ def test_monitoring_figures_and_exports(
         people["nurlan"].email,
     }
     assert all(not str(row[0]).startswith("=") for row in values)
+
+
+def graded_attempt(app: Flask, user: User, attempt_id: int, points: float, answers: dict[str, float]) -> None:
+    """A finished, graded attempt of the quiz `check`, written into the quizzes' tables by name."""
+    questions = [{"id": "q1", "points": 2, "outcomes": ["classes"]},
+                 {"id": "q2", "points": 1, "outcomes": ["combustion"]},
+                 {"id": "q3", "points": 1, "outcomes": ["combustion", "classes"]},
+                 {"id": "q4", "points": 1, "outcomes": []}]  # fmt: skip
+    body = json.dumps({"id": "check", "questions": {"kk": questions}})
+    with app.app_context(), db.database().writer_engine.begin() as connection:
+        if attempt_id == 1:
+            connection.execute(
+                text("INSERT INTO quiz_versions (course, quiz, version, body, created_at) "
+                     "VALUES ('fire-safety', 'check', 'v1', :body, :now)"), {"body": body, "now": NOW})  # fmt: skip
+        connection.execute(
+            text("INSERT INTO quiz_attempts (id, user_id, course, quiz, version, lang, number, state, seed, "
+                 "questions, position, started_at, finished_at, points, max_points) VALUES (:id, :user, "
+                 "'fire-safety', 'check', 'v1', 'kk', :id, 'finished', 1, :questions, 0, :now, :now, :points, 5)"),
+            {"id": attempt_id, "user": user.id, "questions": json.dumps(["q4", "q3", "q2", "q1"]), "now": NOW,
+             "points": points},
+        )  # fmt: skip
+        for question, fraction in answers.items():
+            connection.execute(
+                text("INSERT INTO quiz_answers (attempt_id, question, response, sequence, client_id, saved_at, "
+                     "fraction) VALUES (:attempt, :question, '\"A\"', 1, 'test', :now, :fraction)"),
+                {"attempt": attempt_id, "question": question, "now": NOW, "fraction": fraction},
+            )  # fmt: skip
+
+
+def test_outcome_attainment_by_question_per_student_and_group(
+    app: Flask, client: FlaskClient, people: dict[str, User], sign_in_as: Callable[[User], None]
+) -> None:
+    app.extensions["oqu_clock"] = lambda: NOW
+    aigerim = people["aigerim"]
+    graded_attempt(app, aigerim, 1, 1.0, {"q1": 0.0, "q2": 1.0})  # a worse attempt: not counted
+    # the best: q1 (2 points, classes) right, q2 (1, combustion) half, q3 (1, both) unanswered
+    graded_attempt(app, aigerim, 2, 4.5, {"q1": 1.0, "q2": 0.5, "q4": 1.0})
+    sign_in_as(people["teacher"])
+    rows = list(csv.reader(io.StringIO(
+        client.get("/monitoring/fire-safety/export.csv?lang=en").data.decode("utf-8-sig"))))  # fmt: skip
+    header, body = rows[0], {row[1]: row for row in rows[1:]}
+    column = {name: n for n, name in enumerate(header)}
+    mine, nurlan = body[aigerim.email], body[people["nurlan"].email]
+    # classes: (2 + 0) / (2 + 1) = 66.7 %; combustion: (0.5 + 0) / (1 + 1) = 25 % (not the quiz's 80 %)
+    assert mine[column["Outcome classes"]] == "66.7" and mine[column["Outcome combustion"]] == "25.0"
+    # no graded question of Nurlan's: the lessons' quiz scores still stand
+    assert nurlan[column["Outcome classes"]] == "40.0" and nurlan[column["Outcome combustion"]] == ""
+    html = client.get("/monitoring/fire-safety/?lang=en").text
+    assert "Outcome attainment by group" in html
+    assert '<tr data-group="ӨҚ-21"><td>ӨҚ-21</td><td data-outcome="combustion">25%</td>' in html
+    assert '<td data-outcome="classes">66.67%</td>' in html
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/monitoring/fire-safety/export.xlsx?lang=en").data))
+    groups = [[cell.value for cell in row] for row in book.worksheets[1].iter_rows()]
+    assert groups[0] == ["Group", "Outcome combustion", "Outcome classes"]
+    assert ["ӨҚ-21", 25.0, 66.7] in groups and ["ӨҚ-22", None, 40.0] in groups
