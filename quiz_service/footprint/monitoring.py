@@ -17,11 +17,12 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import column, func, or_, select, table
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from auth.models import Enrolment, Role, User
+from quiz_service.core.db import UTCDateTime
 from quiz_service.core.service_bundle import CourseEntry
 from quiz_service.footprint import outcomes, store
 from quiz_service.footprint.progress import (
@@ -170,10 +171,43 @@ def course_assignments(service_dir: Path, course_id: str) -> list[tuple[str, dat
             if isinstance(item, dict) and item.get("id") and item.get("due")]  # fmt: skip
 
 
+EXTENSIONS = table(
+    "assignment_extensions", column("course"), column("assignment"), column("user_id"), column("study_group"),
+    column("due", UTCDateTime()),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Extensions:
+    """A course's assignment extensions (the assignments' table, read by name): a student's own
+    later due date wins over their study group's."""
+
+    by_user: dict[tuple[int, str], datetime]
+    by_group: dict[tuple[str, str], datetime]
+
+    def due_for(self, user: User, assignment: str, due: datetime) -> datetime:
+        own = self.by_user.get((user.id, assignment))
+        if own is not None:
+            return own
+        return self.by_group.get((user.group or "", assignment), due) if user.group else due
+
+
+def course_extensions(connection: Connection, course_id: str) -> Extensions:
+    by_user: dict[tuple[int, str], datetime] = {}
+    by_group: dict[tuple[str, str], datetime] = {}
+    query = select(EXTENSIONS.c.assignment, EXTENSIONS.c.user_id, EXTENSIONS.c.study_group, EXTENSIONS.c.due)
+    for assignment, user_id, group, due in connection.execute(query.where(EXTENSIONS.c.course == course_id)):
+        if user_id is not None:
+            by_user[(user_id, assignment)] = as_utc(due)
+        elif group is not None:
+            by_group[(group, assignment)] = as_utc(due)
+    return Extensions(by_user, by_group)
+
+
 def overdue_assignments(course_id: str, assignments: list[tuple[str, datetime]], evidence: Evidence,
                         now: datetime) -> list[str]:  # fmt: skip
-    """Assignments past their due date that the student has not handed in (a student's own
-    extension is not known here: an extended one shows as overdue until handed in)."""
+    """Assignments past their due date (the student's own, with an extension) that the student
+    has not handed in."""
     return [assignment for assignment, due in assignments
             if due < now and f"{course_id}/{assignment}" not in evidence.submitted]  # fmt: skip
 
@@ -181,15 +215,17 @@ def overdue_assignments(course_id: str, assignments: list[tuple[str, datetime]],
 def student_row(
     user: User, course: CourseEntry, evidence: Evidence, now: datetime,
     assignments: list[tuple[str, datetime]] | None = None, by_question: dict[str, float] | None = None,
+    extensions: Extensions | None = None,
 ) -> StudentRow:  # fmt: skip
     progress = course_progress(course, evidence)
     since = now - timedelta(days=ACTIVITY_DAYS)
     days = {as_utc(moment).date() for moment in evidence.sign_ins if as_utc(moment) >= since}
     prefix = f"{course.id}/"
     quizzes = {key[len(prefix) :]: score for key, score in evidence.quiz.items() if key.startswith(prefix)}
+    dues = own_dues(user, assignments or [], extensions)
     return StudentRow(user.id, user.full_name or "", user.email, user.group or "", str(user.dl_category),
                       progress, evidence.last_activity, len(days),
-                      overdue_lessons(progress, now) + overdue_assignments(course.id, assignments or [], evidence, now),
+                      overdue_lessons(progress, now) + overdue_assignments(course.id, dues, evidence, now),
                       quizzes,
                       attainment_of(course, evidence, by_question or {}))  # fmt: skip
 
@@ -201,6 +237,13 @@ def attainment_of(
     falls back to the best scores of the quizzes of the lessons that serve it."""
     by_lesson = outcome_attainment(course, evidence)
     return {outcome: by_question.get(outcome, value) for outcome, value in by_lesson.items()}
+
+
+def own_dues(user: User, assignments: list[tuple[str, datetime]], extensions: Extensions | None
+             ) -> list[tuple[str, datetime]]:  # fmt: skip
+    if extensions is None:
+        return assignments
+    return [(assignment, extensions.due_for(user, assignment, due)) for assignment, due in assignments]
 
 
 def has_activity(course: CourseEntry, evidence: Evidence) -> bool:
@@ -225,7 +268,8 @@ def course_report(
     users = [user for user in users if user.id in known or has_activity(course, evidence[user.id])]
     assignments = course_assignments(service_dir, course.id) if service_dir is not None else []
     by_question = outcomes.question_attainment(connection, course.id, [user.id for user in users])
-    rows = [student_row(user, course, evidence[user.id], now, assignments, by_question.get(user.id))
+    extensions = course_extensions(connection, course.id)
+    rows = [student_row(user, course, evidence[user.id], now, assignments, by_question.get(user.id), extensions)
             for user in users]  # fmt: skip
     means: dict[str, float | None] = {}
     for outcome in course.outcomes:

@@ -386,3 +386,33 @@ def test_outcome_attainment_by_question_per_student_and_group(
     groups = [[cell.value for cell in row] for row in book.worksheets[1].iter_rows()]
     assert groups[0] == ["Group", "Outcome combustion", "Outcome classes"]
     assert ["ӨҚ-21", 25.0, 66.7] in groups and ["ӨҚ-22", None, 40.0] in groups
+
+
+def extend(app: Flask, *, user: User | None = None, group: str | None = None, due: str) -> None:
+    """An assignment extension of `plan`, written into the assignments' table by name."""
+    with app.app_context(), db.database().writer_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO assignment_extensions (course, assignment, user_id, study_group, due, set_at) "
+                 "VALUES ('fire-safety', 'plan', :user, :group, :due, :now)"),
+            {"user": user.id if user else None, "group": group, "due": datetime.fromisoformat(due), "now": NOW},
+        )  # fmt: skip
+
+
+def overdue_of(client: FlaskClient, user: User) -> str:
+    rows = csv.reader(
+        io.StringIO(client.get("/monitoring/fire-safety/export.csv?lang=en").data.decode("utf-8-sig"))
+    )
+    return next(row[8] for row in rows if row[1] == user.email)
+
+
+def test_overdue_assignments_respect_extensions(
+    app: Flask, client: FlaskClient, people: dict[str, User], sign_in_as: Callable[[User], None]
+) -> None:
+    app.extensions["oqu_clock"] = lambda: NOW
+    sign_in_as(people["teacher"])
+    nurlan = people["nurlan"]
+    assert overdue_of(client, nurlan) == "03-classes, plan"  # due 2026-12-06 18:59 UTC, not handed in
+    extend(app, group="ӨҚ-22", due="2026-12-10T18:59:00+00:00")  # his group's later due date
+    assert overdue_of(client, nurlan) == "03-classes"
+    extend(app, user=nurlan, due="2026-12-07T05:00:00+00:00")  # his own (earlier) one wins: passed at 06:00
+    assert overdue_of(client, nurlan) == "03-classes, plan"
