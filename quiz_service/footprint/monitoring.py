@@ -30,6 +30,7 @@ from quiz_service.footprint.progress import (
     PROGRESS_VERBS,
     CourseProgress,
     Evidence,
+    Learner,
     add_statement,
     course_progress,
     outcome_attainment,
@@ -171,6 +172,31 @@ def course_assignments(service_dir: Path, course_id: str) -> list[tuple[str, dat
             if isinstance(item, dict) and item.get("id") and item.get("due")]  # fmt: skip
 
 
+ACCOMMODATIONS = table("accommodations", column("user_id"), column("starts"), column("ends"))
+
+
+def accommodations_of(
+    connection: Connection, user_ids: list[int]
+) -> dict[int, tuple[tuple[date, date], ...]]:
+    """Each student's R9 accommodation periods (the schedules' table, read by name)."""
+    found: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for chunk in chunks(user_ids, 500):
+        query = select(ACCOMMODATIONS.c.user_id, ACCOMMODATIONS.c.starts, ACCOMMODATIONS.c.ends)
+        for user_id, starts, ends in connection.execute(query.where(ACCOMMODATIONS.c.user_id.in_(chunk))):
+            found[user_id].append((as_date(starts), as_date(ends)))
+    return {user_id: tuple(periods) for user_id, periods in found.items()}
+
+
+def as_date(value: date | str) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def learner_of(
+    user: User, accommodations: dict[int, tuple[tuple[date, date], ...]], now: datetime
+) -> Learner:
+    return Learner(user.group, accommodations.get(user.id, ()), now)
+
+
 EXTENSIONS = table(
     "assignment_extensions", column("course"), column("assignment"), column("user_id"), column("study_group"),
     column("due", UTCDateTime()),
@@ -215,9 +241,9 @@ def overdue_assignments(course_id: str, assignments: list[tuple[str, datetime]],
 def student_row(
     user: User, course: CourseEntry, evidence: Evidence, now: datetime,
     assignments: list[tuple[str, datetime]] | None = None, by_question: dict[str, float] | None = None,
-    extensions: Extensions | None = None,
+    extensions: Extensions | None = None, learner: Learner | None = None,
 ) -> StudentRow:  # fmt: skip
-    progress = course_progress(course, evidence)
+    progress = course_progress(course, evidence, learner=learner)
     since = now - timedelta(days=ACTIVITY_DAYS)
     days = {as_utc(moment).date() for moment in evidence.sign_ins if as_utc(moment) >= since}
     prefix = f"{course.id}/"
@@ -269,7 +295,9 @@ def course_report(
     assignments = course_assignments(service_dir, course.id) if service_dir is not None else []
     by_question = outcomes.question_attainment(connection, course.id, [user.id for user in users])
     extensions = course_extensions(connection, course.id)
-    rows = [student_row(user, course, evidence[user.id], now, assignments, by_question.get(user.id), extensions)
+    accommodations = accommodations_of(connection, [user.id for user in users])
+    rows = [student_row(user, course, evidence[user.id], now, assignments, by_question.get(user.id), extensions,
+                        learner_of(user, accommodations, now))
             for user in users]  # fmt: skip
     means: dict[str, float | None] = {}
     for outcome in course.outcomes:

@@ -94,7 +94,9 @@ def taught_course(course_id: str) -> tuple[CourseAccess, CourseEntry]:
 def my_progress(course: CourseEntry) -> Any:
     with db.statement_connection() as connection:
         evidence = monitoring.evidence_by_user(connection, [g.user.id])[g.user.id]
-    return course_progress(course, evidence, released_only=True)
+        accommodations = monitoring.accommodations_of(connection, [g.user.id])
+    learner = monitoring.learner_of(g.user, accommodations, now())
+    return course_progress(course, evidence, released_only=True, learner=learner)
 
 
 @api.get("/me/progress")
@@ -122,6 +124,13 @@ def me_progress() -> Response:
                 for module in progress.modules
             },
             "attendance_percent": progress.attendance_percent,
+            "attendance": None
+            if progress.attendance is None
+            else {
+                "attended": progress.attendance.attended,
+                "expected": progress.attendance.expected,
+                "replaced_by_lessons": progress.attendance.replaced,
+            },
         }
     said = words()
     summary = ""
@@ -202,6 +211,7 @@ def export_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> ex
     outcomes = [o["id"] for o in report.course.outcomes]
     header = [said["col.name"], said["col.email"], said["col.group"], said["col.dl"], said["col.progress"],
               said["col.completed"], said["col.last"], said["col.sign_ins"], said["col.overdue"],
+              said["col.attendance"],
               *[f"{said['col.quiz']} {q}" for q in quizzes], *[f"{said['col.outcome']} {o}" for o in outcomes]]  # fmt: skip
     rows: list[list[export.Cell]] = []
     for row in report.students:
@@ -209,11 +219,17 @@ def export_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> ex
             row.name, row.email, row.group, row.dl_category, round(row.progress.ratio * 100, 1),
             sum(lesson.completed for lesson in row.progress.lessons),
             row.last_activity.replace(tzinfo=None) if row.last_activity else None, row.sign_in_days,
-            ", ".join(row.overdue),
+            ", ".join(row.overdue), attendance_cell(row.progress),
             *[round(row.quizzes[q] * 100, 1) if q in row.quizzes else None for q in quizzes],
             *[round(v * 100, 1) if (v := row.outcomes.get(o)) is not None else None for o in outcomes],
         ])  # fmt: skip
     return export.Table(report.course.id, header, rows)
+
+
+def attendance_cell(progress: Any) -> export.Cell:
+    """Attendance in percent for the exports (None: no class due yet, or not taken)."""
+    ratio = progress.attendance.ratio if progress.attendance is not None else None
+    return round(ratio * 100, 1) if ratio is not None else None
 
 
 def group_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> export.Table:

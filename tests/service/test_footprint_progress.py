@@ -8,7 +8,7 @@ import io
 import json
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from auth.enrolment import enrol
 from auth.models import DLCategory, Role, User
 from quiz_service.core import db, events
 from quiz_service.core.service_bundle import CourseEntry
-from quiz_service.footprint import monitoring, store
+from quiz_service.footprint import monitoring, progress, store
 from quiz_service.footprint.progress import course_progress, evidence_of, outcome_attainment
 from quiz_service.footprint.store import Entry
 
@@ -46,6 +46,17 @@ COURSE: dict[str, Any] = {
         "quiz_percent": 60,
         "attendance_percent": 75,
     },
+    "schedule": [  # live classes: two over by NOW (one for ӨҚ-21 only), one to come
+        {
+            "id": "c1",
+            "start": "2026-12-02T10:00:00+05:00",
+            "duration": 90,
+            "audience": ["ӨҚ-21"],
+            "lesson": "01-intro",
+        },
+        {"id": "c2", "start": "2026-12-04T10:00:00+05:00", "duration": 90, "lesson": "02-lecture"},
+        {"id": "c3", "start": "2026-12-20T10:00:00+05:00", "duration": 90, "lesson": "03-classes"},
+    ],
     "lessons": [
         {
             "id": "01-intro",
@@ -416,3 +427,78 @@ def test_overdue_assignments_respect_extensions(
     assert overdue_of(client, nurlan) == "03-classes"
     extend(app, user=nurlan, due="2026-12-07T05:00:00+00:00")  # his own (earlier) one wins: passed at 06:00
     assert overdue_of(client, nurlan) == "03-classes, plan"
+
+
+def attendance(app: Flask, user: User, class_id: str, status: str) -> None:
+    """A live class's attendance as the schedules feature publishes it (its statement via the mapper)."""
+    with app.app_context(), db.database().writer_engine.begin() as connection:
+        event = events.AttendanceRecorded("fire-safety", class_id, user.id, status, NOW, None, None, NOW)
+        events.publish(connection, event)
+
+
+def accommodate(app: Flask, user: User, starts: str, ends: str) -> None:
+    """An R9 accommodation, written into the schedules' table by name."""
+    with app.app_context(), db.database().writer_engine.begin() as connection:
+        connection.execute(
+            text("INSERT INTO accommodations (user_id, document_ref, starts, ends, set_at) "
+                 "VALUES (:user, 'МҚ-7/2026', :starts, :ends, :now)"),
+            {"user": user.id, "starts": date.fromisoformat(starts), "ends": date.fromisoformat(ends), "now": NOW},
+        )  # fmt: skip
+
+
+def test_attendance_counts_in_monitoring_and_progress(
+    app: Flask, client: FlaskClient, people: dict[str, User], sign_in_as: Callable[[User], None],
+    make_token: Callable[..., str],
+) -> None:  # fmt: skip
+    app.extensions["oqu_clock"] = lambda: NOW
+    aigerim, nurlan = people["aigerim"], people["nurlan"]
+    attendance(app, aigerim, "c1", "absent")
+    attendance(app, aigerim, "c1", "late")  # the teacher's correction: the later record wins
+    attendance(app, nurlan, "c2", "excused")
+    sign_in_as(people["teacher"])
+
+    def column(user: User) -> str:
+        rows = list(csv.reader(io.StringIO(
+            client.get("/monitoring/fire-safety/export.csv?lang=en").data.decode("utf-8-sig"))))  # fmt: skip
+        return next(row[rows[0].index("Attendance")] for row in rows if row[1] == user.email)
+
+    # Aigerim: c1 attended, c2 no record (absent), c3 not held yet: 1 of 2; Nurlan: c1 is not his
+    # group's, c2 excused: nothing due
+    assert column(aigerim) == "50.0" and column(nurlan) == ""
+    html = client.get("/monitoring/fire-safety/?lang=en").text
+    assert "<th>Attendance</th>" in html and "1 / 2 (50%)" in html
+    mine = client.get("/api/v1/me/progress?course=fire-safety", headers=bearer(make_token, aigerim)).json
+    assert mine["courses"]["fire-safety"]["attendance"] == {
+        "attended": 1,
+        "expected": 2,
+        "replaced_by_lessons": 0,
+    }
+    # R9: asynchronous study 3–5 December: c2 (4 December) counts by its lesson 02-lecture, which
+    # she completed (read, video 90 %, quiz 80 %)
+    accommodate(app, aigerim, "2026-12-03", "2026-12-05")
+    assert column(aigerim) == "100.0"
+    assert "2 / 2 (100%)" in client.get("/monitoring/fire-safety/?lang=en").text
+    mine = client.get("/api/v1/me/progress?course=fire-safety", headers=bearer(make_token, aigerim)).json
+    assert mine["courses"]["fire-safety"]["attendance"] == {
+        "attended": 2,
+        "expected": 2,
+        "replaced_by_lessons": 1,
+    }
+
+
+def test_move_on_attendance_holds_the_course_until_it_is_reached() -> None:
+    course = CourseEntry.model_validate(COURSE | {"lessons": [
+        {"id": "02-lecture", "module": "01-basics", "video": False, "quizzes": [], "move_on": ["read"]}],
+        "modules": [{"id": "01-basics"}]})  # fmt: skip
+    present = {"verb": {"id": f"{ADL}attended"}, "result": {"success": True},
+               "object": {"id": f"{SITE}schedules/fire-safety/classes/c2"}}  # fmt: skip
+    read_it = evidence_of([(read("02-lecture"), None)])
+    learner = progress.Learner("ӨҚ-22", (), NOW)  # due at c2 only (c1 is ӨҚ-21's)
+    assert course_progress(course, read_it).completed  # attendance not taken: nothing held back
+    assert not course_progress(course, read_it, learner=learner).completed  # 0 of 1 < 75 %
+    attended = evidence_of([(read("02-lecture"), None), (present, None)])
+    assert course_progress(course, attended, learner=learner).completed  # 1 of 1
+    accommodated = progress.Learner("ӨҚ-22", ((date(2026, 12, 4), date(2026, 12, 4)),), NOW)
+    assert course_progress(course, read_it, learner=accommodated).completed  # c2 by its lesson, read
+    unread = course_progress(course, evidence_of([]), learner=accommodated)
+    assert unread.attendance == progress.Attendance(0, 1, 1) and not unread.completed
