@@ -31,7 +31,7 @@ from quiz_service.core.pages import render_page, signed_in_page
 from quiz_service.core.service_bundle import CourseEntry
 from quiz_service.core.studies import Student, StudyItem, StudyPanel, add_study_panel
 from quiz_service.footprint import monitoring
-from quiz_service.footprint.progress import course_progress
+from quiz_service.footprint.progress import Learner, course_progress
 from quiz_service.footprint.texts import PROGRESS
 
 api = Blueprint("footprint_progress", __name__, url_prefix="/api/v1")
@@ -299,9 +299,11 @@ def progress_panel(reader: Session, student: Student) -> StudyPanel | None:
     del reader
     with db.statement_connection() as connection:
         evidence = monitoring.evidence_by_user(connection, [student.id])[student.id]
+        accommodations = monitoring.accommodations_of(connection, [student.id]).get(student.id, ())
+    learner = Learner(student.group, accommodations, student.now)
     items = []
     for course in entries:
-        progress = course_progress(course, evidence, released_only=True)
+        progress = course_progress(course, evidence, released_only=True, learner=learner)
         done = progress.completed
         items.append(
             StudyItem(

@@ -154,7 +154,7 @@ def test_rules_by_hand() -> None:
     assert [(m.id, m.completed_lessons, m.lessons, m.completed) for m in progress.modules] == [
         ("01-basics", 2, 2, True), ("02-more", 0, 1, False)]  # fmt: skip
     assert progress.ratio == pytest.approx(2 / 3) and not progress.completed
-    assert progress.attendance_percent == 75  # the rule is carried; attendance is not recorded yet
+    assert progress.attendance_percent == 75  # the rule is carried; attendance is taken for a learner only
     # the student's view counts a quiz only once released: nothing released, no quiz holds
     own = course_progress(course, evidence, released_only=True)
     assert {lesson.id: lesson.completed for lesson in own.lessons} == {
