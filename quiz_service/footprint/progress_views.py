@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
 from quiz_service.core.pages import render_page, signed_in_page
+from quiz_service.core.security_headers import set_endpoint_policy
 from quiz_service.core.service_bundle import CourseEntry
 from quiz_service.core.studies import Student, StudyItem, StudyPanel, add_study_panel
 from quiz_service.footprint import monitoring
@@ -35,12 +37,31 @@ from quiz_service.footprint.progress import Learner, course_progress
 from quiz_service.footprint.texts import PROGRESS
 
 api = Blueprint("footprint_progress", __name__, url_prefix="/api/v1")
-bp = Blueprint("footprint_monitoring", __name__, template_folder="templates")
+bp = Blueprint(
+    "footprint_monitoring",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/footprint/assets",
+)
+# The monitoring page runs the vendored Chart.js and its own script, both from this site.
+MONITORING_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'unsafe-inline'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(bp)
+    set_endpoint_policy(app, "footprint_monitoring.monitoring_page", MONITORING_POLICY)
     pages.add_menu_item(app, pages.MenuItem("monitoring", monitoring_url, shown=is_teacher, order=92))
     add_study_panel(app, progress_panel)
 
@@ -194,14 +215,13 @@ def monitoring_page(course_id: str) -> Response:
     report = report_of(course_id)
     lang, said = request_language(), words()
     groups = sorted({row.group for row in report.students if row.group})
+    charts = chart_series(report, said)
     return render_page(
         "footprint/monitoring.html", w=said, report=report, lang=lang, text_in=text_in,
         title=text_in(report.course.title, lang), groups=groups, group=request.args.get("group", ""),
         dl=request.args.get("dl", ""), categories=[c.value for c in DLCategory],
-        distribution_chart=bar_chart([(f"{n * 20}–{n * 20 + 19 if n < 4 else 100} %", v)
-                                      for n, v in enumerate(report.distribution())], said["chart.students"]),
-        activity_chart=bar_chart([(day.strftime("%d.%m"), v) for day, v in report.activity], said["chart.statements"]),
-        outcome_chart=bar_chart([(o, round((v or 0) * 100)) for o, v in report.outcomes.items()], "%", top=100),
+        distribution_chart=bar_chart(*charts["progress"]), activity_chart=bar_chart(*charts["activity"]),
+        outcome_chart=bar_chart(*charts["outcomes"]), chart_data=chart_data(charts, said),
         query=request.query_string.decode(),
     )  # fmt: skip
 
@@ -258,6 +278,39 @@ def monitoring_export(course_id: str, kind: str) -> Response:
     name = export.attachment_name("monitoring", course_id, extension=kind)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+Series = tuple[list[tuple[str, int | float]], str, int | None]  # bars, unit, top
+
+
+def chart_series(report: monitoring.CourseReport, said: Mapping[str, str]) -> dict[str, Series]:
+    """The three charts' bars: drawn as SVG by the server and as a Chart.js chart by the page."""
+    bands: list[tuple[str, int | float]] = [
+        (f"{n * 20}–{n * 20 + 19 if n < 4 else 100} %", v) for n, v in enumerate(report.distribution())
+    ]
+    return {
+        "progress": (bands, said["chart.students"], None),
+        "activity": (
+            [(day.strftime("%d.%m"), v) for day, v in report.activity],
+            said["chart.statements"],
+            None,
+        ),
+        "outcomes": ([(o, round((v or 0) * 100)) for o, v in report.outcomes.items()], "%", 100),
+    }
+
+
+CHART_CAPTIONS = {"progress": "chart.progress", "activity": "chart.activity", "outcomes": "chart.outcomes"}
+
+
+def chart_data(charts: dict[str, Series], said: Mapping[str, str]) -> Markup:
+    """The charts' data for the page's script, as JSON safe inside a <script type="application/json">."""
+    data = {
+        name: {"labels": [label for label, _ in bars], "values": [value for _, value in bars], "unit": unit,
+               "top": top, "label": said[CHART_CAPTIONS[name]]}
+        for name, (bars, unit, top) in charts.items()
+    }  # fmt: skip
+    text = json.dumps(data, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def bar_chart(bars: list[tuple[str, int | float]], unit: str, top: int | float | None = None) -> Markup:

@@ -4,6 +4,7 @@ hand-worked figures, who sees what, exports read back."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import uuid
@@ -502,3 +503,44 @@ def test_move_on_attendance_holds_the_course_until_it_is_reached() -> None:
     assert course_progress(course, read_it, learner=accommodated).completed  # c2 by its lesson, read
     unread = course_progress(course, evidence_of([]), learner=accommodated)
     assert unread.attendance == progress.Attendance(0, 1, 1) and not unread.completed
+
+
+VENDORED = (
+    Path(__file__).resolve().parents[2] / "quiz_service" / "footprint" / "static" / "vendor" / "chartjs"
+)
+CHART_JS_SHA256 = "3f288f4f26882c26b58931fb586a9b4f30370b5de38d69dc005b0bd05b08e113"  # chart.js 4.6.2
+
+
+def test_the_vendored_chart_library_is_the_checked_one() -> None:
+    data = (VENDORED / "chart.umd.min.js").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == CHART_JS_SHA256
+    assert data.startswith(b"/*!\n * Chart.js v4.6.2")
+    assert "MIT License" in (VENDORED / "LICENSE.md").read_text(encoding="utf-8")
+    assert CHART_JS_SHA256 in (VENDORED / "VENDOR.md").read_text(encoding="utf-8")
+
+
+def test_monitoring_charts_are_drawn_by_our_own_scripts_with_the_svg_kept(
+    app: Flask, client: FlaskClient, people: dict[str, User], sign_in_as: Callable[[User], None]
+) -> None:
+    app.extensions["oqu_clock"] = lambda: NOW
+    sign_in_as(people["teacher"])
+    page = client.get("/monitoring/fire-safety/?lang=en")
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "http" not in policy and "unsafe-eval" not in policy
+    html = page.text
+    for src in (
+        "/footprint/assets/vendor/chartjs/chart.umd.min.js",
+        "/footprint/assets/monitoring-charts.js",
+    ):
+        assert f'<script src="{src}" defer></script>' in html
+        served = client.get(src)
+        assert served.status_code == 200 and "javascript" in served.mimetype
+    assert html.count('class="chart"') == 3  # the server's SVG: the print and no-script fallback
+    data = json.loads(
+        html.split('<script type="application/json" id="monitoring-charts-data">')[1].split("</script>")[0]
+    )
+    assert set(data) == {"progress", "activity", "outcomes"}
+    assert sum(data["progress"]["values"]) == 2 and data["outcomes"]["top"] == 100  # two students
+    assert data["outcomes"]["labels"] == ["combustion", "classes"]
+    # every other page of the service keeps its script-free policy
+    assert "script-src" not in client.get("/monitoring/?lang=en").headers["Content-Security-Policy"]
