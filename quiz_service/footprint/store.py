@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -217,10 +218,15 @@ def leaf_hashes(connection: Connection, size: int, batch: int = 50_000) -> Itera
 ROWS_FROM = "SELECT seq, CAST(record AS BLOB), leaf_hash FROM footprint_statements WHERE seq >= ? ORDER BY seq LIMIT ?"
 
 
+def read_only(path: str) -> sqlite3.Connection:
+    """A read-only connection of this process's own to the SQLite file at `path` (any characters)."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
 def sqlite_rows(path: str, start: int = 0, limit: int = -1, batch: int = 10_000) -> Iterator[Row]:
     """`all_rows` of a SQLite file through a connection of its own (read-only: a verifying worker
     process's), from `start` (all rows when it is 0 and `limit` -1, a negative number included)."""
-    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+    with closing(read_only(path)) as connection:
         if start == 0 and limit < 0:
             cursor = connection.execute(ALL_ROWS["sqlite"])
         else:

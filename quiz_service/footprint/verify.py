@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import re
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing
@@ -111,7 +110,7 @@ def verify_sqlite(
     chunk = chunk or CHUNK
 
     def chunks(sizes: frozenset[int]) -> Iterator[Chunk]:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as connection:
+        with closing(store.read_only(path)) as connection:
             first, last = connection.execute("SELECT min(seq), max(seq) FROM footprint_statements").fetchone()
         if first != 0 or workers < 2 or last < chunk:  # small, or wrong from its first record
             yield check_rows(store.sqlite_rows(path), 0, sizes)
