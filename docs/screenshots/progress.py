@@ -22,7 +22,7 @@ from auth import service as accounts
 from auth.enrolment import enrol
 from auth.models import DLCategory, Role
 from quiz_service import create_app
-from quiz_service.core import db, migrations
+from quiz_service.core import db, events, migrations
 from quiz_service.footprint import store
 from quiz_service.footprint.store import Entry
 
@@ -89,6 +89,18 @@ def main() -> None:
         root = Path(folder)
         (root / "service").mkdir()
         (root / "site").mkdir()
+        start = db.utcnow().replace(hour=5, minute=0, second=0, microsecond=0)
+        COURSE["schedule"] = [  # two webinars held, one to come: the attendance column
+            {
+                "id": f"w{n}",
+                "start": (start + timedelta(days=days)).isoformat(),
+                "duration": 90,
+                "lesson": lesson,
+            }
+            for n, (days, lesson) in enumerate(
+                ((-6, "fire-triangle"), (-3, "fire-classes"), (5, "extinguishers"))
+            )
+        ]
         (root / "service" / "manifest.json").write_text(
             json.dumps({"version": 1, "courses": [COURSE]}), encoding="utf-8"
         )
@@ -124,6 +136,14 @@ def main() -> None:
                 )
                 released["actor"] = store.service_agent(SITE)
                 store.append(connection, [Entry(released, None)], now, SITE)
+                for user_id, done in ids:  # attendance as the schedules feature publishes it
+                    for n, status in enumerate(
+                        ("present", "late" if done > 2 else "absent")[: 1 + (done > 0)]
+                    ):
+                        event = events.AttendanceRecorded(
+                            "fire-safety", f"w{n}", user_id, status, now, None, None, now
+                        )
+                        events.publish(connection, event)
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
@@ -140,6 +160,10 @@ def main() -> None:
                     page.locator("form[action='/auth/login'] button[type=submit]").click()
                     page.wait_for_url(lambda url: "/auth/login" not in url)
                     page.goto(f"{base}{target}")
+                    if name == "monitoring":  # the vendored Chart.js has drawn the three charts
+                        page.wait_for_function(
+                            "document.querySelectorAll('figure.has-canvas canvas').length === 3"
+                        )
                     page.screenshot(path=str(IMAGES / f"{name}-{kind}.png"), full_page=True)
                     page.close()
             browser.close()

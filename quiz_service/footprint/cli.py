@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from quiz_service.core import db
 from quiz_service.core.commands import command_app
 from quiz_service.core.domain import DomainError
 from quiz_service.footprint import checkpoints, export, jobs, store
-from quiz_service.footprint.verify import verify_log
+from quiz_service.footprint.verify import verify_log, verify_sqlite
 
 
 def register(group: click.Group) -> None:
@@ -53,7 +54,11 @@ def verify(checkpoint_file: Path | None, public_key: Path | None) -> None:
         listed = checkpoints.file_checkpoints(checkpoint_file.parent if checkpoint_file else folder)
         with db.engine().connect() as connection:
             listed += checkpoints.stored_checkpoints(connection)
-            report = verify_log(store.all_rows(connection), listed, key, head=store.log_size(connection))
+            head = store.log_size(connection)
+            if connection.dialect.name == "sqlite" and connection.engine.url.database:
+                report = verify_sqlite(connection.engine.url.database, listed, key, head, os.cpu_count() or 1)
+            else:
+                report = verify_log(store.all_rows(connection), listed, key, head=head)
     for problem in report.problems:
         click.echo(f"footprint: {problem.message}", err=True)
     if not report.ok:

@@ -40,6 +40,10 @@ class Frontier:
         stack.append(node)
         self.size += 1
 
+    def subtrees(self) -> list[bytes]:
+        """The roots of the perfect subtrees so far, largest first."""
+        return list(self._stack)
+
     def root(self) -> bytes:
         if not self._stack:
             return EMPTY_ROOT

@@ -23,7 +23,10 @@ class FootprintStatement(Base):
     __tablename__ = "footprint_statements"
     __table_args__ = (Index("ix_footprint_statements_user_id_seq", "user_id", "seq"),)
 
-    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # SQLite: INTEGER PRIMARY KEY is the rowid itself (one B-tree less per append, migration 0015).
+    seq: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=False
+    )
     statement_id: Mapped[str] = mapped_column(String(36), unique=True)
     user_id: Mapped[int | None] = mapped_column(Integer)  # None: a statement of the service itself
     verb: Mapped[str] = mapped_column(Text)

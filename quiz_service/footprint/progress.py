@@ -6,22 +6,30 @@ video of the page watched to `video_percent` by merged played segments (the `pro
 extension, which the service checked against the segments when it took the statement);
 `quiz` every quiz of the lesson scored at least `quiz_percent` (the best `scored`). A criterion
 that does not apply (no video, no quiz) is skipped. A module is completed when all its lessons
-are; the course when all its modules are and its attendance, once recorded, reaches
-`attendance_percent` (no feature records attendance yet: it is reported as not recorded and
-holds nothing back). Everything here is pure: statements in, figures out.
+are; the course when all its modules are and its live-class attendance reaches
+`attendance_percent`: of the course's classes that are over and that the student's group was
+due at, the share the student attended (`attended` statements: present or late; an excused
+absence is left out of the count; a teacher's correction, the later statement, wins). A student
+with an R9 accommodation (asynchronous study for a period, for a medical reason) is not expected
+at the classes in that period: each of them counts by the lesson it belongs to instead — the
+recorded lecture watched or the lesson studied by its rules — and a class of no lesson is left
+out. With no class due yet, attendance holds nothing back. Everything here is pure: statements
+in, figures out.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from quiz_service.core.service_bundle import CourseEntry
 
 Json = Any
+ALMATY = ZoneInfo("Asia/Almaty")  # an accommodation's days are the academy's calendar days
 ADL = "http://adlnet.gov/expapi/verbs/"
 COMPLETED = f"{ADL}completed"
 SCORED = f"{ADL}scored"
@@ -31,8 +39,9 @@ VIDEO = "https://w3id.org/xapi/video"
 VIDEO_PAUSED = f"{VIDEO}/verbs/paused"
 VIDEO_PROGRESS = f"{VIDEO}/extensions/progress"
 SUBMITTED = "http://activitystrea.ms/schema/1.0/submit"
+ATTENDED = f"{ADL}attended"
 # The verbs progress reads (what the query asks the log for).
-PROGRESS_VERBS = (COMPLETED, SCORED, TERMINATED, VIDEO_PAUSED, SUBMITTED)
+PROGRESS_VERBS = (COMPLETED, SCORED, TERMINATED, VIDEO_PAUSED, SUBMITTED, ATTENDED)
 
 
 @dataclass
@@ -46,6 +55,31 @@ class Evidence:
     submitted: set[str] = field(default_factory=set)  # "course/assignment" handed in
     last_activity: datetime | None = None
     sign_ins: list[datetime] = field(default_factory=list)
+    attendance: dict[str, str] = field(default_factory=dict)  # "schedule/class" -> attended, absent, excused
+
+
+@dataclass(frozen=True)
+class Learner:
+    """Who the student is for attendance: their study group, their R9 accommodations' periods
+    (first and last day, Almaty dates), and the moment progress is taken."""
+
+    group: str | None
+    accommodations: tuple[tuple[date, date], ...]
+    now: datetime
+
+    def accommodated_on(self, day: date) -> bool:
+        return any(first <= day <= last for first, last in self.accommodations)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    attended: int  # classes attended (or, in an accommodation's period, their lessons completed)
+    expected: int  # classes due, excused absences and unlinked accommodated classes left out
+    replaced: int  # of those, classes counted by their lesson (R9 accommodation)
+
+    @property
+    def ratio(self) -> float | None:
+        return self.attended / self.expected if self.expected else None
 
 
 def page_key(activity_id: str) -> tuple[str | None, bool]:
@@ -63,6 +97,22 @@ def quiz_key(activity_id: str) -> str | None:
     if len(segments) >= 4 and segments[-4] == "courses" and segments[-2] == "quizzes":
         return f"{segments[-3]}/{segments[-1]}"
     return None
+
+
+def class_key(activity_id: str) -> str | None:
+    """`schedule/class` of a live class's activity id (`…/schedules/<schedule>/classes/<class>`)."""
+    segments = [part for part in urlsplit(activity_id).path.split("/") if part]
+    if len(segments) >= 4 and segments[-4] == "schedules" and segments[-2] == "classes":
+        return f"{segments[-3]}/{segments[-1]}"
+    return None
+
+
+def attendance_status(statement: dict[str, Json]) -> str:
+    extensions = (statement.get("context") or {}).get("extensions") or {}
+    status = next((v for k, v in extensions.items() if k.endswith("/xapi/extensions/status")), None)
+    if status == "excused":
+        return "excused"
+    return "attended" if (statement.get("result") or {}).get("success") else "absent"
 
 
 def assignment_key(activity_id: str) -> str | None:
@@ -84,6 +134,11 @@ def add_statement(evidence: Evidence, statement: dict[str, Json], stored: dateti
         return
     if verb == SCORED:
         add_score(evidence, target, statement.get("result", {}))
+        return
+    if verb == ATTENDED:
+        key = class_key(target)
+        if key is not None:
+            evidence.attendance[key] = attendance_status(statement)  # in log order: the latest wins
         return
     if verb == SUBMITTED:
         key = assignment_key(target)
@@ -157,8 +212,9 @@ class CourseProgress:
     course: str
     lessons: list[LessonProgress]
     modules: list[ModuleProgress]
-    attendance_percent: int | None  # the rule; attendance itself is not recorded yet
+    attendance_percent: int | None  # the rule
     completed: bool
+    attendance: Attendance | None = None  # None: not taken (no learner given)
 
     @property
     def ratio(self) -> float:
@@ -193,10 +249,11 @@ def lesson_progress(
 
 
 def course_progress(
-    course: CourseEntry, evidence: Evidence, *, released_only: bool = False
+    course: CourseEntry, evidence: Evidence, *, released_only: bool = False, learner: Learner | None = None
 ) -> CourseProgress:
     """One student's progress in one course. `released_only`: a quiz counts only once its grades
-    were released (what the student may see); a teacher sees every score."""
+    were released (what the student may see); a teacher sees every score. Attendance is taken
+    only for a `learner` (its group, accommodations and the moment)."""
     lessons = [lesson_progress(course, lesson, evidence, released_only) for lesson in course.lessons]
     module_ids = [m["id"] for m in course.modules] or list(dict.fromkeys(lesson.module for lesson in lessons))
     titles = {m["id"]: m.get("title", {}) for m in course.modules}
@@ -209,8 +266,37 @@ def course_progress(
         )
         for module in module_ids
     ]
-    completed = bool(lessons) and all(module.completed for module in modules)
-    return CourseProgress(course.id, lessons, modules, course.completion.attendance_percent, completed)
+    attendance = None if learner is None else course_attendance(course, evidence, lessons, learner)
+    rule = course.completion.attendance_percent
+    enough = (
+        rule is None
+        or attendance is None
+        or attendance.ratio is None
+        or (attendance.ratio * 100 + 1e-9 >= rule)
+    )
+    completed = bool(lessons) and all(module.completed for module in modules) and enough
+    return CourseProgress(course.id, lessons, modules, rule, completed, attendance)
+
+
+def course_attendance(
+    course: CourseEntry, evidence: Evidence, lessons: list[LessonProgress], learner: Learner
+) -> Attendance:
+    """The course's classes over by `learner.now` and meant for the student's group, counted."""
+    done = {lesson.id: lesson.completed for lesson in lessons}
+    attended = expected = replaced = 0
+    for item in course.schedule:
+        start = datetime.fromisoformat(item.start)
+        end = datetime.fromisoformat(item.end) if item.end else start + timedelta(minutes=item.duration)
+        if end > learner.now or (item.audience and learner.group not in item.audience):  # not over yet
+            continue
+        if learner.accommodated_on(start.astimezone(ALMATY).date()):
+            if item.lesson in done:
+                expected, replaced, attended = expected + 1, replaced + 1, attended + done[item.lesson]
+            continue
+        status = evidence.attendance.get(f"{course.id}/{item.id}", "absent")
+        if status != "excused":
+            expected, attended = expected + 1, attended + (status == "attended")
+    return Attendance(attended, expected, replaced)
 
 
 def outcome_attainment(course: CourseEntry, evidence: Evidence) -> dict[str, float | None]:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -28,19 +29,39 @@ from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
 from quiz_service.core.pages import render_page, signed_in_page
+from quiz_service.core.security_headers import set_endpoint_policy
 from quiz_service.core.service_bundle import CourseEntry
 from quiz_service.core.studies import Student, StudyItem, StudyPanel, add_study_panel
 from quiz_service.footprint import monitoring
-from quiz_service.footprint.progress import course_progress
+from quiz_service.footprint.progress import Learner, course_progress
 from quiz_service.footprint.texts import PROGRESS
 
 api = Blueprint("footprint_progress", __name__, url_prefix="/api/v1")
-bp = Blueprint("footprint_monitoring", __name__, template_folder="templates")
+bp = Blueprint(
+    "footprint_monitoring",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/footprint/assets",
+)
+# The monitoring page runs the vendored Chart.js and its own script, both from this site.
+MONITORING_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'unsafe-inline'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(api)
     app.register_blueprint(bp)
+    set_endpoint_policy(app, "footprint_monitoring.monitoring_page", MONITORING_POLICY)
     pages.add_menu_item(app, pages.MenuItem("monitoring", monitoring_url, shown=is_teacher, order=92))
     add_study_panel(app, progress_panel)
 
@@ -94,7 +115,9 @@ def taught_course(course_id: str) -> tuple[CourseAccess, CourseEntry]:
 def my_progress(course: CourseEntry) -> Any:
     with db.statement_connection() as connection:
         evidence = monitoring.evidence_by_user(connection, [g.user.id])[g.user.id]
-    return course_progress(course, evidence, released_only=True)
+        accommodations = monitoring.accommodations_of(connection, [g.user.id])
+    learner = monitoring.learner_of(g.user, accommodations, now())
+    return course_progress(course, evidence, released_only=True, learner=learner)
 
 
 @api.get("/me/progress")
@@ -122,6 +145,13 @@ def me_progress() -> Response:
                 for module in progress.modules
             },
             "attendance_percent": progress.attendance_percent,
+            "attendance": None
+            if progress.attendance is None
+            else {
+                "attended": progress.attendance.attended,
+                "expected": progress.attendance.expected,
+                "replaced_by_lessons": progress.attendance.replaced,
+            },
         }
     said = words()
     summary = ""
@@ -185,14 +215,13 @@ def monitoring_page(course_id: str) -> Response:
     report = report_of(course_id)
     lang, said = request_language(), words()
     groups = sorted({row.group for row in report.students if row.group})
+    charts = chart_series(report, said)
     return render_page(
         "footprint/monitoring.html", w=said, report=report, lang=lang, text_in=text_in,
         title=text_in(report.course.title, lang), groups=groups, group=request.args.get("group", ""),
         dl=request.args.get("dl", ""), categories=[c.value for c in DLCategory],
-        distribution_chart=bar_chart([(f"{n * 20}–{n * 20 + 19 if n < 4 else 100} %", v)
-                                      for n, v in enumerate(report.distribution())], said["chart.students"]),
-        activity_chart=bar_chart([(day.strftime("%d.%m"), v) for day, v in report.activity], said["chart.statements"]),
-        outcome_chart=bar_chart([(o, round((v or 0) * 100)) for o, v in report.outcomes.items()], "%", top=100),
+        distribution_chart=bar_chart(*charts["progress"]), activity_chart=bar_chart(*charts["activity"]),
+        outcome_chart=bar_chart(*charts["outcomes"]), chart_data=chart_data(charts, said),
         query=request.query_string.decode(),
     )  # fmt: skip
 
@@ -202,6 +231,7 @@ def export_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> ex
     outcomes = [o["id"] for o in report.course.outcomes]
     header = [said["col.name"], said["col.email"], said["col.group"], said["col.dl"], said["col.progress"],
               said["col.completed"], said["col.last"], said["col.sign_ins"], said["col.overdue"],
+              said["col.attendance"],
               *[f"{said['col.quiz']} {q}" for q in quizzes], *[f"{said['col.outcome']} {o}" for o in outcomes]]  # fmt: skip
     rows: list[list[export.Cell]] = []
     for row in report.students:
@@ -209,11 +239,28 @@ def export_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> ex
             row.name, row.email, row.group, row.dl_category, round(row.progress.ratio * 100, 1),
             sum(lesson.completed for lesson in row.progress.lessons),
             row.last_activity.replace(tzinfo=None) if row.last_activity else None, row.sign_in_days,
-            ", ".join(row.overdue),
+            ", ".join(row.overdue), attendance_cell(row.progress),
             *[round(row.quizzes[q] * 100, 1) if q in row.quizzes else None for q in quizzes],
             *[round(v * 100, 1) if (v := row.outcomes.get(o)) is not None else None for o in outcomes],
         ])  # fmt: skip
     return export.Table(report.course.id, header, rows)
+
+
+def attendance_cell(progress: Any) -> export.Cell:
+    """Attendance in percent for the exports (None: no class due yet, or not taken)."""
+    ratio = progress.attendance.ratio if progress.attendance is not None else None
+    return round(ratio * 100, 1) if ratio is not None else None
+
+
+def group_table(report: monitoring.CourseReport, said: Mapping[str, str]) -> export.Table:
+    """The outcomes' attainment per study group (the XLSX's second sheet)."""
+    outcomes = [o["id"] for o in report.course.outcomes]
+    header = [said["col.group"], *[f"{said['col.outcome']} {o}" for o in outcomes]]
+    rows: list[list[export.Cell]] = [
+        [group, *[round(v * 100, 1) if (v := values.get(o)) is not None else None for o in outcomes]]
+        for group, values in report.group_outcomes.items()
+    ]
+    return export.Table(f"{report.course.id}-groups"[:31], header, rows)
 
 
 @bp.get("/monitoring/<course_id>/export.<kind>")
@@ -226,11 +273,44 @@ def monitoring_export(course_id: str, kind: str) -> Response:
     if kind == "csv":
         data, media = export.to_csv(table), export.CSV_MEDIA_TYPE
     else:
-        data, media = export.to_xlsx([table]), export.XLSX_MEDIA_TYPE
+        data, media = export.to_xlsx([table, group_table(report, words())]), export.XLSX_MEDIA_TYPE
     response = Response(data, mimetype=media)
     name = export.attachment_name("monitoring", course_id, extension=kind)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+Series = tuple[list[tuple[str, int | float]], str, int | None]  # bars, unit, top
+
+
+def chart_series(report: monitoring.CourseReport, said: Mapping[str, str]) -> dict[str, Series]:
+    """The three charts' bars: drawn as SVG by the server and as a Chart.js chart by the page."""
+    bands: list[tuple[str, int | float]] = [
+        (f"{n * 20}–{n * 20 + 19 if n < 4 else 100} %", v) for n, v in enumerate(report.distribution())
+    ]
+    return {
+        "progress": (bands, said["chart.students"], None),
+        "activity": (
+            [(day.strftime("%d.%m"), v) for day, v in report.activity],
+            said["chart.statements"],
+            None,
+        ),
+        "outcomes": ([(o, round((v or 0) * 100)) for o, v in report.outcomes.items()], "%", 100),
+    }
+
+
+CHART_CAPTIONS = {"progress": "chart.progress", "activity": "chart.activity", "outcomes": "chart.outcomes"}
+
+
+def chart_data(charts: dict[str, Series], said: Mapping[str, str]) -> Markup:
+    """The charts' data for the page's script, as JSON safe inside a <script type="application/json">."""
+    data = {
+        name: {"labels": [label for label, _ in bars], "values": [value for _, value in bars], "unit": unit,
+               "top": top, "label": said[CHART_CAPTIONS[name]]}
+        for name, (bars, unit, top) in charts.items()
+    }  # fmt: skip
+    text = json.dumps(data, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def bar_chart(bars: list[tuple[str, int | float]], unit: str, top: int | float | None = None) -> Markup:
@@ -272,9 +352,11 @@ def progress_panel(reader: Session, student: Student) -> StudyPanel | None:
     del reader
     with db.statement_connection() as connection:
         evidence = monitoring.evidence_by_user(connection, [student.id])[student.id]
+        accommodations = monitoring.accommodations_of(connection, [student.id]).get(student.id, ())
+    learner = Learner(student.group, accommodations, student.now)
     items = []
     for course in entries:
-        progress = course_progress(course, evidence, released_only=True)
+        progress = course_progress(course, evidence, released_only=True, learner=learner)
         done = progress.completed
         items.append(
             StudyItem(

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
@@ -78,15 +81,64 @@ class Appended:
     new: int  # how many were new
 
 
+COLUMNS = (
+    "seq",
+    "statement_id",
+    "user_id",
+    "verb",
+    "object_id",
+    "stored_at",
+    "content_hash",
+    "record",
+    "leaf_hash",
+)
+# The hot path's two statements in each driver's own form (sqlite3's and psycopg's parameters).
+DRIVER_SQL = {
+    "sqlite": (
+        "UPDATE footprint_head SET size = size + ? WHERE id = 1 RETURNING size",
+        f"INSERT INTO footprint_statements ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})",
+    ),
+    "postgresql": (
+        "UPDATE footprint_head SET size = size + %s WHERE id = 1 RETURNING size",
+        f"INSERT INTO footprint_statements ({', '.join(COLUMNS)}) "
+        f"VALUES ({', '.join(f'%({c})s' for c in COLUMNS)})",
+    ),
+}
+
+
 def append_new(connection: Connection, entries: Sequence[Entry], now: datetime, site_url: str) -> None:
     """Append statements the service has just made (fresh ids: none can be known already): the
-    head moved and locked in one statement, then the rows; the hot path of an answer save."""
-    start = int(connection.execute(MOVE_HEAD, {"count": len(entries)}).scalar_one()) - len(entries)
-    rows = [
-        row_of(start + n, entry, content_hash(entry.statement), now, site_url)
-        for n, entry in enumerate(entries)
-    ]
-    connection.execute(INSERT_STATEMENTS, rows)
+    head moved and locked in one statement, then the rows; the hot path of an answer save. Run
+    on the driver's own cursor, in the caller's transaction: SQLAlchemy's execution machinery
+    cost as much as the rest of the statement (bench/footprint.py)."""
+    sql = DRIVER_SQL.get(connection.dialect.name)
+    if sql is None:  # pragma: no cover - the service runs on SQLite or PostgreSQL
+        start = int(connection.execute(MOVE_HEAD, {"count": len(entries)}).scalar_one()) - len(entries)
+        rows = [row_of(start + n, e, content_hash(e.statement), now, site_url) for n, e in enumerate(entries)]
+        connection.execute(INSERT_STATEMENTS, rows)
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql[0], (len(entries),))
+        start = int(cursor.fetchone()[0]) - len(entries)
+        stored = stored_value(connection, now)
+        rows = [
+            row_of(start + n, entry, content_hash(entry.statement), now, site_url) | {"stored_at": stored}
+            for n, entry in enumerate(entries)
+        ]
+        cursor.executemany(sql[1], rows)
+    finally:
+        cursor.close()
+
+
+def stored_value(connection: Connection, now: datetime) -> Any:
+    """`stored_at` as the column's type gives it to the driver (UTCDateTime: naive UTC text on SQLite)."""
+    processor = STATEMENTS.c.stored_at.type.dialect_impl(connection.dialect).bind_processor(
+        connection.dialect
+    )
+    return processor(now) if processor is not None else now
 
 
 def append(connection: Connection, entries: Sequence[Entry], now: datetime, site_url: str) -> Appended:
@@ -194,6 +246,42 @@ def all_rows(connection: Connection, batch: int = 10_000) -> Iterator[Row]:
             yield from rows
     finally:
         cursor.close()
+
+
+def leaf_hashes(connection: Connection, size: int, batch: int = 50_000) -> Iterator[bytes]:
+    """The stored leaf hashes of the first `size` records, in order, as bytes."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    postgres = connection.dialect.name == "postgresql"
+    cursor = driver.cursor(name="footprint_leaves") if postgres else driver.cursor()
+    try:
+        cursor.execute(
+            f"SELECT leaf_hash FROM footprint_statements WHERE seq >= 0 AND seq < {int(size)} ORDER BY seq"
+        )
+        while rows := cursor.fetchmany(batch):
+            yield from (bytes.fromhex(row[0]) for row in rows)
+    finally:
+        cursor.close()
+
+
+ROWS_FROM = "SELECT seq, CAST(record AS BLOB), leaf_hash FROM footprint_statements WHERE seq >= ? ORDER BY seq LIMIT ?"
+
+
+def read_only(path: str) -> sqlite3.Connection:
+    """A read-only connection of this process's own to the SQLite file at `path` (any characters)."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def sqlite_rows(path: str, start: int = 0, limit: int = -1, batch: int = 10_000) -> Iterator[Row]:
+    """`all_rows` of a SQLite file through a connection of its own (read-only: a verifying worker
+    process's), from `start` (all rows when it is 0 and `limit` -1, a negative number included)."""
+    with closing(read_only(path)) as connection:
+        if start == 0 and limit < 0:
+            cursor = connection.execute(ALL_ROWS["sqlite"])
+        else:
+            cursor = connection.execute(ROWS_FROM, (start, limit))
+        while rows := cursor.fetchmany(batch):
+            yield from rows
 
 
 def log_size(connection: Connection) -> int:

@@ -11,14 +11,18 @@ cut off: truncated). A checkpoint whose signature fails the site's public key wa
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from quiz_service.footprint import store
 from quiz_service.footprint.checkpoints import Checkpoint, is_signed_by
-from quiz_service.footprint.merkle import LEAF_PREFIX, Frontier
+from quiz_service.footprint.merkle import EMPTY_ROOT, LEAF_PREFIX, NODE_PREFIX, Frontier, node_hash
 from quiz_service.footprint.store import Row
 
 SEQ_PREFIX = re.compile(rb'^\{"seq":(\d+),')
@@ -42,43 +46,143 @@ class Report:
         return not self.problems
 
 
+CHUNK = 1 << 16  # records a worker checks at a time: a power of two, so each chunk is a subtree
+
+
+@dataclass
+class Chunk:
+    """What one run of records (from `start`, a multiple of its size) showed: how many were good,
+    the first problem, and the roots of its perfect subtrees at the end and at each checkpoint's size."""
+
+    start: int
+    count: int
+    problem: Problem | None
+    stack: list[bytes]
+    stacks: dict[int, list[bytes]]
+
+
+def check_rows(rows: Iterable[Row], start: int, sizes: frozenset[int]) -> Chunk:
+    """The hot loop: each record in order, its number, its leaf hash, folded into subtrees."""
+    sha256, position = hashlib.sha256, 0
+    stack: list[bytes] = []
+    stacks: dict[int, list[bytes]] = {}
+    problem = None
+    for seq, record, stored_hash in rows:
+        expected = start + position
+        if seq != expected or not record.startswith(b'{"seq":%d,' % seq):
+            problem = row_problem(seq, record, expected)
+            break
+        node = sha256(LEAF_PREFIX + record).digest()
+        if node.hex() != stored_hash:
+            problem = Problem("altered", seq, f"record {seq} was altered (its bytes do not match its hash)")
+            break
+        merged = position
+        while merged & 1:
+            node = sha256(NODE_PREFIX + stack.pop() + node).digest()
+            merged >>= 1
+        stack.append(node)
+        position += 1
+        if start + position in sizes:
+            stacks[start + position] = stack[:]
+    return Chunk(start, position, problem, stack, stacks)
+
+
 def verify_log(
     rows: Iterable[Row], checkpoints: list[Checkpoint], key: Ed25519PublicKey, head: int | None = None
 ) -> Report:
-    """Every record in order against every checkpoint; `head` is the number of records the log's
-    head row counts (what was appended since the latest checkpoint: cut off, it is still missed)."""
+    """Every record in order against every checkpoint, in this process; `head` is the number of
+    records the log's head row counts (what was appended since the latest checkpoint: cut off, it
+    is still missed)."""
+    return verify_chunks(lambda sizes: [check_rows(rows, 0, sizes)], None, checkpoints, key, head)
+
+
+def verify_sqlite(
+    path: str,
+    checkpoints: list[Checkpoint],
+    key: Ed25519PublicKey,
+    head: int | None,
+    workers: int,
+    chunk: int | None = None,
+) -> Report:
+    """`verify_log` of a SQLite log, its chunks checked by `workers` processes side by side
+    (each reads its own range of the rowid), folded here in order: the same report."""
+
+    chunk = chunk or CHUNK
+
+    def chunks(sizes: frozenset[int]) -> Iterator[Chunk]:
+        with closing(store.read_only(path)) as connection:
+            first, last = connection.execute("SELECT min(seq), max(seq) FROM footprint_statements").fetchone()
+        if first != 0 or workers < 2 or last < chunk:  # small, or wrong from its first record
+            yield check_rows(store.sqlite_rows(path), 0, sizes)
+            return
+        starts = range(0, last + 1, chunk)
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        try:
+            yield from pool.map(
+                check_sqlite_chunk, [path] * len(starts), starts, [chunk] * len(starts), [sizes] * len(starts)
+            )
+        finally:
+            pool.shutdown(cancel_futures=True)  # a problem found: the chunks after it are not needed
+
+    return verify_chunks(chunks, chunk, checkpoints, key, head)
+
+
+def check_sqlite_chunk(path: str, start: int, size: int, sizes: frozenset[int]) -> Chunk:
+    """A worker's part: `size` records from `start` on (a gap at its end shows as the next
+    chunk's first record in its place)."""
+    return check_rows(store.sqlite_rows(path, start, size), start, sizes)
+
+
+def verify_chunks(
+    chunks_for: Callable[[frozenset[int]], Iterable[Chunk]],
+    chunk_size: int | None,
+    checkpoints: list[Checkpoint],
+    key: Ed25519PublicKey,
+    head: int | None,
+) -> Report:
+    """The chunks in order: checkpoints' roots from the subtrees of the chunks before and the
+    chunk's own at that size; the first problem, in record order, is the one named."""
     report = Report()
     signed = unique_signed(checkpoints, key, report)
     by_size: dict[int, list[Checkpoint]] = {}
     for checkpoint in signed:
         by_size.setdefault(checkpoint.tree_size, []).append(checkpoint)
-    frontier, matched_size = Frontier(), 0
-    sha256 = hashlib.sha256
-    for expected, (seq, record, stored_hash) in enumerate(rows):  # the hot loop: a million records in seconds
-        if seq != expected or not record.startswith(b'{"seq":%d,' % seq):
-            report.problems.append(row_problem(seq, record, expected))
-            break
-        leaf = sha256(LEAF_PREFIX + record).digest()
-        if leaf.hex() != stored_hash:
-            report.problems.append(
-                Problem("altered", seq, f"record {seq} was altered (its bytes do not match its hash)")
+    above, matched_size, records = Frontier(), 0, 0  # `above`: the full chunks' roots
+    for chunk in chunks_for(frozenset(by_size)):
+        records = chunk.start + chunk.count
+        for size in sorted(chunk.stacks):
+            problem = check_roots(
+                fold(above.subtrees() + chunk.stacks[size]), size, by_size[size], matched_size
             )
-            break
-        frontier.add(leaf)
-        if frontier.size in by_size:
-            problem = check_roots(frontier, by_size[frontier.size], matched_size)
             if problem is not None:
-                report.problems.append(problem)
                 break
-            matched_size = frontier.size
-    report.records = frontier.size
+            matched_size = size
+        else:
+            problem = chunk.problem
+        if problem is not None:
+            report.problems.append(problem)
+            break
+        if chunk_size is None or chunk.count < chunk_size:
+            break
+        above.add(chunk.stack[0])
+    report.records = records
     if not report.problems:
-        check_truncation(frontier.size, signed, report)
-    if not report.problems and head is not None and head > frontier.size:
-        message = (f"record {frontier.size} and later are missing: the log has {frontier.size} records, "
+        check_truncation(records, signed, report)
+    if not report.problems and head is not None and head > records:
+        message = (f"record {records} and later are missing: the log has {records} records, "
                    f"its head counts {head} (truncated after the latest checkpoint)")  # fmt: skip
-        report.problems.append(Problem("truncated", frontier.size, message))
+        report.problems.append(Problem("truncated", records, message))
     return report
+
+
+def fold(stack: list[bytes]) -> bytes:
+    """The root of a tree from the roots of its perfect subtrees, largest first."""
+    if not stack:
+        return EMPTY_ROOT
+    root = stack[-1]
+    for left in reversed(stack[:-1]):
+        root = node_hash(left, root)
+    return root
 
 
 def unique_signed(checkpoints: list[Checkpoint], key: Ed25519PublicKey, report: Report) -> list[Checkpoint]:
@@ -108,11 +212,10 @@ def row_problem(seq: int, record: bytes, expected: int) -> Problem:
                    f"record {expected} holds record {int(said[1])}: records were reordered or renumbered")  # fmt: skip
 
 
-def check_roots(frontier: Frontier, checkpoints: list[Checkpoint], matched_size: int) -> Problem | None:
-    root = frontier.root()
+def check_roots(root: bytes, size: int, checkpoints: list[Checkpoint], matched_size: int) -> Problem | None:
     for checkpoint in checkpoints:
         if checkpoint.root != root:
-            first, last = matched_size, frontier.size - 1
+            first, last = matched_size, size - 1
             message = (f"records {first}–{last} do not match {checkpoint.describe()}: a record among them "
                        "was rewritten with its hashes recomputed")  # fmt: skip
             return Problem("rewritten", first, message)

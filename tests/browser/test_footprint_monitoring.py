@@ -66,3 +66,7 @@ def test_the_teacher_sees_what_the_student_read_and_watched(page: Page, monitore
     assert 3 <= percent <= 50, percent  # 4 s or a little more of the lecture, by merged segments
     assert row.locator("td").nth(3).inner_text() != "—"  # last activity
     assert page.locator("svg.chart").count() == 3
+    # the vendored Chart.js (served by the service, allowed by its policy) draws them on the screen;
+    # the server's SVG stays for print and for a browser without scripts
+    page.wait_for_function("() => document.querySelectorAll('figure.has-canvas canvas').length === 3")
+    assert not page.locator("svg.chart").first.is_visible()

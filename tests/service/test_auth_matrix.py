@@ -694,6 +694,8 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/proctoring/review/{psession}/room-scan", expect(404, anonymous=302, teacher=303, admin=303), form={}
     ),
     ("GET", "/proctoring/assets/<path:filename>"): Case("/proctoring/assets/proctor.js", expect(200)),
+    # -- footprint: the monitoring page's scripts (the vendored Chart.js), public like the site's assets
+    ("GET", "/footprint/assets/<path:filename>"): Case("/footprint/assets/monitoring-charts.js", expect(200)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})

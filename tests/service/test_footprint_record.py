@@ -21,7 +21,7 @@ from sqlalchemy import TextClause, text
 from auth.models import User
 from quiz_service.core import db
 from quiz_service.core.jobs.registry import REGISTRY
-from quiz_service.footprint import checkpoints, export, jobs
+from quiz_service.footprint import checkpoints, export, jobs, verify
 from quiz_service.footprint.merkle import leaf_hash
 from quiz_service.footprint.store import canonical
 
@@ -36,6 +36,9 @@ def oqu(
     run_oqu: Callable[..., Result], database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., Result]:
     monkeypatch.setenv("OQU_FOOTPRINT_SITE_URL", SITE)
+    # SQLite's log is checked by two worker processes in chunks: chunks of 4 records here, so
+    # that the checkpoints (at 5 and 10) and the tampered records fall inside and across them.
+    monkeypatch.setattr(verify, "CHUNK", 4)
     return lambda *args: run_oqu("footprint", *args, database_url=database_url)
 
 
