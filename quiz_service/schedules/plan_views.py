@@ -6,7 +6,7 @@ and health accommodations through the API.
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, g
+from flask import Blueprint, Flask, Response, g, url_for
 
 from auth.access import courses
 from auth.models import Role, User
@@ -171,4 +171,12 @@ def show_plan(student: User) -> Response:
         classes=[live for live, hosting in classes if not hosting],
         lang=request_language(),
         local=local,
+        office_link=office_link(student),
     )
+
+
+def office_link(student: User) -> str | None:
+    """For the academic office looking at a student's plan: the page of their decisions."""
+    if g.user.role != Role.ADMIN or g.user.id == student.id:
+        return None
+    return url_for("plans_office.student_page", user_id=student.id, lang=request_language())
