@@ -6,6 +6,8 @@ and health accommodations through the API.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, Flask, Response, g, url_for
 
 from auth.access import courses
@@ -17,8 +19,10 @@ from quiz_service.core.domain import Forbidden, NotFound
 from quiz_service.core.i18n import request_language
 from quiz_service.core.openapi import operation
 from quiz_service.core.pages import render_page
+from quiz_service.core.service_bundle import Manifest
 from quiz_service.schedules import plans, service
-from quiz_service.schedules.classes import all_classes
+from quiz_service.schedules.classes import LiveClass, all_classes
+from quiz_service.schedules.models import Accommodation
 from quiz_service.schedules.schemas import (
     AccommodationIn,
     AccommodationOut,
@@ -156,11 +160,49 @@ def plan_page(user_id: int) -> Response:
     return show_plan(student_for_office(user_id))
 
 
+@dataclass(frozen=True)
+class PlannedClass:
+    """A class of the individual schedule; for a student studying asynchronously that day (R9)
+    the lesson where its recording is (or will be) instead of the place."""
+
+    live: LiveClass
+    asynchronous: bool
+    lesson_title: str
+    lesson_url: str | None
+    lesson_video: bool  # the lesson has a video lecture of its own
+
+    @property
+    def substitute(self) -> str:
+        """Which words say where the asynchronous student studies this class (`schedules.plan_*`)."""
+        if not self.live.lesson:
+            return "plan_self_study"
+        if self.live.recording:
+            return "plan_recording"
+        return "plan_video_lecture" if self.lesson_video else "plan_recording_later"
+
+
+def planned_classes(student: User, plan: plans.StudyPlan, lang: str) -> list[PlannedClass]:
+    manifest = service_bundle.current().manifest
+    classes = service.classes_of(db.session(), student, all_classes(manifest), courses())
+    return [planned(live, plan.accommodations, manifest, lang) for live, hosting in classes if not hosting]
+
+
+def planned(
+    live: LiveClass, accommodations: tuple[Accommodation, ...], manifest: Manifest | None, lang: str
+) -> PlannedClass:
+    day = live.start.date()  # the class's day in Kazakhstan (start is in Asia/Almaty)
+    asynchronous = any(a.starts <= day <= a.ends for a in accommodations)
+    course = manifest.course(live.schedule) if manifest else None
+    lesson = next((x for x in course.lessons if x.get("id") == live.lesson), None) if course else None
+    titles, urls = (lesson.get("title") or {}, lesson.get("urls") or {}) if lesson else ({}, {})
+    title = titles.get(lang) or next(iter(titles.values()), live.lesson or "")
+    url = urls.get(lang) or next(iter(urls.values()), None)
+    video = bool(lesson.get("video")) if lesson else False
+    return PlannedClass(live, asynchronous, title, f"/{url}" if url else None, video)
+
+
 def show_plan(student: User) -> Response:
     plan = plan_for(student)
-    classes = service.classes_of(
-        db.session(), student, all_classes(service_bundle.current().manifest), courses()
-    )
     said = words()
     return render_page(
         "schedules/plan.html",
@@ -168,7 +210,7 @@ def show_plan(student: User) -> Response:
         title=said["plan_title"],
         student=student,
         plan=plan,
-        classes=[live for live, hosting in classes if not hosting],
+        classes=planned_classes(student, plan, request_language()),
         lang=request_language(),
         local=local,
         office_link=office_link(student),

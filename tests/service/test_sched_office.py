@@ -4,7 +4,11 @@ change kept in the history with who, when (Kazakhstan time, the zone named) and 
 
 from __future__ import annotations
 
+import copy
+import json
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +20,39 @@ from sqlalchemy import select
 
 from auth.models import User
 from quiz_service.core import db, events
+from quiz_service.core.service_bundle import Manifest
+from quiz_service.schedules.classes import all_classes
 from quiz_service.schedules.models import Accommodation, PlanChange
+from quiz_service.schedules.plan_views import PlannedClass
 
-app_config = test_sched_plans.app_config  # the bundle with a curriculum for ПБ-21
+# The plans' bundle (a curriculum for ПБ-21), its first class with a lesson whose video is the
+# class's recording (as `oqu build` says in the manifest).
+MANIFEST: dict[str, Any] = copy.deepcopy(test_sched_plans.MANIFEST)
+MANIFEST["courses"][0]["lessons"] = [
+    {
+        "id": "hazard-properties",
+        "title": {"kk": "Заттардың өрт қауіптілігі", "ru": "Пожарная опасность веществ"},
+        "urls": {
+            "kk": "kk/courses/fire-safety/01-combustion/hazard-properties/",
+            "ru": "ru/courses/fire-safety/01-combustion/hazard-properties/",
+        },
+        "video": True,
+    }
+]
+MANIFEST["courses"][0]["schedule"][0] |= {"lesson": "hazard-properties", "recording": True}
+
+
+LIVE = all_classes(Manifest.model_validate(MANIFEST))[0]
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    service_dir: Path = app_config["SERVICE_DIR"]
+    service_dir.mkdir(parents=True, exist_ok=True)
+    (service_dir / "manifest.json").write_text(json.dumps(MANIFEST, ensure_ascii=False), encoding="utf-8")
+    return app_config
+
+
 people = test_sched_plans.people  # a student and a classmate of ПБ-21, a teacher, the office (admin)
 signed_in = test_sched_plans.signed_in
 CERTIFICATE = "ВКК анықтамасы № 17, 2026-12-01"
@@ -227,3 +261,39 @@ def test_the_group_list_the_menu_and_the_plans_link(app: Flask, people: dict[str
     assert f'href="/schedules/office/{people["student"].id}?lang=kk"' in plan
     student, _ = signed_in(app, people["student"])
     assert "/schedules/office/" not in student.get("/schedules/plan?lang=kk").text
+
+
+def test_an_accommodated_students_plan_points_to_the_recordings(app: Flask, people: dict[str, User]) -> None:
+    student, _ = signed_in(app, people["student"])
+    before = student.get("/schedules/plan?lang=kk").text
+    practice = before.split('id="class-fire-safety-fs-practice-1"')[1].split("</tr>")[0]
+    assert 'data-asynchronous="no"' in practice and "Онлайн" in practice and "Бейнежазба" not in practice
+    office, csrf, url = office_form(app, people)
+    form = {"csrf_token": csrf, "document_ref": CERTIFICATE, "starts": "2026-12-01", "ends": "2026-12-20"}
+    assert office.post(f"{url}/accommodations", data=form).status_code == 303
+    after = student.get("/schedules/plan?lang=kk").text
+    practice = after.split('id="class-fire-safety-fs-practice-1"')[1].split("</tr>")[0]
+    assert 'data-asynchronous="yes"' in practice
+    assert (
+        '<a href="/kk/courses/fire-safety/01-combustion/hazard-properties/">'
+        "Бейнежазба: «Заттардың өрт қауіптілігі» сабағында</a>"
+    ) in practice
+    room = after.split('id="class-fire-safety-fs-room"')[1].split("</tr>")[0]
+    assert "Асинхронды: өзіндік жұмыс" in room and "305 аудитория" not in room  # no lesson named
+    assert "синхронды сабақтарға қатысу талап етілмейді" in after
+    ru = student.get("/schedules/plan?lang=ru").text
+    assert "Видеозапись: в занятии «Пожарная опасность веществ»" in ru
+
+
+@pytest.mark.parametrize(
+    ("lesson", "recording", "video", "words"),
+    [
+        (None, False, False, "plan_self_study"),
+        ("hazard-properties", True, True, "plan_recording"),  # the recording is the lesson's video
+        ("hazard-properties", False, True, "plan_video_lecture"),
+        ("hazard-properties", False, False, "plan_recording_later"),
+    ],
+)
+def test_what_replaces_a_live_class(lesson: str | None, recording: bool, video: bool, words: str) -> None:
+    live = replace(LIVE, lesson=lesson, recording=recording)
+    assert PlannedClass(live, True, "", None, video).substitute == words
