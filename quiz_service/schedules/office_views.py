@@ -1,7 +1,7 @@
 """The academic office's pages (admins) for individual plans (R5) and health accommodations (R9):
 the students of a group with their accommodations and the recent changes, and one student's page
 with forms to add, end and correct an accommodation and to set or withdraw a plan decision, with
-the full history. (The API in plan_views sets decisions and adds accommodations for scripts.)
+the full history. (The API in plan_views does the same for scripts.)
 
 /schedules/office/ (?group=) · /schedules/office/<user_id> (+ POST forms under it)."""
 

@@ -2,11 +2,14 @@
 and health accommodations through the API.
 
 /schedules/plan (mine, printable) · /schedules/plan/<user_id> (admins) ·
-/api/v1/schedules/plan · /api/v1/schedules/plans/<user_id> (+ /decisions, /accommodations)."""
+/api/v1/schedules/plan · /api/v1/schedules/plans/<user_id> (+ /decisions, /decisions/clear,
+/accommodations, /accommodations/<id>, /accommodations/<id>/end, /history). The office's pages:
+office_views."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, g, url_for
 
@@ -24,11 +27,16 @@ from quiz_service.schedules import plans, service
 from quiz_service.schedules.classes import LiveClass, all_classes
 from quiz_service.schedules.models import Accommodation
 from quiz_service.schedules.schemas import (
+    AccommodationCorrectionIn,
+    AccommodationEndIn,
     AccommodationIn,
     AccommodationOut,
     DeadlineOut,
+    DecisionClearIn,
     DecisionIn,
+    PlanChangeOut,
     PlanCourseOut,
+    PlanHistoryOut,
     PlanOut,
     PlanTermOut,
 )
@@ -85,7 +93,7 @@ def plan_out(student: User, plan: plans.StudyPlan) -> PlanOut:
             for term in plan.terms
         ],
         accommodations=[
-            AccommodationOut(document_ref=a.document_ref, starts=a.starts, ends=a.ends)
+            AccommodationOut(id=a.id, document_ref=a.document_ref, starts=a.starts, ends=a.ends)
             for a in plan.accommodations
         ],
     )
@@ -146,6 +154,86 @@ def accommodation_api(user_id: int, body: AccommodationIn) -> PlanOut:
             writer, writer.get_one(User, student.id), body.document_ref, body.starts, body.ends, by, now()
         )
     return plan_out(student, plan_for(student))
+
+
+@api.post("/plans/<int:user_id>/accommodations/<int:accommodation_id>/end")
+@operation(
+    "R9: end an accommodation early (`on` is its last day of asynchronous study)",
+    body=AccommodationEndIn,
+    response=PlanOut,
+    auth=True,
+)
+def end_accommodation_api(user_id: int, accommodation_id: int, body: AccommodationEndIn) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)  # 404 before any change when the student's group has no curriculum
+    release_reader()
+    with db.write_transaction() as writer:
+        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
+        plans.end_accommodation(writer, target, accommodation_id, body.on, body.reason, by, now())
+    return plan_out(student, plan_for(student))
+
+
+@api.put("/plans/<int:user_id>/accommodations/<int:accommodation_id>")
+@operation(
+    "R9: correct an accommodation's reference or period (with the reason)",
+    body=AccommodationCorrectionIn,
+    response=PlanOut,
+    auth=True,
+)
+def correct_accommodation_api(
+    user_id: int, accommodation_id: int, body: AccommodationCorrectionIn
+) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)  # 404 before any change when the student's group has no curriculum
+    release_reader()
+    with db.write_transaction() as writer:
+        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
+        corrected = (body.document_ref, body.starts, body.ends)
+        plans.correct_accommodation(writer, target, accommodation_id, corrected, body.reason, by, now())
+    return plan_out(student, plan_for(student))
+
+
+@api.post("/plans/<int:user_id>/decisions/clear")
+@operation(
+    "Withdraw the office's decision on a course or module (the curriculum applies again)",
+    body=DecisionClearIn,
+    response=PlanOut,
+    auth=True,
+)
+def clear_decision_api(user_id: int, body: DecisionClearIn) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)  # 404 before any change when the student's group has no curriculum
+    release_reader()
+    with db.write_transaction() as writer:
+        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
+        plans.clear_decision(writer, target, body.course, body.module, body.reason, by, now())
+    return plan_out(student, plan_for(student))
+
+
+@api.get("/plans/<int:user_id>/history")
+@operation(
+    "The history of the office's changes to a student's plan, the newest first",
+    response=PlanHistoryOut,
+    auth=True,
+)
+def history_api(user_id: int) -> PlanHistoryOut:
+    student = student_for_office(user_id)
+    changes = plans.history_of(db.session(), [student.id])
+    return PlanHistoryOut(
+        user_id=student.id,
+        changes=[
+            PlanChangeOut(
+                kind=cast(Any, c.kind),
+                target=c.target,
+                before=c.before,
+                after=c.after,
+                reason=c.reason,
+                changed_by=c.changed_by,
+                changed_at=c.changed_at,
+            )
+            for c in changes
+        ],
+    )
 
 
 @pages.get("/schedules/plan")

@@ -695,6 +695,24 @@ MATRIX: dict[tuple[str, str], Case] = {
     ),
     ("GET", "/proctoring/assets/<path:filename>"): Case("/proctoring/assets/proctor.js", expect(200)),
     # -- schedules: the academic office's pages (issue 14) ---
+    ("POST", "/api/v1/schedules/plans/<int:user_id>/accommodations/<int:accommodation_id>/end"): Case(
+        "/api/v1/schedules/plans/{victim}/accommodations/999/end",
+        signed_in(403, admin=404),
+        json={"on": "2026-12-10"},
+    ),
+    ("PUT", "/api/v1/schedules/plans/<int:user_id>/accommodations/<int:accommodation_id>"): Case(
+        "/api/v1/schedules/plans/{victim}/accommodations/999",
+        signed_in(403, admin=404),
+        json={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-20", "reason": "қате"},
+    ),
+    ("POST", "/api/v1/schedules/plans/<int:user_id>/decisions/clear"): Case(
+        "/api/v1/schedules/plans/{victim}/decisions/clear",
+        signed_in(403, admin=404),
+        json={"course": "fire-safety"},
+    ),
+    ("GET", "/api/v1/schedules/plans/<int:user_id>/history"): Case(
+        "/api/v1/schedules/plans/{victim}/history", signed_in(403, admin=200)
+    ),
     # Admins only (the academic office); {victim}'s group has no curriculum in this bundle, so a
     # decision is refused (422) and there is no accommodation 999 (404).
     ("GET", "/schedules/office/"): Case("/schedules/office/", expect(403, anonymous=302, admin=200)),

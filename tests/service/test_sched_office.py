@@ -84,6 +84,10 @@ def office_form(app: Flask, people: dict[str, User], lang: str = "kk") -> tuple[
     return office, csrf_from_form(page.text), f"/schedules/office/{people['student'].id}"
 
 
+def body(response: Any) -> Any:
+    return response.json
+
+
 def my_plan(student: FlaskClient) -> Any:
     return student.get("/api/v1/schedules/plan").json
 
@@ -297,3 +301,46 @@ def test_an_accommodated_students_plan_points_to_the_recordings(app: Flask, peop
 def test_what_replaces_a_live_class(lesson: str | None, recording: bool, video: bool, words: str) -> None:
     live = replace(LIVE, lesson=lesson, recording=recording)
     assert PlannedClass(live, True, "", None, video).substitute == words
+
+
+def test_the_api_ends_corrects_withdraws_and_tells_the_history(
+    app: Flask, people: dict[str, User], seen: list[events.DomainEvent]
+) -> None:
+    office, csrf = signed_in(app, people["admin"])
+    url = f"/api/v1/schedules/plans/{people['student'].id}"
+    made = office.post(
+        f"{url}/accommodations",
+        json={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-31"},
+        headers=csrf,
+    )
+    [accommodation] = body(made)["accommodations"]
+    item = f"{url}/accommodations/{accommodation['id']}"
+    late = office.post(f"{item}/end", json={"on": "2027-01-05"}, headers=csrf)
+    assert late.status_code == 422 and body(late)["error"]["code"] == "accommodation_end_late"
+    ended = office.post(f"{item}/end", json={"on": "2026-12-15", "reason": "Сауықты"}, headers=csrf)
+    assert ended.status_code == 200 and body(ended)["accommodations"][0]["ends"] == "2026-12-15"
+    fix = {"document_ref": "№ 71", "starts": "2026-12-02", "ends": "2026-12-15"}
+    assert office.put(item, json=fix, headers=csrf).status_code == 422  # no reason
+    corrected = office.put(item, json=fix | {"reason": "Қате нөмір"}, headers=csrf)
+    assert body(corrected)["accommodations"][0]["document_ref"] == "№ 71"
+    office.put(f"{url}/decisions", json={"course": "other-course", "exempt": True}, headers=csrf)
+    cleared = office.post(f"{url}/decisions/clear", json={"course": "other-course"}, headers=csrf)
+    assert body(cleared)["terms"][1]["courses"][0]["exempt"] is False
+    missing = office.post(f"{url}/decisions/clear", json={"course": "other-course"}, headers=csrf)
+    assert missing.status_code == 404 and body(missing)["error"]["code"] == "no_decision"
+    history = body(office.get(f"{url}/history"))["changes"]
+    assert [c["kind"] for c in history] == [
+        "decision_cleared",
+        "decision_set",
+        "accommodation_corrected",
+        "accommodation_ended",
+        "accommodation_added",
+    ]
+    assert history[2]["before"]["document_ref"] == "№ 17" and history[2]["reason"] == "Қате нөмір"
+    classmate = people["classmate"].id
+    other = f"/api/v1/schedules/plans/{classmate}/accommodations/{accommodation['id']}/end"
+    assert office.post(other, json={"on": "2026-12-10"}, headers=csrf).status_code == 404  # not theirs
+    student, student_csrf = signed_in(app, people["student"])
+    assert student.get(f"{url}/history").status_code == 403
+    refused = student.post(f"{item}/end", json={"on": "2026-12-10"}, headers=student_csrf)
+    assert refused.status_code == 403
