@@ -18,6 +18,7 @@ import pytest
 import site_server
 from playwright.sync_api import Browser, Page, expect
 from site_server import add_accounts, free_port, oqu_serving, run_oqu
+from test_quiz_accessibility import violations
 
 from builder.pipeline import build_site
 
@@ -63,6 +64,18 @@ def shoot(page: Page, name: str) -> None:
         page.set_viewport_size({"width": width, "height": 900})
         page.screenshot(path=str(Path(folder) / f"schedules-{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def serious_violations(page: Page) -> dict[str, list[dict[str, object]]]:
+    """axe's serious and critical WCAG 2.1 A/AA violations of the page at a desktop's and a phone's width."""
+    found = {}
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        serious = [v for v in violations(page, "html") if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[f"{page.url} at {width}"] = serious
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return found
 
 
 def test_student_joins_and_the_teacher_sees_them(browser: Browser, live_served: str) -> None:
@@ -121,6 +134,7 @@ def test_the_office_marks_a_student_accommodated_and_the_plan_changes(
     row = office.locator("tr", has_text="Мадина Серікова")
     expect(row).to_contain_text("—")  # not accommodated yet
     shoot(office, "office-group")
+    assert serious_violations(office) == {}
     row.get_by_role("link", name="Мадина Серікова").focus()
     office.keyboard.press("Enter")
     expect(office.locator("h1")).to_contain_text("Мадина Серікова")
@@ -136,6 +150,7 @@ def test_the_office_marks_a_student_accommodated_and_the_plan_changes(
     office.keyboard.press("Enter")  # a <details> opens from the keyboard
     expect(office.get_by_label("Асинхронды оқудың соңғы күні")).to_be_visible()
     shoot(office, "office-student")
+    assert serious_violations(office) == {}
     office.get_by_role("link", name="Жеке оқу жоспары (басып шығаруға)").click()
     expect(office.locator("#plan-fire-safety")).to_have_attribute("data-asynchronous", "yes")
 
@@ -153,5 +168,6 @@ def test_the_office_marks_a_student_accommodated_and_the_plan_changes(
         "Асинхронды: «Заттардың өрт қауіптілігі» сабағы (сабақтың бейнежазбасы жарияланса, сонда болады)"
     )  # the example course has no recording yet: the lesson where it will be
     shoot(student, "plan-accommodated")
+    assert serious_violations(student) == {}
     practice.get_by_role("link").click()
     student.wait_for_url(f"{base}/kk/courses/fire-safety/**/hazard-properties/")
