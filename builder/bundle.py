@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from builder.assignments import write_assessment
 from builder.curricula import hours_of
 from builder.model import Course, Curriculum, Site
-from builder.schema import ScheduleConfig, Text
+from builder.schedules import recording_shown
+from builder.schema import ScheduleConfig, ScheduledClassConfig, Text
 
 BUNDLE_VERSION = 1
 
@@ -85,11 +88,16 @@ def consultations_manifest(course: Course) -> list[dict[str, Any]]:
 def schedule_manifest(course: Course) -> list[dict[str, Any]]:
     if course.schedule is None:
         return []
-    return classes_manifest(course.schedule, course.languages)
+    return classes_manifest(course.schedule, course.languages, functools.partial(recording_shown, course))
 
 
-def classes_manifest(schedule: ScheduleConfig, languages: list[str]) -> list[dict[str, Any]]:
-    """The classes as the service needs them: aware times, groups, the private meeting link."""
+def classes_manifest(
+    schedule: ScheduleConfig,
+    languages: list[str],
+    recorded: Callable[[ScheduledClassConfig], bool] = lambda _: False,
+) -> list[dict[str, Any]]:
+    """The classes as the service needs them: aware times, groups, the private meeting link, and
+    whether the session's recording is its lesson's video."""
     return [
         {
             "id": item.id,
@@ -101,6 +109,7 @@ def classes_manifest(schedule: ScheduleConfig, languages: list[str]) -> list[dic
             "place": text_dict(item.place, languages),
             "audience": schedule.audience_of(item),
             "lesson": item.lesson,
+            "recording": recorded(item),
             "teacher": item.teacher.strip().lower() if item.teacher else None,  # as in "teachers"
             "join_url": item.join_url,
         }

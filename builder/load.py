@@ -16,6 +16,7 @@ from builder.curricula import check_curricula, load_curricula
 from builder.links import iter_links
 from builder.model import STAFF_TRAINING, Assignment, Course, Lesson, LessonVariant, Module, Site
 from builder.problems import Problems, did_you_mean
+from builder.schedules import attach_recordings, recording_problem
 from builder.schema import (
     AssignmentConfig,
     ConsultationsConfig,
@@ -116,7 +117,7 @@ def load_course(course_dir: Path, problems: Problems) -> Course | None:
                     check_lesson_links(content_dir, variant, problems)
                     check_lesson_media(variant, problems)
         return None
-    return Course(
+    course = Course(
         id=course_dir.name,
         path=course_dir,
         config=config,
@@ -130,6 +131,8 @@ def load_course(course_dir: Path, problems: Problems) -> Course | None:
         consultations=consultations,
         consultations_source=consultations_doc,
     )
+    attach_recordings(course)  # past sessions' recordings as their lessons' videos
+    return course
 
 
 def _module_dirs(course_dir: Path, problems: Problems) -> list[Path]:
@@ -439,6 +442,11 @@ def check_schedule(course: Course, problems: Problems) -> None:
     lesson_ids = [lesson.id for _, lesson in course.lessons()]
     check_schedule_classes(schedule, doc, path, course.languages[0], problems, lesson_ids=lesson_ids)
     check_schedule_teachers(schedule, doc, path, course.teacher, emails, problems)
+    for index, item in enumerate(schedule.classes):
+        if found := recording_problem(course, item):
+            error, message = found
+            line = doc.line_of(("classes", index, "recording"))
+            (problems.error if error else problems.warn)(path, line, message)
 
 
 def check_staff_training(site: Site, problems: Problems) -> None:
@@ -475,6 +483,12 @@ def check_schedule_classes(
         seen.add(item.id)
         if item.lesson and lesson_ids is None:
             problems.error(path, line_of(("classes", index, "lesson")), "staff training has no lessons")
+        if item.recording and lesson_ids is None:
+            problems.error(
+                path,
+                line_of(("classes", index, "recording")),
+                "staff training has no lessons to show a recording in",
+            )
         elif item.lesson and lesson_ids is not None and item.lesson not in lesson_ids:
             problems.error(
                 path,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
@@ -15,7 +16,7 @@ from builder import schedules
 from builder.i18n import STRINGS, format_date, format_datetime, format_size, script_formats, t, zone_name
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.quizzes.publish import quiz_placeholder
-from builder.schema import Text
+from builder.schema import ScheduledClassConfig, Text
 
 _MD_SPECIAL_RE = re.compile(r"([\\`*_{}\[\]#+!|~>])")
 
@@ -326,7 +327,9 @@ def lesson_facts(variant: LessonVariant, lang: str, video_seconds: float | None 
 
 
 def schedule_page(course: Course, lang: str, service_url: str = "/", pdf: bool = False) -> str:
-    return schedule_markdown(schedules.course_view(course), lang, service_url, course.find_lesson, pdf)
+    view = schedules.course_view(course)
+    recorded = functools.partial(schedules.recording_shown, course)
+    return schedule_markdown(view, lang, service_url, course.find_lesson, pdf, recorded)
 
 
 def staff_training_page(site: Site, lang: str) -> str:
@@ -340,6 +343,7 @@ def schedule_markdown(
     service_url: str,
     find_lesson: Callable[[str], tuple[Module, Lesson] | None],
     pdf: bool = False,
+    recorded: Callable[[ScheduledClassConfig], bool] = lambda _: False,
 ) -> str:
     """The schedule as a page: zone, approval, a table, the feed and the A4 sheet (R7.1)."""
     title = t("schedule", lang) if view.key != schedules.STAFF_TRAINING_KEY else t("staff_training", lang)
@@ -365,7 +369,9 @@ def schedule_markdown(
         found = find_lesson(item.lesson) if item.lesson else None
         if found:
             cells[1] = f"[{cells[1]}]({lesson_doc_path(*found)})"
-        if item.join_url:
+        if found and recorded(item):  # the session is over: its recording is the lesson's video
+            cells[1] += f"<br>[▶ {esc(t('schedule.recording', lang))}]({lesson_doc_path(*found)})"
+        elif item.join_url:
             href = hesc(schedules.join_href(service_url, view, item))
             cells[1] += f'<br><a class="oqu-join" href="{href}">▶ {hesc(t("schedule.join", lang))}</a>'
         parts.append(f'| <span id="{hesc(item.id)}"></span>' + " | ".join(cells) + " |")

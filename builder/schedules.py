@@ -1,5 +1,6 @@
 """Schedules as the reader sees them: the page, the A4 sheet for the information stands and the
-static iCalendar feed, all from one `ScheduleView` of a course's schedule or the staff training.
+static iCalendar feed, all from one `ScheduleView` of a course's schedule or the staff training;
+and the recordings of past sessions, which become their lessons' videos.
 
 A meeting link never appears here: "Join" points at the service (`/schedules/join/…`), which
 checks the reader's group, records attendance and only then redirects (R10)."""
@@ -7,14 +8,15 @@ checks the reader's group, records attendance and only then redirects (R10)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from builder.i18n import format_date, t, utc_offset, zone_name
 from builder.ical import CalendarEvent, calendar_bytes
-from builder.model import Course, Site
+from builder.model import Course, Lesson, Site
 from builder.schema import ScheduleConfig, ScheduledClassConfig, Teacher, Text
 
 STAFF_TRAINING_KEY = "staff-training"
@@ -176,3 +178,72 @@ def write_calendars(site: Site, site_dir: Path) -> list[str]:
             target.write_bytes(schedule_ics(view, lang, site.config.site_url))
             written.append(view.ics_path(lang))
     return written
+
+
+# -- recordings of past sessions ------------------------------------------------------------
+# A session's `recording:` names a video file in the course and its `lesson:` the lesson it
+# belongs to. Loading the course makes it that lesson's `video` (each language's file names it
+# from its own folder) when the lesson has none, so everything a lesson video gets follows:
+# renditions, captions beside the file, the player, the "video" completion rule. The schedule
+# page links the session to its lesson as "Recording". `oqu check` reports what cannot be
+# attached (load.check_schedule_classes).
+
+
+def recording_source(course: Course, item: ScheduledClassConfig) -> Path | None:
+    return (course.path / item.recording).resolve() if item.recording else None
+
+
+def lesson_videos(lesson: Lesson) -> set[Path]:
+    return {(v.path.parent / v.meta.video).resolve() for v in lesson.variants.values() if v.meta.video}
+
+
+def attach_recordings(course: Course) -> None:
+    """Each usable recording becomes its lesson's video (the first session's, by start)."""
+    if course.schedule is None:
+        return
+    lessons = {lesson.id: lesson for _, lesson in course.lessons()}
+    for item in sorted(course.schedule.classes, key=course.schedule.starts_at):
+        lesson = lessons.get(item.lesson or "")
+        source = recording_source(course, item)
+        if lesson is None or source is None or lesson_videos(lesson) or not usable_recording(course, source):
+            continue
+        for lang, variant in list(lesson.variants.items()):
+            video = Path(os.path.relpath(source, variant.path.parent)).as_posix()
+            lesson.variants[lang] = replace(variant, meta=variant.meta.model_copy(update={"video": video}))
+
+
+def usable_recording(course: Course, source: Path) -> bool:
+    inside = course.path.resolve() in source.parents
+    return inside and source.is_file() and source.suffix.lower() in VIDEO_SUFFIXES
+
+
+def find_lesson(course: Course, lesson_id: str | None) -> Lesson | None:
+    return next((lesson for _, lesson in course.lessons() if lesson.id == lesson_id), None)
+
+
+def recording_shown(course: Course, item: ScheduledClassConfig) -> bool:
+    """The session's recording is its lesson's video (attached, or the same file named by the lesson)."""
+    source = recording_source(course, item)
+    lesson = find_lesson(course, item.lesson)
+    return source is not None and lesson is not None and source in lesson_videos(lesson)
+
+
+def recording_problem(course: Course, item: ScheduledClassConfig) -> tuple[bool, str] | None:
+    """What keeps a session's recording from its lesson: (an error?, the message); None: nothing."""
+    source = recording_source(course, item)
+    if source is None or item.recording is None:
+        return None
+    if not item.lesson:
+        return True, "a recording belongs to a lesson: name the session's 'lesson'"
+    if course.path.resolve() not in source.parents:
+        return True, f"recording '{item.recording}' is outside the course folder"
+    if not source.is_file():
+        return True, f"recording '{item.recording}' is missing (a path from the course folder)"
+    if source.suffix.lower() not in VIDEO_SUFFIXES:
+        return True, f"recording '{item.recording}' is not a video ({', '.join(VIDEO_SUFFIXES)})"
+    if find_lesson(course, item.lesson) is not None and not recording_shown(course, item):
+        return False, f"lesson '{item.lesson}' already has a video: this recording is not shown"
+    return None
+
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".mkv", ".webm")

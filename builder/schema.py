@@ -413,6 +413,9 @@ class ScheduledClassConfig(StrictModel):
     kind: ClassKind = "webinar"
     place: Translatable | None = None  # a room: "Корпус 2, 305 аудитория"
     lesson: str | None = None
+    # A past session's recording, a video file in the course (path from the course folder): shown
+    # as its `lesson`'s video when that lesson has none (renditions, captions beside it).
+    recording: str | None = None
     teacher: str | None = None  # the teacher's e-mail in course.yml: a key that survives reordering
     audience: list[Group] = Field(default_factory=list)  # study groups; empty: the schedule's audience
     join_url: str | None = None

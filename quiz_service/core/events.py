@@ -245,6 +245,8 @@ class AnnouncementPublished(DomainEvent):
     announcement_id: int
     urgent: bool
     published_at: datetime
+
+
 # -- assignments ---
 
 
@@ -285,6 +287,8 @@ class AssignmentGradesReleased(DomainEvent):
     assignment: str
     user_id: int | None
     released_at: datetime
+
+
 # -- consultations ------------------------------------------------------------------------
 
 
@@ -413,4 +417,35 @@ class ProctoringPurged(DomainEvent):
 
     session_id: int
     attempt_id: int | None
+    at: datetime
+
+
+# -- schedules: the academic office's pages ---
+
+
+@dataclass(frozen=True, slots=True)
+class AccommodationChanged(DomainEvent):
+    """R9: the academic office ended a health accommodation early or corrected it (a wrong
+    reference or period); `document_ref`, `starts` and `ends` are what it is now."""
+
+    accommodation_id: int
+    user_id: int
+    change: str  # "ended" or "corrected"
+    document_ref: str
+    starts: date
+    ends: date
+    reason: str | None
+    by: int
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanDecisionCleared(DomainEvent):
+    """The academic office withdrew a decision on a student's plan: the curriculum applies again."""
+
+    user_id: int
+    course: str
+    module: str  # "" for the whole course
+    reason: str | None
+    by: int
     at: datetime

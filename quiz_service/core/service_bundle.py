@@ -30,6 +30,7 @@ class ScheduledClass(ManifestModel):
     kind: str = "webinar"
     title: dict[str, str] = {}
     lesson: str | None = None
+    recording: bool = False  # the session's recording is its lesson's video (older bundles: none)
     # The teacher's e-mail, lower case, as in `CourseEntry.teachers` (an int: a bundle built before
     # schedules named teachers by e-mail, an index into course.yml that nothing may trust).
     teacher: str | int | None = None

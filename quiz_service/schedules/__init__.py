@@ -9,8 +9,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from quiz_service.core import studies
-    from quiz_service.schedules import plan_views, study_panel, views
+    from quiz_service.schedules import office_views, plan_views, study_panel, views
 
     views.init_app(app)
     plan_views.init_app(app)
+    office_views.init_app(app)
     studies.add_study_panel(app, study_panel.schedule_panel)

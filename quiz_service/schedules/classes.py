@@ -26,6 +26,8 @@ class LiveClass:
     teacher: str | None  # e-mail, lower case
     join_url: str | None  # never leaves the service except as the redirect of a join
     hosts: frozenset[str]  # who takes attendance: the course's (or the training's) teachers
+    lesson: str | None = None  # the lesson the class belongs to
+    recording: bool = False  # its recording is that lesson's video
 
     @property
     def is_staff_training(self) -> bool:
@@ -58,6 +60,8 @@ def _live(schedule: str, item: ScheduledClass, hosts: frozenset[str]) -> LiveCla
         teacher=teacher,
         join_url=item.join_url,
         hosts=hosts | ({teacher} if teacher else set()),
+        lesson=item.lesson,
+        recording=item.recording,
     )
 
 

@@ -1,11 +1,13 @@
-"""Attendance of live classes, private calendar feeds, plan decisions and health accommodations."""
+"""Attendance of live classes, private calendar feeds, plan decisions and health accommodations,
+and the history of the academic office's changes to them."""
 
 from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from quiz_service.core.db import Base, UTCDateTime, utcnow
@@ -87,3 +89,21 @@ class Accommodation(Base):
     ends: Mapped[date] = mapped_column(Date)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanChange(Base):
+    """The history of the academic office's changes to a student's plan and accommodations: what
+    was (`before`) and what became (`after`) of one decision or accommodation, who, when and why.
+    Rows are only added; the current state is in `plan_decisions` and `accommodations`."""
+
+    __tablename__ = "plan_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # see plans.CHANGE_KINDS
+    target: Mapped[str] = mapped_column(String(210))  # "course", "course/module" or "accommodation:<id>"
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

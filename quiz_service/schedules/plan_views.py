@@ -2,11 +2,16 @@
 and health accommodations through the API.
 
 /schedules/plan (mine, printable) · /schedules/plan/<user_id> (admins) ·
-/api/v1/schedules/plan · /api/v1/schedules/plans/<user_id> (+ /decisions, /accommodations)."""
+/api/v1/schedules/plan · /api/v1/schedules/plans/<user_id> (+ /decisions, /decisions/clear,
+/accommodations, /accommodations/<id>, /accommodations/<id>/end, /history). The office's pages:
+office_views."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, g
+from dataclasses import dataclass
+from typing import Any, cast
+
+from flask import Blueprint, Flask, Response, g, url_for
 
 from auth.access import courses
 from auth.models import Role, User
@@ -17,14 +22,21 @@ from quiz_service.core.domain import Forbidden, NotFound
 from quiz_service.core.i18n import request_language
 from quiz_service.core.openapi import operation
 from quiz_service.core.pages import render_page
+from quiz_service.core.service_bundle import Manifest
 from quiz_service.schedules import plans, service
-from quiz_service.schedules.classes import all_classes
+from quiz_service.schedules.classes import LiveClass, all_classes
+from quiz_service.schedules.models import Accommodation
 from quiz_service.schedules.schemas import (
+    AccommodationCorrectionIn,
+    AccommodationEndIn,
     AccommodationIn,
     AccommodationOut,
     DeadlineOut,
+    DecisionClearIn,
     DecisionIn,
+    PlanChangeOut,
     PlanCourseOut,
+    PlanHistoryOut,
     PlanOut,
     PlanTermOut,
 )
@@ -81,7 +93,7 @@ def plan_out(student: User, plan: plans.StudyPlan) -> PlanOut:
             for term in plan.terms
         ],
         accommodations=[
-            AccommodationOut(document_ref=a.document_ref, starts=a.starts, ends=a.ends)
+            AccommodationOut(id=a.id, document_ref=a.document_ref, starts=a.starts, ends=a.ends)
             for a in plan.accommodations
         ],
     )
@@ -144,6 +156,86 @@ def accommodation_api(user_id: int, body: AccommodationIn) -> PlanOut:
     return plan_out(student, plan_for(student))
 
 
+@api.post("/plans/<int:user_id>/accommodations/<int:accommodation_id>/end")
+@operation(
+    "R9: end an accommodation early (`on` is its last day of asynchronous study)",
+    body=AccommodationEndIn,
+    response=PlanOut,
+    auth=True,
+)
+def end_accommodation_api(user_id: int, accommodation_id: int, body: AccommodationEndIn) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)  # 404 before any change when the student's group has no curriculum
+    release_reader()
+    with db.write_transaction() as writer:
+        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
+        plans.end_accommodation(writer, target, accommodation_id, body.on, body.reason, by, now())
+    return plan_out(student, plan_for(student))
+
+
+@api.put("/plans/<int:user_id>/accommodations/<int:accommodation_id>")
+@operation(
+    "R9: correct an accommodation's reference or period (with the reason)",
+    body=AccommodationCorrectionIn,
+    response=PlanOut,
+    auth=True,
+)
+def correct_accommodation_api(
+    user_id: int, accommodation_id: int, body: AccommodationCorrectionIn
+) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)  # 404 before any change when the student's group has no curriculum
+    release_reader()
+    with db.write_transaction() as writer:
+        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
+        corrected = (body.document_ref, body.starts, body.ends)
+        plans.correct_accommodation(writer, target, accommodation_id, corrected, body.reason, by, now())
+    return plan_out(student, plan_for(student))
+
+
+@api.post("/plans/<int:user_id>/decisions/clear")
+@operation(
+    "Withdraw the office's decision on a course or module (the curriculum applies again)",
+    body=DecisionClearIn,
+    response=PlanOut,
+    auth=True,
+)
+def clear_decision_api(user_id: int, body: DecisionClearIn) -> PlanOut:
+    student = student_for_office(user_id)
+    plan_for(student)  # 404 before any change when the student's group has no curriculum
+    release_reader()
+    with db.write_transaction() as writer:
+        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
+        plans.clear_decision(writer, target, body.course, body.module, body.reason, by, now())
+    return plan_out(student, plan_for(student))
+
+
+@api.get("/plans/<int:user_id>/history")
+@operation(
+    "The history of the office's changes to a student's plan, the newest first",
+    response=PlanHistoryOut,
+    auth=True,
+)
+def history_api(user_id: int) -> PlanHistoryOut:
+    student = student_for_office(user_id)
+    changes = plans.history_of(db.session(), [student.id])
+    return PlanHistoryOut(
+        user_id=student.id,
+        changes=[
+            PlanChangeOut(
+                kind=cast(Any, c.kind),
+                target=c.target,
+                before=c.before,
+                after=c.after,
+                reason=c.reason,
+                changed_by=c.changed_by,
+                changed_at=c.changed_at,
+            )
+            for c in changes
+        ],
+    )
+
+
 @pages.get("/schedules/plan")
 @schedule_page
 def my_plan() -> Response:
@@ -156,11 +248,49 @@ def plan_page(user_id: int) -> Response:
     return show_plan(student_for_office(user_id))
 
 
+@dataclass(frozen=True)
+class PlannedClass:
+    """A class of the individual schedule; for a student studying asynchronously that day (R9)
+    the lesson where its recording is (or will be) instead of the place."""
+
+    live: LiveClass
+    asynchronous: bool
+    lesson_title: str
+    lesson_url: str | None
+    lesson_video: bool  # the lesson has a video lecture of its own
+
+    @property
+    def substitute(self) -> str:
+        """Which words say where the asynchronous student studies this class (`schedules.plan_*`)."""
+        if not self.live.lesson:
+            return "plan_self_study"
+        if self.live.recording:
+            return "plan_recording"
+        return "plan_video_lecture" if self.lesson_video else "plan_recording_later"
+
+
+def planned_classes(student: User, plan: plans.StudyPlan, lang: str) -> list[PlannedClass]:
+    manifest = service_bundle.current().manifest
+    classes = service.classes_of(db.session(), student, all_classes(manifest), courses())
+    return [planned(live, plan.accommodations, manifest, lang) for live, hosting in classes if not hosting]
+
+
+def planned(
+    live: LiveClass, accommodations: tuple[Accommodation, ...], manifest: Manifest | None, lang: str
+) -> PlannedClass:
+    day = live.start.date()  # the class's day in Kazakhstan (start is in Asia/Almaty)
+    asynchronous = any(a.starts <= day <= a.ends for a in accommodations)
+    course = manifest.course(live.schedule) if manifest else None
+    lesson = next((x for x in course.lessons if x.get("id") == live.lesson), None) if course else None
+    titles, urls = (lesson.get("title") or {}, lesson.get("urls") or {}) if lesson else ({}, {})
+    title = titles.get(lang) or next(iter(titles.values()), live.lesson or "")
+    url = urls.get(lang) or next(iter(urls.values()), None)
+    video = bool(lesson.get("video")) if lesson else False
+    return PlannedClass(live, asynchronous, title, f"/{url}" if url else None, video)
+
+
 def show_plan(student: User) -> Response:
     plan = plan_for(student)
-    classes = service.classes_of(
-        db.session(), student, all_classes(service_bundle.current().manifest), courses()
-    )
     said = words()
     return render_page(
         "schedules/plan.html",
@@ -168,7 +298,15 @@ def show_plan(student: User) -> Response:
         title=said["plan_title"],
         student=student,
         plan=plan,
-        classes=[live for live, hosting in classes if not hosting],
+        classes=planned_classes(student, plan, request_language()),
         lang=request_language(),
         local=local,
+        office_link=office_link(student),
     )
+
+
+def office_link(student: User) -> str | None:
+    """For the academic office looking at a student's plan: the page of their decisions."""
+    if g.user.role != Role.ADMIN or g.user.id == student.id:
+        return None
+    return url_for("plans_office.student_page", user_id=student.id, lang=request_language())

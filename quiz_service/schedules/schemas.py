@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -72,6 +72,7 @@ class PlanTermOut(BaseModel):
 
 
 class AccommodationOut(BaseModel):
+    id: int
     document_ref: str
     starts: date
     ends: date
@@ -100,3 +101,42 @@ class AccommodationIn(RequestBody):
     document_ref: str = Field(min_length=1, max_length=200)
     starts: date
     ends: date
+
+
+class AccommodationEndIn(RequestBody):
+    on: date  # the last day of asynchronous study
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class AccommodationCorrectionIn(RequestBody):
+    document_ref: str = Field(min_length=1, max_length=200)
+    starts: date
+    ends: date
+    reason: str = Field(min_length=1, max_length=500)  # a correction says why
+
+
+class DecisionClearIn(RequestBody):
+    course: str = Field(min_length=1, max_length=100)
+    module: str = Field(default="", max_length=100)
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class PlanChangeOut(BaseModel):
+    kind: Literal[
+        "decision_set",
+        "decision_cleared",
+        "accommodation_added",
+        "accommodation_ended",
+        "accommodation_corrected",
+    ]
+    target: str  # "course", "course/module" or "accommodation:<id>"
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+    changed_by: int | None
+    changed_at: datetime
+
+
+class PlanHistoryOut(BaseModel):
+    user_id: int
+    changes: list[PlanChangeOut]  # the newest first

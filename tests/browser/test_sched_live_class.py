@@ -18,6 +18,7 @@ import pytest
 import site_server
 from playwright.sync_api import Browser, Page, expect
 from site_server import add_accounts, free_port, oqu_serving, run_oqu
+from test_quiz_accessibility import violations
 
 from builder.pipeline import build_site
 
@@ -65,6 +66,18 @@ def shoot(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def serious_violations(page: Page) -> dict[str, list[dict[str, object]]]:
+    """axe's serious and critical WCAG 2.1 A/AA violations of the page at a desktop's and a phone's width."""
+    found = {}
+    for width, height in ((1280, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        serious = [v for v in violations(page, "html") if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[f"{page.url} at {width}"] = serious
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return found
+
+
 def test_student_joins_and_the_teacher_sees_them(browser: Browser, live_served: str) -> None:
     base = live_served
     student = browser.new_context(locale="kk-KZ").new_page()
@@ -104,3 +117,57 @@ def test_student_joins_and_the_teacher_sees_them(browser: Browser, live_served: 
     expect(teacher.locator("h1")).to_contain_text("Профессорлық-оқытушылық құрамды оқыту кестесі")
     expect(teacher.locator("table")).to_contain_text("№ 2 оқу корпусы, 305 аудитория")
     shoot(teacher, "staff-training")
+
+
+def test_the_office_marks_a_student_accommodated_and_the_plan_changes(
+    browser: Browser, live_served: str
+) -> None:
+    """R9 from the academic office's pages: the header's menu, the group's list, the student's page
+    (keyboard only for the form), then the student's printable plan turns asynchronous."""
+    base = live_served
+    office = browser.new_context(locale="kk-KZ").new_page()
+    site_server.sign_in(office, base, OFFICE, PASSWORD, "/my/")
+    office.get_by_role("link", name="Жеке жоспарлар").first.click()
+    office.wait_for_url(re.compile(r"/schedules/office/"))
+    office.locator("#group").select_option("ПБ-21")
+    office.get_by_role("button", name="Көрсету").click()
+    row = office.locator("tr", has_text="Мадина Серікова")
+    expect(row).to_contain_text("—")  # not accommodated yet
+    shoot(office, "office-group")
+    assert serious_violations(office) == {}
+    row.get_by_role("link", name="Мадина Серікова").focus()
+    office.keyboard.press("Enter")
+    expect(office.locator("h1")).to_contain_text("Мадина Серікова")
+    office.locator("#document_ref").focus()
+    office.keyboard.type("ВКК анықтамасы № 17, 2026-12-01")
+    office.locator("#starts").fill("2026-12-01")  # a date field's day, month and year take Tab each
+    office.locator("#ends").fill("2026-12-20")
+    office.locator("#ends").press("Enter")  # the form is sent from the keyboard
+    expect(office.get_by_role("status")).to_have_text("Асинхронды оқу белгіленді.")
+    expect(office.locator("table.office-history")).to_contain_text("Асинхронды оқу белгіленді (R9)")
+    expect(office.locator("#history-zone")).to_contain_text("Астана уақыты (UTC+5)")
+    office.locator("summary", has_text="Мерзімінен бұрын аяқтау").focus()
+    office.keyboard.press("Enter")  # a <details> opens from the keyboard
+    expect(office.get_by_label("Асинхронды оқудың соңғы күні")).to_be_visible()
+    shoot(office, "office-student")
+    assert serious_violations(office) == {}
+    office.get_by_role("link", name="Жеке оқу жоспары (басып шығаруға)").click()
+    expect(office.locator("#plan-fire-safety")).to_have_attribute("data-asynchronous", "yes")
+
+    student = browser.new_context(locale="kk-KZ").new_page()
+    site_server.sign_in(student, base, STUDENT, PASSWORD, "/schedules/plan?lang=kk")
+    student.emulate_media(media="print")  # the printable plan
+    fire = student.locator("#plan-fire-safety")
+    expect(fire).to_have_attribute("data-asynchronous", "yes")
+    expect(fire).to_contain_text("Асинхронды: жазылған дәрістер мен өзіндік жұмыс (R9)")
+    expect(student.locator("main")).to_contain_text("ВКК анықтамасы № 17, 2026-12-01")
+    expect(student.locator("main")).not_to_contain_text("Оқу бөлімі:")  # the office's link is not theirs
+    practice = student.locator("#class-fire-safety-fs-practice-1")  # 9 December: in the period
+    expect(practice).to_have_attribute("data-asynchronous", "yes")
+    expect(practice.get_by_role("link")).to_have_text(
+        "Асинхронды: «Заттардың өрт қауіптілігі» сабағы (сабақтың бейнежазбасы жарияланса, сонда болады)"
+    )  # the example course has no recording yet: the lesson where it will be
+    shoot(student, "plan-accommodated")
+    assert serious_violations(student) == {}
+    practice.get_by_role("link").click()
+    student.wait_for_url(f"{base}/kk/courses/fire-safety/**/hazard-properties/")

@@ -696,6 +696,56 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("GET", "/proctoring/assets/<path:filename>"): Case("/proctoring/assets/proctor.js", expect(200)),
     # -- footprint: the monitoring page's scripts (the vendored Chart.js), public like the site's assets
     ("GET", "/footprint/assets/<path:filename>"): Case("/footprint/assets/monitoring-charts.js", expect(200)),
+    # -- schedules: the academic office's pages (issue 14) ---
+    ("POST", "/api/v1/schedules/plans/<int:user_id>/accommodations/<int:accommodation_id>/end"): Case(
+        "/api/v1/schedules/plans/{victim}/accommodations/999/end",
+        signed_in(403, admin=404),
+        json={"on": "2026-12-10"},
+    ),
+    ("PUT", "/api/v1/schedules/plans/<int:user_id>/accommodations/<int:accommodation_id>"): Case(
+        "/api/v1/schedules/plans/{victim}/accommodations/999",
+        signed_in(403, admin=404),
+        json={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-20", "reason": "қате"},
+    ),
+    ("POST", "/api/v1/schedules/plans/<int:user_id>/decisions/clear"): Case(
+        "/api/v1/schedules/plans/{victim}/decisions/clear",
+        signed_in(403, admin=404),
+        json={"course": "fire-safety"},
+    ),
+    ("GET", "/api/v1/schedules/plans/<int:user_id>/history"): Case(
+        "/api/v1/schedules/plans/{victim}/history", signed_in(403, admin=200)
+    ),
+    # Admins only (the academic office); {victim}'s group has no curriculum in this bundle, so a
+    # decision is refused (422) and there is no accommodation 999 (404).
+    ("GET", "/schedules/office/"): Case("/schedules/office/", expect(403, anonymous=302, admin=200)),
+    ("GET", "/schedules/office/<int:user_id>"): Case(
+        "/schedules/office/{victim}", expect(403, anonymous=302, admin=200)
+    ),
+    ("POST", "/schedules/office/<int:user_id>/accommodations"): Case(
+        "/schedules/office/{victim}/accommodations",
+        expect(403, anonymous=302, admin=303),
+        form={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-20"},
+    ),
+    ("POST", "/schedules/office/<int:user_id>/accommodations/<int:accommodation_id>/end"): Case(
+        "/schedules/office/{victim}/accommodations/999/end",
+        expect(403, anonymous=302, admin=404),
+        form={"on": "2026-12-10"},
+    ),
+    ("POST", "/schedules/office/<int:user_id>/accommodations/<int:accommodation_id>/correct"): Case(
+        "/schedules/office/{victim}/accommodations/999/correct",
+        expect(403, anonymous=302, admin=404),
+        form={"document_ref": "№ 17", "starts": "2026-12-01", "ends": "2026-12-20", "reason": "қате"},
+    ),
+    ("POST", "/schedules/office/<int:user_id>/decisions"): Case(
+        "/schedules/office/{victim}/decisions",
+        expect(403, anonymous=302, admin=422),
+        form={"target": "fire-safety", "exempt": "on"},
+    ),
+    ("POST", "/schedules/office/<int:user_id>/decisions/clear"): Case(
+        "/schedules/office/{victim}/decisions/clear",
+        expect(403, anonymous=302, admin=404),
+        form={"target": "fire-safety"},
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
