@@ -356,3 +356,54 @@ def proctoring_decided(event: events.ProctoringDecided, site: Site) -> Entry:
         context["extensions"][site.extension("reason")] = event.reason
     return site.entry(event.user_id, verb, site.quiz(event.course, event.quiz), timestamp=event.at,
                       context=context)  # fmt: skip
+
+
+# -- individual plans and R9 accommodations (the academic office's decisions) -------------
+
+
+def plan_activity(site: Site, user_id: int) -> dict[str, Json]:
+    """The student's individual study plan (R5) as the activity the office's decisions act on."""
+    return {"objectType": "Activity", "id": site.activity("plans", user_id), "definition": {"type": LMS}}
+
+
+def office_decision(site: Site, user_id: int, name: str, by: int, at: datetime,
+                    extensions: dict[str, Json]) -> Entry:  # fmt: skip
+    """A decision on the student's plan, the office member as `instructor`. The medical document's
+    reference stays on the office's pages: the record says that and when, not why."""
+    verb = (f"{site.url}xapi/verbs/{name}", name.replace("-", " "))
+    context: dict[str, Json] = {
+        "instructor": store.user_agent(site.url, by),
+        "extensions": {site.extension(key): value for key, value in extensions.items() if value is not None},
+    }
+    return site.entry(user_id, verb, plan_activity(site, user_id), timestamp=at, context=context)
+
+
+@maps(events.AccommodationSet)
+def accommodation_set(event: events.AccommodationSet, site: Site) -> Entry:
+    period = {"starts": event.starts.isoformat(), "ends": event.ends.isoformat()}
+    return office_decision(site, event.user_id, "accommodation-granted", event.by, event.at, period)
+
+
+@maps(events.AccommodationChanged)
+def accommodation_changed(event: events.AccommodationChanged, site: Site) -> Entry:
+    name = "accommodation-ended" if event.change == "ended" else "accommodation-corrected"
+    details = {"starts": event.starts.isoformat(), "ends": event.ends.isoformat(), "reason": event.reason}
+    return office_decision(site, event.user_id, name, event.by, event.at, details)
+
+
+@maps(events.PlanDecisionSet)
+def plan_decision_set(event: events.PlanDecisionSet, site: Site) -> Entry:
+    details = {
+        "course": event.course,
+        "module": event.module or None,
+        "exempt": event.exempt,
+        "starts": event.starts.isoformat() if event.starts else None,
+        "due": event.due.isoformat() if event.due else None,
+    }
+    return office_decision(site, event.user_id, "plan-decision-set", event.by, event.at, details)
+
+
+@maps(events.PlanDecisionCleared)
+def plan_decision_cleared(event: events.PlanDecisionCleared, site: Site) -> Entry:
+    details = {"course": event.course, "module": event.module or None, "reason": event.reason}
+    return office_decision(site, event.user_id, "plan-decision-withdrawn", event.by, event.at, details)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from datetime import date as D
 from typing import Any
 
 import pytest
@@ -104,3 +105,47 @@ def test_attendance_consultations_questions_and_proctoring_are_recorded(
     assert asked["object"]["id"] == f"{SITE}courses/fire-safety/questions/9" and "Эвакуация" not in str(asked)
     assert annulled["verb"]["id"] == f"{SITE}xapi/verbs/attestation-annulled"
     assert annulled["context"]["instructor"]["account"]["name"] == str(teacher.id)
+
+
+def test_the_offices_plan_and_accommodation_decisions_are_recorded_without_the_document(
+    app: Flask, make_user: Callable[..., User]
+) -> None:
+    """R9 item 5: the accommodation is recorded in the footprint — the period, who and when;
+    the medical document's reference stays on the office's pages."""
+    student = make_user()
+    office = make_user(email="oqu-bolimi@academy.example.kz", role=Role.ADMIN)
+    published: list[events.DomainEvent] = [
+        events.AccommodationSet(student.id, "Анықтама № 17", D(2026, 12, 1), D(2026, 12, 20), office.id, AT),
+        events.AccommodationChanged(
+            3,
+            student.id,
+            "ended",
+            "Анықтама № 17",
+            D(2026, 12, 1),
+            D(2026, 12, 10),
+            "Ерте оралды",
+            office.id,
+            AT,
+        ),
+        events.PlanDecisionSet(student.id, "fire-safety", "", False, None, D(2027, 1, 15), office.id, AT),
+        events.PlanDecisionCleared(student.id, "fire-safety", "", None, office.id, AT),
+    ]
+    with app.app_context(), db.write_connection() as writer:
+        for event in published:
+            events.publish(writer, event)
+    recorded = statements(app)[-len(published) :]
+    for statement in recorded:
+        check_statement({k: v for k, v in statement.items() if k not in ("authority", "stored", "version")})
+    granted, ended, decided, withdrawn = recorded
+    assert [s["verb"]["id"].rsplit("/", 1)[1] for s in recorded] == [
+        "accommodation-granted", "accommodation-ended", "plan-decision-set", "plan-decision-withdrawn",
+    ]  # fmt: skip
+    assert {s["object"]["id"] for s in recorded} == {f"{SITE}plans/{student.id}"}
+    assert granted["actor"]["account"]["name"] == str(student.id)
+    assert granted["context"]["instructor"]["account"]["name"] == str(office.id)
+    assert granted["context"]["extensions"][f"{SITE}xapi/extensions/ends"] == "2026-12-20"
+    assert ended["context"]["extensions"][f"{SITE}xapi/extensions/ends"] == "2026-12-10"
+    assert decided["context"]["extensions"][f"{SITE}xapi/extensions/due"] == "2027-01-15"
+    assert f"{SITE}xapi/extensions/module" not in decided["context"]["extensions"]
+    assert "№ 17" not in json.dumps(recorded, ensure_ascii=False)
+    assert withdrawn["context"]["extensions"] == {f"{SITE}xapi/extensions/course": "fire-safety"}
