@@ -192,6 +192,7 @@ def assignment_manifest(assignment: Assignment, languages: list[str]) -> dict[st
             for criterion in config.grading.rubric
         ],
         "outcomes": list(config.outcomes),
+        "remind_before_hours": config.remind_before_hours,
     }
 
 

@@ -618,6 +618,9 @@ class AssignmentConfig(StrictModel):
     files: FileSubmission | None = None
     grading: AssignmentGrading
     outcomes: list[str] = Field(default_factory=list)
+    # Hours before the due date when a student who has not handed in gets a reminder by e-mail
+    # (None: the service's OQU_ASSIGNMENT_REMIND_HOURS; 0: no reminder).
+    remind_before_hours: float | None = Field(default=None, ge=0, le=24 * 30)
 
     @model_validator(mode="after")
     def _consistent(self) -> AssignmentConfig:

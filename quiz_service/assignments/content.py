@@ -62,6 +62,7 @@ class AssignmentSpec(Model):
     max_points: float
     rubric: list[Criterion] = []
     outcomes: list[str] = []
+    remind_before_hours: float | None = None  # None: the service's setting
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), self.id)

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auth.models import User
+from quiz_service.assignments import notify
 from quiz_service.assignments.content import AssignmentSpec
 from quiz_service.assignments.models import SUBMITTED, FeedbackFile, Grade, GradeChange, Release, Submission
 from quiz_service.assignments.service import penalty
@@ -103,6 +104,8 @@ def grade_submission(
         now,
     )
     events.publish(writer, event)
+    if is_released(writer, grade):  # graded after the assignment's release: the student sees it now
+        notify.grade_released(writer, spec, grade)
     return grade
 
 
@@ -125,10 +128,12 @@ def _record(writer: Session, grade: Grade, action: str, by: int, now: datetime) 
 
 
 def release(
-    writer: Session, course: str, assignment: str, *, student_id: int | None, by: int, now: datetime
+    writer: Session, course: str, spec: AssignmentSpec, *, student_id: int | None, by: int, now: datetime
 ) -> int:
     """Release one student's grade, or the whole assignment's (also grades given later); the count
-    of grades released now."""
+    of grades released now. Each student whose grade shows now is told by e-mail (once per grade)."""
+    assignment = spec.id
+    already_released = writer.get(Release, (course, assignment)) is not None
     query = select(Grade).where(Grade.course == course, Grade.assignment == assignment)
     if student_id is not None:
         query = query.where(Grade.user_id == student_id)
@@ -138,6 +143,8 @@ def release(
     for grade in grades:
         grade.released_at = now
         _record(writer, grade, "released", by, now)
+        if not already_released:
+            notify.grade_released(writer, spec, grade)
     if student_id is None and writer.get(Release, (course, assignment)) is None:
         writer.add(Release(course=course, assignment=assignment, released_by=by, released_at=now))
     events.publish(writer, events.AssignmentGradesReleased(course, assignment, student_id, now))

@@ -176,3 +176,15 @@ class GradebookOverride(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MailPreference(Base):
+    """A student's choices about the assignments' e-mail: due-date reminders and released grades
+    on or off, and the language of the messages (kept from the student's last page when unset)."""
+
+    __tablename__ = "assignment_mail_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    grade_mail: Mapped[bool] = mapped_column(Boolean, default=True)
+    lang: Mapped[str | None] = mapped_column(String(8))

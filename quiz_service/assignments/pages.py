@@ -21,7 +21,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type,
 
 from auth.models import User
 from quiz_service.assignments import gradebook as book
-from quiz_service.assignments import service, views
+from quiz_service.assignments import notify, service, views
 from quiz_service.assignments.access import studied_course
 from quiz_service.assignments.schemas import OverrideIn
 from quiz_service.assignments.texts import ASSIGN
@@ -46,6 +46,7 @@ NOTICES = frozenset(
         "override_saved",
         "extension_saved",
         "extension_removed",
+        "mail_saved",
     }
 )
 
@@ -141,6 +142,7 @@ def student_view(course: str, assignment: str, error: str | None = None, status:
         instructions=instructions_html(spec.instructions_in(lang)),
         error=error,
         accept=",".join("." + kind for kind in (spec.files.types if spec.files else [])),
+        mail=notify.preference_of(reader, g.user.id),
     )
 
 
@@ -162,6 +164,7 @@ def draft_form(course: str, assignment: str) -> WerkzeugResponse:
         release_reader()
         with db.write_transaction() as writer:
             service.save_text(writer, spec, course, writer.get_one(User, g.user.id), text, now())
+            notify.remember_language(writer, g.user.id, request_language())
 
     return student_form(course, assignment, save, "saved")
 
@@ -191,8 +194,22 @@ def submit_form(course: str, assignment: str) -> WerkzeugResponse:
         release_reader()
         with db.write_transaction() as writer:
             service.submit(writer, spec, course, writer.get_one(User, g.user.id), now())
+            notify.remember_language(writer, g.user.id, request_language())
 
     return student_form(course, assignment, hand_in, "submitted")
+
+
+@pages.post("/assignments/<course>/<assignment>/mail")
+@page
+def mail_form(course: str, assignment: str) -> WerkzeugResponse:
+    """The student's e-mail choices (the checkboxes of the assignment page)."""
+    views.student_spec(course, assignment)
+    views.change_mail_preferences(
+        reminders=request.form.get("reminders") == "on",
+        grade_mail=request.form.get("grade_mail") == "on",
+        lang=request_language(),
+    )
+    return back("assignment_pages.assignment_page", "mail_saved", course=course, assignment=assignment)
 
 
 @pages.get("/assignment-files/<int:file_id>")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -184,3 +185,15 @@ class OverrideIn(RequestBody):
     percent: float | None = None
     excused: bool = False
     locked: bool = False
+
+
+class MailPreferenceIn(RequestBody):
+    reminders: bool | None = Field(default=None, description="E-mail before a due date (on by default)")
+    grade_mail: bool | None = Field(default=None, description="E-mail when a grade is released")
+    lang: Literal["kk", "ru", "en"] | None = Field(default=None, description="The e-mail's language")
+
+
+class MailPreferenceOut(BaseModel):
+    reminders: bool
+    grade_mail: bool
+    lang: str

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from auth import service as accounts
 from auth.models import Role, User
 from quiz_service.assignments import gradebook as book
-from quiz_service.assignments import grading, service, uploads
+from quiz_service.assignments import grading, notify, service, uploads
 from quiz_service.assignments.access import assessment, known_course, studied_course, taught_course, teaches
 from quiz_service.assignments.content import AssignmentSpec, CourseAssessment, quiz_title
 from quiz_service.assignments.exports import csv_response, xlsx_response
@@ -22,6 +22,7 @@ from quiz_service.assignments.models import (
     Extension,
     FeedbackFile,
     Grade,
+    MailPreference,
     Release,
     Submission,
     SubmissionFile,
@@ -40,6 +41,8 @@ from quiz_service.assignments.schemas import (
     GradeOut,
     ItemOut,
     LevelChoice,
+    MailPreferenceIn,
+    MailPreferenceOut,
     OverrideIn,
     QueueOut,
     QueueRowOut,
@@ -196,6 +199,7 @@ def save_draft(course: str, assignment: str, body: DraftIn) -> AssignmentOut:
     with db.write_transaction() as writer:
         user = writer.get_one(User, g.user.id)
         service.save_text(writer, spec, course, user, body.text, now())
+        notify.remember_language(writer, user.id, request_language())
         return assignment_out(writer, course, spec, user)
 
 
@@ -261,7 +265,38 @@ def submit(course: str, assignment: str) -> AssignmentOut:
     with db.write_transaction() as writer:
         user = writer.get_one(User, g.user.id)
         service.submit(writer, spec, course, user, now())
+        notify.remember_language(writer, user.id, request_language())
         return assignment_out(writer, course, spec, user)
+
+
+def mail_preference_out(chosen: MailPreference) -> MailPreferenceOut:
+    return MailPreferenceOut(
+        reminders=chosen.reminders, grade_mail=chosen.grade_mail, lang=notify.language_of(chosen)
+    )
+
+
+@api.get("/assignments/mail-preferences")
+@operation("The signed-in user's e-mail choices for assignments", response=MailPreferenceOut, auth=True)
+def show_mail_preferences() -> MailPreferenceOut:
+    return mail_preference_out(notify.preference_of(db.session(), g.user.id))
+
+
+def change_mail_preferences(reminders: bool | None, grade_mail: bool | None, lang: str | None) -> None:
+    release_reader()
+    with db.write_transaction() as writer:
+        notify.set_preference(writer, g.user.id, reminders=reminders, grade_mail=grade_mail, lang=lang)
+
+
+@api.put("/assignments/mail-preferences")
+@operation(
+    "Turn due-date reminders or released-grade e-mail on or off; choose their language",
+    body=MailPreferenceIn,
+    response=MailPreferenceOut,
+    auth=True,
+)
+def update_mail_preferences(body: MailPreferenceIn) -> MailPreferenceOut:
+    change_mail_preferences(body.reminders, body.grade_mail, body.lang)
+    return mail_preference_out(notify.preference_of(db.session(), g.user.id))
 
 
 def readable_file(file_id: int) -> tuple[SubmissionFile, Submission]:
@@ -491,7 +526,7 @@ def release_grades(course: str, spec: AssignmentSpec, student: str | None) -> in
     release_reader()
     with db.write_transaction() as writer:
         student_id = student_by_email(writer, student).id if student else None
-        return grading.release(writer, course, spec.id, student_id=student_id, by=g.user.id, now=now())
+        return grading.release(writer, course, spec, student_id=student_id, by=g.user.id, now=now())
 
 
 @api.post("/teach/assignments/<course>/<assignment>/release")

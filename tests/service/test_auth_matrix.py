@@ -694,6 +694,17 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/proctoring/review/{psession}/room-scan", expect(404, anonymous=302, teacher=303, admin=303), form={}
     ),
     ("GET", "/proctoring/assets/<path:filename>"): Case("/proctoring/assets/proctor.js", expect(200)),
+    # -- assignments, second part (issue 16): every signed-in user's own e-mail choices; the
+    # page's form for readers of the course.
+    ("GET", "/api/v1/assignments/mail-preferences"): Case(
+        "/api/v1/assignments/mail-preferences", signed_in(200)
+    ),
+    ("PUT", "/api/v1/assignments/mail-preferences"): Case(
+        "/api/v1/assignments/mail-preferences", signed_in(200), json={"reminders": False}
+    ),
+    ("POST", "/assignments/<course>/<assignment>/mail"): Case(
+        A_PAGE + "/mail", expect(403, anonymous=302, student=303, teacher=303, admin=303), form={}
+    ),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
