@@ -32,8 +32,38 @@ from quiz_service.core.domain import DomainError, Forbidden
 from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.pages import render_page, signed_in_page
+from quiz_service.core.security_headers import set_endpoint_policy
 
-pages = Blueprint("assignment_pages", __name__, template_folder="templates")
+pages = Blueprint(
+    "assignment_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assignment-assets",
+)
+# The student's page runs draft.js (the online text kept on the device while offline, sent to the
+# draft when the network returns); every other page keeps the service's no-script policy.
+DRAFT_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "style-src 'unsafe-inline'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+STUDENT_ENDPOINTS = (
+    "assignment_page",
+    "draft_form",
+    "upload_form",
+    "remove_form",
+    "submit_form",
+    "mail_form",
+)
+DRAFT_STATES = ("local", "saving", "saved", "submitted", "refused", "not_handed_in")
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 NOTICES = frozenset(
     {
@@ -53,6 +83,8 @@ NOTICES = frozenset(
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(pages)
+    for endpoint in STUDENT_ENDPOINTS:
+        set_endpoint_policy(app, f"assignment_pages.{endpoint}", DRAFT_POLICY)
 
 
 def words() -> Mapping[str, str]:
@@ -129,6 +161,7 @@ def student_view(course: str, assignment: str, error: str | None = None, status:
     draft = next((v for v in state.versions if v.state == "draft"), None)
     submitted = [v for v in state.versions if v.state == "submitted"]
     titles = {c.id: c.title.get(lang) or next(iter(c.title.values()), c.id) for c in spec.rubric}
+    said = words()
     return show(
         "assignments/student.html",
         criterion_titles=titles,
@@ -143,6 +176,10 @@ def student_view(course: str, assignment: str, error: str | None = None, status:
         error=error,
         accept=",".join("." + kind for kind in (spec.files.types if spec.files else [])),
         mail=notify.preference_of(reader, g.user.id),
+        draft_api=url_for("assignments.save_draft", course=course, assignment=spec.id, lang=lang),
+        draft_key=f"oqu-assignment-draft-{g.user.id}-{course}-{spec.id}",
+        draft_initial="saved" if draft else ("submitted" if submitted else ""),
+        draft_words={state: said[f"draft_state.{state}"] for state in DRAFT_STATES},
     )
 
 

@@ -224,3 +224,18 @@ def test_the_assignment_page_turns_e_mail_reminders_off(browsers: dict[str, Flas
     again = student.get(answer.location).text
     assert "Настройки писем сохранены." in again and 'name="reminders" checked' not in again
     assert student.post(f"{PAGE}/mail", data={"reminders": "on"}).status_code == 400  # no CSRF token
+
+
+def test_the_student_page_may_run_its_own_draft_script_only(browsers: dict[str, FlaskClient]) -> None:
+    student, teacher = browsers["student"], browsers["teacher"]
+    page = student.get(f"{PAGE}?lang=kk")
+    policy = page.headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert '<script src="/assignment-assets/draft.js" defer></script>' in page.text
+    assert 'data-key="oqu-assignment-draft-' in page.text and "&#34;saved&#34;" in page.text  # the words
+    script = student.get("/assignment-assets/draft.js")
+    assert script.status_code == 200 and "localStorage" in script.text
+    queue = teacher.get("/teach/assignments/fire-safety/evacuation-plan?lang=kk")
+    assert "script-src" not in queue.headers["Content-Security-Policy"]  # the teachers' pages: none

@@ -705,6 +705,7 @@ MATRIX: dict[tuple[str, str], Case] = {
     ("POST", "/assignments/<course>/<assignment>/mail"): Case(
         A_PAGE + "/mail", expect(403, anonymous=302, student=303, teacher=303, admin=303), form={}
     ),
+    ("GET", "/assignment-assets/<path:filename>"): Case("/assignment-assets/draft.js", expect(200)),
 }
 
 IGNORED_METHODS = frozenset({"HEAD", "OPTIONS"})
