@@ -247,8 +247,10 @@ def build_sheet(
     now: datetime,
     *,
     for_student: bool = False,
+    hidden: frozenset[tuple[int, str]] = frozenset(),
 ) -> Sheet:
-    """Every cell and total; `for_student`: only what the student may see (released grades)."""
+    """Every cell and total; `for_student`: only what the student may see (released grades);
+    `hidden`: (student, item) cells shown as not graded yet (a pending second marker's view)."""
     sheet = Sheet(assessment, students)
     ids = [s.id for s in students]
     quizzes = [item.quiz for _, item in sheet.gradebook.items() if item.quiz]
@@ -257,6 +259,8 @@ def build_sheet(
         reader, service_dir, assessment.course, quizzes, ids, for_student, now
     ).items():
         computed[uid].update(cells)
+    for uid, key in hidden:
+        computed.get(uid, {}).pop(key, None)
     overrides = overrides_of(reader, assessment.course, ids)
     for uid in ids:
         cells = {

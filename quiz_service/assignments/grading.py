@@ -68,7 +68,9 @@ def grade_submission(
     feedback: str,
     grader_id: int,
     now: datetime,
+    action: str = "graded",
 ) -> Grade:
+    """Set the grade of a version (`action` "final" when it follows a second marker's mark)."""
     submission = writer.get(Submission, submission_id)
     if submission is None or (submission.course, submission.assignment) != (course, spec.id):
         raise NotFound("not_found", "The assignment has no such submission.")
@@ -91,7 +93,7 @@ def grade_submission(
     grade.levels = json.dumps(levels or {}, sort_keys=True)
     grade.feedback, grade.graded_by, grade.graded_at = feedback, grader_id, now
     writer.flush()
-    _record(writer, grade, "graded", grader_id, now)
+    _record(writer, grade, action, grader_id, now)
     event = events.AssignmentGraded(
         grade.id,
         submission.id,

@@ -188,3 +188,25 @@ class MailPreference(Base):
     reminders: Mapped[bool] = mapped_column(Boolean, default=True)
     grade_mail: Mapped[bool] = mapped_column(Boolean, default=True)
     lang: Mapped[str | None] = mapped_column(String(8))
+
+
+class SecondMark(Base):
+    """A second marker asked for a submitted version: another teacher of the course marks it
+    without seeing the first mark; the first teacher then sees both and sets the final grade.
+    Every step is also a row of the grade's history (`assignment_grade_changes`)."""
+
+    __tablename__ = "assignment_second_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment_submissions.id", ondelete="CASCADE"), unique=True
+    )
+    grade_id: Mapped[int] = mapped_column(ForeignKey("assignment_grades.id", ondelete="CASCADE"), index=True)
+    marker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    raw_points: Mapped[float | None] = mapped_column(Float)  # None until the second marker submits
+    levels: Mapped[str] = mapped_column(Text, default="{}")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the final grade was set

@@ -19,10 +19,12 @@ from flask import Blueprint, Flask, Response, g, redirect, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
+from auth.access import courses
 from auth.models import User
 from quiz_service.assignments import gradebook as book
 from quiz_service.assignments import notify, service, views
 from quiz_service.assignments.access import studied_course
+from quiz_service.assignments.content import AssignmentSpec
 from quiz_service.assignments.schemas import OverrideIn
 from quiz_service.assignments.texts import ASSIGN
 from quiz_service.core import db, formatting
@@ -77,6 +79,8 @@ NOTICES = frozenset(
         "extension_saved",
         "extension_removed",
         "mail_saved",
+        "second_asked",
+        "second_marked",
     }
 )
 
@@ -354,8 +358,13 @@ def grade_view(
     reader = db.session()
     submission = views.submission_in(reader, course, spec, submission_id)
     shown = views.submission_out(reader, course, spec, submission)
-    chosen = {level.criterion: level.level for level in shown.grade.levels} if shown.grade else {}
+    mark = shown.second_mark
+    marking_now = mark is not None and mark.marker == g.user.email and mark.resolved_at is None
+    own = mark.levels if marking_now and mark else (shown.grade.levels if shown.grade else [])
+    chosen = {level.criterion: level.level for level in own}
     lang = request_language()
+    access = courses().get(course)
+    colleagues = sorted(t for t in (access.teachers if access else ()) if t != g.user.email.lower())
     return show(
         "assignments/grade.html",
         status=status,
@@ -365,6 +374,10 @@ def grade_view(
         lang_text=lambda given: given.get(lang) or next(iter(given.values()), ""),
         shown=shown,
         chosen=chosen,
+        marking_now=marking_now,
+        own_points=(mark.raw_points if marking_now and mark else None),
+        own_feedback=(mark.feedback if marking_now and mark else None),
+        colleagues=colleagues,
         error=error,
     )
 
@@ -399,6 +412,60 @@ def grade_form(course: str, assignment: str, submission_id: int) -> WerkzeugResp
         assignment=assignment,
         submission_id=submission_id,
     )
+
+
+def chosen_mark(spec: AssignmentSpec) -> tuple[dict[str, int] | None, float | None, str]:
+    """(levels, points, feedback) of a grading form; ValueError when the points are not a number."""
+    form = request.form
+    feedback = form.get("feedback", "")
+    if spec.rubric:
+        levels = {
+            c.id: int(form[f"level-{c.id}"]) for c in spec.rubric if form.get(f"level-{c.id}", "").isdigit()
+        }
+        return levels, None, feedback
+    return None, float(form.get("points", "")), feedback
+
+
+def marking_form(course: str, assignment: str, submission_id: int, act: Any, notice: str) -> WerkzeugResponse:
+    try:
+        act()
+    except ValueError:
+        return grade_view(course, assignment, submission_id, words()["error.grade_points"], 422)
+    except DomainError as problem:
+        return form_error(
+            problem, lambda message, status: grade_view(course, assignment, submission_id, message, status)
+        )
+    return back(
+        "assignment_pages.grade_page",
+        notice,
+        course=course,
+        assignment=assignment,
+        submission_id=submission_id,
+    )
+
+
+@pages.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-marker")
+@page
+def second_marker_form(course: str, assignment: str, submission_id: int) -> WerkzeugResponse:
+    _, spec = views.taught_spec(course, assignment)
+    marker = request.form.get("marker", "").strip()
+
+    def ask() -> None:
+        views.ask_second_marker(course, spec, submission_id, marker)
+
+    return marking_form(course, assignment, submission_id, ask, "second_asked")
+
+
+@pages.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-mark")
+@page
+def second_mark_form(course: str, assignment: str, submission_id: int) -> WerkzeugResponse:
+    _, spec = views.taught_spec(course, assignment)
+
+    def mark() -> None:
+        levels, points, feedback = chosen_mark(spec)
+        views.give_second_mark(course, spec, submission_id, levels, points, feedback)
+
+    return marking_form(course, assignment, submission_id, mark, "second_marked")
 
 
 # -- the gradebook ------------------------------------------------------------------------------

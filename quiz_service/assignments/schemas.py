@@ -105,12 +105,28 @@ class ChangeOut(BaseModel):
     changed_at: datetime
 
 
+class SecondMarkOut(BaseModel):
+    marker: str
+    marker_name: str
+    requested_by: str | None
+    requested_at: datetime
+    marked_at: datetime | None
+    raw_points: float | None = Field(description="The second marker's points, once they marked")
+    levels: list[LevelChoice]
+    feedback: str
+    resolved_at: datetime | None = Field(description="When the final grade was set")
+
+
 class SubmissionOut(BaseModel):
     student: str
     student_name: str | None
     version: VersionOut
     grade: GradeOut | None
     history: list[ChangeOut]
+    second_mark: SecondMarkOut | None = None
+    blind: bool = Field(
+        default=False, description="You are its second marker and have not marked: the first mark is hidden"
+    )
 
 
 class ReleaseIn(RequestBody):
@@ -197,3 +213,7 @@ class MailPreferenceOut(BaseModel):
     reminders: bool
     grade_mail: bool
     lang: str
+
+
+class SecondMarkerIn(RequestBody):
+    marker: str = Field(max_length=254, description="The e-mail of another teacher of the course")

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from auth import service as accounts
 from auth.models import Role, User
 from quiz_service.assignments import gradebook as book
-from quiz_service.assignments import grading, notify, service, uploads
+from quiz_service.assignments import grading, marking, notify, service, uploads
 from quiz_service.assignments.access import assessment, known_course, studied_course, taught_course, teaches
 from quiz_service.assignments.content import AssignmentSpec, CourseAssessment, quiz_title
 from quiz_service.assignments.exports import csv_response, xlsx_response
@@ -24,6 +24,7 @@ from quiz_service.assignments.models import (
     Grade,
     MailPreference,
     Release,
+    SecondMark,
     Submission,
     SubmissionFile,
 )
@@ -48,6 +49,8 @@ from quiz_service.assignments.schemas import (
     QueueRowOut,
     ReleaseIn,
     ReleaseOut,
+    SecondMarkerIn,
+    SecondMarkOut,
     StudentRowOut,
     SubmissionOut,
     VersionOut,
@@ -398,6 +401,7 @@ def taught_spec(course: str, assignment: str) -> tuple[CourseAssessment, Assignm
 def queue_out(course: str, spec: AssignmentSpec) -> QueueOut:
     reader = db.session()
     rows = grading.queue(reader, course, spec.id)
+    blind = marking.blind_students(reader, course, spec.id, g.user.id)
     return QueueOut(
         course=course,
         assignment=spec.id,
@@ -413,7 +417,7 @@ def queue_out(course: str, spec: AssignmentSpec) -> QueueOut:
                 late=row.late,
                 days_late=row.submission.days_late,
                 needs_grading=row.needs_grading,
-                points=row.grade.points if row.grade else None,
+                points=row.grade.points if row.grade and row.student.id not in blind else None,
             )
             for row in rows
         ],
@@ -444,7 +448,9 @@ def submission_out(
     reader: Session, course: str, spec: AssignmentSpec, submission: Submission
 ) -> SubmissionOut:
     student = reader.get_one(User, submission.user_id)
-    grade = grading.grade_of(reader, student.id, course, spec.id)
+    mark = marking.second_mark_of(reader, submission.id)
+    blind = marking.is_blind(mark, g.user.id)
+    grade = None if blind else grading.grade_of(reader, student.id, course, spec.id)
     changes = grading.history(reader, grade.id) if grade else []
     files = service.files_of(reader, [submission.id])[submission.id]
     return SubmissionOut(
@@ -452,6 +458,8 @@ def submission_out(
         student_name=student.full_name,
         version=version_out(submission, files),
         grade=grade_out(reader, spec, grade) if grade else None,
+        second_mark=second_mark_out(reader, spec, mark) if mark else None,
+        blind=blind,
         history=[
             ChangeOut(
                 action=c.action,
@@ -478,6 +486,81 @@ def teacher_submission(course: str, assignment: str, submission_id: int) -> Subm
     return submission_out(reader, course, spec, submission_in(reader, course, spec, submission_id))
 
 
+def levels_out(spec: AssignmentSpec, levels_json: str) -> list[LevelChoice]:
+    chosen = json.loads(levels_json or "{}")
+    return [
+        LevelChoice(criterion=c.id, level=chosen[c.id], points=c.levels[chosen[c.id]].points)
+        for c in spec.rubric
+        if c.id in chosen and 0 <= chosen[c.id] < len(c.levels)
+    ]
+
+
+def second_mark_out(reader: Session, spec: AssignmentSpec, mark: SecondMark) -> SecondMarkOut:
+    marker = reader.get(User, mark.marker_id)
+    asked_by = reader.get(User, mark.requested_by) if mark.requested_by else None
+    return SecondMarkOut(
+        marker=marker.email if marker else "",
+        marker_name=marker.full_name if marker else "",
+        requested_by=asked_by.email if asked_by else None,
+        requested_at=mark.requested_at,
+        marked_at=mark.marked_at,
+        raw_points=mark.raw_points,
+        levels=levels_out(spec, mark.levels),
+        feedback=mark.feedback,
+        resolved_at=mark.resolved_at,
+    )
+
+
+def ask_second_marker(course: str, spec: AssignmentSpec, submission_id: int, marker: str) -> SecondMarkOut:
+    release_reader()
+    with db.write_transaction() as writer:
+        submission = submission_in(writer, course, spec, submission_id)
+        asker = writer.get_one(User, g.user.id)
+        mark = marking.ask_second_marker(writer, spec, course, submission, marker, asker, now())
+        return second_mark_out(writer, spec, mark)
+
+
+@api.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-marker")
+@operation(
+    "Ask another teacher of the course to mark this graded version independently",
+    body=SecondMarkerIn,
+    response=SecondMarkOut,
+    status=201,
+    auth=True,
+)
+def request_second_marker(
+    course: str, assignment: str, submission_id: int, body: SecondMarkerIn
+) -> SecondMarkOut:
+    _, spec = taught_spec(course, assignment)
+    return ask_second_marker(course, spec, submission_id, body.marker)
+
+
+def give_second_mark(
+    course: str, spec: AssignmentSpec, submission_id: int, levels: dict[str, int] | None,
+    points: float | None, feedback: str,
+) -> SecondMarkOut:  # fmt: skip
+    release_reader()
+    with db.write_transaction() as writer:
+        submission = submission_in(writer, course, spec, submission_id)
+        marker = writer.get_one(User, g.user.id)
+        mark = marking.give_second_mark(
+            writer, spec, submission, marker, levels=levels, points=points, feedback=feedback, now=now()
+        )
+        return second_mark_out(writer, spec, mark)
+
+
+@api.put("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-mark")
+@operation(
+    "The second marker's own mark (rubric levels or points, feedback); the first mark shows after",
+    body=GradeIn,
+    response=SecondMarkOut,
+    auth=True,
+)
+def put_second_mark(course: str, assignment: str, submission_id: int, body: GradeIn) -> SecondMarkOut:
+    _, spec = taught_spec(course, assignment)
+    return give_second_mark(course, spec, submission_id, body.levels, body.points, body.feedback)
+
+
 def give_grade(
     course: str,
     spec: AssignmentSpec,
@@ -489,6 +572,8 @@ def give_grade(
     release_reader()
     with db.write_transaction() as writer:
         submission_in(writer, course, spec, submission_id)
+        mark = marking.check_may_grade(writer, submission_id, g.user.id)
+        final = marking.resolve(writer, mark, now())
         grade = grading.grade_submission(
             writer,
             spec,
@@ -499,6 +584,7 @@ def give_grade(
             feedback=feedback,
             grader_id=g.user.id,
             now=now(),
+            action="final" if final else "graded",
         )
         return grade_out(writer, spec, grade)
 
@@ -660,10 +746,13 @@ def gradebook_out(found: CourseAssessment, sheet: book.Sheet) -> GradebookOut:
 
 
 def teacher_sheet(course: str) -> tuple[CourseAssessment, book.Sheet]:
+    """The grid as the signed-in teacher may see it: a pending second marker's cells not graded."""
     found = taught_course(course)
     reader = db.session()
     students = book.course_students(reader, course)
-    return found, book.build_sheet(reader, current_app.config["SERVICE_DIR"], found, students, now())
+    hidden = frozenset(marking.blind_cells(reader, course, g.user.id))
+    service_dir = current_app.config["SERVICE_DIR"]
+    return found, book.build_sheet(reader, service_dir, found, students, now(), hidden=hidden)
 
 
 @api.get("/teach/gradebook/<course>")
@@ -681,6 +770,8 @@ def override_cell(course: str, body: OverrideIn) -> None:
     release_reader()
     with db.write_transaction() as writer:
         student = student_by_email(writer, body.student)
+        if (student.id, body.item) in marking.blind_cells(writer, course, g.user.id):
+            raise Forbidden("second_marker_blind", "Mark the work as its second marker first.")
         current = sheet.cells.get(student.id, {}).get(body.item)
         if body.item == book.TOTAL and student.id in sheet.totals:
             current = book.Cell(sheet.totals[student.id].percent)
