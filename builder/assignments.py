@@ -37,7 +37,8 @@ def shown_time(moment: dt.datetime, lang: str) -> str:
 
 
 def check_gradebooks(site: Site, problems: Problems) -> None:
-    """gradebook.yml names quizzes and assignments the course has, each once."""
+    """gradebook.yml names quizzes and assignments the course has, each once; attendance only
+    where the course has live classes."""
     for course in site.courses:
         if course.gradebook is None or course.gradebook_source is None:
             continue
@@ -60,6 +61,12 @@ def check_gradebooks(site: Site, problems: Problems) -> None:
                         path,
                         doc.line_of((*where, "assignment")),
                         f"unknown assignment '{item.assignment}'{hint}",
+                    )
+                if item.attendance and not (course.schedule and course.schedule.classes):
+                    problems.error(
+                        path,
+                        doc.line_of((*where, "attendance")),
+                        "'attendance: true' needs live classes in the course's schedule.yml",
                     )
 
 

@@ -638,16 +638,21 @@ class AssignmentConfig(StrictModel):
 class GradeItemConfig(StrictModel):
     quiz: Slug | None = None
     assignment: Slug | None = None
+    # Live-class attendance: the share of the student's own classes (its audience) attended.
+    attendance: bool | None = None
     weight: float = Field(default=1, gt=0)
 
     @model_validator(mode="after")
     def _one_source(self) -> GradeItemConfig:
-        if (self.quiz is None) == (self.assignment is None):
-            raise ValueError("an item is either 'quiz: <id>' or 'assignment: <id>'")
+        sources = [self.quiz is not None, self.assignment is not None, self.attendance is not None]
+        if sum(sources) != 1 or self.attendance is False:
+            raise ValueError("an item is one of 'quiz: <id>', 'assignment: <id>' or 'attendance: true'")
         return self
 
     @property
     def key(self) -> str:
+        if self.attendance:
+            return "attendance"
         return f"quiz:{self.quiz}" if self.quiz else f"assignment:{self.assignment}"
 
 

@@ -16,6 +16,7 @@ from builder.quizzes.model import QuizSettings, settings_from_json
 from quiz_service.core.domain import NotFound
 
 FOLDER = "assignments"
+ATTENDANCE = "attendance"  # the gradebook item of live-class attendance
 
 
 class Model(BaseModel):
@@ -74,10 +75,13 @@ class AssignmentSpec(Model):
 class GradeItem(Model):
     quiz: str | None = None
     assignment: str | None = None
+    attendance: bool = False
     weight: float = 1
 
     @property
     def key(self) -> str:
+        if self.attendance:
+            return ATTENDANCE
         return f"quiz:{self.quiz}" if self.quiz else f"assignment:{self.assignment}"
 
 

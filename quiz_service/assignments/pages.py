@@ -517,12 +517,17 @@ def sheet_page(course: str) -> Response:
     group = request.args.get("group", "").strip()
     category = request.args.get("category", "").strip()
     students = [s for s in sheet.students if not group or s.group == group]
+    in_category = {item.key for c, item in sheet.gradebook.items() if not category or c.category == category}
     rows = []
     for student in students:
         total = sheet.totals[student.id]
-        percent = total.categories.get(category) if category else total.percent
+        cells = sheet.cells[student.id]
+        awaiting = (total.awaiting and not category) or any(
+            cells[key].note == book.AWAITING for key in in_category if key in cells
+        )
+        percent = None if awaiting else (total.categories.get(category) if category else total.percent)
         band = book.band_for(found.scale, percent)
-        rows.append((student, percent, band))
+        rows.append((student, percent, band, awaiting))
     lang = request_language()
     groups = sorted({s.group for s in sheet.students if s.group})
     return show(

@@ -165,6 +165,11 @@ class CellOut(BaseModel):
     excused: bool
     overridden: bool
     locked: bool
+    note: str | None = Field(
+        default=None,
+        description="awaiting: a proctored attestation awaits a proctor's confirmation; "
+        "no_classes: no live class of the student held yet (both left out of the total)",
+    )
 
 
 class StudentRowOut(BaseModel):
@@ -178,6 +183,7 @@ class StudentRowOut(BaseModel):
     gpa: float | None
     passed: bool | None
     total_overridden: bool
+    awaiting: bool = Field(default=False, description="No total until a proctor confirms an attestation")
     total_locked: bool
 
 

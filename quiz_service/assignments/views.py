@@ -16,7 +16,7 @@ from auth.models import Role, User
 from quiz_service.assignments import gradebook as book
 from quiz_service.assignments import grading, marking, notify, service, uploads
 from quiz_service.assignments.access import assessment, known_course, studied_course, taught_course, teaches
-from quiz_service.assignments.content import AssignmentSpec, CourseAssessment, quiz_title
+from quiz_service.assignments.content import ATTENDANCE, AssignmentSpec, CourseAssessment, quiz_title
 from quiz_service.assignments.exports import csv_response, xlsx_response
 from quiz_service.assignments.models import (
     Extension,
@@ -55,12 +55,13 @@ from quiz_service.assignments.schemas import (
     SubmissionOut,
     VersionOut,
 )
+from quiz_service.assignments.texts import ASSIGN
 from quiz_service.core import db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
 from quiz_service.core.domain import Conflict, Forbidden, Invalid, NotFound
 from quiz_service.core.errors import ApiError
-from quiz_service.core.i18n import request_language
+from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
 
 api = Blueprint("assignments", __name__, url_prefix="/api/v1")
@@ -696,6 +697,8 @@ def known_course_title(course: str, lang: str) -> str:
 
 
 def item_title(found: CourseAssessment, key: str, lang: str) -> str:
+    if key == ATTENDANCE:
+        return texts_for(ASSIGN, lang)["attendance"]
     kind, _, ref = key.partition(":")
     if kind == "assignment":
         spec = next((a for a in found.assignments if a.id == ref), None)
@@ -729,6 +732,7 @@ def gradebook_out(found: CourseAssessment, sheet: book.Sheet) -> GradebookOut:
                         excused=cell.excused,
                         overridden=cell.overridden,
                         locked=cell.locked,
+                        note=cell.note,
                     )
                     for key, cell in sheet.cells[student.id].items()
                 ],
@@ -739,6 +743,7 @@ def gradebook_out(found: CourseAssessment, sheet: book.Sheet) -> GradebookOut:
                 passed=total.band.passed if total.band else None,
                 total_overridden=total.overridden,
                 total_locked=total.locked,
+                awaiting=total.awaiting,
             )
         )
     weights: dict[str, float] = {c.category: c.weight for c in sheet.gradebook.categories}
