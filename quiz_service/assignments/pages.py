@@ -378,6 +378,7 @@ def grade_view(
         own_points=(mark.raw_points if marking_now and mark else None),
         own_feedback=(mark.feedback if marking_now and mark else None),
         colleagues=colleagues,
+        criterion_titles={c.id: c.title.get(lang) or next(iter(c.title.values()), c.id) for c in spec.rubric},
         error=error,
     )
 

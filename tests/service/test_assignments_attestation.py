@@ -20,11 +20,13 @@ from assignment_fixtures import (  # noqa: F401 (fixtures, imported by name)
     EVACUATION,
     MANIFEST,
     REPORT,
+    TEACHER,
     Clock,
     People,
     clock,
     people,
     publish,
+    shoot_html,
 )
 from flask import Flask
 from flask.testing import FlaskClient
@@ -94,6 +96,26 @@ def exam_attempt(app: Flask, user_id: int, number: int, points: float, decision:
             )
         )  # fmt: skip
         return int(attempt.id)
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    """A browser session of `email` (given a password now: its API tokens end, as they would)."""
+    from auth_helpers import PASSWORD, csrf_from_form
+
+    from auth import service as accounts
+
+    with app.app_context(), db.write_transaction() as writer:
+        user = accounts.find_user(writer, email)
+        assert user is not None
+        accounts.replace_password(writer, user, PASSWORD)
+    browser = app.test_client()
+    form = {
+        "email": email,
+        "password": PASSWORD,
+        "csrf_token": csrf_from_form(browser.get("/auth/login").text),
+    }
+    assert browser.post("/auth/login", data=form).status_code == 303
+    return browser
 
 
 def decide(app: Flask, attempt_id: int, decision: Decision) -> None:
@@ -186,6 +208,17 @@ def test_an_attestation_awaiting_its_proctor_is_not_a_zero(
     assert cells(daniyar)["quiz:final-exam"]["percent"] is None
     assert cells(daniyar)["quiz:final-exam"]["note"] is None
     assert daniyar["total"] == pytest.approx(30.0) and daniyar["letter"] == "FX"  # FX: 25-49
+
+
+def test_the_pages_show_awaiting_confirmation(app: Flask, attested: int) -> None:
+    grid = signed_in(app, TEACHER).get("/teach/gradebook/fire-safety?lang=kk")
+    assert grid.status_code == 200 and "растауды күтуде" in grid.text and "Сабақтарға қатысу" in grid.text
+    shoot_html("gradebook-attestation", grid.text)
+    own = signed_in(app, "daniyar@oqu.example.kz").get("/grades/fire-safety?lang=ru")
+    assert own.status_code == 200 and own.text.count("ожидает подтверждения") == 2  # the item and the total
+    shoot_html("my-grades-awaiting", own.text)
+    sheet = signed_in(app, TEACHER).get("/teach/gradebook/fire-safety/sheet?lang=kk&category=final")
+    assert sheet.status_code == 200 and sheet.text.count("растауды күтуде") == 1  # Данияр's final only
 
 
 def test_attendance_before_any_class_is_left_out(app: Flask, people: People, clock: Clock) -> None:

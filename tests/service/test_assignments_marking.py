@@ -22,6 +22,7 @@ from assignment_fixtures import (  # noqa: F401 (fixtures, imported by name)
     clock,
     people,
     publish,
+    shoot_html,
 )
 from flask import Flask
 from flask.testing import FlaskClient
@@ -186,6 +187,7 @@ def test_the_grade_page_of_the_second_marker(
     page = browser.get(f"{url}?lang=kk").text
     assert "Бірінші баға сіз өз бағаңызды жібергенге дейін көрсетілмейді." in page
     assert f"{url}/second-mark" in page and "100 / 100" not in page and 'class="grade"' not in page
+    shoot_html("second-marker-blind", page)
     answer = browser.post(
         f"{url}/second-mark",
         data={
@@ -198,3 +200,5 @@ def test_the_grade_page_of_the_second_marker(
     assert answer.status_code == 303 and "notice=second_marked" in answer.location
     after = browser.get(answer.location).text
     assert "Бағаңыз жіберілді." in after and "100 / 100" in after and "90 / 100" in after
+    assert "<li>Эвакуациялау жолдары: 10</li>" in after  # the criterion by its title
+    shoot_html("second-marker-marked", after)
