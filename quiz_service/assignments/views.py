@@ -450,7 +450,10 @@ def submission_out(
 ) -> SubmissionOut:
     student = reader.get_one(User, submission.user_id)
     mark = marking.second_mark_of(reader, submission.id)
-    blind = marking.is_blind(mark, g.user.id)
+    # blind on every version of the work: the grade (and its history) is the student's, not a version's
+    blind = marking.is_blind(mark, g.user.id) or student.id in marking.blind_students(
+        reader, course, spec.id, g.user.id
+    )
     grade = None if blind else grading.grade_of(reader, student.id, course, spec.id)
     changes = grading.history(reader, grade.id) if grade else []
     files = service.files_of(reader, [submission.id])[submission.id]

@@ -78,7 +78,8 @@ def student_cell(client: FlaskClient, headers: dict[str, str]) -> Any:
 def test_the_second_marker_marks_blind_and_the_first_teacher_sets_the_final_grade(
     app: Flask, client: FlaskClient, people: People, second: dict[str, str], clock: Clock
 ) -> None:
-    submission = hand_in(client, people.student)
+    first_version = hand_in(client, people.student)
+    submission = hand_in(client, people.student)  # a second version (the assignment takes new ones)
     ungraded = hand_in(client, people.classmate)
     ask = f"{TEACH}/submissions/{submission}/second-marker"
     assert error(client.post(ask, json={"marker": SECOND}, headers=people.teacher)) == (409, "grade_first")
@@ -96,6 +97,8 @@ def test_the_second_marker_marks_blind_and_the_first_teacher_sets_the_final_grad
     )
     asked = client.post(ask, json={"marker": SECOND}, headers=people.teacher)
     assert asked.status_code == 201 and asked.json["marker"] == SECOND and asked.json["marked_at"] is None
+    older = client.get(f"{TEACH}/submissions/{first_version}", headers=second).json  # an older version
+    assert older["blind"] is True and older["grade"] is None and older["history"] == []
     late_ask = f"{TEACH}/submissions/{ungraded}/second-marker"
     assert error(client.post(late_ask, json={"marker": SECOND}, headers=people.teacher)) == (
         409,
