@@ -86,6 +86,8 @@ def assignment_section(site: Site, course: Course, assignment: Assignment, lang:
         facts.append((t("assignment.cut_off", lang), shown_time(config.cut_off, lang)))
     facts.append((t("assignment.late", lang), _late_words(config, lang)))
     facts.append((t("assignment.handed_in", lang), _kinds(config, lang)))
+    if config.group:
+        facts[-1] = (facts[-1][0], f"{facts[-1][1]}; {t('assignment.group', lang)}")
     facts.append((t("assignment.max_points", lang), f"{config.grading.max_points:g}"))
     rows = "".join(f"<dt>{hesc(k)}</dt><dd>{hesc(v)}</dd>" for k, v in facts)
     parts = [
@@ -200,6 +202,7 @@ def assignment_manifest(assignment: Assignment, languages: list[str]) -> dict[st
         ],
         "outcomes": list(config.outcomes),
         "remind_before_hours": config.remind_before_hours,
+        "group": config.group,
     }
 
 

@@ -621,6 +621,8 @@ class AssignmentConfig(StrictModel):
     # Hours before the due date when a student who has not handed in gets a reminder by e-mail
     # (None: the service's OQU_ASSIGNMENT_REMIND_HOURS; 0: no reminder).
     remind_before_hours: float | None = Field(default=None, ge=0, le=24 * 30)
+    # One submission per team (the student's study group): any member hands in, all get the grade.
+    group: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> AssignmentConfig:

@@ -64,6 +64,7 @@ class AssignmentSpec(Model):
     rubric: list[Criterion] = []
     outcomes: list[str] = []
     remind_before_hours: float | None = None  # None: the service's setting
+    group: bool = False  # one submission per team: the study group
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), self.id)

@@ -40,6 +40,9 @@ class Submission(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the student's due date when submitted
     days_late: Mapped[int] = mapped_column(Integer, default=0)  # 0: on time; else days or parts late
+    # A group assignment's team (the study group): the draft and versions are the team's; `user_id`
+    # is the member who made the version.
+    team: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class SubmissionFile(Base):

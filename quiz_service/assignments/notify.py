@@ -178,9 +178,10 @@ def due_soon(
     """The students whose own due date is after `now` and within `lead`, and who have not handed in."""
     if lead <= timedelta(0) or not students:
         return []
+    whose = Submission.team if spec.group else Submission.user_id
     handed_in = set(
         reader.scalars(
-            select(Submission.user_id).where(
+            select(whose).where(
                 Submission.course == course, Submission.assignment == spec.id, Submission.state == SUBMITTED
             )
         )
@@ -192,8 +193,10 @@ def due_soon(
     of_group = {e.group: e for e in extensions if e.group is not None}
     found = []
     for student in students:
-        if student.id in handed_in or not student.is_active:
-            continue
+        if (student.group if spec.group else student.id) in handed_in or not student.is_active:
+            continue  # handed in (by the student, or by their team for a group assignment)
+        if spec.group and not student.group:
+            continue  # in no team: cannot hand group work in (the page says why)
         extension = own.get(student.id) or (of_group.get(student.group) if student.group else None)
         due = dates_of(spec, extension).due
         if now < due <= now + lead:

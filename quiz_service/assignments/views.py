@@ -150,7 +150,7 @@ def feedback_file_out(reader: Session, grade_id: int) -> FileOut | None:
 
 def assignment_out(reader: Session, course: str, spec: AssignmentSpec, user: User) -> AssignmentOut:
     dates = service.dates_for(reader, spec, user, course)
-    versions = service.versions_of(reader, user.id, course, spec.id)
+    versions = service.versions_for(reader, spec, user, course)
     files = service.files_of(reader, [v.id for v in versions])
     grade = grading.released_grade(reader, user.id, course, spec.id)
     rules = spec.files
@@ -247,10 +247,10 @@ def upload_file(course: str, assignment: str) -> FileOut:
 
 
 def drop_file(course: str, assignment: str, file_id: int) -> None:
-    student_spec(course, assignment)
+    spec = student_spec(course, assignment)
     release_reader()
     with db.write_transaction() as writer:
-        unused = service.remove_file(writer, course, assignment, writer.get_one(User, g.user.id), file_id)
+        unused = service.remove_file(writer, course, spec, writer.get_one(User, g.user.id), file_id)
     if unused:
         uploads.remove(Path(current_app.config["UPLOAD_DIR"]), unused)
 
@@ -312,7 +312,8 @@ def readable_file(file_id: int) -> tuple[SubmissionFile, Submission]:
     if file is None or submission is None:
         raise NotFound("not_found", "There is no such file.")
     user = g.user
-    if submission.user_id == user.id or teaches(user, submission.course):
+    own_team = submission.team is not None and user.role == Role.STUDENT and submission.team == user.group
+    if submission.user_id == user.id or own_team or teaches(user, submission.course):
         return file, submission
     if user.role in (Role.TEACHER, Role.ADMIN):
         raise Forbidden("forbidden", "Only the course's teachers and admins may do this.")

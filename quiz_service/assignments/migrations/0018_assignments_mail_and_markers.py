@@ -1,5 +1,5 @@
 """Assignments, second part: students' e-mail choices (due-date reminders, released grades) and
-second markers.
+second markers; a group assignment's team on its submissions.
 
 Revision ID: 0018
 Revises: 0014
@@ -18,6 +18,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    op.add_column("assignment_submissions", sa.Column("team", sa.String(length=64), nullable=True))
+    op.create_index(op.f("ix_assignment_submissions_team"), "assignment_submissions", ["team"], unique=False)
     op.create_table(
         "assignment_mail_preferences",
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -85,3 +87,6 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_assignment_second_marks_grade_id"), table_name="assignment_second_marks")
     op.drop_table("assignment_second_marks")
     op.drop_table("assignment_mail_preferences")
+    op.drop_index(op.f("ix_assignment_submissions_team"), table_name="assignment_submissions")
+    with op.batch_alter_table("assignment_submissions") as batch:
+        batch.drop_column("team")
