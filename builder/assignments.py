@@ -37,7 +37,8 @@ def shown_time(moment: dt.datetime, lang: str) -> str:
 
 
 def check_gradebooks(site: Site, problems: Problems) -> None:
-    """gradebook.yml names quizzes and assignments the course has, each once."""
+    """gradebook.yml names quizzes and assignments the course has, each once; attendance only
+    where the course has live classes."""
     for course in site.courses:
         if course.gradebook is None or course.gradebook_source is None:
             continue
@@ -61,6 +62,12 @@ def check_gradebooks(site: Site, problems: Problems) -> None:
                         doc.line_of((*where, "assignment")),
                         f"unknown assignment '{item.assignment}'{hint}",
                     )
+                if item.attendance and not (course.schedule and course.schedule.classes):
+                    problems.error(
+                        path,
+                        doc.line_of((*where, "attendance")),
+                        "'attendance: true' needs live classes in the course's schedule.yml",
+                    )
 
 
 # -- the static pages -------------------------------------------------------------------------
@@ -79,6 +86,8 @@ def assignment_section(site: Site, course: Course, assignment: Assignment, lang:
         facts.append((t("assignment.cut_off", lang), shown_time(config.cut_off, lang)))
     facts.append((t("assignment.late", lang), _late_words(config, lang)))
     facts.append((t("assignment.handed_in", lang), _kinds(config, lang)))
+    if config.group:
+        facts[-1] = (facts[-1][0], f"{facts[-1][1]}; {t('assignment.group', lang)}")
     facts.append((t("assignment.max_points", lang), f"{config.grading.max_points:g}"))
     rows = "".join(f"<dt>{hesc(k)}</dt><dd>{hesc(v)}</dd>" for k, v in facts)
     parts = [
@@ -192,6 +201,8 @@ def assignment_manifest(assignment: Assignment, languages: list[str]) -> dict[st
             for criterion in config.grading.rubric
         ],
         "outcomes": list(config.outcomes),
+        "remind_before_hours": config.remind_before_hours,
+        "group": config.group,
     }
 
 

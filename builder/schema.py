@@ -622,6 +622,11 @@ class AssignmentConfig(StrictModel):
     files: FileSubmission | None = None
     grading: AssignmentGrading
     outcomes: list[str] = Field(default_factory=list)
+    # Hours before the due date when a student who has not handed in gets a reminder by e-mail
+    # (None: the service's OQU_ASSIGNMENT_REMIND_HOURS; 0: no reminder).
+    remind_before_hours: float | None = Field(default=None, ge=0, le=24 * 30)
+    # One submission per team (the student's study group): any member hands in, all get the grade.
+    group: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> AssignmentConfig:
@@ -639,16 +644,21 @@ class AssignmentConfig(StrictModel):
 class GradeItemConfig(StrictModel):
     quiz: Slug | None = None
     assignment: Slug | None = None
+    # Live-class attendance: the share of the student's own classes (its audience) attended.
+    attendance: bool | None = None
     weight: float = Field(default=1, gt=0)
 
     @model_validator(mode="after")
     def _one_source(self) -> GradeItemConfig:
-        if (self.quiz is None) == (self.assignment is None):
-            raise ValueError("an item is either 'quiz: <id>' or 'assignment: <id>'")
+        sources = [self.quiz is not None, self.assignment is not None, self.attendance is not None]
+        if sum(sources) != 1 or self.attendance is False:
+            raise ValueError("an item is one of 'quiz: <id>', 'assignment: <id>' or 'attendance: true'")
         return self
 
     @property
     def key(self) -> str:
+        if self.attendance:
+            return "attendance"
         return f"quiz:{self.quiz}" if self.quiz else f"assignment:{self.assignment}"
 
 

@@ -16,6 +16,7 @@ from builder.quizzes.model import QuizSettings, settings_from_json
 from quiz_service.core.domain import NotFound
 
 FOLDER = "assignments"
+ATTENDANCE = "attendance"  # the gradebook item of live-class attendance
 
 
 class Model(BaseModel):
@@ -62,6 +63,8 @@ class AssignmentSpec(Model):
     max_points: float
     rubric: list[Criterion] = []
     outcomes: list[str] = []
+    remind_before_hours: float | None = None  # None: the service's setting
+    group: bool = False  # one submission per team: the study group
 
     def title_in(self, lang: str) -> str:
         return self.title.get(lang) or next(iter(self.title.values()), self.id)
@@ -73,10 +76,13 @@ class AssignmentSpec(Model):
 class GradeItem(Model):
     quiz: str | None = None
     assignment: str | None = None
+    attendance: bool = False
     weight: float = 1
 
     @property
     def key(self) -> str:
+        if self.attendance:
+            return ATTENDANCE
         return f"quiz:{self.quiz}" if self.quiz else f"assignment:{self.assignment}"
 
 

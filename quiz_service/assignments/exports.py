@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Response
 
 from quiz_service.assignments import gradebook as book
@@ -13,6 +15,16 @@ from quiz_service.core.i18n import request_language, texts_for
 
 def rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def shown_cell(cell: book.Cell, said: Mapping[str, str]) -> export.Cell:
+    """A cell's value, or the word for an excused item, an attestation awaiting its proctor, or
+    attendance with no class held yet."""
+    if cell.excused:
+        return said["excused"]
+    if cell.note is not None:
+        return said[f"note.{cell.note}"]
+    return rounded(cell.percent)
 
 
 def gradebook_table(found: CourseAssessment, sheet: book.Sheet, lang: str) -> export.Table:
@@ -27,10 +39,11 @@ def gradebook_table(found: CourseAssessment, sheet: book.Sheet, lang: str) -> ex
     for student in sheet.students:
         cells, total = sheet.cells[student.id], sheet.totals[student.id]
         row: list[export.Cell] = [student.full_name or "", student.email, student.group or ""]
-        row += [said["excused"] if cells[i.key].excused else rounded(cells[i.key].percent) for i in items]
+        row += [shown_cell(cells[i.key], said) for i in items]
         row += [rounded(total.categories.get(c)) for c in categories]
         band = total.band
-        row += [rounded(total.percent), band.letter if band else "", band.gpa if band else None]
+        shown_total = said["note.awaiting"] if total.awaiting else rounded(total.percent)
+        row += [shown_total, band.letter if band else "", band.gpa if band else None]
         row += [(said["passed"] if band.passed else said["failed"]) if band else ""]
         rows.append(row)
     return export.Table(title=found.course, header=header, rows=rows)

@@ -21,22 +21,26 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import column, or_, select, table
 from sqlalchemy.orm import Session
 
 from auth.models import Enrolment, Role, User
-from quiz_service.assignments.content import Band, CourseAssessment, Gradebook, quiz_settings
+from builder.quizzes.model import QuizSettings
+from quiz_service.assignments.content import ATTENDANCE, Band, CourseAssessment, Gradebook, quiz_settings
 from quiz_service.assignments.models import Grade, GradebookOverride, Release, Submission
+from quiz_service.core import attempt_gates, service_bundle
 from quiz_service.core.domain import Invalid, NotFound
+from quiz_service.core.service_bundle import ScheduledClass
 
 TOTAL = "total"
 
 # The quizzes' tables, read as tables (the gradebook never imports the quizzes feature).
 quiz_attempts = table(
     "quiz_attempts",
+    column("id"),
     column("user_id"),
     column("course"),
     column("quiz"),
@@ -46,6 +50,14 @@ quiz_attempts = table(
     column("max_points"),
 )
 quiz_grade_releases = table("quiz_grade_releases", column("course"), column("quiz"))
+# The proctors' decisions and the live classes' attendance, read as tables likewise (neither the
+# proctoring nor the schedules feature is imported).
+proctoring_sessions = table("proctoring_sessions", column("attempt_id"), column("decision"))
+attendance = table("attendance", column("schedule"), column("class_id"), column("user_id"), column("status"))
+
+
+AWAITING = "awaiting"  # a proctored attestation whose result a proctor has not confirmed yet
+NO_CLASSES = "no_classes"  # attendance of a student none of whose classes has taken place yet
 
 
 @dataclass(frozen=True)
@@ -54,6 +66,11 @@ class Cell:
     excused: bool = False
     overridden: bool = False
     locked: bool = False
+    note: str | None = None  # AWAITING or NO_CLASSES: left out of the arithmetic, shown as such
+
+    @property
+    def left_out(self) -> bool:
+        return self.excused or self.note is not None
 
 
 @dataclass(frozen=True)
@@ -63,14 +80,16 @@ class Total:
     band: Band | None
     overridden: bool = False
     locked: bool = False
+    awaiting: bool = False  # an item awaits a proctor's confirmation: no total until it is in
 
 
 # -- the arithmetic ----------------------------------------------------------------------------
 
 
 def category_percent(items: Iterable[tuple[float, Cell]]) -> float | None:
-    """The weighted mean of the items that are not excused (a missing one counts 0); None if none."""
-    counted = [(weight, cell) for weight, cell in items if not cell.excused]
+    """The weighted mean of the items that are not left out (excused, awaiting a proctor, no class
+    held yet); a missing one counts 0; None if none is left."""
+    counted = [(weight, cell) for weight, cell in items if not cell.left_out]
     weights = sum(weight for weight, _ in counted)
     if not counted or weights <= 0:
         return None
@@ -104,6 +123,8 @@ def course_total(
     by_category, percent = course_percent(gradebook, cells)
     if total is not None and total.percent is not None:
         return Total(by_category, total.percent, band_for(scale, total.percent), True, total.locked)
+    if any(cell.note == AWAITING for cell in cells.values()):
+        return Total(by_category, None, None, awaiting=True)  # never a total that a proctor may change
     return Total(by_category, percent, band_for(scale, percent))
 
 
@@ -194,16 +215,16 @@ def quiz_cells(
     if not quizzes or not user_ids:
         return found
     a = quiz_attempts.c
-    query = select(a.user_id, a.quiz, a.number, a.points, a.max_points).where(
+    query = select(a.id, a.user_id, a.quiz, a.number, a.points, a.max_points).where(
         a.course == course,
         a.quiz.in_(quizzes),
         a.user_id.in_(user_ids),
         a.state == "finished",
         a.points.is_not(None),
     )
-    rows: dict[tuple[int, str], list[tuple[int, float, float]]] = {}
-    for user_id, quiz, number, points, most in reader.execute(query).all():
-        rows.setdefault((user_id, quiz), []).append((number, points, most))
+    rows: dict[tuple[int, str], list[tuple[int, int, float, float]]] = {}
+    for attempt_id, user_id, quiz, number, points, most in reader.execute(query).all():
+        rows.setdefault((user_id, quiz), []).append((attempt_id, number, points, most))
     released = set(
         reader.scalars(select(quiz_grade_releases.c.quiz).where(quiz_grade_releases.c.course == course))
     )
@@ -211,9 +232,83 @@ def quiz_cells(
         settings = quiz_settings(service_dir, course, quiz)
         if visible_to_student and not _quiz_score_shown(settings, quiz in released, now):
             continue
-        percent = quiz_percent(attempts, settings.grading if settings else "highest")
-        found[user_id][f"quiz:{quiz}"] = Cell(percent)
+        found[user_id][f"quiz:{quiz}"] = attestation_cell(reader, settings, attempts)
     return found
+
+
+def attestation_cell(
+    reader: Session, settings: QuizSettings | None, attempts: list[tuple[int, int, float, float]]
+) -> Cell:
+    """A quiz's cell by its grading method. A proctored attestation counts an attempt once a proctor
+    confirmed it (core.attempt_gates, as the quiz's own page asks); an annulled one does not count;
+    one still awaiting the proctor makes the cell AWAITING (never 0, never a score that may change)."""
+    method = settings.grading if settings else "highest"
+    if settings is None or not settings.proctoring.required:
+        return Cell(quiz_percent([(n, p, m) for _, n, p, m in attempts], method))
+    counted, awaiting = [], False
+    for attempt_id, number, points, most in attempts:
+        if not attempt_gates.result_withheld(reader, attempt_id):
+            counted.append((number, points, most))
+        elif proctor_decision(reader, attempt_id) != "annulled":
+            awaiting = True
+    if awaiting:
+        return Cell(None, note=AWAITING)
+    return Cell(quiz_percent(counted, method))
+
+
+def proctor_decision(reader: Session, attempt_id: int) -> str | None:
+    """The proctor's decision on an attempt, read by table name (the proctoring feature is not
+    imported): "pending", "confirmed", "annulled", or None without a session."""
+    session = proctoring_sessions.c
+    found = reader.scalar(select(session.decision).where(session.attempt_id == attempt_id))
+    return None if found is None else str(found)
+
+
+def attendance_cells(
+    reader: Session, course: str, students: list[User], now: datetime
+) -> dict[int, dict[str, Cell]]:
+    """Each student's share of their own live classes held so far (present or late), in percent.
+    Their classes: the course's schedule entries whose audience names their study group, or all
+    of them when a class names none; a class counts once it has ended. An excused absence leaves
+    the class out; no class held yet: NO_CLASSES (left out of the arithmetic)."""
+    entry = _course_entry(course)
+    held = [(item.id, tuple(_group(g) for g in item.audience)) for item in entry if _ended(item, now)]
+    marks: dict[tuple[int, str], str] = {}
+    if held and students:
+        row = attendance.c
+        query = select(row.user_id, row.class_id, row.status).where(
+            row.schedule == course, row.user_id.in_([s.id for s in students])
+        )
+        marks = {
+            (user_id, class_id): str(status) for user_id, class_id, status in reader.execute(query).all()
+        }
+    found: dict[int, dict[str, Cell]] = {}
+    for student in students:
+        own = [cid for cid, audience in held if not audience or _group(student.group) in audience]
+        statuses = [marks.get((student.id, cid), "absent") for cid in own]
+        counted = [status for status in statuses if status != "excused"]
+        if not counted:
+            found[student.id] = {ATTENDANCE: Cell(None, note=NO_CLASSES)}
+            continue
+        attended = sum(1 for status in counted if status in ("present", "late"))
+        found[student.id] = {ATTENDANCE: Cell(attended / len(counted) * 100)}
+    return found
+
+
+def _course_entry(course: str) -> list[ScheduledClass]:
+    manifest = service_bundle.current().manifest
+    entry = manifest.course(course) if manifest is not None else None
+    return list(entry.schedule) if entry is not None else []
+
+
+def _ended(item: ScheduledClass, now: datetime) -> bool:
+    start = datetime.fromisoformat(item.start)
+    end = datetime.fromisoformat(item.end) if item.end else start + timedelta(minutes=item.duration)
+    return end <= now
+
+
+def _group(name: str | None) -> str:
+    return (name or "").strip().casefold()
 
 
 def _quiz_score_shown(settings: object, released: bool, now: datetime) -> bool:
@@ -247,8 +342,10 @@ def build_sheet(
     now: datetime,
     *,
     for_student: bool = False,
+    hidden: frozenset[tuple[int, str]] = frozenset(),
 ) -> Sheet:
-    """Every cell and total; `for_student`: only what the student may see (released grades)."""
+    """Every cell and total; `for_student`: only what the student may see (released grades);
+    `hidden`: (student, item) cells shown as not graded yet (a pending second marker's view)."""
     sheet = Sheet(assessment, students)
     ids = [s.id for s in students]
     quizzes = [item.quiz for _, item in sheet.gradebook.items() if item.quiz]
@@ -257,6 +354,11 @@ def build_sheet(
         reader, service_dir, assessment.course, quizzes, ids, for_student, now
     ).items():
         computed[uid].update(cells)
+    if any(item.attendance for _, item in sheet.gradebook.items()):
+        for uid, cells in attendance_cells(reader, assessment.course, students, now).items():
+            computed[uid].update(cells)
+    for uid, key in hidden:
+        computed.get(uid, {}).pop(key, None)
     overrides = overrides_of(reader, assessment.course, ids)
     for uid in ids:
         cells = {
@@ -273,7 +375,7 @@ def build_sheet(
 def student_sees_whole_total(sheet: Sheet, user_id: int) -> bool:
     """A student's total is shown once every item has a visible value (or is excused)."""
     cells = sheet.cells.get(user_id, {})
-    return all(cell.percent is not None or cell.excused for cell in cells.values())
+    return all(cell.percent is not None or cell.left_out for cell in cells.values())
 
 
 # -- overrides and locks -------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from auth.models import User
+from auth.models import Role, User
+from quiz_service.assignments import notify
 from quiz_service.assignments.content import AssignmentSpec
 from quiz_service.assignments.models import SUBMITTED, FeedbackFile, Grade, GradeChange, Release, Submission
 from quiz_service.assignments.service import penalty
@@ -67,7 +68,9 @@ def grade_submission(
     feedback: str,
     grader_id: int,
     now: datetime,
+    action: str = "graded",
 ) -> Grade:
+    """Set the grade of a version (`action` "final" when it follows a second marker's mark)."""
     submission = writer.get(Submission, submission_id)
     if submission is None or (submission.course, submission.assignment) != (course, spec.id):
         raise NotFound("not_found", "The assignment has no such submission.")
@@ -77,24 +80,55 @@ def grade_submission(
         raise Invalid("feedback_too_long", f"feedback: at most {FEEDBACK_LIMIT} characters.")
     raw = raw_points_of(spec, levels, points)
     off = penalty(spec, submission.days_late, raw)
-    grade = writer.scalars(
-        select(Grade).where(
-            Grade.user_id == submission.user_id, Grade.course == course, Grade.assignment == spec.id
+    chosen = json.dumps(levels or {}, sort_keys=True)
+    grades = [
+        _set_grade(
+            writer, spec, course, submission, member, (raw, off, chosen, feedback), grader_id, now, action
         )
+        for member in members_of(writer, submission)
+    ]
+    return next((g for g in grades if g.user_id == submission.user_id), grades[0])
+
+
+def members_of(reader: Session, submission: Submission) -> list[int]:
+    """Who a version's grade goes to: its student, or every active student of its team."""
+    if submission.team is None:
+        return [submission.user_id]
+    query = select(User.id).where(
+        User.group == submission.team, User.role == Role.STUDENT, User.is_active.is_(True)
+    )
+    members = set(reader.scalars(query)) | {submission.user_id}
+    return sorted(members)
+
+
+def _set_grade(
+    writer: Session,
+    spec: AssignmentSpec,
+    course: str,
+    submission: Submission,
+    student_id: int,
+    mark: tuple[float, float, str, str],
+    grader_id: int,
+    now: datetime,
+    action: str,
+) -> Grade:
+    raw, off, levels, feedback = mark
+    grade = writer.scalars(
+        select(Grade).where(Grade.user_id == student_id, Grade.course == course, Grade.assignment == spec.id)
     ).one_or_none()
     if grade is None:
-        grade = Grade(user_id=submission.user_id, course=course, assignment=spec.id)
+        grade = Grade(user_id=student_id, course=course, assignment=spec.id)
         writer.add(grade)
     grade.submission_id = submission.id
     grade.raw_points, grade.penalty, grade.points = raw, off, round(raw - off, 4)
-    grade.levels = json.dumps(levels or {}, sort_keys=True)
+    grade.levels = levels
     grade.feedback, grade.graded_by, grade.graded_at = feedback, grader_id, now
     writer.flush()
-    _record(writer, grade, "graded", grader_id, now)
+    _record(writer, grade, action, grader_id, now)
     event = events.AssignmentGraded(
         grade.id,
         submission.id,
-        submission.user_id,
+        student_id,
         course,
         spec.id,
         grade.points,
@@ -103,6 +137,8 @@ def grade_submission(
         now,
     )
     events.publish(writer, event)
+    if is_released(writer, grade):  # graded after the assignment's release: the student sees it now
+        notify.grade_released(writer, spec, grade)
     return grade
 
 
@@ -125,10 +161,12 @@ def _record(writer: Session, grade: Grade, action: str, by: int, now: datetime) 
 
 
 def release(
-    writer: Session, course: str, assignment: str, *, student_id: int | None, by: int, now: datetime
+    writer: Session, course: str, spec: AssignmentSpec, *, student_id: int | None, by: int, now: datetime
 ) -> int:
     """Release one student's grade, or the whole assignment's (also grades given later); the count
-    of grades released now."""
+    of grades released now. Each student whose grade shows now is told by e-mail (once per grade)."""
+    assignment = spec.id
+    already_released = writer.get(Release, (course, assignment)) is not None
     query = select(Grade).where(Grade.course == course, Grade.assignment == assignment)
     if student_id is not None:
         query = query.where(Grade.user_id == student_id)
@@ -138,6 +176,8 @@ def release(
     for grade in grades:
         grade.released_at = now
         _record(writer, grade, "released", by, now)
+        if not already_released:
+            notify.grade_released(writer, spec, grade)
     if student_id is None and writer.get(Release, (course, assignment)) is None:
         writer.add(Release(course=course, assignment=assignment, released_by=by, released_at=now))
     events.publish(writer, events.AssignmentGradesReleased(course, assignment, student_id, now))
@@ -217,7 +257,8 @@ class QueueRow:
 
 
 def queue(reader: Session, course: str, assignment: str) -> list[QueueRow]:
-    """Each student's latest submitted version: those to grade first, oldest first; then the graded."""
+    """Each student's (or team's) latest submitted version: those to grade first, oldest first;
+    then the graded."""
     latest = (
         select(Submission.user_id, func.max(Submission.number).label("number"))
         .where(
@@ -237,4 +278,10 @@ def queue(reader: Session, course: str, assignment: str) -> list[QueueRow]:
         for g in reader.scalars(select(Grade).where(Grade.course == course, Grade.assignment == assignment))
     }
     rows = [QueueRow(s, u, grades.get(u.id)) for s, u in reader.execute(query).all()]
+    by_owner: dict[str, QueueRow] = {}
+    for row in rows:  # a team's latest version only (its members each made some)
+        owner = f"team:{row.submission.team}" if row.submission.team else f"user:{row.student.id}"
+        if owner not in by_owner or row.submission.number > by_owner[owner].submission.number:
+            by_owner[owner] = row
+    rows = list(by_owner.values())
     return sorted(rows, key=lambda r: (not r.needs_grading, r.submission.submitted_at, r.submission.id))

@@ -40,6 +40,9 @@ class Submission(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the student's due date when submitted
     days_late: Mapped[int] = mapped_column(Integer, default=0)  # 0: on time; else days or parts late
+    # A group assignment's team (the study group): the draft and versions are the team's; `user_id`
+    # is the member who made the version.
+    team: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class SubmissionFile(Base):
@@ -176,3 +179,37 @@ class GradebookOverride(Base):
     locked: Mapped[bool] = mapped_column(Boolean, default=False)
     set_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MailPreference(Base):
+    """A student's choices about the assignments' e-mail: due-date reminders and released grades
+    on or off, and the language of the messages (kept from the student's last page when unset)."""
+
+    __tablename__ = "assignment_mail_preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    reminders: Mapped[bool] = mapped_column(Boolean, default=True)
+    grade_mail: Mapped[bool] = mapped_column(Boolean, default=True)
+    lang: Mapped[str | None] = mapped_column(String(8))
+
+
+class SecondMark(Base):
+    """A second marker asked for a submitted version: another teacher of the course marks it
+    without seeing the first mark; the first teacher then sees both and sets the final grade.
+    Every step is also a row of the grade's history (`assignment_grade_changes`)."""
+
+    __tablename__ = "assignment_second_marks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("assignment_submissions.id", ondelete="CASCADE"), unique=True
+    )
+    grade_id: Mapped[int] = mapped_column(ForeignKey("assignment_grades.id", ondelete="CASCADE"), index=True)
+    marker_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    requested_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    raw_points: Mapped[float | None] = mapped_column(Float)  # None until the second marker submits
+    levels: Mapped[str] = mapped_column(Text, default="{}")
+    feedback: Mapped[str] = mapped_column(Text, default="")
+    marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the final grade was set

@@ -19,10 +19,12 @@ from flask import Blueprint, Flask, Response, g, redirect, request, url_for
 from markupsafe import Markup
 from werkzeug.wrappers import Response as WerkzeugResponse  # redirect()'s type, base of Flask's
 
+from auth.access import courses
 from auth.models import User
 from quiz_service.assignments import gradebook as book
-from quiz_service.assignments import service, views
+from quiz_service.assignments import notify, service, views
 from quiz_service.assignments.access import studied_course
+from quiz_service.assignments.content import AssignmentSpec
 from quiz_service.assignments.schemas import OverrideIn
 from quiz_service.assignments.texts import ASSIGN
 from quiz_service.core import db, formatting
@@ -32,8 +34,38 @@ from quiz_service.core.domain import DomainError, Forbidden
 from quiz_service.core.errors import error_page, status_of
 from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.pages import render_page, signed_in_page
+from quiz_service.core.security_headers import set_endpoint_policy
 
-pages = Blueprint("assignment_pages", __name__, template_folder="templates")
+pages = Blueprint(
+    "assignment_pages",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/assignment-assets",
+)
+# The student's page runs draft.js (the online text kept on the device while offline, sent to the
+# draft when the network returns); every other page keeps the service's no-script policy.
+DRAFT_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "style-src 'unsafe-inline'",
+        "img-src 'self' data:",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+STUDENT_ENDPOINTS = (
+    "assignment_page",
+    "draft_form",
+    "upload_form",
+    "remove_form",
+    "submit_form",
+    "mail_form",
+)
+DRAFT_STATES = ("local", "saving", "saved", "submitted", "refused", "not_handed_in")
 LOCAL_ZONE = ZoneInfo("Asia/Almaty")
 NOTICES = frozenset(
     {
@@ -46,12 +78,17 @@ NOTICES = frozenset(
         "override_saved",
         "extension_saved",
         "extension_removed",
+        "mail_saved",
+        "second_asked",
+        "second_marked",
     }
 )
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(pages)
+    for endpoint in STUDENT_ENDPOINTS:
+        set_endpoint_policy(app, f"assignment_pages.{endpoint}", DRAFT_POLICY)
 
 
 def words() -> Mapping[str, str]:
@@ -128,6 +165,7 @@ def student_view(course: str, assignment: str, error: str | None = None, status:
     draft = next((v for v in state.versions if v.state == "draft"), None)
     submitted = [v for v in state.versions if v.state == "submitted"]
     titles = {c.id: c.title.get(lang) or next(iter(c.title.values()), c.id) for c in spec.rubric}
+    said = words()
     return show(
         "assignments/student.html",
         criterion_titles=titles,
@@ -141,6 +179,11 @@ def student_view(course: str, assignment: str, error: str | None = None, status:
         instructions=instructions_html(spec.instructions_in(lang)),
         error=error,
         accept=",".join("." + kind for kind in (spec.files.types if spec.files else [])),
+        mail=notify.preference_of(reader, g.user.id),
+        draft_api=url_for("assignments.save_draft", course=course, assignment=spec.id, lang=lang),
+        draft_key=f"oqu-assignment-draft-{g.user.id}-{course}-{spec.id}",
+        draft_initial="saved" if draft else ("submitted" if submitted else ""),
+        draft_words={state: said[f"draft_state.{state}"] for state in DRAFT_STATES},
     )
 
 
@@ -162,6 +205,7 @@ def draft_form(course: str, assignment: str) -> WerkzeugResponse:
         release_reader()
         with db.write_transaction() as writer:
             service.save_text(writer, spec, course, writer.get_one(User, g.user.id), text, now())
+            notify.remember_language(writer, g.user.id, request_language())
 
     return student_form(course, assignment, save, "saved")
 
@@ -191,8 +235,22 @@ def submit_form(course: str, assignment: str) -> WerkzeugResponse:
         release_reader()
         with db.write_transaction() as writer:
             service.submit(writer, spec, course, writer.get_one(User, g.user.id), now())
+            notify.remember_language(writer, g.user.id, request_language())
 
     return student_form(course, assignment, hand_in, "submitted")
+
+
+@pages.post("/assignments/<course>/<assignment>/mail")
+@page
+def mail_form(course: str, assignment: str) -> WerkzeugResponse:
+    """The student's e-mail choices (the checkboxes of the assignment page)."""
+    views.student_spec(course, assignment)
+    views.change_mail_preferences(
+        reminders=request.form.get("reminders") == "on",
+        grade_mail=request.form.get("grade_mail") == "on",
+        lang=request_language(),
+    )
+    return back("assignment_pages.assignment_page", "mail_saved", course=course, assignment=assignment)
 
 
 @pages.get("/assignment-files/<int:file_id>")
@@ -300,8 +358,13 @@ def grade_view(
     reader = db.session()
     submission = views.submission_in(reader, course, spec, submission_id)
     shown = views.submission_out(reader, course, spec, submission)
-    chosen = {level.criterion: level.level for level in shown.grade.levels} if shown.grade else {}
+    mark = shown.second_mark
+    marking_now = mark is not None and mark.marker == g.user.email and mark.resolved_at is None
+    own = mark.levels if marking_now and mark else (shown.grade.levels if shown.grade else [])
+    chosen = {level.criterion: level.level for level in own}
     lang = request_language()
+    access = courses().get(course)
+    colleagues = sorted(t for t in (access.teachers if access else ()) if t != g.user.email.lower())
     return show(
         "assignments/grade.html",
         status=status,
@@ -311,6 +374,11 @@ def grade_view(
         lang_text=lambda given: given.get(lang) or next(iter(given.values()), ""),
         shown=shown,
         chosen=chosen,
+        marking_now=marking_now,
+        own_points=(mark.raw_points if marking_now and mark else None),
+        own_feedback=(mark.feedback if marking_now and mark else None),
+        colleagues=colleagues,
+        criterion_titles={c.id: c.title.get(lang) or next(iter(c.title.values()), c.id) for c in spec.rubric},
         error=error,
     )
 
@@ -345,6 +413,60 @@ def grade_form(course: str, assignment: str, submission_id: int) -> WerkzeugResp
         assignment=assignment,
         submission_id=submission_id,
     )
+
+
+def chosen_mark(spec: AssignmentSpec) -> tuple[dict[str, int] | None, float | None, str]:
+    """(levels, points, feedback) of a grading form; ValueError when the points are not a number."""
+    form = request.form
+    feedback = form.get("feedback", "")
+    if spec.rubric:
+        levels = {
+            c.id: int(form[f"level-{c.id}"]) for c in spec.rubric if form.get(f"level-{c.id}", "").isdigit()
+        }
+        return levels, None, feedback
+    return None, float(form.get("points", "")), feedback
+
+
+def marking_form(course: str, assignment: str, submission_id: int, act: Any, notice: str) -> WerkzeugResponse:
+    try:
+        act()
+    except ValueError:
+        return grade_view(course, assignment, submission_id, words()["error.grade_points"], 422)
+    except DomainError as problem:
+        return form_error(
+            problem, lambda message, status: grade_view(course, assignment, submission_id, message, status)
+        )
+    return back(
+        "assignment_pages.grade_page",
+        notice,
+        course=course,
+        assignment=assignment,
+        submission_id=submission_id,
+    )
+
+
+@pages.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-marker")
+@page
+def second_marker_form(course: str, assignment: str, submission_id: int) -> WerkzeugResponse:
+    _, spec = views.taught_spec(course, assignment)
+    marker = request.form.get("marker", "").strip()
+
+    def ask() -> None:
+        views.ask_second_marker(course, spec, submission_id, marker)
+
+    return marking_form(course, assignment, submission_id, ask, "second_asked")
+
+
+@pages.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-mark")
+@page
+def second_mark_form(course: str, assignment: str, submission_id: int) -> WerkzeugResponse:
+    _, spec = views.taught_spec(course, assignment)
+
+    def mark() -> None:
+        levels, points, feedback = chosen_mark(spec)
+        views.give_second_mark(course, spec, submission_id, levels, points, feedback)
+
+    return marking_form(course, assignment, submission_id, mark, "second_marked")
 
 
 # -- the gradebook ------------------------------------------------------------------------------
@@ -396,12 +518,17 @@ def sheet_page(course: str) -> Response:
     group = request.args.get("group", "").strip()
     category = request.args.get("category", "").strip()
     students = [s for s in sheet.students if not group or s.group == group]
+    in_category = {item.key for c, item in sheet.gradebook.items() if not category or c.category == category}
     rows = []
     for student in students:
         total = sheet.totals[student.id]
-        percent = total.categories.get(category) if category else total.percent
+        cells = sheet.cells[student.id]
+        awaiting = (total.awaiting and not category) or any(
+            cells[key].note == book.AWAITING for key in in_category if key in cells
+        )
+        percent = None if awaiting else (total.categories.get(category) if category else total.percent)
         band = book.band_for(found.scale, percent)
-        rows.append((student, percent, band))
+        rows.append((student, percent, band, awaiting))
     lang = request_language()
     groups = sorted({s.group for s in sheet.students if s.group})
     return show(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -104,12 +105,28 @@ class ChangeOut(BaseModel):
     changed_at: datetime
 
 
+class SecondMarkOut(BaseModel):
+    marker: str
+    marker_name: str
+    requested_by: str | None
+    requested_at: datetime
+    marked_at: datetime | None
+    raw_points: float | None = Field(description="The second marker's points, once they marked")
+    levels: list[LevelChoice]
+    feedback: str
+    resolved_at: datetime | None = Field(description="When the final grade was set")
+
+
 class SubmissionOut(BaseModel):
     student: str
     student_name: str | None
     version: VersionOut
     grade: GradeOut | None
     history: list[ChangeOut]
+    second_mark: SecondMarkOut | None = None
+    blind: bool = Field(
+        default=False, description="You are its second marker and have not marked: the first mark is hidden"
+    )
 
 
 class ReleaseIn(RequestBody):
@@ -148,6 +165,11 @@ class CellOut(BaseModel):
     excused: bool
     overridden: bool
     locked: bool
+    note: str | None = Field(
+        default=None,
+        description="awaiting: a proctored attestation awaits a proctor's confirmation; "
+        "no_classes: no live class of the student held yet (both left out of the total)",
+    )
 
 
 class StudentRowOut(BaseModel):
@@ -161,6 +183,7 @@ class StudentRowOut(BaseModel):
     gpa: float | None
     passed: bool | None
     total_overridden: bool
+    awaiting: bool = Field(default=False, description="No total until a proctor confirms an attestation")
     total_locked: bool
 
 
@@ -184,3 +207,19 @@ class OverrideIn(RequestBody):
     percent: float | None = None
     excused: bool = False
     locked: bool = False
+
+
+class MailPreferenceIn(RequestBody):
+    reminders: bool | None = Field(default=None, description="E-mail before a due date (on by default)")
+    grade_mail: bool | None = Field(default=None, description="E-mail when a grade is released")
+    lang: Literal["kk", "ru", "en"] | None = Field(default=None, description="The e-mail's language")
+
+
+class MailPreferenceOut(BaseModel):
+    reminders: bool
+    grade_mail: bool
+    lang: str
+
+
+class SecondMarkerIn(RequestBody):
+    marker: str = Field(max_length=254, description="The e-mail of another teacher of the course")

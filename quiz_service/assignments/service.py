@@ -93,16 +93,30 @@ def penalty(spec: AssignmentSpec, late_days: int, raw_points: float) -> float:
 # -- versions and drafts ---------------------------------------------------------------------
 
 
-def draft_key(user_id: int, course: str, assignment: str) -> str:
-    return f"{user_id}:{course}:{assignment}"
+def team_of(spec: AssignmentSpec, user: User) -> str | None:
+    """A group assignment's team: the student's study group (None for an individual assignment)."""
+    if not spec.group:
+        return None
+    if not user.group:
+        raise Conflict("no_team", "This is a group assignment, and you are in no study group.")
+    return user.group
 
 
-def versions_of(reader: Session, user_id: int, course: str, assignment: str) -> list[Submission]:
-    """Every version, the draft included, in order."""
-    query = select(Submission).where(
-        Submission.user_id == user_id, Submission.course == course, Submission.assignment == assignment
-    )
+def draft_key(user_id: int, course: str, assignment: str, team: str | None = None) -> str:
+    return f"team:{team}:{course}:{assignment}" if team else f"{user_id}:{course}:{assignment}"
+
+
+def versions_of(
+    reader: Session, user_id: int, course: str, assignment: str, team: str | None = None
+) -> list[Submission]:
+    """Every version, the draft included, in order: the student's, or their team's."""
+    whose = Submission.team == team if team else Submission.user_id == user_id
+    query = select(Submission).where(whose, Submission.course == course, Submission.assignment == assignment)
     return list(reader.scalars(query.order_by(Submission.number)))
+
+
+def versions_for(reader: Session, spec: AssignmentSpec, user: User, course: str) -> list[Submission]:
+    return versions_of(reader, user.id, course, spec.id, team_of(spec, user))
 
 
 def files_of(reader: Session, submission_ids: list[int]) -> dict[int, list[SubmissionFile]]:
@@ -114,8 +128,10 @@ def files_of(reader: Session, submission_ids: list[int]) -> dict[int, list[Submi
     return found
 
 
-def draft_of(reader: Session, user_id: int, course: str, assignment: str) -> Submission | None:
-    key = draft_key(user_id, course, assignment)
+def draft_of(
+    reader: Session, user_id: int, course: str, assignment: str, team: str | None = None
+) -> Submission | None:
+    key = draft_key(user_id, course, assignment, team)
     return reader.scalars(select(Submission).where(Submission.draft_key == key)).one_or_none()
 
 
@@ -123,10 +139,11 @@ def open_draft(writer: Session, spec: AssignmentSpec, course: str, user: User, n
     """The student's draft, made when there is none (from the last version's text and files)."""
     if user.role != Role.STUDENT:
         raise Conflict("students_only", "Only students hand in work.")
-    draft = draft_of(writer, user.id, course, spec.id)
+    team = team_of(spec, user)
+    draft = draft_of(writer, user.id, course, spec.id, team)
     if draft is not None:
         return draft
-    versions = versions_of(writer, user.id, course, spec.id)
+    versions = versions_of(writer, user.id, course, spec.id, team)
     if versions and not spec.resubmit:
         raise Conflict("already_submitted", "The work is handed in; this assignment takes one version.")
     check_open(dates_for(writer, spec, user, course), now, resubmission=bool(versions))
@@ -136,7 +153,8 @@ def open_draft(writer: Session, spec: AssignmentSpec, course: str, user: User, n
         assignment=spec.id,
         number=(versions[-1].number + 1) if versions else 1,
         state=DRAFT,
-        draft_key=draft_key(user.id, course, spec.id),
+        draft_key=draft_key(user.id, course, spec.id, team),
+        team=team,
         text=versions[-1].text if versions else "",
         created_at=now,
         updated_at=now,
@@ -145,7 +163,7 @@ def open_draft(writer: Session, spec: AssignmentSpec, course: str, user: User, n
         with writer.begin_nested():
             writer.add(draft)
     except IntegrityError:  # made at the same moment by another request of the same student
-        found = draft_of(writer, user.id, course, spec.id)
+        found = draft_of(writer, user.id, course, spec.id, team)
         if found is None:
             raise
         return found
@@ -231,9 +249,9 @@ def _uploads_in_last_hour(reader: Session, user_id: int, course: str, assignment
     return int(reader.scalar(query) or 0)
 
 
-def remove_file(writer: Session, course: str, assignment: str, user: User, file_id: int) -> str | None:
+def remove_file(writer: Session, course: str, spec: AssignmentSpec, user: User, file_id: int) -> str | None:
     """Take a file out of the draft; the stored name when no version holds it any more."""
-    draft = draft_of(writer, user.id, course, assignment)
+    draft = draft_of(writer, user.id, course, spec.id, team_of(spec, user))
     file = writer.get(SubmissionFile, file_id)
     if draft is None or file is None or file.submission_id != draft.id:
         raise NotFound("not_found", "Your draft has no such file.")
@@ -246,7 +264,7 @@ def remove_file(writer: Session, course: str, assignment: str, user: User, file_
 
 def submit(writer: Session, spec: AssignmentSpec, course: str, user: User, now: datetime) -> Submission:
     """The draft becomes a submitted version, on time or late, or is refused after the cut-off."""
-    draft = draft_of(writer, user.id, course, spec.id)
+    draft = draft_of(writer, user.id, course, spec.id, team_of(spec, user))
     if draft is None:
         raise Conflict("no_draft", "There is nothing to hand in: write text or upload a file first.")
     has_files = bool(files_of(writer, [draft.id])[draft.id])
@@ -255,6 +273,7 @@ def submit(writer: Session, spec: AssignmentSpec, course: str, user: User, now: 
     dates = dates_for(writer, spec, user, course)
     check_open(dates, now, resubmission=draft.number > 1)
     draft.state, draft.draft_key = SUBMITTED, None
+    draft.user_id = user.id  # a team's version: the member who handed it in
     draft.submitted_at, draft.updated_at = now, now
     draft.due, draft.days_late = dates.due, days_late(dates.due, now)
     event = events.AssignmentSubmitted(

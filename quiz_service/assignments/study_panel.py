@@ -45,7 +45,9 @@ def assignment_item(
 ) -> tuple[datetime, StudyItem]:
     words = texts_for(STUDIES, student.lang)
     dates = dates_for(reader, spec, g.user, course)
-    handed_in = [v for v in versions_of(reader, student.id, course, spec.id) if v.state == "submitted"]
+    team = g.user.group if spec.group else None
+    versions = versions_of(reader, student.id, course, spec.id, team) if team or not spec.group else []
+    handed_in = [v for v in versions if v.state == "submitted"]
     due_text = words["due"].format(when=moment(dates.due, student.lang, site_zone()))
     if handed_in:
         last = handed_in[-1]

@@ -14,15 +14,17 @@ from sqlalchemy.orm import Session
 from auth import service as accounts
 from auth.models import Role, User
 from quiz_service.assignments import gradebook as book
-from quiz_service.assignments import grading, service, uploads
+from quiz_service.assignments import grading, marking, notify, service, uploads
 from quiz_service.assignments.access import assessment, known_course, studied_course, taught_course, teaches
-from quiz_service.assignments.content import AssignmentSpec, CourseAssessment, quiz_title
+from quiz_service.assignments.content import ATTENDANCE, AssignmentSpec, CourseAssessment, quiz_title
 from quiz_service.assignments.exports import csv_response, xlsx_response
 from quiz_service.assignments.models import (
     Extension,
     FeedbackFile,
     Grade,
+    MailPreference,
     Release,
+    SecondMark,
     Submission,
     SubmissionFile,
 )
@@ -40,21 +42,26 @@ from quiz_service.assignments.schemas import (
     GradeOut,
     ItemOut,
     LevelChoice,
+    MailPreferenceIn,
+    MailPreferenceOut,
     OverrideIn,
     QueueOut,
     QueueRowOut,
     ReleaseIn,
     ReleaseOut,
+    SecondMarkerIn,
+    SecondMarkOut,
     StudentRowOut,
     SubmissionOut,
     VersionOut,
 )
+from quiz_service.assignments.texts import ASSIGN
 from quiz_service.core import db
 from quiz_service.core.clock import now
 from quiz_service.core.db import release_reader
 from quiz_service.core.domain import Conflict, Forbidden, Invalid, NotFound
 from quiz_service.core.errors import ApiError
-from quiz_service.core.i18n import request_language
+from quiz_service.core.i18n import request_language, texts_for
 from quiz_service.core.openapi import operation
 
 api = Blueprint("assignments", __name__, url_prefix="/api/v1")
@@ -143,7 +150,7 @@ def feedback_file_out(reader: Session, grade_id: int) -> FileOut | None:
 
 def assignment_out(reader: Session, course: str, spec: AssignmentSpec, user: User) -> AssignmentOut:
     dates = service.dates_for(reader, spec, user, course)
-    versions = service.versions_of(reader, user.id, course, spec.id)
+    versions = service.versions_for(reader, spec, user, course)
     files = service.files_of(reader, [v.id for v in versions])
     grade = grading.released_grade(reader, user.id, course, spec.id)
     rules = spec.files
@@ -196,6 +203,7 @@ def save_draft(course: str, assignment: str, body: DraftIn) -> AssignmentOut:
     with db.write_transaction() as writer:
         user = writer.get_one(User, g.user.id)
         service.save_text(writer, spec, course, user, body.text, now())
+        notify.remember_language(writer, user.id, request_language())
         return assignment_out(writer, course, spec, user)
 
 
@@ -239,10 +247,10 @@ def upload_file(course: str, assignment: str) -> FileOut:
 
 
 def drop_file(course: str, assignment: str, file_id: int) -> None:
-    student_spec(course, assignment)
+    spec = student_spec(course, assignment)
     release_reader()
     with db.write_transaction() as writer:
-        unused = service.remove_file(writer, course, assignment, writer.get_one(User, g.user.id), file_id)
+        unused = service.remove_file(writer, course, spec, writer.get_one(User, g.user.id), file_id)
     if unused:
         uploads.remove(Path(current_app.config["UPLOAD_DIR"]), unused)
 
@@ -261,7 +269,38 @@ def submit(course: str, assignment: str) -> AssignmentOut:
     with db.write_transaction() as writer:
         user = writer.get_one(User, g.user.id)
         service.submit(writer, spec, course, user, now())
+        notify.remember_language(writer, user.id, request_language())
         return assignment_out(writer, course, spec, user)
+
+
+def mail_preference_out(chosen: MailPreference) -> MailPreferenceOut:
+    return MailPreferenceOut(
+        reminders=chosen.reminders, grade_mail=chosen.grade_mail, lang=notify.language_of(chosen)
+    )
+
+
+@api.get("/assignments/mail-preferences")
+@operation("The signed-in user's e-mail choices for assignments", response=MailPreferenceOut, auth=True)
+def show_mail_preferences() -> MailPreferenceOut:
+    return mail_preference_out(notify.preference_of(db.session(), g.user.id))
+
+
+def change_mail_preferences(reminders: bool | None, grade_mail: bool | None, lang: str | None) -> None:
+    release_reader()
+    with db.write_transaction() as writer:
+        notify.set_preference(writer, g.user.id, reminders=reminders, grade_mail=grade_mail, lang=lang)
+
+
+@api.put("/assignments/mail-preferences")
+@operation(
+    "Turn due-date reminders or released-grade e-mail on or off; choose their language",
+    body=MailPreferenceIn,
+    response=MailPreferenceOut,
+    auth=True,
+)
+def update_mail_preferences(body: MailPreferenceIn) -> MailPreferenceOut:
+    change_mail_preferences(body.reminders, body.grade_mail, body.lang)
+    return mail_preference_out(notify.preference_of(db.session(), g.user.id))
 
 
 def readable_file(file_id: int) -> tuple[SubmissionFile, Submission]:
@@ -273,7 +312,8 @@ def readable_file(file_id: int) -> tuple[SubmissionFile, Submission]:
     if file is None or submission is None:
         raise NotFound("not_found", "There is no such file.")
     user = g.user
-    if submission.user_id == user.id or teaches(user, submission.course):
+    own_team = submission.team is not None and user.role == Role.STUDENT and submission.team == user.group
+    if submission.user_id == user.id or own_team or teaches(user, submission.course):
         return file, submission
     if user.role in (Role.TEACHER, Role.ADMIN):
         raise Forbidden("forbidden", "Only the course's teachers and admins may do this.")
@@ -363,6 +403,7 @@ def taught_spec(course: str, assignment: str) -> tuple[CourseAssessment, Assignm
 def queue_out(course: str, spec: AssignmentSpec) -> QueueOut:
     reader = db.session()
     rows = grading.queue(reader, course, spec.id)
+    blind = marking.blind_students(reader, course, spec.id, g.user.id)
     return QueueOut(
         course=course,
         assignment=spec.id,
@@ -378,7 +419,7 @@ def queue_out(course: str, spec: AssignmentSpec) -> QueueOut:
                 late=row.late,
                 days_late=row.submission.days_late,
                 needs_grading=row.needs_grading,
-                points=row.grade.points if row.grade else None,
+                points=row.grade.points if row.grade and row.student.id not in blind else None,
             )
             for row in rows
         ],
@@ -409,7 +450,12 @@ def submission_out(
     reader: Session, course: str, spec: AssignmentSpec, submission: Submission
 ) -> SubmissionOut:
     student = reader.get_one(User, submission.user_id)
-    grade = grading.grade_of(reader, student.id, course, spec.id)
+    mark = marking.second_mark_of(reader, submission.id)
+    # blind on every version of the work: the grade (and its history) is the student's, not a version's
+    blind = marking.is_blind(mark, g.user.id) or student.id in marking.blind_students(
+        reader, course, spec.id, g.user.id
+    )
+    grade = None if blind else grading.grade_of(reader, student.id, course, spec.id)
     changes = grading.history(reader, grade.id) if grade else []
     files = service.files_of(reader, [submission.id])[submission.id]
     return SubmissionOut(
@@ -417,6 +463,8 @@ def submission_out(
         student_name=student.full_name,
         version=version_out(submission, files),
         grade=grade_out(reader, spec, grade) if grade else None,
+        second_mark=second_mark_out(reader, spec, mark) if mark else None,
+        blind=blind,
         history=[
             ChangeOut(
                 action=c.action,
@@ -443,6 +491,81 @@ def teacher_submission(course: str, assignment: str, submission_id: int) -> Subm
     return submission_out(reader, course, spec, submission_in(reader, course, spec, submission_id))
 
 
+def levels_out(spec: AssignmentSpec, levels_json: str) -> list[LevelChoice]:
+    chosen = json.loads(levels_json or "{}")
+    return [
+        LevelChoice(criterion=c.id, level=chosen[c.id], points=c.levels[chosen[c.id]].points)
+        for c in spec.rubric
+        if c.id in chosen and 0 <= chosen[c.id] < len(c.levels)
+    ]
+
+
+def second_mark_out(reader: Session, spec: AssignmentSpec, mark: SecondMark) -> SecondMarkOut:
+    marker = reader.get(User, mark.marker_id)
+    asked_by = reader.get(User, mark.requested_by) if mark.requested_by else None
+    return SecondMarkOut(
+        marker=marker.email if marker else "",
+        marker_name=marker.full_name if marker else "",
+        requested_by=asked_by.email if asked_by else None,
+        requested_at=mark.requested_at,
+        marked_at=mark.marked_at,
+        raw_points=mark.raw_points,
+        levels=levels_out(spec, mark.levels),
+        feedback=mark.feedback,
+        resolved_at=mark.resolved_at,
+    )
+
+
+def ask_second_marker(course: str, spec: AssignmentSpec, submission_id: int, marker: str) -> SecondMarkOut:
+    release_reader()
+    with db.write_transaction() as writer:
+        submission = submission_in(writer, course, spec, submission_id)
+        asker = writer.get_one(User, g.user.id)
+        mark = marking.ask_second_marker(writer, spec, course, submission, marker, asker, now())
+        return second_mark_out(writer, spec, mark)
+
+
+@api.post("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-marker")
+@operation(
+    "Ask another teacher of the course to mark this graded version independently",
+    body=SecondMarkerIn,
+    response=SecondMarkOut,
+    status=201,
+    auth=True,
+)
+def request_second_marker(
+    course: str, assignment: str, submission_id: int, body: SecondMarkerIn
+) -> SecondMarkOut:
+    _, spec = taught_spec(course, assignment)
+    return ask_second_marker(course, spec, submission_id, body.marker)
+
+
+def give_second_mark(
+    course: str, spec: AssignmentSpec, submission_id: int, levels: dict[str, int] | None,
+    points: float | None, feedback: str,
+) -> SecondMarkOut:  # fmt: skip
+    release_reader()
+    with db.write_transaction() as writer:
+        submission = submission_in(writer, course, spec, submission_id)
+        marker = writer.get_one(User, g.user.id)
+        mark = marking.give_second_mark(
+            writer, spec, submission, marker, levels=levels, points=points, feedback=feedback, now=now()
+        )
+        return second_mark_out(writer, spec, mark)
+
+
+@api.put("/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-mark")
+@operation(
+    "The second marker's own mark (rubric levels or points, feedback); the first mark shows after",
+    body=GradeIn,
+    response=SecondMarkOut,
+    auth=True,
+)
+def put_second_mark(course: str, assignment: str, submission_id: int, body: GradeIn) -> SecondMarkOut:
+    _, spec = taught_spec(course, assignment)
+    return give_second_mark(course, spec, submission_id, body.levels, body.points, body.feedback)
+
+
 def give_grade(
     course: str,
     spec: AssignmentSpec,
@@ -454,6 +577,8 @@ def give_grade(
     release_reader()
     with db.write_transaction() as writer:
         submission_in(writer, course, spec, submission_id)
+        mark = marking.check_may_grade(writer, submission_id, g.user.id)
+        final = marking.resolve(writer, mark, now())
         grade = grading.grade_submission(
             writer,
             spec,
@@ -464,6 +589,7 @@ def give_grade(
             feedback=feedback,
             grader_id=g.user.id,
             now=now(),
+            action="final" if final else "graded",
         )
         return grade_out(writer, spec, grade)
 
@@ -491,7 +617,7 @@ def release_grades(course: str, spec: AssignmentSpec, student: str | None) -> in
     release_reader()
     with db.write_transaction() as writer:
         student_id = student_by_email(writer, student).id if student else None
-        return grading.release(writer, course, spec.id, student_id=student_id, by=g.user.id, now=now())
+        return grading.release(writer, course, spec, student_id=student_id, by=g.user.id, now=now())
 
 
 @api.post("/teach/assignments/<course>/<assignment>/release")
@@ -575,6 +701,8 @@ def known_course_title(course: str, lang: str) -> str:
 
 
 def item_title(found: CourseAssessment, key: str, lang: str) -> str:
+    if key == ATTENDANCE:
+        return texts_for(ASSIGN, lang)["attendance"]
     kind, _, ref = key.partition(":")
     if kind == "assignment":
         spec = next((a for a in found.assignments if a.id == ref), None)
@@ -608,6 +736,7 @@ def gradebook_out(found: CourseAssessment, sheet: book.Sheet) -> GradebookOut:
                         excused=cell.excused,
                         overridden=cell.overridden,
                         locked=cell.locked,
+                        note=cell.note,
                     )
                     for key, cell in sheet.cells[student.id].items()
                 ],
@@ -618,6 +747,7 @@ def gradebook_out(found: CourseAssessment, sheet: book.Sheet) -> GradebookOut:
                 passed=total.band.passed if total.band else None,
                 total_overridden=total.overridden,
                 total_locked=total.locked,
+                awaiting=total.awaiting,
             )
         )
     weights: dict[str, float] = {c.category: c.weight for c in sheet.gradebook.categories}
@@ -625,10 +755,13 @@ def gradebook_out(found: CourseAssessment, sheet: book.Sheet) -> GradebookOut:
 
 
 def teacher_sheet(course: str) -> tuple[CourseAssessment, book.Sheet]:
+    """The grid as the signed-in teacher may see it: a pending second marker's cells not graded."""
     found = taught_course(course)
     reader = db.session()
     students = book.course_students(reader, course)
-    return found, book.build_sheet(reader, current_app.config["SERVICE_DIR"], found, students, now())
+    hidden = frozenset(marking.blind_cells(reader, course, g.user.id))
+    service_dir = current_app.config["SERVICE_DIR"]
+    return found, book.build_sheet(reader, service_dir, found, students, now(), hidden=hidden)
 
 
 @api.get("/teach/gradebook/<course>")
@@ -646,6 +779,8 @@ def override_cell(course: str, body: OverrideIn) -> None:
     release_reader()
     with db.write_transaction() as writer:
         student = student_by_email(writer, body.student)
+        if (student.id, body.item) in marking.blind_cells(writer, course, g.user.id):
+            raise Forbidden("second_marker_blind", "Mark the work as its second marker first.")
         current = sheet.cells.get(student.id, {}).get(body.item)
         if body.item == book.TOTAL and student.id in sheet.totals:
             current = book.Cell(sheet.totals[student.id].percent)

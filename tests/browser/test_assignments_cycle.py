@@ -19,6 +19,7 @@ from playwright.sync_api import Page, expect
 from site_server import add_accounts, oqu_serving
 
 EMAIL = "saule@oqu.example.kz"
+DRAFTER = "yerassyl@oqu.example.kz"  # the offline-draft test's student
 PASSWORD = "құпия-сөз-2026"
 GROUP = "ӨҚ-41"
 TEACHER = "d.ospanova@academy.example.kz"  # a teacher of fire-safety in its course.yml
@@ -34,7 +35,12 @@ pytestmark = pytest.mark.browser
 def served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "OQU_VAR_DIR": str(tmp_path_factory.mktemp("assign-var"))}
     add_accounts(
-        example_site, env, PASSWORD, {EMAIL: "Сәуле Бекқызы"}, GROUP, teachers={TEACHER: "Динара Оспанова"}
+        example_site,
+        env,
+        PASSWORD,
+        {EMAIL: "Сәуле Бекқызы", DRAFTER: "Ерасыл Нұрланұлы"},
+        GROUP,
+        teachers={TEACHER: "Динара Оспанова"},
     )
     with oqu_serving(example_site, env) as base:
         yield base
@@ -71,8 +77,8 @@ def test_submit_grade_release_and_the_gradebook(
     expect(page.locator("h1")).to_have_text("Эвакуациялау жоспарын талдау")
 
     page.fill("textarea#text", "Екінші қабаттың жоспары: екі шығу, ең алыс жол 38 м.")
-    page.get_by_role("button", name="Жобаны сақтау").click()
-    expect(page.locator("p.notice")).to_have_text("Жоба сақталды.")
+    page.get_by_role("button", name="Жобаны сақтау").click()  # draft.js sends it without a reload
+    expect(page.locator(".draft-state")).to_have_text("Жоба серверде сақталды.")
     page.reload()
     expect(page.locator("textarea#text")).to_have_value(
         "Екінші қабаттың жоспары: екі шығу, ең алыс жол 38 м."
@@ -119,10 +125,64 @@ def test_submit_grade_release_and_the_gradebook(
     expect(student_row).to_contain_text("FX")
     shoot(teacher, "gradebook")
     teacher.goto(f"{served}/teach/gradebook/fire-safety/sheet?lang=ru&group={GROUP}")
-    expect(teacher.locator("table.sheet tbody tr")).to_have_count(1)
+    expect(teacher.locator("table.sheet tbody tr")).to_have_count(2)  # the group's two students
     expect(teacher.locator("table.sheet")).to_contain_text("неудовлетворительно")
     shoot(teacher, "sheet")
     page.goto(f"{served}/grades/fire-safety?lang=kk")
     expect(page.locator("main")).to_contain_text("Эвакуациялау жоспарын талдау")
     shoot(page, "my-grades")
+    context.close()
+
+
+HAZARD = "/assignments/fire-safety/hazard-calculation"
+OFFLINE_TEXT = "Ацетон: тұтану температурасы −18 °C, ЖТ — ең қауіпті санат."
+
+
+def test_an_online_text_written_offline_is_kept_on_the_device_and_sent_when_back(
+    browser: object, served: str
+) -> None:
+    """The network goes while the student writes; the tab is closed; a new tab back online puts
+    the text back and sends it to the draft; the work is then handed in."""
+    context = browser.new_context(locale="kk-KZ")  # type: ignore[attr-defined]
+    page = context.new_page()
+    site_server.sign_in(page, served, DRAFTER, PASSWORD, f"{HAZARD}?lang=kk")
+    state = page.locator(".draft-state")
+    page.fill("textarea#text", "Бірінші жол.")
+    expect(state).to_have_text("Жоба серверде сақталды.")  # sent a moment after typing stopped
+    context.set_offline(True)
+    page.fill("textarea#text", OFFLINE_TEXT)
+    expect(state).to_have_text("Осы құрылғыда сақталды: желі қалпына келгенде серверге жіберіледі.")
+    page.get_by_role("button", name="Тапсыру", exact=True).click()  # offline: not handed in
+    expect(state).to_contain_text("жұмыс әлі тапсырылмады")
+    shoot(page, "student-offline")
+    page.close()  # the laptop closed while offline: the text lives only on the device
+
+    context.set_offline(False)
+    page = context.new_page()
+    page.goto(f"{served}{HAZARD}?lang=kk")
+    expect(page.locator("textarea#text")).to_have_value(OFFLINE_TEXT)  # from the device
+    expect(page.locator(".draft-state")).to_have_text("Жоба серверде сақталды.")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('oqu-assignment-draft'))") == []
+    page.reload()
+    expect(page.locator("textarea#text")).to_have_value(OFFLINE_TEXT)  # now from the server
+    page.get_by_role("button", name="Тапсыру", exact=True).click()
+    expect(page.locator("p.notice")).to_have_text("Жұмыс тапсырылды.")
+    expect(page.locator(".draft-state")).to_have_text("Жұмыс тапсырылды.")
+    expect(page.locator("article.version").first).to_contain_text(OFFLINE_TEXT)
+    context.close()
+
+
+def test_the_draft_states_are_in_russian_and_english(browser: object, served: str) -> None:
+    context = browser.new_context(locale="ru-RU")  # type: ignore[attr-defined]
+    page = context.new_page()
+    site_server.sign_in(page, served, DRAFTER, PASSWORD, f"{ASSIGNMENT}?lang=ru")
+    context.set_offline(True)
+    page.fill("textarea#text", "Черновик без связи.")
+    expect(page.locator(".draft-state")).to_have_text(
+        "Сохранено на этом устройстве: отправится на сервер, когда вернётся связь."
+    )
+    context.set_offline(False)
+    expect(page.locator(".draft-state")).to_have_text("Черновик сохранён на сервере.")
+    page.goto(f"{served}{ASSIGNMENT}?lang=en")
+    expect(page.locator(".draft-state")).to_have_text("Draft saved on the server.")
     context.close()

@@ -171,3 +171,29 @@ def test_the_site_shows_instructions_the_bundle_keeps_the_rest(minimal_site: Pat
     )
     assert [band["letter"] for band in private["scale"]][:3] == ["A", "A-", "B+"]
     assert not any("submission" in p.name or "upload" in p.name for p in site.rglob("*"))
+
+
+def test_attendance_in_the_gradebook_needs_live_classes(minimal_site: Path) -> None:
+    write(minimal_site, ASSIGNMENT)
+    book = """\
+categories:
+  - category: current
+    weight: 100
+    items:
+      - assignment: assessment-report
+      - attendance: true
+        weight: 2
+"""
+    (minimal_site / COURSE / "gradebook.yml").write_text(book, encoding="utf-8")
+    assert messages(minimal_site) == []  # first-aid has live classes in its schedule.yml
+    (minimal_site / COURSE / "schedule.yml").unlink()
+    assert messages(minimal_site) == [
+        f"{COURSE}/gradebook.yml:6: 'attendance: true' needs live classes in the course's schedule.yml"
+    ]
+    wrong = book.replace("attendance: true", "attendance: false")
+    (minimal_site / COURSE / "gradebook.yml").write_text(wrong, encoding="utf-8")
+    assert len(messages(minimal_site)) == 1
+    assert (
+        "an item is one of 'quiz: <id>', 'assignment: <id>' or 'attendance: true'"
+        in messages(minimal_site)[0]
+    )

@@ -238,3 +238,23 @@ def zip_bytes() -> bytes:
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr("notes.txt", "жазбалар")
     return out.getvalue()
+
+
+def shoot_html(name: str, html: str) -> None:
+    """A service page's HTML as Chromium draws it at 1280 and 390 px, written to
+    docs/screenshots/assignments-<name>-<desktop|phone>.png (only when ASSIGNMENT_SCREENSHOTS=1)."""
+    import os
+
+    if os.environ.get("ASSIGNMENT_SCREENSHOTS") != "1":
+        return
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(__file__).parents[2] / "docs" / "screenshots"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        for width, kind in ((1280, "desktop"), (390, "phone")):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.set_content(html)
+            page.screenshot(path=str(shots / f"assignments-{name}-{kind}.png"), full_page=True)
+            page.close()
+        browser.close()

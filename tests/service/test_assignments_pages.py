@@ -207,3 +207,35 @@ def test_my_studies_lists_the_assignments_with_their_state(
     assert "тапсырылды" in student.get("/my/?lang=kk").text
     clock.now = clock.now.replace(year=2027)  # every other assignment's date is long past
     assert "мерзімі өтті" in student.get("/my/?lang=kk").text
+
+
+def test_the_assignment_page_turns_e_mail_reminders_off(browsers: dict[str, FlaskClient]) -> None:
+    student = browsers["student"]
+    html = student.get(f"{PAGE}?lang=kk").text
+    assert "Тапсыру мерзімі жақындағанда еске салу" in html and 'name="reminders" checked' in html
+    form = {"csrf_token": csrf_from_form(html), "lang": "ru", "grade_mail": "on"}
+    answer = student.post(f"{PAGE}/mail", data=form)
+    assert answer.status_code == 303 and "notice=mail_saved" in answer.location
+    assert student.get("/api/v1/assignments/mail-preferences").json == {
+        "reminders": False,
+        "grade_mail": True,
+        "lang": "ru",
+    }
+    again = student.get(answer.location).text
+    assert "Настройки писем сохранены." in again and 'name="reminders" checked' not in again
+    assert student.post(f"{PAGE}/mail", data={"reminders": "on"}).status_code == 400  # no CSRF token
+
+
+def test_the_student_page_may_run_its_own_draft_script_only(browsers: dict[str, FlaskClient]) -> None:
+    student, teacher = browsers["student"], browsers["teacher"]
+    page = student.get(f"{PAGE}?lang=kk")
+    policy = page.headers["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert '<script src="/assignment-assets/draft.js" defer></script>' in page.text
+    assert 'data-key="oqu-assignment-draft-' in page.text and "&#34;saved&#34;" in page.text  # the words
+    script = student.get("/assignment-assets/draft.js")
+    assert script.status_code == 200 and "localStorage" in script.text
+    queue = teacher.get("/teach/assignments/fire-safety/evacuation-plan?lang=kk")
+    assert "script-src" not in queue.headers["Content-Security-Policy"]  # the teachers' pages: none

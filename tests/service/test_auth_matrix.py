@@ -745,6 +745,39 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/schedules/office/{victim}/decisions/clear",
         expect(403, anonymous=302, admin=404),
         form={"target": "fire-safety"},
+    # -- assignments, second part (issue 16): every signed-in user's own e-mail choices; the
+    # page's form for readers of the course.
+    ("GET", "/api/v1/assignments/mail-preferences"): Case(
+        "/api/v1/assignments/mail-preferences", signed_in(200)
+    ),
+    ("PUT", "/api/v1/assignments/mail-preferences"): Case(
+        "/api/v1/assignments/mail-preferences", signed_in(200), json={"reminders": False}
+    ),
+    ("POST", "/assignments/<course>/<assignment>/mail"): Case(
+        A_PAGE + "/mail", expect(403, anonymous=302, student=303, teacher=303, admin=303), form={}
+    ),
+    ("GET", "/assignment-assets/<path:filename>"): Case("/assignment-assets/draft.js", expect(200)),
+    (
+        "POST",
+        "/api/v1/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-marker",
+    ): Case(
+        A_TEACH + "/submissions/999999/second-marker",
+        signed_in(403, teacher=404, admin=404),
+        json={"marker": "teacher@oqu.example.kz"},
+    ),
+    (
+        "PUT",
+        "/api/v1/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-mark",
+    ): Case(
+        A_TEACH + "/submissions/999999/second-mark",
+        signed_in(403, teacher=404, admin=404),
+        json={"points": 1},
+    ),
+    ("POST", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-marker"): Case(
+        A_TEACH_PAGE + "/submissions/999999/second-marker", teacher_page(404), form={"marker": "x@oqu.kz"}
+    ),
+    ("POST", "/teach/assignments/<course>/<assignment>/submissions/<int:submission_id>/second-mark"): Case(
+        A_TEACH_PAGE + "/submissions/999999/second-mark", teacher_page(404), form={"points": "1"}
     ),
 }
 

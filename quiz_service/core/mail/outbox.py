@@ -43,7 +43,9 @@ def queue_mail(writer: Session | Connection, message: Message) -> bool:
         "created_at": utcnow(),
         "sends": 0,
     }
-    added = bool(connection.execute(_insert(connection.dialect.name), values).rowcount)
+    # RETURNING, not rowcount: PostgreSQL's driver gives a rowcount of -1 (true) for an insert that
+    # SQLAlchemy sent with RETURNING for its primary key, even when the conflict inserted nothing.
+    added = connection.execute(_insert(connection.dialect.name), values).first() is not None
     if added:
         jobs.enqueue(connection, sender.JOB, {"key": message.key}, key=f"mail:{message.key}")
     return added
@@ -52,4 +54,4 @@ def queue_mail(writer: Session | Connection, message: Message) -> bool:
 @cache
 def _insert(dialect: str) -> Any:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.key])
+    return insert(TABLE).on_conflict_do_nothing(index_elements=[TABLE.c.key]).returning(TABLE.c.id)
