@@ -745,6 +745,7 @@ MATRIX: dict[tuple[str, str], Case] = {
         "/schedules/office/{victim}/decisions/clear",
         expect(403, anonymous=302, admin=404),
         form={"target": "fire-safety"},
+    ),
     # -- assignments, second part (issue 16): every signed-in user's own e-mail choices; the
     # page's form for readers of the course.
     ("GET", "/api/v1/assignments/mail-preferences"): Case(
