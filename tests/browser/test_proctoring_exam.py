@@ -141,6 +141,9 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     expect(page.locator("#step-consent")).to_have_class("pr-done")
     page.locator("#camera-on").click()
     expect(page.locator("#take-id")).to_be_enabled()
+    # the on-device model loads in its worker and answers one frame while the checks go on
+    expect(page.locator("#device")).to_have_class("pr-done", timeout=120_000)
+    expect(page.locator("#device")).to_contain_text("WebGL")
     page.locator("#take-id").click()
     expect(page.locator("#step-id_photo")).to_have_class("pr-done")
     page.locator("#take-live").click()
@@ -184,12 +187,16 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     proctor = proctor_context.new_page()
     site_server.sign_in(proctor, base, TEACHER, PASSWORD, "/proctoring/review?lang=kk")
     until(lambda: _server_incident(proctor, base, session_id), "the worker's 'faces' incident", 90)
+    # the on-device model saw the two faces too, flagged with the same window, as the device's
+    until(lambda: _device_incident(proctor, base, session_id), "the device model's 'faces' incident", 120)
     proctor.goto(f"{base}/proctoring/review?lang=kk")
     shoot(proctor, "review-list")
     proctor.get_by_role("link", name="Аружан Серікқызы").click()
     timeline = proctor.locator("table").last
     expect(proctor.locator(".pr-note")).to_contain_text("дәлел емес")
     expect(timeline).to_contain_text("Кадрда бірнеше адам")
+    expect(timeline).to_contain_text("құрылғы")
+    expect(proctor.locator("#device")).to_contain_text("WebGL")
     expect(timeline).to_contain_text("Қою")
     expect(proctor.locator(".pr-pair img")).to_have_count(2)
     expect(proctor.locator(".pr-pair video")).to_have_count(1)
@@ -211,3 +218,11 @@ def _server_incident(proctor: Page, base: str, session_id: int) -> bool:
     seen = proctor.request.get(f"{base}/api/v1/proctoring/sessions/{session_id}").json()
     kinds = {(i["kind"], i["flagged"]) for i in seen.get("incidents") or []}
     return ("faces", True) in kinds and ("paste", True) in kinds
+
+
+def _device_incident(proctor: Page, base: str, session_id: int) -> bool:
+    seen = proctor.request.get(f"{base}/api/v1/proctoring/sessions/{session_id}").json()
+    return any(
+        (i["kind"], i["source"], i["flagged"]) == ("faces", "device", True)
+        for i in seen.get("incidents") or []
+    )
