@@ -66,8 +66,10 @@
     return new Promise(function (ok) { canvas.toBlob(ok, "image/jpeg", 0.8); });
   }
 
-  /* The on-device model in its worker: resolves {worker, backend} or null when it cannot run. */
-  function startDevice() {
+  /* The on-device model in its worker: resolves {worker, backend} or null when it cannot run.
+   * Backends in order: WebGL (Human's "humangl"; SwiftShader where there is no GPU), then the
+   * CPU. The WASM backend is not offered: its .wasm files are not in Human's package. */
+  function startDevice(backends) {
     return new Promise(function (ok) {
       var worker;
       try { worker = new Worker(ASSETS + "device.js", { type: "module" }); } catch (e) { return ok(null); }
@@ -79,7 +81,7 @@
         if (e.data.type !== "ready") return give_up();
         ok({ worker: worker, backend: e.data.backend });
       };
-      worker.postMessage({ type: "init", backends: ["humangl", "cpu"] });
+      worker.postMessage({ type: "init", backends: backends || ["humangl", "cpu"] });
     });
   }
 
@@ -261,7 +263,7 @@
     });
   }
 
-  window.oquProctor = { watch: watch, upload: upload };
+  window.oquProctor = { watch: watch, upload: upload, device: { start: startDevice, run: runDevice } };
   var root = document.getElementById("proctor-check");
   if (root) checkPage(root);
 })();
