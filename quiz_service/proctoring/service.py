@@ -248,6 +248,10 @@ def put_chunk(
         jobs.enqueue(
             writer, "proctoring.analyse", {"media_id": media.id}, key=f"proctoring-analyse:{media.id}"
         )
+    else:  # the room scan: decoded by a job, reported to the proctor as a finding
+        jobs.enqueue(
+            writer, "proctoring.room_scan", {"media_id": media.id}, key=f"proctoring-room-scan:{media.id}"
+        )
     return media
 
 

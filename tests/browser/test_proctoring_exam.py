@@ -200,6 +200,8 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     expect(timeline).to_contain_text("Қою")
     expect(proctor.locator(".pr-pair img")).to_have_count(2)
     expect(proctor.locator(".pr-pair video")).to_have_count(1)
+    # the room scan decoded: the fake camera shows a still picture, so "the camera hardly moved"
+    expect(proctor.locator(".pr-scan")).to_have_attribute("data-finding", "little_movement")
     shoot(proctor, "review")
     proctor.locator("#identity").check()
     proctor.get_by_role("button", name="Тұлға мен нәтижені растау").click()
