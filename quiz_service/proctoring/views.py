@@ -430,7 +430,12 @@ def check_page(course: str, quiz: str) -> Response:
     lang = request_language()
     title = pinned.title.get(lang) or next(iter(pinned.title.values()), quiz)
     return page(
-        "proctoring/check.html", title=title, course=course, quiz=quiz, policy=pinned.settings.proctoring
+        "proctoring/check.html",
+        title=title,
+        course=course,
+        quiz=quiz,
+        policy=pinned.settings.proctoring,
+        scan_seconds=current_app.config["PROCTORING_ROOM_SCAN_SECONDS"],  # the page had fallen back to 15
     )
 
 

@@ -144,6 +144,7 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     # the on-device model loads in its worker and answers one frame while the checks go on
     expect(page.locator("#device")).to_have_class("pr-done", timeout=120_000)
     expect(page.locator("#device")).to_contain_text("WebGL")
+    shoot(page, "check-device")
     page.locator("#take-id").click()
     expect(page.locator("#step-id_photo")).to_have_class("pr-done")
     page.locator("#take-live").click()
@@ -200,8 +201,10 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     expect(timeline).to_contain_text("Қою")
     expect(proctor.locator(".pr-pair img")).to_have_count(2)
     expect(proctor.locator(".pr-pair video")).to_have_count(1)
-    # the room scan decoded: the fake camera shows a still picture, so "the camera hardly moved"
+    # the room scan decoded: 2 s as asked (OQU_PROCTORING_ROOM_SCAN_SECONDS), and the fake
+    # camera shows a still picture, so "the camera hardly moved"
     expect(proctor.locator(".pr-scan")).to_have_attribute("data-finding", "little_movement")
+    expect(proctor.locator(".pr-scan")).to_contain_text(re.compile(r"\((1|2)(,\d)? с"))
     shoot(proctor, "review")
     proctor.locator("#identity").check()
     proctor.get_by_role("button", name="Тұлға мен нәтижені растау").click()
