@@ -223,11 +223,15 @@ def put_chunk(
         raise Conflict("upload_offset", f"Send from byte {upload.received}.")
     if not data or len(data) > CHUNK or offset + len(data) > upload.size:
         raise Invalid("bad_chunk", f"A chunk has 1 … {CHUNK} bytes and ends within the upload's size.")
-    storage.append_chunk(root, upload.token, offset, data)
-    upload.received = offset + len(data)
-    if upload.received < upload.size:
-        return None
-    stored = storage.finish_upload(root, upload.token, upload.kind, limits.max_pixels)
+    if offset == 0 and len(data) == upload.size:  # the whole upload in one chunk: no part file
+        upload.received = upload.size
+        stored = storage.store_whole(root, data, upload.kind, limits.max_pixels)
+    else:
+        storage.append_chunk(root, upload.token, offset, data)
+        upload.received = offset + len(data)
+        if upload.received < upload.size:
+            return None
+        stored = storage.finish_upload(root, upload.token, upload.kind, limits.max_pixels)
     media = ProctoringMedia(
         session_id=session.id,
         kind=upload.kind,
