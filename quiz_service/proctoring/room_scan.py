@@ -49,7 +49,8 @@ def examine(path: Path, min_seconds: float) -> RoomScanFinding:
         frames, last_ms, samples = _read(capture)
     finally:
         capture.release()
-    seconds = last_ms / 1000.0 if last_ms > 0 else frames / fps
+    # the last frame lasts too: its start plus one frame's mean duration (or the header's rate)
+    seconds = last_ms / 1000.0 * frames / (frames - 1) if last_ms > 0 and frames > 1 else frames / fps
     panned, moving = _movement(samples)
     steps = max(len(samples) - 1, 0)
     share = moving / steps if steps else 0.0

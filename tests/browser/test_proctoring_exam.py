@@ -201,10 +201,12 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     expect(timeline).to_contain_text("Қою")
     expect(proctor.locator(".pr-pair img")).to_have_count(2)
     expect(proctor.locator(".pr-pair video")).to_have_count(1)
-    # the room scan decoded: 2 s as asked (OQU_PROCTORING_ROOM_SCAN_SECONDS), and the fake
-    # camera shows a still picture, so "the camera hardly moved"
-    expect(proctor.locator(".pr-scan")).to_have_attribute("data-finding", "little_movement")
-    expect(proctor.locator(".pr-scan")).to_contain_text(re.compile(r"\((1|2)(,\d)? с"))
+    # the room scan decoded: about 2 s as asked (OQU_PROCTORING_ROOM_SCAN_SECONDS), and the fake
+    # camera shows a still picture: "the camera hardly moved" (or, on a machine so loaded that
+    # the recorder started late, "shorter than asked"), never "turned around the room"
+    scan = proctor.locator(".pr-scan")
+    expect(scan).to_have_attribute("data-finding", re.compile(r"^(little_movement|too_short)$"))
+    expect(scan).to_contain_text(re.compile(r"\([0-2](,\d+)? с, \d+ кадр, камера 0 кадр"))
     shoot(proctor, "review")
     proctor.locator("#identity").check()
     proctor.get_by_role("button", name="Тұлға мен нәтижені растау").click()
