@@ -18,6 +18,7 @@ from auth.texts import LOGIN, PAGES
 from builder import i18n as builder_i18n
 from quiz_service.core import i18n
 from quiz_service.core.errors import PAGE_TEXTS
+from quiz_service.proctoring.texts import PROCTOR
 from quiz_service.quizzes.reports.texts import REPORT_TEXTS
 from quiz_service.quizzes.texts import TEACH
 
@@ -28,7 +29,14 @@ SOURCES = [
     for path in sorted((ROOT / folder).rglob("*"))
     if path.suffix in {".py", ".html"} and "translations" not in path.parts
 ]
-TABLES = {"login": LOGIN, "pages": PAGES, "errors": PAGE_TEXTS, "teach": TEACH, "reports": REPORT_TEXTS}
+TABLES = {
+    "login": LOGIN,
+    "pages": PAGES,
+    "errors": PAGE_TEXTS,
+    "teach": TEACH,
+    "reports": REPORT_TEXTS,
+    "proctor": PROCTOR,  # proctoring's pages (quiz_service/proctoring)
+}
 # `x.name` / `x["name"]` on one of the names the code gives a table of words.
 WORD_USE = re.compile(r"\b(?:w|t|p|texts|words)(?:\.([a-z][a-z_0-9]*)\b|\[\"([a-z][a-z_0-9.-]*)\"\])")
 # Attributes on those names that are not words: str methods, a matching pair's `p.left`, ….

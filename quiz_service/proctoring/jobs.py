@@ -1,5 +1,5 @@
 """Background jobs of proctoring: the server's analysis of each photo and snapshot (then the
-session's risk summary, remade), and the daily purge of recordings past their retention."""
+session's risk summary, remade), the room scan's finding, and the daily purge of recordings past their retention."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from quiz_service.core import db, jobs
 from quiz_service.core.clock import now
-from quiz_service.proctoring import analysis, service, storage
+from quiz_service.proctoring import analysis, room_scan, service, storage
 from quiz_service.proctoring.models import MediaKind, ProctoringMedia, ProctoringSession
 
 
@@ -72,6 +72,23 @@ def _signature_of(reader: Session, session: ProctoringSession, kind: MediaKind) 
         return None
     path = storage.media_path(root(), media.name)
     return analysis.face_signature(analysis.decode(path.read_bytes())) if path.exists() else None
+
+
+@jobs.job("proctoring.room_scan")
+def examine_room_scan(run: jobs.JobRun) -> None:
+    """Decode the room scan: its length, readable frames and the camera's movement, stored as
+    the clip's analysis for the proctor (a finding, never a decision); idempotent."""
+    media_id = int(run.payload["media_id"])
+    with db.write_transaction() as writer:
+        media = writer.get(ProctoringMedia, media_id)
+        if media is None or media.kind != MediaKind.ROOM_SCAN:
+            return
+        session = writer.get_one(ProctoringSession, media.session_id)
+        path = storage.media_path(root(), media.name)
+        if session.purged_at is not None or not path.exists():
+            return
+        min_seconds = room_scan.MIN_SHARE * int(current_app.config["PROCTORING_ROOM_SCAN_SECONDS"])
+        media.analysis = json.dumps(room_scan.examine(path, min_seconds).as_json())
 
 
 @jobs.periodic("proctoring.purge", every=timedelta(days=1))

@@ -123,3 +123,21 @@ class ProctoringIncident(Base):
     frames: Mapped[int] = mapped_column(Integer, default=0)
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)  # False: logged, not sustained
     evidence: Mapped[str] = mapped_column(Text, default="[]")  # JSON: media ids
+
+
+class ProctoringDeviceFrame(Base):
+    """One frame the on-device model analysed in the student's browser (no picture is kept):
+    what it counted, fed to the same sustained window as the server's snapshots."""
+
+    __tablename__ = "proctoring_device_frames"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("proctoring_sessions.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    backend: Mapped[str] = mapped_column(String(16))  # humangl (WebGL) or cpu
+    faces: Mapped[int] = mapped_column(Integer)
+    bodies: Mapped[int] = mapped_column(Integer)
+    yaw: Mapped[float | None] = mapped_column(Float, nullable=True)  # radians, one face only
+    ms: Mapped[float] = mapped_column(Float)  # the model's time for this frame on the device

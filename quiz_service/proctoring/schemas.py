@@ -46,6 +46,27 @@ class EventsOut(BaseModel):
     flagged: int = Field(description="Incidents of the session so far (sustained conditions only)")
 
 
+class DeviceFrameIn(BaseModel):
+    at: datetime
+    faces: int = Field(ge=0, le=20)
+    bodies: int = Field(ge=0, le=20)
+    yaw: float | None = Field(default=None, ge=-3.2, le=3.2, description="Radians, one face only")
+    ms: float = Field(ge=0, le=600_000, description="The model's time for this frame on the device")
+
+
+class DeviceFramesIn(RequestBody):
+    sent_at: datetime = Field(description="The browser's clock when sending: the server corrects skew")
+    backend: Literal["humangl", "webgl", "cpu", "off"] = Field(
+        description="The backend the on-device model runs on; off: it could not load (server only)"
+    )
+    frames: list[DeviceFrameIn] = Field(default_factory=list, max_length=120)
+
+
+class DeviceFramesOut(BaseModel):
+    recorded: int
+    flagged: int = Field(description="Incidents of the session so far (sustained conditions only)")
+
+
 class ChecksOut(BaseModel):
     consent: bool
     id_photo: bool

@@ -23,13 +23,14 @@ from quiz_service.proctoring import storage
 from quiz_service.proctoring.models import (
     Decision,
     MediaKind,
+    ProctoringDeviceFrame,
     ProctoringIncident,
     ProctoringMedia,
     ProctoringSession,
     ProctoringUpload,
     SessionState,
 )
-from quiz_service.proctoring.sustained import Sample, Window, lasting, repeated, sustained_runs
+from quiz_service.proctoring.sustained import Run, Sample, Window, lasting, repeated, sustained_runs
 
 CHUNK = 512 * 1024  # the largest chunk of an upload (the service takes at most 1 MiB a request)
 CHECKS = (MediaKind.ID_PHOTO, MediaKind.LIVE_PHOTO, MediaKind.ROOM_SCAN)
@@ -222,11 +223,15 @@ def put_chunk(
         raise Conflict("upload_offset", f"Send from byte {upload.received}.")
     if not data or len(data) > CHUNK or offset + len(data) > upload.size:
         raise Invalid("bad_chunk", f"A chunk has 1 … {CHUNK} bytes and ends within the upload's size.")
-    storage.append_chunk(root, upload.token, offset, data)
-    upload.received = offset + len(data)
-    if upload.received < upload.size:
-        return None
-    stored = storage.finish_upload(root, upload.token, upload.kind, limits.max_pixels)
+    if offset == 0 and len(data) == upload.size:  # the whole upload in one chunk: no part file
+        upload.received = upload.size
+        stored = storage.store_whole(root, data, upload.kind, limits.max_pixels)
+    else:
+        storage.append_chunk(root, upload.token, offset, data)
+        upload.received = offset + len(data)
+        if upload.received < upload.size:
+            return None
+        stored = storage.finish_upload(root, upload.token, upload.kind, limits.max_pixels)
     media = ProctoringMedia(
         session_id=session.id,
         kind=upload.kind,
@@ -246,6 +251,10 @@ def put_chunk(
     if media.content_type.startswith("image/"):
         jobs.enqueue(
             writer, "proctoring.analyse", {"media_id": media.id}, key=f"proctoring-analyse:{media.id}"
+        )
+    else:  # the room scan: decoded by a job, reported to the proctor as a finding
+        jobs.enqueue(
+            writer, "proctoring.room_scan", {"media_id": media.id}, key=f"proctoring-room-scan:{media.id}"
         )
     return media
 
@@ -301,6 +310,146 @@ def record_events(
             .where(ProctoringIncident.session_id == session.id, ProctoringIncident.flagged.is_(True))
         )
         or 0
+    )
+
+
+@dataclass(frozen=True)
+class DeviceFrame:
+    at: datetime
+    faces: int
+    bodies: int
+    yaw: float | None
+    ms: float
+
+
+DEVICE_YAW = 0.6  # radians (about 34°) of head yaw the on-device model calls "turned away"
+DEVICE_CONDITIONS = ("faces", "absent", "head")
+
+
+def device_conditions(frame: DeviceFrame) -> set[str]:
+    """What one frame of the on-device model shows: a second face, nobody (no face, no body),
+    the head turned away (a body without a face, or the face's yaw past DEVICE_YAW)."""
+    if frame.faces >= 2:
+        return {"faces"}
+    if frame.faces == 0:
+        return {"head"} if frame.bodies > 0 else {"absent"}
+    if frame.yaw is not None and abs(frame.yaw) > DEVICE_YAW:
+        return {"head"}
+    return set()
+
+
+def record_device_frames(
+    writer: Session,
+    session: ProctoringSession,
+    backend: str,
+    frames: Sequence[DeviceFrame],
+    skew: timedelta,
+    now: datetime,
+) -> int:
+    """Keep the on-device model's counts (times moved by the client's clock skew, none in the
+    future) and remake the device's incidents with the quiz's sustained window, the same as the
+    server's snapshots have. `backend == "off"`: the model could not load; logged, not flagged,
+    so the proctor knows the server analysed alone. How many incidents are flagged."""
+    if session.state != SessionState.STARTED:
+        raise Conflict("not_started", "Frames are reported during the attempt.")
+    if backend == "off":
+        writer.add(
+            ProctoringIncident(
+                session_id=session.id,
+                kind="device_off",
+                source="device",
+                started_at=now,
+                ended_at=now,
+                frames=0,
+                flagged=False,
+                evidence="[]",
+            )
+        )
+    for frame in frames:
+        at = min(frame.at + skew, now)
+        writer.add(
+            ProctoringDeviceFrame(
+                session_id=session.id,
+                at=at,
+                backend=backend,
+                faces=frame.faces,
+                bodies=frame.bodies,
+                yaw=frame.yaw,
+                ms=frame.ms,
+            )
+        )
+    writer.flush()
+    if frames:
+        _remake_device_incidents(writer, session)
+    media = list(writer.scalars(select(ProctoringMedia).where(ProctoringMedia.session_id == session.id)))
+    session.risk = json.dumps(risk_summary(writer, session, media))
+    return int(
+        writer.scalar(
+            select(func.count())
+            .select_from(ProctoringIncident)
+            .where(ProctoringIncident.session_id == session.id, ProctoringIncident.flagged.is_(True))
+        )
+        or 0
+    )
+
+
+def _remake_device_incidents(writer: Session, session: ProctoringSession) -> None:
+    policy = policy_of(session)
+    window = window_of(policy)
+    rows = list(
+        writer.execute(
+            select(
+                ProctoringDeviceFrame.at,
+                ProctoringDeviceFrame.faces,
+                ProctoringDeviceFrame.bodies,
+                ProctoringDeviceFrame.yaw,
+            ).where(ProctoringDeviceFrame.session_id == session.id)
+        )
+    )
+    seen = [
+        (row.at, device_conditions(DeviceFrame(row.at, row.faces, row.bodies, row.yaw, 0))) for row in rows
+    ]
+    writer.execute(
+        delete(ProctoringIncident).where(
+            ProctoringIncident.session_id == session.id,
+            ProctoringIncident.source == "device",
+            ProctoringIncident.kind.in_(DEVICE_CONDITIONS),
+        )
+    )
+    for condition in DEVICE_CONDITIONS:
+        if CONDITION_SIGNAL[condition] not in policy.signals:
+            continue
+        samples = [Sample(at, condition in conditions) for at, conditions in seen]
+        for run in sustained_runs(samples, window):
+            writer.add(
+                ProctoringIncident(
+                    session_id=session.id,
+                    kind=condition,
+                    source="device",
+                    started_at=run.started_at,
+                    ended_at=run.ended_at,
+                    frames=run.frames,
+                    flagged=True,
+                    evidence=json.dumps(_snapshots_between(writer, session.id, run)),
+                )
+            )
+    writer.flush()
+
+
+def _snapshots_between(reader: Session, session_id: int, run: Run) -> list[int]:
+    """The snapshots the server kept while the device saw the condition: the proctor's evidence."""
+    return list(
+        reader.scalars(
+            select(ProctoringMedia.id)
+            .where(
+                ProctoringMedia.session_id == session_id,
+                ProctoringMedia.kind == MediaKind.SNAPSHOT,
+                ProctoringMedia.taken_at >= run.started_at,
+                ProctoringMedia.taken_at <= run.ended_at,
+            )
+            .order_by(ProctoringMedia.taken_at)
+            .limit(20)
+        )
     )
 
 
@@ -445,6 +594,31 @@ def risk_summary(reader: Session, session: ProctoringSession, media: list[Procto
             "median": sorted(scores)[len(scores) // 2] if scores else None,
         },
         "level": "look" if flagged else "quiet",  # a reason to look, never a verdict
+        "device": device_summary(reader, session.id),
+    }
+
+
+def device_summary(reader: Session, session_id: int) -> dict[str, Any]:
+    """How the on-device model ran: its backend, how many frames, its median time per frame;
+    backend "off" when it could not load (the server's analysis alone)."""
+    rows = list(
+        reader.execute(
+            select(ProctoringDeviceFrame.backend, ProctoringDeviceFrame.ms)
+            .where(ProctoringDeviceFrame.session_id == session_id)
+            .order_by(ProctoringDeviceFrame.ms)
+        )
+    )
+    off = reader.scalar(
+        select(func.count())
+        .select_from(ProctoringIncident)
+        .where(ProctoringIncident.session_id == session_id, ProctoringIncident.kind == "device_off")
+    )
+    if not rows:
+        return {"backend": "off" if off else None, "frames": 0, "median_ms": None}
+    return {
+        "backend": rows[-1].backend,
+        "frames": len(rows),
+        "median_ms": rows[len(rows) // 2].ms,
     }
 
 

@@ -61,14 +61,19 @@ def finish_upload(root: Path, token: str, kind: MediaKind, max_pixels: int) -> S
     """Check the assembled part by content, store it under a new name; the part is removed."""
     part = part_path(root, token)
     try:
-        data = part.read_bytes()
-        if kind == MediaKind.ROOM_SCAN:
-            content_type, width, height, body = _clip(data), None, None, data
-        else:
-            body, width, height = _image(data, max_pixels)
-            content_type = "image/jpeg"
+        return store_whole(root, part.read_bytes(), kind, max_pixels)
     finally:
         part.unlink(missing_ok=True)
+
+
+def store_whole(root: Path, data: bytes, kind: MediaKind, max_pixels: int) -> Stored:
+    """Check an upload's bytes by content and store them under a new name. An upload sent in
+    one chunk (every snapshot) comes here straight, with no part file written and synced."""
+    if kind == MediaKind.ROOM_SCAN:
+        content_type, width, height, body = _clip(data), None, None, data
+    else:
+        body, width, height = _image(data, max_pixels)
+        content_type = "image/jpeg"
     name = new_name(kind)
     target = media_path(root, name)
     target.parent.mkdir(parents=True, exist_ok=True)

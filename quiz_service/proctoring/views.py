@@ -32,6 +32,8 @@ from quiz_service.proctoring.schemas import (
     AppealIn,
     ChecksOut,
     DecisionIn,
+    DeviceFramesIn,
+    DeviceFramesOut,
     EventsIn,
     EventsOut,
     IncidentOut,
@@ -87,6 +89,7 @@ def init_app(app: Flask) -> None:
     set_endpoint_policy(app, "proctoring_pages.check_page", CHECK_POLICY)
     set_endpoint_policy(app, "proctoring_pages.review_page", REVIEW_POLICY)
     set_endpoint_policy(app, "proctoring.media_file", MEDIA_POLICY)
+    set_endpoint_policy(app, "proctoring_pages.static", ASSET_POLICY)  # the model's worker
 
 
 def root() -> Path:
@@ -285,6 +288,24 @@ def report_events(session_id: int, body: EventsIn) -> EventsOut:
         return EventsOut(logged=len(reported), flagged=flagged)
 
 
+@api.post("/sessions/<int:session_id>/frames")
+@operation(
+    "Report what the on-device model counted per frame (faces, bodies, head yaw; no pictures)",
+    body=DeviceFramesIn,
+    response=DeviceFramesOut,
+    auth=True,
+)
+def report_device_frames(session_id: int, body: DeviceFramesIn) -> DeviceFramesOut:
+    moment = now()
+    skew = moment - body.sent_at
+    frames = [service.DeviceFrame(f.at, f.faces, f.bodies, f.yaw, f.ms) for f in body.frames]
+    release_reader()
+    with db.write_transaction() as writer:
+        session = access.own_session(writer, session_id)
+        flagged = service.record_device_frames(writer, session, body.backend, frames, skew, moment)
+        return DeviceFramesOut(recorded=len(frames), flagged=flagged)
+
+
 @api.post("/sessions/<int:session_id>/appeal")
 @operation("Appeal the decision once, with a text", body=AppealIn, response=SessionOut, auth=True)
 def appeal(session_id: int, body: AppealIn) -> SessionOut:
@@ -409,7 +430,12 @@ def check_page(course: str, quiz: str) -> Response:
     lang = request_language()
     title = pinned.title.get(lang) or next(iter(pinned.title.values()), quiz)
     return page(
-        "proctoring/check.html", title=title, course=course, quiz=quiz, policy=pinned.settings.proctoring
+        "proctoring/check.html",
+        title=title,
+        course=course,
+        quiz=quiz,
+        policy=pinned.settings.proctoring,
+        scan_seconds=current_app.config["PROCTORING_ROOM_SCAN_SECONDS"],  # the page had fallen back to 15
     )
 
 
@@ -532,3 +558,24 @@ def redirect_to(endpoint: str, **values: Any) -> WerkzeugResponse:
     from flask import redirect
 
     return redirect(url_for(endpoint, lang=request_language(), **values), code=303)
+
+
+ASSET_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'self'",  # device.js imports the vendored human.esm.js
+        "connect-src 'self'",  # the model's weights, from our own site
+        "worker-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+    ]
+)
+
+
+@pages.after_request
+def cache_assets(response: Response) -> Response:
+    """The vendored model (megabytes) is cached for a week; our own scripts are revalidated."""
+    if request.endpoint == "proctoring_pages.static":
+        vendored = (request.view_args or {}).get("filename", "").startswith("human/")
+        response.headers["Cache-Control"] = "public, max-age=604800" if vendored else "no-cache"
+    return response

@@ -141,6 +141,10 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     expect(page.locator("#step-consent")).to_have_class("pr-done")
     page.locator("#camera-on").click()
     expect(page.locator("#take-id")).to_be_enabled()
+    # the on-device model loads in its worker and answers one frame while the checks go on
+    expect(page.locator("#device")).to_have_class("pr-done", timeout=120_000)
+    expect(page.locator("#device")).to_contain_text("WebGL")
+    shoot(page, "check-device")
     page.locator("#take-id").click()
     expect(page.locator("#step-id_photo")).to_have_class("pr-done")
     page.locator("#take-live").click()
@@ -170,9 +174,7 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     attempt = api(page, base, "GET", f"attempts/{attempt_id}").json()
     for position in range(attempt["question_count"]):
         question = attempt["questions"][position]
-        response: Any = "Дабыл қағамын." if question["type"] == "essay" else question["options"][0]["id"]
-        if question["type"] == "multiple":
-            response = [response]
+        response = any_response(question)  # as test_exam.py answers (a true-false has no options)
         body = {"response": response, "sequence": position + 1, "client_id": f"p-{position}"}
         assert api(page, base, "PUT", f"attempts/{attempt_id}/answers/{question['id']}", body).status == 200
         if position + 1 < attempt["question_count"]:
@@ -184,15 +186,25 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     proctor = proctor_context.new_page()
     site_server.sign_in(proctor, base, TEACHER, PASSWORD, "/proctoring/review?lang=kk")
     until(lambda: _server_incident(proctor, base, session_id), "the worker's 'faces' incident", 90)
+    # the on-device model saw the two faces too, flagged with the same window, as the device's
+    until(lambda: _device_incident(proctor, base, session_id), "the device model's 'faces' incident", 120)
     proctor.goto(f"{base}/proctoring/review?lang=kk")
     shoot(proctor, "review-list")
     proctor.get_by_role("link", name="Аружан Серікқызы").click()
     timeline = proctor.locator("table").last
     expect(proctor.locator(".pr-note")).to_contain_text("дәлел емес")
     expect(timeline).to_contain_text("Кадрда бірнеше адам")
+    expect(timeline).to_contain_text("құрылғы")
+    expect(proctor.locator("#device")).to_contain_text("WebGL")
     expect(timeline).to_contain_text("Қою")
     expect(proctor.locator(".pr-pair img")).to_have_count(2)
     expect(proctor.locator(".pr-pair video")).to_have_count(1)
+    # the room scan decoded: about 2 s as asked (OQU_PROCTORING_ROOM_SCAN_SECONDS), and the fake
+    # camera shows a still picture: "the camera hardly moved" (or, on a machine so loaded that
+    # the recorder started late, "shorter than asked"), never "turned around the room"
+    scan = proctor.locator(".pr-scan")
+    expect(scan).to_have_attribute("data-finding", re.compile(r"^(little_movement|too_short)$"))
+    expect(scan).to_contain_text(re.compile(r"\([0-2](,\d+)? с, \d+ кадр, камера 0 кадр"))
     shoot(proctor, "review")
     proctor.locator("#identity").check()
     proctor.get_by_role("button", name="Тұлға мен нәтижені растау").click()
@@ -207,7 +219,25 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     proctor_context.close()
 
 
+def any_response(question: dict[str, Any]) -> Any:
+    if question["type"] == "essay":
+        return "Дабыл қағамын."
+    if question["type"] == "true-false":
+        return True
+    if question["type"] == "multiple":
+        return [question["options"][0]["id"]]
+    return question["options"][0]["id"] if question.get("options") else "1"
+
+
 def _server_incident(proctor: Page, base: str, session_id: int) -> bool:
     seen = proctor.request.get(f"{base}/api/v1/proctoring/sessions/{session_id}").json()
     kinds = {(i["kind"], i["flagged"]) for i in seen.get("incidents") or []}
     return ("faces", True) in kinds and ("paste", True) in kinds
+
+
+def _device_incident(proctor: Page, base: str, session_id: int) -> bool:
+    seen = proctor.request.get(f"{base}/api/v1/proctoring/sessions/{session_id}").json()
+    return any(
+        (i["kind"], i["source"], i["flagged"]) == ("faces", "device", True)
+        for i in seen.get("incidents") or []
+    )

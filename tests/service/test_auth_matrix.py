@@ -640,6 +640,11 @@ MATRIX: dict[tuple[str, str], Case] = {
         signed_in(404, student=409),
         json={"sent_at": "2026-12-14T09:00:00Z", "events": []},
     ),
+    ("POST", "/api/v1/proctoring/sessions/<int:session_id>/frames"): Case(
+        "/api/v1/proctoring/sessions/{psession}/frames",
+        signed_in(404, student=409),
+        json={"sent_at": "2026-12-14T09:00:00Z", "backend": "cpu", "frames": []},
+    ),
     ("POST", "/api/v1/proctoring/sessions/<int:session_id>/appeal"): Case(
         "/api/v1/proctoring/sessions/{psession}/appeal",
         signed_in(404, student=409),

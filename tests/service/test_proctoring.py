@@ -337,6 +337,63 @@ def test_browser_events_flag_only_what_lasted_or_repeated(
     ]
 
 
+def test_the_device_models_frames_flag_with_the_same_window_as_the_servers(
+    client: FlaskClient, people: People, proctored: str, clock: Clock
+) -> None:
+    sid = pass_checks(client, people.student)
+    assert client.post(START_URL, json={}, headers=people.student).status_code == 201
+    clock.now = START + timedelta(minutes=10)
+    t = clock.now - timedelta(minutes=5)
+    url = f"/api/v1/proctoring/sessions/{sid}/frames"
+
+    def frame(second: int, faces: int, bodies: int = 1, yaw: float | None = None) -> dict[str, Any]:
+        at = (t + timedelta(seconds=second)).isoformat()
+        return {"at": at, "faces": faces, "bodies": bodies, "yaw": yaw, "ms": 180.0}
+
+    def send(*frames: dict[str, Any], backend: str = "humangl") -> Any:
+        body = {"sent_at": clock.now.isoformat(), "backend": backend, "frames": list(frames)}
+        return client.post(url, json=body, headers=people.student)
+
+    # one stray frame of two faces, then a turned head for 3 frames over only 6 s: nothing yet
+    first = send(frame(0, 1), frame(3, 2), frame(6, 1), frame(9, 1, yaw=0.9), frame(12, 1, yaw=-0.9))
+    assert first.json == {"recorded": 5, "flagged": 0}
+    assert send(frame(15, 1, yaw=0.8)).json["flagged"] == 0  # 3 frames but 6 s < 10 s
+    # the head stays turned (a body, no face), then two faces over 12 s and 5 frames: two incidents
+    later = [frame(18, 0), frame(21, 0), *[frame(second, 2) for second in (24, 27, 30, 33, 36)]]
+    assert send(*later).json["flagged"] == 2
+    seen = client.get(f"/api/v1/proctoring/sessions/{sid}", headers=people.teacher).json
+    device = [(i["kind"], i["frames"], i["flagged"]) for i in seen["incidents"] if i["source"] == "device"]
+    assert device == [("head", 5, True), ("faces", 5, True)]
+    assert seen["risk"]["device"] == {"backend": "humangl", "frames": 13, "median_ms": 180.0}
+    assert send(frame(39, 0, bodies=0)).json["flagged"] == 2  # remade, not duplicated
+    # bad input: the one error shape; another student's session is not found
+    bad = client.post(url, json={"sent_at": clock.now.isoformat(), "backend": "gpu"}, headers=people.student)
+    assert bad.status_code == 422 and bad.json["error"]["code"]
+    too_many = send(*[frame(40, 1)] * 121)
+    assert too_many.status_code == 422
+    assert (
+        client.post(
+            url, json={"sent_at": clock.now.isoformat(), "backend": "cpu"}, headers=people.classmate
+        ).status_code
+        == 404
+    )
+
+
+def test_a_device_that_cannot_run_the_model_is_logged_for_the_proctor_never_flagged(
+    client: FlaskClient, people: People, proctored: str, clock: Clock
+) -> None:
+    sid = pass_checks(client, people.student)
+    assert client.post(START_URL, json={}, headers=people.student).status_code == 201
+    body = {"sent_at": clock.now.isoformat(), "backend": "off", "frames": []}
+    sent = client.post(f"/api/v1/proctoring/sessions/{sid}/frames", json=body, headers=people.student)
+    assert sent.json == {"recorded": 0, "flagged": 0}
+    seen = client.get(f"/api/v1/proctoring/sessions/{sid}", headers=people.teacher).json
+    assert [(i["kind"], i["source"], i["flagged"]) for i in seen["incidents"]] == [
+        ("device_off", "device", False)
+    ]
+    assert seen["risk"]["device"]["backend"] == "off"
+
+
 def test_the_server_flags_two_faces_only_when_they_last(
     app: Flask, client: FlaskClient, people: People, proctored: str, clock: Clock
 ) -> None:
@@ -421,7 +478,11 @@ def test_the_pages_say_an_incident_is_no_proof_name_the_zone_and_escape(
     review = teacher.get(f"/proctoring/review/{sid}?lang=ru")
     assert review.status_code == 200
     assert "лишь повод посмотреть человеку, а не доказательство" in review.text
-    assert "(UTC+5)" in review.text and "Asia/Almaty" not in review.text and "Результат аннулирован" in review.text
+    assert (
+        "(UTC+5)" in review.text
+        and "Asia/Almaty" not in review.text
+        and "Результат аннулирован" in review.text
+    )
     assert "<script>alert" not in review.text and "&lt;script&gt;" in review.text
     assert "media-src 'self'" in review.headers["Content-Security-Policy"]
     mine = student.get(f"/proctoring/sessions/{sid}?lang=kk")

@@ -1,5 +1,9 @@
-/* Proctoring in the browser: plain JavaScript, nothing from a CDN, no face model (the server
- * analyses the snapshots). Two parts:
+/* Proctoring in the browser: plain JavaScript, nothing from a CDN. An on-device model (Human,
+ * vendored with its weights under human/, run by device.js in a Web Worker on one 320-pixel
+ * frame every 3 seconds) counts faces and bodies and measures the head's yaw; its counts go to
+ * the service, which flags with the same sustained window as its own analysis of the snapshots
+ * (the server's second opinion). When the model cannot load, the page says so and the server
+ * analyses alone: the exam never waits for it. Two parts:
  *  - the check page (/proctoring/<course>/<quiz>/check): consent, camera and microphone, the ID
  *    photo, the live photo and a 15-second room scan (MediaRecorder), each uploaded in chunks
  *    with retries;
@@ -11,6 +15,10 @@
 (function () {
   "use strict";
   var API = "/api/v1/proctoring/";
+  var ASSETS = "/proctoring/assets/";
+  var DEVICE_EVERY = 3000;  // ms between two frames given to the model (never two at once)
+  var DEVICE_WIDTH = 320;  // pixels: the model's frames are small
+  var DEVICE_LOAD_LIMIT = 120000;  // ms: a model not ready by then is given up (server only)
   var csrf = "";
 
   function request(method, url, body, raw) {
@@ -58,6 +66,46 @@
     return new Promise(function (ok) { canvas.toBlob(ok, "image/jpeg", 0.8); });
   }
 
+  /* The on-device model in its worker: resolves {worker, backend} or null when it cannot run.
+   * Backends in order: WebGL (Human's "humangl"; SwiftShader where there is no GPU), then the
+   * CPU. The WASM backend is not offered: its .wasm files are not in Human's package. */
+  function startDevice(backends) {
+    return new Promise(function (ok) {
+      var worker;
+      try { worker = new Worker(ASSETS + "device.js", { type: "module" }); } catch (e) { return ok(null); }
+      var give_up = function () { worker.terminate(); ok(null); };
+      var timer = setTimeout(give_up, DEVICE_LOAD_LIMIT);
+      worker.onerror = function () { clearTimeout(timer); give_up(); };
+      worker.onmessage = function (e) {
+        clearTimeout(timer);
+        if (e.data.type !== "ready") return give_up();
+        ok({ worker: worker, backend: e.data.backend });
+      };
+      worker.postMessage({ type: "init", backends: backends || ["humangl", "cpu"] });
+    });
+  }
+
+  /* One small frame every DEVICE_EVERY ms, the next only once the last is answered. */
+  function runDevice(device, video, onResult) {
+    var busy = false;
+    device.worker.onmessage = function (e) {
+      busy = false;
+      if (e.data.type === "result") onResult(e.data);
+    };
+    return setInterval(function () {
+      if (busy || video.readyState < 2 || !video.videoWidth) return;
+      busy = true;
+      var height = Math.round(DEVICE_WIDTH * video.videoHeight / video.videoWidth);
+      createImageBitmap(video, { resizeWidth: DEVICE_WIDTH, resizeHeight: height }).then(function (bitmap) {
+        device.worker.postMessage({ type: "frame", image: bitmap, at: new Date().toISOString() }, [bitmap]);
+      }, function () { busy = false; });
+    }, DEVICE_EVERY);
+  }
+
+  function remember(key, value) {
+    try { localStorage.setItem(key, value); } catch (e) { /* private mode */ }
+  }
+
   /* -- the check page ---------------------------------------------------------------------- */
 
   function checkPage(root) {
@@ -84,8 +132,26 @@
       navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then(function (s) {
         stream = s; $("camera").srcObject = s;
         ["take-id", "take-live", "record-room"].forEach(function (id) { $(id).disabled = false; });
+        checkDevice();
       }, function () { say(root.dataset.wCameraFailed); });
     });
+    /* The device check: does the model load here, and how long a frame takes (never blocking). */
+    function checkDevice() {
+      var line = $("device");
+      remember("oqu-proctoring-device-off", root.dataset.wDeviceOff);
+      line.textContent = root.dataset.wDeviceLoading;
+      startDevice().then(function (device) {
+        if (!device) { line.textContent = root.dataset.wDeviceOff; line.className = "pr-off"; return; }
+        var timer = runDevice(device, $("camera"), function (result) {
+          clearInterval(timer);
+          device.worker.terminate();
+          line.textContent = root.dataset.wDeviceReady
+            .replace("{backend}", root.dataset["wBackend" + (device.backend === "cpu" ? "Cpu" : "Webgl")])
+            .replace("{ms}", String(Math.round(result.ms)));
+          line.className = "pr-done";
+        });
+      });
+    }
     function photo(kind) {
       say(root.dataset.wUploading);
       frame($("camera")).then(function (blob) { return upload(session.id, kind, blob); })
@@ -140,6 +206,33 @@
       return request("POST", API + "sessions/" + sessionId + "/events", { sent_at: new Date().toISOString(), events: batch })
         .then(function (r) { if (r.status >= 500) events = batch.concat(events); }, function () { events = batch.concat(events); });
     }
+    var frames = [], backend = null;
+    function flushFrames() {
+      if (!backend || (!frames.length && backend !== "off")) return Promise.resolve();
+      var batch = frames.splice(0, frames.length), sent = backend;
+      if (backend === "off") backend = null;  // said once
+      return request("POST", API + "sessions/" + sessionId + "/frames", { sent_at: new Date().toISOString(), backend: sent, frames: batch })
+        .then(function (r) { if (r.status >= 500) frames = batch.concat(frames); }, function () { frames = batch.concat(frames); });
+    }
+    function deviceOff() {
+      backend = "off";
+      var quiz = document.querySelector(".oqu-quiz"), text = null;
+      try { text = localStorage.getItem("oqu-proctoring-device-off"); } catch (e) { /* private mode */ }
+      if (!quiz || !text) return;
+      var note = document.createElement("p");
+      note.className = "oqu-proctoring-device"; note.setAttribute("role", "status"); note.textContent = text;
+      quiz.insertBefore(note, quiz.firstChild);
+    }
+    function onDevice() {
+      startDevice().then(function (device) {
+        if (!device) return deviceOff();
+        backend = device.backend;
+        runDevice(device, video, function (result) {
+          frames.push({ at: result.at, faces: result.faces, bodies: result.bodies, yaw: result.yaw, ms: result.ms });
+          if (frames.length >= 100) frames.shift();
+        });
+      });
+    }
     function listen(stream) {
       var AudioContext = window.AudioContext || window.webkitAudioContext;
       if (!AudioContext || !stream.getAudioTracks().length) return;
@@ -156,10 +249,13 @@
       if (r.status !== 200 || r.body.state !== "started") return;
       policy = r.body.policy;
       setInterval(flush, 10000);
+      setInterval(flushFrames, Math.max(10, Math.min(30, policy.snapshot_every)) * 1000);
       window.addEventListener("pagehide", flush);
+      window.addEventListener("pagehide", flushFrames);
       return navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then(function (stream) {
         video.srcObject = stream; video.play();
         listen(stream);
+        onDevice();
         setInterval(function () {
           frame(video).then(function (blob) { return upload(sessionId, "snapshot", blob); }).catch(function () { /* the server sees the gap */ });
         }, policy.snapshot_every * 1000);
@@ -167,7 +263,7 @@
     });
   }
 
-  window.oquProctor = { watch: watch, upload: upload };
+  window.oquProctor = { watch: watch, upload: upload, device: { start: startDevice, run: runDevice } };
   var root = document.getElementById("proctor-check");
   if (root) checkPage(root);
 })();
