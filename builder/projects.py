@@ -20,7 +20,7 @@ from builder.i18n import LOCALES, format_date, t
 from builder.links import iter_links, replace_links
 from builder.load import LESSON_FILE_RE, MODULE_DIR_RE, resolve_target
 from builder.media.lesson import lesson_files, lesson_player, video_seconds, with_image_attributes
-from builder.media.library import MediaLibrary
+from builder.media.library import MediaLibrary, shared_video_dir
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.search.page import FIND_PAGE, find_page
 
@@ -173,6 +173,17 @@ def plan_projects(
             for lang in course.languages
         ]
     return projects
+
+
+def shared_media_files(site: Site, media: MediaLibrary) -> dict[str, Path]:
+    """Site path → file of every course's shared video renditions (`media/courses/<id>/…`),
+    once per course whatever the number of its languages."""
+    files: dict[str, Path] = {}
+    for course in site.courses:
+        for _, lesson in course.lessons():
+            for variant in lesson.variants.values():
+                files.update(media.shared_files_for(variant, course.id))
+    return files
 
 
 def base_config(
@@ -356,8 +367,11 @@ def lesson_doc(
     `directory_urls=False`: the page sits at `<module>/<lesson>.html` (the offline copy)."""
     variant = lesson.variant(lang, course.languages)
     page_dir = f"{module.id}/{lesson.id}" if directory_urls else module.id
-    body = rewrite_body(site, course, module, variant, lang, project, media, page_dir)
-    player = lesson_player(media, variant, lang, page_dir)
+    # the site's video renditions are the course's, shared by its languages; an offline copy
+    # (directory_urls=False) carries its own
+    shared = f"{'../' * project.depth}{shared_video_dir(course.id)}" if directory_urls else None
+    body = rewrite_body(site, course, module, variant, lang, project, media, page_dir, shared is not None)
+    player = lesson_player(media, variant, lang, page_dir, shared)
     page = pages.lesson_page(
         course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
     )
@@ -374,15 +388,17 @@ def rewrite_body(
     project: ProjectSource,
     media: MediaLibrary | None = None,
     url_dir: str | None = None,
+    shared_renditions: bool = False,
 ) -> str:
     """Point links at generated pages and copied files; collect the files the lesson uses.
-    `url_dir`: the folder of the page's URL, which raw HTML (srcset) is relative to."""
+    `url_dir`: the folder of the page's URL, which raw HTML (srcset) is relative to;
+    `shared_renditions`: the video renditions are in the course's shared folder, not here."""
     page_dir = module.id
     media = media or MediaLibrary()
     match = LESSON_FILE_RE.match(variant.path.name)
     lesson_id = variant.meta.id or (match.group(2) if match else variant.path.stem)
     body = with_image_attributes(media, site, variant, url_dir or f"{module.id}/{lesson_id}")
-    project.files.update(lesson_files(media, site, variant))
+    project.files.update(lesson_files(media, site, variant, shared_renditions))
     links = [link for link in iter_links(body) if not link.is_external]
     replacements: dict[tuple[int, int], str] = {}
     for link in links:
