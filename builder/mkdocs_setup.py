@@ -130,6 +130,11 @@ def _share_theme_file_list() -> None:
     mkdocs.structure.files.Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 
 
+# False: MkDocs' own `Page.render` (a new converter per page), read at each call (and inherited
+# by forked pool workers): the test that compares the two outputs byte for byte sets it.
+REUSE_MARKDOWN_CONVERTER = True
+
+
 def _reuse_markdown_converter() -> None:
     """MkDocs makes a new Python-Markdown converter, with every extension set up anew, for each
     page (measured: ~5 % of a full build's CPU at 1,000 lessons). Python-Markdown's way to convert
@@ -145,6 +150,9 @@ def _reuse_markdown_converter() -> None:
     pages = mkdocs.structure.pages
 
     def render(self: pages.Page, config: Any, files: mkdocs.structure.files.Files) -> None:
+        if not REUSE_MARKDOWN_CONVERTER:
+            original(self, config, files)
+            return
         if self.markdown is None:
             raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
         if last.get("config") is config:
