@@ -8,7 +8,9 @@ figure in every 5th lesson, a formula in every 10th) in a temporary folder, then
    and again with one worker (everything in this process, so the phases can be timed);
 2. the same generated MkDocs projects (`plan_projects`, written to disk like `_write_sources`) built
    by plain MkDocs in this process, one after another (`mkdocs.commands.build.build`): the cost of
-   the same docs without oqu's generation, caching, shared theme assets and parallelism;
+   the same docs without oqu's generation, caching, shared theme assets and parallelism (but
+   with the MkDocs patches of builder/mkdocs_setup.py, which the in-process builds before it
+   installed: step 5's one-project baseline runs in a new process, plain MkDocs);
 3. a rebuild after appending a paragraph to one lesson (same output folder);
 4. a rebuild with nothing changed;
 5. the `oqu build` command in a fresh process (imports included), unless --no-cli, with its CPU time,
