@@ -12,7 +12,7 @@ PORT ?= 8000
 # sign-in counters' tests; Pango and DejaVu for the course PDFs (WeasyPrint), poppler-utils and
 # zbar-tools for the paper tests (text and QR codes read back from the PDFs); rsync for `oqu publish`.
 APT_PACKAGES := python3-venv python3-pip ffmpeg chromium postgresql nginx-light espeak-ng fonts-dejavu-core redis-server \
-	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools rsync
+	libpango-1.0-0 libpangoft2-1.0-0 poppler-utils zbar-tools rsync openssh-server
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help setup system-packages demo demo-data test lint i18n bench dist clean

@@ -8,7 +8,9 @@ figure in every 5th lesson, a formula in every 10th) in a temporary folder, then
    and again with one worker (everything in this process, so the phases can be timed);
 2. the same generated MkDocs projects (`plan_projects`, written to disk like `_write_sources`) built
    by plain MkDocs in this process, one after another (`mkdocs.commands.build.build`): the cost of
-   the same docs without oqu's generation, caching, shared theme assets and parallelism;
+   the same docs without oqu's generation, caching, shared theme assets and parallelism (but
+   with the MkDocs patches of builder/mkdocs_setup.py, which the in-process builds before it
+   installed: step 5's one-project baseline runs in a new process, plain MkDocs);
 3. a rebuild after appending a paragraph to one lesson (same output folder);
 4. a rebuild with nothing changed;
 5. the `oqu build` command in a fresh process (imports included), unless --no-cli, with its CPU time,
@@ -617,6 +619,64 @@ def new_lesson_comparison(lessons: int, tmp: Path, vocab: Vocabulary, seed: int,
     )
 
 
+def full_build_comparison(lessons: int, tmp: Path, vocab: Vocabulary, seed: int, repeat: int) -> None:
+    """`oqu build` (new process, empty cache) against one plain MkDocs project with every page
+    (new process), interleaved, wall and CPU of each run; then a one-lesson rebuild of the last."""
+    shape = shape_for(lessons)
+    base = tmp / f"lessons-{shape.lessons}"
+    gen = generate_site(base / "site", shape, vocab, seed)
+    oqus: list[Timed] = []
+    ones: list[Timed] = []
+    for i in range(repeat):
+        for kind in ("oqu", "one"):
+            shutil.rmtree(base / kind, ignore_errors=True)
+            load = os.getloadavg()[0]
+            if kind == "oqu":
+                oqus.append(cli_build(gen.root, base / kind))
+            else:
+                ones.append(one_project_mkdocs(gen.root, base / kind))
+            last = (oqus if kind == "oqu" else ones)[-1]
+            console.print(
+                f"  [{i + 1}/{repeat}] {'oqu build, empty cache' if kind == 'oqu' else 'plain MkDocs, one project'}"
+                f": {last.wall:.2f} s wall, {last.cpu:.2f} s CPU (load average before {load:.1f})",
+                style="dim",
+            )
+        console.print(
+            f"  [{i + 1}/{repeat}] oqu / one project: wall {oqus[-1].wall / ones[-1].wall:.2f}, "
+            f"CPU {oqus[-1].cpu / ones[-1].cpu:.2f}"
+        )
+    edits: list[Timed] = []
+    for i in range(repeat):
+        edit_lesson(gen.edit_target, vocab, seed + i)
+        edits.append(cli_build(gen.root, base / "oqu"))
+        console.print(
+            f"  [{i + 1}/{repeat}] one-lesson rebuild: {edits[-1].wall:.2f} s wall, {edits[-1].cpu:.2f} s CPU",
+            style="dim",
+        )
+    table = Table(title=f"{shape.lessons} lessons: full build vs one plain MkDocs project (new processes)")
+    for column in ("build", "wall (best)", "CPU (best)", "wall samples", "CPU samples"):
+        table.add_column(column)
+    for label, runs in (
+        ("oqu build, empty cache", oqus),
+        ("plain MkDocs, one project, navigation.prune", ones),
+        ("oqu build, one lesson edited", edits),
+    ):
+        table.add_row(
+            label,
+            f"{min(r.wall for r in runs):.2f} s",
+            f"{min(r.cpu for r in runs):.2f} s",
+            ", ".join(f"{r.wall:.2f}" for r in runs),
+            ", ".join(f"{r.cpu:.2f}" for r in runs),
+        )
+    console.print(table)
+    full_wall, full_cpu = min(r.wall for r in oqus), min(r.cpu for r in oqus)
+    console.print(
+        f"oqu / one project (best of each): wall {full_wall / min(r.wall for r in ones):.2f}, "
+        f"CPU {full_cpu / min(r.cpu for r in ones):.2f}; one-lesson rebuild / full build: "
+        f"wall {min(r.wall for r in edits) / full_wall:.3f}, CPU {min(r.cpu for r in edits) / full_cpu:.3f}"
+    )
+
+
 def cli_build(root: Path, out: Path) -> Timed:
     """`oqu build` from the command line in a new process (imports included), this source tree."""
     command = [sys.executable, "-c", "from builder.cli import main; main()"]
@@ -646,16 +706,9 @@ def one_project_source(root: Path, work: Path) -> Path:
     config = dict(projects[0].config)
     config.update(site_name="one project", nav=nav)
     config.pop("site_url", None)
-    (work / "mkdocs.yml").write_text(
-        yaml.safe_dump(config, allow_unicode=True, sort_keys=False) + pipeline_extensions(), encoding="utf-8"
-    )
+    # the same mkdocs.yml text as oqu's (its Markdown extensions with their titles filled in)
+    (work / "mkdocs.yml").write_text(ProjectSource(dest="one", config=config).mkdocs_yml(), encoding="utf-8")
     return work / "mkdocs.yml"
-
-
-def pipeline_extensions() -> str:
-    from builder.projects import MARKDOWN_EXTENSIONS
-
-    return MARKDOWN_EXTENSIONS
 
 
 def _prefixed(nav: Any, prefix: str) -> Any:
@@ -1020,6 +1073,11 @@ def main() -> None:
         help="only the one-lesson rebuild with and without the search documents' cache (see above)",
     )
     parser.add_argument(
+        "--only-full",
+        action="store_true",
+        help="only the full oqu build against the one-project plain MkDocs build, and a one-lesson rebuild",
+    )
+    parser.add_argument(
         "--only-new-lesson",
         action="store_true",
         help="only oqu preview given a new lesson file, before and after (see above)",
@@ -1047,6 +1105,10 @@ def main() -> None:
         "parallelism. Timings are wall-clock, after a warm-up build that pays the imports."
     )
     try:
+        if args.only_full:
+            for n in sizes:
+                full_build_comparison(n, tmp, vocab, args.seed, args.repeat)
+            return
         if args.only_new_lesson:
             for n in sizes:
                 new_lesson_comparison(n, tmp, vocab, args.seed, args.repeat)

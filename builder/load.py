@@ -423,9 +423,17 @@ def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     match = LESSON_FILE_RE.match(name)
     if match:
         stem = f"{match.group(1)}-{match.group(2)}"
-        variants = sorted(p for p in Path(folder).glob(stem + "*.md") if LESSON_FILE_RE.match(p.name))
-        variants = [p for p in variants if p.name == stem + ".md" or p.name.startswith(stem + ".")]
-        return variants[0] if variants else None
+        try:  # a listing, not pathlib's glob: this runs for every lesson link of every build
+            names = sorted(os.listdir(folder))
+        except OSError:
+            return None
+        variants = [
+            name
+            for name in names
+            if (name == stem + ".md" or (name.startswith(stem + ".") and name.endswith(".md")))
+            and LESSON_FILE_RE.match(name)
+        ]
+        return Path(folder) / variants[0] if variants else None
     return None
 
 

@@ -24,7 +24,7 @@ from builder.mkdocs_setup import link_or_copy
 from builder.model import Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
-from builder.projects import plan_projects
+from builder.projects import plan_projects, shared_media_files
 from builder.publication import check_publication, record_publications, today_in_almaty
 from builder.quizzes.load import load_site_quizzes
 from builder.quizzes.publish import write_site_quizzes
@@ -116,7 +116,13 @@ def build_site(
     staging = out / f".site-new-{os.getpid()}"
     service_staging = out / f".service-new-{os.getpid()}"
     try:
-        assemble_site(site, built, shared_assets_dir(out / ".cache" / "projects"), staging)
+        assemble_site(
+            site,
+            built,
+            shared_assets_dir(out / ".cache" / "projects"),
+            staging,
+            shared_media_files(site, media),
+        )
         write_service_bundle(site, service_staging)
         write_site_quizzes(site, staging, service_staging)
         printed.copy_into(staging)
@@ -141,12 +147,18 @@ def build_site(
     )
 
 
-def assemble_site(site: Site, built: list[BuiltProject], theme: Path, staging: Path) -> None:
-    """Put every project's output in its place (hard links), the shared theme assets and root pages."""
+def assemble_site(
+    site: Site, built: list[BuiltProject], theme: Path, staging: Path, shared: dict[str, Path] | None = None
+) -> None:
+    """Put every project's output in its place (hard links), the shared theme assets, the courses'
+    shared video renditions (`shared`: site path → file) and the root pages."""
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
     shutil.copytree(theme, staging / "assets", copy_function=link_or_copy)
+    for name, source in sorted((shared or {}).items()):
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(source, staging / name)
     for project in sorted(built, key=lambda b: b.dest.count("/")):
         shutil.copytree(
             project.output, staging / project.dest, copy_function=link_or_copy, dirs_exist_ok=True

@@ -20,11 +20,14 @@ from builder.i18n import LOCALES, format_date, t
 from builder.links import iter_links, replace_links
 from builder.load import LESSON_FILE_RE, MODULE_DIR_RE, resolve_target
 from builder.media.lesson import lesson_files, lesson_player, video_seconds, with_image_attributes
-from builder.media.library import MediaLibrary
+from builder.media.library import MediaLibrary, shared_video_dir
 from builder.model import Course, Lesson, LessonVariant, Module, Site
 from builder.search.page import FIND_PAGE, find_page
 
 THEME_DIR = Path(__file__).parent / "theme"
+# libyaml's emitter when PyYAML has it (~20× faster than the pure-Python one; the same YAML data,
+# a key over 128 characters written as `? key`), for the mkdocs.yml of every project
+SAFE_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 MARKDOWN_EXTENSIONS = """\
 markdown_extensions:
@@ -87,19 +90,28 @@ class ProjectSource:
     pages: dict[str, str] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     _key: str | None = field(default=None, repr=False, compare=False)
+    _yml: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def depth(self) -> int:
         return len(self.dest.split("/"))
 
     def mkdocs_yml(self) -> str:
+        """The project's mkdocs.yml; kept while the config is the same (PyYAML's dump is slow, and
+        a build asks for it three times: the cache key, the page manifest, the written file)."""
+        config = json.dumps(self.config, default=repr)
+        if self._yml is None or self._yml[0] != config:
+            self._yml = (config, self._dump_mkdocs_yml())
+        return self._yml[1]
+
+    def _dump_mkdocs_yml(self) -> str:
         # The heading links' and footnote back links' titles in the page's language
         # (Python-Markdown's are English).
         lang = self.config.get("theme", {}).get("language", "kk")
         extensions = MARKDOWN_EXTENSIONS.replace(
             "{permalink_title}", json.dumps(t("permalink", lang), ensure_ascii=False)
         ).replace("{footnote_back}", json.dumps(t("footnote_back", lang), ensure_ascii=False))
-        return yaml.safe_dump(self.config, allow_unicode=True, sort_keys=False) + extensions
+        return yaml.dump(self.config, Dumper=SAFE_DUMPER, allow_unicode=True, sort_keys=False) + extensions
 
     def key(self) -> str:
         """Content hash of everything that decides this project's output (computed once)."""
@@ -161,6 +173,17 @@ def plan_projects(
             for lang in course.languages
         ]
     return projects
+
+
+def shared_media_files(site: Site, media: MediaLibrary) -> dict[str, Path]:
+    """Site path → file of every course's shared video renditions (`media/courses/<id>/…`),
+    once per course whatever the number of its languages."""
+    files: dict[str, Path] = {}
+    for course in site.courses:
+        for _, lesson in course.lessons():
+            for variant in lesson.variants.values():
+                files.update(media.shared_files_for(variant, course.id))
+    return files
 
 
 def base_config(
@@ -346,8 +369,11 @@ def lesson_doc(
     `directory_urls=False`: the page sits at `<module>/<lesson>.html` (the offline copy)."""
     variant = lesson.variant(lang, course.languages)
     page_dir = f"{module.id}/{lesson.id}" if directory_urls else module.id
-    body = rewrite_body(site, course, module, variant, lang, project, media, page_dir)
-    player = lesson_player(media, variant, lang, page_dir)
+    # the site's video renditions are the course's, shared by its languages; an offline copy
+    # (directory_urls=False) carries its own
+    shared = f"{'../' * project.depth}{shared_video_dir(course.id)}" if directory_urls else None
+    body = rewrite_body(site, course, module, variant, lang, project, media, page_dir, shared is not None)
+    player = lesson_player(media, variant, lang, page_dir, shared)
     page = pages.lesson_page(
         course, lesson, variant, lang, render_formulas(body), player, video_seconds(media, variant)
     )
@@ -364,15 +390,17 @@ def rewrite_body(
     project: ProjectSource,
     media: MediaLibrary | None = None,
     url_dir: str | None = None,
+    shared_renditions: bool = False,
 ) -> str:
     """Point links at generated pages and copied files; collect the files the lesson uses.
-    `url_dir`: the folder of the page's URL, which raw HTML (srcset) is relative to."""
+    `url_dir`: the folder of the page's URL, which raw HTML (srcset) is relative to;
+    `shared_renditions`: the video renditions are in the course's shared folder, not here."""
     page_dir = module.id
     media = media or MediaLibrary()
     match = LESSON_FILE_RE.match(variant.path.name)
     lesson_id = variant.meta.id or (match.group(2) if match else variant.path.stem)
     body = with_image_attributes(media, site, variant, url_dir or f"{module.id}/{lesson_id}")
-    project.files.update(lesson_files(media, site, variant))
+    project.files.update(lesson_files(media, site, variant, shared_renditions))
     links = [link for link in iter_links(body) if not link.is_external]
     replacements: dict[tuple[int, int], str] = {}
     for link in links:

@@ -14,9 +14,12 @@ from builder.model import LessonVariant, Site
 _LINK_TAIL_RE = re.compile(r""">?(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)""")
 
 
-def lesson_files(library: MediaLibrary, site: Site, variant: LessonVariant) -> dict[str, Path]:
-    """Site path → file for the lesson's renditions, tracks, posters, embeds and image sizes."""
-    files = library.files_for(variant)
+def lesson_files(
+    library: MediaLibrary, site: Site, variant: LessonVariant, shared: bool = False
+) -> dict[str, Path]:
+    """Site path → file for the lesson's renditions, tracks, posters, embeds and image sizes
+    (`shared`: not the renditions, which the course's shared folder has)."""
+    files = library.files_for(variant, shared)
     for link in iter_links(variant.body):
         if link.is_image and not link.is_external:
             target = resolve_target(site.content_dir, variant.path, link.path_and_anchor[0])
@@ -25,9 +28,11 @@ def lesson_files(library: MediaLibrary, site: Site, variant: LessonVariant) -> d
     return files
 
 
-def lesson_player(library: MediaLibrary, variant: LessonVariant, lang: str, page_dir: str) -> str:
+def lesson_player(
+    library: MediaLibrary, variant: LessonVariant, lang: str, page_dir: str, shared: str | None = None
+) -> str:
     media = library.lessons.get(variant.path)
-    return lesson_media_html(media, variant.meta.chapters, lang, page_dir) if media else ""
+    return lesson_media_html(media, variant.meta.chapters, lang, page_dir, shared) if media else ""
 
 
 def video_seconds(library: MediaLibrary, variant: LessonVariant) -> float | None:

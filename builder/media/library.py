@@ -116,14 +116,19 @@ class MediaLibrary:
             unique.update((o.path, o) for _, o in image.sizes)
         return list(unique.values())
 
-    def files_for(self, variant: LessonVariant) -> dict[str, Path]:
-        """Site path → cache (or source) file for everything the lesson's players use."""
+    def files_for(self, variant: LessonVariant, shared: bool = False) -> dict[str, Path]:
+        """Site path → cache (or source) file for everything the lesson's players use;
+        `shared`: without the video renditions (the course's shared folder has them)."""
         media = self.lessons.get(variant.path)
         if media is None:
             return {}
         files: dict[str, Path] = {}
         if media.video:
-            files.update({f"{media.video.site_dir}/{o.name}": o.path for o in _video_outputs(media.video)})
+            outputs = _video_outputs(media.video)
+            if shared:
+                renditions = {id(r.output) for r in media.video.renditions}
+                outputs = [o for o in outputs if id(o) not in renditions]
+            files.update({f"{media.video.site_dir}/{o.name}": o.path for o in outputs})
         if media.audio:
             files[f"{media.audio.site_dir}/{media.audio.output.name}"] = media.audio.output.path
         if media.chapters and media.video:
@@ -132,12 +137,32 @@ class MediaLibrary:
             files.update(embed.files)
         return files
 
+    def shared_files_for(self, variant: LessonVariant, course_id: str) -> dict[str, Path]:
+        """Site path (from the site's root) → file of the lesson's video renditions, in the
+        course's folder that every language of the course shares (`shared_video_dir`)."""
+        media = self.lessons.get(variant.path)
+        if media is None or media.video is None:
+            return {}
+        folder = f"{shared_video_dir(course_id)}/{media.video.site_dir}"
+        return {f"{folder}/{r.output.name}": r.output.path for r in media.video.renditions}
+
     def image_files(self, source: Path) -> dict[str, Path]:
         image = self.images.get(source)
         if image is None:
             return {}
         folder = image.site_path.rsplit("/", 1)[0]
         return {f"{folder}/{output.name}": output.path for _, output in image.sizes}
+
+
+# The video renditions of a course, once for all its languages (the kk and ru lesson pages
+# point at the same files): `media/courses/<course id>/` from the site's root. It stays behind
+# the course's gate: nginx's `auth_request` covers every `/<folder>/courses/…` and the service's
+# rule (auth.access.COURSE_PATH) reads the course id after `courses/` whatever the first folder.
+SHARED_MEDIA = "media"
+
+
+def shared_video_dir(course_id: str) -> str:
+    return f"{SHARED_MEDIA}/courses/{course_id}"
 
 
 def _video_outputs(video: VideoAsset) -> list[Output]:

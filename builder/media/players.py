@@ -18,11 +18,14 @@ SPEEDS = ("0.75", "1", "1.25", "1.5", "2")
 IMAGE_SIZES = "(min-width: 76.25em) 46rem, 100vw"  # Material's content column at its widest
 
 
-def lesson_media_html(media: LessonMedia, chapters: list[Chapter], lang: str, page_dir: str) -> str:
-    """The video, audio and interactive players of one lesson page, or an empty string."""
+def lesson_media_html(
+    media: LessonMedia, chapters: list[Chapter], lang: str, page_dir: str, shared: str | None = None
+) -> str:
+    """The video, audio and interactive players of one lesson page, or an empty string;
+    `shared`: the course's shared renditions folder, relative to the project's root."""
     parts = []
     if media.video:
-        parts.append(video_html(media.video, media.chapters, chapters, lang, page_dir))
+        parts.append(video_html(media.video, media.chapters, chapters, lang, page_dir, shared))
     if media.audio:
         parts.append(audio_html(media.audio, lang, page_dir))
     parts += [embed_html(embed, lang, page_dir) for embed in media.embeds]
@@ -48,10 +51,21 @@ def _size(output: Output, lang: str) -> str:
 
 
 def video_html(
-    video: VideoAsset, chapters_track: Output | None, chapters: list[Chapter], lang: str, page_dir: str
+    video: VideoAsset,
+    chapters_track: Output | None,
+    chapters: list[Chapter],
+    lang: str,
+    page_dir: str,
+    shared: str | None = None,
 ) -> str:
     def url(output: Output) -> str:
         return _url(f"{video.site_dir}/{output.name}", page_dir)
+
+    def rendition_url(output: Output) -> str:
+        if shared is None:
+            return url(output)
+        climb = "../" * len(page_dir.strip("/").split("/")) if page_dir.strip("/") else ""
+        return escape(quote(f"{climb}{shared}/{video.site_dir}/{output.name}"), quote=True)
 
     largest = video.renditions[-1]
     sources = []
@@ -59,7 +73,7 @@ def video_html(
         smaller = video.renditions[index - 1] if index else None
         media = f' media="(min-width: {smaller.width + 1}px)"' if smaller else ""
         sources.append(
-            f'<source src="{url(rendition.output)}" type="video/mp4"{media} data-height="{rendition.height}">'
+            f'<source src="{rendition_url(rendition.output)}" type="video/mp4"{media} data-height="{rendition.height}">'
         )
     default = lang if lang in video.captions else next(iter(video.captions), "")
     tracks = [
@@ -71,7 +85,9 @@ def video_html(
         chapters_lang = chapters_track.name.split(".")[1]  # chapters.<lesson language>.vtt
         tracks.append(f'<track kind="chapters" src="{url(chapters_track)}" srclang="{chapters_lang}">')
     tracks.append(f'<track kind="metadata" label="thumbnails" src="{url(video.thumbs_vtt)}">')
-    download = _download_link(url(largest.output), f"{largest.height}p", _size(largest.output, lang), lang)
+    download = _download_link(
+        rendition_url(largest.output), f"{largest.height}p", _size(largest.output, lang), lang
+    )
     return "".join(
         [
             '<figure class="oqu-media oqu-video" data-oqu-player>',

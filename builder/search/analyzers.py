@@ -811,6 +811,20 @@ def typo_terms(word: str, lang: str) -> set[str]:
 # -- whoosh ---------------------------------------------------------------------------------
 
 
+def index_terms(text: str, lang: str) -> list[str]:
+    """The terms `whoosh_analyzer(lang)` makes of `text`, in order, without whoosh's token objects:
+    the builder gives whoosh these lists to index (measured: the filter chain was the larger part
+    of indexing 1,000 lessons). The same steps in the same order: words of the text as written,
+    each composed (NFC), lower-cased, stop words dropped, stemmed (tested equal to the chain)."""
+    stop, stem = STOP_WORDS[check_language(lang)], STEMMERS[lang]
+    terms = []
+    for match in WORD_RE.finditer(text):
+        word = unicodedata.normalize("NFC", match.group()).lower()
+        if word not in stop:
+            terms.append(stem(word))
+    return terms
+
+
 class NfcFilter(Filter):
     """Compose decomposed letters, so that offsets into the stored (NFC) text stay exact."""
 

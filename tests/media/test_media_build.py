@@ -16,6 +16,9 @@ from builder.problems import ContentError
 
 SITE = "build/site/kk/courses/first-aid"
 VIDEO = f"{SITE}/basics/media/lecture"
+# the renditions: once per course for all its languages, behind the same course gate
+RENDITIONS = "build/site/media/courses/first-aid/basics/media/lecture"
+SHARED_FROM_PAGE = "../../../../../media/courses/first-aid/basics/media/lecture"
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +53,7 @@ def loudness(path: Path) -> float:
 
 def test_renditions_are_h264_aac_faststart_and_never_upscaled(built: tuple[Path, int]) -> None:
     root, _ = built
-    folder = root / VIDEO
+    folder = root / RENDITIONS
     assert sorted(p.name for p in folder.glob("*.mp4")) == ["144p.mp4", "240p.mp4"]  # 480p > source
     for name, height in (("144p.mp4", 144), ("240p.mp4", 240)):
         info = media_info(folder / name)
@@ -60,6 +63,22 @@ def test_renditions_are_h264_aac_faststart_and_never_upscaled(built: tuple[Path,
         assert video["height"] <= 240 and video["width"] <= 320
         boxes = top_level_boxes(folder / name)
         assert boxes.index("moov") < boxes.index("mdat")
+
+
+def test_kk_and_ru_pages_share_one_copy_of_the_renditions(built: tuple[Path, int]) -> None:
+    """Issue 17: the renditions are in the course's shared folder only, and both languages'
+    pages of the lesson play those files (the posters, thumbnails and tracks stay per project)."""
+    root, _ = built
+    site = root / "build/site"
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*.mp4")) == [
+        "media/courses/first-aid/basics/media/lecture/144p.mp4",
+        "media/courses/first-aid/basics/media/lecture/240p.mp4",
+    ]
+    for lang in ("kk", "ru"):
+        page = (site / lang / "courses/first-aid/basics/assessment/index.html").read_text(encoding="utf-8")
+        sources = re.findall(r'<source src="([^"]+)" type="video/mp4"', page)
+        assert sources == [f"{SHARED_FROM_PAGE}/240p.mp4", f"{SHARED_FROM_PAGE}/144p.mp4"], lang
+        assert (site / lang / "courses/first-aid/basics/media/lecture/poster.jpg").is_file()
 
 
 def test_poster_thumbnails_captions_and_chapters(built: tuple[Path, int]) -> None:
@@ -82,7 +101,7 @@ def test_lesson_page_has_the_players(built: tuple[Path, int]) -> None:
     assert '<video controls preload="metadata" playsinline width="320" height="240"' in page
     assert 'poster="../media/lecture/poster.jpg"' in page
     sources = re.findall(r'<source src="([^"]+)" type="video/mp4"', page)
-    assert sources == ["../media/lecture/240p.mp4", "../media/lecture/144p.mp4"]
+    assert sources == [f"{SHARED_FROM_PAGE}/240p.mp4", f"{SHARED_FROM_PAGE}/144p.mp4"]
     assert (
         '<track kind="captions" src="../media/lecture/captions.kk.vtt" srclang="kk" label="Қазақша" default>'
         in page
@@ -90,7 +109,7 @@ def test_lesson_page_has_the_players(built: tuple[Path, int]) -> None:
     assert 'srclang="ru" label="Русский">' in page
     assert '<track kind="chapters" src="../media/lecture/chapters.kk.vtt" srclang="kk">' in page
     assert "<select data-oqu-speed>" in page
-    assert re.search(r'href="\.\./media/lecture/240p\.mp4" download>Жүктеп алу \(240p, \d+', page)
+    assert re.search(rf'href="{SHARED_FROM_PAGE}/240p\.mp4" download>Жүктеп алу \(240p, \d+', page)
     assert '<source src="../media/talk/audio.m4a" type="audio/mp4">' in page
     assert "<p>Екінші &lt;абзац&gt;.</p>" in page
     assert 'sandbox="allow-scripts allow-forms allow-popups allow-pointer-lock"' in page

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.search.analyzers import analyze, stem_kk, whoosh_analyzer, words
+from builder.search.analyzers import analyze, index_terms, stem_kk, whoosh_analyzer, words
 
 TABLE = Path(__file__).parent / "kk_stems.txt"
 
@@ -97,6 +97,22 @@ def test_the_whoosh_analyzer_gives_the_same_terms_with_offsets() -> None:
     ]
     assert [term for term, _ in tokens] == analyze(text, "kk")
     assert [word for _, word in tokens] == ["Өрттердің", "сыныптары", "сөндіргіштер"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # decomposed й and ә (a word processor's), capitals, stop words, digits, punctuation
+        ("kk", "ӨРТ сөндіргіштер және И\u0306ә Ә\u0306 мен 101-ші сынып, Өрттердің; ал бұл — 2026 ж."),
+        ("ru", "Огнетушители И ПОЖАРЫ и\u0306 не на: класс «А» 3-го типа, Ёлка"),
+        ("en", "The Extinguishers AND fires of Class-B, 2 of them"),
+    ],
+)
+def test_the_builders_index_terms_are_the_whoosh_analyzers(lang: str, text: str) -> None:
+    """The build gives whoosh terms made by `index_terms`; the service's queries are analysed by
+    the whoosh chain: the two must agree term for term."""
+    assert index_terms(text, lang) == [token.text for token in whoosh_analyzer(lang)(text)]
+    assert index_terms(text, lang)  # something was indexed
 
 
 def test_an_unknown_language_is_refused() -> None:

@@ -48,6 +48,11 @@ GATED_FILES = {
     ),
     "kk/courses/fire-safety/_quizzes/check.json": json.dumps({"title": SECRET}, ensure_ascii=False),
 }
+# A gated course's video renditions, shared by its kk and ru pages (issue 17): not under a
+# language folder but under media/courses/<id>/, which the same gate covers.
+SHARED_FILES = {
+    "media/courses/fire-safety/combustion/media/lecture/240p.mp4": f"mp4 {SECRET} " + "1" * 4096,
+}
 HASHED_CSS = "assets/stylesheets/main.57a0d79d.min.css"
 THEME_JS = "assets/oqu/shell.js"  # named alike across releases
 MANIFEST = {
@@ -111,6 +116,7 @@ http {{
 def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
     for name, text in {
         **GATED_FILES,
+        **SHARED_FILES,
         "kk/courses/dl-orientation/index.html": "<h1>Қашықтан оқыту</h1>",
         "kk/courses/index.html": "<h1>Курстар</h1>",
         "kk/404.html": "<h1>Бет табылмады (kk)</h1>",
@@ -300,6 +306,11 @@ def test_no_path_variant_opens_a_gated_course(
         for name in GATED_FILES
         for target in gated_variants("kk", "fire-safety", name.removeprefix("kk/courses/fire-safety/"))
     ]
+    targets += [
+        target
+        for name in SHARED_FILES
+        for target in gated_variants("media", "fire-safety", name.removeprefix("media/courses/fire-safety/"))
+    ]
     targets.append(f"http://127.0.0.1{LESSON}")  # absolute-form request target
     for base in (servers.nginx, servers.service):
         visitors = {
@@ -312,7 +323,7 @@ def test_no_path_variant_opens_a_gated_course(
             assert failures == [], (base, who, failures[:10])
         # The student of the enrolled group does read it: the gate is not simply shut.
         readers = sign_in(base, reader.email)
-        for name in GATED_FILES:
+        for name in [*GATED_FILES, *SHARED_FILES]:
             response = requests.get(f"{base}/{name}", headers=readers, timeout=10)
             assert response.status_code == 200 and SECRET in response.text, (base, name)
 
