@@ -75,7 +75,7 @@ demo: demo-data
 # failed twice under it (it passes alone); see CHANGELOG.md.
 TEST_WORKERS ?= 0
 test: setup lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadscope --no-loadscope-reorder
 
 # ruff, then the layers (import-linter's contracts in pyproject.toml; see CONTRIBUTING.md), then
 # the types (mypy, [tool.mypy] in pyproject.toml: builder, quiz_service and auth, no error).
