@@ -45,7 +45,8 @@ def work_unit(nodeid: str) -> str:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     first = {folder: rank for rank, folder in enumerate(SHARED_SITE_FOLDERS)}
-    items.sort(key=lambda item: first.get(work_unit(item.nodeid), len(first)))  # stable: the rest keep their order
+    # A stable sort: the rest keep their order.
+    items.sort(key=lambda item: first.get(work_unit(item.nodeid), len(first)))
 
 
 # The units are given to pytest-xdist through a scheduler of our own, not through `xdist_group`
