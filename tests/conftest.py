@@ -24,7 +24,6 @@ CHROMIUM_ARGS = [
 
 
 TEST_SWITCHES = {"OQU_UPDATE_GOLDEN"}  # variables that steer the tests themselves, not oqu
-TESTS = Path(__file__).parent
 # Folders whose tests share a site built once per session (conftest.py): under pytest-xdist
 # (`make test`) each folder is one unit of work, run on one worker, so the site is built once;
 # every other module is a unit of its own (its module-scoped fixtures and the order of its tests
