@@ -70,8 +70,8 @@ demo: demo-data
 	$(BIN)/oqu serve --host $(HOST) --port $(PORT)
 
 # The suite on two pytest-xdist workers (this machine has two cores); `TEST_WORKERS=1 make test`
-# runs it in one process, as a plain `pytest` does. Each folder that shares a built site (browser,
-# paper, search, media), else each module, goes whole to one worker (tests/conftest.py's scheduler
+# runs it in one process, as a plain `pytest` does. Each folder that shares a built site (paper,
+# search, media), else each module, goes whole to one worker (tests/conftest.py's scheduler
 # for --dist loadscope). Figures and the choice of two: docs/testing.md. pytest exits 5 when it
 # collected no tests, with or without workers, which fails the target.
 TEST_WORKERS ?= 2
