@@ -121,7 +121,7 @@ def wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
         except urllib.error.HTTPError:
             return
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.05)
     pytest.fail(f"nothing answered {url} within {STARTUP_SECONDS} s")
 
 

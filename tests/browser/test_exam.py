@@ -49,7 +49,7 @@ def exam_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     # This test is about the exam's flow; the proctored flow is tests/browser/test_proctoring_exam.py.
     text = re.sub(r"(?m)^proctoring:\n(?:  .*\n)+", "", text)
     midterm.write_text(text, encoding="utf-8")
-    build_site(root, root / "build")
+    build_site(root, root / "build", paper=False)  # PDFs and offline copies: tests/paper/
     env = {**os.environ, "OQU_VAR_DIR": str(root / "var")}
     students = {EMAIL: "Дәулет Омарұлы", CLASSMATE: "Ерасыл Нұрланұлы"}
     add_accounts(root, env, PASSWORD, students, GROUP, teachers={TEACHER: "Айгерім Жұмабаева"})

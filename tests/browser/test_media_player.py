@@ -124,7 +124,7 @@ def model_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     head, _, body = lesson.read_text(encoding="utf-8").partition("\n---\n")
     model = "interactive:\n  - {src: media/cube.glb, title: Сынақ текшесі, height: 400}"
     lesson.write_text(f"{head}\n{model}\n---\n{body}", encoding="utf-8")
-    build_site(root, root / "build")
+    build_site(root, root / "build", paper=False)  # PDFs and offline copies: tests/paper/
     with nginx_serving(root / "build/site", tmp_path_factory.mktemp("nginx")) as base:
         yield base
 

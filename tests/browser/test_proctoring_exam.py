@@ -51,7 +51,7 @@ def proctored_served(example_site: Path, tmp_path_factory: pytest.TempPathFactor
     text = re.sub(r"(?m)^  snapshot_every: .*$", "  snapshot_every: 5", text)
     text = re.sub(r"(?m)^  sustained: .*$", "  sustained: {seconds: 4, frames: 2}", text)
     midterm.write_text(text, encoding="utf-8")
-    build_site(root, root / "build")
+    build_site(root, root / "build", paper=False)  # PDFs and offline copies: tests/paper/
     env = {**os.environ, "OQU_VAR_DIR": str(root / "var"), "OQU_PROCTORING_ROOM_SCAN_SECONDS": "2"}
     add_accounts(
         root, env, PASSWORD, {EMAIL: "Аружан Серікқызы"}, "ӨҚ-33", teachers={TEACHER: "Айгерім Жұмабаева"}

@@ -124,9 +124,17 @@
         try { localStorage.setItem("oqu-proctoring-" + course + "/" + quiz, String(s.id)); } catch (e) { /* private mode */ }
       }
     }
-    request("POST", API + course + "/" + quiz + "/session", {}).then(function (r) { if (r.status === 200) show(r.body); });
+    function consent() {
+      request("POST", API + "sessions/" + session.id + "/consent", {}).then(function (r) { show(r.body); });
+    }
+    request("POST", API + course + "/" + quiz + "/session", {}).then(function (r) {
+      if (r.status !== 200) return;
+      var ticked = $("consent").checked;  /* ticked before the session came: sent now, not lost */
+      show(r.body);
+      if (ticked && !r.body.checks.consent) consent();
+    });
     $("consent").addEventListener("change", function () {
-      if ($("consent").checked && session) request("POST", API + "sessions/" + session.id + "/consent", {}).then(function (r) { show(r.body); });
+      if ($("consent").checked && session) consent();
     });
     $("camera-on").addEventListener("click", function () {
       navigator.mediaDevices.getUserMedia({ video: true, audio: true }).then(function (s) {
