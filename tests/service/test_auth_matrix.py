@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+import shutil
+import sqlite3
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,11 +34,14 @@ from auth_helpers import PASSWORD, csrf_from_form
 from flask import Flask
 from flask.testing import FlaskClient
 from PIL import Image
+from postgres_server import PostgresServer
 from quiz_bundle import publish_gift_quiz
+from werkzeug.test import Cookie
 
 from auth import enrolment
 from auth.models import Role, User
 from builder.quizzes.model import ProctoringPolicy
+from quiz_service import create_app
 from quiz_service.core import db
 
 CALLERS = ("anonymous", "student", "other_student", "teacher", "admin", "partner")
@@ -839,8 +844,109 @@ class World:
     values: dict[str, object]
 
 
+@dataclass(frozen=True)
+class WorldSnapshot:
+    """The world as `make_world` left it, kept to give every case its own copy.
+
+    `folder` holds the database (SQLite: db/oqu.sqlite3; PostgreSQL: `template`, a database
+    of the module's server), the built site and service bundle (build/) and the files the
+    world wrote (var/: the proctoring photo). `config` is the app's configuration with its
+    paths relative to `folder`; `sessions` each caller's session cookie (the sessions are rows
+    of the database, so a copy of it signs the same callers in)."""
+
+    folder: Path
+    template: str | None
+    config: dict[str, Any]
+    sessions: dict[str, Cookie | None]
+    values: dict[str, object]
+
+
+@pytest.fixture(scope="module")
+def world_snapshots(tmp_path_factory: pytest.TempPathFactory) -> dict[str, WorldSnapshot]:
+    """One snapshot per database kind, made by the module's first case of that kind (on this
+    worker): the world costs ~0.6 s of CPU to make, a copy of it a few milliseconds."""
+    return {}
+
+
 @pytest.fixture
-def world(app: Flask, make_user: Callable[..., User], make_token: Callable[..., str]) -> World:
+def world(
+    request: pytest.FixtureRequest,
+    database_kind: str,
+    world_snapshots: dict[str, WorldSnapshot],
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[World]:
+    """Six callers signed in, an attempt, a proctoring session, a consultation: every case
+    starts from the same world, in a database and folders of its own (a case that writes
+    leaves nothing for the next)."""
+    snapshot = world_snapshots.get(database_kind)
+    if snapshot is None:
+        app: Flask = request.getfixturevalue("app")
+        made = make_world(app, request.getfixturevalue("make_user"), request.getfixturevalue("make_token"))
+        root = tmp_path_factory.mktemp(f"matrix-world-{database_kind}")
+        world_snapshots[database_kind] = take_snapshot(request, app, made, tmp_path, root)
+        yield made
+        return
+    app = restore_snapshot(request, snapshot, tmp_path / "world")
+    browsers = {}
+    for caller, session in snapshot.sessions.items():
+        browsers[caller] = browser = app.test_client()
+        if session is not None:
+            browser.set_cookie(
+                session.decoded_key, session.decoded_value, domain=session.domain, path=session.path
+            )
+    yield World(browsers, dict(snapshot.values))
+    app.extensions["oqu_db"].engine.dispose()
+
+
+def take_snapshot(
+    request: pytest.FixtureRequest, app: Flask, world: World, case_folder: Path, root: Path
+) -> WorldSnapshot:
+    """Copy the case's folder (but its database) and the world's database under `root`, with
+    the callers' session cookies."""
+    config: dict[str, Any] = request.getfixturevalue("app_config")
+    relative = {
+        key: value.relative_to(case_folder)
+        for key, value in config.items()
+        if isinstance(value, Path) and value.is_relative_to(case_folder)
+    }
+    shutil.copytree(case_folder, root, ignore=lambda folder, _: ["db"] if folder == str(case_folder) else [],
+                    dirs_exist_ok=True)  # fmt: skip
+    engine = app.extensions["oqu_db"].engine
+    url = engine.url
+    template = None
+    assert url.database is not None
+    if url.get_backend_name() == "sqlite":
+        (root / "db").mkdir()
+        with sqlite3.connect(url.database) as source, sqlite3.connect(root / "db" / "oqu.sqlite3") as copy:
+            source.backup(copy)
+    else:
+        engine.dispose()  # CREATE DATABASE … TEMPLATE wants no one connected to the template
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        template = server.create_database(template=url.database, name=f"{url.database}_matrix_world")
+    cookie_name = app.config["SESSION_COOKIE_NAME"]  # the only cookie the world's callers hold
+    sessions = {caller: browser.get_cookie(cookie_name) for caller, browser in world.browsers.items()}
+    return WorldSnapshot(root, template, config | relative, sessions, dict(world.values))
+
+
+def restore_snapshot(request: pytest.FixtureRequest, snapshot: WorldSnapshot, folder: Path) -> Flask:
+    """An app over a fresh copy of the snapshot's database and folders."""
+    shutil.copytree(snapshot.folder, folder)
+    if snapshot.template is None:
+        database_url = f"sqlite:///{folder / 'db' / 'oqu.sqlite3'}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        name = server.create_database(template=snapshot.template)
+        request.addfinalizer(lambda: server.drop_database(name))
+        database_url = server.url(name)
+    config = {
+        key: folder / value if isinstance(value, Path) and not value.is_absolute() else value
+        for key, value in snapshot.config.items()
+    }
+    return create_app(config | {"DATABASE_URL": database_url})
+
+
+def make_world(app: Flask, make_user: Callable[..., User], make_token: Callable[..., str]) -> World:
     people = {
         "student": make_user(email="student@oqu.example.kz", group="ТҚ-21", password=PASSWORD),
         "other_student": make_user(email="other@oqu.example.kz", group="ТҚ-21", password=PASSWORD),
@@ -943,3 +1049,22 @@ def test_authorization_matrix(world: World, endpoint: tuple[str, str]) -> None:
                 options["json"] = case.json
         seen[caller] = browser.open(url, method=method, **options).status_code
     assert seen == case.statuses
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+@pytest.mark.parametrize("turn", ["revokes", "still holds"])
+def test_a_case_that_writes_leaves_the_next_case_the_same_world(world: World, turn: str) -> None:
+    """The cases share one made world, each through a copy: the student's API token, revoked
+    in the first turn, is live again in the second (the turns run in this order)."""
+    student = world.browsers["student"]
+
+    def revoked_at() -> object:
+        tokens = student.get("/api/v1/me/tokens").json["tokens"]
+        return next(token["revoked_at"] for token in tokens if token["id"] == world.values["student_token"])
+
+    assert revoked_at() is None
+    if turn == "revokes":
+        token = world.values["student_token"]
+        revoked = student.delete(f"/api/v1/me/tokens/{token}", headers={"X-CSRF-Token": _csrf(student)})
+        assert revoked.status_code == 204
+        assert revoked_at() is not None
