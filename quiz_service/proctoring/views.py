@@ -574,8 +574,9 @@ ASSET_POLICY = "; ".join(
 
 @pages.after_request
 def cache_assets(response: Response) -> Response:
-    """The vendored model (megabytes) is cached for a week; our own scripts are revalidated."""
-    if request.endpoint == "proctoring_pages.static":
+    """The vendored model (megabytes) is cached for a week; our own scripts are revalidated; an
+    error (a name that is not there) keeps the service's no-store."""
+    if request.endpoint == "proctoring_pages.static" and response.status_code in (200, 304):
         vendored = (request.view_args or {}).get("filename", "").startswith("human/")
         response.headers["Cache-Control"] = "public, max-age=604800" if vendored else "no-cache"
     return response

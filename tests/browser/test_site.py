@@ -46,7 +46,8 @@ def test_catalogue_language_switch_search_and_lesson(page: Page, served: str) ->
     search(page, "консультац")  # a prefix: Material's client-side search matches word beginnings
     results = page.locator(".md-search-result__item a")
     expect(results.first).to_have_attribute("href", re.compile(r"consultations"))
-    results.first.click()
+    # the lesson on consultation formats, beside the course's own consultations page (booking)
+    page.locator(".md-search-result__item a[href*='formats/consultations']").first.click()
     expect(page).to_have_url(re.compile(r"/ru/courses/dl-orientation/formats/consultations/"))
     expect(page.locator("h1")).to_contain_text("консультации")
 
