@@ -1,8 +1,11 @@
 """What a one-lesson rebuild no longer does again: list the theme's files (kept in the build
-cache for the next process), and the outputs stay what MkDocs itself makes."""
+cache for the next process), link every file of the site into an empty tree and delete the old
+one (the replaced tree is brought up to date); the outputs stay a full build's, byte for byte."""
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import mkdocs.structure.files
@@ -12,7 +15,7 @@ from mkdocs.config import load_config
 import builder.mkdocs_setup as mkdocs_setup
 from builder.load import load_site
 from builder.mkdocs_runner import _write_sources
-from builder.pipeline import build_site
+from builder.pipeline import SPARE_SITE, build_site
 from builder.projects import plan_projects
 
 
@@ -54,3 +57,65 @@ def test_the_stored_theme_file_list_is_mkdocs_own_and_a_new_process_reads_it(
     monkeypatch.setattr(mkdocs_setup, "_LISTED", {})
     assert _listed_by(patched, config) == own and walks == [1]
     assert stored[0].read_text(encoding="utf-8").startswith("[[")
+
+
+LESSON = "content/courses/first-aid/01-basics/01-assessment.kk.md"
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != "sitemap.xml.gz"  # gzip stamps its own time
+    }
+
+
+def _folders(root: Path) -> list[str]:
+    return [p.relative_to(root).as_posix() for p in sorted(root.rglob("*")) if p.is_dir()]
+
+
+def test_a_rebuild_brings_the_replaced_tree_up_to_date_instead_of_linking_every_file(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    out = minimal_site / "build"
+    first = build_site(minimal_site, out)
+    assert first.relinked > 50 and not (out / SPARE_SITE).exists()
+    assert build_site(minimal_site, out).relinked == first.relinked  # no spare tree yet: all anew
+    spare = out / SPARE_SITE
+    assert spare.is_dir()
+    (spare / "kk" / "stray.html").write_text("left from an old build", encoding="utf-8")
+    (spare / "kk" / "gone" / "deeper").mkdir(parents=True)
+    (spare / "index.html").unlink()
+
+    lesson = minimal_site / LESSON
+    for round_ in range(2):  # the spare is then the tree of the build before the last
+        lesson.write_text(
+            lesson.read_text(encoding="utf-8") + f"\n## Бөлім {round_}\n\nТыныс алуды *бақылаңыз*.\n",
+            encoding="utf-8",
+        )
+        report = build_site(minimal_site, out)
+        assert report.rebuilt == 1
+        assert 0 < report.relinked < first.relinked / 5, report.relinked
+
+        full = tmp_path / f"full-{round_}"
+        shutil.copytree(minimal_site, full, ignore=shutil.ignore_patterns("build"))
+        build_site(full, full / "build")
+        assert _tree(out / "site") == _tree(full / "build" / "site")
+        assert _folders(out / "site") == _folders(full / "build" / "site")
+    assert [p.name for p in out.iterdir() if p.name.startswith((".site-new", ".site-old"))] == []
+
+
+def test_a_spare_tree_never_writes_through_its_links_into_the_cache(minimal_site: Path) -> None:
+    """The root pages are written after the links: a spare whose index.html is a link to a cached
+    project file must lose the link, not overwrite the cached file."""
+    out = minimal_site / "build"
+    build_site(minimal_site, out)
+    build_site(minimal_site, out)
+    spare = out / SPARE_SITE
+    cached = next((out / ".cache" / "projects").glob("*/index.html"))
+    before = cached.read_bytes()
+    (spare / "index.html").unlink()
+    os.link(cached, spare / "index.html")
+    build_site(minimal_site, out)
+    assert cached.read_bytes() == before
+    assert (out / "site" / "index.html").read_bytes() != before
