@@ -129,7 +129,7 @@ def build_site(
             staging,
             shared_media_files(site, media),
         )
-        write_service_bundle(site, service_staging)
+        write_service_bundle(site, service_staging, previous=out / "service")
         write_site_quizzes(site, staging, service_staging)
         printed.copy_into(staging)
         write_calendars(site, staging)

@@ -4,6 +4,7 @@ one (the replaced tree is brought up to date); the outputs stay a full build's, 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from mkdocs.config import load_config
 
 import builder.mkdocs_setup as mkdocs_setup
+from builder.bundle import MANIFEST_KEY, manifest_text
 from builder.load import load_site
 from builder.mkdocs_runner import _write_sources
 from builder.pipeline import SPARE_SITE, build_site
@@ -119,3 +121,39 @@ def test_a_spare_tree_never_writes_through_its_links_into_the_cache(minimal_site
     build_site(minimal_site, out)
     assert cached.read_bytes() == before
     assert (out / "site" / "index.html").read_bytes() != before
+
+
+def test_the_service_manifest_text_is_reused_only_when_all_but_its_time_is_unchanged(tmp_path: Path) -> None:
+    manifest = {
+        "version": 1,
+        "built_at": "",
+        "courses": [{"id": "a", "title": {"kk": "Қазақша", "ru": "Ру"}}],
+    }
+    text, key = manifest_text(manifest, "2026-12-07T08:00:00+00:00", None)
+    assert text == json.dumps(
+        {**manifest, "built_at": "2026-12-07T08:00:00+00:00"}, ensure_ascii=False, indent=1
+    )
+    (tmp_path / "manifest.json").write_text(text + "\n", encoding="utf-8")  # the newline marks reuse
+    (tmp_path / MANIFEST_KEY).write_text(key, encoding="utf-8")
+
+    again, same_key = manifest_text(manifest, "2026-12-07T09:30:00+00:00", tmp_path)
+    fresh = json.dumps({**manifest, "built_at": "2026-12-07T09:30:00+00:00"}, ensure_ascii=False, indent=1)
+    assert again == fresh + "\n" and same_key == key  # the previous text, its time replaced
+
+    changed = {**manifest, "courses": [{"id": "a", "title": {"kk": "Қазақша", "ru": "Русский"}}]}
+    text2, key2 = manifest_text(changed, "2026-12-07T09:30:00+00:00", tmp_path)
+    assert key2 != key
+    assert text2 == json.dumps(
+        {**changed, "built_at": "2026-12-07T09:30:00+00:00"}, ensure_ascii=False, indent=1
+    )
+
+
+def test_a_rebuilt_service_manifest_is_the_indented_dump(minimal_site: Path) -> None:
+    out = minimal_site / "build"
+    build_site(minimal_site, out)
+    first = json.loads((out / "service" / "manifest.json").read_text(encoding="utf-8"))
+    build_site(minimal_site, out)
+    text = (out / "service" / "manifest.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False, indent=1)
+    assert {**data, "built_at": ""} == {**first, "built_at": ""} and data["built_at"]
