@@ -134,6 +134,8 @@ def build_site(
         printed.copy_into(staging)
         write_calendars(site, staging)
         publish(staging, out / "site", spare=spare)
+        for site_path in printed.files:  # copies, not links: the spare would hold them twice
+            (spare / site_path).unlink(missing_ok=True)
         publish(service_staging, out / "service")
         if publication:  # a preview shows, it does not publish (R7.1 counts the publishing build)
             record_publications(site, out, today)
