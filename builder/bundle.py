@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from builder.schedules import recording_shown
 from builder.schema import ScheduleConfig, ScheduledClassConfig, Text
 
 BUNDLE_VERSION = 1
+MANIFEST_KEY = ".manifest.sha256"  # beside manifest.json: the digest of its compact dump without built_at
 
 
 def text_dict(text: Text | None, languages: list[str]) -> dict[str, str]:
@@ -172,11 +175,14 @@ def _iso(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def write_service_bundle(site: Site, target: Path) -> None:
+def write_service_bundle(site: Site, target: Path, previous: Path | None = None) -> None:
+    """The manifest and the assessment files into `target`. `previous`: the last build's bundle
+    folder, whose manifest text is reused (its `built_at` replaced) when the rest is unchanged."""
     target.mkdir(parents=True, exist_ok=True)
+    built_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     manifest = {
         "version": BUNDLE_VERSION,
-        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "built_at": "",
         "languages": site.languages,
         "site": site_manifest(site),
         "courses": [course_manifest(course, site.languages) for course in site.courses],
@@ -184,10 +190,36 @@ def write_service_bundle(site: Site, target: Path) -> None:
         "curricula": [curriculum_manifest(site, curriculum) for curriculum in site.curricula],
         "schedules": {"late_after_minutes": site.config.schedules.late_after_minutes},
     }
-    (target / "manifest.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
+    text, key = manifest_text(manifest, built_at, previous)
+    (target / "manifest.json").write_text(text, encoding="utf-8")
+    (target / MANIFEST_KEY).write_text(key, encoding="utf-8")
     write_assessment(site, target)
+
+
+# The manifest's top-level `built_at` line as `json.dumps(..., indent=1)` writes it (one space).
+_BUILT_AT_LINE = re.compile(r'^ "built_at": "[^"\\]*"', re.MULTILINE)
+
+
+def manifest_text(manifest: dict[str, Any], built_at: str, previous: Path | None) -> tuple[str, str]:
+    """`json.dumps(manifest, ensure_ascii=False, indent=1)` with `built_at` set. The indented dump
+    runs json's pure-Python encoder (~0.3 s of CPU at 1,000 lessons, for every build); when the
+    compact dump (C encoder, milliseconds) of everything but `built_at` equals the one stored
+    beside the previous manifest, the previous text is the same but for that line, which is
+    replaced. The compact text determines the indented one: equal inputs, equal bytes. Returns
+    the text and the digest to store (MANIFEST_KEY)."""
+    compact = json.dumps(manifest, ensure_ascii=False)
+    key = hashlib.sha256(compact.encode()).hexdigest()
+    if previous is not None:
+        try:
+            if (previous / MANIFEST_KEY).read_text(encoding="utf-8") == key:
+                text = (previous / "manifest.json").read_text(encoding="utf-8")
+                line = f' "built_at": {json.dumps(built_at)}'
+                replaced, count = _BUILT_AT_LINE.subn(lambda _: line, text, count=1)
+                if count == 1:
+                    return replaced, key
+        except OSError:
+            pass
+    return json.dumps({**manifest, "built_at": built_at}, ensure_ascii=False, indent=1), key
 
 
 def published_lesson_ids(service_dir: Path) -> dict[str, set[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -28,8 +29,11 @@ _UNKNOWN_COMMAND_RE = re.compile(r"<mi>(\\[A-Za-z]+)</mi>")
 _WORDS_RE = re.compile(r"(?<!^)(?=[A-Z])")
 
 
+@functools.lru_cache(maxsize=4096)
 def to_mathml(latex: str, display: bool) -> str:
-    """MathML for a LaTeX formula; unbalanced braces and unknown commands are errors."""
+    """MathML for a LaTeX formula; unbalanced braces and unknown commands are errors. Kept per
+    process: the check converts every formula and the page generation converts it again (an
+    error is raised again each time: lru_cache keeps no exceptions)."""
     source = latex.strip()
     if _brace_depth(source) != 0:
         raise FormulaError(f"cannot read formula '{source}': unbalanced braces")

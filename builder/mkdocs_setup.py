@@ -4,6 +4,8 @@ build alike)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -95,27 +97,36 @@ def _share_compiled_templates() -> None:
     mkdocs.theme.Theme.get_env = get_env  # type: ignore[method-assign]
 
 
+# The theme's file list per (theme folders, static templates, Markdown suffixes), in this process;
+# `_walk_theme` is MkDocs' own `Files.add_files_from_theme` once `_share_theme_file_list` ran.
+_LISTED: dict[tuple[object, ...], list[tuple[str, str | None]]] = {}
+_walk_theme: Any = mkdocs.structure.files.Files.add_files_from_theme
+
+
 def _share_theme_file_list() -> None:
     """MkDocs lists the theme's static files anew for every project: a walk of Material's folders
     (thousands of icons) and a dozen fnmatch patterns per name, measured at ~4 % of a full build's
     CPU over 14 projects. The list depends only on the theme's folders and the patterns' inputs,
-    so one process computes it once; each project still gets its own `File` objects, and a docs
+    so one process computes it once and keeps it in the build cache for the next (see
+    `_theme_files_path`); each project still gets its own `File` objects, and a docs
     file still wins over a theme file of the same path (MkDocs' rule)."""
     original = mkdocs.structure.files.Files.add_files_from_theme
     if getattr(original, "oqu_shared", False):
         return
-    listed: dict[tuple[object, ...], list[tuple[str, str | None]]] = {}
 
     def add_files_from_theme(
         self: mkdocs.structure.files.Files, env: jinja2.Environment, config: object
     ) -> None:
         theme = config.theme  # type: ignore[attr-defined]
         key = (tuple(theme.dirs), tuple(theme.static_templates), tuple(mkdocs.utils.markdown_extensions))
-        if key not in listed:
+        if key not in _LISTED:
+            _LISTED[key] = _stored_theme_files(key) or []
+        if not _LISTED[key]:
             probe = mkdocs.structure.files.Files([])
-            original(probe, env, config)  # type: ignore[arg-type]
-            listed[key] = [(file.src_uri, file.src_dir) for file in probe]
-        for path, src_dir in listed[key]:
+            _walk_theme(probe, env, config)
+            _LISTED[key] = [(file.src_uri, file.src_dir) for file in probe]
+            _store_theme_files(key, _LISTED[key])
+        for path, src_dir in _LISTED[key]:
             if self.get_file_from_path(path) is None:
                 self.append(
                     mkdocs.structure.files.File(
@@ -127,7 +138,56 @@ def _share_theme_file_list() -> None:
                 )
 
     add_files_from_theme.oqu_shared = True  # type: ignore[attr-defined]
+    add_files_from_theme.oqu_original = original  # type: ignore[attr-defined]
+    global _walk_theme
+    _walk_theme = original
     mkdocs.structure.files.Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
+
+
+def _theme_files_path(key: tuple[Any, ...]) -> Path | None:
+    """Where the theme's file list for `key` is kept between processes: beside the compiled
+    templates, named by a digest of the toolchain (MkDocs, Material, our theme folder: what keys
+    the projects' cache too) and the list's inputs. None when no build cache is in use."""
+    if _TEMPLATES.folder is None:
+        return None
+    from builder.projects import toolchain_fingerprint
+
+    dirs, static_templates, extensions = key  # the templates are a set: sorted, one name per list
+    inputs = json.dumps(
+        [
+            toolchain_fingerprint(),
+            list(map(str, dirs)),
+            sorted(map(str, static_templates)),
+            list(map(str, extensions)),
+        ]
+    )
+    return _TEMPLATES.folder / f"theme-files-{hashlib.sha256(inputs.encode()).hexdigest()[:24]}.json"
+
+
+def _stored_theme_files(key: tuple[object, ...]) -> list[tuple[str, str | None]] | None:
+    """The list a previous process stored (a one-lesson rebuild listed Material's icons again:
+    ~0.4 s of its CPU at 1,000 lessons); None when there is none or it cannot be read."""
+    path = _theme_files_path(key)
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8")) if path is not None else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(stored, list) or not stored:
+        return None
+    return [(str(uri), None if src_dir is None else str(src_dir)) for uri, src_dir in stored]
+
+
+def _store_theme_files(key: tuple[object, ...], files: list[tuple[str, str | None]]) -> None:
+    path = _theme_files_path(key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_text(json.dumps(files), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
 
 
 # False: MkDocs' own `Page.render` (a new converter per page), read at each call (and inherited

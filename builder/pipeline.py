@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import posixpath
 import shutil
 import time
 from collections.abc import Callable
@@ -37,6 +38,7 @@ class BuildReport:
     pages: int = 0
     projects: int = 0
     rebuilt: int = 0
+    relinked: int = 0  # files hard-linked (or copied) into the site tree by this build
     media_encoded: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
@@ -115,19 +117,25 @@ def build_site(
         search_index.result()
     staging = out / f".site-new-{os.getpid()}"
     service_staging = out / f".service-new-{os.getpid()}"
+    spare = out / SPARE_SITE
+    relinked = 0
     try:
-        assemble_site(
+        if spare.is_dir():  # the tree the last build replaced: brought up to date, not made anew
+            os.replace(spare, staging)
+        relinked = assemble_site(
             site,
             built,
             shared_assets_dir(out / ".cache" / "projects"),
             staging,
             shared_media_files(site, media),
         )
-        write_service_bundle(site, service_staging)
+        write_service_bundle(site, service_staging, previous=out / "service")
         write_site_quizzes(site, staging, service_staging)
         printed.copy_into(staging)
         write_calendars(site, staging)
-        publish(staging, out / "site")
+        publish(staging, out / "site", spare=spare)
+        for site_path in printed.files:  # copies, not links: the spare would hold them twice
+            (spare / site_path).unlink(missing_ok=True)
         publish(service_staging, out / "service")
         if publication:  # a preview shows, it does not publish (R7.1 counts the publishing build)
             record_publications(site, out, today)
@@ -139,6 +147,7 @@ def build_site(
         pages=sum(len(p.pages) for p in projects),
         projects=len(projects),
         rebuilt=sum(not b.cached for b in built),
+        relinked=relinked,
         media_encoded=media.made,
         seconds=time.perf_counter() - started,
         warnings=[str(w) for w in problems.warnings],
@@ -147,27 +156,140 @@ def build_site(
     )
 
 
+# The site tree the last build replaced, kept (hard links: a few kilobytes of folders) so that the
+# next build brings it up to date instead of linking every file into an empty folder and deleting
+# the old tree (at 1,000 lessons: ~0.4 s of CPU and ~3 s of waiting for the disk per build).
+SPARE_SITE = ".site-spare"
+
+
 def assemble_site(
     site: Site, built: list[BuiltProject], theme: Path, staging: Path, shared: dict[str, Path] | None = None
-) -> None:
+) -> int:
     """Put every project's output in its place (hard links), the shared theme assets, the courses'
-    shared video renditions (`shared`: site path → file) and the root pages."""
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir(parents=True)
-    shutil.copytree(theme, staging / "assets", copy_function=link_or_copy)
-    for name, source in sorted((shared or {}).items()):
-        (staging / name).parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(source, staging / name)
-    for project in sorted(built, key=lambda b: b.dest.count("/")):
-        shutil.copytree(
-            project.output, staging / project.dest, copy_function=link_or_copy, dirs_exist_ok=True
-        )
+    shared video renditions (`shared`: site path → file) and the root pages; return how many
+    files were linked or copied. An existing `staging` (a previous build's tree) keeps the files
+    that already are the right ones (the same inode) and loses everything else, so that it ends
+    exactly as an empty folder would after the same steps."""
+    sources = [(theme, "assets")] + [
+        (b.output, b.dest) for b in sorted(built, key=lambda b: b.dest.count("/"))
+    ]
+    plan = _link_plan(sources, shared or {})
+    if plan is None or not staging.is_dir():
+        relinked = _assemble_anew(staging, sources, shared or {})
+    else:
+        relinked = _bring_up_to_date(staging, plan)
     (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
     (staging / "404.html").write_text(not_found_page(site, site.default_language), encoding="utf-8")
     for lang in site.languages:  # each language's folder has its own, in its language only
         (staging / lang).mkdir(exist_ok=True)
         (staging / lang / "404.html").write_text(not_found_page(site, lang), encoding="utf-8")
+    return relinked
+
+
+def _assemble_anew(staging: Path, sources: list[tuple[Path, str]], shared: dict[str, Path]) -> int:
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    linked = 0
+
+    def counted(source: str, target: str) -> None:
+        nonlocal linked
+        linked += 1
+        link_or_copy(source, target)
+
+    theme, _ = sources[0]
+    shutil.copytree(theme, staging / "assets", copy_function=counted)
+    for name, source in sorted(shared.items()):
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        counted(str(source), str(staging / name))
+    for output, dest in sources[1:]:
+        shutil.copytree(output, staging / dest, copy_function=counted, dirs_exist_ok=True)
+    return linked
+
+
+@dataclass
+class _LinkPlan:
+    files: dict[str, Path]  # site path → the file linked there
+    copied: set[str]  # paths given twice: the later file is copied over the earlier link (copytree)
+    folders: set[str]  # every folder the steps make, "" the tree itself
+
+
+def _link_plan(sources: list[tuple[Path, str]], shared: dict[str, Path]) -> _LinkPlan | None:
+    """What `_assemble_anew` makes, as paths, in the same order (a later file replaces an
+    earlier one); None when a source holds a symbolic link (copytree's rules apply then)."""
+    plan = _LinkPlan({}, set(), {""})
+
+    def add_folder(site_path: str) -> None:
+        while site_path not in plan.folders:
+            plan.folders.add(site_path)
+            site_path = posixpath.dirname(site_path)
+
+    def add_file(site_path: str, source: Path) -> None:
+        if site_path in plan.files:
+            plan.copied.add(site_path)
+        plan.files[site_path] = source
+        add_folder(posixpath.dirname(site_path))
+
+    def add_tree(top: Path, dest: str) -> bool:
+        for folder, dirnames, filenames in os.walk(top):
+            rel = os.path.relpath(folder, top).replace(os.sep, "/")
+            base = posixpath.normpath(posixpath.join(dest, rel)).lstrip("/")
+            base = "" if base == "." else base
+            add_folder(base)
+            if any(os.path.islink(os.path.join(folder, name)) for name in dirnames + filenames):
+                return False
+            for name in filenames:
+                add_file(posixpath.join(base, name), Path(folder) / name)
+        return True
+
+    (theme, theme_dest), projects = sources[0], sources[1:]
+    if not add_tree(theme, theme_dest):
+        return None
+    for name, source in sorted(shared.items()):
+        add_file(name, source)
+    for output, dest in projects:
+        if not add_tree(output, dest):
+            return None
+    return plan
+
+
+def _bring_up_to_date(staging: Path, plan: _LinkPlan) -> int:
+    """Remove from `staging` every file that is not already the planned file (hard link, same
+    inode) and every folder not planned, then make the missing folders and links."""
+    kept: set[str] = set()
+    for folder, dirnames, filenames in os.walk(staging, topdown=False):
+        rel = os.path.relpath(folder, staging).replace(os.sep, "/")
+        rel = "" if rel == "." else rel
+        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(folder, d))]:
+            site_path = posixpath.join(rel, name)
+            path = os.path.join(folder, name)
+            source = plan.files.get(site_path)
+            if source is not None and site_path not in plan.copied and _same_file(path, source):
+                kept.add(site_path)
+            else:
+                os.unlink(path)
+        if rel not in plan.folders:
+            os.rmdir(folder)
+    for folder in sorted(plan.folders):  # a parent sorts before its children
+        (staging / folder).mkdir(exist_ok=True)
+    relinked = 0
+    for site_path, source in plan.files.items():
+        if site_path in kept:
+            continue
+        relinked += 1
+        if site_path in plan.copied:
+            shutil.copy2(source, staging / site_path)
+        else:
+            link_or_copy(source, staging / site_path)
+    return relinked
+
+
+def _same_file(path: str, source: Path) -> bool:
+    try:
+        mine, theirs = os.lstat(path), os.stat(source)
+    except OSError:
+        return False
+    return (mine.st_ino, mine.st_dev) == (theirs.st_ino, theirs.st_dev)
 
 
 def root_redirect(site: Site) -> str:
@@ -212,13 +334,18 @@ def not_found_page(site: Site, lang: str) -> str:
     )
 
 
-def publish(staging: Path, target: Path) -> None:
-    """Swap `staging` in for `target`: the old folder stays whole until the new one is complete."""
-    old = target.with_name(f".{target.name}-old-{os.getpid()}")
+def publish(staging: Path, target: Path, spare: Path | None = None) -> None:
+    """Swap `staging` in for `target`: the old folder stays whole until the new one is complete.
+    With `spare`, the old folder is kept there (when that name is free) for the next build."""
+    old = (
+        spare
+        if spare is not None and not spare.exists()
+        else target.with_name(f".{target.name}-old-{os.getpid()}")
+    )
     if target.exists():
         os.replace(target, old)
     os.replace(staging, target)
-    if old.exists():
+    if old.exists() and old != spare:
         shutil.rmtree(old)
 
 
