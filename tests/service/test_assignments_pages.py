@@ -213,6 +213,8 @@ def test_the_assignment_page_turns_e_mail_reminders_off(browsers: dict[str, Flas
     student = browsers["student"]
     html = student.get(f"{PAGE}?lang=kk").text
     assert "Тапсыру мерзімі жақындағанда еске салу" in html and 'name="reminders" checked' in html
+    assert "max-width: 48rem; margin" in html  # the page's width, not the form pasted into the CSS
+    assert html.count('name="reminders"') == 1  # the e-mail form once, below the work
     form = {"csrf_token": csrf_from_form(html), "lang": "ru", "grade_mail": "on"}
     answer = student.post(f"{PAGE}/mail", data=form)
     assert answer.status_code == 303 and "notice=mail_saved" in answer.location
