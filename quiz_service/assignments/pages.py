@@ -387,32 +387,13 @@ def grade_view(
 @page
 def grade_form(course: str, assignment: str, submission_id: int) -> WerkzeugResponse:
     _, spec = views.taught_spec(course, assignment)
-    form = request.form
-    feedback = form.get("feedback", "")
-    try:
-        if spec.rubric:
-            levels = {
-                c.id: int(form[f"level-{c.id}"])
-                for c in spec.rubric
-                if form.get(f"level-{c.id}", "").isdigit()
-            }
-            views.give_grade(course, spec, submission_id, levels, None, feedback)
-        else:
-            views.give_grade(course, spec, submission_id, None, float(form.get("points", "")), feedback)
+
+    def grade() -> None:
+        levels, points, feedback = chosen_mark(spec)
+        views.give_grade(course, spec, submission_id, levels, points, feedback)
         views.give_feedback_file(course, spec, submission_id)
-    except ValueError:
-        return grade_view(course, assignment, submission_id, words()["error.grade_points"], 422)
-    except DomainError as problem:
-        return form_error(
-            problem, lambda message, status: grade_view(course, assignment, submission_id, message, status)
-        )
-    return back(
-        "assignment_pages.grade_page",
-        "graded",
-        course=course,
-        assignment=assignment,
-        submission_id=submission_id,
-    )
+
+    return marking_form(course, assignment, submission_id, grade, "graded")
 
 
 def chosen_mark(spec: AssignmentSpec) -> tuple[dict[str, int] | None, float | None, str]:
