@@ -303,14 +303,7 @@ def record_events(
         )
     writer.flush()
     _flag_repeated_actions(writer, session.id, window)
-    return int(
-        writer.scalar(
-            select(func.count())
-            .select_from(ProctoringIncident)
-            .where(ProctoringIncident.session_id == session.id, ProctoringIncident.flagged.is_(True))
-        )
-        or 0
-    )
+    return flagged_count(writer, session.id)
 
 
 @dataclass(frozen=True)
@@ -383,14 +376,7 @@ def record_device_frames(
         _remake_device_incidents(writer, session)
     media = list(writer.scalars(select(ProctoringMedia).where(ProctoringMedia.session_id == session.id)))
     session.risk = json.dumps(risk_summary(writer, session, media))
-    return int(
-        writer.scalar(
-            select(func.count())
-            .select_from(ProctoringIncident)
-            .where(ProctoringIncident.session_id == session.id, ProctoringIncident.flagged.is_(True))
-        )
-        or 0
-    )
+    return flagged_count(writer, session.id)
 
 
 def _remake_device_incidents(writer: Session, session: ProctoringSession) -> None:
@@ -744,3 +730,13 @@ def session_for(reader: Session, session_id: int) -> ProctoringSession:
     if session is None:
         raise NotFound("not_found", "There is no such proctoring session.")
     return session
+
+
+def flagged_count(session: Session, session_id: int) -> int:
+    """How many of the session's incidents are flagged (sustained), for the answer to an upload."""
+    query = (
+        select(func.count())
+        .select_from(ProctoringIncident)
+        .where(ProctoringIncident.session_id == session_id, ProctoringIncident.flagged.is_(True))
+    )
+    return int(session.scalar(query) or 0)
