@@ -8,10 +8,12 @@ office_views."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
 from flask import Blueprint, Flask, Response, g, url_for
+from sqlalchemy.orm import Session
 
 from auth.access import courses
 from auth.models import Role, User
@@ -116,6 +118,18 @@ def plan_api(user_id: int) -> PlanOut:
     return plan_out(student, plan_for(student))
 
 
+def office_change(user_id: int, change: Callable[[Session, User, User], object]) -> PlanOut:
+    """The academic office changes a student's plan: 404 before any change when the student's
+    group has no curriculum; `change(writer, student, office member)` in one write transaction;
+    the plan as it is after it."""
+    student = student_for_office(user_id)
+    plan_for(student)
+    release_reader()
+    with db.write_transaction() as writer:
+        change(writer, writer.get_one(User, student.id), writer.get_one(User, g.user.id))
+    return plan_out(student, plan_for(student))
+
+
 @api.put("/plans/<int:user_id>/decisions")
 @operation(
     "Set the office's decision on a course (exempt, individual start) or a module (individual deadline)",
@@ -124,16 +138,13 @@ def plan_api(user_id: int) -> PlanOut:
     auth=True,
 )
 def decision_api(user_id: int, body: DecisionIn) -> PlanOut:
-    student = student_for_office(user_id)
-    plan_for(student)  # 404 before any change when the student's group has no curriculum
-    release_reader()
-    with db.write_transaction() as writer:
-        wanted = (body.exempt, body.starts, body.due, body.note)
-        by = writer.get_one(User, g.user.id)
-        plans.set_decision(
-            writer, writer.get_one(User, student.id), body.course, body.module, wanted, by, now()
-        )
-    return plan_out(student, plan_for(student))
+    wanted = (body.exempt, body.starts, body.due, body.note)
+    return office_change(
+        user_id,
+        lambda writer, target, by: plans.set_decision(
+            writer, target, body.course, body.module, wanted, by, now()
+        ),
+    )
 
 
 @api.post("/plans/<int:user_id>/accommodations")
@@ -145,15 +156,12 @@ def decision_api(user_id: int, body: DecisionIn) -> PlanOut:
     auth=True,
 )
 def accommodation_api(user_id: int, body: AccommodationIn) -> PlanOut:
-    student = student_for_office(user_id)
-    plan_for(student)
-    release_reader()
-    with db.write_transaction() as writer:
-        by = writer.get_one(User, g.user.id)
-        plans.accommodate(
-            writer, writer.get_one(User, student.id), body.document_ref, body.starts, body.ends, by, now()
-        )
-    return plan_out(student, plan_for(student))
+    return office_change(
+        user_id,
+        lambda writer, target, by: plans.accommodate(
+            writer, target, body.document_ref, body.starts, body.ends, by, now()
+        ),
+    )
 
 
 @api.post("/plans/<int:user_id>/accommodations/<int:accommodation_id>/end")
@@ -164,13 +172,12 @@ def accommodation_api(user_id: int, body: AccommodationIn) -> PlanOut:
     auth=True,
 )
 def end_accommodation_api(user_id: int, accommodation_id: int, body: AccommodationEndIn) -> PlanOut:
-    student = student_for_office(user_id)
-    plan_for(student)  # 404 before any change when the student's group has no curriculum
-    release_reader()
-    with db.write_transaction() as writer:
-        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
-        plans.end_accommodation(writer, target, accommodation_id, body.on, body.reason, by, now())
-    return plan_out(student, plan_for(student))
+    return office_change(
+        user_id,
+        lambda writer, target, by: plans.end_accommodation(
+            writer, target, accommodation_id, body.on, body.reason, by, now()
+        ),
+    )
 
 
 @api.put("/plans/<int:user_id>/accommodations/<int:accommodation_id>")
@@ -183,14 +190,13 @@ def end_accommodation_api(user_id: int, accommodation_id: int, body: Accommodati
 def correct_accommodation_api(
     user_id: int, accommodation_id: int, body: AccommodationCorrectionIn
 ) -> PlanOut:
-    student = student_for_office(user_id)
-    plan_for(student)  # 404 before any change when the student's group has no curriculum
-    release_reader()
-    with db.write_transaction() as writer:
-        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
-        corrected = (body.document_ref, body.starts, body.ends)
-        plans.correct_accommodation(writer, target, accommodation_id, corrected, body.reason, by, now())
-    return plan_out(student, plan_for(student))
+    corrected = (body.document_ref, body.starts, body.ends)
+    return office_change(
+        user_id,
+        lambda writer, target, by: plans.correct_accommodation(
+            writer, target, accommodation_id, corrected, body.reason, by, now()
+        ),
+    )
 
 
 @api.post("/plans/<int:user_id>/decisions/clear")
@@ -201,13 +207,12 @@ def correct_accommodation_api(
     auth=True,
 )
 def clear_decision_api(user_id: int, body: DecisionClearIn) -> PlanOut:
-    student = student_for_office(user_id)
-    plan_for(student)  # 404 before any change when the student's group has no curriculum
-    release_reader()
-    with db.write_transaction() as writer:
-        by, target = writer.get_one(User, g.user.id), writer.get_one(User, student.id)
-        plans.clear_decision(writer, target, body.course, body.module, body.reason, by, now())
-    return plan_out(student, plan_for(student))
+    return office_change(
+        user_id,
+        lambda writer, target, by: plans.clear_decision(
+            writer, target, body.course, body.module, body.reason, by, now()
+        ),
+    )
 
 
 @api.get("/plans/<int:user_id>/history")
