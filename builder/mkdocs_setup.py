@@ -126,6 +126,8 @@ def _share_theme_file_list() -> None:
             _walk_theme(probe, env, config)
             _LISTED[key] = [(file.src_uri, file.src_dir) for file in probe]
             _store_theme_files(key, _LISTED[key])
+        elif (stored := _theme_files_path(key)) is not None and not stored.exists():
+            _store_theme_files(key, _LISTED[key])  # a build with another cache, in this process
         for path, src_dir in _LISTED[key]:
             if self.get_file_from_path(path) is None:
                 self.append(

@@ -31,6 +31,7 @@ def test_the_stored_theme_file_list_is_mkdocs_own_and_a_new_process_reads_it(
     minimal_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = minimal_site / "build"
+    monkeypatch.setattr(mkdocs_setup, "_LISTED", {})  # as a new process: another test's list not in memory
     build_site(minimal_site, out)
     stored = sorted((out / ".cache" / "projects" / ".templates").glob("theme-files-*.json"))
     assert len(stored) == 1
