@@ -86,6 +86,9 @@ def away_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator
     with pytest.MonkeyPatch.context() as patch:
         for name in [name for name in os.environ if name.startswith("OQU_") and name not in TEST_SWITCHES]:
             patch.delenv(name)
+        # No disk sync per SQLite commit (FULL stays the product's default, tested in
+        # tests/service/test_config.py); a killed process loses nothing either way.
+        patch.setenv("OQU_SQLITE_SYNCHRONOUS", "OFF")
         patch.chdir(tmp_path_factory.mktemp("working-folder"))
         yield
 

@@ -76,18 +76,21 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, sqlite_synchronous: str = "FULL") -> Engine:
     """An engine for `url`, with oqu's SQLite settings (writers queue on a `WriterQueue`) and fork safety."""
     if url.startswith("sqlite"):
         engine = create_engine(url)
-        _configure_sqlite(engine, writer_queue(url))
+        _configure_sqlite(engine, writer_queue(url), sqlite_synchronous)
     else:
         engine = create_engine(url, pool_pre_ping=True)
     _guard_against_fork(engine)
     return engine
 
 
-def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
+def _configure_sqlite(engine: Engine, writers: WriterQueue | None, synchronous: str) -> None:
+    if synchronous not in ("FULL", "NORMAL", "OFF"):
+        raise ValueError(f"unknown SQLite synchronous setting {synchronous!r}")
+
     @event.listens_for(engine, "connect")
     def set_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN instead of the driver.
@@ -97,7 +100,7 @@ def _configure_sqlite(engine: Engine, writers: WriterQueue | None) -> None:
             "journal_mode = WAL",
             "foreign_keys = ON",
             f"busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}",
-            "synchronous = FULL",
+            f"synchronous = {synchronous}",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
@@ -200,8 +203,8 @@ def writer_queue(url: str) -> WriterQueue | None:
 class Database:
     """The engine and session factory of one app."""
 
-    def __init__(self, url: str) -> None:
-        self.engine = make_engine(url)
+    def __init__(self, url: str, sqlite_synchronous: str = "FULL") -> None:
+        self.engine = make_engine(url, sqlite_synchronous)
         self.writer_engine = self.engine.execution_options(**{WRITE_OPTION: True})
         # Single reads (the bearer token on every API request) without BEGIN and ROLLBACK.
         autocommit = (
@@ -223,7 +226,7 @@ class Database:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["oqu_db"] = Database(app.config["DATABASE_URL"])
+    app.extensions["oqu_db"] = Database(app.config["DATABASE_URL"], app.config["SQLITE_SYNCHRONOUS"])
     readiness.register(app, "database", lambda: "ok" if check_connection() else "down")
     app.teardown_request(write_pending_changes)
     app.teardown_appcontext(close_session)

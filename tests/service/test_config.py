@@ -42,6 +42,23 @@ def test_environment_then_overrides() -> None:
     assert config["SERVICE_DIR"] == Path.cwd() / "build" / "service"
 
 
+def test_sqlite_syncs_every_commit_unless_told_otherwise(
+    site_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FULL by default (an acknowledged answer survives a power cut); the suite runs with OFF."""
+    monkeypatch.delenv("OQU_SQLITE_SYNCHRONOUS")
+    for wanted, code in ((None, 2), ("NORMAL", 1), ("OFF", 0)):
+        if wanted:
+            monkeypatch.setenv("OQU_SQLITE_SYNCHRONOUS", wanted)
+        engine = create_app().extensions["oqu_db"].engine
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == code
+        engine.dispose()
+    monkeypatch.setenv("OQU_SQLITE_SYNCHRONOUS", "sometimes")
+    with pytest.raises(SettingsError, match="OQU_SQLITE_SYNCHRONOUS"):
+        create_app()
+
+
 def _secret_in(path: str) -> str:
     return read_or_create_secret(Path(path))
 
