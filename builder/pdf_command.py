@@ -10,12 +10,13 @@ from pathlib import Path
 
 import click
 
+from builder.command_words import say
 from builder.paper.build import course_pdf
 from builder.pipeline import check_content
 from builder.problems import BuildError, ContentError
 
 
-@click.command("pdf")
+@click.command("pdf", help=say("cli.pdf.help"))
 @click.argument("course")
 @click.option(
     "--lang",
@@ -28,7 +29,6 @@ from builder.problems import BuildError, ContentError
     "--out", default="build/pdf", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
 )
 def pdf_command(course: str, langs: tuple[str, ...], out: Path) -> None:
-    """Write COURSE as a PDF per language (A4, contents, QR codes to the videos and models)."""
     root = Path.cwd()
     try:
         site, problems = check_content(root)

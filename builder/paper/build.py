@@ -24,7 +24,7 @@ from builder.model import Course, Site
 from builder.pages import Download, sorted_courses
 from builder.paper.document import STYLESHEET, course_document, schedule_document, staff_training_document
 from builder.paper.offline import offline_project, write_offline_zip
-from builder.paper.pdf import render_pdf
+from builder.paper.pdf import load_weasyprint, render_pdf
 from builder.problems import BuildError
 
 _FILE_URI_RE = re.compile(r"""file://[^"')\s]+""")
@@ -126,6 +126,7 @@ def render_all(documents: dict[Path, str]) -> int:
     try:
         if workers <= 1:
             return sum(render_pdf(html, target) for target, html in documents.items())
+        load_weasyprint()
         with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_weasyprint) as pool:
             return sum(pool.map(render_pdf, documents.values(), documents.keys()))
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear line

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import click
 
+from builder.command_words import say
+
 if TYPE_CHECKING:  # the watcher and MkDocs load when the command runs, not with every `oqu` command
     from builder.preview.live import LiveSite, Outcome
 
@@ -27,14 +29,13 @@ def report(outcome: Outcome) -> None:
         click.echo(f"updated {projects} in {outcome.seconds:.2f} s")
 
 
-@click.command("preview")
+@click.command("preview", help=say("cli.preview.help"))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option(
     "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
 )
 def preview_command(host: str, port: int, out: Path) -> None:
-    """Build and serve the site; on every save rebuild what changed and reload the page in the browser."""
     import logging
 
     from werkzeug.serving import make_server

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from builder.command_words import say
 from builder.publish import PublishError, Target, release_name, s3
 from builder.publish import publish as publish_folder
 from builder.publish import rollback as rollback_folder
@@ -32,7 +33,7 @@ def _rollback(spec: str, endpoint_url: str | None) -> str:
     return rollback_folder(Target.parse(spec))
 
 
-@click.command("publish")
+@click.command("publish", help=say("cli.publish.help"))
 @click.argument("target")
 @click.option(
     "--service", "service_target", default="", help="Where build/service goes (beside the service)."
@@ -43,8 +44,6 @@ def _rollback(spec: str, endpoint_url: str | None) -> str:
 @click.option("--keep", default=5, show_default=True, type=click.IntRange(min=2), help="Releases kept.")
 @click.option("--endpoint-url", default=None, help=ENDPOINT_HELP)
 def publish_command(target: str, service_target: str, out: Path, keep: int, endpoint_url: str | None) -> None:
-    """Publish OUT/site to TARGET (a folder, user@host:/folder or s3://bucket/prefix) as a new
-    release, swapped in at once."""
     release = release_name()
     try:
         if service_target:  # the private bundle first: new pages may need its new quizzes
@@ -56,12 +55,11 @@ def publish_command(target: str, service_target: str, out: Path, keep: int, endp
     click.echo(f"published release {release} to {target}")
 
 
-@click.command("rollback")
+@click.command("rollback", help=say("cli.rollback.help"))
 @click.argument("target")
 @click.option("--service", "service_target", default="", help="The service bundle's target, rolled back too.")
 @click.option("--endpoint-url", default=None, help=ENDPOINT_HELP)
 def rollback_command(target: str, service_target: str, endpoint_url: str | None) -> None:
-    """Serve the release before the current one again (one swap; nothing is deleted)."""
     try:
         release = _rollback(target, endpoint_url)
         if service_target:

@@ -9,14 +9,15 @@ from typing import Any, cast
 import click
 from pydantic import ValidationError
 
+from builder.command_words import say
 from builder.quizzes.moodle_xml import import_moodle_xml
 from builder.quizzes.schema import QuizConfig
 from builder.quizzes.types import QUESTION_TYPES
 
 
-@click.group("quiz")
+@click.group("quiz", help=say("cli.quiz.help"))
 def quiz_command() -> None:
-    """Quizzes: import question banks."""
+    pass
 
 
 @quiz_command.command("import")

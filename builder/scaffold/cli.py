@@ -8,6 +8,7 @@ from typing import get_args
 
 import click
 
+from builder.command_words import say
 from builder.scaffold import Names, ScaffoldError, init_site, new_course, new_lesson
 from builder.schema import LessonType
 
@@ -21,7 +22,7 @@ def _report(made: list[Path], root: Path) -> None:
         click.echo(f"created {shown.as_posix()}")
 
 
-@click.command("init")
+@click.command("init", help=say("cli.init.help"))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--name-kk", default="Қашықтан оқыту порталы", show_default=True, help="The site's name in Kazakh."
@@ -36,7 +37,6 @@ def _report(made: list[Path], root: Path) -> None:
 )
 @click.option("--institution-en", default="The institution's name", show_default=True, help="In English.")
 def init_command(folder: Path, **names: str) -> None:
-    """Make a new site repository in FOLDER: site_config.yml, an example course, git and CI files."""
     site = {lang: names[f"name_{lang}"] for lang in ("kk", "ru", "en")}
     institution = {lang: names[f"institution_{lang}"] for lang in ("kk", "ru", "en")}
     try:
@@ -48,9 +48,9 @@ def init_command(folder: Path, **names: str) -> None:
     click.echo(f"next: cd {folder} && oqu preview")
 
 
-@click.group("new")
+@click.group("new", help=say("cli.new.help"))
 def new_command() -> None:
-    """New courses and lessons with valid front matter in every language of the course."""
+    pass
 
 
 @new_command.command("course")

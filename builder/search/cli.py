@@ -10,12 +10,13 @@ from pathlib import Path
 import click
 import yaml
 
+from builder.command_words import say
 from builder.search.index import SearchHit, SearchIndex, SearchIndexMissing
 
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>")
 
 
-@click.command("search")
+@click.command("search", help=say("cli.search.help"))
 @click.argument("query")
 @click.option("--lang", type=click.Choice(["kk", "ru", "en"]), help="Only this language.")
 @click.option("--course", help="Only this course (its id).")
@@ -24,7 +25,6 @@ _MARK_RE = re.compile(r"<mark>(.*?)</mark>")
     "--index", "index_dir", default="build/search", type=click.Path(file_okay=False, path_type=Path)
 )
 def search_command(query: str, lang: str | None, course: str | None, limit: int, index_dir: Path) -> None:
-    """Print the best matches for QUERY, each with its lesson's URL (every course, as the builder sees it)."""
     try:
         index = SearchIndex(index_dir)
     except SearchIndexMissing as error:
