@@ -9,20 +9,20 @@ from pathlib import Path
 import click
 
 from builder.check_formats import FORMATS, format_problems
-from builder.command_words import say
+from builder.command_words import say, seconds
 from builder.pipeline import BuildReport, build_site, check_content
 from builder.problems import BuildError, ContentError
 
 
 @click.command("check", help=say("cli.check.help"))
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--strict", is_flag=True, help=say("cli.option.strict"))
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="text for people; github (workflow annotations), gitlab (code quality report) or json on stdout.",
+    help=say("cli.check.format"),
 )
 def check(strict: bool, fmt: str) -> None:
     site, problems = check_content(Path.cwd(), Path.cwd() / "build")
@@ -33,18 +33,19 @@ def check(strict: bool, fmt: str) -> None:
     click.echo(format_problems(found, fmt), nl=False, err=fmt == "text")
     if site is None or problems.has_errors(strict):
         count = len(problems.errors) + (len(problems.warnings) if strict else 0)
-        click.echo(f"{count} error(s)", err=True)
+        click.echo(say("cli.errors", count=count), err=True)
         sys.exit(1)
-    summary = f"ok: {len(site.courses)} course(s), {sum(len(c.lessons()) for c in site.courses)} lesson(s)"
+    lessons = sum(len(c.lessons()) for c in site.courses)
+    summary = say("cli.check.ok", courses=len(site.courses), lessons=lessons)
     click.echo(summary, err=fmt != "text")
 
 
 @click.command("build", help=say("cli.build.help"))
 @click.option(
-    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help=say("cli.option.out")
 )
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for CI).")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option("--quiet", "-q", is_flag=True, help=say("cli.build.quiet"))
+@click.option("--strict", is_flag=True, help=say("cli.option.strict"))
 def build(out: Path, quiet: bool, strict: bool) -> None:
     root = Path.cwd()
     try:
@@ -52,18 +53,24 @@ def build(out: Path, quiet: bool, strict: bool) -> None:
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} error(s); build/site was left as it was", err=True)
+        click.echo(say("cli.build.errors_kept", count=len(exc.problems)), err=True)
         sys.exit(1)
     except BuildError as exc:
-        click.echo(f"error: {exc}; build/site was left as it was", err=True)
+        click.echo(say("cli.build.error_kept", error=exc), err=True)
         sys.exit(1)
     if not quiet:
         for warning in report.warnings:
             click.echo(warning, err=True)
         click.echo(
-            f"built {report.pages} pages in {report.projects} projects "
-            f"({report.rebuilt} rebuilt, {report.media_encoded} media file(s) encoded) "
-            f"in {report.seconds:.1f} s → {out / 'site'}"
+            say(
+                "cli.build.done",
+                pages=report.pages,
+                projects=report.projects,
+                rebuilt=report.rebuilt,
+                media=report.media_encoded,
+                seconds=seconds(report.seconds),
+                site=out / "site",
+            )
         )
 
 
@@ -76,19 +83,23 @@ def _run_build(root: Path, out: Path, quiet: bool, strict: bool) -> BuildReport:
     err = Console(stderr=True, highlight=False)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("Building the site", total=None)
+        task = progress.add_task(say("cli.build.progress"), total=None)
 
         def planned(total: int) -> None:
             progress.update(task, total=total)
 
         def done(project: object) -> None:
-            progress.update(task, advance=1, description=f"Built {getattr(project, 'dest', '')}")
+            progress.update(
+                task,
+                advance=1,
+                description=say("cli.build.project_done", project=getattr(project, "dest", "")),
+            )
 
         encoding: dict[str, TaskID] = {}
 
         def media(label: str, seconds: float, total: float) -> None:  # one bar per encoded file
             if total and label not in encoding:
-                encoding[label] = progress.add_task(f"Encoding {label}", total=total)
+                encoding[label] = progress.add_task(say("cli.build.encoding", file=label), total=total)
             if label in encoding:
                 progress.update(encoding[label], completed=seconds)
 

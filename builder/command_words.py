@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from babel.numbers import format_decimal
 
 from builder.i18n import LANGUAGES, t
 
@@ -42,3 +43,8 @@ def _first_language(config: Path, stamp: int) -> str:  # stamp: a changed file i
 def say(key: str, **values: object) -> str:
     """The catalogue word `key` in the command's language, `{name}` placeholders filled."""
     return t(key, command_language(), **values)
+
+
+def seconds(value: float, decimals: int = 1) -> str:
+    """A duration in seconds as the command's language writes it: `2,5` (kk, ru), `2.5` (en)."""
+    return str(format_decimal(value, "0." + "0" * decimals, locale=command_language()))

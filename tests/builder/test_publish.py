@@ -99,9 +99,7 @@ def test_publish_and_rollback_commands(tmp_path: Path, monkeypatch: pytest.Monke
         args = ["publish", str(site_target), "--service", str(service_target), "--out", str(out)]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
-        assert result.stdout.startswith("published release ") and result.stdout.endswith(
-            f"-01234567 to {site_target}\n"
-        )
+        assert result.stdout.endswith(f"-01234567 шығарылымы {site_target} нысанасына жарияланды\n")
     assert (service_target / "current" / "manifest.json").read_text() == '{"build": "second"}'
     result = runner.invoke(main, ["rollback", str(site_target), "--service", str(service_target)])
     assert result.exit_code == 0, result.output
