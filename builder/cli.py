@@ -15,7 +15,7 @@ from importlib import import_module
 
 import click
 
-from builder.command_words import say
+from builder.command_words import SiteContext, in_site_language, say
 
 # name → (module:attribute of the click command, catalogue key of its help)
 BUILDER_COMMANDS = {
@@ -36,6 +36,8 @@ class LazyGroup(click.Group):
     """A click group whose commands are declared by name, loader and help (click's documented
     "lazily loading subcommands", with the group's own help listing the declared help instead
     of loading every command for it)."""
+
+    context_class = SiteContext
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # click.Group's own keywords
@@ -75,7 +77,7 @@ def command_loader(group: click.Group, name: str, where: str) -> Callable[[], No
 
     def load() -> None:
         module, attribute = where.split(":")
-        group.add_command(getattr(import_module(module), attribute), name)
+        group.add_command(in_site_language(getattr(import_module(module), attribute)), name)
 
     return load
 
@@ -83,7 +85,7 @@ def command_loader(group: click.Group, name: str, where: str) -> Callable[[], No
 @click.group(
     cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=say("cli.main.help")
 )
-@click.version_option(package_name="oqu")
+@click.version_option(package_name="oqu", message=say("cli.version"), help=say("cli.version_option"))
 def main() -> None:
     pass
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import click
 
-from builder.command_words import say, seconds
+from builder.command_words import CommandError, say, seconds
 
 if TYPE_CHECKING:  # the watcher and MkDocs load when the command runs, not with every `oqu` command
     from builder.preview.live import LiveSite, Outcome
@@ -47,7 +47,7 @@ def preview_command(host: str, port: int, out: Path) -> None:
 
     root = Path.cwd()
     if not (root / "site_config.yml").is_file():
-        raise click.ClickException(say("cli.no_site"))
+        raise CommandError(say("cli.no_site"))
     (root / "content").mkdir(exist_ok=True)
     out = out if out.is_absolute() else root / out
     live = LiveSite(root, out)
@@ -94,5 +94,5 @@ def _service_app(out: Path) -> Callable[..., Iterable[bytes]]:
     # concrete classes for type[V] (PEP 544)
     service = click.get_current_context().find_object(PreviewService)  # type: ignore[type-abstract]
     if service is None:
-        raise click.ClickException(say("cli.preview.no_service"))
+        raise CommandError(say("cli.preview.no_service"))
     return service.preview_app(out)

@@ -21,6 +21,21 @@ CHECKED = {
     "en": "ok: 1 course(s), 2 lesson(s)\n",
 }
 FAILED = {"kk": "қателер: 1\n", "ru": "ошибок: 1\n", "en": "1 error(s)\n"}
+# click's own words too: the usage line, the headings, its --help line and the default's label
+LESSON_HELP = {
+    "kk": ("Қолданылуы: oqu new lesson", "Параметрлер:", "Ұзақтығы (минут). [әдепкі: 45; x>=1]"),
+    "ru": (
+        "Использование: oqu new lesson",
+        "Параметры:",
+        "Продолжительность (минут). [по умолчанию: 45; x>=1]",
+    ),
+    "en": ("Usage: oqu new lesson", "Options:", "Minutes. [default: 45; x>=1]"),
+}
+HELP_OPTION = {
+    "kk": "Осы анықтаманы көрсетіп, шығу.",
+    "ru": "Показать эту справку и выйти.",
+    "en": "Show this message and exit.",
+}
 HELP = {
     "kk": ("Командалар:", "Тексереді, содан кейін сайтты"),
     "ru": ("Команды:", "Проверить, затем собрать сайт"),
@@ -55,19 +70,28 @@ def test_check_reports_in_the_sites_language(
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_help_is_in_the_sites_language(lang: str, minimal_site: Path) -> None:
     """Help texts are made when the command's module loads: a new process per language."""
+    site = site_in(minimal_site, lang)
+    heading, build_help = HELP[lang]
+    lines = help_of(["--help"], site).splitlines()
+    assert heading in lines
+    (build_line,) = [line for line in lines if line.startswith("  build ")]
+    assert build_line.split(maxsplit=1)[1].startswith(build_help)
+    lesson = help_of(["new", "lesson", "--help"], site)
+    usage, options, duration = LESSON_HELP[lang]
+    assert lesson.startswith(usage) and f"\n{options}\n" in lesson
+    assert duration in " ".join(lesson.split()) and HELP_OPTION[lang] in lesson
+
+
+def help_of(args: list[str], site: Path) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", "from builder.cli import main; main()", "--help"],
-        cwd=site_in(minimal_site, lang),
+        [sys.executable, "-c", "from builder.cli import main; main(prog_name='oqu')", *args],
+        cwd=site,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "COLUMNS": "100"},
         capture_output=True,
         text=True,
         check=True,
     )
-    heading, build_help = HELP[lang]
-    lines = result.stdout.splitlines()
-    assert heading in lines
-    (build_line,) = [line for line in lines if line.startswith("  build ")]
-    assert build_line.split(maxsplit=1)[1].startswith(build_help)
+    return result.stdout
 
 
 def test_without_a_site_the_words_are_kazakh(tmp_path: Path) -> None:
