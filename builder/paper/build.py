@@ -18,6 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from builder.command_words import say
 from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import build_all, shared_assets_dir
 from builder.model import Course, Site
@@ -186,10 +187,10 @@ def course_pdf(site: Site, root: Path, course_id: str, langs: list[str], out: Pa
     course = next((c for c in site.courses if c.id == course_id), None)
     if course is None:
         known = ", ".join(c.id for c in site.courses)
-        raise BuildError(f"no course '{course_id}' (courses: {known})")
+        raise BuildError(say("cli.pdf.no_course", course=course_id, known=known))
     missing = [lang for lang in langs if lang not in course.languages]
     if missing:
-        raise BuildError(f"course '{course_id}' has no language {', '.join(missing)}")
+        raise BuildError(say("cli.pdf.no_language", course=course_id, langs=", ".join(missing)))
     media = build_media(site, root / "build" / "media")
     written = []
     for lang in langs or course.languages:

@@ -76,7 +76,7 @@ def test_rollback_and_pruning(tmp_path: Path) -> None:
     assert rollback(target) == "r3"
     assert (tmp_path / "www/current/index.html").read_text() == "build 3"
     assert rollback(target) == "r2"
-    with pytest.raises(PublishError, match="has no release before r2"):
+    with pytest.raises(PublishError, match="r2 алдындағы шығарылым жоқ"):
         rollback(target)
     assert current_release(target) == "r2"
 
@@ -84,7 +84,7 @@ def test_rollback_and_pruning(tmp_path: Path) -> None:
 def test_a_failed_copy_leaves_current_alone(tmp_path: Path) -> None:
     target = Target.parse(str(tmp_path / "www"))
     publish(make_build(tmp_path / "b1", "old") / "site", target, "r1")
-    with pytest.raises(PublishError, match="is not a finished build"):
+    with pytest.raises(PublishError, match="аяқталған жинақ емес"):
         publish(tmp_path / "empty", target, "r2")
     assert current_release(target) == "r1"
 
