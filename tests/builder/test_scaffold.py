@@ -64,7 +64,7 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / "old")])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"қате: {tmp_path / 'old'} бос емес; oqu init жаңа сайтты жаңа немесе бос қалтада жасайды\n"
+        f"қате: {tmp_path / 'old'} бос емес; oqu init жаңа сайтты жаңа немесе бос бумада жасайды\n"
     )
 
 
@@ -102,7 +102,7 @@ def test_new_lesson_errors(site: Path) -> None:
     result = runner.invoke(main, ["new", "lesson", "example/introduction", "Сабақ"])
     assert (
         result.stderr
-        == "қате: content/courses/example/01-introduction қалтасында 'sabaq' сабағы бұрыннан бар\n"
+        == "қате: content/courses/example/01-introduction бумасында 'sabaq' сабағы бұрыннан бар\n"
     )
     assert runner.invoke(main, ["new", "course", "Bad Id"]).stderr == (
         "қате: 'Bad Id' — жарамсыз id (кіші латын әріптері, цифрлар және '-')\n"

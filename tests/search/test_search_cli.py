@@ -43,4 +43,4 @@ def test_without_a_build_it_says_what_to_run(tmp_path: Path, monkeypatch: pytest
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(oqu, ["search", "өрт"])
     assert result.exit_code == 1
-    assert "build/search қалтасында іздеу индексі жоқ (`oqu build` іске қосыңыз)" in result.output
+    assert "build/search бумасында іздеу индексі жоқ (`oqu build` іске қосыңыз)" in result.output
