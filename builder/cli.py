@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from importlib import import_module
+from typing import Any
 
 import click
 
@@ -39,8 +40,8 @@ class LazyGroup(click.Group):
 
     context_class = SiteContext
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # click.Group's own keywords
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # click.Group's own arguments
+        super().__init__(*args, **kwargs)
         self.declared: dict[str, tuple[Callable[[], None], Callable[[], str]]] = {}
 
     def declare(self, name: str, load: Callable[[], None], help_text: Callable[[], str]) -> None:
