@@ -1,125 +1,95 @@
-"""The `oqu` command line: thin commands that parse, call one function and report."""
+"""The `oqu` command line: one group whose commands load when they run.
+
+`main` knows each command by its name, the module that defines it and its help's catalogue
+key, and imports that module only when the command runs or its own `--help` is asked: `oqu
+--help` reads no module of the builder beyond this one and its words, `oqu check` does not load
+PDF rendering, publishing or the preview, and the service's commands (added by
+quiz_service.cli) stay unloaded until one of them runs.
+"""
 
 from __future__ import annotations
 
-import sys
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Callable
+from functools import partial
+from importlib import import_module
+from typing import Any
 
 import click
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
+
+from builder.command_words import SiteContext, in_site_language, say
+
+# name → (module:attribute of the click command, catalogue key of its help)
+BUILDER_COMMANDS = {
+    "check": ("builder.build_cli:check", "cli.check.help"),
+    "build": ("builder.build_cli:build", "cli.build.help"),
+    "preview": ("builder.preview.cli:preview_command", "cli.preview.help"),
+    "search": ("builder.search.cli:search_command", "cli.search.help"),
+    "pdf": ("builder.pdf_command:pdf_command", "cli.pdf.help"),
+    "quiz": ("builder.quizzes.cli:quiz_command", "cli.quiz.help"),
+    "init": ("builder.scaffold.cli:init_command", "cli.init.help"),
+    "new": ("builder.scaffold.cli:new_command", "cli.new.help"),
+    "publish": ("builder.publish.cli:publish_command", "cli.publish.help"),
+    "rollback": ("builder.publish.cli:rollback_command", "cli.rollback.help"),
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are declared by name, loader and help (click's documented
+    "lazily loading subcommands", with the group's own help listing the declared help instead
+    of loading every command for it)."""
+
+    context_class = SiteContext
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # click.Group's own arguments
+        super().__init__(*args, **kwargs)
+        self.declared: dict[str, tuple[Callable[[], None], Callable[[], str]]] = {}
+
+    def declare(self, name: str, load: Callable[[], None], help_text: Callable[[], str]) -> None:
+        """`name` is added by `load()` (into `self.commands`) when first needed; `help_text()` is
+        what the group's `--help` shows for it until then."""
+        self.declared[name] = (load, help_text)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.declared})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.declared:
+            load, _ = self.declared[cmd_name]
+            load()
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        names = self.list_commands(ctx)
+        limit = formatter.width - 6 - max((len(name) for name in names), default=0)
+        rows = []
+        for name in names:
+            loaded = self.commands.get(name)
+            if loaded is None:
+                loaded = click.Command(name, help=self.declared[name][1]())
+            if not loaded.hidden:
+                rows.append((name, loaded.get_short_help_str(limit)))
+        if rows:
+            with formatter.section(say("cli.commands")):
+                formatter.write_dl(rows)
+
+
+def command_loader(group: click.Group, name: str, where: str) -> Callable[[], None]:
+    """Adds the command at `where` ("module:attribute") to `group` as `name`."""
+
+    def load() -> None:
+        module, attribute = where.split(":")
+        group.add_command(in_site_language(getattr(import_module(module), attribute)), name)
+
+    return load
+
+
+@click.group(
+    cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, help=say("cli.main.help")
 )
-
-from builder.check_formats import FORMATS, format_problems
-from builder.pdf_command import pdf_command
-from builder.pipeline import BuildReport, build_site, check_content
-from builder.preview.cli import preview_command
-from builder.problems import BuildError, ContentError
-from builder.publish.cli import publish_command, rollback_command
-from builder.quizzes.cli import quiz_command
-from builder.scaffold.cli import init_command, new_command
-from builder.search.cli import search_command
-
-err = Console(stderr=True, highlight=False)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="oqu")
+@click.version_option(package_name="oqu", message=say("cli.version"), help=say("cli.version_option"))
 def main() -> None:
-    """oqu: distance-learning courses from git to a static site and a small service."""
+    pass
 
 
-@main.command()
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(FORMATS),
-    default="text",
-    show_default=True,
-    help="text for people; github (workflow annotations), gitlab (code quality report) or json on stdout.",
-)
-def check(strict: bool, fmt: str) -> None:
-    """Validate site_config.yml and content/; print each problem as path:line: message."""
-    site, problems = check_content(Path.cwd(), Path.cwd() / "build")
-    found = [
-        replace(p, warning=False) if strict and fmt != "text" else p
-        for p in problems.errors + problems.warnings
-    ]
-    click.echo(format_problems(found, fmt), nl=False, err=fmt == "text")
-    if site is None or problems.has_errors(strict):
-        count = len(problems.errors) + (len(problems.warnings) if strict else 0)
-        click.echo(f"{count} error(s)", err=True)
-        sys.exit(1)
-    summary = f"ok: {len(site.courses)} course(s), {sum(len(c.lessons()) for c in site.courses)} lesson(s)"
-    click.echo(summary, err=fmt != "text")
-
-
-@main.command()
-@click.option(
-    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print nothing but errors (for CI).")
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-def build(out: Path, quiet: bool, strict: bool) -> None:
-    """Check, then build the site into OUT/site and the service bundle into OUT/service."""
-    root = Path.cwd()
-    try:
-        report = _run_build(root, root / out if not out.is_absolute() else out, quiet, strict)
-    except ContentError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} error(s); build/site was left as it was", err=True)
-        sys.exit(1)
-    except BuildError as exc:
-        click.echo(f"error: {exc}; build/site was left as it was", err=True)
-        sys.exit(1)
-    if not quiet:
-        for warning in report.warnings:
-            click.echo(warning, err=True)
-        click.echo(
-            f"built {report.pages} pages in {report.projects} projects "
-            f"({report.rebuilt} rebuilt, {report.media_encoded} media file(s) encoded) "
-            f"in {report.seconds:.1f} s → {out / 'site'}"
-        )
-
-
-def _run_build(root: Path, out: Path, quiet: bool, strict: bool) -> BuildReport:
-    if quiet:
-        return build_site(root, out, strict)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
-        task = progress.add_task("Building the site", total=None)
-
-        def planned(total: int) -> None:
-            progress.update(task, total=total)
-
-        def done(project: object) -> None:
-            progress.update(task, advance=1, description=f"Built {getattr(project, 'dest', '')}")
-
-        encoding: dict[str, TaskID] = {}
-
-        def media(label: str, seconds: float, total: float) -> None:  # one bar per encoded file
-            if total and label not in encoding:
-                encoding[label] = progress.add_task(f"Encoding {label}", total=total)
-            if label in encoding:
-                progress.update(encoding[label], completed=seconds)
-
-        return build_site(root, out, strict, on_planned=planned, on_project=done, on_media=media)
-
-
-main.add_command(search_command)
-main.add_command(pdf_command)
-main.add_command(quiz_command)
-main.add_command(init_command)
-main.add_command(new_command)
-main.add_command(publish_command)
-main.add_command(preview_command)
-main.add_command(rollback_command)
+for _name, (_where, _key) in BUILDER_COMMANDS.items():
+    main.declare(_name, command_loader(main, _name, _where), partial(say, _key))

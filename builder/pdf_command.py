@@ -10,25 +10,29 @@ from pathlib import Path
 
 import click
 
+from builder.command_words import command_language, say
+from builder.i18n import format_size
 from builder.paper.build import course_pdf
 from builder.pipeline import check_content
 from builder.problems import BuildError, ContentError
 
 
-@click.command("pdf")
+@click.command("pdf", help=say("cli.pdf.help"))
 @click.argument("course")
 @click.option(
     "--lang",
     "langs",
     multiple=True,
     type=click.Choice(["kk", "ru", "en"]),
-    help="Only this language (repeatable); default: all of the course's.",
+    help=say("cli.pdf.lang"),
 )
 @click.option(
-    "--out", default="build/pdf", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+    "--out",
+    default="build/pdf",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=say("cli.option.out"),
 )
 def pdf_command(course: str, langs: tuple[str, ...], out: Path) -> None:
-    """Write COURSE as a PDF per language (A4, contents, QR codes to the videos and models)."""
     root = Path.cwd()
     try:
         site, problems = check_content(root)
@@ -38,10 +42,10 @@ def pdf_command(course: str, langs: tuple[str, ...], out: Path) -> None:
     except ContentError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(exc.problems)} error(s)", err=True)
+        click.echo(say("cli.errors", count=len(exc.problems)), err=True)
         sys.exit(1)
     except BuildError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(say("cli.error", error=exc), err=True)
         sys.exit(1)
     for path in written:
-        click.echo(f"{path} ({path.stat().st_size / 1_000_000:.1f} MB)")
+        click.echo(f"{path} ({format_size(path.stat().st_size, command_language())})")

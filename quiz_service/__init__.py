@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:  # `import quiz_service` (the `oqu` command's entry point) loads no Flask
+    from flask import Flask
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -14,6 +15,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Reads settings and the service bundle; creates `var/` and its secret key when they are
     the embedded defaults. Never migrates, connects, prompts or waits.
     """
+    from flask import Flask
+
     import auth
     from quiz_service import (
         api,

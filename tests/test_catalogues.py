@@ -184,7 +184,9 @@ def test_every_builder_key_is_used_and_every_used_key_exists() -> None:
     text = "\n".join(path.read_text(encoding="utf-8") for path in BUILDER_SOURCES)
     keys = builder_keys("kk")
     literal = {
-        key for key in re.findall(r"(?<![.\w])t\(\s*[\"']([a-z_][\w.-]*)[\"']", text) if not key.endswith(".")
+        key
+        for key in re.findall(r"(?<![.\w])(?:t|say)\(\s*[\"']([a-z_][\w.-]*)[\"']", text)
+        if not key.endswith(".")
     }
     assert sorted(literal - keys) == []
 

@@ -18,13 +18,14 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from builder.command_words import say
 from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import build_all, shared_assets_dir
 from builder.model import Course, Site
 from builder.pages import Download, sorted_courses
 from builder.paper.document import STYLESHEET, course_document, schedule_document, staff_training_document
 from builder.paper.offline import offline_project, write_offline_zip
-from builder.paper.pdf import render_pdf
+from builder.paper.pdf import load_weasyprint, render_pdf
 from builder.problems import BuildError
 
 _FILE_URI_RE = re.compile(r"""file://[^"')\s]+""")
@@ -126,6 +127,7 @@ def render_all(documents: dict[Path, str]) -> int:
     try:
         if workers <= 1:
             return sum(render_pdf(html, target) for target, html in documents.items())
+        load_weasyprint()
         with ProcessPoolExecutor(max_workers=workers, initializer=_quiet_weasyprint) as pool:
             return sum(pool.map(render_pdf, documents.values(), documents.keys()))
     except Exception as exc:  # WeasyPrint raises many kinds; the user needs one clear line
@@ -185,10 +187,10 @@ def course_pdf(site: Site, root: Path, course_id: str, langs: list[str], out: Pa
     course = next((c for c in site.courses if c.id == course_id), None)
     if course is None:
         known = ", ".join(c.id for c in site.courses)
-        raise BuildError(f"no course '{course_id}' (courses: {known})")
+        raise BuildError(say("cli.pdf.no_course", course=course_id, known=known))
     missing = [lang for lang in langs if lang not in course.languages]
     if missing:
-        raise BuildError(f"course '{course_id}' has no language {', '.join(missing)}")
+        raise BuildError(say("cli.pdf.no_language", course=course_id, langs=", ".join(missing)))
     media = build_media(site, root / "build" / "media")
     written = []
     for lang in langs or course.languages:

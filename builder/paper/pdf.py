@@ -8,6 +8,12 @@ from pathlib import Path
 from builder.paper.document import STYLESHEET
 
 
+def load_weasyprint() -> None:
+    """Import WeasyPrint now: called before a pool forks, its workers share the loaded modules
+    instead of each importing them (about 0.6 s of CPU per worker)."""
+    import weasyprint.text.fonts  # noqa: F401
+
+
 def render_pdf(html: str, target: Path) -> int:
     """Write the PDF of `html` to `target` (atomically); return its number of pages."""
     from weasyprint import CSS, HTML

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import click
 
+from builder.command_words import CommandError, say, seconds
+
 if TYPE_CHECKING:  # the watcher and MkDocs load when the command runs, not with every `oqu` command
     from builder.preview.live import LiveSite, Outcome
 
@@ -18,23 +20,24 @@ def report(outcome: Outcome) -> None:
     if outcome.problems:
         for problem in outcome.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{len(outcome.problems)} error(s); the browser keeps the last good page", err=True)
+        click.echo(say("cli.preview.errors", count=len(outcome.problems)), err=True)
         return
-    projects = ", ".join(outcome.rebuilt) or "none"
+    projects = ", ".join(outcome.rebuilt) or say("cli.preview.none")
     if outcome.full:
-        click.echo(f"built the site in {outcome.seconds:.2f} s (projects rebuilt: {projects})")
+        click.echo(say("cli.preview.built", seconds=seconds(outcome.seconds, 2), projects=projects))
     else:
-        click.echo(f"updated {projects} in {outcome.seconds:.2f} s")
+        click.echo(say("cli.preview.updated", projects=projects, seconds=seconds(outcome.seconds, 2)))
 
 
-@click.command("preview")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.command("preview", help=say("cli.preview.help"))
+@click.option("--host", default="127.0.0.1", show_default=True, help=say("cli.option.host"))
 @click.option(
-    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help="Output folder."
+    "--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help=say("cli.option.port")
+)
+@click.option(
+    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help=say("cli.option.out")
 )
 def preview_command(host: str, port: int, out: Path) -> None:
-    """Build and serve the site; on every save rebuild what changed and reload the page in the browser."""
     import logging
 
     from werkzeug.serving import make_server
@@ -44,9 +47,7 @@ def preview_command(host: str, port: int, out: Path) -> None:
 
     root = Path.cwd()
     if not (root / "site_config.yml").is_file():
-        raise click.ClickException(
-            "no site_config.yml here: run oqu in the site's folder, or make one with oqu init"
-        )
+        raise CommandError(say("cli.no_site"))
     (root / "content").mkdir(exist_ok=True)
     out = out if out.is_absolute() else root / out
     live = LiveSite(root, out)
@@ -61,7 +62,7 @@ def preview_command(host: str, port: int, out: Path) -> None:
     watcher.start()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request: the changes matter here
     server = make_server(host, port, app, threaded=True)
-    click.echo(f"Previewing on http://{host}:{server.server_port}/ (Ctrl+C to stop)")
+    click.echo(say("cli.preview.serving", host=host, port=server.server_port))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -93,5 +94,5 @@ def _service_app(out: Path) -> Callable[..., Iterable[bytes]]:
     # concrete classes for type[V] (PEP 544)
     service = click.get_current_context().find_object(PreviewService)  # type: ignore[type-abstract]
     if service is None:
-        raise click.ClickException("oqu preview runs the service beside the site: start it as `oqu preview`")
+        raise CommandError(say("cli.preview.no_service"))
     return service.preview_app(out)

@@ -22,6 +22,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.command_words import say
 from builder.problems import BuildError
 
 RELEASES = "releases"
@@ -41,7 +42,7 @@ class Target:
     def parse(cls, spec: str) -> Target:
         """`/srv/site`, `./site`, `host:/srv/site` or `user@host:/srv/site` (rsync's own syntax)."""
         if not spec:
-            raise PublishError("no target given (a folder, or user@host:/folder)")
+            raise PublishError(say("cli.publish.no_target"))
         head, sep, tail = spec.partition(":")
         if sep and "/" not in head and head:
             return cls(tail or ".", head)
@@ -53,6 +54,13 @@ class Target:
     def rsync_path(self, relative: str) -> str:
         path = f"{self.path.rstrip('/')}/{relative}"
         return f"{self.host}:{path}" if self.host else path
+
+
+def no_previous_release(target: object, current: str | None) -> str:
+    """The refusal of a rollback with no release before the current one."""
+    if current:
+        return say("cli.publish.no_previous", target=target, current=current)
+    return say("cli.publish.no_previous_at_all", target=target)
 
 
 def release_name(now: dt.datetime | None = None, revision: str | None = None) -> str:
@@ -74,7 +82,7 @@ def publish(source: Path, target: Target, release: str, keep: int = 5) -> str:
 def upload(source: Path, target: Target, release: str) -> None:
     """The new release beside the old ones; `current` is not touched."""
     if not (source / "index.html").is_file() and not (source / "manifest.json").is_file():
-        raise PublishError(f"{source} is not a finished build (run oqu build first)")
+        raise PublishError(say("cli.publish.not_built", source=source))
     _shell(target, f"mkdir -p {RELEASES}")
     previous = current_release(target)
     # --checksum: a file of the same size written in the same second is still compared by content
@@ -82,7 +90,7 @@ def upload(source: Path, target: Target, release: str) -> None:
     if previous:
         command.append(f"--link-dest=../{previous}/")  # relative to the destination folder
     command += [f"{source}/", target.rsync_path(f"{RELEASES}/{release}/")]
-    _run(command, f"copying {source} to {target}")
+    _run(command, say("cli.publish.copying", source=source, target=target))
 
 
 def swap(target: Target, release: str) -> None:
@@ -109,7 +117,7 @@ def rollback(target: Target) -> str:
     current = current_release(target)
     known = releases(target)
     if current not in known or known.index(current) == 0:
-        raise PublishError(f"{target} has no release before {current or 'the current one'}")
+        raise PublishError(no_previous_release(target, current))
     previous = known[known.index(current) - 1]
     swap(target, previous)
     return previous
@@ -130,15 +138,17 @@ def _shell(target: Target, script: str) -> str:
     if target.host:
         remote = f"mkdir -p {shlex.quote(target.path)} && cd {shlex.quote(target.path)} && {script}"
         ssh = shlex.split(os.environ.get("RSYNC_RSH", "ssh"))
-        return _run([*ssh, target.host, remote], f"running a step on {target.host}")
+        return _run([*ssh, target.host, remote], say("cli.publish.remote_step", host=target.host))
     Path(target.path).mkdir(parents=True, exist_ok=True)
-    return _run(["sh", "-c", script], f"updating {target}", cwd=target.path)
+    return _run(["sh", "-c", script], say("cli.publish.updating", target=target), cwd=target.path)
 
 
 def _run(command: list[str], doing: str, cwd: str | None = None) -> str:
     if shutil.which(command[0]) is None:
-        raise PublishError(f"{command[0]} is not installed (needed for {doing})")
+        raise PublishError(say("cli.publish.not_installed", program=command[0], doing=doing))
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise PublishError(f"{doing} failed: {result.stderr.strip() or result.stdout.strip()}")
+        raise PublishError(
+            say("cli.publish.failed", doing=doing, output=result.stderr.strip() or result.stdout.strip())
+        )
     return result.stdout

@@ -11,17 +11,17 @@ from pathlib import Path
 
 import click
 
+from builder.command_words import say
 from builder.publish import PublishError, Target, release_name, s3
 from builder.publish import publish as publish_folder
 from builder.publish import rollback as rollback_folder
-
-ENDPOINT_HELP = "The S3-compatible endpoint for s3:// targets (default: OQU_S3_ENDPOINT_URL, else AWS)."
 
 
 def _publish(source: Path, spec: str, release: str, keep: int, endpoint_url: str | None) -> None:
     if s3.is_s3(spec):
         report = s3.publish(source, s3.S3Target.parse(spec, endpoint_url), release, keep)
-        click.echo(f"{spec}: {len(report.uploaded)} files uploaded, {len(report.copied)} unchanged copied")
+        uploaded, copied = len(report.uploaded), len(report.copied)
+        click.echo(say("cli.publish.uploaded", target=spec, uploaded=uploaded, copied=copied))
     else:
         publish_folder(source, Target.parse(spec), release, keep)
 
@@ -32,41 +32,38 @@ def _rollback(spec: str, endpoint_url: str | None) -> str:
     return rollback_folder(Target.parse(spec))
 
 
-@click.command("publish")
+@click.command("publish", help=say("cli.publish.help"))
 @click.argument("target")
+@click.option("--service", "service_target", default="", help=say("cli.publish.service"))
 @click.option(
-    "--service", "service_target", default="", help="Where build/service goes (beside the service)."
+    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help=say("cli.publish.out")
 )
 @click.option(
-    "--out", default="build", type=click.Path(file_okay=False, path_type=Path), help="The build folder."
+    "--keep", default=5, show_default=True, type=click.IntRange(min=2), help=say("cli.publish.keep")
 )
-@click.option("--keep", default=5, show_default=True, type=click.IntRange(min=2), help="Releases kept.")
-@click.option("--endpoint-url", default=None, help=ENDPOINT_HELP)
+@click.option("--endpoint-url", default=None, help=say("cli.publish.endpoint"))
 def publish_command(target: str, service_target: str, out: Path, keep: int, endpoint_url: str | None) -> None:
-    """Publish OUT/site to TARGET (a folder, user@host:/folder or s3://bucket/prefix) as a new
-    release, swapped in at once."""
     release = release_name()
     try:
         if service_target:  # the private bundle first: new pages may need its new quizzes
             _publish(out / "service", service_target, release, keep, endpoint_url)
         _publish(out / "site", target, release, keep, endpoint_url)
     except PublishError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(say("cli.error", error=exc), err=True)
         sys.exit(1)
-    click.echo(f"published release {release} to {target}")
+    click.echo(say("cli.publish.done", release=release, target=target))
 
 
-@click.command("rollback")
+@click.command("rollback", help=say("cli.rollback.help"))
 @click.argument("target")
-@click.option("--service", "service_target", default="", help="The service bundle's target, rolled back too.")
-@click.option("--endpoint-url", default=None, help=ENDPOINT_HELP)
+@click.option("--service", "service_target", default="", help=say("cli.rollback.service"))
+@click.option("--endpoint-url", default=None, help=say("cli.publish.endpoint"))
 def rollback_command(target: str, service_target: str, endpoint_url: str | None) -> None:
-    """Serve the release before the current one again (one swap; nothing is deleted)."""
     try:
         release = _rollback(target, endpoint_url)
         if service_target:
             _rollback(service_target, endpoint_url)
     except PublishError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(say("cli.error", error=exc), err=True)
         sys.exit(1)
-    click.echo(f"{target} serves release {release} again")
+    click.echo(say("cli.rollback.done", target=target, release=release))

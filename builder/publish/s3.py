@@ -34,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from builder.publish import PublishError
+from builder.command_words import say
+from builder.publish import PublishError, no_previous_release
 
 RELEASES = "releases"
 MANIFESTS = "manifests"
@@ -54,7 +55,7 @@ class S3Target:
         rest = spec.removeprefix("s3://")
         bucket, _, prefix = rest.partition("/")
         if not bucket:
-            raise PublishError(f"{spec}: no bucket (write s3://bucket/prefix)")
+            raise PublishError(say("cli.publish.no_bucket", spec=spec))
         endpoint = endpoint_url or os.environ.get("OQU_S3_ENDPOINT_URL") or None
         return cls(bucket, prefix.strip("/"), endpoint)
 
@@ -74,7 +75,7 @@ def client_for(target: S3Target) -> Any:
     try:
         import boto3  # an optional extra: pip install 'oqu[s3]'
     except ImportError as exc:
-        raise PublishError("publishing to S3 needs boto3: pip install 'oqu[s3]'") from exc
+        raise PublishError(say("cli.publish.needs_boto3")) from exc
     return boto3.client("s3", endpoint_url=target.endpoint_url)
 
 
@@ -97,7 +98,7 @@ def publish(source: Path, target: S3Target, release: str, keep: int = 5, client:
 def upload(source: Path, target: S3Target, release: str, client: Any) -> UploadReport:
     """The release's files and, last, its manifest; `current` is not touched."""
     if not (source / "index.html").is_file() and not (source / "manifest.json").is_file():
-        raise PublishError(f"{source} is not a finished build (run oqu build first)")
+        raise PublishError(say("cli.publish.not_built", source=source))
     previous = current_release(target, client)
     old = read_manifest(target, previous, client) if previous else {}
     files: dict[str, str] = {}
@@ -131,14 +132,14 @@ def upload(source: Path, target: S3Target, release: str, client: Any) -> UploadR
         # partial release is never served anyway
         with contextlib.suppress(Exception):
             _delete_prefix(target, target.key(RELEASES, release) + "/", client)
-        raise PublishError(f"uploading {source} to {target} failed; nothing published: {exc}") from exc
+        raise PublishError(say("cli.publish.upload_failed", source=source, target=target, error=exc)) from exc
     return report
 
 
 def switch(target: S3Target, release: str, client: Any) -> None:
     """Point `current` at `release`: one PUT of one small object (only a complete release)."""
     if release not in releases(target, client):
-        raise PublishError(f"{target} has no complete release {release}")
+        raise PublishError(say("cli.publish.incomplete", target=target, release=release))
     client.put_object(
         Bucket=target.bucket,
         Key=target.key(CURRENT),
@@ -156,7 +157,7 @@ def rollback(target: S3Target, client: Any = None) -> str:
         current = current_release(target, client)
         known = releases(target, client)
         if current not in known or known.index(current) == 0:
-            raise PublishError(f"{target} has no release before {current or 'the current one'}")
+            raise PublishError(no_previous_release(target, current))
         previous = known[known.index(current) - 1]
         switch(target, previous, client)
     return previous

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from builder.command_words import say
 from builder.load import LESSON_FILE_RE, MODULE_DIR_RE
 from builder.problems import BuildError
 from builder.scaffold.slugs import slugify
@@ -44,7 +45,7 @@ class Names:
 def init_site(folder: Path, names: Names, example: str = "example") -> list[Path]:
     """A new site repository in `folder` (empty or missing): config, one course, git and CI files."""
     if folder.exists() and any(folder.iterdir()):
-        raise ScaffoldError(f"{folder} is not empty; oqu init makes a new site in a new or empty folder")
+        raise ScaffoldError(say("cli.scaffold.not_empty", folder=folder))
     folder.mkdir(parents=True, exist_ok=True)
     made = [_write(folder / "site_config.yml", site_config_yml(names))]
     for target, template in STATIC_FILES.items():
@@ -71,10 +72,10 @@ def new_course(
     """content/courses/ID with course.yml, a first module and a first lesson in every language."""
     _check_site(root)
     if not SLUG_RE.match(course_id):
-        raise ScaffoldError(f"'{course_id}' is not a valid id (lowercase Latin letters, digits and '-')")
+        raise ScaffoldError(say("cli.scaffold.bad_id", id=course_id))
     course_dir = root / "content" / "courses" / course_id
     if course_dir.exists():
-        raise ScaffoldError(f"{_shown(root, course_dir)} already exists")
+        raise ScaffoldError(say("cli.scaffold.exists", path=_shown(root, course_dir)))
     languages = languages or _site_languages(root)
     made = [_write(course_dir / "course.yml", course_yml(languages))]
     made.append(
@@ -107,15 +108,13 @@ def new_lesson(
     course_id, _, module_name = where.partition("/")
     course_dir = root / "content" / "courses" / course_id
     if not (course_dir / "course.yml").is_file():
-        raise ScaffoldError(
-            f"no course '{course_id}' (content/courses/{course_id}/course.yml); try oqu new course"
-        )
+        raise ScaffoldError(say("cli.scaffold.no_course", course=course_id))
     if not module_name:
-        raise ScaffoldError("name the module too: oqu new lesson COURSE/MODULE TITLE")
+        raise ScaffoldError(say("cli.scaffold.no_module"))
     module_dir = _module_dir(course_dir, module_name)
     slug = slugify(title) or "lesson"
     if any(_lesson_slug(p) == slug for p in module_dir.glob("*.md")):
-        raise ScaffoldError(f"{_shown(root, module_dir)} already has a lesson '{slug}'")
+        raise ScaffoldError(say("cli.scaffold.lesson_exists", module=_shown(root, module_dir), slug=slug))
     number = 1 + max((_number(p.name, LESSON_FILE_RE) for p in module_dir.glob("*.md")), default=0)
     languages = _course_languages(course_dir)
     return _lesson_files(module_dir, number, slug, languages, "new_lesson", title, lesson_type, duration)
@@ -130,7 +129,7 @@ def _module_dir(course_dir: Path, name: str) -> Path:
     match = MODULE_DIR_RE.match(name)
     module_id = match.group(2) if match else name
     if not SLUG_RE.match(module_id):
-        raise ScaffoldError(f"'{name}' is not a valid module id (lowercase Latin letters, digits and '-')")
+        raise ScaffoldError(say("cli.scaffold.bad_module_id", id=name))
     number = 1 + max((_number(p.name, MODULE_DIR_RE) for p in course_dir.iterdir() if p.is_dir()), default=0)
     module_dir = course_dir / f"{number:02d}-{module_id}"
     languages = _course_languages(course_dir)
@@ -190,9 +189,7 @@ def _read_yaml(path: Path) -> Any:
 
 def _check_site(root: Path) -> None:
     if not (root / "site_config.yml").is_file():
-        raise ScaffoldError(
-            "no site_config.yml here: run oqu in the site's folder, or make one with oqu init"
-        )
+        raise ScaffoldError(say("cli.no_site"))
 
 
 def _lesson_slug(path: Path) -> str | None:
@@ -226,7 +223,7 @@ def _oqu_version() -> str:
 
 def _write(path: Path, content: str) -> Path:
     if path.exists():
-        raise ScaffoldError(f"{path} already exists")
+        raise ScaffoldError(say("cli.scaffold.exists", path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(content, encoding="utf-8")
     return path

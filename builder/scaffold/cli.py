@@ -8,6 +8,7 @@ from typing import get_args
 
 import click
 
+from builder.command_words import say
 from builder.scaffold import Names, ScaffoldError, init_site, new_course, new_lesson
 from builder.schema import LessonType
 
@@ -18,55 +19,63 @@ def _report(made: list[Path], root: Path) -> None:
             shown = path.relative_to(root)
         except ValueError:
             shown = path
-        click.echo(f"created {shown.as_posix()}")
+        click.echo(say("cli.created", path=shown.as_posix()))
 
 
-@click.command("init")
+@click.command("init", help=say("cli.init.help"))
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name-kk", default="Қашықтан оқыту порталы", show_default=True, help=say("cli.init.name_kk"))
 @click.option(
-    "--name-kk", default="Қашықтан оқыту порталы", show_default=True, help="The site's name in Kazakh."
-)
-@click.option("--name-ru", default="Портал дистанционного обучения", show_default=True, help="In Russian.")
-@click.option("--name-en", default="Distance Learning Portal", show_default=True, help="In English.")
-@click.option(
-    "--institution-kk", default="Оқу орнының атауы", show_default=True, help="The institution, in Kazakh."
+    "--name-ru", default="Портал дистанционного обучения", show_default=True, help=say("cli.init.name_ru")
 )
 @click.option(
-    "--institution-ru", default="Название учебного заведения", show_default=True, help="In Russian."
+    "--name-en", default="Distance Learning Portal", show_default=True, help=say("cli.init.name_en")
 )
-@click.option("--institution-en", default="The institution's name", show_default=True, help="In English.")
+@click.option(
+    "--institution-kk", default="Оқу орнының атауы", show_default=True, help=say("cli.init.institution_kk")
+)
+@click.option(
+    "--institution-ru",
+    default="Название учебного заведения",
+    show_default=True,
+    help=say("cli.init.institution_ru"),
+)
+@click.option(
+    "--institution-en",
+    default="The institution's name",
+    show_default=True,
+    help=say("cli.init.institution_en"),
+)
 def init_command(folder: Path, **names: str) -> None:
-    """Make a new site repository in FOLDER: site_config.yml, an example course, git and CI files."""
     site = {lang: names[f"name_{lang}"] for lang in ("kk", "ru", "en")}
     institution = {lang: names[f"institution_{lang}"] for lang in ("kk", "ru", "en")}
     try:
         made = init_site(folder, Names(site, institution))
     except ScaffoldError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(say("cli.error", error=exc), err=True)
         sys.exit(1)
     _report(made, folder)
-    click.echo(f"next: cd {folder} && oqu preview")
+    click.echo(say("cli.init.next", folder=folder))
 
 
-@click.group("new")
+@click.group("new", help=say("cli.new.help"))
 def new_command() -> None:
-    """New courses and lessons with valid front matter in every language of the course."""
+    pass
 
 
-@new_command.command("course")
+@new_command.command("course", help=say("cli.new.course.help"))
 @click.argument("course_id", metavar="ID")
 def new_course_command(course_id: str) -> None:
-    """content/courses/ID: course.yml, a first module and a first lesson."""
     root = Path.cwd()
     try:
         made = new_course(root, course_id)
     except ScaffoldError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(say("cli.error", error=exc), err=True)
         sys.exit(1)
     _report(made, root)
 
 
-@new_command.command("lesson")
+@new_command.command("lesson", help=say("cli.new.lesson.help"))
 @click.argument("where", metavar="COURSE/MODULE")
 @click.argument("title")
 @click.option(
@@ -75,14 +84,20 @@ def new_course_command(course_id: str) -> None:
     type=click.Choice(get_args(LessonType)),
     default="lecture",
     show_default=True,
+    help=say("cli.new.lesson.type"),
 )
-@click.option("--duration", type=click.IntRange(min=1), default=45, show_default=True, help="Minutes.")
+@click.option(
+    "--duration",
+    type=click.IntRange(min=1),
+    default=45,
+    show_default=True,
+    help=say("cli.new.lesson.duration"),
+)
 def new_lesson_command(where: str, title: str, lesson_type: str, duration: int) -> None:
-    """A lesson at the end of MODULE (a folder like 02-practice or its id; a new id makes a module)."""
     root = Path.cwd()
     try:
         made = new_lesson(root, where, title, lesson_type, duration)
     except ScaffoldError as exc:
-        click.echo(f"error: {exc}", err=True)
+        click.echo(say("cli.error", error=exc), err=True)
         sys.exit(1)
     _report(made, root)

@@ -10,35 +10,41 @@ from pathlib import Path
 import click
 import yaml
 
+from builder.command_words import say
 from builder.search.index import SearchHit, SearchIndex, SearchIndexMissing
 
 _MARK_RE = re.compile(r"<mark>(.*?)</mark>")
 
 
-@click.command("search")
+@click.command("search", help=say("cli.search.help"))
 @click.argument("query")
-@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), help="Only this language.")
-@click.option("--course", help="Only this course (its id).")
-@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--lang", type=click.Choice(["kk", "ru", "en"]), help=say("cli.search.lang"))
+@click.option("--course", help=say("cli.search.course"))
 @click.option(
-    "--index", "index_dir", default="build/search", type=click.Path(file_okay=False, path_type=Path)
+    "--limit", default=10, show_default=True, type=click.IntRange(1, 100), help=say("cli.search.limit")
+)
+@click.option(
+    "--index",
+    "index_dir",
+    default="build/search",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=say("cli.search.index"),
 )
 def search_command(query: str, lang: str | None, course: str | None, limit: int, index_dir: Path) -> None:
-    """Print the best matches for QUERY, each with its lesson's URL (every course, as the builder sees it)."""
     try:
         index = SearchIndex(index_dir)
-    except SearchIndexMissing as error:
-        click.echo(f"{error}", err=True)
+    except SearchIndexMissing:
+        click.echo(say("cli.search.missing", folder=index_dir), err=True)
         sys.exit(1)
     results = index.search(query, lang, courses={course} if course else None, limit=limit)
     if not results.hits:
-        click.echo(f"nothing found for {query!r}", err=True)
+        click.echo(say("cli.search.nothing", query=query), err=True)
         sys.exit(1)
     base = site_url(Path.cwd() / "site_config.yml")
     for number, hit in enumerate(results.hits, 1):
         click.echo(format_hit(number, hit, base))
     if results.match == "similar":
-        click.echo("(no exact match: showing words one letter apart)", err=True)
+        click.echo(say("cli.search.similar"), err=True)
 
 
 def site_url(config: Path) -> str:

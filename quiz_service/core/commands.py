@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from flask import Flask
-from sqlalchemy import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
-from quiz_service.core import db, migrations
+if TYPE_CHECKING:  # the `oqu` command makes this object before it knows whether the service will run
+    from flask import Flask
 
 APP_KEY = "oqu.app"
 
@@ -53,6 +52,11 @@ def database_up_to_date() -> None:
     `oqu users add` works in a fresh site folder; a PostgreSQL database is shared by several
     hosts and upgraded on purpose, with `oqu db upgrade`.
     """
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from quiz_service.core import db, migrations
+
     engine = db.engine()
     if migrations.is_up_to_date(engine):
         return

@@ -71,7 +71,7 @@ def test_gitlab_report_is_valid_and_names_each_line(broken_site: Path) -> None:
     ]
     assert report[1]["description"] == "unknown key 'duraton' (did you mean 'duration'?)"
     assert len({i["fingerprint"] for i in report}) == len(report)
-    assert result.stderr == "2 error(s)\n"
+    assert result.stderr == "қателер: 2\n"
 
 
 def test_gitlab_fingerprint_survives_a_shifted_line() -> None:
@@ -127,4 +127,4 @@ def test_clean_site_gives_an_empty_report(minimal_site: Path, monkeypatch: pytes
     result = CliRunner().invoke(main, ["check", "--format", "gitlab"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == []
-    assert result.stderr == "ok: 1 course(s), 2 lesson(s)\n"
+    assert result.stderr == "қате жоқ: курстар — 1, сабақтар — 2\n"

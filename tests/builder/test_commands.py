@@ -21,14 +21,14 @@ def oqu(minimal_site: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
 def test_check_passes_with_a_warning(oqu: CliRunner) -> None:
     result = oqu.invoke(main, ["check"])
     assert result.exit_code == 0
-    assert result.stdout == "ok: 1 course(s), 2 lesson(s)\n"
+    assert result.stdout == "қате жоқ: курстар — 1, сабақтар — 2\n"  # the site's first language: kk
     assert "warning: lesson 'bandage' has no 'ru' version" in result.stderr
 
 
 def test_check_strict_fails_on_the_warning(oqu: CliRunner) -> None:
     result = oqu.invoke(main, ["check", "--strict"])
     assert result.exit_code == 1
-    assert result.stderr.endswith("1 error(s)\n")
+    assert result.stderr.endswith("қателер: 1\n")
 
 
 def test_check_lists_every_error_and_exits_1(oqu: CliRunner, minimal_site: Path) -> None:
@@ -54,6 +54,6 @@ def test_build_quiet_then_failed_build(oqu: CliRunner, minimal_site: Path) -> No
     assert result.exit_code == 1
     assert result.stderr == (
         "site_config.yml:6: unknown key 'langs' (did you mean 'languages'?)\n"
-        "1 error(s); build/site was left as it was\n"
+        "қателер: 1; build/site өзгеріссіз қалды\n"
     )
     assert index.read_bytes() == before

@@ -124,7 +124,7 @@ def test_preview_outside_a_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     result = CliRunner().invoke(main, ["preview"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: no site_config.yml here: run oqu in the site's folder, or make one with oqu init\n"
+        "қате: мұнда site_config.yml жоқ: oqu-ды сайт бумасында іске қосыңыз немесе oqu init арқылы жасаңыз\n"
     )
 
 

@@ -76,7 +76,7 @@ def test_rollback_and_pruning(tmp_path: Path) -> None:
     assert rollback(target) == "r3"
     assert (tmp_path / "www/current/index.html").read_text() == "build 3"
     assert rollback(target) == "r2"
-    with pytest.raises(PublishError, match="has no release before r2"):
+    with pytest.raises(PublishError, match="r2 алдындағы шығарылым жоқ"):
         rollback(target)
     assert current_release(target) == "r2"
 
@@ -84,7 +84,7 @@ def test_rollback_and_pruning(tmp_path: Path) -> None:
 def test_a_failed_copy_leaves_current_alone(tmp_path: Path) -> None:
     target = Target.parse(str(tmp_path / "www"))
     publish(make_build(tmp_path / "b1", "old") / "site", target, "r1")
-    with pytest.raises(PublishError, match="is not a finished build"):
+    with pytest.raises(PublishError, match="аяқталған жинақ емес"):
         publish(tmp_path / "empty", target, "r2")
     assert current_release(target) == "r1"
 
@@ -99,9 +99,7 @@ def test_publish_and_rollback_commands(tmp_path: Path, monkeypatch: pytest.Monke
         args = ["publish", str(site_target), "--service", str(service_target), "--out", str(out)]
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
-        assert result.stdout.startswith("published release ") and result.stdout.endswith(
-            f"-01234567 to {site_target}\n"
-        )
+        assert result.stdout.endswith(f"-01234567 шығарылымы {site_target} нысанасына жарияланды\n")
     assert (service_target / "current" / "manifest.json").read_text() == '{"build": "second"}'
     result = runner.invoke(main, ["rollback", str(site_target), "--service", str(service_target)])
     assert result.exit_code == 0, result.output

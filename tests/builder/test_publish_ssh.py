@@ -128,7 +128,7 @@ def test_a_refused_key_publishes_nothing(
     monkeypatch.setenv(
         "RSYNC_RSH", os.environ["RSYNC_RSH"].replace(str(tmp_path / "keys" / "client"), str(stranger))
     )
-    with pytest.raises(PublishError, match="failed"):
+    with pytest.raises(PublishError, match="сәтсіз аяқталды"):
         publish(make_build(tmp_path / "b2", "new") / "site", target, "r2")
     assert os.readlink(www / "current") == "releases/r1"
     assert not (www / "releases/r2").exists()

@@ -64,7 +64,7 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / "old")])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"error: {tmp_path / 'old'} is not empty; oqu init makes a new site in a new or empty folder\n"
+        f"қате: {tmp_path / 'old'} бос емес; oqu init жаңа сайтты жаңа немесе бос бумада жасайды\n"
     )
 
 
@@ -73,12 +73,13 @@ def test_new_lesson_and_course_pass_check(site: Path) -> None:
     result = runner.invoke(main, ["new", "lesson", "example/introduction", "Жану үшбұрышы"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        "created content/courses/example/01-introduction/02-zhanu-ushburyshy.kk.md\n"
-        "created content/courses/example/01-introduction/02-zhanu-ushburyshy.ru.md\n"
+        "жасалды: content/courses/example/01-introduction/02-zhanu-ushburyshy.kk.md\n"
+        "жасалды: content/courses/example/01-introduction/02-zhanu-ushburyshy.ru.md\n"
     )
     result = runner.invoke(main, ["new", "lesson", "example/practice", "Өрт сөндіргіш", "--type", "practice"])
     assert (
-        result.stdout.splitlines()[0] == "created content/courses/example/02-practice/01-ort-sondirgish.kk.md"
+        result.stdout.splitlines()[0]
+        == "жасалды: content/courses/example/02-practice/01-ort-sondirgish.kk.md"
     )
     assert runner.invoke(main, ["new", "course", "fire-safety"]).exit_code == 0
     lesson = site / "content/courses/example/02-practice/01-ort-sondirgish.kk.md"
@@ -95,13 +96,16 @@ def test_new_lesson_errors(site: Path) -> None:
     result = runner.invoke(main, ["new", "lesson", "nope/intro", "Сабақ"])
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: no course 'nope' (content/courses/nope/course.yml); try oqu new course\n"
+        "қате: 'nope' курсы жоқ (content/courses/nope/course.yml); oqu new course көріңіз\n"
     )
     runner.invoke(main, ["new", "lesson", "example/01-introduction", "Сабақ"])
     result = runner.invoke(main, ["new", "lesson", "example/introduction", "Сабақ"])
-    assert result.stderr == "error: content/courses/example/01-introduction already has a lesson 'sabaq'\n"
+    assert (
+        result.stderr
+        == "қате: content/courses/example/01-introduction бумасында 'sabaq' сабағы бұрыннан бар\n"
+    )
     assert runner.invoke(main, ["new", "course", "Bad Id"]).stderr == (
-        "error: 'Bad Id' is not a valid id (lowercase Latin letters, digits and '-')\n"
+        "қате: 'Bad Id' — жарамсыз id (кіші латын әріптері, цифрлар және '-')\n"
     )
 
 
@@ -155,7 +159,7 @@ def test_gitlab_ci_checks_reports_and_publishes(site: Path, ci_env: dict[str, st
         "lines": {"begin": 4},
     }
     result = run_lines(ci["publish"]["script"], site, ci_env)  # a failed build publishes nothing
-    assert result.returncode == 1 and "build/site was left as it was" in result.stderr
+    assert result.returncode == 1 and "build/site өзгеріссіз қалды" in result.stderr
     assert not (tmp_path / "www").exists()
 
     lesson.write_text(good, encoding="utf-8")
@@ -188,7 +192,7 @@ def test_github_workflow_annotates_and_publishes(site: Path, ci_env: dict[str, s
     result = run_lines(runs, site, ci_env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "www" / "site" / "current" / "index.html").is_file()
-    assert result.stdout.endswith(f"to {tmp_path / 'www' / 'site'}\n")
+    assert result.stdout.endswith(f"{tmp_path / 'www' / 'site'} нысанасына жарияланды\n")
 
 
 def test_the_wheel_alone_makes_a_site(tmp_path: Path) -> None:
@@ -215,5 +219,5 @@ def test_the_wheel_alone_makes_a_site(tmp_path: Path) -> None:
     result = subprocess.run(
         [*oqu, "check"], cwd=tmp_path / "academy", env=env, capture_output=True, text=True, check=False
     )
-    assert (result.returncode, result.stdout) == (0, "ok: 1 course(s), 1 lesson(s)\n")
+    assert (result.returncode, result.stdout) == (0, "қате жоқ: курстар — 1, сабақтар — 1\n")
     assert "oqu==0.1.0" in (tmp_path / "academy" / ".gitlab-ci.yml").read_text()

@@ -171,7 +171,7 @@ def test_oqu_pdf_writes_one_course_and_names_unknown_ones(
     runner = CliRunner()
     missing = runner.invoke(main, ["pdf", "no-such-course"])
     assert missing.exit_code == 1
-    assert "error: no course 'no-such-course' (courses: first-aid)" in missing.output
+    assert "қате: 'no-such-course' курсы жоқ (курстар: first-aid)" in missing.output
     made = runner.invoke(main, ["pdf", "first-aid", "--lang", "ru", "--out", str(tmp_path / "pdf")])
     assert made.exit_code == 0, made.output
     written = tmp_path / "pdf" / "first-aid-ru.pdf"

@@ -89,7 +89,7 @@ def test_oqu_quiz_import_writes_a_quiz_that_oqu_check_accepts(minimal_site: Path
         oqu, ["quiz", "import", str(source), "--out", str(target), "--title", "Өрт банкі"]
     )
     assert result.exit_code == 0, result.output
-    assert result.output == f"7 question(s) → {target}\n"
+    assert result.output == f"сұрақтар: 7 → {target}\n"
     site, problems = check_content(minimal_site)
     assert site is not None and problems.errors == []
     (quiz,) = load_site_quizzes(site, Problems(minimal_site))
@@ -101,7 +101,7 @@ def test_oqu_quiz_import_writes_nothing_on_errors(tmp_path: Path) -> None:
     shutil.copy(BANK, source)
     result = CliRunner().invoke(oqu, ["quiz", "import", str(source)])
     assert result.exit_code == 1
-    assert "cannot be imported" in result.output and "1 error(s); nothing written" in result.output
+    assert "cannot be imported" in result.output and "қателер: 1; ештеңе жазылмады" in result.output
     assert not (tmp_path / "bank.yml").exists()
 
 
