@@ -119,7 +119,7 @@ def record_event(connection: Connection, event: events.DomainEvent) -> None:
     entry = mapper(event, Site(site_url))
     if entry is not None:
         moment = clock.now() if has_app_context() else utcnow()
-        store.append_new(connection, [entry], moment, site_url)
+        store.append_one(connection, entry, moment, site_url)
 
 
 # -- accounts (R7.9: discipline in logging in) --------------------------------------------
