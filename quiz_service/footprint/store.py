@@ -1,10 +1,11 @@
 """The statements store: append in one gap-free sequence, read back; never change or delete.
 
-Every append locks the head row first (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's writers
-are one at a time already), then numbers its statements from the head's size: a transaction
-that rolls back gives its numbers back with the head, so the sequence has no gap whichever
-process appends. A statement id seen before is accepted once when its content is the same,
-refused (409) when it is not.
+Every append locks the head row first (`SELECT … FOR UPDATE` on PostgreSQL, or the head's
+`UPDATE` itself in `append_one`'s single statement; SQLite's writers are one at a time already),
+then numbers its statements from the head's size: a transaction that rolls back gives its
+numbers back with the head, so the sequence has no gap whichever process appends. A
+statement id seen before is accepted once when its content is the same, refused (409) when it
+is not.
 """
 
 from __future__ import annotations
