@@ -135,7 +135,9 @@ def append_one(connection: Connection, entry: Entry, now: datetime, site_url: st
     try:
         if name == "postgresql":
             values = postgres_values(entry, now, site_url, stored_value(connection, now))
-            cursor.execute(POSTGRES_APPEND_ONE, values, prepare=True)
+            # prepared by psycopg from its fifth run on a connection (`prepare_threshold`), not
+            # forced: a pooler that cannot keep prepared statements turns that off
+            cursor.execute(POSTGRES_APPEND_ONE, values)
         else:
             cursor.execute(SQLITE_MOVE_HEAD)
             row = row_of(int(cursor.fetchone()[0]) - 1, entry, content_hash(entry.statement), now, site_url)
