@@ -1,10 +1,11 @@
 """The statements store: append in one gap-free sequence, read back; never change or delete.
 
-Every append locks the head row first (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's writers
-are one at a time already), then numbers its statements from the head's size: a transaction
-that rolls back gives its numbers back with the head, so the sequence has no gap whichever
-process appends. A statement id seen before is accepted once when its content is the same,
-refused (409) when it is not.
+Every append locks the head row first (`SELECT … FOR UPDATE` on PostgreSQL, or the head's
+`UPDATE` itself in `append_one`'s single statement; SQLite's writers are one at a time already),
+then numbers its statements from the head's size: a transaction that rolls back gives its
+numbers back with the head, so the sequence has no gap whichever process appends. A
+statement id seen before is accepted once when its content is the same, refused (409) when it
+is not.
 """
 
 from __future__ import annotations
@@ -12,15 +13,16 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Dialect
 
 from quiz_service.core.domain import Conflict
 from quiz_service.footprint.merkle import leaf_hash
@@ -92,53 +94,82 @@ COLUMNS = (
     "record",
     "leaf_hash",
 )
-# The hot path's two statements in each driver's own form (sqlite3's and psycopg's parameters).
-DRIVER_SQL = {
-    "sqlite": (
-        "UPDATE footprint_head SET size = size + ? WHERE id = 1 RETURNING size",
-        f"INSERT INTO footprint_statements ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})",
-    ),
-    "postgresql": (
-        "UPDATE footprint_head SET size = size + %s WHERE id = 1 RETURNING size",
-        f"INSERT INTO footprint_statements ({', '.join(COLUMNS)}) "
-        f"VALUES ({', '.join(f'%({c})s' for c in COLUMNS)})",
-    ),
-}
+# SQLite's hot path: two statements on the driver's cursor (sqlite3 runs them in this process).
+SQLITE_MOVE_HEAD = "UPDATE footprint_head SET size = size + 1 WHERE id = 1 RETURNING size"
+SQLITE_INSERT = (
+    f"INSERT INTO footprint_statements ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"
+)
+# PostgreSQL's: ONE statement, one round trip. The head is moved (and locked) by the CTE's
+# UPDATE; the row takes its number from it, and the server puts the record together around the
+# statement's canonical bytes exactly as `row_of` does — `{"seq":N,"statement":…}` is what
+# `canonical` makes of that dict, its keys sorted — and hashes it as `merkle.leaf_hash` does:
+# SHA-256(0x00 || the record's UTF-8 bytes), hex. A test compares the row with `row_of`'s.
+POSTGRES_APPEND_ONE = (
+    "WITH head AS (UPDATE footprint_head SET size = size + 1 WHERE id = 1 RETURNING size - 1 AS seq), "
+    "made AS (SELECT seq, '{\"seq\":' || seq || ',\"statement\":' || %(statement)s::text || '}' AS record "
+    "FROM head) "
+    f"INSERT INTO footprint_statements ({', '.join(COLUMNS)}) "
+    "SELECT seq, %(statement_id)s::text, %(user_id)s::integer, %(verb)s::text, %(object_id)s::text, "
+    "%(stored_at)s::timestamptz, %(content_hash)s::text, record, "
+    "encode(sha256('\\x00'::bytea || convert_to(record, 'UTF8')), 'hex') FROM made"
+)
 
 
-def append_new(connection: Connection, entries: Sequence[Entry], now: datetime, site_url: str) -> None:
-    """Append statements the service has just made (fresh ids: none can be known already): the
-    head moved and locked in one statement, then the rows; the hot path of an answer save. Run
-    on the driver's own cursor, in the caller's transaction: SQLAlchemy's execution machinery
-    cost as much as the rest of the statement (bench/footprint.py)."""
-    sql = DRIVER_SQL.get(connection.dialect.name)
-    if sql is None:  # pragma: no cover - the service runs on SQLite or PostgreSQL
-        start = int(connection.execute(MOVE_HEAD, {"count": len(entries)}).scalar_one()) - len(entries)
-        rows = [row_of(start + n, e, content_hash(e.statement), now, site_url) for n, e in enumerate(entries)]
-        connection.execute(INSERT_STATEMENTS, rows)
+def append_one(connection: Connection, entry: Entry, now: datetime, site_url: str) -> None:
+    """Append a statement the service has just made (a fresh id: it cannot be known already), in
+    the caller's transaction: the hot path of an answer save. On the driver's own cursor
+    (SQLAlchemy's execution machinery cost as much as the rest of the statement,
+    bench/footprint.py); on PostgreSQL one statement, a round trip less than the head's UPDATE
+    and the INSERT apart; the head row stays locked until the caller's transaction ends, so the
+    numbers stay gap-free whichever process appends."""
+    name = connection.dialect.name
+    if name not in ("sqlite", "postgresql"):  # pragma: no cover - the service runs on these two
+        start = int(connection.execute(MOVE_HEAD, {"count": 1}).scalar_one()) - 1
+        connection.execute(
+            INSERT_STATEMENTS, [row_of(start, entry, content_hash(entry.statement), now, site_url)]
+        )
         return
     driver = connection.connection.driver_connection
     assert driver is not None
     cursor = driver.cursor()
     try:
-        cursor.execute(sql[0], (len(entries),))
-        start = int(cursor.fetchone()[0]) - len(entries)
-        stored = stored_value(connection, now)
-        rows = [
-            row_of(start + n, entry, content_hash(entry.statement), now, site_url) | {"stored_at": stored}
-            for n, entry in enumerate(entries)
-        ]
-        cursor.executemany(sql[1], rows)
+        if name == "postgresql":
+            values = postgres_values(entry, now, site_url, stored_value(connection, now))
+            # prepared by psycopg from its fifth run on a connection (`prepare_threshold`), not
+            # forced: a pooler that cannot keep prepared statements turns that off
+            cursor.execute(POSTGRES_APPEND_ONE, values)
+        else:
+            cursor.execute(SQLITE_MOVE_HEAD)
+            row = row_of(int(cursor.fetchone()[0]) - 1, entry, content_hash(entry.statement), now, site_url)
+            cursor.execute(SQLITE_INSERT, row | {"stored_at": stored_value(connection, now)})
     finally:
         cursor.close()
 
 
+def postgres_values(entry: Entry, now: datetime, site_url: str, stored_at: Any) -> dict[str, Json]:
+    """The parameters of `POSTGRES_APPEND_ONE`: `row_of`'s columns but the three the server makes
+    from the number it takes (seq, record, leaf_hash), and the statement's canonical text."""
+    statement = stored_statement(entry, now, site_url)
+    return {
+        "statement": canonical(statement).decode(),
+        "statement_id": statement["id"],
+        "user_id": entry.user_id,
+        "verb": statement["verb"]["id"],
+        "object_id": statement["object"].get("id", ""),
+        "stored_at": stored_at,
+        "content_hash": content_hash(entry.statement),
+    }
+
+
 def stored_value(connection: Connection, now: datetime) -> Any:
     """`stored_at` as the column's type gives it to the driver (UTCDateTime: naive UTC text on SQLite)."""
-    processor = STATEMENTS.c.stored_at.type.dialect_impl(connection.dialect).bind_processor(
-        connection.dialect
-    )
+    processor = stored_at_processor(connection.dialect)
     return processor(now) if processor is not None else now
+
+
+@lru_cache(maxsize=8)  # one per dialect: an engine or two in a process
+def stored_at_processor(dialect: Dialect) -> Callable[[Any], Any] | None:
+    return STATEMENTS.c.stored_at.type.dialect_impl(dialect).bind_processor(dialect)
 
 
 def append(connection: Connection, entries: Sequence[Entry], now: datetime, site_url: str) -> Appended:
@@ -179,13 +210,19 @@ def recorded_hashes(connection: Connection, ids: list[str]) -> dict[str, str]:
     return {row.statement_id: row.content_hash for row in connection.execute(query)}
 
 
-def row_of(seq: int, entry: Entry, compared: str, now: datetime, site_url: str) -> dict[str, Json]:
+def stored_statement(entry: Entry, now: datetime, site_url: str) -> dict[str, Json]:
+    """The statement as the record keeps it: stored now, by the service's authority, version 1.0.3."""
     statement = entry.statement | {
         "stored": xapi_time(now),
         "authority": service_agent(site_url),
         "version": XAPI_VERSION,
     }
     statement.setdefault("timestamp", statement["stored"])
+    return statement
+
+
+def row_of(seq: int, entry: Entry, compared: str, now: datetime, site_url: str) -> dict[str, Json]:
+    statement = stored_statement(entry, now, site_url)
     record = canonical({"seq": seq, "statement": statement})
     return {
         "seq": seq,

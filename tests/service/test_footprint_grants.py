@@ -53,10 +53,12 @@ def test_the_service_role_appends_and_reads_but_never_changes(service_role: Engi
         "object": {"id": SITE},
     }
     entry = store.Entry(statement, 1)
+    saved = store.Entry(statement | {"id": "9b2e4c1a-5d3f-4e8b-a6c7-0f1e2d3c4b5a"}, 1)
     with service_role.begin() as connection:
         assert store.append(connection, [entry], utcnow(), SITE).new == 1
+        store.append_one(connection, saved, utcnow(), SITE)  # the answer save's one statement
     with service_role.connect() as connection:
-        assert [seq for seq, _, _ in store.all_rows(connection)] == [0]
+        assert [seq for seq, _, _ in store.all_rows(connection)] == [0, 1]
     refused = {
         "UPDATE footprint_statements SET verb = 'x'": "permission denied",
         "DELETE FROM footprint_statements": "permission denied",
