@@ -18,6 +18,8 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
 from werkzeug.routing import Rule
 
@@ -62,6 +64,50 @@ def route_builders_compiled_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Rule, "_compile_builder", compile_once)
+        yield
+
+
+class TemplatesCompiledOnce(BytecodeCache):
+    """Jinja's compiled templates kept in memory for every app of this worker. Each test's app
+    has its own Jinja environment, which compiled every template it rendered again (parse,
+    generate Python, `compile`): 16 % of a page-rendering module's CPU. A template is still
+    read from its file each time and its compiled code used only while that text is the same
+    (Jinja's checksum) and the environment compiles alike (its extensions and syntax options)."""
+
+    def __init__(self) -> None:
+        self.stored: dict[str, bytes] = {}
+
+    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
+        options = (
+            sorted(environment.extensions), getattr(environment, "newstyle_gettext", None),
+            environment.block_start_string, environment.variable_start_string, environment.comment_start_string,
+            environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
+            environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
+            environment.optimized, environment.finalize is not None, environment.is_async,
+            environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape,
+        )  # fmt: skip
+        bucket = Bucket(
+            environment, self.get_cache_key(f"{name}|{options!r}", filename), self.get_source_checksum(source)
+        )
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def templates_compiled_once() -> Iterator[None]:
+    """Every app of the worker gets the one `TemplatesCompiledOnce` (Flask passes `jinja_options`
+    to each app's Jinja environment)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": TemplatesCompiledOnce()}
+        )
         yield
 
 

@@ -96,6 +96,11 @@ class PostgresServer:
             self._admin = None
         self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
 
+    @property
+    def running(self) -> bool:
+        """Started and not paused (nor stopped)."""
+        return self._admin is not None
+
     def resume(self) -> None:
         """Start the paused server again on the same port."""
         self._launch()
@@ -103,6 +108,7 @@ class PostgresServer:
     def stop(self) -> None:
         if self._admin is not None:
             self._admin.close()
+            self._admin = None
         with contextlib.suppress(RuntimeError):
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)

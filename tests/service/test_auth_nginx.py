@@ -16,6 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import requests
+from conftest import SITE_FILES
 from flask import Flask
 from path_variants import fetch_raw, gated_variants
 from site_server import STARTUP_SECONDS, free_port
@@ -112,8 +114,8 @@ http {{
     return path
 
 
-@pytest.fixture
-def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
+def write_site_with_courses(site_dir: Path, service_dir: Path) -> Path:
+    """The gated and open courses, theme files and the bundle's manifest."""
     for name, text in {
         **GATED_FILES,
         **SHARED_FILES,
@@ -127,10 +129,14 @@ def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
         (site_dir / name).write_text(text, encoding="utf-8")
     # gzip_static: a ready .gz beside a file is what nginx sends (told apart here by its text).
     (site_dir / (THEME_JS + ".gz")).write_bytes(gzip.compress(b"/* ready */ console.log('static');\n" * 100))
-    service_dir = tmp_path / "build" / "service"
     service_dir.mkdir(parents=True, exist_ok=True)
     (service_dir / "manifest.json").write_text(json.dumps(MANIFEST, ensure_ascii=False), encoding="utf-8")
     return site_dir
+
+
+@pytest.fixture
+def site_with_courses(site_dir: Path, tmp_path: Path) -> Path:
+    return write_site_with_courses(site_dir, tmp_path / "build" / "service")
 
 
 @dataclass(frozen=True)
@@ -142,8 +148,9 @@ class Servers:
         return self.nginx
 
 
-@pytest.fixture
-def servers(database_url: str, site_with_courses: Path, tmp_path: Path) -> Iterator[Servers]:
+@contextmanager
+def running_servers(database_url: str, site: Path, folder: Path) -> Iterator[Servers]:
+    """gunicorn (the service) and nginx (docs/nginx.conf) in front of it, on `database_url`."""
     if not Path(NGINX).exists() or not Path("/etc/nginx/proxy_params").exists():
         pytest.fail("nginx is missing: install it with `apt-get install nginx-light` (make system-packages)")
     service_port, nginx_port = free_port(), free_port()
@@ -151,17 +158,17 @@ def servers(database_url: str, site_with_courses: Path, tmp_path: Path) -> Itera
         **os.environ,
         "OQU_DATABASE_URL": database_url,
         "OQU_SECRET_KEY": "shared-secret",
-        "OQU_SITE_DIR": str(site_with_courses),
-        "OQU_SERVICE_DIR": str(tmp_path / "build" / "service"),
-        "OQU_VAR_DIR": str(tmp_path / "var"),
+        "OQU_SITE_DIR": str(site),
+        "OQU_SERVICE_DIR": str(folder / "build" / "service"),
+        "OQU_VAR_DIR": str(folder / "var"),
         "OQU_PROXY_HOPS": "1",
     }
     command = [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "4", "-b",
                f"127.0.0.1:{service_port}", "quiz_service:create_app()"]  # fmt: skip
     service = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
-    prefix = tmp_path / "nginx"
+    prefix = folder / "nginx"
     prefix.mkdir()
-    config = nginx_config(prefix, nginx_port, service_port, site_with_courses)
+    config = nginx_config(prefix, nginx_port, service_port, site)
     nginx = subprocess.Popen(
         [NGINX, "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log"), "-g", "daemon off;"],
         stderr=subprocess.PIPE,
@@ -177,8 +184,38 @@ def servers(database_url: str, site_with_courses: Path, tmp_path: Path) -> Itera
 
 
 @pytest.fixture
+def servers(database_url: str, site_with_courses: Path, tmp_path: Path) -> Iterator[Servers]:
+    """Servers on the test's own database (the tests that add people and enrolments)."""
+    with running_servers(database_url, site_with_courses, tmp_path) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def servers_storing_nothing(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Servers]:
+    """One pair for the module's tests that store nothing (static files, redirects, 404s): a
+    migrated SQLite database and the same site as `servers`, started once instead of per test."""
+    folder = tmp_path_factory.mktemp("nginx-storing-nothing")
+    database = folder / "oqu.sqlite3"
+    shutil.copy(sqlite_template, database)
+    site = folder / "build" / "site"
+    for name, text in SITE_FILES.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(text, encoding="utf-8")
+    write_site_with_courses(site, folder / "build" / "service")
+    with running_servers(f"sqlite:///{database}", site, folder) as started:
+        yield started
+
+
+@pytest.fixture
 def behind_nginx(servers: Servers) -> str:
     return servers.nginx
+
+
+@pytest.fixture
+def nginx_storing_nothing(servers_storing_nothing: Servers) -> str:
+    return servers_storing_nothing.nginx
 
 
 def sign_in(base: str, email: str) -> dict[str, str]:
@@ -328,6 +365,7 @@ def test_no_path_variant_opens_a_gated_course(
             assert response.status_code == 200 and SECRET in response.text, (base, name)
 
 
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)  # nothing here is stored
 def test_auth_request_normalises_the_raw_uri_as_nginx_does(client: Any, site_with_courses: Path) -> None:
     """The tester's request: `//kk/...` alone got 204 from /auth/request."""
     for uri in ["//kk/courses/fire-safety/", "/kk//courses/fire-safety/", "/KK/Courses/Fire-Safety/"]:
@@ -339,23 +377,22 @@ def test_auth_request_normalises_the_raw_uri_as_nginx_does(client: Any, site_wit
         assert client.get("/auth/request", headers={"X-Original-URI": uri}).status_code == 204, uri
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
-def test_the_sign_in_redirect_carries_the_path_encoded(servers: Servers) -> None:
+def test_the_sign_in_redirect_carries_the_path_encoded(servers_storing_nothing: Servers) -> None:
     """Finding 2: nginx put the decoded URI into Location (a CRLF set a cookie; `&`, `#` reached
     `next`). Now the service answers, with the normalised path percent-encoded."""
-    split = urlsplit(servers.nginx)
+    split = urlsplit(servers_storing_nothing.nginx)
     host, port = str(split.hostname), int(split.port or 80)
     injected = fetch_raw(host, port, "/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER")
     assert injected.status in (400, 403) and b"ATTACKER" not in injected.body
     raw = requests.get(
-        f"{servers.nginx}/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER",
+        f"{servers_storing_nothing.nginx}/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER",
         allow_redirects=False, timeout=10,
     )  # fmt: skip
     assert "ATTACKER" not in raw.headers.get("Set-Cookie", "") and "Set-Cookie" not in raw.headers.get(
         "Location", ""
     )
     tricky = "/kk/courses/fire-safety/a%26next=%2F%2Fevil.example%23top%3Flang=ru/ә"
-    response = requests.get(f"{servers.nginx}{tricky}", allow_redirects=False, timeout=10)
+    response = requests.get(f"{servers_storing_nothing.nginx}{tricky}", allow_redirects=False, timeout=10)
     assert response.status_code == 303
     location = urlsplit(response.headers["Location"])
     assert location.path == "/auth/login"
@@ -364,42 +401,46 @@ def test_the_sign_in_redirect_carries_the_path_encoded(servers: Servers) -> None
     assert query == {"next": [quote(expected)], "lang": ["kk"]}
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
-def test_teacher_pages_gzip_and_cached_theme_files_behind_nginx(behind_nginx: str) -> None:
-    teach = requests.get(f"{behind_nginx}/teach/", allow_redirects=False, timeout=10)
-    direct = requests.get(f"{behind_nginx}/api/v1/health", timeout=10)
+def test_teacher_pages_gzip_and_cached_theme_files_behind_nginx(nginx_storing_nothing: str) -> None:
+    teach = requests.get(f"{nginx_storing_nothing}/teach/", allow_redirects=False, timeout=10)
+    direct = requests.get(f"{nginx_storing_nothing}/api/v1/health", timeout=10)
     assert direct.status_code == 200 and direct.json()["status"] == "ok"
     assert teach.status_code in (302, 303, 401) and "nginx" not in teach.text  # the service answered
     css = requests.get(
-        f"{behind_nginx}/{HASHED_CSS}", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10
+        f"{nginx_storing_nothing}/{HASHED_CSS}", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10
     )
     assert css.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(css.raw.read()).decode().startswith("body { color: #bf360c; }")
     assert css.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert "nginx/" not in css.headers.get("Server", "")
-    hidden = requests.get(f"{behind_nginx}/.hidden/config", timeout=10)
+    hidden = requests.get(f"{nginx_storing_nothing}/.hidden/config", timeout=10)
     assert hidden.status_code == 404 and "hidden" not in hidden.text
 
 
-def test_theme_scripts_ready_gzipped_and_revalidated_behind_nginx(behind_nginx: str) -> None:
+def test_theme_scripts_ready_gzipped_and_revalidated_behind_nginx(
+    nginx_storing_nothing: str,
+) -> None:
     """Issue 12, item 16: a ready .gz is sent as it is (gzip_static); a theme file whose name does
     not change between releases is cached a day, then revalidated (ETag, 304)."""
     script = requests.get(
-        f"{behind_nginx}/{THEME_JS}", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10
+        f"{nginx_storing_nothing}/{THEME_JS}", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10
     )
     assert script.status_code == 200 and script.headers["Content-Encoding"] == "gzip"
     assert gzip.decompress(script.raw.read()).decode().startswith("/* ready */")
     assert script.headers["Cache-Control"] == "public, max-age=86400, must-revalidate"
-    plain = requests.get(f"{behind_nginx}/{THEME_JS}", headers={"Accept-Encoding": "identity"}, timeout=10)
+    plain = requests.get(
+        f"{nginx_storing_nothing}/{THEME_JS}", headers={"Accept-Encoding": "identity"}, timeout=10
+    )
     assert plain.text.startswith("/* оқу */") and "Content-Encoding" not in plain.headers
     again = requests.get(
-        f"{behind_nginx}/{THEME_JS}",
+        f"{nginx_storing_nothing}/{THEME_JS}",
         headers={"If-None-Match": plain.headers["ETag"], "Accept-Encoding": "identity"},
         timeout=10,
     )
     assert again.status_code == 304
 
 
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)  # nothing here is stored
 def test_nginx_sends_every_service_route_to_the_service(app: Flask) -> None:
     """Each route of the service (but the site's own) falls in docs/nginx.conf's service location;
     a new folder of routes (like /teach/ was) cannot be forgotten there."""
@@ -411,7 +452,7 @@ def test_nginx_sends_every_service_route_to_the_service(app: Flask) -> None:
     assert rules and [rule for rule in rules if not service_location.match(rule)] == []
 
 
-def test_a_missing_page_or_course_gets_its_language_folders_404(behind_nginx: str) -> None:
+def test_a_missing_page_or_course_gets_its_language_folders_404(nginx_storing_nothing: str) -> None:
     for path in ["/kk/жоқ-бет", "/kk/courses/no-such-course/", "/kk/courses/no-such-course/a/"]:
-        missing = requests.get(f"{behind_nginx}{path}", timeout=10, allow_redirects=False)
+        missing = requests.get(f"{nginx_storing_nothing}{path}", timeout=10, allow_redirects=False)
         assert (missing.status_code, missing.text) == (404, "<h1>Бет табылмады (kk)</h1>"), path

@@ -10,6 +10,7 @@ acknowledged write is lost, a dependency that is down gives a clear 503 in the e
 from __future__ import annotations
 
 import http.client
+import itertools
 import json
 import os
 import shutil
@@ -81,6 +82,7 @@ class Topology:
     database_url: str
     tokens: list[str]
     emails: list[str]
+    folder: Path  # the site and service bundle the hosts serve are in it
 
 
 def answers(url: str) -> bool:
@@ -115,18 +117,15 @@ def call(method: str, url: str, token: str, body: dict[str, Any] | None = None) 
             return error.code, raw.decode(errors="replace")
 
 
-def _seed(database_url: str, tmp_path: Path) -> tuple[list[str], list[str]]:
-    """Migrate, then students with passwords and bearer tokens (as `oqu users` would)."""
-    engine = create_engine(database_url)
-    migrations.upgrade(engine)
-    engine.dispose()
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "VAR_DIR": tmp_path / "seed-var",
-                      "SITE_DIR": tmp_path / "site", "SERVICE_DIR": tmp_path / "service", "REDIS_URL": None})  # fmt: skip
+def _seed(database_url: str, folder: Path, batch: int) -> tuple[list[str], list[str]]:
+    """Students with passwords and bearer tokens (as `oqu users` would), new ones for each test."""
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": SECRET, "VAR_DIR": folder / "seed-var",
+                      "SITE_DIR": folder / "site", "SERVICE_DIR": folder / "service", "REDIS_URL": None})  # fmt: skip
     tokens, emails = [], []
     with app.app_context(), db.write_transaction() as writer:
         for number in range(STUDENTS):
             user = accounts.create_user(
-                writer, f"kursant{number}@oqu.example.kz", Role.STUDENT, full_name="Нұрлан Қасымов",
+                writer, f"kursant{batch}-{number}@oqu.example.kz", Role.STUDENT, full_name="Нұрлан Қасымов",
                 group="ТҚ-21", password=PASSWORD,
             )  # fmt: skip
             tokens.append(accounts.issue_token(writer, writer.get_one(User, user.id), ())[1])
@@ -135,19 +134,37 @@ def _seed(database_url: str, tmp_path: Path) -> tuple[list[str], list[str]]:
     return tokens, emails
 
 
-@pytest.fixture
-def topology(own_postgres: PostgresServer, tmp_path: Path) -> Iterator[Topology]:
+@dataclass
+class Stack:
+    """What the module's tests share: nginx, two hosts, PostgreSQL (one database), Redis."""
+
+    base: str
+    hosts: list[Host]
+    postgres: PostgresServer
+    redis: RedisServer
+    database_url: str
+    folder: Path
+    batches: Iterator[int]
+
+
+@pytest.fixture(scope="module")
+def stack(own_postgres: PostgresServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """One topology for the module (starting nginx, two gunicorn hosts and Redis is most of a
+    test's cost); each test gets it whole again from `topology` and its own students."""
     redis_binary = find_redis()
     if redis_binary is None or not Path(NGINX).exists():
         pytest.fail("redis-server and nginx are needed: make system-packages")
+    folder = tmp_path_factory.mktemp("topology")
     database_url = own_postgres.url(own_postgres.create_database())
-    site, service_dir = tmp_path / "site", tmp_path / "service"
+    engine = create_engine(database_url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    site, service_dir = folder / "site", folder / "service"
     (site / "kk").mkdir(parents=True)
     (site / "index.html").write_text("<h1>Оқу</h1>", encoding="utf-8")
     write_manifest(service_dir)
     publish_gift_quiz(service_dir, "Неше? {#1..1000000}")
-    tokens, emails = _seed(database_url, tmp_path)
-    redis = RedisServer(redis_binary, tmp_path)
+    redis = RedisServer(redis_binary, folder)
     redis.start()
     env = {
         **os.environ,
@@ -158,12 +175,12 @@ def topology(own_postgres: PostgresServer, tmp_path: Path) -> Iterator[Topology]
         "OQU_SERVICE_DIR": str(service_dir),
         "OQU_PROXY_HOPS": "1",
     }
-    hosts = [Host(env, tmp_path / f"host{number}-var") for number in (1, 2)]
+    hosts = [Host(env, folder / f"host{number}-var") for number in (1, 2)]
     nginx = None
     try:
         for host in hosts:
             host.start()
-        prefix = tmp_path / "nginx"
+        prefix = folder / "nginx"
         prefix.mkdir()
         nginx_port = free_port()
         config = nginx_config(prefix, nginx_port, hosts[0].port, site)
@@ -186,7 +203,7 @@ def topology(own_postgres: PostgresServer, tmp_path: Path) -> Iterator[Topology]
         )
         base = f"http://127.0.0.1:{nginx_port}"
         wait_until(lambda: answers(f"{base}/api/v1/ready"), "nginx did not start")
-        yield Topology(base, hosts, own_postgres, redis, database_url, tokens, emails)
+        yield Stack(base, hosts, own_postgres, redis, database_url, folder, itertools.count(1))
     finally:
         if nginx is not None:
             nginx.terminate()
@@ -194,7 +211,27 @@ def topology(own_postgres: PostgresServer, tmp_path: Path) -> Iterator[Topology]
         for host in hosts:
             host.stop()
         redis.stop()
-        shutil.rmtree(tmp_path / "nginx", ignore_errors=True)
+        shutil.rmtree(folder / "nginx", ignore_errors=True)
+
+
+@pytest.fixture
+def topology(stack: Stack) -> Topology:
+    """The module's topology whole again (a host a test killed, PostgreSQL it stopped, Redis it
+    stopped: started again; every host ready) and four students of this test's own, so no test
+    sees another's attempts, saves or sign-ins."""
+    if not stack.postgres.running:
+        stack.postgres.resume()
+    if stack.redis.process is None or stack.redis.process.poll() is not None:
+        stack.redis.start()
+    for host in stack.hosts:
+        if host.process is None or host.process.poll() is not None:
+            host.start()
+    for host in stack.hosts:
+        wait_until(lambda host=host: answers(f"{host.base}/api/v1/ready"), f"{host.base} is not ready")
+    tokens, emails = _seed(stack.database_url, stack.folder, next(stack.batches))
+    return Topology(
+        stack.base, stack.hosts, stack.postgres, stack.redis, stack.database_url, tokens, emails, stack.folder
+    )
 
 
 def stored_sequences(database_url: str) -> dict[int, int]:
@@ -372,8 +409,10 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_worker_which_applies_it_on
     folder = tmp_path / "jobs"
     for path in (folder, tmp_path / "workers"):
         path.mkdir()
-    app = create_app({"DATABASE_URL": topology.database_url, "SECRET_KEY": SECRET, "VAR_DIR": tmp_path / "app-var",
-                      "SITE_DIR": tmp_path / "site", "SERVICE_DIR": tmp_path / "service", "REDIS_URL": None})  # fmt: skip
+    app = create_app(
+        {"DATABASE_URL": topology.database_url, "SECRET_KEY": SECRET, "VAR_DIR": tmp_path / "app-var",
+         "SITE_DIR": topology.folder / "site", "SERVICE_DIR": topology.folder / "service", "REDIS_URL": None}
+    )  # fmt: skip
     with app.app_context(), db.write_transaction() as writer:  # as a request asks for a job
         jobs.enqueue(writer, "test.blocking", {"folder": str(folder), "label": "transcode"}, key="transcode")
     app.extensions["oqu_db"].engine.dispose()
