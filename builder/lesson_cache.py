@@ -1,0 +1,130 @@
+"""Lesson files parsed by an earlier check or build, kept in the build's cache.
+
+A one-lesson rebuild of a 1,000-lesson site read, YAML-parsed and validated every lesson file
+again (front matter, `LessonMeta`, the body's links): a third of its own CPU outside MkDocs. The
+cache keeps, per lesson file, what parsing that file alone gives — the `LessonVariant`, the
+problems it reported and the links of its body (not the body itself: it is cut again from the
+file's bytes, which are read for the hash anyway) — under the file's content hash (BLAKE2b of its
+bytes: an edit within the file system's timestamp granularity, or a file put back as it was,
+is still seen). Nothing that depends on another file is kept: whether a link's target exists,
+a lesson's outcomes, media and the cross-file checks are asked again on every run (cheaply:
+`load.content_unchanged`), so a cache can never hide an error such as a link to a lesson that
+was deleted.
+
+The whole cache is forgotten when the builder's code (every `builder/**/*.py`), Python,
+pydantic or the site's folder changes. It is a pickle of the build's own making in the build
+folder (like the MkDocs outputs beside it): a file that cannot be read is ignored, one that
+cannot be written is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import NamedTuple
+
+from builder.links import Link, iter_links, remember_links
+from builder.load import lesson_text, parse_lesson_variant
+from builder.model import LessonVariant
+from builder.problems import Problem, Problems
+from builder.schema import LessonMeta
+
+CACHE_FILE = "lessons.pickle"
+_FORMAT = 2
+
+
+class ParsedLesson(NamedTuple):
+    """What parsing one lesson file gave, and the hash of the bytes it was parsed from. The body
+    is not kept: it is the end of the file's text (`body_start` characters in), cut again from
+    the bytes read for the hash (a tenth of the cache's size and of its reading time)."""
+
+    digest: bytes
+    lang: str
+    parsed: tuple[LessonMeta, int, int, dict[str, int]] | None  # meta, body_start, body_line, meta_lines
+    problems: tuple[Problem, ...]
+    links: tuple[Link, ...]
+
+
+class LessonCache:
+    """Parsed lesson files by path; `save` keeps the files this run read, and only those."""
+
+    def __init__(self, path: Path, root: Path) -> None:
+        self.path = path
+        self.header = (_FORMAT, code_key(), str(root))
+        self.known = self._read()
+        self.used: dict[str, ParsedLesson] = {}
+        self.parsed = 0  # files parsed by this run (the others came from the cache)
+
+    def variant(self, path: Path, lang: str, problems: Problems) -> LessonVariant | None:
+        """The lesson file parsed as `load.load_lesson_variant` does, its problems reported."""
+        data = path.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=20).digest()
+        entry = self.known.get(str(path))
+        if entry is None or entry.digest != digest or entry.lang != lang:
+            variant, entry = self._parse(path, data, digest, lang, problems)
+        else:
+            variant = self._rebuilt(path, data, entry)
+        self.used[str(path)] = entry
+        problems.items.extend(entry.problems)
+        return variant
+
+    def _parse(
+        self, path: Path, data: bytes, digest: bytes, lang: str, problems: Problems
+    ) -> tuple[LessonVariant | None, ParsedLesson]:
+        self.parsed += 1
+        own = Problems(problems.root)
+        variant = parse_lesson_variant(path, data, lang, own)
+        if variant is None:
+            return None, ParsedLesson(digest, lang, None, tuple(own.items), ())
+        body_start = len(lesson_text(data)) - len(variant.body)
+        parsed = (variant.meta, body_start, variant.body_line, variant.meta_lines)
+        links = tuple(iter_links(variant.body, variant.body_line))
+        return variant, ParsedLesson(digest, lang, parsed, tuple(own.items), links)
+
+    @staticmethod
+    def _rebuilt(path: Path, data: bytes, entry: ParsedLesson) -> LessonVariant | None:
+        if entry.parsed is None:
+            return None
+        meta, body_start, body_line, meta_lines = entry.parsed
+        body = lesson_text(data)[body_start:]
+        remember_links(body, body_line, entry.links)
+        return LessonVariant(entry.lang, path, meta, body, body_line, dict(meta_lines))
+
+    def save(self) -> None:
+        """Write the entries of this run when they differ from those read (atomically)."""
+        if not self.parsed and self.used.keys() == self.known.keys():
+            return
+        temporary = self.path.with_name(f".{self.path.name}-{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with temporary.open("wb") as stream:
+                pickle.dump(self.header, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(self.used, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only build folder: the next run parses again
+            temporary.unlink(missing_ok=True)
+
+    def _read(self) -> dict[str, ParsedLesson]:
+        try:
+            with self.path.open("rb") as stream:
+                if pickle.load(stream) != self.header:  # other code, Python or site: not unpickled
+                    return {}
+                known = pickle.load(stream)
+        except Exception:  # missing, cut short or unreadable: parsed again, rewritten at the end
+            return {}
+        return known if isinstance(known, dict) else {}
+
+
+@cache
+def code_key() -> str:
+    """The builder's code, Python's and pydantic's versions: a parse by other code is not reused."""
+    digest = hashlib.sha256(f"{sys.version};pydantic={version('pydantic')};".encode())
+    package = Path(__file__).parent
+    for source in sorted(package.rglob("*.py")):
+        digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
