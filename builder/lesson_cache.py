@@ -26,16 +26,16 @@ import sys
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from builder.links import Link, iter_links, remember_links
-from builder.load import lesson_text, parse_lesson_variant
+from builder.load import lesson_text, parse_lesson_variant, resolved_links, tree_signature
 from builder.model import LessonVariant
 from builder.problems import Problem, Problems
 from builder.schema import LessonMeta
 
 CACHE_FILE = "lessons.pickle"
-_FORMAT = 2
+_FORMAT = 3
 
 
 class ParsedLesson(NamedTuple):
@@ -56,9 +56,14 @@ class LessonCache:
     def __init__(self, path: Path, root: Path) -> None:
         self.path = path
         self.header = (_FORMAT, code_key(), str(root))
-        self.known = self._read()
+        self.tree = tree_signature(root / "content") if root.is_absolute() else None
+        self.known, self.links = self._read()
         self.used: dict[str, ParsedLesson] = {}
         self.parsed = 0  # files parsed by this run (the others came from the cache)
+        memo = resolved_links()  # the last run's answers while content/ has the same names
+        if memo is not None and self.tree is not None and self.links.get("tree") == self.tree:
+            for key, found in self.links["answers"].items():
+                memo.setdefault(key, found)  # the path's text: made a Path when asked
 
     def variant(self, path: Path, lang: str, problems: Problems) -> LessonVariant | None:
         """The lesson file parsed as `load.load_lesson_variant` does, its problems reported."""
@@ -96,28 +101,37 @@ class LessonCache:
         return LessonVariant(entry.lang, path, meta, body, body_line, dict(meta_lines))
 
     def save(self) -> None:
-        """Write the entries of this run when they differ from those read (atomically)."""
-        if not self.parsed and self.used.keys() == self.known.keys():
+        """Write the entries of this run, and the links' answers, when they differ from those
+        read (atomically)."""
+        memo = resolved_links()
+        answers = {key: None if found is None else str(found) for key, found in (memo or {}).items()}
+        links = {"tree": self.tree, "answers": answers} if self.tree is not None else {}
+        if links and answers.keys() - self.links.get("answers", {}).keys() and not self._same_tree():
+            links = {}  # content/ changed while it was read: its answers are not kept
+        if not self.parsed and self.used.keys() == self.known.keys() and links == self.links:
             return
         temporary = self.path.with_name(f".{self.path.name}-{os.getpid()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as stream:
                 pickle.dump(self.header, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(self.used, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.used, links), stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
         except OSError:  # a read-only build folder: the next run parses again
             temporary.unlink(missing_ok=True)
 
-    def _read(self) -> dict[str, ParsedLesson]:
+    def _same_tree(self) -> bool:
+        return tree_signature(Path(self.header[2]) / "content") == self.tree
+
+    def _read(self) -> tuple[dict[str, ParsedLesson], dict[str, Any]]:
         try:
             with self.path.open("rb") as stream:
                 if pickle.load(stream) != self.header:  # other code, Python or site: not unpickled
-                    return {}
-                known = pickle.load(stream)
+                    return {}, {}
+                known, links = pickle.load(stream)
         except Exception:  # missing, cut short or unreadable: parsed again, rewritten at the end
-            return {}
-        return known if isinstance(known, dict) else {}
+            return {}, {}
+        return known, links
 
 
 @cache

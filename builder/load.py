@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -424,17 +425,20 @@ def check_lesson_links(content_dir: Path, variant: LessonVariant, problems: Prob
                 problems.error(variant.path, link.line, f"image '{link.target}' has no alt text")
             continue
         target, _ = link.path_and_anchor
-        resolved = resolve_target(content_dir, variant.path, target)
-        if link.is_image and resolved is None:
+        found = target_exists(content_dir, variant.path, target)
+        if link.is_image and not found:
             problems.error(variant.path, link.line, f"missing image '{target}'")
-        elif resolved is None:
+        elif not found:
             problems.error(variant.path, link.line, f"broken link '{target}': no such file or lesson")
         if link.is_image and not link.alt:
             problems.error(variant.path, link.line, f"image '{target}' has no alt text")
 
 
 # Within `content_unchanged()`: each link's answer and each folder's listing, asked once.
-_RESOLVED: ContextVar[dict[tuple[str, str, str], Path | None] | None] = ContextVar("resolved", default=None)
+# (an answer kept by an earlier run is its path's text until asked: builder/lesson_cache.py)
+_RESOLVED: ContextVar[dict[tuple[str, str, str], Path | str | None] | None] = ContextVar(
+    "resolved", default=None
+)
 _LISTINGS: ContextVar[dict[str, list[str] | None] | None] = ContextVar("listings", default=None)
 
 
@@ -455,6 +459,35 @@ def content_unchanged() -> Iterator[None]:
         _LISTINGS.reset(listings)
 
 
+def resolved_links() -> dict[tuple[str, str, str], Path | str | None] | None:
+    """The answers of `resolve_target` in this `content_unchanged()` scope (None outside one):
+    builder/lesson_cache.py keeps them for the next run while content/ has the same tree."""
+    return _RESOLVED.get()
+
+
+def tree_signature(content_dir: Path) -> str | None:
+    """A hash of every folder's and file's name under `content_dir` (what `resolve_target`'s
+    answers depend on); None when the tree holds a symbolic link (the answers then depend on
+    where it points) or cannot be read."""
+    digest = hashlib.blake2b(digest_size=20)
+    folders = [os.path.abspath(content_dir)]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return None
+        digest.update(folder.encode(errors="surrogateescape") + b"\0")
+        for entry in entries:
+            if entry.is_symlink():
+                return None
+            kind = "d" if entry.is_dir() else "f" if entry.is_file() else "o"
+            digest.update(f"{kind}{entry.name}\0".encode(errors="surrogateescape"))
+            if kind == "d":
+                folders.append(entry.path)
+    return digest.hexdigest()
+
+
 def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     """The file a relative link points at, inside content/; a lesson link may omit the language."""
     memo = _RESOLVED.get()
@@ -463,7 +496,20 @@ def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     key = (str(content_dir), os.path.dirname(source), target)  # no Path made: ~3,600 a build
     if key not in memo:
         memo[key] = _resolve_target(content_dir, source, target)
-    return memo[key]
+    found = memo[key]
+    if isinstance(found, str):  # an answer kept by the last run, made a Path when first asked
+        found = memo[key] = Path(found)
+    return found
+
+
+def target_exists(content_dir: Path, source: Path, target: str) -> bool:
+    """Whether `resolve_target` finds a file (without making its Path: the check asks this of
+    every link)."""
+    memo = _RESOLVED.get()
+    key = (str(content_dir), os.path.dirname(source), target)
+    if memo is not None and memo.get(key) is not None:
+        return True
+    return resolve_target(content_dir, source, target) is not None
 
 
 def _resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:

@@ -63,6 +63,7 @@ class ProjectCache:
             return found
         self.made += 1
         project = course_project(site, course, lang, media, downloads)
+        project.texts_digest()  # kept with it: its pages are not hashed again by the next build
         _write(path, project)
         return project
 

@@ -94,6 +94,7 @@ class ProjectSource:
     files: dict[str, Path] = field(default_factory=dict)
     _key: str | None = field(default=None, repr=False, compare=False)
     _yml: tuple[str, str] | None = field(default=None, repr=False, compare=False)
+    _texts: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def depth(self) -> int:
@@ -122,12 +123,20 @@ class ProjectSource:
             self._key = self._compute_key()
         return self._key
 
+    def texts_digest(self) -> str:
+        """The hash of the project's place, mkdocs.yml and pages (computed once: a generated
+        project is not changed afterwards; one kept by builder/project_cache.py carries it)."""
+        if self._texts is None:
+            digest = hashlib.sha256(self.dest.encode() + b"\0" + self.mkdocs_yml().encode())
+            for name in sorted(self.pages):
+                digest.update(name.encode() + b"\0" + self.pages[name].encode() + b"\0")
+            self._texts = digest.hexdigest()
+        return self._texts
+
     def _compute_key(self) -> str:
         digest = hashlib.sha256()
         digest.update(toolchain_fingerprint().encode())
-        digest.update(self.dest.encode() + b"\0" + self.mkdocs_yml().encode())
-        for name in sorted(self.pages):
-            digest.update(name.encode() + b"\0" + self.pages[name].encode() + b"\0")
+        digest.update(self.texts_digest().encode())
         for name in sorted(self.files):
             digest.update(name.encode() + b"\0" + _file_digest(self.files[name]).encode())
         return digest.hexdigest()[:32]
