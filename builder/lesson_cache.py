@@ -23,6 +23,7 @@ import hashlib
 import os
 import pickle
 import sys
+from dataclasses import replace
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -89,7 +90,7 @@ class LessonCache:
         body_start = len(lesson_text(data)) - len(variant.body)
         parsed = (variant.meta, body_start, variant.body_line, variant.meta_lines)
         links = tuple(iter_links(variant.body, variant.body_line))
-        return variant, ParsedLesson(digest, lang, parsed, tuple(own.items), links)
+        return replace(variant, digest=digest), ParsedLesson(digest, lang, parsed, tuple(own.items), links)
 
     @staticmethod
     def _rebuilt(path: Path, data: bytes, entry: ParsedLesson) -> LessonVariant | None:
@@ -98,7 +99,7 @@ class LessonCache:
         meta, body_start, body_line, meta_lines = entry.parsed
         body = lesson_text(data)[body_start:]
         remember_links(body, body_line, entry.links)
-        return LessonVariant(entry.lang, path, meta, body, body_line, dict(meta_lines))
+        return LessonVariant(entry.lang, path, meta, body, body_line, dict(meta_lines), entry.digest)
 
     def save(self) -> None:
         """Write the entries of this run, and the links' answers, when they differ from those

@@ -502,6 +502,17 @@ def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     return found
 
 
+def resolved_text(content_dir: Path, source: Path, target: str) -> str | None:
+    """`resolve_target`'s answer as text (without making a Path of a kept answer)."""
+    memo = _RESOLVED.get()
+    found = (
+        memo.get((str(content_dir), os.path.dirname(source), target), False) if memo is not None else False
+    )
+    if found is False:
+        found = resolve_target(content_dir, source, target)
+    return None if found is None else str(found)
+
+
 def target_exists(content_dir: Path, source: Path, target: str) -> bool:
     """Whether `resolve_target` finds a file (without making its Path: the check asks this of
     every link)."""
