@@ -25,6 +25,7 @@ Entries not used by a build are deleted by it.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from functools import cache
@@ -40,7 +41,7 @@ from builder.pages import Download
 from builder.projects import ProjectSource, course_project, toolchain_fingerprint
 
 GENERATED = "generated"  # the folder under the build's cache
-_FORMAT = 1
+_FORMAT = 2
 
 
 class ProjectCache:
@@ -78,21 +79,47 @@ class ProjectCache:
                 (self.folder / name).unlink(missing_ok=True)
 
 
+class KeptProject(ProjectSource):
+    """A project read from the cache: its pages (nine tenths of the entry) are unpickled when
+    first asked for; a build that finds the project's output cached asks only for its key."""
+
+    @property  # the dataclass field, read lazily
+    def pages(self) -> dict[str, str]:
+        pending = self.__dict__.pop("_pending", None)
+        if pending is not None:
+            self.__dict__["_pages"] = pickle.loads(pending)
+        return self.__dict__.setdefault("_pages", {})
+
+    @pages.setter
+    def pages(self, value: dict[str, str]) -> None:
+        self.__dict__.pop("_pending", None)
+        self.__dict__["_pages"] = value
+
+
 def _read(path: Path) -> ProjectSource | None:
+    """The entry's project without its pages, which stay pickled in memory until asked for."""
     try:
-        with path.open("rb") as stream:
-            project = pickle.load(stream)
+        data = path.read_bytes()
+        stream = io.BytesIO(data)
+        fields = pickle.load(stream)
+        pending = data[stream.tell() :]
     except Exception:  # missing, cut short or unreadable: made again
         return None
-    return project if isinstance(project, ProjectSource) else None
+    if not isinstance(fields, dict) or not pending:
+        return None
+    project = KeptProject.__new__(KeptProject)
+    project.__dict__.update(fields, _pending=pending)
+    return project
 
 
 def _write(path: Path, project: ProjectSource) -> None:
+    fields = {name: value for name, value in vars(project).items() if name != "pages"}
     temporary = path.with_name(f".{path.name}-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as stream:
-            pickle.dump(project, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(fields, stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(project.pages, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
     except OSError:  # a read-only build folder: made again next time
         temporary.unlink(missing_ok=True)

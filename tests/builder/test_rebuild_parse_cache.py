@@ -16,8 +16,10 @@ import builder.lesson_cache as lesson_cache
 import builder.project_cache as project_cache
 from builder.lesson_cache import CACHE_FILE, LessonCache
 from builder.load import content_unchanged, load_site, resolve_target
+from builder.media import build_media
 from builder.pipeline import build_site, check_content
 from builder.problems import ContentError
+from builder.projects import plan_projects
 
 COURSE = "content/courses/first-aid"
 ASSESSMENT = f"{COURSE}/01-basics/01-assessment.kk.md"
@@ -261,3 +263,25 @@ def test_links_are_resolved_once_per_check_and_as_they_stand_after_it(minimal_si
         target.unlink()  # within one run the tree is read as it stood
         assert resolve_target(minimal_site / "content", source, "../02-practice/01-bandage.md") == target
     assert resolve_target(minimal_site / "content", source, "../02-practice/01-bandage.md") is None
+
+
+def test_a_kept_project_equals_the_one_generated_and_reads_its_pages_when_asked(minimal_site: Path) -> None:
+    out = minimal_site / "build"
+    build_site(minimal_site, out, paper=False)
+    with content_unchanged():
+        site, problems = check_content(minimal_site, out)
+        assert site is not None, problems.errors
+        media = build_media(site, out / "media")  # as the build had it
+        cache = project_cache.ProjectCache(out / ".cache" / project_cache.GENERATED, site, media)
+        kept = plan_projects(site, media=media, reuse=cache)
+        made = plan_projects(site, media=media)
+    assert cache.made == 0
+    courses = [p for p in kept if "/courses/" in p.dest]
+    assert len(courses) == 2 and all(isinstance(p, project_cache.KeptProject) for p in courses)
+    assert all("_pending" in vars(p) for p in courses)  # pages not read yet
+    assert [p.key() for p in kept] == [p.key() for p in made]
+    assert all("_pending" in vars(p) for p in courses)  # the key did not need them
+    assert [(p.dest, p.config, p.pages, p.files) for p in kept] == [
+        (p.dest, p.config, p.pages, p.files) for p in made
+    ]
+    assert [p.mkdocs_yml() for p in kept] == [p.mkdocs_yml() for p in made]
