@@ -15,7 +15,9 @@ generated project is stored under a key of what `projects.course_project` reads:
   module's, each lesson's front matter (as loaded: a recording attached counts) and body;
 - where each link of its lessons leads now (resolved against content/ as it stands, so a
   linked lesson renamed or deleted makes the page again — and `oqu check` reports it first);
-- the media library (renditions, image sizes, each output's size) and the course's downloads.
+- the media library (renditions, image sizes, each output's size) and the course's downloads;
+- the day (a schedule without classes names its zone's offset now): the first build of a day
+  makes every project again.
 
 A project made by other inputs is made again, and its files' contents are hashed into its
 output's key as before (`ProjectSource.key`), so an edited figure still rebuilds the page.
@@ -24,6 +26,7 @@ Entries not used by a build are deleted by it.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import os
@@ -129,6 +132,8 @@ def site_inputs(site: Site, media: MediaLibrary) -> str:
     """The inputs every course project shares: code, toolchain, site configuration, the shape of
     every course, the media library."""
     digest = hashlib.sha256(f"{_FORMAT};{code_key()};{toolchain_fingerprint()};{_libraries()}".encode())
+    # the day: a page that shows anything of the clock (a zone's offset today) is made again daily
+    digest.update(dt.date.today().isoformat().encode())
     digest.update(repr(site.config).encode())
     for course in site.courses:
         shape = [
