@@ -1,4 +1,5 @@
-"""Lesson files parsed by an earlier check or build, kept in the build's cache.
+"""Lesson files (and the courses' and modules' YAML) parsed by an earlier check or build, kept
+in the build's cache.
 
 A one-lesson rebuild of a 1,000-lesson site read, YAML-parsed and validated every lesson file
 again (front matter, `LessonMeta`, the body's links): a third of its own CPU outside MkDocs. The
@@ -9,7 +10,8 @@ bytes: an edit within the file system's timestamp granularity, or a file put bac
 is still seen). Nothing that depends on another file is kept: whether a link's target exists,
 a lesson's outcomes, media and the cross-file checks are asked again on every run (cheaply:
 `load.content_unchanged`), so a cache can never hide an error such as a link to a lesson that
-was deleted.
+was deleted. `course.yml` and `module.yml` are kept the same way (their document with its lines
+and the validated configuration).
 
 The whole cache is forgotten when the builder's code (every `builder/**/*.py`), Python,
 pydantic or the site's folder changes. It is a pickle of the build's own making in the build
@@ -27,16 +29,21 @@ from dataclasses import replace
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+from pydantic import BaseModel
 
 from builder.links import Link, iter_links, remember_links
-from builder.load import lesson_text, parse_lesson_variant, resolved_links, tree_signature
+from builder.load import lesson_text, parse_lesson_variant, parse_yaml_file, resolved_links, tree_signature
 from builder.model import LessonVariant
 from builder.problems import Problem, Problems
 from builder.schema import LessonMeta
+from builder.validation import validate_document
+from builder.yamlsource import YamlDocument
 
 CACHE_FILE = "lessons.pickle"
-_FORMAT = 3
+M = TypeVar("M", bound=BaseModel)
+_FORMAT = 4
 
 
 class ParsedLesson(NamedTuple):
@@ -51,6 +58,15 @@ class ParsedLesson(NamedTuple):
     links: tuple[Link, ...]
 
 
+class ParsedConfig(NamedTuple):
+    """A YAML file of the content (course.yml, module.yml) read and validated against a model."""
+
+    digest: bytes
+    doc: YamlDocument | None
+    config: BaseModel | None
+    problems: tuple[Problem, ...]
+
+
 class LessonCache:
     """Parsed lesson files by path; `save` keeps the files this run read, and only those."""
 
@@ -59,7 +75,7 @@ class LessonCache:
         self.header = (_FORMAT, code_key(), str(root))
         self.tree = tree_signature(root / "content") if root.is_absolute() else None
         self.known, self.links = self._read()
-        self.used: dict[str, ParsedLesson] = {}
+        self.used: dict[str, ParsedLesson | ParsedConfig] = {}
         self.parsed = 0  # files parsed by this run (the others came from the cache)
         memo = resolved_links()  # the last run's answers while content/ has the same names
         if memo is not None and self.tree is not None and self.links.get("tree") == self.tree:
@@ -71,13 +87,29 @@ class LessonCache:
         data = path.read_bytes()
         digest = hashlib.blake2b(data, digest_size=20).digest()
         entry = self.known.get(str(path))
-        if entry is None or entry.digest != digest or entry.lang != lang:
+        if not isinstance(entry, ParsedLesson) or entry.digest != digest or entry.lang != lang:
             variant, entry = self._parse(path, data, digest, lang, problems)
         else:
             variant = self._rebuilt(path, data, entry)
         self.used[str(path)] = entry
         problems.items.extend(entry.problems)
         return variant
+
+    def config(self, path: Path, model: type[M], problems: Problems) -> tuple[YamlDocument | None, M | None]:
+        """`path` read and validated against `model` as `load.read_config` does, its problems reported."""
+        data = path.read_bytes()
+        digest = hashlib.blake2b(data, digest_size=20).digest()
+        key = f"{path}\0{model.__module__}.{model.__qualname__}"
+        entry = self.known.get(key)
+        if not isinstance(entry, ParsedConfig) or entry.digest != digest:
+            self.parsed += 1
+            own = Problems(problems.root)
+            doc = parse_yaml_file(path, data, own)
+            config = validate_document(doc, model, path, own) if doc else None
+            entry = ParsedConfig(digest, doc, config, tuple(own.items))
+        self.used[key] = entry
+        problems.items.extend(entry.problems)
+        return entry.doc, entry.config if isinstance(entry.config, model) else None
 
     def _parse(
         self, path: Path, data: bytes, digest: bytes, lang: str, problems: Problems
@@ -124,7 +156,7 @@ class LessonCache:
     def _same_tree(self) -> bool:
         return tree_signature(Path(self.header[2]) / "content") == self.tree
 
-    def _read(self) -> tuple[dict[str, ParsedLesson], dict[str, Any]]:
+    def _read(self) -> tuple[dict[str, ParsedLesson | ParsedConfig], dict[str, Any]]:
         try:
             with self.path.open("rb") as stream:
                 if pickle.load(stream) != self.header:  # other code, Python or site: not unpickled

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 from pydantic import BaseModel
@@ -37,6 +37,8 @@ from builder.yamlsource import Loc, YamlDocument, YamlSyntaxError, parse_yaml, s
 
 if TYPE_CHECKING:
     from builder.lesson_cache import LessonCache
+
+M = TypeVar("M", bound=BaseModel)
 
 MODULE_DIR_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
 LESSON_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
@@ -79,13 +81,28 @@ def read_yaml(path: Path, problems: Problems) -> YamlDocument | None:
     if not path.is_file():
         problems.error(path, 1, "file is missing")
         return None
+    return parse_yaml_file(path, path.read_bytes(), problems)
+
+
+def parse_yaml_file(path: Path, data: bytes, problems: Problems) -> YamlDocument | None:
+    """A YAML file's document from its bytes (read as `read_text` would), or its problem."""
     try:
-        return parse_yaml(path.read_text(encoding="utf-8"))
+        return parse_yaml(lesson_text(data))
     except UnicodeDecodeError:
         problems.error(path, 1, "file is not UTF-8 text")
     except YamlSyntaxError as exc:
         problems.error(path, exc.line, str(exc))
     return None
+
+
+def read_config(
+    path: Path, model: type[M], problems: Problems, cache: LessonCache | None = None
+) -> tuple[YamlDocument | None, M | None]:
+    """`path` read and validated against `model`: from `cache` while the file's bytes are the same."""
+    if cache is not None and path.is_file():
+        return cache.config(path, model, problems)
+    doc = read_yaml(path, problems)
+    return doc, (validate_document(doc, model, path, problems) if doc else None)
 
 
 def _course_dirs(courses_dir: Path, problems: Problems) -> list[Path]:
@@ -105,8 +122,7 @@ def _course_dirs(courses_dir: Path, problems: Problems) -> list[Path]:
 
 def load_course(course_dir: Path, problems: Problems, cache: LessonCache | None = None) -> Course | None:
     config_path = course_dir / "course.yml"
-    doc = read_yaml(config_path, problems)
-    config = validate_document(doc, CourseConfig, config_path, problems) if doc else None
+    doc, config = read_config(config_path, CourseConfig, problems, cache)
     modules = [
         module
         for module_dir in _module_dirs(course_dir, problems)
@@ -164,8 +180,7 @@ def load_module(
     match = MODULE_DIR_RE.match(module_dir.name)
     assert match is not None
     config_path = module_dir / "module.yml"
-    doc = read_yaml(config_path, problems)
-    config = validate_document(doc, ModuleConfig, config_path, problems) if doc else None
+    doc, config = read_config(config_path, ModuleConfig, problems, cache)
     lessons = load_lessons(module_dir, course, problems, cache)
     if config is None:  # keep the lessons so that their own problems are reported too
         config = ModuleConfig.model_construct(title=Text(values=(("", module_dir.name),)), summary=None)

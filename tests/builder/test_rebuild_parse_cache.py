@@ -157,6 +157,30 @@ def test_a_lesson_with_errors_reports_them_from_the_cache_too(minimal_site: Path
         build_site(minimal_site, out, paper=False)
 
 
+def test_course_and_module_files_are_kept_too_and_their_errors_reported(
+    minimal_site: Path, parses: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = minimal_site / "build"
+    configs: list[str] = []
+    original = lesson_cache.parse_yaml_file
+
+    def counted(path, data, problems):  # type: ignore[no-untyped-def]
+        configs.append(path.parent.name + "/" + path.name)
+        return original(path, data, problems)
+
+    monkeypatch.setattr(lesson_cache, "parse_yaml_file", counted)
+    check_content(minimal_site, out)
+    assert sorted(configs) == ["01-basics/module.yml", "02-practice/module.yml", "first-aid/course.yml"]
+    module = minimal_site / COURSE / "02-practice" / "module.yml"
+    module.write_text(module.read_text(encoding="utf-8") + "colour: red\n", encoding="utf-8")
+    configs.clear()
+    first = _same_problems(minimal_site, out)
+    assert configs[0] == "02-practice/module.yml" and any("module.yml" in p and "colour" in p for p in first)
+    configs.clear()
+    _, cached = check_content(minimal_site, out)  # from the cache: the same error
+    assert configs == [] and [str(p) for p in cached.errors] == first
+
+
 def test_a_cache_never_hides_a_link_to_a_lesson_deleted_or_renamed(
     minimal_site: Path, tmp_path: Path
 ) -> None:
