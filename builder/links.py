@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,12 +42,27 @@ def iter_links(body: str, first_line: int = 1) -> Iterator[Link]:
     return iter(_links(body, first_line))
 
 
-@functools.lru_cache(maxsize=8192)
+_FOUND: dict[tuple[str, int], tuple[Link, ...]] = {}
+_FOUND_LIMIT = 8192
+
+
 def _links(body: str, first_line: int) -> tuple[Link, ...]:
     """Found once per text: a build asks about each lesson's links about a dozen times (the
     check, its files, image sizes, link rewriting, search), measured at a fifth of a one-lesson
     rebuild's own CPU at 1,000 lessons. Links are frozen, so the tuple is shared safely."""
-    return tuple(_find_links(body, first_line))
+    found = _FOUND.get((body, first_line))
+    if found is None:
+        found = tuple(_find_links(body, first_line))
+        remember_links(body, first_line, found)
+    return found
+
+
+def remember_links(body: str, first_line: int, links: tuple[Link, ...]) -> None:
+    """Give the links of `body` found earlier (builder/lesson_cache.py keeps them between
+    builds); the oldest text is forgotten past 8,192."""
+    if len(_FOUND) >= _FOUND_LIMIT:
+        del _FOUND[next(iter(_FOUND))]
+    _FOUND[(body, first_line)] = links
 
 
 def _find_links(body: str, first_line: int) -> Iterator[Link]:

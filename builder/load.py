@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import unquote
 
 from pydantic import BaseModel
@@ -32,6 +35,11 @@ from builder.schema import (
 from builder.validation import validate_document
 from builder.yamlsource import Loc, YamlDocument, YamlSyntaxError, parse_yaml, split_front_matter
 
+if TYPE_CHECKING:
+    from builder.lesson_cache import LessonCache
+
+M = TypeVar("M", bound=BaseModel)
+
 MODULE_DIR_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)$")
 LESSON_FILE_RE = re.compile(r"^(\d+)-([a-z0-9][a-z0-9-]*)(?:\.([a-z]{2}))?\.md$")
 COURSE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -40,8 +48,9 @@ COURSE_FILES = {"course.yml", "schedule.yml", "gradebook.yml", "consultations.ym
 ASSIGNMENT_FILE_RE = re.compile(r"^([a-z0-9][a-z0-9-]*)\.yml$")
 
 
-def load_site(root: Path) -> tuple[Site | None, Problems]:
-    """Read the whole site; returns the model (None if unusable) and every problem found."""
+def load_site(root: Path, cache: LessonCache | None = None) -> tuple[Site | None, Problems]:
+    """Read the whole site; returns the model (None if unusable) and every problem found.
+    `cache`: lesson files parsed by an earlier run, reused while their bytes are the same."""
     problems = Problems(root)
     config_path = root / "site_config.yml"
     doc = read_yaml(config_path, problems)
@@ -49,7 +58,7 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
     courses = [
         course
         for course_dir in _course_dirs(root / "content" / "courses", problems)
-        if (course := load_course(course_dir, problems)) is not None
+        if (course := load_course(course_dir, problems, cache)) is not None
     ]
     staff, staff_doc = load_schedule(root / "content" / STAFF_TRAINING, problems)
     curricula = load_curricula(root / "content", problems)
@@ -72,13 +81,28 @@ def read_yaml(path: Path, problems: Problems) -> YamlDocument | None:
     if not path.is_file():
         problems.error(path, 1, "file is missing")
         return None
+    return parse_yaml_file(path, path.read_bytes(), problems)
+
+
+def parse_yaml_file(path: Path, data: bytes, problems: Problems) -> YamlDocument | None:
+    """A YAML file's document from its bytes (read as `read_text` would), or its problem."""
     try:
-        return parse_yaml(path.read_text(encoding="utf-8"))
+        return parse_yaml(lesson_text(data))
     except UnicodeDecodeError:
         problems.error(path, 1, "file is not UTF-8 text")
     except YamlSyntaxError as exc:
         problems.error(path, exc.line, str(exc))
     return None
+
+
+def read_config(
+    path: Path, model: type[M], problems: Problems, cache: LessonCache | None = None
+) -> tuple[YamlDocument | None, M | None]:
+    """`path` read and validated against `model`: from `cache` while the file's bytes are the same."""
+    if cache is not None and path.is_file():
+        return cache.config(path, model, problems)
+    doc = read_yaml(path, problems)
+    return doc, (validate_document(doc, model, path, problems) if doc else None)
 
 
 def _course_dirs(courses_dir: Path, problems: Problems) -> list[Path]:
@@ -96,14 +120,13 @@ def _course_dirs(courses_dir: Path, problems: Problems) -> list[Path]:
     return dirs
 
 
-def load_course(course_dir: Path, problems: Problems) -> Course | None:
+def load_course(course_dir: Path, problems: Problems, cache: LessonCache | None = None) -> Course | None:
     config_path = course_dir / "course.yml"
-    doc = read_yaml(config_path, problems)
-    config = validate_document(doc, CourseConfig, config_path, problems) if doc else None
+    doc, config = read_config(config_path, CourseConfig, problems, cache)
     modules = [
         module
         for module_dir in _module_dirs(course_dir, problems)
-        if (module := load_module(module_dir, config, problems))
+        if (module := load_module(module_dir, config, problems, cache))
     ]
     schedule, schedule_doc = load_schedule(course_dir / "schedule.yml", problems)
     assignments = load_assignments(course_dir / "assignments", problems)
@@ -151,13 +174,14 @@ def _module_dirs(course_dir: Path, problems: Problems) -> list[Path]:
     return dirs
 
 
-def load_module(module_dir: Path, course: CourseConfig | None, problems: Problems) -> Module:
+def load_module(
+    module_dir: Path, course: CourseConfig | None, problems: Problems, cache: LessonCache | None = None
+) -> Module:
     match = MODULE_DIR_RE.match(module_dir.name)
     assert match is not None
     config_path = module_dir / "module.yml"
-    doc = read_yaml(config_path, problems)
-    config = validate_document(doc, ModuleConfig, config_path, problems) if doc else None
-    lessons = load_lessons(module_dir, course, problems)
+    doc, config = read_config(config_path, ModuleConfig, problems, cache)
+    lessons = load_lessons(module_dir, course, problems, cache)
     if config is None:  # keep the lessons so that their own problems are reported too
         config = ModuleConfig.model_construct(title=Text(values=(("", module_dir.name),)), summary=None)
     return Module(
@@ -170,15 +194,19 @@ def load_module(module_dir: Path, course: CourseConfig | None, problems: Problem
     )
 
 
-def load_lessons(module_dir: Path, course: CourseConfig | None, problems: Problems) -> list[Lesson]:
+def load_lessons(
+    module_dir: Path, course: CourseConfig | None, problems: Problems, cache: LessonCache | None = None
+) -> list[Lesson]:
     default_lang = course.languages[0] if course else "kk"
     lessons: dict[str, Lesson] = {}
-    for path in sorted(module_dir.glob("*.md")):
+    # the names pathlib's glob("*.md") gives, sorted, without its per-name Path work
+    for path in [module_dir / name for name in sorted(os.listdir(module_dir)) if name.endswith(".md")]:
         match = LESSON_FILE_RE.match(path.name)
         if not match:
             problems.error(path, 1, "lesson file name must look like NN-slug.kk.md or NN-slug.md")
             continue
-        variant = load_lesson_variant(path, match.group(3) or default_lang, problems)
+        lang = match.group(3) or default_lang
+        variant = cache.variant(path, lang, problems) if cache else load_lesson_variant(path, lang, problems)
         if variant is None:
             continue
         if course and variant.lang not in course.languages:
@@ -206,8 +234,14 @@ def load_lessons(module_dir: Path, course: CourseConfig | None, problems: Proble
 
 
 def load_lesson_variant(path: Path, lang: str, problems: Problems) -> LessonVariant | None:
+    return parse_lesson_variant(path, path.read_bytes(), lang, problems)
+
+
+def parse_lesson_variant(path: Path, data: bytes, lang: str, problems: Problems) -> LessonVariant | None:
+    """One lesson file's front matter and body from its bytes (read as `read_text` would:
+    UTF-8, universal newlines)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = lesson_text(data)
     except UnicodeDecodeError:
         problems.error(path, 1, "file is not UTF-8 text")
         return None
@@ -226,6 +260,11 @@ def load_lesson_variant(path: Path, lang: str, problems: Problems) -> LessonVari
         return None
     lines = {str(loc[0]): line for loc, line in doc.lines.items() if len(loc) == 1}
     return LessonVariant(lang=lang, path=path, meta=meta, body=body, body_line=body_line, meta_lines=lines)
+
+
+def lesson_text(data: bytes) -> str:
+    """A lesson file's text as `Path.read_text` reads it: UTF-8, universal newlines."""
+    return data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def load_schedule(path: Path, problems: Problems) -> tuple[ScheduleConfig | None, YamlDocument | None]:
@@ -352,6 +391,7 @@ def _texts(value: Any, loc: Loc) -> list[tuple[Loc, Text]]:
 
 def check_lessons(site: Site, course: Course, problems: Problems) -> None:
     outcome_ids = [outcome.id for outcome in course.config.outcomes]
+    content_dir = site.content_dir
     seen: dict[str, Path] = {}
     for _module, lesson in course.lessons():
         first = next(iter(lesson.variants.values()))
@@ -364,7 +404,7 @@ def check_lessons(site: Site, course: Course, problems: Problems) -> None:
         seen.setdefault(lesson.id, first.path)
         for variant in lesson.variants.values():
             check_outcomes(variant, outcome_ids, problems)
-            check_lesson_links(site.content_dir, variant, problems)
+            check_lesson_links(content_dir, variant, problems)
             check_lesson_media(variant, problems)
         for lang in course.languages:
             if lang not in lesson.variants:
@@ -400,17 +440,105 @@ def check_lesson_links(content_dir: Path, variant: LessonVariant, problems: Prob
                 problems.error(variant.path, link.line, f"image '{link.target}' has no alt text")
             continue
         target, _ = link.path_and_anchor
-        resolved = resolve_target(content_dir, variant.path, target)
-        if link.is_image and resolved is None:
+        found = target_exists(content_dir, variant.path, target)
+        if link.is_image and not found:
             problems.error(variant.path, link.line, f"missing image '{target}'")
-        elif resolved is None:
+        elif not found:
             problems.error(variant.path, link.line, f"broken link '{target}': no such file or lesson")
         if link.is_image and not link.alt:
             problems.error(variant.path, link.line, f"image '{target}' has no alt text")
 
 
+# Within `content_unchanged()`: each link's answer and each folder's listing, asked once.
+# (an answer kept by an earlier run is its path's text until asked: builder/lesson_cache.py)
+_RESOLVED: ContextVar[dict[tuple[str, str, str], Path | str | None] | None] = ContextVar(
+    "resolved", default=None
+)
+_LISTINGS: ContextVar[dict[str, list[str] | None] | None] = ContextVar("listings", default=None)
+
+
+@contextmanager
+def content_unchanged() -> Iterator[None]:
+    """While content/ does not change (one check or build: it reads the tree as it stands),
+    `resolve_target` answers each (folder, link) once and lists each folder once: a build
+    resolves every lesson link three or four times (the check, media, images, rewriting),
+    ~3,600 file tests and folder listings at 1,000 lessons. Nested scopes share the outer one."""
+    if _RESOLVED.get() is not None:
+        yield
+        return
+    resolved, listings = _RESOLVED.set({}), _LISTINGS.set({})
+    try:
+        yield
+    finally:
+        _RESOLVED.reset(resolved)
+        _LISTINGS.reset(listings)
+
+
+def resolved_links() -> dict[tuple[str, str, str], Path | str | None] | None:
+    """The answers of `resolve_target` in this `content_unchanged()` scope (None outside one):
+    builder/lesson_cache.py keeps them for the next run while content/ has the same tree."""
+    return _RESOLVED.get()
+
+
+def tree_signature(content_dir: Path) -> str | None:
+    """A hash of every folder's and file's name under `content_dir` (what `resolve_target`'s
+    answers depend on); None when the tree holds a symbolic link (the answers then depend on
+    where it points) or cannot be read."""
+    digest = hashlib.blake2b(digest_size=20)
+    folders = [os.path.abspath(content_dir)]
+    while folders:
+        folder = folders.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError:
+            return None
+        digest.update(folder.encode(errors="surrogateescape") + b"\0")
+        for entry in entries:
+            if entry.is_symlink():
+                return None
+            kind = "d" if entry.is_dir() else "f" if entry.is_file() else "o"
+            digest.update(f"{kind}{entry.name}\0".encode(errors="surrogateescape"))
+            if kind == "d":
+                folders.append(entry.path)
+    return digest.hexdigest()
+
+
 def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     """The file a relative link points at, inside content/; a lesson link may omit the language."""
+    memo = _RESOLVED.get()
+    if memo is None:
+        return _resolve_target(content_dir, source, target)
+    key = (str(content_dir), os.path.dirname(source), target)  # no Path made: ~3,600 a build
+    if key not in memo:
+        memo[key] = _resolve_target(content_dir, source, target)
+    found = memo[key]
+    if isinstance(found, str):  # an answer kept by the last run, made a Path when first asked
+        found = memo[key] = Path(found)
+    return found
+
+
+def resolved_text(content_dir: Path, source: Path, target: str) -> str | None:
+    """`resolve_target`'s answer as text (without making a Path of a kept answer)."""
+    memo = _RESOLVED.get()
+    found = (
+        memo.get((str(content_dir), os.path.dirname(source), target), False) if memo is not None else False
+    )
+    if found is False:
+        found = resolve_target(content_dir, source, target)
+    return None if found is None else str(found)
+
+
+def target_exists(content_dir: Path, source: Path, target: str) -> bool:
+    """Whether `resolve_target` finds a file (without making its Path: the check asks this of
+    every link)."""
+    memo = _RESOLVED.get()
+    key = (str(content_dir), os.path.dirname(source), target)
+    if memo is not None and memo.get(key) is not None:
+        return True
+    return resolve_target(content_dir, source, target) is not None
+
+
+def _resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     if not target:
         return None
     content = os.path.abspath(content_dir)
@@ -423,9 +551,8 @@ def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
     match = LESSON_FILE_RE.match(name)
     if match:
         stem = f"{match.group(1)}-{match.group(2)}"
-        try:  # a listing, not pathlib's glob: this runs for every lesson link of every build
-            names = sorted(os.listdir(folder))
-        except OSError:
+        names = _listing(folder)
+        if names is None:
             return None
         variants = [
             name
@@ -435,6 +562,20 @@ def resolve_target(content_dir: Path, source: Path, target: str) -> Path | None:
         ]
         return Path(folder) / variants[0] if variants else None
     return None
+
+
+def _listing(folder: str) -> list[str] | None:
+    """The folder's names, sorted (a listing, not pathlib's glob: this runs for lesson links)."""
+    listings = _LISTINGS.get()
+    if listings is not None and folder in listings:
+        return listings[folder]
+    try:
+        names: list[str] | None = sorted(os.listdir(folder))
+    except OSError:
+        names = None
+    if listings is not None:
+        listings[folder] = names
+    return names
 
 
 def check_schedule(course: Course, problems: Problems) -> None:
@@ -546,7 +687,9 @@ def check_consultations(course: Course, problems: Problems) -> None:
     for index, slot in enumerate(config.slots):
         if slot.id is not None:
             if slot.id in named:
-                problems.error(path, doc.line_of(("slots", index, "id")), f"a second slot with the id '{slot.id}'")
+                problems.error(
+                    path, doc.line_of(("slots", index, "id")), f"a second slot with the id '{slot.id}'"
+                )
             named.add(slot.id)
         if course.teacher(slot.teacher) is None:
             problems.error(

@@ -37,6 +37,8 @@ class LessonVariant:
     body: str
     body_line: int
     meta_lines: dict[str, int] = field(default_factory=dict, compare=False)
+    # the hash of the file's bytes when builder/lesson_cache.py read it (a key of the body), else b""
+    digest: bytes = field(default=b"", compare=False, repr=False)
 
 
 @dataclass

@@ -17,7 +17,9 @@ from builder.assignments import check_gradebooks
 from builder.bundle import published_lesson_ids, write_service_bundle
 from builder.formulas import FormulaError, find_formulas, to_mathml
 from builder.i18n import t
-from builder.load import load_site
+from builder.lesson_cache import CACHE_FILE as LESSONS_CACHE
+from builder.lesson_cache import LessonCache
+from builder.load import content_unchanged, load_site
 from builder.media import MediaProgress, build_media, check_media
 from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
@@ -25,6 +27,7 @@ from builder.mkdocs_setup import link_or_copy
 from builder.model import Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
+from builder.project_cache import GENERATED, ProjectCache
 from builder.projects import plan_projects, shared_media_files
 from builder.publication import check_publication, record_publications, today_in_almaty
 from builder.quizzes.load import load_site_quizzes
@@ -50,8 +53,17 @@ def check_content(
     root: Path, out: Path | None = None, today: dt.date | None = None
 ) -> tuple[Site | None, Problems]:
     """Every problem of the site in one run (the content model, formulas, orphaned ids, late
-    schedules: `today` is the date in Asia/Almaty unless a test gives one)."""
-    site, problems = load_site(root)
+    schedules: `today` is the date in Asia/Almaty unless a test gives one). With `out`, lesson
+    files parsed by the last run are reused from its cache while their bytes are the same."""
+    with content_unchanged():
+        return _check_content(root, out, today)
+
+
+def _check_content(root: Path, out: Path | None, today: dt.date | None) -> tuple[Site | None, Problems]:
+    cache = LessonCache(out / ".cache" / LESSONS_CACHE, root) if out is not None else None
+    site, problems = load_site(root, cache)
+    if cache is not None:
+        cache.save()
     if site is not None:
         check_formulas(site, problems)
         check_publication(site, problems, out, today or today_in_almaty())
@@ -104,12 +116,14 @@ def build_site(
     schedule (`oqu preview`)."""
     started = time.perf_counter()
     today = today or today_in_almaty()
-    site, problems = check_content(root, out, today)
-    if site is None or problems.has_errors(strict):
-        raise ContentError(problems.errors + (problems.warnings if strict else []))
-    media = build_media(site, out / "media", on_media)
-    printed = build_paper(site, media, out / ".cache" / "paper") if paper else PaperResult()
-    projects = plan_projects(site, media=media, downloads=printed.downloads)  # pages link the files
+    with content_unchanged():  # from the check to the generated pages: links resolved once
+        site, problems = check_content(root, out, today)
+        if site is None or problems.has_errors(strict):
+            raise ContentError(problems.errors + (problems.warnings if strict else []))
+        media = build_media(site, out / "media", on_media)
+        printed = build_paper(site, media, out / ".cache" / "paper") if paper else PaperResult()
+        generated = ProjectCache(out / ".cache" / GENERATED, site, media)  # unchanged courses: reused
+        projects = plan_projects(site, media=media, downloads=printed.downloads, reuse=generated)
     on_planned(len(projects))
     with ProcessPoolExecutor(max_workers=1) as indexer:  # the search index beside the MkDocs pool
         search_index = indexer.submit(build_search_index, site, out / "search")
@@ -143,6 +157,7 @@ def build_site(
         for leftover in (staging, service_staging):
             shutil.rmtree(leftover, ignore_errors=True)
     prune_cache(out / ".cache" / "projects", {b.output.name for b in built})
+    generated.prune()
     return BuildReport(
         pages=sum(len(p.pages) for p in projects),
         projects=len(projects),

@@ -20,7 +20,7 @@ def lesson_files(
     """Site path → file for the lesson's renditions, tracks, posters, embeds and image sizes
     (`shared`: not the renditions, which the course's shared folder has)."""
     files = library.files_for(variant, shared)
-    for link in iter_links(variant.body):
+    for link in iter_links(variant.body, variant.body_line):
         if link.is_image and not link.is_external:
             target = resolve_target(site.content_dir, variant.path, link.path_and_anchor[0])
             if target is not None:
@@ -43,7 +43,9 @@ def video_seconds(library: MediaLibrary, variant: LessonVariant) -> float | None
 def with_image_attributes(library: MediaLibrary, site: Site, variant: LessonVariant, page_dir: str) -> str:
     """The body with `{ width height loading srcset }` after each local photo (attr_list syntax)."""
     lines = variant.body.split("\n")
-    links = [link for link in iter_links(variant.body) if link.is_image and not link.is_external]
+    links = [
+        link for link in iter_links(variant.body, variant.body_line) if link.is_image and not link.is_external
+    ]
     for link in sorted(links, key=lambda item: (item.line_index, -item.start)):
         target = resolve_target(site.content_dir, variant.path, link.path_and_anchor[0])
         image = library.images.get(target) if target else None

@@ -225,12 +225,14 @@ def check_variant_media(site: Site, variant: LessonVariant, problems: Problems, 
 
 
 def _inside_course(variant: LessonVariant, problems: Problems) -> bool:
+    given = [key for key in ("video", "audio") if getattr(variant.meta, key)]
+    if not given:  # most lessons: no path to resolve (a realpath per lesson and build)
+        return True
     course_dir = variant.path.parent.parent.resolve()
     outside = [
         key
-        for key in ("video", "audio")
-        if getattr(variant.meta, key)
-        and course_dir not in (variant.path.parent / getattr(variant.meta, key)).resolve().parents
+        for key in given
+        if course_dir not in (variant.path.parent / getattr(variant.meta, key)).resolve().parents
     ]
     for key in outside:
         problems.error(
@@ -310,7 +312,7 @@ def _embed_problem(path: Path, course_dir: Path) -> str:
 
 def raster_images(site: Site, variant: LessonVariant) -> list[Path]:
     found = []
-    for link in iter_links(variant.body):
+    for link in iter_links(variant.body, variant.body_line):
         if link.is_image and not link.is_external:
             target = resolve_target(site.content_dir, variant.path, link.path_and_anchor[0])
             if target is not None and target.suffix.lower() in IMAGE_SUFFIXES:
