@@ -20,7 +20,7 @@ import json
 import os
 import shutil
 import threading
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Query, Term
 from whoosh.searching import Hit, Searcher
-from whoosh.writing import SegmentWriter
+from whoosh.writing import PostingPool, SegmentWriter
 
 from builder.search.analyzers import (
     ANALYSIS_VERSION,
@@ -160,9 +160,41 @@ class _Lengths:
         return [self.reader.doc_field_length(docnum, fieldname, default) for docnum in range(count)]
 
 
+class _GroupedPostings(PostingPool):
+    """whoosh's posting pool kept as one list per term instead of one tuple per posting sorted
+    at the flush (sorting ~600,000 tuples and sizing each one as it came were ~15 % of indexing
+    1,000 lessons). The terms are sorted, and each term's postings (added in document order:
+    already sorted); the postings come out in the order whoosh's sort gives them. Everything
+    stays in memory (whoosh writes runs to disk past `limitmb`, 128 MB, ~800,000 postings)."""
+
+    def __init__(self, tempstore: Any, segment: Any) -> None:
+        super().__init__(tempstore, segment)
+        self.terms: dict[tuple[str, bytes], list[tuple[int, float, bytes | None]]] = {}
+
+    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
+        fieldname, tbytes, docnum, weight, vbytes = item
+        postings = self.terms.get((fieldname, tbytes))
+        if postings is None:
+            self.terms[(fieldname, tbytes)] = [(docnum, weight, vbytes)]
+        else:
+            postings.append((docnum, weight, vbytes))
+
+    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
+        for key in sorted(self.terms):
+            fieldname, tbytes = key
+            postings = self.terms[key]
+            postings.sort()  # a merged segment's postings may come in any order; else one pass
+            for docnum, weight, vbytes in postings:
+                yield fieldname, tbytes, docnum, weight, vbytes
+
+
 class _SegmentWriter(SegmentWriter):
-    """whoosh's writer with the lengths read once per document and field at the flush (the
-    postings and lengths written are the same)."""
+    """whoosh's writer with its postings grouped by term as they are added and the lengths read
+    once per field at the flush (the postings and lengths written are the same)."""
+
+    def __init__(self, ix: Any) -> None:
+        super().__init__(ix)
+        self.pool = _GroupedPostings(self._tempstorage, self.newsegment)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
