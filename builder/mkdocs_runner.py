@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -114,7 +115,8 @@ def preload_mkdocs(src: Path, languages: Iterable[str] = ()) -> None:
     (imports and template compiling were a second of CPU per worker at 1,000 lessons).
 
     Only the templates a project's pages use are compiled: the closure of what `main.html` and
-    the static templates name, and the language partials of `languages` (named at run time). A
+    the static templates name, the language partials of `languages` and the icons (both named at
+    run time: the theme's configured icons and the defaults the templates name). A
     template that does not compile alone (Material's blog templates need the blog plugin's
     filters) is left to the workers, which never load it; before, the first such failure ended
     the loading and each worker compiled ~25 templates itself."""
@@ -128,31 +130,48 @@ def preload_mkdocs(src: Path, languages: Iterable[str] = ()) -> None:
         return
     roots = ["main.html", *sorted(config.theme.static_templates - {NOT_RENDERED})]
     roots += [f"partials/languages/{lang}.html" for lang in sorted({*languages, "en"})]
-    for name in _template_closure(env, roots):
+    theme_icons = _configured_icons(config.theme.get("icon", {}))
+    for name in _template_closure(env, roots, theme_icons):
         try:
             env.get_template(name)
         except Exception:  # not compilable alone, or not there: a worker that needs it says so
             continue
 
 
-def _template_closure(env: jinja2.Environment, roots: list[str]) -> list[str]:
-    """`roots` and every template they name with a constant (include, extends, import)."""
+# An icon a template names as a default (`config.theme.icon.menu or "material/menu"`): Material
+# includes icons by a name made at run time, which no template names as a constant.
+ICON_NAME_RE = re.compile(r"""["']((?:material|fontawesome|octicons|simple)/[\w/.-]+)["']""")
+
+
+def _template_closure(env: jinja2.Environment, roots: list[str], icons: Iterable[str] = ()) -> list[str]:
+    """`roots` and every template they name with a constant (include, extends, import), with the
+    icons they name as defaults and `icons` (the theme's configured ones)."""
     import jinja2.meta
 
     seen: list[str] = []
-    todo = list(roots)
+    todo = list(roots) + [f".icons/{icon}.svg" for icon in icons]
     while todo:
         name = todo.pop(0)
         if name in seen:
             continue
         seen.append(name)
         try:
-            source = env.loader.get_source(env, name)[0] if env.loader is not None else None
-            named = jinja2.meta.find_referenced_templates(env.parse(source)) if source else []
+            source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
+            named = jinja2.meta.find_referenced_templates(env.parse(source)) if name.endswith(".html") else []
         except Exception:  # missing or not parseable alone: get_template says the same
             continue
         todo += [child for child in named if child]
+        todo += [f".icons/{icon}.svg" for icon in ICON_NAME_RE.findall(source)]
     return seen
+
+
+def _configured_icons(value: object) -> list[str]:
+    """The icon names in the theme's `icon` setting (nested mappings of names)."""
+    if isinstance(value, str):
+        return [value] if ICON_NAME_RE.fullmatch(f'"{value}"') else []
+    if isinstance(value, dict):
+        return [icon for item in value.values() for icon in _configured_icons(item)]
+    return []
 
 
 def _finish(output: str, dest: str, on_done: Callable[[BuiltProject], None]) -> BuiltProject:
@@ -182,6 +201,9 @@ def _write_sources(project: ProjectSource, cache_dir: Path) -> Path:
 # Rendered by MkDocs for every project and deleted by share_theme_assets (the site has its own
 # 404 pages, pipeline.not_found_page): not rendered at all.
 NOT_RENDERED = "404.html"
+# False: every project as before (its 404 page rendered, then deleted; its pages read back and
+# rewritten for the shared assets), read at each call: the test comparing the two sets it.
+ASSETS_AS_WRITTEN = True
 
 
 def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
@@ -195,13 +217,14 @@ def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
         shutil.rmtree(partial)
     try:
         config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
-        config.theme.static_templates.discard(NOT_RENDERED)
-        pages = _shared_asset_pages()(depth)
-        config.plugins["oqu-shared-assets"] = pages
+        written: set[str] = set()
+        if ASSETS_AS_WRITTEN:
+            config.theme.static_templates.discard(NOT_RENDERED)
+            config.plugins["oqu-shared-assets"] = _shared_asset_pages()(depth, written)
         build(config)
     except Exception as exc:  # MkDocs raises many kinds; the user needs one clear line
         raise ProjectBuildError(f"MkDocs could not build {src.name}: {type(exc).__name__}: {exc}") from None
-    share_theme_assets(partial, depth, theme, done=pages.written)
+    share_theme_assets(partial, depth, theme, done=written)
     os.replace(partial, output)
     shutil.rmtree(src, ignore_errors=True)
     return str(output)
@@ -212,14 +235,14 @@ def _shared_asset_pages() -> Any:
     """A MkDocs plugin (made at first use: mkdocs.plugins is not imported with this module) that
     points each page at the site-wide theme assets as MkDocs writes it: the substitution that
     share_theme_assets made by reading every page back and writing it again (~5 % of a
-    project's CPU). It remembers the pages done."""
+    project's CPU). It adds each page's path to `written`."""
     from mkdocs.plugins import BasePlugin
 
     class SharedAssetPages(BasePlugin):  # a plugin without options
-        def __init__(self, depth: int) -> None:
+        def __init__(self, depth: int, written: set[str]) -> None:
             super().__init__()
             self.climb = "../" * depth
-            self.written: set[str] = set()
+            self.written = written
 
         def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
             self.written.add(os.path.normpath(page.file.abs_dest_path))
