@@ -242,6 +242,15 @@ class _SegmentWriter(SegmentWriter):
         self._added = True
         self.docnum += 1
 
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        reader = self.per_document_reader() if self.codec.length_stats else None
+        lengths = _Lengths(reader) if reader is not None else None
+        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
+        self.fieldwriter.close()
+        if reader is not None:
+            reader.close()
+
 
 def _field_terms(fieldobj: Any, value: Any) -> Iterable[tuple[bytes, int, float, bytes | None]]:
     """What `field.index(value)` gives: for a list of terms in whoosh's `Frequency` format (a
@@ -254,15 +263,6 @@ def _field_terms(fieldobj: Any, value: Any) -> Iterable[tuple[bytes, int, float,
         (term.encode("utf-8"), count, float(count) * boost, pack_uint(count))
         for term, count in Counter(value).items()
     ]
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _Lengths(reader) if reader is not None else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if reader is not None:
-            reader.close()
 
 
 def _rewrite_courses(path: Path, changed: dict[str, list[SearchDocument]], removed: list[str]) -> None:
