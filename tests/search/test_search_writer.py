@@ -83,3 +83,20 @@ def test_the_index_is_the_one_whooshs_writer_writes(
     ours, whooshs = _write_both(tmp_path, monkeypatch, {**documents, course: changed})
     assert ours["docs"] == sum(len(docs) for docs in documents.values()) - 1
     assert ours == whooshs
+
+
+def test_the_flush_reads_each_fields_lengths_once(
+    example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's flush is its own: every posting's length comes from one column per field."""
+    made: list[Any] = []
+    make_lengths = search_index._Lengths.__init__
+
+    def lengths(self: Any, reader: Any) -> None:
+        made.append(self)
+        make_lengths(self, reader)
+
+    monkeypatch.setattr(search_index._Lengths, "__init__", lengths)
+    update_index(tmp_path / "index", site_documents(example_site))
+    assert len(made) == 1
+    assert {"text_kk", "title_kk"} <= set(made[0].columns)
