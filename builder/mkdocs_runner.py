@@ -219,7 +219,6 @@ def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
         config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
         written: set[str] = set()
         if ASSETS_AS_WRITTEN:
-            config.theme.static_templates.discard(NOT_RENDERED)
             config.plugins["oqu-shared-assets"] = _shared_asset_pages()(depth, written)
         build(config)
     except Exception as exc:  # MkDocs raises many kinds; the user needs one clear line
@@ -235,7 +234,8 @@ def _shared_asset_pages() -> Any:
     """A MkDocs plugin (made at first use: mkdocs.plugins is not imported with this module) that
     points each page at the site-wide theme assets as MkDocs writes it: the substitution that
     share_theme_assets made by reading every page back and writing it again (~5 % of a
-    project's CPU). It adds each page's path to `written`."""
+    project's CPU). It adds each page's path to `written`, and keeps MkDocs from rendering
+    the 404 page that share_theme_assets deletes."""
     from mkdocs.plugins import BasePlugin
 
     class SharedAssetPages(BasePlugin):  # a plugin without options
@@ -243,6 +243,12 @@ def _shared_asset_pages() -> Any:
             super().__init__()
             self.climb = "../" * depth
             self.written = written
+
+        def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+            # here, after the theme's file list was made: static_templates are part of its key
+            # (builder/mkdocs_setup.py), which the page-level build's projects share
+            config.theme.static_templates.discard(NOT_RENDERED)
+            return env
 
         def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
             self.written.add(os.path.normpath(page.file.abs_dest_path))

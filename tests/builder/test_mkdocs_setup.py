@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import mkdocs.commands.build
 import pytest
 
 import builder.mkdocs_runner as mkdocs_runner
@@ -119,8 +120,17 @@ def test_the_preloaded_templates_are_all_a_project_needs(
         return compile_template(self, source, name, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counted)
+    rendered: list[str] = []
+    render_theme_template = mkdocs.commands.build._build_theme_template
+
+    def recorded(template_name: str, *args: Any, **kwargs: Any) -> None:
+        rendered.append(template_name)
+        render_theme_template(template_name, *args, **kwargs)
+
+    monkeypatch.setattr(mkdocs.commands.build, "_build_theme_template", recorded)
     for project, src in sources:
         output = cache / "out" / project.key()
         mkdocs_runner.build_project(src, output, project.depth, cache / "theme")
         assert (output / "index.html").is_file()
     assert compiled == []
+    assert "sitemap.xml" in rendered and mkdocs_runner.NOT_RENDERED not in rendered  # deleted: not made
