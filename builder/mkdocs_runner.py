@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import jinja2
 
 from builder.mkdocs_setup import ASSET_REF_RE, keep_compiled_templates, link_or_copy, quiet_mkdocs
 from builder.problems import ProjectBuildError
@@ -96,7 +101,7 @@ def _build_missing(
         for job in jobs:
             results.append(_finish(build_project(*job[:4]), job[4], on_done))
         return results
-    preload_mkdocs(jobs[0][0])
+    preload_mkdocs(jobs[0][0], {project.config.get("theme", {}).get("language", "kk") for project, _ in todo})
     with ProcessPoolExecutor(max_workers=workers, initializer=quiet_mkdocs) as pool:
         futures = {pool.submit(build_project, *job[:4]): job[4] for job in jobs}
         for future in as_completed(futures):
@@ -104,19 +109,69 @@ def _build_missing(
     return results
 
 
-def preload_mkdocs(src: Path) -> None:
+def preload_mkdocs(src: Path, languages: Iterable[str] = ()) -> None:
     """Load MkDocs, Material, the Markdown extensions and the theme's compiled templates in this
     process before the pool's workers are forked from it: each worker would pay them again
-    (imports and template compiling were a second of CPU per worker at 1,000 lessons)."""
+    (imports and template compiling were a second of CPU per worker at 1,000 lessons).
+
+    Only the templates a project's pages use are compiled: the closure of what `main.html` and
+    the static templates name, the language partials of `languages` and the icons (both named at
+    run time: the theme's configured icons and the defaults the templates name). A
+    template that does not compile alone (Material's blog templates need the blog plugin's
+    filters) is left to the workers, which never load it; before, the first such failure ended
+    the loading and each worker compiled ~25 templates itself."""
     from mkdocs.config import load_config
 
     quiet_mkdocs()
     try:
-        env = load_config(config_file=str(src / "mkdocs.yml")).theme.get_env()
-        for name in env.list_templates(filter_func=lambda name: name.endswith(".html")):
-            env.get_template(name)
+        config = load_config(config_file=str(src / "mkdocs.yml"))
+        env = config.theme.get_env()
     except Exception:  # the workers' own build reports a broken project in one clear line
         return
+    roots = ["main.html", *sorted(config.theme.static_templates - {NOT_RENDERED})]
+    roots += [f"partials/languages/{lang}.html" for lang in sorted({*languages, "en"})]
+    theme_icons = _configured_icons(config.theme.get("icon", {}))
+    for name in _template_closure(env, roots, theme_icons):
+        try:
+            env.get_template(name)
+        except Exception:  # not compilable alone, or not there: a worker that needs it says so
+            continue
+
+
+# An icon a template names as a default (`config.theme.icon.menu or "material/menu"`): Material
+# includes icons by a name made at run time, which no template names as a constant.
+ICON_NAME_RE = re.compile(r"""["']((?:material|fontawesome|octicons|simple)/[\w/.-]+)["']""")
+
+
+def _template_closure(env: jinja2.Environment, roots: list[str], icons: Iterable[str] = ()) -> list[str]:
+    """`roots` and every template they name with a constant (include, extends, import), with the
+    icons they name as defaults and `icons` (the theme's configured ones)."""
+    import jinja2.meta
+
+    seen: list[str] = []
+    todo = list(roots) + [f".icons/{icon}.svg" for icon in icons]
+    while todo:
+        name = todo.pop(0)
+        if name in seen:
+            continue
+        seen.append(name)
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
+            named = jinja2.meta.find_referenced_templates(env.parse(source)) if name.endswith(".html") else []
+        except Exception:  # missing or not parseable alone: get_template says the same
+            continue
+        todo += [child for child in named if child]
+        todo += [f".icons/{icon}.svg" for icon in ICON_NAME_RE.findall(source)]
+    return seen
+
+
+def _configured_icons(value: object) -> list[str]:
+    """The icon names in the theme's `icon` setting (nested mappings of names)."""
+    if isinstance(value, str):
+        return [value] if ICON_NAME_RE.fullmatch(f'"{value}"') else []
+    if isinstance(value, dict):
+        return [icon for item in value.values() for icon in _configured_icons(item)]
+    return []
 
 
 def _finish(output: str, dest: str, on_done: Callable[[BuiltProject], None]) -> BuiltProject:
@@ -143,6 +198,14 @@ def _write_sources(project: ProjectSource, cache_dir: Path) -> Path:
     return src
 
 
+# Rendered by MkDocs for every project and deleted by share_theme_assets (the site has its own
+# 404 pages, pipeline.not_found_page): not rendered at all.
+NOT_RENDERED = "404.html"
+# False: every project as before (its 404 page rendered, then deleted; its pages read back and
+# rewritten for the shared assets), read at each call: the test comparing the two sets it.
+ASSETS_AS_WRITTEN = True
+
+
 def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
     """Build one project with MkDocs into `output` (atomically), sharing theme assets site-wide."""
     from mkdocs.commands.build import build
@@ -154,30 +217,66 @@ def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
         shutil.rmtree(partial)
     try:
         config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
+        written: set[str] = set()
+        if ASSETS_AS_WRITTEN:
+            config.plugins["oqu-shared-assets"] = _shared_asset_pages()(depth, written)
         build(config)
     except Exception as exc:  # MkDocs raises many kinds; the user needs one clear line
         raise ProjectBuildError(f"MkDocs could not build {src.name}: {type(exc).__name__}: {exc}") from None
-    share_theme_assets(partial, depth, theme)
+    share_theme_assets(partial, depth, theme, done=written)
     os.replace(partial, output)
     shutil.rmtree(src, ignore_errors=True)
     return str(output)
 
 
-def share_theme_assets(site_dir: Path, depth: int, theme: Path) -> None:
-    """Drop the project's copy of the theme assets and point its pages at the site-wide copy."""
+@functools.cache
+def _shared_asset_pages() -> Any:
+    """A MkDocs plugin (made at first use: mkdocs.plugins is not imported with this module) that
+    points each page at the site-wide theme assets as MkDocs writes it: the substitution that
+    share_theme_assets made by reading every page back and writing it again (~5 % of a
+    project's CPU). It adds each page's path to `written`, and keeps MkDocs from rendering
+    the 404 page that share_theme_assets deletes."""
+    from mkdocs.plugins import BasePlugin
+
+    class SharedAssetPages(BasePlugin):  # a plugin without options
+        def __init__(self, depth: int, written: set[str]) -> None:
+            super().__init__()
+            self.climb = "../" * depth
+            self.written = written
+
+        def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+            # here, after the theme's file list was made: static_templates are part of its key
+            # (builder/mkdocs_setup.py), which the page-level build's projects share
+            config.theme.static_templates.discard(NOT_RENDERED)
+            return env
+
+        def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+            self.written.add(os.path.normpath(page.file.abs_dest_path))
+            return shared_asset_refs(output, self.climb)
+
+    return SharedAssetPages
+
+
+def shared_asset_refs(html: str, climb: str) -> str:
+    return ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
+
+
+def share_theme_assets(site_dir: Path, depth: int, theme: Path, done: Collection[str] = ()) -> None:
+    """Drop the project's copy of the theme assets and point its pages at the site-wide copy
+    (`done`: pages already pointed there as they were written, `_shared_asset_pages`)."""
     assets = site_dir / SHARED_ASSETS
     if assets.is_dir():
         try:
             os.rename(assets, theme)  # the first project to finish provides the shared copy
         except OSError:
             shutil.rmtree(assets)
-    (site_dir / "404.html").unlink(missing_ok=True)
+    (site_dir / NOT_RENDERED).unlink(missing_ok=True)
     climb = "../" * depth
     for page in site_dir.rglob("*.html"):
+        if os.path.normpath(page) in done:
+            continue
         text = page.read_text(encoding="utf-8")
-        page.write_text(
-            ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", text), encoding="utf-8"
-        )
+        page.write_text(shared_asset_refs(text, climb), encoding="utf-8")
 
 
 def shared_assets_dir(cache_dir: Path) -> Path:

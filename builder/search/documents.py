@@ -14,7 +14,7 @@ import html
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import TypedDict
 
 from pymdownx.slugs import slugify
@@ -49,7 +49,12 @@ class SearchDocument:
     seconds: int = -1
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        """`dataclasses.asdict` without its deep copies (every field is a str or an int): it was
+        ~4 % of indexing 1,000 lessons, for the digest and the index's fields."""
+        return {name: getattr(self, name) for name in _DOCUMENT_FIELDS}
+
+
+_DOCUMENT_FIELDS = tuple(f.name for f in fields(SearchDocument))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,102 @@
+"""The builder's whoosh writer (builder/search/index.py: terms counted at once, postings grouped by
+term, lengths read once per field) writes the index whoosh's own writer writes: every stored
+field, term, posting (document, weight), field length and total, on a new index and after a
+course is reindexed (deleted documents, segments merged)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
+
+import builder.search.index as search_index
+from builder.model import Site
+from builder.search.documents import SearchDocument, site_documents
+from builder.search.index import INDEX_NAME, update_index
+
+
+def _content(path: Path) -> dict[str, Any]:
+    """Everything a search reads from the index at `path`, in a comparable form."""
+    ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+    with ix.reader() as reader:
+        content: dict[str, Any] = {
+            "stored": sorted(reader.all_stored_fields(), key=lambda stored: stored["id"]),
+            "docs": reader.doc_count(),
+        }
+        docs = {docnum: stored["id"] for docnum, stored in reader.iter_docs()}
+        for name in sorted(ix.schema.names()):
+            total = reader.field_length(name)
+            content[f"length {name}"] = (
+                total,
+                reader.min_field_length(name) if total else None,
+                reader.max_field_length(name) if total else None,
+            )
+            if not ix.schema[name].indexed:
+                continue
+            for term in reader.lexicon(name):
+                postings = []
+                matcher = reader.postings(name, term)
+                while matcher.is_active():
+                    docnum = matcher.id()
+                    postings.append(
+                        (
+                            docs.get(docnum, f"deleted {docnum}"),
+                            matcher.weight(),
+                            reader.doc_field_length(docnum, name),
+                        )
+                    )
+                    matcher.next()
+                content[f"{name}:{term!r}"] = sorted(postings)
+    ix.close()
+    return content
+
+
+def _write_both(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, documents: dict[str, list[SearchDocument]]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    update_index(tmp_path / "ours", documents)
+    with monkeypatch.context() as patched:
+        patched.setattr(search_index, "_SegmentWriter", SegmentWriter)  # whoosh's own, as it comes
+        update_index(tmp_path / "whoosh", documents)
+    return _content(tmp_path / "ours"), _content(tmp_path / "whoosh")
+
+
+def test_the_index_is_the_one_whooshs_writer_writes(
+    example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = site_documents(example_site)
+    ours, whooshs = _write_both(tmp_path, monkeypatch, documents)
+    assert ours["docs"] == sum(len(docs) for docs in documents.values()) > 50
+    assert sum(1 for key in ours if key.startswith("text_kk:")) > 500  # terms were indexed
+    assert ours == whooshs
+
+    # a course reindexed: its old documents deleted, the new segment merged with the first
+    course = next(iter(documents))
+    changed = [
+        dataclasses.replace(document, text=f"{document.text} өрт өрт сөндіргіш жаңа мәтін")
+        for document in documents[course][1:]
+    ]
+    ours, whooshs = _write_both(tmp_path, monkeypatch, {**documents, course: changed})
+    assert ours["docs"] == sum(len(docs) for docs in documents.values()) - 1
+    assert ours == whooshs
+
+
+def test_the_flush_reads_each_fields_lengths_once(
+    example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer's flush is its own: every posting's length comes from one column per field."""
+    made: list[Any] = []
+    make_lengths = search_index._Lengths.__init__
+
+    def lengths(self: Any, reader: Any) -> None:
+        made.append(self)
+        make_lengths(self, reader)
+
+    monkeypatch.setattr(search_index._Lengths, "__init__", lengths)
+    update_index(tmp_path / "index", site_documents(example_site))
+    assert len(made) == 1
+    assert {"text_kk", "title_kk"} <= set(made[0].columns)
