@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from auth_helpers import EXAMPLE_TEACHER, PASSWORD
-from site_server import oqu_serving, run_oqu_commands
+from site_server import oqu_serving, run_oqu_here
 
 from builder.pipeline import build_site
 
@@ -39,7 +39,7 @@ def served(example_site: Path) -> Iterator[str]:
         "Айгерім Жұмабаева",
         "--password-stdin",
     ]
-    run_oqu_commands(example_site, env, [(["db", "upgrade"], None), (teacher, f"{PASSWORD}\n")])
+    run_oqu_here(example_site, env, [(["db", "upgrade"], None), (teacher, f"{PASSWORD}\n")])
     with oqu_serving(example_site, env) as base:
         yield base
 
