@@ -99,12 +99,14 @@ def run_oqu_commands(site: Path, env: dict[str, str], commands: list[tuple[list[
 _migrated: dict[str, Path] = {}
 
 
-def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str], str | None]]) -> None:
-    """`oqu ARGS` for each (ARGS, standard input) in order, in `site` with `env`, in this process."""
+def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str], str | None]]) -> list[str]:
+    """`oqu ARGS` for each (ARGS, standard input) in order, in `site` with `env`, in this process;
+    what each wrote to its standard output."""
     from click.testing import CliRunner
 
     from quiz_service.cli import main
 
+    outputs = []
     with contextlib.chdir(site), _environment(env), _cheap_password_hashing():
         for args, stdin in commands:
             if args == ["db", "upgrade"]:
@@ -116,6 +118,8 @@ def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str]
                     f"oqu {' '.join(args)} exited with {result.exit_code}:\n{result.output}{error}",
                     pytrace=False,
                 )
+            outputs.append(result.stdout)
+    return outputs
 
 
 @contextmanager
@@ -176,6 +180,8 @@ def _start_from_migrated_copy() -> None:
 def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Iterator[str]:
     """`oqu serve` on a free loopback port; yields its base URL, stops it afterwards."""
     port = port or free_port()
+    with contextlib.chdir(site), _environment(env):
+        _start_from_migrated_copy()  # `oqu serve` migrates its database first: a new one is a copy
     process = subprocess.Popen(
         [*OQU, "serve", "--port", str(port)],
         cwd=site,
