@@ -1,9 +1,8 @@
-"""A built copy of the example site, served by the real `oqu serve`, and Debian's Chromium."""
+"""The example site (`example_site`, tests/conftest.py) served by the real `oqu serve`; a page of Chromium."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,18 +10,7 @@ import pytest
 from auth_helpers import EXAMPLE_TEACHER, PASSWORD
 from site_server import oqu_serving, run_oqu_here
 
-from builder.pipeline import build_site
-
 REPO = Path(__file__).parents[2]
-
-
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
-    shutil.copytree(REPO / "content", root / "content")
-    build_site(root, root / "build", paper=False)  # PDFs and offline copies: tests/paper/
-    return root
 
 
 @pytest.fixture(scope="session")
