@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -91,6 +92,19 @@ def away_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator
         patch.setenv("OQU_SQLITE_SYNCHRONOUS", "OFF")
         patch.chdir(tmp_path_factory.mktemp("working-folder"))
         yield
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example content built once per worker, without PDFs and offline copies (tests/paper/
+    has them): the browser tests serve it, tests/quizzes adds the paper part to a copy."""
+    from builder.pipeline import build_site
+
+    root = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
+    shutil.copytree(REPO / "content", root / "content")
+    build_site(root, root / "build", paper=False)
+    return root
 
 
 @pytest.fixture

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import fcntl
 import json
 import os
+import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -86,10 +90,98 @@ def run_oqu_commands(site: Path, env: dict[str, str], commands: list[tuple[list[
         pytest.fail(done.stderr, pytrace=False)
 
 
+# -- the fixtures' accounts, made in this process -----------------------------------------------
+# A fixture's accounts are set-up, not what its test is about: the same `oqu` commands run here,
+# through click's runner as RUN_COMMANDS runs them in a child, without a new process's imports
+# (~2 s of CPU each), with argon2id at a small cost (as tests/service's `fast_password_hashing`;
+# the server re-hashes at the production cost on the first sign-in, as it does any old hash), and
+# on a copy of a database migrated once per test process (`db upgrade` then finds nothing to do).
+_migrated: dict[str, Path] = {}
+
+
+def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str], str | None]]) -> list[str]:
+    """`oqu ARGS` for each (ARGS, standard input) in order, in `site` with `env`, in this process;
+    what each wrote to its standard output."""
+    from click.testing import CliRunner
+
+    from quiz_service.cli import main
+
+    outputs = []
+    with contextlib.chdir(site), _environment(env), _cheap_password_hashing():
+        for args, stdin in commands:
+            if args == ["db", "upgrade"]:
+                _start_from_migrated_copy()
+            result = CliRunner().invoke(main, args, input=stdin)
+            if result.exit_code != 0:
+                error = result.exception if not isinstance(result.exception, SystemExit) else ""
+                pytest.fail(
+                    f"oqu {' '.join(args)} exited with {result.exit_code}:\n{result.output}{error}",
+                    pytrace=False,
+                )
+            outputs.append(result.stdout)
+    return outputs
+
+
+@contextmanager
+def _environment(env: dict[str, str]) -> Iterator[None]:
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(env)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def _cheap_password_hashing() -> Iterator[None]:
+    from argon2 import PasswordHasher
+
+    from auth import passwords
+
+    saved = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._dummy_hash.cache_clear()
+    try:
+        yield
+    finally:
+        passwords._hasher = saved
+        passwords._dummy_hash.cache_clear()
+
+
+def _start_from_migrated_copy() -> None:
+    """An SQLite database not made yet (the default, in VAR_DIR) starts as a copy of one migrated
+    once per process; any other database is migrated by the command itself."""
+    from quiz_service.core import config, db, migrations
+
+    settings = config.load_config()
+    if settings["DATABASE_URL"]:
+        return
+    target = settings["VAR_DIR"] / config.DATABASE_FILE
+    if target.exists():
+        return
+    if "sqlite" not in _migrated:
+        folder = Path(tempfile.mkdtemp(prefix="oqu-migrated-"))
+        atexit.register(shutil.rmtree, folder, True)
+        engine = db.make_engine(f"sqlite:///{folder / 'oqu.sqlite3'}")
+        try:
+            migrations.upgrade(engine)
+        finally:
+            engine.dispose()
+        _migrated["sqlite"] = folder / "oqu.sqlite3"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source, copy = sqlite3.connect(_migrated["sqlite"]), sqlite3.connect(target)
+    with contextlib.closing(source), contextlib.closing(copy):
+        source.backup(copy)
+
+
 @contextmanager
 def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Iterator[str]:
     """`oqu serve` on a free loopback port; yields its base URL, stops it afterwards."""
     port = port or free_port()
+    with contextlib.chdir(site), _environment(env):
+        _start_from_migrated_copy()  # `oqu serve` migrates its database first: a new one is a copy
     process = subprocess.Popen(
         [*OQU, "serve", "--port", str(port)],
         cwd=site,
@@ -135,8 +227,9 @@ def add_accounts(
     course: str = "fire-safety",
 ) -> None:
     """Migrate the site's database, add students (e-mail: name) of one group and teachers, all with
-    `password`, and enrol the group in `course`, with the `oqu` commands an admin would use."""
-    run_oqu_commands(site, env, account_commands(password, students, group, teachers, course))
+    `password`, and enrol the group in `course`, with the `oqu` commands an admin would use (run in
+    this process: `run_oqu_here`)."""
+    run_oqu_here(site, env, account_commands(password, students, group, teachers, course))
 
 
 def account_commands(

@@ -1,28 +1,16 @@
-"""A built copy of the example site, served by the real `oqu serve`, and Debian's Chromium."""
+"""The example site (`example_site`, tests/conftest.py) served by the real `oqu serve`; a page of Chromium."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from auth_helpers import EXAMPLE_TEACHER, PASSWORD
-from site_server import oqu_serving, run_oqu_commands
-
-from builder.pipeline import build_site
+from site_server import oqu_serving, run_oqu_here
 
 REPO = Path(__file__).parents[2]
-
-
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
-    shutil.copytree(REPO / "content", root / "content")
-    build_site(root, root / "build", paper=False)  # PDFs and offline copies: tests/paper/
-    return root
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +27,7 @@ def served(example_site: Path) -> Iterator[str]:
         "Айгерім Жұмабаева",
         "--password-stdin",
     ]
-    run_oqu_commands(example_site, env, [(["db", "upgrade"], None), (teacher, f"{PASSWORD}\n")])
+    run_oqu_here(example_site, env, [(["db", "upgrade"], None), (teacher, f"{PASSWORD}\n")])
     with oqu_serving(example_site, env) as base:
         yield base
 

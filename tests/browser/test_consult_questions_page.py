@@ -7,13 +7,12 @@ consultations.yml are published by `oqu consultations publish-declared`. Screens
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
-from site_server import OQU, add_accounts, oqu_serving, sign_in
+from site_server import add_accounts, oqu_serving, run_oqu_here, sign_in
 from test_quiz_accessibility import violations
 
 PASSWORD = "құпия-сөз-2026"
@@ -31,10 +30,7 @@ def served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     add_accounts(
         example_site, env, PASSWORD, {STUDENT: "Айгерім Қасымова"}, "ӨҚ-42", {TEACHER: "Динара Оспанова"}
     )
-    published = subprocess.run(
-        [*OQU, "consultations", "publish-declared"], cwd=example_site, env=env, text=True, capture_output=True,
-        check=True,
-    ).stdout  # fmt: skip
+    (published,) = run_oqu_here(example_site, env, [(["consultations", "publish-declared"], None)])
     with oqu_serving(example_site, env) as base:
         yield base, published
 

@@ -20,11 +20,21 @@ PASSWORD = "құпия-сөз-2026"
 LESSON = "/kk/courses/fire-safety/combustion/fire-triangle/"
 COURSE = "/kk/courses/fire-safety/"
 QUEUE_EMPTY = "() => (localStorage.getItem('oqu-statements-queue') || '[]') === '[]'"
+# Polls the progress API until it reports the lesson's video watched past 2 %. Run with
+# `page.evaluate`, which awaits the promise: `wait_for_function` does not (a promise is truthy, so
+# an async predicate returned at once and the progress page could be read before the pause's
+# statement was stored: "(0%)" on a loaded machine).
 VIDEO_RECORDED = """async () => {
-  const answer = await fetch("/api/v1/me/progress?course=fire-safety", {credentials: "same-origin"});
-  if (!answer.ok) return false;
-  const lesson = (await answer.json()).courses["fire-safety"].lessons["fire-triangle"];
-  return Boolean(lesson && lesson.video > 0.02);
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    const answer = await fetch("/api/v1/me/progress?course=fire-safety", {credentials: "same-origin"});
+    if (answer.ok) {
+      const lesson = (await answer.json()).courses["fire-safety"].lessons["fire-triangle"];
+      if (lesson && lesson.video > 0.02) return true;
+    }
+    await new Promise((next) => setTimeout(next, 200));
+  }
+  return false;
 }"""
 pytestmark = pytest.mark.browser
 
@@ -47,7 +57,7 @@ def test_the_teacher_sees_what_the_student_read_and_watched(page: Page, monitore
     page.wait_for_function(QUEUE_EMPTY, timeout=30_000)
     # The pause's statement is sent when the player reports the pause (after the call above):
     # wait until the service has it, as the progress API shows, not until the queue looks empty.
-    page.wait_for_function(VIDEO_RECORDED, polling=500, timeout=30_000)
+    assert page.evaluate(VIDEO_RECORDED), "the progress API never reported the video watched"
     # the course page: the share of completed lessons, from the API, linking to the progress page
     page.goto(f"{monitored}{COURSE}")
     summary = page.locator(".oqu-progress-summary a")

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import requests
 from auth_helpers import PASSWORD, csrf_from_form
-from site_server import run_oqu
+from site_server import run_oqu_here
 
 ADMIN = "words-admin@oqu.example.kz"
 
@@ -107,8 +107,8 @@ def test_kazakh_pages_of_the_example_site_have_no_english(example_site: Path) ->
 def signed_in_admin(served: str, example_site: Path) -> requests.Session:
     """An admin (the teacher tools of every course) added to the served example site."""
     env = {**os.environ, "OQU_VAR_DIR": str(example_site / "var")}
-    run_oqu(example_site, env, "users", "add", ADMIN, "--role", "admin",
-            "--name", "Сәуле Әдебиетова", "--password-stdin", stdin=f"{PASSWORD}\n")  # fmt: skip
+    admin = ["users", "add", ADMIN, "--role", "admin", "--name", "Сәуле Әдебиетова", "--password-stdin"]
+    run_oqu_here(example_site, env, [(admin, f"{PASSWORD}\n")])
     browser = requests.Session()
     page = browser.get(f"{served}/auth/login?lang=kk", timeout=10)
     form = {"email": ADMIN, "password": PASSWORD, "csrf_token": csrf_from_form(page.text), "lang": "kk"}

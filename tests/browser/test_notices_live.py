@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import site_server
 from playwright.sync_api import Page, expect
-from site_server import oqu_serving, run_oqu
+from site_server import oqu_serving, run_oqu_here
 
 PASSWORD = "кеңсе-2026-құпия"
 OFFICE = "qo@academy.example.kz"
@@ -26,9 +26,8 @@ def office_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) 
     root = tmp_path_factory.mktemp("notices") / "site"
     shutil.copytree(example_site, root, symlinks=True, ignore=shutil.ignore_patterns("var"))
     env = {**os.environ, "OQU_VAR_DIR": str(root / "var")}
-    run_oqu(root, env, "db", "upgrade")
-    run_oqu(root, env, "users", "add", OFFICE, "--role", "admin", "--name", "Оқу бөлімі",
-            "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    admin = ["users", "add", OFFICE, "--role", "admin", "--name", "Оқу бөлімі", "--password-stdin"]
+    run_oqu_here(root, env, [(["db", "upgrade"], None), (admin, PASSWORD + "\n")])
     with oqu_serving(root, env) as base:
         yield base
 

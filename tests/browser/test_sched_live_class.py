@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import site_server
 from playwright.sync_api import Browser, Page, expect
-from site_server import add_accounts, free_port, oqu_serving, run_oqu
+from site_server import add_accounts, free_port, oqu_serving, run_oqu_here
 from test_quiz_accessibility import violations
 
 from builder.pipeline import build_site
@@ -50,8 +50,8 @@ def live_served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
     add_accounts(
         root, env, PASSWORD, {STUDENT: "Мадина Серікова"}, "ПБ-21", teachers={TEACHER: "Нұрлан Абдрахманов"}
     )
-    run_oqu(root, env, "users", "add", OFFICE, "--role", "admin", "--name", "Оқу бөлімі",
-            "--password-stdin", stdin=PASSWORD + "\n")  # fmt: skip
+    admin = ["users", "add", OFFICE, "--role", "admin", "--name", "Оқу бөлімі", "--password-stdin"]
+    run_oqu_here(root, env, [(admin, PASSWORD + "\n")])
     with oqu_serving(root, env, port) as base:
         yield base
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from oidc_provider import OidcProvider, free_port
 from playwright.sync_api import Page, expect
-from site_server import oqu_serving, run_oqu_commands, wait_for
+from site_server import oqu_serving, run_oqu_here, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:The 'grant' parameter")]
 
@@ -37,7 +37,7 @@ def sso_served(
         "OQU_OIDC_CLIENT_SECRET": "browser-secret",
         "OQU_OIDC_GROUP_CLAIM": "groups",
     }
-    run_oqu_commands(
+    run_oqu_here(
         example_site,
         env,
         [(["db", "upgrade"], None), (["enrol", "add", "fire-safety", "--group", GROUP], None)],

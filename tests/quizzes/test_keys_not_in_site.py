@@ -28,10 +28,11 @@ PUBLIC_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Quiz]]:
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
-    shutil.copytree(REPO / "content", root / "content")
+def example(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Quiz]]:
+    """The example built with everything (PDFs and offline zips too): the worker's build without
+    them (tests/conftest.py's `example_site`), copied, rebuilt with them."""
+    root = tmp_path_factory.mktemp("example-with-paper") / "site"
+    shutil.copytree(example_site, root, symlinks=True, ignore=shutil.ignore_patterns("var"))
     build_site(root, root / "build")
     site, problems = load_site(root)
     assert site is not None
@@ -52,7 +53,12 @@ def site_files(root: Path) -> Iterator[tuple[Path, str]]:
     """Every file's text; a PDF's extracted text and each file inside an offline zip too."""
     for path in sorted((root / "build" / "site").rglob("*")):
         if path.suffix == ".pdf":
-            yield path, subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+            yield (
+                path,
+                subprocess.run(
+                    ["pdftotext", str(path), "-"], capture_output=True, check=True
+                ).stdout.decode(),
+            )
         elif path.suffix == ".zip":
             with zipfile.ZipFile(path) as archive:
                 for name in archive.namelist():
