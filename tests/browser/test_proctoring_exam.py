@@ -203,7 +203,8 @@ def test_a_proctored_midterm_end_to_end(camera_browser: Browser, proctored_serve
     # the on-device model saw the two faces, flagged with the same window as the server's, as the
     # device's; the pastes are flagged as the browser's. The student's page has then sent all the
     # test needs of it: closed, so that its model stops running while the rest is waited for.
-    until(lambda: _incident(proctor, base, session_id, "faces", "device"), "the device model's 'faces'", 120)
+    # (180 s: only a failure waits that long; the model loads again here, 30-60 s at load 17-30)
+    until(lambda: _incident(proctor, base, session_id, "faces", "device"), "the device model's 'faces'", 180)
     until(lambda: _incident(proctor, base, session_id, "paste", "browser"), "the pastes' incident", 60)
     page.close()
     # the worker's own analysis of the snapshots (OpenCV) comes to the same 'faces'
