@@ -310,5 +310,6 @@ SELF_CHECK = (
     '<table><tr><td>1</td></tr></table><!-- c --><br/><svg><path d="x"/></svg>',
     '<p>preface</p><h2 id="a" data-search-exclude>Ex</h2><p>ex</p><h3 id="b">B&#39;s</h3>'
     '<details class="note" open><summary>S</summary><p>d</p></details><p class="linenodiv">9</p>'
-    '<h2 id="c"><span>Deep</span></h2><pre>  two  spaces\n</pre>\n\n<p>x<sub>2</sub></p>',
+    '<h2 id="c"><span>Deep</span></h2><pre>  two  spaces\n</pre>\n\n<p>x<sub>2</sub></p>'
+    "<pre><code><span>x</span> <span> </span>\n</code></pre><p>a <em> </em> <b>\n</b></p>",
 )
