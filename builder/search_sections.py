@@ -80,6 +80,10 @@ HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 RAW_TEXT = frozenset(["script", "style"])  # HTMLParser's CDATA content elements
 
 
+# html.unescape, remembered: the same few texts (a permalink's "&para;") come on every page
+unescaped = functools.lru_cache(maxsize=4096)(unescape)
+
+
 class NotHandled(Exception):
     """The page has HTML the tokenizer does not reproduce exactly: Material's parser reads it."""
 
@@ -176,16 +180,19 @@ class _Sections:
     def text(self, data: str) -> None:
         if self.skipped:
             return
-        in_pre = self.open.get("pre", 0) > 0
-        if not in_pre:
-            data = " " if data.isspace() else data.replace("\n", " ")
-        section = self.ensure_section()
-        if self.in_title():
+        in_pre = self.open.get("pre")
+        blank = data.isspace()
+        if not in_pre:  # (newlines turned into spaces leave a text with a visible character)
+            data = " " if blank else data.replace("\n", " ")
+        section = self.section
+        if section is None:
+            section = self.ensure_section()
+        if self.open.get(section.el.tag):  # in the title
             if not self.permalinks:
                 section.title.append(escape(data, quote=False))
-        elif data.isspace():
+        elif blank:
             text = section.text
-            if not text or not text[-1].isspace() or in_pre:
+            if in_pre or not text or not text[-1].isspace():
                 text.append(data)
         else:
             section.text.append(escape(data, quote=False))
@@ -199,7 +206,8 @@ def page_sections(html: str) -> list[Any] | None:
         for match in TOKEN_RE.finditer(html):
             kind = match.lastindex
             if kind == TEXT:
-                state.text(unescape(match[1]))
+                text = match[1]
+                state.text(unescaped(text) if "&" in text else text)
             elif kind == START:
                 _start_tag(state, match)
             elif kind == END:
@@ -286,7 +294,8 @@ def use_page_sections(config: Any) -> None:
 @functools.cache
 def _search_sections_plugin() -> Any:
     """A MkDocs plugin (made at first use: mkdocs.plugins is not imported with this module)
-    that swaps the search plugin's entry method once the search plugin made its index."""
+    that, once the search plugin made its index, swaps the index's entry method and the search
+    plugin's `on_page_context` event handler (`page_context`)."""
     from material.plugins.search.plugin import SearchPlugin
     from mkdocs.plugins import BasePlugin
 
@@ -296,8 +305,34 @@ def _search_sections_plugin() -> Any:
                 index = getattr(plugin, "search_index", None) if isinstance(plugin, SearchPlugin) else None
                 if index is not None:
                     index.add_entry_from_context = functools.partial(add_entry_from_context, index)
+                    _swap_page_context(config.plugins, plugin)
 
     return SearchSections
+
+
+def _swap_page_context(plugins: Any, search: Any) -> None:
+    """The search plugin's registered `on_page_context` replaced, in place, by `page_context`
+    (only if it is registered as MkDocs 1.6 does: a bound method in `events["page_context"]`)."""
+    handlers = getattr(plugins, "events", {}).get("page_context", [])
+    for i, handler in enumerate(handlers):
+        if getattr(handler, "__self__", None) is search and handler.__name__ == "on_page_context":
+            handlers[i] = functools.partial(page_context, search)
+            origins = getattr(plugins, "_event_origins", None)
+            if isinstance(origins, dict):
+                origins[handlers[i]] = origins.get(handler, "material/search")
+
+
+DATA_SEARCH_RE = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")  # Material's on_page_context's
+
+
+def page_context(search: Any, context: Any, /, *, page: Any, config: Any, nav: Any) -> None:
+    """Material's `SearchPlugin.on_page_context`, without its substitution on pages where no
+    `data-search-` attribute can match (a regular-expression scan of every page)."""
+    if not search.config.enabled:
+        return
+    search.search_index.add_entry_from_context(page)
+    if "data-search-" in page.content:
+        page.content = DATA_SEARCH_RE.sub("", page.content)
 
 
 # Material's quirks, checked against its own parser before the first use in a process

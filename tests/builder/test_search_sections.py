@@ -14,7 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from material.plugins.search.plugin import SearchIndex
+from material.plugins.search.plugin import SearchIndex, SearchPlugin
 
 import builder.mkdocs_runner as mkdocs_runner
 import builder.search_sections as search_sections
@@ -234,6 +234,8 @@ QUIRK_LESSON = """
 Содан кейін көрінеді.
 </div>
 
+<p data-search-exclude="true">Бұл да кірмейді</p>
+
 ```python
 def f():
 
@@ -252,6 +254,7 @@ def test_fixture_site_search_indexes_are_materials_byte_for_byte(
     lesson = sorted((minimal_site / "content/courses").rglob("*.md"))[-1]
     with lesson.open("a", encoding="utf-8") as text:
         text.write(QUIRK_LESSON)
+    assert search_sections.usable()  # its self-check done before the pages are counted
     fast: list[bool] = []
     counted = search_sections.page_sections
 
@@ -261,9 +264,18 @@ def test_fixture_site_search_indexes_are_materials_byte_for_byte(
         return sections
 
     monkeypatch.setattr(search_sections, "page_sections", counting)
+    contexts: list[str] = []
+    page_context = search_sections.page_context
+
+    def counting_context(search: Any, context: Any, /, **kwargs: Any) -> None:
+        contexts.append(kwargs["page"].url)
+        page_context(search, context, **kwargs)
+
+    monkeypatch.setattr(search_sections, "page_context", counting_context)
     monkeypatch.setattr(mkdocs_runner.os, "cpu_count", lambda: 1)  # in this process: counted
     build_site(minimal_site, minimal_site / "fast", paper=False)
     assert fast and all(fast), "every page's sections made by page_sections"
+    assert len(contexts) == len(fast), "Material's on_page_context replaced by page_context"
     monkeypatch.setattr(search_sections, "usable", lambda: False)
     build_site(minimal_site, minimal_site / "material", paper=False)
     assert _differences(minimal_site / "fast/site", minimal_site / "material/site") == []
@@ -274,4 +286,32 @@ def test_fixture_site_search_indexes_are_materials_byte_for_byte(
     assert len(ours) >= 3 and ours == theirs
     docs = [doc for data in ours.values() for doc in json.loads(data)["docs"]]
     assert any("Ескертудегі тақырып" in doc["title"] for doc in docs)  # the quirk lesson is in it
-    assert not any("Іздеуге кірмейтін" in doc["text"] for doc in docs)
+    assert not any("Іздеуге кірмейтін" in doc["text"] or "Бұл да" in doc["text"] for doc in docs)
+    page = (minimal_site / "fast/site/kk/courses/first-aid/practice/bandage/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Іздеуге кірмейтін" in page and "Бұл да кірмейді" in page  # excluded from search only
+    assert 'data-search-exclude="true"' not in page  # Material removes attributes with a value
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p data-search-exclude="true">a</p><h2 data-search-boost="2" id="b">B</h2>',
+        "<p data-search-exclude>bare: kept by Material's expression</p>",
+        "<p>no attribute</p>",
+    ],
+)
+def test_page_context_is_materials_on_page_context(html: str) -> None:
+    def plugin() -> Any:
+        search = SearchPlugin()
+        search.config = SimpleNamespace(enabled=True)
+        search.search_index = SearchIndex(lang=["ru"], separator=" ", pipeline=[], fields={})
+        return search
+
+    theirs, ours = plugin(), plugin()
+    material_page, page = _page(html), _page(html)
+    theirs.on_page_context({}, page=material_page, config={}, nav=None)
+    search_sections.page_context(ours, {}, page=page, config={}, nav=None)
+    assert page.content == material_page.content
+    assert ours.search_index.entries == theirs.search_index.entries
