@@ -194,8 +194,8 @@ class _Sections:
             text = section.text
             if in_pre or not text or not text[-1].isspace():
                 text.append(data)
-        else:
-            section.text.append(escape(data, quote=False))
+        else:  # escape(data, quote=False), inline
+            section.text.append(data.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
 
 
 def page_sections(html: str) -> list[Any] | None:
@@ -226,15 +226,19 @@ def _start_tag(state: _Sections, match: re.Match[str]) -> None:
         return
     if tag in RAW_TEXT and not self_closing:
         raise NotHandled(tag)
-    state.start(tag, _attributes(match[3]) if match[3] else {})
+    state.start(tag, _attributes(match[3], tag in HEADINGS) if match[3] else {})
     if self_closing:
         state.end(tag)
 
 
-def _attributes(text: str) -> dict[str, str | None]:
-    """As HTMLParser: names lowercased, a bare name's value None, values unescaped."""
+def _attributes(text: str, every_value: bool) -> dict[str, str | None]:
+    """As HTMLParser: names lowercased, a bare name's value None, values unescaped: every value
+    of a heading's (its Section keeps them), else only the class (the one value read; others,
+    such as JSON in data- attributes, are long and full of entities)."""
     return {
-        name.lower(): (unescape(value) if value else value) if equals else None
+        (key := name.lower()): (unescape(value) if value and (every_value or key == "class") else value)
+        if equals
+        else None
         for name, equals, value in ATTR_RE.findall(text)
     }
 
