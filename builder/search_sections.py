@@ -44,12 +44,13 @@ from typing import Any
 WRITTEN_FOR = "9.8.2"  # mkdocs-material's version whose Parser this reproduces
 
 # one token per match: text, a start tag (name, attributes, "/" if self-closing), an end tag,
-# a comment (no group), or any other "<" (group 6: not handled here)
+# a comment (no group), or any other "<" (group 6: not handled here). Comments are taken only in
+# the form every html.parser reads alike (newer ones end `<!-->` and `--!>` early)
 TOKEN_RE = re.compile(
     r"([^<]+)"
     r'|<([a-zA-Z][a-zA-Z0-9]*)((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:="[^"]*")?)*)[ \t\n\r\f]*(/?)>'
     r"|</([a-zA-Z][-.a-zA-Z0-9:_]*)\s*>"
-    r"|<!--(?s:.*?)--\s*>"
+    r"|<!--(?![->])(?:[^-]|-(?!-))*-->"  # a comment without "--" inside: one in every Python
     r"|(<)"
 )
 ATTR_RE = re.compile(r'[ \t\n\r\f]+([a-zA-Z_:][-a-zA-Z0-9_:.]*)(?:(=)"([^"]*)")?')

@@ -87,6 +87,7 @@ NOT_HANDLED = {
     "space in end tag": "<p>a</ p><p>b</p>",
     "declaration": "<!DOCTYPE html><p>a</p>",
     "unterminated tag": '<p>a</p><a href="x',
+    "comment with dashes": "<p>a</p><!-- a --!> b --><p>c</p><!--> d -->",
 }
 
 
