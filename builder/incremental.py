@@ -23,6 +23,7 @@ from typing import Any
 
 from builder.mkdocs_setup import ASSET_REF_RE, link_or_copy, quiet_mkdocs
 from builder.projects import ProjectSource
+from builder.search_sections import use_page_sections
 
 MANIFESTS = ".manifests"
 SEARCH_INDEX = Path("search") / "search_index.json"
@@ -44,6 +45,7 @@ class LiveProject:
         self.site_dir = site_dir / project.dest
         write_project(project, self.src)
         config = load_config(config_file=str(self.src / "mkdocs.yml"), site_dir=str(self.scratch))
+        use_page_sections(config)  # as build_project: the same search entries, faster
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         files = get_files(config)

@@ -17,6 +17,7 @@ import jinja2
 from builder.mkdocs_setup import ASSET_REF_RE, keep_compiled_templates, link_or_copy, quiet_mkdocs
 from builder.problems import ProjectBuildError
 from builder.projects import ProjectSource
+from builder.search_sections import use_page_sections
 
 SHARED_ASSETS = "assets"
 
@@ -220,6 +221,7 @@ def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
         written: set[str] = set()
         if ASSETS_AS_WRITTEN:
             config.plugins["oqu-shared-assets"] = _shared_asset_pages()(depth, written)
+        use_page_sections(config)  # Material's search index, its sections made faster
         build(config)
     except Exception as exc:  # MkDocs raises many kinds; the user needs one clear line
         raise ProjectBuildError(f"MkDocs could not build {src.name}: {type(exc).__name__}: {exc}") from None
