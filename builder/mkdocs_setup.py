@@ -21,6 +21,8 @@ import mkdocs.structure.pages
 import mkdocs.theme
 import mkdocs.utils
 
+from builder import mkdocs_fragments
+
 ASSET_REF_RE = re.compile(r"""(?P<quote>["'(])(?P<up>(?:\.\./)*)(?:\./)?assets/""")
 
 
@@ -38,6 +40,7 @@ def quiet_mkdocs() -> None:
     _share_compiled_templates()
     _share_theme_file_list()
     _reuse_markdown_converter()
+    _parse_configs_with_libyaml()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -91,6 +94,7 @@ def _share_compiled_templates() -> None:
     def get_env(self: mkdocs.theme.Theme) -> jinja2.Environment:
         env = original(self)
         env.bytecode_cache = cache
+        mkdocs_fragments.install(env)  # enabled per project build (builder/mkdocs_runner.py)
         return env
 
     get_env.oqu_shared = True  # type: ignore[attr-defined]
@@ -242,3 +246,24 @@ def _reuse_markdown_converter() -> None:
 
     render.oqu_shared = True  # type: ignore[attr-defined]
     pages.Page.render = render  # type: ignore[method-assign]
+
+
+def _parse_configs_with_libyaml() -> None:
+    """MkDocs parses mkdocs.yml with PyYAML's pure-Python parser (a course's navigation: ~2 % of a
+    course project's CPU at 1,000 lessons). The same loader on libyaml's parser (`yaml.CLoader`:
+    the same constructors and resolver as `yaml.Loader`, with MkDocs' `!ENV` and `!relative`
+    tags) reads the generated files into the same values; MkDocs itself reads page front matter
+    with libyaml already (mkdocs.utils.meta). Without libyaml, nothing changes."""
+    import mkdocs.config.defaults
+    import mkdocs.utils.yaml
+    import yaml
+
+    original = mkdocs.utils.yaml.get_yaml_loader
+    if getattr(mkdocs.config.defaults.get_yaml_loader, "oqu_shared", False) or not hasattr(yaml, "CLoader"):
+        return
+
+    def get_yaml_loader(loader: Any = yaml.CLoader, config: Any = None) -> Any:
+        return original(loader=loader, config=config)
+
+    get_yaml_loader.oqu_shared = True  # type: ignore[attr-defined]
+    mkdocs.config.defaults.get_yaml_loader = get_yaml_loader  # type: ignore[assignment]
