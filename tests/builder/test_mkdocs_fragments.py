@@ -126,3 +126,25 @@ def test_the_theme_assets_are_copied_once_and_the_site_is_the_same(
     build_site(minimal_site, minimal_site / "per-project", paper=False)
     assert len([uri for uri in copied if uri.startswith("assets/")]) > len(theme_assets)  # as before
     assert _differences(minimal_site / "once/site", minimal_site / "per-project/site") == []
+
+
+def test_shared_asset_refs_are_the_patterns_substitution() -> None:
+    """The `assets/`-first rewrite gives what ASSET_REF_RE's substitution gives, on strings made of
+    the pieces that matter (quotes, dots, slashes, `assets/` and its parts)."""
+    import random
+
+    from builder.mkdocs_setup import ASSET_REF_RE
+
+    def by_pattern(html: str, climb: str) -> str:
+        return ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
+
+    pieces = ['"', "'", "(", ".", "/", "../", "./", "assets/", "asset", "s/", "a", " ", "assets"]
+    rng = random.Random(17)
+    for _ in range(20_000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        climb = "../" * rng.randint(0, 3)
+        assert mkdocs_runner.shared_asset_refs(html, climb) == by_pattern(html, climb), (html, climb)
+    page = '<link href="../../assets/a.css"><img src="./assets/b.svg"><a href="x/assets/c">'
+    assert mkdocs_runner.shared_asset_refs(page, "../") == (
+        '<link href="../../../assets/a.css"><img src="../assets/b.svg"><a href="x/assets/c">'
+    )
