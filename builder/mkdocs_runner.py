@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from builder.mkdocs_fragments import fragments_plugin
-from builder.mkdocs_setup import ASSET_REF_RE, keep_compiled_templates, link_or_copy, quiet_mkdocs
+from builder.mkdocs_setup import keep_compiled_templates, link_or_copy, quiet_mkdocs
 from builder.problems import ProjectBuildError
 from builder.projects import ProjectSource
 
