@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+import jinja2.utils
 import markdown
 import mkdocs.structure.files
 import mkdocs.structure.pages
@@ -110,6 +111,11 @@ def _share_compiled_templates() -> None:
         env = original(self)
         env.bytecode_cache = cache
         mkdocs_fragments.install(env)  # enabled per project build (builder/mkdocs_runner.py)
+        if isinstance(env.cache, jinja2.utils.LRUCache) and not len(env.cache):
+            # Jinja's cache of loaded templates, asked at every include and import (~40 a page):
+            # its LRU order kept under a lock cost ~1 % of a project; a project loads ~45
+            # templates, far below the 400 it keeps, so a dict keeps the same templates
+            env.cache = {}
         return env
 
     get_env.oqu_shared = True  # type: ignore[attr-defined]
