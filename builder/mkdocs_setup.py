@@ -60,8 +60,8 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         self.codes: dict[str, tuple[str, Any]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.codes.get(bucket.key)
-        if code is not None and code[0] == bucket.checksum:
+        code = self.codes.get(bucket.key)  # kept with its bytes (`compiled`), not without them
+        if code is not None and code[0] == bucket.checksum and bucket.key in self.compiled:
             bucket.code = code[1]
             return
         self._load_bytecode(bucket)
