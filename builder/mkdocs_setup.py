@@ -287,7 +287,7 @@ def _parse_configs_with_libyaml() -> None:
         return original(loader=loader, config=config)
 
     get_yaml_loader.oqu_shared = True  # type: ignore[attr-defined]
-    mkdocs.config.defaults.get_yaml_loader = get_yaml_loader  # type: ignore[assignment]
+    mkdocs.config.defaults.get_yaml_loader = get_yaml_loader
 
 
 def _list_themes_once() -> None:
