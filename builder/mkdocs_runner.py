@@ -14,7 +14,8 @@ from typing import Any
 
 import jinja2
 
-from builder.mkdocs_setup import ASSET_REF_RE, keep_compiled_templates, link_or_copy, quiet_mkdocs
+from builder.mkdocs_fragments import fragments_plugin
+from builder.mkdocs_setup import keep_compiled_templates, link_or_copy, quiet_mkdocs
 from builder.problems import ProjectBuildError
 from builder.projects import ProjectSource
 from builder.search_sections import use_page_sections
@@ -96,6 +97,8 @@ def _build_missing(
         (_write_sources(project, cache_dir), output, project.depth, theme, project.dest)
         for project, output in todo
     ]
+    if not theme.is_dir():
+        provide_shared_assets(jobs[0][0], theme)
     workers = workers or min(len(jobs), os.cpu_count() or 1)
     results = []
     if workers <= 1 or len(jobs) == 1:
@@ -205,6 +208,9 @@ NOT_RENDERED = "404.html"
 # False: every project as before (its 404 page rendered, then deleted; its pages read back and
 # rewritten for the shared assets), read at each call: the test comparing the two sets it.
 ASSETS_AS_WRITTEN = True
+# False: Material's navigation items and interface words rendered anew on every page (read at
+# each call: the test comparing the two sets it); builder/mkdocs_fragments.py.
+REMEMBER_FRAGMENTS = True
 
 
 def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
@@ -220,7 +226,9 @@ def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
         config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
         written: set[str] = set()
         if ASSETS_AS_WRITTEN:
-            config.plugins["oqu-shared-assets"] = _shared_asset_pages()(depth, written)
+            config.plugins["oqu-shared-assets"] = _shared_asset_pages()(depth, written, theme)
+        if REMEMBER_FRAGMENTS:
+            config.plugins["oqu-fragments"] = fragments_plugin()()
         use_page_sections(config)  # Material's search index, its sections made faster
         build(config)
     except Exception as exc:  # MkDocs raises many kinds; the user needs one clear line
@@ -241,15 +249,21 @@ def _shared_asset_pages() -> Any:
     from mkdocs.plugins import BasePlugin
 
     class SharedAssetPages(BasePlugin):  # a plugin without options
-        def __init__(self, depth: int, written: set[str]) -> None:
+        def __init__(self, depth: int, written: set[str], theme: Path | None = None) -> None:
             super().__init__()
             self.climb = "../" * depth
             self.written = written
+            self.theme = theme
 
         def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
             # here, after the theme's file list was made: static_templates are part of its key
             # (builder/mkdocs_setup.py), which the page-level build's projects share
             config.theme.static_templates.discard(NOT_RENDERED)
+            if self.theme is not None and self.theme.is_dir():
+                # here, after the pages' links were resolved against every file: not copied
+                # only for share_theme_assets to delete them (the site has one copy)
+                for file in shared_theme_files(files, config):
+                    files.remove(file)
             return env
 
         def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
@@ -260,7 +274,21 @@ def _shared_asset_pages() -> Any:
 
 
 def shared_asset_refs(html: str, climb: str) -> str:
-    return ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
+    """`ASSET_REF_RE.sub(...)` (each quoted `(../)*(./)?assets/` climbs `climb` further), found
+    from the few `assets/` of a page instead of trying the pattern at each of its quotes (that
+    was ~4 % of a course project's CPU). The pattern's middle has only dots and slashes, so a
+    match ends at an `assets/` and starts just before the dots and slashes ahead of it."""
+    pieces = html.split("assets/")
+    for i in range(len(pieces) - 1):
+        piece = pieces[i]
+        head = piece.rstrip("./")
+        if head and head[-1] in "\"'(" and (run := _UP_RUN.fullmatch(piece, len(head))):
+            pieces[i] = f"{head}{run[1]}{climb}"
+    return "assets/".join(pieces)
+
+
+# What may stand between the quote and `assets/` in ASSET_REF_RE: the climb kept, then `./`.
+_UP_RUN = re.compile(r"((?:\.\./)*)(?:\./)?")
 
 
 def share_theme_assets(site_dir: Path, depth: int, theme: Path, done: Collection[str] = ()) -> None:
@@ -279,6 +307,37 @@ def share_theme_assets(site_dir: Path, depth: int, theme: Path, done: Collection
             continue
         text = page.read_text(encoding="utf-8")
         page.write_text(shared_asset_refs(text, climb), encoding="utf-8")
+
+
+def shared_theme_files(files: Iterable[Any], config: Any) -> list[Any]:
+    """The theme's files that MkDocs copies into a project's `assets` folder: the site's one copy
+    of them is the shared theme folder (share_theme_assets)."""
+    dirs = set(config.theme.dirs)
+    prefix = SHARED_ASSETS + "/"
+    return [file for file in files if file.src_dir in dirs and file.dest_uri.startswith(prefix)]
+
+
+def provide_shared_assets(src: Path, theme: Path) -> None:
+    """Copy the theme's assets into the shared theme folder once, before the projects are built
+    (MkDocs copies them the same way: File.copy_file), so that no project copies them only to
+    have them deleted: ~4 % of a course project's CPU at 1,000 lessons. When this fails, the
+    first project to finish provides them as before (share_theme_assets)."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    quiet_mkdocs()
+    staging = theme.with_name(f"{theme.name}.partial-{os.getpid()}")
+    try:
+        config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(staging))
+        files = Files([])
+        files.add_files_from_theme(config.theme.get_env(), config)
+        for file in shared_theme_files(files, config):
+            file.copy_file()
+        os.rename(staging / SHARED_ASSETS, theme)
+    except Exception:  # the projects' own build copies them, and reports a broken project
+        pass
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def shared_assets_dir(cache_dir: Path) -> Path:

@@ -15,11 +15,14 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
+import jinja2.utils
 import markdown
 import mkdocs.structure.files
 import mkdocs.structure.pages
 import mkdocs.theme
 import mkdocs.utils
+
+from builder import mkdocs_fragments
 
 ASSET_REF_RE = re.compile(r"""(?P<quote>["'(])(?P<up>(?:\.\./)*)(?:\./)?assets/""")
 
@@ -38,6 +41,8 @@ def quiet_mkdocs() -> None:
     _share_compiled_templates()
     _share_theme_file_list()
     _reuse_markdown_converter()
+    _parse_configs_with_libyaml()
+    _list_themes_once()
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -49,8 +54,21 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     def __init__(self) -> None:
         self.compiled: dict[str, bytes] = {}
         self.folder: Path | None = None
+        # each template's code object by key, with its source's checksum: every project's new
+        # environment loaded every template again from `compiled` (marshal: ~8 % of the fixed
+        # cost of a project); a code object is only executed, so one serves every environment
+        self.codes: dict[str, tuple[str, Any]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.codes.get(bucket.key)  # kept with its bytes (`compiled`), not without them
+        if code is not None and code[0] == bucket.checksum and bucket.key in self.compiled:
+            bucket.code = code[1]
+            return
+        self._load_bytecode(bucket)
+        if bucket.code is not None:
+            self.codes[bucket.key] = (bucket.checksum, bucket.code)
+
+    def _load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key not in self.compiled and self.folder is not None:
             try:
                 self.compiled[bucket.key] = (self.folder / f"{bucket.key}.bc").read_bytes()
@@ -61,6 +79,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.compiled[bucket.key] = bucket.bytecode_to_string()
+        self.codes[bucket.key] = (bucket.checksum, bucket.code)
         if self.folder is not None:
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
@@ -91,6 +110,12 @@ def _share_compiled_templates() -> None:
     def get_env(self: mkdocs.theme.Theme) -> jinja2.Environment:
         env = original(self)
         env.bytecode_cache = cache
+        mkdocs_fragments.install(env)  # enabled per project build (builder/mkdocs_runner.py)
+        if isinstance(env.cache, jinja2.utils.LRUCache) and not len(env.cache):
+            # Jinja's cache of loaded templates, asked at every include and import (~40 a page):
+            # its LRU order kept under a lock cost ~1 % of a project; a project loads ~45
+            # templates, far below the 400 it keeps, so a dict keeps the same templates
+            env.cache = {}
         return env
 
     get_env.oqu_shared = True  # type: ignore[attr-defined]
@@ -242,3 +267,44 @@ def _reuse_markdown_converter() -> None:
 
     render.oqu_shared = True  # type: ignore[attr-defined]
     pages.Page.render = render  # type: ignore[method-assign]
+
+
+def _parse_configs_with_libyaml() -> None:
+    """MkDocs parses mkdocs.yml with PyYAML's pure-Python parser (a course's navigation: ~2 % of a
+    course project's CPU at 1,000 lessons). The same loader on libyaml's parser (`yaml.CLoader`:
+    the same constructors and resolver as `yaml.Loader`, with MkDocs' `!ENV` and `!relative`
+    tags) reads the generated files into the same values; MkDocs itself reads page front matter
+    with libyaml already (mkdocs.utils.meta). Without libyaml, nothing changes."""
+    import mkdocs.config.defaults
+    import mkdocs.utils.yaml
+    import yaml
+
+    original = mkdocs.utils.yaml.get_yaml_loader
+    if getattr(mkdocs.config.defaults.get_yaml_loader, "oqu_shared", False) or not hasattr(yaml, "CLoader"):
+        return
+
+    def get_yaml_loader(loader: Any = yaml.CLoader, config: Any = None) -> Any:
+        return original(loader=loader, config=config)
+
+    get_yaml_loader.oqu_shared = True  # type: ignore[attr-defined]
+    mkdocs.config.defaults.get_yaml_loader = get_yaml_loader
+
+
+def _list_themes_once() -> None:
+    """MkDocs lists the installed themes (every installed package's entry points) twice per
+    project: it empties its own cache of the list after loading a theme (for a theme installed
+    while `mkdocs serve` runs). In oqu's build processes the list is kept (~25 % of the fixed
+    cost of a project: measured with a one-page project)."""
+    original = mkdocs.utils.get_themes
+    if getattr(original, "oqu_shared", False):
+        return
+    listed: list[Any] = []
+
+    def get_themes() -> Any:
+        if not listed:
+            listed.append(original())
+        return listed[0]
+
+    get_themes.cache_clear = lambda: None  # type: ignore[attr-defined]
+    get_themes.oqu_shared = True  # type: ignore[attr-defined]
+    mkdocs.utils.get_themes = get_themes  # type: ignore[assignment]

@@ -1,0 +1,190 @@
+"""Material's per-page template fragments that are the same on many pages of a project, rendered
+once per project build and reused (same output bytes).
+
+Material renders the whole navigation tree on every page (`partials/nav-item.html`'s `render`
+macro, once per item: ~11 % of a course project's CPU at 1,000 lessons) and looks every
+interface word up in a dictionary literal built anew at each call (`partials/language.html`'s
+`t` macro, ~3 %). Most of that output does not depend on the page being rendered:
+
+- a navigation item that is not active (neither the page nor one of its sections) renders the
+  same for every page but for its links, which MkDocs' `url` filter makes relative to the page.
+  Such an item is rendered once with each link left as a marker holding the filter's input;
+  on each page the markers are replaced by what the `url` filter gives there (the same call
+  with the same page, so the same text);
+- an interface word depends only on the project's language and the key.
+
+Both are wired in by rewriting the two templates' sources as the Jinja environment loads them
+(the original macro renamed, a wrapper under its name); the wrapper calls the memo only when a
+project build enabled it (`enable`, a MkDocs plugin's `on_env`), and the original macro
+otherwise (the page-level rebuild and `oqu preview`, which render a few pages against a
+navigation whose pages are populated one by one). A Material release whose templates do not
+have the rewritten text is used as it is (no memo). The golden-page and byte-for-byte tests of
+tests/builder pin the output.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+import jinja2
+from jinja2.utils import pass_context
+
+# A link inside a remembered navigation fragment: NUL, the `url` filter's input, NUL.
+MARK = "\x00"
+
+NAV_ITEM = "partials/nav-item.html"
+LANGUAGE = "partials/language.html"
+
+_NAV_RENDER = "{% macro render(nav_item, path, level, parent) %}"
+_NAV_WRAPPER = (
+    "\n{% macro render(nav_item, path, level, parent) -%}\n"
+    "{{ oqu_nav_fragment(oqu_fresh_render, nav_item, path, level, parent) if oqu_nav_fragment is defined"
+    " else oqu_fresh_render(nav_item, path, level, parent) }}\n"
+    "{%- endmacro %}\n"
+)
+_LANG_T = "{% macro t(key) %}{{ lang.t(key) or fallback.t(key) or key }}{% endmacro %}"
+_LANG_WRAPPER = (
+    "{% macro oqu_fresh_t(key) %}{{ lang.t(key) or fallback.t(key) or key }}{% endmacro %}"
+    "{% macro t(key) %}{{ oqu_word(oqu_fresh_t, key) if oqu_word is defined else oqu_fresh_t(key) }}"
+    "{% endmacro %}"
+)
+
+
+def rewrite_source(name: str, source: str) -> str:
+    """The template's source with its memo wrapper (or as it is when its text is not the one
+    this module knows)."""
+    if name == NAV_ITEM and source.count(_NAV_RENDER) == 1 and source.rstrip().endswith("{% endmacro %}"):
+        return source.replace(_NAV_RENDER, "{% macro oqu_fresh_render(nav_item, path, level, parent) %}") + (
+            _NAV_WRAPPER
+        )
+    if name == LANGUAGE and source.count(_LANG_T) == 1:
+        return source.replace(_LANG_T, _LANG_WRAPPER)
+    return source
+
+
+class _RewritingLoader(jinja2.BaseLoader):
+    """The theme's loader, with `rewrite_source` applied to the two templates."""
+
+    def __init__(self, inner: jinja2.BaseLoader) -> None:
+        self.inner = inner
+        self.has_source_access = inner.has_source_access
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        return rewrite_source(template, source), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
+def install(env: jinja2.Environment) -> None:
+    """Load the two templates with their wrappers (each still renders its original macro until
+    `enable`). Not for an environment that escapes output (the fragments are joined as text)."""
+    if env.autoescape or env.loader is None or isinstance(env.loader, _RewritingLoader):
+        return
+    env.loader = _RewritingLoader(env.loader)
+
+
+def enable(env: jinja2.Environment) -> None:
+    """Remember navigation fragments and interface words for the pages rendered with `env` (one
+    project build: every page is populated before the first is rendered)."""
+    if not isinstance(env.loader, _RewritingLoader) or "url" not in env.filters:
+        return
+    fragments = _Fragments(env.filters["url"])
+    env.filters["url"] = fragments.url
+    env.globals["oqu_nav_fragment"] = fragments.nav_item
+    env.globals["oqu_word"] = fragments.word
+
+
+class _Fragments:
+    def __init__(self, url_filter: Callable[..., str]) -> None:
+        self.url_filter = url_filter
+        self.marking = 0  # > 0 while a remembered fragment is rendered: links become markers
+        self.marks = 0  # markers made since the outermost fragment began
+        self.spoiled = False  # a marker character in a link's input: that fragment is not kept
+        self.nav: dict[tuple[Any, ...], tuple[Any, str, int]] = {}
+        self.words: dict[str, str] = {}
+
+    @pass_context
+    def url(self, context: Any, value: Any) -> str:
+        if not self.marking:
+            return self.url_filter(context, value)
+        text = str(value)
+        if MARK in text:
+            self.spoiled = True
+            return self.url_filter(context, value)
+        self.marks += 1
+        return f"{MARK}{text}{MARK}"
+
+    @pass_context
+    def nav_item(self, context: Any, render: Any, item: Any, path: Any, level: Any, parent: Any) -> str:
+        """`render(item, path, level, parent)`, remembered for an item that is not active."""
+        page = context.get("page")
+        if not _same_on_every_page(item, page) or not isinstance(path, str) or not isinstance(level, int):
+            return str(render(item, path, level, parent))
+        parent_state = None if isinstance(parent, jinja2.Undefined) else (id(parent), bool(parent.active))
+        key = (id(item), path, level, parent_state)
+        if key not in self.nav:
+            marked = self._marked(lambda: str(render(item, path, level, parent)))
+            if marked is None:
+                return str(render(item, path, level, parent))
+            self.nav[key] = (item, *marked)  # the item kept: its id stays its own
+        _, text, marks = self.nav[key]
+        if self.marking:
+            self.marks += marks
+            return text
+        return self._linked(context, text)
+
+    def _marked(self, render: Callable[[], str]) -> tuple[str, int] | None:
+        """The fragment with its links as markers and their count; None if it cannot be kept."""
+        outer_marks, outer_spoiled = self.marks, self.spoiled
+        self.marking += 1
+        self.marks, self.spoiled = 0, False
+        try:
+            text = render()
+            marks, spoiled = self.marks, self.spoiled
+        finally:
+            self.marking -= 1
+            self.marks, self.spoiled = outer_marks, outer_spoiled
+        if spoiled or text.count(MARK) != 2 * marks:
+            return None
+        return text, marks
+
+    def _linked(self, context: Any, text: str) -> str:
+        parts = text.split(MARK)
+        parts[1::2] = [self.url_filter(context, link) for link in parts[1::2]]
+        return "".join(parts)
+
+    def word(self, t: Any, key: Any) -> str:
+        """Material's `lang.t(key)`: the same text for every page of a project."""
+        if not isinstance(key, str):
+            return str(t(key))
+        if key not in self.words:
+            self.words[key] = str(t(key))
+        return self.words[key]
+
+
+def _same_on_every_page(item: Any, page: Any) -> bool:
+    """An item that is neither the page nor holds it renders the same on every page (but for its
+    links): MkDocs marks the page and its sections active while it is rendered. Material's blog
+    views (items with `pages`) are left alone."""
+    if page is None or isinstance(page, jinja2.Undefined):
+        return False
+    return not getattr(item, "active", True) and not getattr(item, "pages", None) and item is not page
+
+
+@functools.cache
+def fragments_plugin() -> Any:
+    """A MkDocs plugin (made at first use) whose `on_env` enables the memo for one project build."""
+    from mkdocs.plugins import BasePlugin
+
+    class RememberedFragments(BasePlugin):  # a plugin without options
+        def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+            enable(env)
+            return env
+
+    return RememberedFragments

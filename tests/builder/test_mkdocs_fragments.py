@@ -1,0 +1,150 @@
+"""Per project build, Material's navigation items and interface words are rendered once and reused
+(builder/mkdocs_fragments.py), and the theme's assets are copied once for the site instead of into
+every project (builder/mkdocs_runner.py): the same site, byte for byte, as rendering every page
+anew and copying the assets into each project."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+from pathlib import Path
+from typing import Any
+
+import mkdocs.structure.files
+import pytest
+
+import builder.mkdocs_fragments as mkdocs_fragments
+import builder.mkdocs_runner as mkdocs_runner
+from builder.pipeline import build_site
+
+MATERIAL_NAV_ITEM = "{% macro render(nav_item, path, level, parent) %}"
+
+
+def _differences(left: Path, right: Path) -> list[str]:
+    found: list[str] = []
+    compared = filecmp.dircmp(left, right)
+    found += [f"{left}: only one side: {name}" for name in compared.left_only + compared.right_only]
+    for name in compared.common_files:
+        if (left / name).read_bytes() != (right / name).read_bytes():
+            found.append(str(left / name))
+    for name in compared.common_dirs:
+        found += _differences(left / name, right / name)
+    return found
+
+
+def _add_lessons(site: Path, count: int) -> None:
+    """More lessons in the fixture's modules: navigation sections with several items each."""
+    for module in sorted(p for p in (site / "content/courses").glob("*/*") if p.is_dir()):
+        lessons = sorted(module.glob("*.kk.md"))
+        if not lessons:
+            continue
+        text = lessons[0].read_text(encoding="utf-8")
+        for i in range(count):
+            name = lessons[0].name.replace(".kk.md", f"-more-{i}.kk.md")
+            (module / name).write_text(
+                text.replace("title:", f"id: {module.name}-more-{i}\ntitle:", 1), "utf-8"
+            )
+
+
+def test_remembered_fragments_give_the_same_site(minimal_site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sections of several pages (items of the page's own section are remembered too), pages at
+    two depths (the course's home page and its lessons: the links differ)."""
+    _add_lessons(minimal_site, 2)
+    linked: list[int] = []
+    words: list[int] = []
+    fresh_linked = mkdocs_fragments._Fragments._linked
+    fresh_word = mkdocs_fragments._Fragments.word
+
+    def count_linked(self: Any, context: Any, text: str) -> str:
+        linked.append(text.count(mkdocs_fragments.MARK) // 2)
+        return fresh_linked(self, context, text)
+
+    def count_word(self: Any, t: Any, key: Any) -> str:
+        words.append(key in self.words)
+        return fresh_word(self, t, key)
+
+    monkeypatch.setattr(mkdocs_fragments._Fragments, "_linked", count_linked)
+    monkeypatch.setattr(mkdocs_fragments._Fragments, "word", count_word)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the projects built in this process: counted
+    build_site(minimal_site, minimal_site / "remembered", paper=False)
+    assert sum(linked) > 20  # navigation links filled in from remembered items
+    assert sum(words) > 100  # interface words looked up once per project
+    monkeypatch.setattr(mkdocs_runner, "REMEMBER_FRAGMENTS", False)
+    linked.clear()
+    build_site(minimal_site, minimal_site / "fresh", paper=False)
+    assert linked == []
+    page = (minimal_site / "remembered/site/kk/courses/first-aid/index.html").read_text(encoding="utf-8")
+    assert 'class="md-nav__link"' in page and "md-nav__item--active" in page
+    lesson = minimal_site / "remembered/site/kk/courses/first-aid/basics/01-basics-more-1/index.html"
+    assert 'href="../01-basics-more-0/"' in lesson.read_text(encoding="utf-8")  # a sibling, relative
+    assert _differences(minimal_site / "remembered/site", minimal_site / "fresh/site") == []
+
+
+def test_the_page_level_rebuild_does_not_remember(minimal_site: Path) -> None:
+    """A one-lesson rebuild renders pages against a navigation whose pages are read one by one:
+    it renders every item anew (and the same pages as a full build, tests/builder's rebuild tests)."""
+    from builder.incremental import LiveProject
+    from builder.load import load_site
+    from builder.projects import plan_projects
+
+    site, problems = load_site(minimal_site)
+    assert site is not None, problems.errors
+    project = next(p for p in plan_projects(site) if "courses" in p.dest)
+    live = LiveProject(project, minimal_site / "live", minimal_site / "live-site")
+    assert "oqu_nav_fragment" not in live.env.globals
+    assert isinstance(live.env.loader, mkdocs_fragments._RewritingLoader)
+
+
+def test_a_template_of_another_text_is_left_as_it_is() -> None:
+    changed = MATERIAL_NAV_ITEM.replace("parent", "parent, more") + "{{ 1 }}{% endmacro %}"
+    assert mkdocs_fragments.rewrite_source(mkdocs_fragments.NAV_ITEM, changed) == changed
+    assert mkdocs_fragments.rewrite_source("partials/toc.html", MATERIAL_NAV_ITEM) == MATERIAL_NAV_ITEM
+    known = "{% macro render(nav_item, path, level, parent) %}x{% endmacro %}"
+    rewritten = mkdocs_fragments.rewrite_source(mkdocs_fragments.NAV_ITEM, known)
+    assert "oqu_fresh_render" in rewritten and "oqu_nav_fragment" in rewritten
+
+
+def test_the_theme_assets_are_copied_once_and_the_site_is_the_same(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied: list[str] = []
+    copy_file = mkdocs.structure.files.File.copy_file
+
+    def counted(self: mkdocs.structure.files.File, dirty: bool = False) -> None:
+        copied.append(self.dest_uri)
+        copy_file(self, dirty)
+
+    monkeypatch.setattr(mkdocs.structure.files.File, "copy_file", counted)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the projects built in this process: counted
+    build_site(minimal_site, minimal_site / "once", paper=False)
+    theme_assets = [uri for uri in copied if uri.startswith("assets/")]
+    assert "assets/stylesheets/" in "".join(theme_assets)
+    assert len(theme_assets) == len(set(theme_assets))  # each once for the whole site
+    monkeypatch.setattr(mkdocs_runner, "provide_shared_assets", lambda src, theme: None)
+    monkeypatch.setattr(mkdocs_runner, "ASSETS_AS_WRITTEN", False)
+    copied.clear()
+    build_site(minimal_site, minimal_site / "per-project", paper=False)
+    assert len([uri for uri in copied if uri.startswith("assets/")]) > len(theme_assets)  # as before
+    assert _differences(minimal_site / "once/site", minimal_site / "per-project/site") == []
+
+
+def test_shared_asset_refs_are_the_patterns_substitution() -> None:
+    """The `assets/`-first rewrite gives what ASSET_REF_RE's substitution gives, on strings made of
+    the pieces that matter (quotes, dots, slashes, `assets/` and its parts)."""
+    import random
+
+    from builder.mkdocs_setup import ASSET_REF_RE
+
+    def by_pattern(html: str, climb: str) -> str:
+        return ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
+
+    pieces = ['"', "'", "(", ".", "/", "../", "./", "assets/", "asset", "s/", "a", " ", "assets"]
+    rng = random.Random(17)
+    for _ in range(20_000):
+        html = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 14)))
+        climb = "../" * rng.randint(0, 3)
+        assert mkdocs_runner.shared_asset_refs(html, climb) == by_pattern(html, climb), (html, climb)
+    page = '<link href="../../assets/a.css"><img src="./assets/b.svg"><a href="x/assets/c">'
+    assert mkdocs_runner.shared_asset_refs(page, "../") == (
+        '<link href="../../../assets/a.css"><img src="../assets/b.svg"><a href="x/assets/c">'
+    )
