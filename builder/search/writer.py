@@ -130,11 +130,14 @@ class _SegmentWriter(SegmentWriter):
                 length = 0
                 if fieldobj.indexed:
                     fieldboost = self._field_boost(fields, fieldname, docboost)
-                    scorable = fieldobj.scorable
-                    for tbytes, freq, weight, vbytes in _field_terms(fieldobj, value):
-                        if scorable:
-                            length += freq
-                        terms[(fieldname, tbytes)].append((docnum, weight * fieldboost, vbytes))
+                    if type(fieldobj.format) is Frequency and isinstance(value, list):
+                        length = _add_counted(terms, fieldname, fieldobj, value, docnum, fieldboost)
+                    else:
+                        scorable = fieldobj.scorable
+                        for tbytes, freq, weight, vbytes in _field_terms(fieldobj, value):
+                            if scorable:
+                                length += freq
+                            terms[(fieldname, tbytes)].append((docnum, weight * fieldboost, vbytes))
                 customval = fields.get(f"_stored_{fieldname}", value)
                 perdocwriter.add_field(fieldname, fieldobj, customval if fieldobj.stored else None, length)
                 if fieldobj.column_type and customval is not None:
@@ -159,6 +162,28 @@ class _SegmentWriter(SegmentWriter):
         self.fieldwriter.close()
         if reader is not None:
             reader.close()
+
+
+def _add_counted(
+    terms: defaultdict[tuple[str, bytes], list[Posting]],
+    fieldname: str,
+    fieldobj: Any,
+    value: list[str],
+    docnum: int,
+    fieldboost: float,
+) -> int:
+    """Add the postings of a list of terms in whoosh's `Frequency` format (a token per term, each
+    weighing 1.0): each term once with its count, the count times the format's boost times the
+    field's, and the count packed; return the field's length (its number of terms when scorable)."""
+    boost = fieldobj.format.field_boost
+    for term, count in Counter(value).items():
+        packed = _PACKED[count] if count < _PACKED_BELOW else pack_uint(count)
+        terms[(fieldname, term.encode("utf-8"))].append((docnum, float(count) * boost * fieldboost, packed))
+    return len(value) if fieldobj.scorable else 0
+
+
+_PACKED_BELOW = 256
+_PACKED = [pack_uint(count) for count in range(_PACKED_BELOW)]
 
 
 def _field_terms(fieldobj: Any, value: Any) -> Iterable[tuple[bytes, int, float, bytes | None]]:
