@@ -95,6 +95,9 @@ def _find_links(body: str, first_line: int) -> Iterator[Link]:
 
 
 def _prose_lines(body: str) -> Iterator[tuple[int, str]]:
+    if "```" not in body and "~~~" not in body:  # no fence can open: every line is prose
+        yield from enumerate(body.split("\n"))
+        return
     fence: str | None = None
     for index, line in enumerate(body.split("\n")):
         marker = _FENCE_RE.match(line)

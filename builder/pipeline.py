@@ -188,11 +188,14 @@ def assemble_site(
     sources = [(theme, "assets")] + [
         (b.output, b.dest) for b in sorted(built, key=lambda b: b.dest.count("/"))
     ]
-    plan = _link_plan(sources, shared or {})
-    if plan is None or not staging.is_dir():
-        relinked = _assemble_anew(staging, sources, shared or {})
-    else:
-        relinked = _bring_up_to_date(staging, plan)
+    # a first build (no previous tree) links everything anew: no plan to compare with (walking
+    # every project's output for it was ~0.3 s of CPU at 1,000 lessons)
+    plan = _link_plan(sources, shared or {}) if staging.is_dir() else None
+    relinked = (
+        _bring_up_to_date(staging, plan)
+        if plan is not None
+        else _assemble_anew(staging, sources, shared or {})
+    )
     (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
     (staging / "404.html").write_text(not_found_page(site, site.default_language), encoding="utf-8")
     for lang in site.languages:  # each language's folder has its own, in its language only

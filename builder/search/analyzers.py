@@ -817,15 +817,10 @@ def index_terms(text: str, lang: str) -> list[str]:
     of indexing 1,000 lessons). The same steps in the same order: words of the text as written,
     each composed (NFC), lower-cased, stop words dropped, stemmed (tested equal to the chain)."""
     known = _TERMS[check_language(lang)]
-    terms = []
-    for word in WORD_RE.findall(text):
-        if word in known:
-            term = known[word]
-        else:
-            term = known[word] = _term(word, lang)
-        if term is not None:
-            terms.append(term)
-    return terms
+    words = WORD_RE.findall(text)
+    for word in set(words).difference(known):
+        known[word] = _term(word, lang)
+    return [term for term in map(known.__getitem__, words) if term is not None]
 
 
 # The term of each word as written, per language (None: a stop word), for `index_terms`: a

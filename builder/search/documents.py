@@ -254,10 +254,11 @@ def markdown_sections(body: str) -> list[Section]:
     heading, anchor, lines = "", "", []
     seen: dict[str, int] = {}
     fenced = False
+    fences = "```" in body or "~~~" in body  # else no line can open a fence
     for line in body.splitlines():
-        if _FENCE_RE.match(line):
+        if fences and _FENCE_RE.match(line):
             fenced = not fenced
-        match = None if fenced else _HEADING_RE.match(line)
+        match = None if fenced or not line.startswith("#") else _HEADING_RE.match(line)
         if match is None:
             lines.append(line)
             continue
@@ -278,20 +279,26 @@ def _unique(anchor: str, seen: dict[str, int]) -> str:
     return anchor if count is None else f"{anchor}_{count + 1}"
 
 
-_MARKDOWN_CLEANUP = [
-    (re.compile(r"^\s*(```|~~~).*$", re.M), " "),
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),  # image: its alt text
-    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1"),  # link: its text
-    (re.compile(r"\{[:#.][^}]*\}"), " "),  # attr_list
-    (re.compile(r"^\s*(!!!|\?\?\?\+?)\s*\w+(?:\s+\"([^\"]*)\")?", re.M), r" \2 "),  # admonition
-    (re.compile(r"<[^>]+>"), " "),  # HTML tags
-    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), " "),  # table rule
-    (re.compile(r"[*_`|>~^=]+|^\s*#+\s*|^\s*[-+]\s+|^\s*\d+\.\s+", re.M), " "),
+# Each pattern with the strings one of which its match must hold: a text without them skips it.
+_MARKDOWN_CLEANUP: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
+    (re.compile(r"^\s*(```|~~~).*$", re.M), " ", ("```", "~~~")),
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1", ("](",)),  # image: its alt text
+    (re.compile(r"\[([^\]]*)\]\([^)]*\)"), r"\1", ("](",)),  # link: its text
+    (re.compile(r"\{[:#.][^}]*\}"), " ", ("{",)),  # attr_list
+    (
+        re.compile(r"^\s*(!!!|\?\?\?\+?)\s*\w+(?:\s+\"([^\"]*)\")?", re.M),
+        r" \2 ",
+        ("!!!", "???"),
+    ),  # admonition
+    (re.compile(r"<[^>]+>"), " ", ("<",)),  # HTML tags
+    (re.compile(r"^\s*\|?\s*:?-{3,}.*$", re.M), " ", ("---",)),  # table rule
+    (re.compile(r"[*_`|>~^=]+|^\s*#+\s*|^\s*[-+]\s+|^\s*\d+\.\s+", re.M), " ", ("",)),
 ]
 
 
 def plain_text(markdown: str) -> str:
     text = markdown
-    for pattern, replacement in _MARKDOWN_CLEANUP:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement, needs in _MARKDOWN_CLEANUP:
+        if any(need in text for need in needs):
+            text = pattern.sub(replacement, text)
     return clean(html.unescape(text))

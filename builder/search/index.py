@@ -20,19 +20,15 @@ import json
 import os
 import shutil
 import threading
-from collections import Counter
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.formats import Frequency
 from whoosh.query import And, AndMaybe, FuzzyTerm, Or, Query, Term
 from whoosh.searching import Hit, Searcher
-from whoosh.system import pack_uint
-from whoosh.writing import PostingPool, SegmentWriter
 
 from builder.search.analyzers import (
     ANALYSIS_VERSION,
@@ -45,6 +41,7 @@ from builder.search.analyzers import (
 )
 from builder.search.documents import SearchDocument, digest
 from builder.search.snippets import make_snippet
+from builder.search.writer import _Lengths, _SegmentWriter  # noqa: F401  (tests patch them here)
 
 STATE_FILE = "state.json"
 INDEX_NAME = "oqu"
@@ -136,133 +133,6 @@ def update_index(
     state = {"analysis": ANALYSIS_VERSION, "courses": digests, "counts": counts, "inputs": inputs or {}}
     (path / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
     return report
-
-
-class _Lengths:
-    """A segment's field lengths, read once per field for every document: whoosh asks the
-    per-document reader again for every posting when it writes the terms (measured: a fifth of
-    indexing 1,000 lessons; then still ~8 % as one lookup per posting and one file check per
-    posting of a field without lengths). The values are the reader's own (`None` where it
-    stored a zero byte); a field with no length at all has no column, so its default."""
-
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        self.columns: dict[str, list[Any]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> Any:
-        try:
-            return self.columns[fieldname][docnum]
-        except KeyError:
-            self.columns[fieldname] = self._column(fieldname, default)
-            return self.columns[fieldname][docnum]
-
-    def _column(self, fieldname: str, default: int) -> list[Any]:
-        count = self.reader.doc_count_all() + 1  # whoosh's reader accepts doc_count_all() too
-        if not self.reader.field_length(fieldname):  # no document had a length: no column
-            return [default] * count
-        return [self.reader.doc_field_length(docnum, fieldname, default) for docnum in range(count)]
-
-
-class _GroupedPostings(PostingPool):
-    """whoosh's posting pool kept as one list per term instead of one tuple per posting sorted
-    at the flush (sorting ~600,000 tuples and sizing each one as it came were ~15 % of indexing
-    1,000 lessons). The terms are sorted, and each term's postings (added in document order:
-    already sorted); the postings come out in the order whoosh's sort gives them. Everything
-    stays in memory (whoosh writes runs to disk past `limitmb`, 128 MB, ~800,000 postings)."""
-
-    def __init__(self, tempstore: Any, segment: Any) -> None:
-        super().__init__(tempstore, segment)
-        self.terms: dict[tuple[str, bytes], list[tuple[int, float, bytes | None]]] = {}
-
-    def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
-        fieldname, tbytes, docnum, weight, vbytes = item
-        postings = self.terms.get((fieldname, tbytes))
-        if postings is None:
-            self.terms[(fieldname, tbytes)] = [(docnum, weight, vbytes)]
-        else:
-            postings.append((docnum, weight, vbytes))
-
-    def iter_postings(self) -> Iterator[tuple[str, bytes, int, float, bytes | None]]:
-        for key in sorted(self.terms):
-            fieldname, tbytes = key
-            postings = self.terms[key]
-            postings.sort()  # a merged segment's postings may come in any order; else one pass
-            for docnum, weight, vbytes in postings:
-                yield fieldname, tbytes, docnum, weight, vbytes
-
-
-class _SegmentWriter(SegmentWriter):
-    """whoosh's writer with a list of terms counted at once, its postings grouped by term as they
-    are added and the lengths read once per field at the flush (the postings, lengths and stored
-    values written are the same: tests/search compare whole indexes)."""
-
-    def __init__(self, ix: Any) -> None:
-        super().__init__(ix)
-        self.pool = _GroupedPostings(self._tempstorage, self.newsegment)
-
-    def add_document(self, **fields: Any) -> None:
-        """whoosh 2.7's `add_document` with one change: the terms of a field given as a list (as
-        `index_fields` gives them) in a plain-frequency format are counted at once, where whoosh
-        made a token object per word and counted them one by one (~6 % of indexing 1,000
-        lessons). The same postings, lengths and stored values; a schema with spelling or vector
-        fields goes through whoosh's own method."""
-        schema = self.schema
-        fieldnames = sorted(name for name in fields if not name.startswith("_"))
-        self._check_fields(schema, fieldnames)
-        if any(schema[name].separate_spelling() or schema[name].vector for name in fieldnames):
-            super().add_document(**fields)
-            return
-        self._check_state()
-        perdocwriter, docnum, add_post = self.perdocwriter, self.docnum, self.pool.add
-        docboost = self._doc_boost(fields)
-        perdocwriter.start_doc(docnum)
-        try:
-            for fieldname in fieldnames:
-                value = fields.get(fieldname)
-                if value is None:
-                    continue
-                fieldobj = schema[fieldname]
-                length = 0
-                if fieldobj.indexed:
-                    fieldboost = self._field_boost(fields, fieldname, docboost)
-                    for tbytes, freq, weight, vbytes in _field_terms(fieldobj, value):
-                        if fieldobj.scorable:
-                            length += freq
-                        add_post((fieldname, tbytes, docnum, weight * fieldboost, vbytes))
-                customval = fields.get(f"_stored_{fieldname}", value)
-                perdocwriter.add_field(fieldname, fieldobj, customval if fieldobj.stored else None, length)
-                if fieldobj.column_type and customval is not None:
-                    perdocwriter.add_column_value(
-                        fieldname, fieldobj.column_type, fieldobj.to_column_value(customval)
-                    )
-        except Exception:
-            perdocwriter.cancel_doc()
-            raise
-        perdocwriter.finish_doc()
-        self._added = True
-        self.docnum += 1
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _Lengths(reader) if reader is not None else None
-        self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
-        self.fieldwriter.close()
-        if reader is not None:
-            reader.close()
-
-
-def _field_terms(fieldobj: Any, value: Any) -> Iterable[tuple[bytes, int, float, bytes | None]]:
-    """What `field.index(value)` gives: for a list of terms in whoosh's `Frequency` format (a
-    token per term, each weighing 1.0), each term once with its count, the count times the
-    format's boost, and the count packed; anything else from whoosh."""
-    if not isinstance(value, list) or type(fieldobj.format) is not Frequency:
-        return fieldobj.index(value)
-    boost = fieldobj.format.field_boost
-    return [
-        (term.encode("utf-8"), count, float(count) * boost, pack_uint(count))
-        for term, count in Counter(value).items()
-    ]
 
 
 def _rewrite_courses(path: Path, changed: dict[str, list[SearchDocument]], removed: list[str]) -> None:

@@ -100,3 +100,48 @@ def test_the_flush_reads_each_fields_lengths_once(
     update_index(tmp_path / "index", site_documents(example_site))
     assert len(made) == 1
     assert {"text_kk", "title_kk"} <= set(made[0].columns)
+
+
+def _segment_files(path: Path) -> dict[str, bytes]:
+    """The files inside the index's (one, compound) segment, named without the segment's id."""
+    from whoosh.filedb.compound import CompoundStorage
+    from whoosh.filedb.filestore import FileStorage
+
+    (segment,) = path.glob("*.seg")
+    segment_id = segment.stem.split("_", 1)[1]
+    files = CompoundStorage(FileStorage(str(path)).open_file(segment.name), use_mmap=False)
+    try:
+        return {name.replace(segment_id, "SEG"): files.open_file(name).read() for name in files.list()}
+    finally:
+        files.close()
+
+
+def test_terms_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Terms with more postings than a block holds (128; 300 documents here), weights and
+    lengths varying inside a block: the segment's posting file (with each block's statistics:
+    largest weight, shortest and longest length, which a search uses to skip blocks), terms,
+    lengths and stored fields are whoosh's bytes."""
+    words = ["өрт", "сөндіргіш", "қауіпсіздік", "эвакуация", "түтін"]
+    documents = [
+        SearchDocument(
+            id=f"c/kk/l{number}/0",
+            kind="lesson",
+            course="c",
+            lang="kk",
+            access="open",
+            url=f"kk/courses/c/m/l{number}/",
+            title=f"Сабақ {words[number % 5]}",
+            heading="",
+            text=" ".join(words[: 1 + number % 5] * (1 + number % 7)),
+            lesson=f"l{number}",
+        )
+        for number in range(300)
+    ]
+    ours, whooshs = _write_both(tmp_path, monkeypatch, {"c": documents})
+    assert ours == whooshs
+    assert len(ours["text_kk:" + repr("өрт".encode())]) == 300  # one term, three blocks
+    ours_files, whooshs_files = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "whoosh")
+    assert {name.rsplit(".", 1)[-1] for name in ours_files} >= {"pst", "trm"}
+    assert ours_files == whooshs_files
