@@ -28,6 +28,19 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 OQU = [sys.executable, "-c", "from quiz_service.cli import main; main()"]
+# The argon2id parameters of the fixtures' accounts (`_cheap_password_hashing`). A server the tests
+# start hashes with them too: at the production cost (~0.2 s of CPU per hash) every sign-in of a
+# browser test re-hashed the cheap hash, then verified at that cost. The production profile and the
+# re-hash on sign-in are tested in tests/service (test_users, test_sign_in).
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+SERVE = [
+    sys.executable,
+    "-c",
+    "from argon2 import PasswordHasher\n"
+    "from auth import passwords\n"
+    f"passwords._hasher = PasswordHasher(**{CHEAP_ARGON2!r})\n"
+    "from quiz_service.cli import main; main()",
+]
 # How long a server the test starts may take to answer: only a failure waits this long, and a
 # machine busy with other work (or two xdist workers on two cores) can take far longer than usual.
 STARTUP_SECONDS = 120
@@ -141,7 +154,7 @@ def _cheap_password_hashing() -> Iterator[None]:
     from auth import passwords
 
     saved = passwords._hasher
-    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._hasher = PasswordHasher(**CHEAP_ARGON2)
     passwords._dummy_hash.cache_clear()
     try:
         yield
@@ -178,12 +191,13 @@ def _start_from_migrated_copy() -> None:
 
 @contextmanager
 def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Iterator[str]:
-    """`oqu serve` on a free loopback port; yields its base URL, stops it afterwards."""
+    """`oqu serve` on a free loopback port (argon2id at the fixtures' small cost: `SERVE`); yields
+    its base URL, stops it afterwards."""
     port = port or free_port()
     with contextlib.chdir(site), _environment(env):
         _start_from_migrated_copy()  # `oqu serve` migrates its database first: a new one is a copy
     process = subprocess.Popen(
-        [*OQU, "serve", "--port", str(port)],
+        [*SERVE, "serve", "--port", str(port)],
         cwd=site,
         env=env,
         stdout=subprocess.PIPE,
