@@ -129,7 +129,8 @@ SIZES = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "hei
 # transitions it started (Material's search field fades its colours in: axe would read them halfway).
 SETTLED = """async () => {
   await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  await Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished.catch(() => null)));
+  const fading = document.getAnimations().filter((a) => a instanceof CSSTransition);
+  await Promise.all(fading.map((a) => a.finished.catch(() => null)));
 }"""
 
 
