@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -96,15 +97,33 @@ def away_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example content built once per worker, without PDFs and offline copies (tests/paper/
-    has them): the browser tests serve it, tests/quizzes adds the paper part to a copy."""
+    """The example content built without PDFs and offline copies (tests/paper/ has them): the
+    browser tests serve it, tests/quizzes adds the paper part to a copy. Built once per run: under
+    pytest-xdist the first worker to ask builds it (~8 s of CPU) in the run's shared temporary
+    folder, and each worker gets its own copy (its var/, its rebuilt copies)."""
+    root = tmp_path_factory.mktemp("example")
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        _build_example(root)
+        return root
+    shared = tmp_path_factory.getbasetemp().parent / "example-built"
+    done = shared.with_name("example-built.done")
+    with open(shared.with_name("example-built.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the worker dies
+        if not done.exists():
+            shutil.rmtree(shared, ignore_errors=True)  # a worker that died halfway through it
+            _build_example(shared)
+            done.touch()
+    shutil.copytree(shared, root, symlinks=True, dirs_exist_ok=True)
+    return root
+
+
+def _build_example(root: Path) -> None:
     from builder.pipeline import build_site
 
-    root = tmp_path_factory.mktemp("example")
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "site_config.yml", root / "site_config.yml")
     shutil.copytree(REPO / "content", root / "content")
     build_site(root, root / "build", paper=False)
-    return root
 
 
 @pytest.fixture

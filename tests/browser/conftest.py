@@ -38,3 +38,19 @@ def page(browser: object) -> Iterator[object]:
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def contexts_closed_after_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each browser context a test opened (a teacher's, a second student's) is closed after it: a
+    page left open keeps its scripts' timers running (reading tracking, the exam clock, retries
+    to a server already stopped) in Chromium for the rest of the session."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    before = set(browser.contexts)
+    yield
+    for context in browser.contexts:
+        if context not in before:
+            context.close()
