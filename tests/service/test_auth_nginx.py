@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ import pytest
 import requests
 from conftest import SITE_FILES
 from flask import Flask
+from gunicorn_services import gunicorn_command
 from path_variants import fetch_raw, gated_variants
 from site_server import STARTUP_SECONDS, free_port
 
@@ -163,9 +163,7 @@ def running_servers(database_url: str, site: Path, folder: Path) -> Iterator[Ser
         "OQU_VAR_DIR": str(folder / "var"),
         "OQU_PROXY_HOPS": "1",
     }
-    command = [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "4", "-b",
-               f"127.0.0.1:{service_port}", "quiz_service:create_app()"]  # fmt: skip
-    service = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    service = subprocess.Popen(gunicorn_command(service_port), env=env, stderr=subprocess.DEVNULL)
     prefix = folder / "nginx"
     prefix.mkdir()
     config = nginx_config(prefix, nginx_port, service_port, site)
