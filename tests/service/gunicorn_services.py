@@ -105,7 +105,7 @@ def gunicorn_services(env: Mapping[str, str], count: int = 2) -> Iterator[list[s
                 os.kill(pid, signal.SIGTERM)
         if not pids:
             launcher.terminate()
-        launcher.wait(timeout=10 + 5 * count)
+        launcher.wait(timeout=STARTUP_SECONDS)
         if launcher.stdout is not None:
             launcher.stdout.close()
 

@@ -72,7 +72,7 @@ class Service:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=STARTUP_SECONDS)
 
 
 @pytest.fixture
