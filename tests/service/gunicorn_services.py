@@ -134,7 +134,7 @@ def _alive(pid: int) -> bool:
 
 def browser_session(base: str) -> tuple[str, str]:
     """A session cookie and its CSRF token (the cookie is Secure: sent by hand over http)."""
-    page = requests.get(f"{base}/auth/login", timeout=10)
+    page = requests.get(f"{base}/auth/login", timeout=60)  # a first page, on a machine that may be busy
     cookie = page.headers["Set-Cookie"].split(";", 1)[0]
     match = CSRF_FIELD.search(page.text)
     assert match
