@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -11,50 +15,126 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
+from conftest import MIGRATED_TEMPLATE, SITE_FILES
+from postgres_server import PostgresServer
 from site_server import STARTUP_SECONDS, free_port
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+GUNICORN_CONFIG = Path(__file__).with_name("gunicorn_config.py")
+LAUNCHER = Path(__file__).with_name("gunicorn_launcher.py")
+
+
+def service_env(config: Mapping[str, Any], **settings: str) -> dict[str, str]:
+    """The environment of service processes serving what a test's app has (`app_config`): its
+    database, secret and folders, and `settings` (OQU_* names) on top; no Redis unless given."""
+    env = dict(os.environ) | {
+        "OQU_DATABASE_URL": str(config["DATABASE_URL"]),
+        "OQU_SECRET_KEY": str(config["SECRET_KEY"]),
+        "OQU_SITE_DIR": str(config["SITE_DIR"]),
+        "OQU_SERVICE_DIR": str(config["SERVICE_DIR"]),
+        "OQU_VAR_DIR": str(config["VAR_DIR"]),
+    }
+    env.pop("OQU_REDIS_URL", None)
+    return env | settings
+
+
+def module_app_config(request: pytest.FixtureRequest, kind: str, folder: Path) -> dict[str, Any]:
+    """What conftest's `app_config` gives one test, made once for a module whose tests share
+    service processes: a migrated database of `kind` (a PostgreSQL one dropped after the module),
+    conftest's small site, the service bundle and var/ folders, all in `folder`."""
+    if kind == "sqlite":
+        path = folder / "db" / "oqu.sqlite3"
+        path.parent.mkdir(parents=True)
+        template: Path = request.getfixturevalue("sqlite_template")
+        with (
+            contextlib.closing(sqlite3.connect(template)) as source,
+            contextlib.closing(sqlite3.connect(path)) as copy,
+        ):
+            source.backup(copy)
+        url = f"sqlite:///{path}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        name = server.create_database(MIGRATED_TEMPLATE)
+        request.addfinalizer(lambda: server.drop_database(name))
+        url = server.url(name)
+    site = folder / "build" / "site"
+    for file, text in SITE_FILES.items():
+        (site / file).parent.mkdir(parents=True, exist_ok=True)
+        (site / file).write_text(text, encoding="utf-8")
+    return {
+        "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-secret", "SITE_DIR": site,
+        "SERVICE_DIR": folder / "build" / "service", "VAR_DIR": folder / "var", "REDIS_URL": None,
+    }  # fmt: skip
+
+
+def gunicorn_command(port: int, workers: int = 1, threads: int = 4) -> list[str]:
+    """gunicorn serving the service on a loopback port, with the tests' settings file."""
+    return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "-w", str(workers),
+            "--threads", str(threads), "-b", f"127.0.0.1:{port}", "quiz_service:create_app()"]  # fmt: skip
 
 
 @contextmanager
 def gunicorn_services(env: Mapping[str, str], count: int = 2) -> Iterator[list[str]]:
-    """`count` gunicorn processes (one worker, 4 threads each); yields their base URLs."""
-    processes, bases = [], []
+    """`count` gunicorn processes (one worker, 4 threads each), forked from one that imported the
+    service once (gunicorn_launcher.py); yields their base URLs."""
+    ports = [free_port() for _ in range(count)]
+    launcher = subprocess.Popen(
+        [sys.executable, str(LAUNCHER), str(GUNICORN_CONFIG), *map(str, ports)],
+        env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    pids: list[int] = []
     try:
-        for _ in range(count):
-            port = free_port()
-            command = [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "4", "-b", f"127.0.0.1:{port}",
-                       "quiz_service:create_app()"]  # fmt: skip
-            processes.append(subprocess.Popen(command, env=dict(env), stderr=subprocess.DEVNULL))
-            bases.append(f"http://127.0.0.1:{port}")
-        for base, process in zip(bases, processes, strict=True):
-            _wait_for(f"{base}/api/v1/health", process)
+        assert launcher.stdout is not None
+        for _ in ports:
+            line = launcher.stdout.readline()
+            if not line:
+                pytest.fail(f"the gunicorn launcher exited with {launcher.wait()}")
+            pids.append(int(line))
+        bases = [f"http://127.0.0.1:{port}" for port in ports]
+        for base, pid in zip(bases, pids, strict=True):
+            _wait_for(f"{base}/api/v1/health", launcher, pid)
         yield bases
     finally:
-        for process in processes:
-            process.terminate()
-            process.wait(timeout=10)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        if not pids:
+            launcher.terminate()
+        launcher.wait(timeout=STARTUP_SECONDS)
+        if launcher.stdout is not None:
+            launcher.stdout.close()
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes]) -> None:
+def _wait_for(url: str, launcher: subprocess.Popen[bytes], pid: int) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}")
+        if launcher.poll() is not None or not _alive(pid):
+            pytest.fail(f"gunicorn {pid} exited (launcher: {launcher.returncode})")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(0.05)
     pytest.fail(f"gunicorn did not answer {url}")
+
+
+def _alive(pid: int) -> bool:
+    """Whether the launcher's child runs (the launcher reaps a child that exits at once)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def browser_session(base: str) -> tuple[str, str]:
     """A session cookie and its CSRF token (the cookie is Secure: sent by hand over http)."""
-    page = requests.get(f"{base}/auth/login", timeout=10)
+    page = requests.get(f"{base}/auth/login", timeout=60)  # a first page, on a machine that may be busy
     cookie = page.headers["Set-Cookie"].split(";", 1)[0]
     match = CSRF_FIELD.search(page.text)
     assert match

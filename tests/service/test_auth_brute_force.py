@@ -2,38 +2,52 @@
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
+from conftest import DATABASES
 from flask import Flask
-from gunicorn_services import gunicorn_services, parallel_sign_ins
-from sqlalchemy import func, select
+from gunicorn_services import gunicorn_services, module_app_config, parallel_sign_ins, service_env
+from sqlalchemy import delete, func, select
 
 from auth import throttle
-from auth.models import SignInEvent, User
+from auth.models import SignInCounter, SignInEvent, User
 from quiz_service.core import db
 
 ADDRESS_LIMIT = 20
 
 
-@pytest.fixture
-def two_services(database_url: str, site_dir: Path, tmp_path: Path) -> Iterator[list[str]]:
-    """Two gunicorn processes (4 threads each) on one database, as two hosts would be."""
-    env = {
-        **os.environ,
-        "OQU_DATABASE_URL": database_url,
-        "OQU_SECRET_KEY": "shared-secret",
-        "OQU_SITE_DIR": str(site_dir),
-        "OQU_SERVICE_DIR": str(tmp_path / "build" / "service"),
-        "OQU_VAR_DIR": str(tmp_path / "var"),
-        "OQU_SIGN_IN_ADDRESS_LIMIT": str(ADDRESS_LIMIT),
-    }
-    env.pop("OQU_REDIS_URL", None)  # the counters in the database
-    with gunicorn_services(env) as bases:
+@pytest.fixture(scope="module", params=DATABASES)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """One database of each kind for the module (its tests share one pair of processes on it)."""
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture(scope="module")
+def app_config(
+    request: pytest.FixtureRequest, database_kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    return module_app_config(request, database_kind, tmp_path_factory.mktemp(f"brute-force-{database_kind}"))
+
+
+@pytest.fixture(scope="module")
+def two_services(app_config: dict[str, Any]) -> Iterator[list[str]]:
+    """Two gunicorn processes (4 threads each) on one database, as two hosts would be; the
+    counters in the database (no Redis)."""
+    with gunicorn_services(service_env(app_config, OQU_SIGN_IN_ADDRESS_LIMIT=str(ADDRESS_LIMIT))) as bases:
         yield bases
+
+
+@pytest.fixture(autouse=True)
+def no_attempt_counted_yet(app: Flask) -> None:
+    """Each test starts with no counter and no sign-in event, as on a database of its own: the
+    module's tests share the database and its two services, and all sign in from 127.0.0.1."""
+    with app.app_context(), db.write_transaction() as writer:
+        writer.execute(delete(SignInCounter))
+        writer.execute(delete(SignInEvent))
 
 
 def _count(app: Flask, *where: object) -> int:

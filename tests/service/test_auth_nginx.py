@@ -7,15 +7,15 @@ same path variants (tests/path_variants.py) go to nginx and to the service's own
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +26,14 @@ import pytest
 import requests
 from conftest import SITE_FILES
 from flask import Flask
+from gunicorn_services import gunicorn_command
 from path_variants import fetch_raw, gated_variants
 from site_server import STARTUP_SECONDS, free_port
 
 from auth import enrolment
+from auth import service as accounts
 from auth.models import Role, User
+from quiz_service import create_app
 from quiz_service.core import db
 from quiz_service.core.security_headers import FRAMED_SITE_POLICY, SERVICE_POLICY, SITE_POLICY
 
@@ -163,9 +166,7 @@ def running_servers(database_url: str, site: Path, folder: Path) -> Iterator[Ser
         "OQU_VAR_DIR": str(folder / "var"),
         "OQU_PROXY_HOPS": "1",
     }
-    command = [sys.executable, "-m", "gunicorn", "-w", "1", "--threads", "4", "-b",
-               f"127.0.0.1:{service_port}", "quiz_service:create_app()"]  # fmt: skip
-    service = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+    service = subprocess.Popen(gunicorn_command(service_port), env=env, stderr=subprocess.DEVNULL)
     prefix = folder / "nginx"
     prefix.mkdir()
     config = nginx_config(prefix, nginx_port, service_port, site)
@@ -183,20 +184,20 @@ def running_servers(database_url: str, site: Path, folder: Path) -> Iterator[Ser
             process.wait(timeout=10)
 
 
-@pytest.fixture
-def servers(database_url: str, site_with_courses: Path, tmp_path: Path) -> Iterator[Servers]:
-    """Servers on the test's own database (the tests that add people and enrolments)."""
-    with running_servers(database_url, site_with_courses, tmp_path) as started:
-        yield started
+@dataclass(frozen=True)
+class ModuleServers:
+    servers: Servers
+    config: dict[str, Any]  # what they serve, as `app_config` gives it (for the tests' own people)
 
 
 @pytest.fixture(scope="module")
-def servers_storing_nothing(
+def module_servers(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Servers]:
-    """One pair for the module's tests that store nothing (static files, redirects, 404s): a
-    migrated SQLite database and the same site as `servers`, started once instead of per test."""
-    folder = tmp_path_factory.mktemp("nginx-storing-nothing")
+) -> Iterator[ModuleServers]:
+    """One gunicorn and nginx for the module, on a migrated SQLite database and the site with
+    the courses, started once instead of per test. A test that stores people and enrolments adds
+    its own (`people`), so no test meets another's; the tests that store nothing share it as is."""
+    folder = tmp_path_factory.mktemp("nginx-module")
     database = folder / "oqu.sqlite3"
     shutil.copy(sqlite_template, database)
     site = folder / "build" / "site"
@@ -204,8 +205,17 @@ def servers_storing_nothing(
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(text, encoding="utf-8")
     write_site_with_courses(site, folder / "build" / "service")
-    with running_servers(f"sqlite:///{database}", site, folder) as started:
-        yield started
+    config = {
+        "TESTING": True, "DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "shared-secret",
+        "SITE_DIR": site, "SERVICE_DIR": folder / "build" / "service", "VAR_DIR": folder / "var", "REDIS_URL": None,
+    }  # fmt: skip
+    with running_servers(config["DATABASE_URL"], site, folder) as started:
+        yield ModuleServers(started, config)
+
+
+@pytest.fixture
+def servers(module_servers: ModuleServers) -> Servers:
+    return module_servers.servers
 
 
 @pytest.fixture
@@ -214,8 +224,47 @@ def behind_nginx(servers: Servers) -> str:
 
 
 @pytest.fixture
-def nginx_storing_nothing(servers_storing_nothing: Servers) -> str:
-    return servers_storing_nothing.nginx
+def nginx_storing_nothing(servers: Servers) -> str:
+    return servers.nginx
+
+
+class People:
+    """A test's own people in the module's database: every e-mail and group carries the test's
+    number (`student-3@oqu.example.kz`, `ТҚ-22-3`), so that tests sharing the servers never meet."""
+
+    def __init__(self, app: Flask, number: int) -> None:
+        self.app, self.number = app, number
+
+    def group(self, name: str) -> str:
+        return f"{name}-{self.number}"
+
+    def add(self, name: str, domain: str = "oqu.example.kz", **fields: Any) -> User:
+        """A user with PASSWORD: a student of the test's ӨҚ-21 unless `fields` say otherwise."""
+        values: dict[str, Any] = {
+            "role": Role.STUDENT,
+            "full_name": "Айгерім Сапарова",
+            "group": self.group("ӨҚ-21"),
+        }
+        values |= fields
+        with self.app.app_context(), db.write_transaction() as writer:
+            return accounts.create_user(writer, f"{name}-{self.number}@{domain}", password=PASSWORD, **values)
+
+    def enrol(self, course: str, user: User | None = None, group: str | None = None) -> None:
+        with self.app.app_context(), db.write_transaction() as writer:
+            if user is not None:
+                enrolment.enrol(writer, course, user=writer.get_one(User, user.id))
+            else:
+                enrolment.enrol(writer, course, group=group)
+
+
+TEST_NUMBERS = itertools.count(1)
+
+
+@pytest.fixture
+def people(module_servers: ModuleServers) -> Iterator[People]:
+    app = create_app(module_servers.config)
+    yield People(app, next(TEST_NUMBERS))
+    app.extensions["oqu_db"].engine.dispose()
 
 
 def sign_in(base: str, email: str) -> dict[str, str]:
@@ -234,15 +283,11 @@ def sign_in(base: str, email: str) -> dict[str, str]:
     return {"Cookie": response.headers["Set-Cookie"].split(";", 1)[0]}
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
-def test_nginx_auth_request_gates_enrolled_courses(
-    behind_nginx: str, make_user: Callable[..., User], app: Flask
-) -> None:
-    student = make_user(email="student@oqu.example.kz", password=PASSWORD)
-    outsider = make_user(email="outsider@oqu.example.kz", password=PASSWORD)
-    partner = make_user(email="partner@partner.example.kz", role=Role.PARTNER, password=PASSWORD)
-    with app.app_context(), db.write_transaction() as writer:
-        enrolment.enrol(writer, "fire-safety", user=writer.get_one(User, student.id))
+def test_nginx_auth_request_gates_enrolled_courses(behind_nginx: str, people: People) -> None:
+    student = people.add("student")
+    outsider = people.add("outsider")
+    partner = people.add("partner", "partner.example.kz", role=Role.PARTNER)
+    people.enrol("fire-safety", user=student)
 
     open_course = requests.get(f"{behind_nginx}/kk/courses/dl-orientation/", timeout=10)
     assert open_course.status_code == 200 and "Қашықтан оқыту" in open_course.text
@@ -282,16 +327,12 @@ def assert_site_headers(response: requests.Response, policy: str = SITE_POLICY) 
     assert headers["Server"] == "nginx"  # server_tokens off: no version
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
-def test_nginx_sends_the_protective_headers(
-    behind_nginx: str, make_user: Callable[..., User], app: Flask
-) -> None:
+def test_nginx_sends_the_protective_headers(behind_nginx: str, people: People) -> None:
     """Static, theme and gated files carry the site's headers (the course and theme locations add
     their own Cache-Control, which would drop inherited add_header lines); the service's pages
     carry its own."""
-    student = make_user(email="student@oqu.example.kz", password=PASSWORD)
-    with app.app_context(), db.write_transaction() as writer:
-        enrolment.enrol(writer, "fire-safety", user=writer.get_one(User, student.id))
+    student = people.add("student")
+    people.enrol("fire-safety", user=student)
     static = requests.get(f"{behind_nginx}/index.html", timeout=10)
     assert_site_headers(static)
     theme = requests.get(f"{behind_nginx}/{HASHED_CSS}", timeout=10)  # its own Cache-Control too
@@ -327,17 +368,13 @@ def _no_content(base: str, target: str, headers: dict[str, str]) -> list[str]:
     return failures
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
-def test_no_path_variant_opens_a_gated_course(
-    servers: Servers, make_user: Callable[..., User], app: Flask
-) -> None:
+def test_no_path_variant_opens_a_gated_course(servers: Servers, people: People) -> None:
     """T38: as anonymous, as a partner and as a student of another group, through nginx and
     through the service's own server, no way of writing the path hands out a gated file."""
-    reader = make_user(email="reader@oqu.example.kz", password=PASSWORD, group="ТҚ-22")
-    make_user(email="other@oqu.example.kz", password=PASSWORD, group="ӨҚ-21")
-    make_user(email="partner@partner.example.kz", role=Role.PARTNER, password=PASSWORD, group=None)
-    with app.app_context(), db.write_transaction() as writer:
-        enrolment.enrol(writer, "fire-safety", group="ТҚ-22")
+    reader = people.add("reader", group=people.group("ТҚ-22"))
+    other = people.add("other", group=people.group("ӨҚ-21"))
+    partner = people.add("partner", "partner.example.kz", role=Role.PARTNER, group=None)
+    people.enrol("fire-safety", group=people.group("ТҚ-22"))
     targets = [
         target
         for name in GATED_FILES
@@ -352,8 +389,8 @@ def test_no_path_variant_opens_a_gated_course(
     for base in (servers.nginx, servers.service):
         visitors = {
             "anonymous": {},
-            "partner": sign_in(base, "partner@partner.example.kz"),
-            "another group": sign_in(base, "other@oqu.example.kz"),
+            "partner": sign_in(base, partner.email),
+            "another group": sign_in(base, other.email),
         }
         for who, headers in visitors.items():
             failures = [failure for target in targets for failure in _no_content(base, target, headers)]
@@ -377,22 +414,22 @@ def test_auth_request_normalises_the_raw_uri_as_nginx_does(client: Any, site_wit
         assert client.get("/auth/request", headers={"X-Original-URI": uri}).status_code == 204, uri
 
 
-def test_the_sign_in_redirect_carries_the_path_encoded(servers_storing_nothing: Servers) -> None:
+def test_the_sign_in_redirect_carries_the_path_encoded(servers: Servers) -> None:
     """Finding 2: nginx put the decoded URI into Location (a CRLF set a cookie; `&`, `#` reached
     `next`). Now the service answers, with the normalised path percent-encoded."""
-    split = urlsplit(servers_storing_nothing.nginx)
+    split = urlsplit(servers.nginx)
     host, port = str(split.hostname), int(split.port or 80)
     injected = fetch_raw(host, port, "/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER")
     assert injected.status in (400, 403) and b"ATTACKER" not in injected.body
     raw = requests.get(
-        f"{servers_storing_nothing.nginx}/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER",
+        f"{servers.nginx}/kk/courses/fire-safety/x%0d%0aSet-Cookie:%20oqu_session=ATTACKER",
         allow_redirects=False, timeout=10,
     )  # fmt: skip
     assert "ATTACKER" not in raw.headers.get("Set-Cookie", "") and "Set-Cookie" not in raw.headers.get(
         "Location", ""
     )
     tricky = "/kk/courses/fire-safety/a%26next=%2F%2Fevil.example%23top%3Flang=ru/ә"
-    response = requests.get(f"{servers_storing_nothing.nginx}{tricky}", allow_redirects=False, timeout=10)
+    response = requests.get(f"{servers.nginx}{tricky}", allow_redirects=False, timeout=10)
     assert response.status_code == 303
     location = urlsplit(response.headers["Location"])
     assert location.path == "/auth/login"

@@ -6,7 +6,6 @@ SQLite and PostgreSQL in test_auth_brute_force.py and test_auth_sessions.py.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,7 +18,7 @@ import redis
 from auth_helpers import PASSWORD
 from flask import Flask
 from flask.testing import FlaskClient
-from gunicorn_services import gunicorn_services, parallel_sign_ins
+from gunicorn_services import gunicorn_services, parallel_sign_ins, service_env
 from redis_server import INSTALL_HINT, RedisServer, find_binary
 from sqlalchemy import func, select
 
@@ -88,23 +87,9 @@ def database_counters(app: Flask) -> int:
 
 
 def test_fifty_parallel_wrong_passwords_on_two_services_sharing_redis(
-    redis_server: RedisServer,
-    store: redis.Redis,
-    database_url: str,
-    site_dir: Path,
-    tmp_path: Path,
-    user: User,
-    app: Flask,
+    redis_server: RedisServer, store: redis.Redis, app_config: dict[str, Any], user: User, app: Flask
 ) -> None:
-    env = {
-        **os.environ,
-        "OQU_DATABASE_URL": database_url,
-        "OQU_SECRET_KEY": "shared-secret",
-        "OQU_SITE_DIR": str(site_dir),
-        "OQU_SERVICE_DIR": str(tmp_path / "build" / "service"),
-        "OQU_VAR_DIR": str(tmp_path / "var"),
-        "OQU_REDIS_URL": redis_server.url,
-    }
+    env = service_env(app_config, OQU_REDIS_URL=redis_server.url)
     limit = app.config["SIGN_IN_ACCOUNT_LIMIT"]
     with gunicorn_services(env) as bases:
         statuses = parallel_sign_ins(bases, [user.email] * 50, workers=50)

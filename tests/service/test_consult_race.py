@@ -5,7 +5,6 @@ The slot is published on the real clock (the processes read it): three days from
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ import pytest
 import requests
 from consult_fixtures import TEACHER, write_manifest
 from flask import Flask
-from gunicorn_services import gunicorn_services
+from gunicorn_services import gunicorn_services, service_env
 from sqlalchemy import select
 
 from auth import enrolment
@@ -71,15 +70,7 @@ def crowd(app: Flask) -> Crowd:
 
 @pytest.fixture
 def services(app: Flask, app_config: dict[str, Any]) -> Iterator[list[str]]:
-    env = {
-        "OQU_DATABASE_URL": app_config["DATABASE_URL"],
-        "OQU_SECRET_KEY": app_config["SECRET_KEY"],
-        "OQU_SERVICE_DIR": str(app_config["SERVICE_DIR"]),
-        "OQU_SITE_DIR": str(app_config["SITE_DIR"]),
-        "OQU_VAR_DIR": str(app_config["VAR_DIR"]),
-        "OQU_CONSULT_COURSE_LIMIT": "0",
-    }
-    with gunicorn_services(os.environ | env, count=2) as bases:
+    with gunicorn_services(service_env(app_config, OQU_CONSULT_COURSE_LIMIT="0"), count=2) as bases:
         yield bases
 
 

@@ -9,7 +9,6 @@ second close (even one writing the same values) leaves a second line.
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -20,8 +19,9 @@ from typing import Any
 
 import pytest
 import requests
+from conftest import DATABASES
 from flask import Flask
-from gunicorn_services import gunicorn_services
+from gunicorn_services import gunicorn_services, module_app_config, service_env
 from quiz_bundle import publish_gift_quiz
 from sqlalchemy import select, text, update
 from test_quiz_attempts import write_manifest
@@ -56,8 +56,18 @@ CLOSE_LOG = {
 }
 
 
-@pytest.fixture
-def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=DATABASES)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    """One database of each kind for the module: both tests use one pair of processes on it."""
+    kind: str = request.param
+    return kind
+
+
+@pytest.fixture(scope="module")
+def app_config(
+    request: pytest.FixtureRequest, database_kind: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    app_config = module_app_config(request, database_kind, tmp_path_factory.mktemp(f"spikes-{database_kind}"))
     service_dir: Path = app_config["SERVICE_DIR"]
     write_manifest(service_dir)
     publish_gift_quiz(
@@ -72,33 +82,32 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return app_config
 
 
-def make_students(app: Flask, count: int) -> list[dict[str, str]]:
-    """`count` students with a bearer token each, in one transaction."""
+def make_students(app: Flask, count: int, batch: str) -> tuple[list[dict[str, str]], set[int]]:
+    """`count` new students of this test (`batch` in their e-mails) with a bearer token each, in
+    one transaction; their headers and user ids."""
     with app.app_context(), db.write_transaction() as writer:
-        secrets = [
-            accounts.issue_token(
-                writer,
-                accounts.create_user(
-                    writer, f"emtihan{n}@oqu.example.kz", Role.STUDENT, full_name="Білім алушы"
-                ),
-            )[1]
+        users = [
+            accounts.create_user(
+                writer, f"emtihan-{batch}-{n}@oqu.example.kz", Role.STUDENT, full_name="Білім алушы"
+            )
             for n in range(count)
         ]
-    return [{"Authorization": f"Bearer {secret}"} for secret in secrets]
+        secrets = [accounts.issue_token(writer, user)[1] for user in users]
+        ids = {user.id for user in users}
+    return [{"Authorization": f"Bearer {secret}"} for secret in secrets], ids
 
 
-@pytest.fixture
-def services(app: Flask, app_config: dict[str, Any]) -> Iterator[list[str]]:
-    """Two gunicorn processes (4 threads each) on the test's database; the sweep every 0.2 s."""
-    env = {
-        "OQU_DATABASE_URL": app_config["DATABASE_URL"],
-        "OQU_SECRET_KEY": app_config["SECRET_KEY"],
-        "OQU_SERVICE_DIR": str(app_config["SERVICE_DIR"]),
-        "OQU_SITE_DIR": str(app_config["SITE_DIR"]),
-        "OQU_VAR_DIR": str(app_config["VAR_DIR"]),
-        "OQU_QUIZ_SWEEP_SECONDS": "0.2",
-    }
-    with gunicorn_services(os.environ | env, count=2) as bases:
+def attempts_of(app: Flask, user_ids: set[int]) -> list[Attempt]:
+    """The attempts of these students (the module's tests share the database)."""
+    with app.app_context():
+        return list(db.session().scalars(select(Attempt).where(Attempt.user_id.in_(user_ids))))
+
+
+@pytest.fixture(scope="module")
+def services(app_config: dict[str, Any]) -> Iterator[list[str]]:
+    """Two gunicorn processes (4 threads each) on the module's database; the sweep every 0.2 s.
+    Each test has students and attempts of its own."""
+    with gunicorn_services(service_env(app_config, OQU_QUIZ_SWEEP_SECONDS="0.2"), count=2) as bases:
         yield bases
 
 
@@ -119,11 +128,10 @@ def start_all(services: list[str], students: list[dict[str, str]], twice: int) -
 
 def test_two_hundred_students_start_one_exam_at_once(app: Flask, services: list[str]) -> None:
     """T20: 200 parallel starts (50 of them doubled): one attempt each, 0 errors."""
-    students = make_students(app, 200)
+    students, ids = make_students(app, 200, "start")
     replies = start_all(services, students, twice=50)
     assert Counter(status for status, _ in replies) == {201: 200, 200: 50}
-    with app.app_context():
-        attempts = list(db.session().scalars(select(Attempt)))
+    attempts = attempts_of(app, ids)
     assert len(attempts) == 200
     assert len({a.user_id for a in attempts}) == 200
     assert {(a.state, a.number) for a in attempts} == {(AttemptState.OPEN, 1)}
@@ -134,7 +142,7 @@ def test_a_submit_spike_at_the_deadline_closes_every_attempt_exactly_once(
     app: Flask, services: list[str], database_kind: str
 ) -> None:
     """T22: 80 students submit around the deadline while both services sweep; 20 never submit."""
-    students = make_students(app, 100)
+    students, ids = make_students(app, 100, "submit")
     started = start_all(services, students, twice=0)
     attempts = [body for _, body in started]
 
@@ -147,7 +155,7 @@ def test_a_submit_spike_at_the_deadline_closes_every_attempt_exactly_once(
 
     with ThreadPoolExecutor(16) as pool:
         assert list(pool.map(save, range(100))) == [200] * 100
-    deadline = log_closes_and_set_deadline(app, database_kind, seconds_ahead=1.5)
+    deadline = log_closes_and_set_deadline(app, database_kind, ids, seconds_ahead=1.5)
 
     def submit(n: int) -> tuple[int, Any]:
         time.sleep(max(0.0, (deadline - datetime.now(UTC)).total_seconds() - 0.5 + n * 0.0125))
@@ -162,10 +170,11 @@ def test_a_submit_spike_at_the_deadline_closes_every_attempt_exactly_once(
     assert Counter((status, body["state"]) for status, body in submitted) == {(200, "finished"): 80}
     with app.app_context():
         reader = db.session()
-        closed = {a.id: a for a in reader.scalars(select(Attempt))}
+        closed = {a.id: a for a in reader.scalars(select(Attempt).where(Attempt.user_id.in_(ids)))}
         log = Counter(reader.execute(text("SELECT attempt_id, old_state, new_state FROM close_log")).all())
-        graded = list(reader.scalars(select(Answer.fraction)))
-    assert log == {(attempt_id, "open", "finished"): 1 for attempt_id in closed}  # once each, nothing after
+        graded = list(reader.scalars(select(Answer.fraction).where(Answer.attempt_id.in_(closed))))
+    # once each, nothing after, and nothing else (another test's attempts are open, not due)
+    assert log == {(attempt_id, "open", "finished"): 1 for attempt_id in closed}
     assert all(a.finished_at is not None and a.finished_at <= a.deadline for a in closed.values())
     never_submitted = [closed[attempts[n]["id"]] for n in range(80, 100)]
     assert {(a.finished_at, a.points) for a in never_submitted} == {(never_submitted[0].deadline, 1.0)}
@@ -174,11 +183,13 @@ def test_a_submit_spike_at_the_deadline_closes_every_attempt_exactly_once(
     assert graded == [1.0] * 100
 
 
-def log_closes_and_set_deadline(app: Flask, database_kind: str, seconds_ahead: float) -> datetime:
-    """Add the close log, then move every open attempt's deadline to a moment just ahead."""
+def log_closes_and_set_deadline(
+    app: Flask, database_kind: str, user_ids: set[int], seconds_ahead: float
+) -> datetime:
+    """Add the close log, then move the deadline of these students' attempts to a moment just ahead."""
     deadline = datetime.now(UTC) + timedelta(seconds=seconds_ahead)
     with app.app_context(), db.write_transaction() as writer:
         for statement in CLOSE_LOG[database_kind]:
             writer.execute(text(statement))
-        writer.execute(update(Attempt).values(deadline=deadline))
+        writer.execute(update(Attempt).where(Attempt.user_id.in_(user_ids)).values(deadline=deadline))
     return deadline

@@ -3,7 +3,6 @@ and PostgreSQL; a statement sent to both processes at once is recorded once; the
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +11,7 @@ from typing import Any
 import requests
 from flask import Flask
 from footprint_helpers import SITE, statement
-from gunicorn_services import gunicorn_services
+from gunicorn_services import gunicorn_services, service_env
 from sqlalchemy import func, select
 
 from auth.models import User
@@ -29,16 +28,7 @@ def test_parallel_appends_from_two_processes_make_one_gap_free_sequence(
     app: Flask, app_config: dict[str, Any], make_user: Callable[..., User], make_token: Callable[..., str]
 ) -> None:
     tokens = [make_token(make_user()) for _ in range(8)]
-    env = {
-        **os.environ,
-        "OQU_DATABASE_URL": app_config["DATABASE_URL"],
-        "OQU_SECRET_KEY": app_config["SECRET_KEY"],
-        "OQU_SITE_DIR": str(app_config["SITE_DIR"]),
-        "OQU_SERVICE_DIR": str(app_config["SERVICE_DIR"]),
-        "OQU_VAR_DIR": str(app_config["VAR_DIR"]),
-        "OQU_FOOTPRINT_SITE_URL": SITE,
-    }
-    env.pop("OQU_REDIS_URL", None)
+    env = service_env(app_config, OQU_FOOTPRINT_SITE_URL=SITE)
     sent = [(index, statement()) for index in range(APPENDS)]
     repeated = [statement() for _ in range(REPEATED)]
     # each repeated statement goes to both processes: by the same student, at (nearly) the same time

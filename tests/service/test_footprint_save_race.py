@@ -5,7 +5,6 @@ the log verifies against a checkpoint."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ import pytest
 import requests
 from flask import Flask
 from footprint_helpers import SITE, statement
-from gunicorn_services import gunicorn_services
+from gunicorn_services import gunicorn_services, service_env
 from quiz_bundle import publish_gift_quiz
 from sqlalchemy import select
 from test_quiz_attempts import write_manifest
@@ -47,15 +46,7 @@ def test_answer_saves_from_two_processes_keep_one_gap_free_sequence(
     app: Flask, app_config: dict[str, Any], make_user: Callable[..., User], make_token: Callable[..., str]
 ) -> None:
     students = [{"Authorization": f"Bearer {make_token(make_user())}"} for _ in range(STUDENTS)]
-    env = {
-        "OQU_DATABASE_URL": app_config["DATABASE_URL"],
-        "OQU_SECRET_KEY": app_config["SECRET_KEY"],
-        "OQU_SITE_DIR": str(app_config["SITE_DIR"]),
-        "OQU_SERVICE_DIR": str(app_config["SERVICE_DIR"]),
-        "OQU_VAR_DIR": str(app_config["VAR_DIR"]),
-        "OQU_FOOTPRINT_SITE_URL": SITE,
-    }
-    with gunicorn_services({**os.environ, **env}, count=2) as bases:
+    with gunicorn_services(service_env(app_config, OQU_FOOTPRINT_SITE_URL=SITE), count=2) as bases:
 
         def request(student: int, process: int, method: str, path: str, body: Any) -> requests.Response:
             return requests.request(method, bases[process % 2] + path, headers=students[student % STUDENTS],

@@ -4,6 +4,7 @@ of `oqu worker`, with their effect applied once; a periodic job once per period 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -160,22 +161,64 @@ def test_bad_job_settings_are_named(run_oqu: Callable[..., Result], database_url
 # -- `oqu worker` processes ------------------------------------------------------------------
 
 
+class Forked:
+    """An `oqu worker` that worker_launcher.py forked: signals go to its pid; its exit code is
+    the one the launcher reports (the launcher is its parent and reaps it)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+        self.exited = threading.Event()
+
+    def send_signal(self, signum: int) -> None:
+        with contextlib.suppress(ProcessLookupError):  # it exited; the launcher has yet to say so
+            os.kill(self.pid, signum)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def poll(self) -> int | None:
+        return self.returncode
+
+    def wait(self, timeout: float) -> int:
+        if not self.exited.wait(timeout):
+            raise subprocess.TimeoutExpired(f"oqu worker {self.pid}", timeout)
+        assert self.returncode is not None
+        return self.returncode
+
+
 @contextmanager
-def workers(
-    database_url: str, tmp_path: Path, count: int = 1, **extra: str
-) -> Iterator[list[subprocess.Popen[bytes]]]:
+def workers(database_url: str, tmp_path: Path, count: int = 1, **extra: str) -> Iterator[list[Forked]]:
     """`count` `oqu worker` processes on the database (short lease and poll), each past its start
-    (signal handlers installed: it says so on standard error) when this yields."""
+    (signal handlers installed: it says so on standard error) when this yields. They are forked
+    from one launcher that imported the service once (worker_launcher.py)."""
     path = os.pathsep.join([str(ROOT), str(ROOT / "tests" / "service"), str(ROOT / "tests")])
     environment = os.environ | {
         "PYTHONPATH": path, "OQU_DATABASE_URL": database_url, "OQU_SECRET_KEY": "test-secret",
         "OQU_VAR_DIR": str(tmp_path / "var"), "OQU_JOBS_MODULES": "job_fixtures",
         "OQU_JOBS_POLL_SECONDS": "0.02", "OQU_JOBS_LEASE_SECONDS": "1", "OQU_JOBS_BACKOFF_SECONDS": "0.2",
     } | extra  # fmt: skip
-    command = [sys.executable, "-c", "from quiz_service.cli import main; main()", "worker", "--threads", "1"]
     logs = [tmp_path / f"worker-{n}.err" for n in range(count)]
-    outputs = [log.open("wb") for log in logs]
-    started = [subprocess.Popen(command, env=environment, cwd=tmp_path, stderr=out) for out in outputs]
+    launcher = subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "service" / "worker_launcher.py"), *map(str, logs)],
+        env=environment, cwd=tmp_path, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert launcher.stdout is not None
+    pids = [launcher.stdout.readline() for _ in logs]
+    if not all(pids):
+        pytest.fail(f"the worker launcher exited with {launcher.wait()}")
+    started = [Forked(int(pid)) for pid in pids]
+    by_pid = {process.pid: process for process in started}
+
+    def note_exits() -> None:
+        assert launcher.stdout is not None
+        for line in launcher.stdout:
+            pid, code = map(int, line.split())
+            by_pid[pid].returncode = code
+            by_pid[pid].exited.set()
+
+    reader = threading.Thread(target=note_exits, daemon=True)
+    reader.start()
     try:
         for process, log in zip(started, logs, strict=True):
             wait_for(lambda p=process, f=log: _has_started(p, f), "the worker to start", timeout=120)
@@ -185,12 +228,13 @@ def workers(
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=10)
-        for output in outputs:
-            output.close()
+        launcher.wait(timeout=STARTUP_SECONDS)
+        reader.join(timeout=STARTUP_SECONDS)
+        launcher.stdout.close()
 
 
-def _has_started(process: subprocess.Popen[bytes], log: Path) -> bool:
-    text = log.read_text(encoding="utf-8", errors="replace")
+def _has_started(process: Forked, log: Path) -> bool:
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
     if process.poll() is not None:
         pytest.fail(f"oqu worker exited with {process.returncode}:\n{text}")
     return text.startswith("worker ")

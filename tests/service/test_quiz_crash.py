@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -18,6 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from gunicorn_services import gunicorn_command, service_env
 from quiz_bundle import publish_gift_quiz
 from site_server import STARTUP_SECONDS, free_port
 from sqlalchemy import select
@@ -44,29 +44,12 @@ class Service:
     def __init__(self, config: dict[str, Any]) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {
-            **os.environ,
-            "OQU_DATABASE_URL": config["DATABASE_URL"],
-            "OQU_SECRET_KEY": config["SECRET_KEY"],
-            "OQU_SERVICE_DIR": str(config["SERVICE_DIR"]),
-            "OQU_SITE_DIR": str(config["SITE_DIR"]),
-            "OQU_VAR_DIR": str(config["VAR_DIR"]),
-        }
+        self.env = service_env(config)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{self.port}",
-            "quiz_service:create_app()",
-        ]
         self.process = subprocess.Popen(
-            command,
+            gunicorn_command(self.port, workers=2, threads=1),
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -89,7 +72,7 @@ class Service:
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=STARTUP_SECONDS)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ student learns whether a guess was right) on a practice quiz with unlimited atte
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,7 +16,7 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
-from gunicorn_services import gunicorn_services
+from gunicorn_services import gunicorn_services, service_env
 from quiz_bundle import publish_gift_quiz
 from test_quiz_attempts import START, Clock, write_manifest
 
@@ -159,15 +158,7 @@ def test_a_student_who_repeats_an_answer_or_retakes_a_few_times_is_never_refused
 
 @pytest.fixture
 def services(app: Flask, app_config: dict[str, Any]) -> Iterator[list[str]]:
-    env = {
-        "OQU_DATABASE_URL": app_config["DATABASE_URL"],
-        "OQU_SECRET_KEY": app_config["SECRET_KEY"],
-        "OQU_SERVICE_DIR": str(app_config["SERVICE_DIR"]),
-        "OQU_SITE_DIR": str(app_config["SITE_DIR"]),
-        "OQU_VAR_DIR": str(app_config["VAR_DIR"]),
-        "OQU_GUESS_LIMIT": str(LIMIT),
-    }
-    with gunicorn_services(os.environ | env, count=2) as bases:
+    with gunicorn_services(service_env(app_config, OQU_GUESS_LIMIT=str(LIMIT)), count=2) as bases:
         yield bases
 
 
