@@ -5,31 +5,19 @@ anew and copying the assets into each project."""
 
 from __future__ import annotations
 
-import filecmp
 import os
 from pathlib import Path
 from typing import Any
 
 import mkdocs.structure.files
 import pytest
+from test_mkdocs_setup import _differences  # the same tree comparison
 
 import builder.mkdocs_fragments as mkdocs_fragments
 import builder.mkdocs_runner as mkdocs_runner
 from builder.pipeline import build_site
 
 MATERIAL_NAV_ITEM = "{% macro render(nav_item, path, level, parent) %}"
-
-
-def _differences(left: Path, right: Path) -> list[str]:
-    found: list[str] = []
-    compared = filecmp.dircmp(left, right)
-    found += [f"{left}: only one side: {name}" for name in compared.left_only + compared.right_only]
-    for name in compared.common_files:
-        if (left / name).read_bytes() != (right / name).read_bytes():
-            found.append(str(left / name))
-    for name in compared.common_dirs:
-        found += _differences(left / name, right / name)
-    return found
 
 
 def _add_lessons(site: Path, count: int) -> None:
