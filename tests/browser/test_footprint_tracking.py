@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import site_server
-from playwright.sync_api import Page
+from playwright.sync_api import Page, Route
 from site_server import add_accounts, oqu_serving
 
 EMAIL = "dana@oqu.example.kz"
@@ -99,3 +99,41 @@ def test_a_signed_out_reader_is_not_tracked(page: Page, tracked: str) -> None:
             page.wait_for_event("response", timeout=10_000)
         assert asked == [401, 401]
     assert sent == []
+
+
+def test_a_video_playing_before_the_tracking_starts_is_recorded(page: Page, tracked: str) -> None:
+    """The tracking starts after the account check (a request): a reader who plays the lecture
+    before that answers has the stretch from then on recorded, not lost."""
+    site_server.sign_in(page, tracked, EMAIL, PASSWORD, OTHER)
+    before = len(statements(page, tracked))
+    held: list[Route] = []
+    released: list[bool] = []
+
+    def account_check(route: Route) -> None:  # held until the video plays, then let through
+        route.continue_() if released else held.append(route)
+
+    page.route("**/api/v1/me", account_check)
+    page.goto(f"{tracked}{LESSON}")
+    page.wait_for_function("() => document.querySelector('video').readyState >= 1")
+    page.evaluate("() => { const v = document.querySelector('video'); v.muted = true; v.play(); }")
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 2", timeout=30_000)
+    assert held, "the page asked for no account check"
+    released.append(True)
+    for route in held:
+        route.continue_()
+    page.wait_for_function("() => document.querySelector('video').currentTime >= 4", timeout=30_000)
+    page.evaluate("() => document.querySelector('video').pause()")
+    paused = f"{VIDEO}/verbs/paused"
+    page.wait_for_function(QUEUE_EMPTY, timeout=30_000)
+    for _ in range(100):  # the pause's statement follows the pause event: until the service has it
+        recorded = statements(page, tracked)[before:]
+        if any(s["verb"]["id"] == paused for s in recorded):
+            break
+        page.wait_for_timeout(100)
+    verbs = [s["verb"]["id"].rsplit("/", 1)[-1] for s in recorded]
+    assert verbs.count("played") == 1 and verbs.count("paused") == 1, verbs
+    played = next(s for s in recorded if s["verb"]["id"] == f"{VIDEO}/verbs/played")
+    assert played["result"]["extensions"][EXT + "time"] >= 2  # from where the tracking began
+    last = next(s for s in recorded if s["verb"]["id"] == paused)
+    start, end = (float(n) for n in last["result"]["extensions"][EXT + "played-segments"].split("[.]"))
+    assert 2 <= start < end and end >= 4, (start, end)

@@ -295,12 +295,13 @@
   Video.prototype.start = function () {
     var self = this;
     var media = this.media;
-    media.addEventListener("play", function () {
+    function playing() {
       self.from = media.currentTime;
       var extensions = {};
       extensions[EXT + "time"] = round3(media.currentTime);
       self.send(VIDEO + "/verbs/played", "played", extensions);
-    });
+    }
+    media.addEventListener("play", playing);
     media.addEventListener("timeupdate", function () {
       if (!media.seeking) self.last = media.currentTime;
       if (!self.completed && self.length() && self.from !== null) {
@@ -330,6 +331,9 @@
       self.last = media.currentTime;
       if (!media.paused) self.from = media.currentTime;
     });
+    // Started before this page's tracking did (it waits for the account check, a request): the
+    // stretch counts from here, as if the play event came now, instead of never.
+    if (!media.paused && !media.ended) playing();
   };
 
   Video.prototype.leave = function () {
