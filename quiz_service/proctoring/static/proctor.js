@@ -131,7 +131,10 @@
       if (r.status !== 200) return;
       var ticked = $("consent").checked;  /* ticked before the session came: sent now, not lost */
       show(r.body);
-      if (ticked && !r.body.checks.consent) consent();
+      if (ticked && !r.body.checks.consent) {
+        $("consent").checked = true;  /* in the same task: the box never shows unticked */
+        consent();
+      }
     });
     $("consent").addEventListener("change", function () {
       if ($("consent").checked && session) consent();
