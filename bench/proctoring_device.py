@@ -35,7 +35,7 @@ from proctoring_faces import make  # noqa: E402
 
 STATIC = REPO / "quiz_service" / "proctoring" / "static"
 PAGE = """<!doctype html><html><body><img id="pic" src="two.png"><script>
-async function once(frames) {
+async function once(frames, backends) {
   const picture = document.getElementById("pic");
   await picture.decode();
   const worker = new Worker("static/device.js", { type: "module" });
@@ -43,19 +43,19 @@ async function once(frames) {
   worker.onmessage = (e) => { const done = answer; answer = null; done(e.data); };
   const ask = (message, transfer) => new Promise((ok) => { answer = ok; worker.postMessage(message, transfer || []); });
   const t0 = performance.now();
-  const ready = await ask({ type: "init", backends: ["humangl", "cpu"] });
+  const ready = await ask({ type: "init", backends: backends });
   const out = { backend: ready.backend || ready.reason, warmup_ms: performance.now() - t0, frames: [] };
   for (let i = 0; i < frames; i++) {
     const bitmap = await createImageBitmap(picture);
     const r = await ask({ type: "frame", image: bitmap, at: new Date().toISOString() }, [bitmap]);
-    out.frames.push([r.faces, Math.round(r.ms)]);
+    out.frames.push([r.faces, r.bodies, r.yaw === null ? null : Math.round(r.yaw * 100) / 100, Math.round(r.ms)]);
   }
   worker.terminate();
   return out;
 }
-window.run = async (frames, loads) => {
+window.run = async (frames, loads, backends) => {
   const all = [];
-  for (let i = 0; i < loads; i++) all.push(await once(frames));
+  for (let i = 0; i < loads; i++) all.push(await once(frames, backends));
   return all;
 };
 </script></body></html>"""

@@ -136,7 +136,7 @@ class ProctoringDeviceFrame(Base):
         ForeignKey("proctoring_sessions.id", ondelete="CASCADE"), index=True
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    backend: Mapped[str] = mapped_column(String(16))  # humangl (WebGL) or cpu
+    backend: Mapped[str] = mapped_column(String(16))  # humangl (WebGL), wasm (WebAssembly) or cpu
     faces: Mapped[int] = mapped_column(Integer)
     bodies: Mapped[int] = mapped_column(Integer)
     yaw: Mapped[float | None] = mapped_column(Float, nullable=True)  # radians, one face only

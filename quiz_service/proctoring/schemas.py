@@ -56,8 +56,9 @@ class DeviceFrameIn(BaseModel):
 
 class DeviceFramesIn(RequestBody):
     sent_at: datetime = Field(description="The browser's clock when sending: the server corrects skew")
-    backend: Literal["humangl", "webgl", "cpu", "off"] = Field(
-        description="The backend the on-device model runs on; off: it could not load (server only)"
+    backend: Literal["humangl", "webgl", "wasm", "cpu", "off"] = Field(
+        description="The backend the on-device model runs on (humangl/webgl: WebGL, wasm: WebAssembly, "
+        "cpu: plain JavaScript); off: it could not load (server only)"
     )
     frames: list[DeviceFrameIn] = Field(default_factory=list, max_length=120)
 

@@ -560,11 +560,16 @@ def redirect_to(endpoint: str, **values: Any) -> WerkzeugResponse:
     return redirect(url_for(endpoint, lang=request_language(), **values), code=303)
 
 
+# The policy of /proctoring/assets/: what runs under it is the model's worker (device.js and the
+# modules it imports; a browser applies a worker script's own policy to the worker, while a file
+# loaded by a page runs under the page's). The worker compiles TensorFlow.js's WASM backend
+# (human/wasm/*.wasm), which needs 'wasm-unsafe-eval': WebAssembly compilation only, never
+# 'unsafe-eval' (no eval, no new Function). The pages (CHECK_POLICY, the site's) need neither.
 ASSET_POLICY = "; ".join(
     [
         "default-src 'none'",
-        "script-src 'self'",  # device.js imports the vendored human.esm.js
-        "connect-src 'self'",  # the model's weights, from our own site
+        "script-src 'self' 'wasm-unsafe-eval'",  # device.js imports human.esm.js, which compiles the .wasm
+        "connect-src 'self'",  # the model's weights and the .wasm files, from our own site
         "worker-src 'self'",
         "frame-ancestors 'none'",
         "base-uri 'none'",

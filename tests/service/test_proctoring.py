@@ -388,6 +388,10 @@ def test_the_device_models_frames_flag_with_the_same_window_as_the_servers(
     assert device == [("head", 5, True), ("faces", 5, True)]
     assert seen["risk"]["device"] == {"backend": "humangl", "frames": 13, "median_ms": 180.0}
     assert send(frame(39, 0, bodies=0)).json["flagged"] == 2  # remade, not duplicated
+    # the quiz page's model (a new worker) on WebAssembly, as on a machine without a usable GPU
+    assert send(frame(42, 1), backend="wasm").json == {"recorded": 1, "flagged": 2}
+    seen = client.get(f"/api/v1/proctoring/sessions/{sid}", headers=people.teacher).json
+    assert seen["risk"]["device"]["backend"] == "wasm"
     # bad input: the one error shape; another student's session is not found
     bad = client.post(url, json={"sent_at": clock.now.isoformat(), "backend": "gpu"}, headers=people.student)
     assert bad.status_code == 422 and bad.json["error"]["code"]
@@ -515,3 +519,29 @@ def test_the_pages_say_an_incident_is_no_proof_name_the_zone_and_escape(
     assert (
         "Without a camera" in check.text and "script-src 'self'" in check.headers["Content-Security-Policy"]
     )
+
+
+def test_the_models_worker_may_compile_webassembly_and_the_pages_may_not(
+    app: Flask, client: FlaskClient, people: People, proctored: str
+) -> None:
+    """The WASM backend's binaries are served from the assets route as application/wasm, cached a
+    week like the rest of the vendored model; the worker's policy allows WebAssembly compilation
+    ('wasm-unsafe-eval'), never eval ('unsafe-eval'); the check page's policy allows neither (the
+    model runs in the worker, under the worker script's own policy)."""
+    for name in ("tfjs-backend-wasm-simd.wasm", "tfjs-backend-wasm.wasm"):
+        binary = client.get(f"/proctoring/assets/human/wasm/{name}")
+        assert binary.status_code == 200 and binary.data[:4] == b"\0asm", name
+        assert binary.headers["Content-Type"] == "application/wasm", name
+        assert binary.headers["Cache-Control"] == "public, max-age=604800", name
+    worker = client.get("/proctoring/assets/device.js")
+    assert worker.headers["Cache-Control"] == "no-cache"
+    assert b"./backends.js" in worker.data and b"./human/wasm/" in worker.data
+    directives = dict(part.split(" ", 1) for part in worker.headers["Content-Security-Policy"].split("; "))
+    assert directives["script-src"].split() == ["'self'", "'wasm-unsafe-eval'"]
+    assert directives["default-src"] == "'none'"
+    assert client.get("/proctoring/assets/backends.js").headers["Content-Type"].startswith("text/javascript")
+    student = signed_in_browser(app, "aigerim@oqu.example.kz")
+    check = student.get("/proctoring/fire-safety/exam/check?lang=kk")
+    assert check.status_code == 200 and 'data-w-backend-wasm="WebAssembly (процессорда)"' in check.text
+    assert "wasm-unsafe-eval" not in check.headers["Content-Security-Policy"]
+    assert "unsafe-eval" not in check.headers["Content-Security-Policy"]

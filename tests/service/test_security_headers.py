@@ -114,6 +114,8 @@ def test_the_site_policy_allows_no_inline_script_but_materials() -> None:
     )
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'self'"
     assert "'none'" in SERVICE_POLICY.split("frame-ancestors ", 1)[1]
+    # no page compiles WebAssembly: only the proctoring model's worker does, under its own policy
+    assert "wasm-unsafe-eval" not in SITE_POLICY and "wasm-unsafe-eval" not in SERVICE_POLICY
 
 
 def nginx_headers() -> dict[str, str]:

@@ -2,20 +2,23 @@
  * Human (vendored from npm, human/VENDOR.md) with the smallest face detector, the face mesh for
  * the head pose and MoveNet Lightning for the body, its weights served from our own site.
  *
- * Messages in:  {type: "init", backends: ["humangl", "cpu"]}
+ * Messages in:  {type: "init"} (backends chosen by this machine's WebGL renderer: backends.js)
+ *               or {type: "init", backends: ["wasm"]} (a given order: the bench)
  *               {type: "frame", image: ImageBitmap | ImageData, at: ISO time}
  * Messages out: {type: "ready", backend, warmup_ms} or {type: "failed", reason}
  *               {type: "result", at, faces, bodies, yaw, ms}
  * The worker measures; it never decides. The page sends the results to the service, where
  * the same sustained window as the server's snapshots decides what is flagged. */
 import { Human } from "./human/human.esm.js";
+import { backendsFor, webglRenderer } from "./backends.js";
 
 var BASE = new URL("./human/models/", import.meta.url).href;
+var WASM = new URL("./human/wasm/", import.meta.url).href;  // TensorFlow.js's WASM backend's .wasm files
 var human = null;
 
 function config(backend) {
   return {
-    backend: backend, modelBasePath: BASE, debug: false, async: true, warmup: "none",
+    backend: backend, modelBasePath: BASE, wasmPath: WASM, debug: false, async: true, warmup: "none",
     cacheSensitivity: 0, filter: { enabled: false },
     face: {
       enabled: true,
@@ -38,7 +41,7 @@ async function start(backends) {
       var t0 = performance.now();
       var probe = new ImageData(320, 240);
       await candidate.detect(probe);
-      if (candidate.tf.getBackend() !== backends[i] && !(backends[i] === "humangl" && candidate.tf.getBackend() === "humangl")) {
+      if (candidate.tf.getBackend() !== backends[i]) {
         reasons.push(backends[i] + ": fell back to " + candidate.tf.getBackend());
         continue;
       }
@@ -66,7 +69,7 @@ async function analyse(image, at) {
 self.onmessage = function (event) {
   var message = event.data;
   if (message.type === "init") {
-    start(message.backends || ["humangl", "cpu"]).then(function (answer) { self.postMessage(answer); });
+    start(message.backends || backendsFor(webglRenderer())).then(function (answer) { self.postMessage(answer); });
   } else if (message.type === "frame" && human) {
     analyse(message.image, message.at).then(
       function (answer) { self.postMessage(answer); },

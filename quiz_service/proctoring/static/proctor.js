@@ -19,6 +19,7 @@
   var DEVICE_EVERY = 3000;  // ms between two frames given to the model (never two at once)
   var DEVICE_WIDTH = 320;  // pixels: the model's frames are small
   var DEVICE_LOAD_LIMIT = 120000;  // ms: a model not ready by then is given up (server only)
+  var BACKEND_WORDS = { humangl: "Webgl", webgl: "Webgl", wasm: "Wasm", cpu: "Cpu" };  // data-w-backend-*
   var csrf = "";
 
   function request(method, url, body, raw) {
@@ -67,8 +68,9 @@
   }
 
   /* The on-device model in its worker: resolves {worker, backend} or null when it cannot run.
-   * Backends in order: WebGL (Human's "humangl"; SwiftShader where there is no GPU), then the
-   * CPU. The WASM backend is not offered: its .wasm files are not in Human's package. */
+   * The worker chooses the backends' order by the machine (backends.js): with a real GPU WebGL
+   * (Human's "humangl"), then WebAssembly, then the CPU; where WebGL is missing or a software
+   * renderer (SwiftShader, llvmpipe: no usable GPU) WebAssembly, then the CPU. */
   function startDevice(backends) {
     return new Promise(function (ok) {
       var worker;
@@ -81,7 +83,7 @@
         if (e.data.type !== "ready") return give_up();
         ok({ worker: worker, backend: e.data.backend });
       };
-      worker.postMessage({ type: "init", backends: backends || ["humangl", "cpu"] });
+      worker.postMessage({ type: "init", backends: backends });
     });
   }
 
@@ -157,7 +159,7 @@
           clearInterval(timer);
           device.worker.terminate();
           line.textContent = root.dataset.wDeviceReady
-            .replace("{backend}", root.dataset["wBackend" + (device.backend === "cpu" ? "Cpu" : "Webgl")])
+            .replace("{backend}", root.dataset["wBackend" + BACKEND_WORDS[device.backend]])
             .replace("{ms}", String(Math.round(result.ms)));
           line.className = "pr-done";
         });
