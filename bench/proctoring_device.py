@@ -1,16 +1,18 @@
-"""What the on-device proctoring model costs the machine in headless Chromium (SwiftShader WebGL):
-per load and per frame, as CPU of Chromium's GPU process and renderers (read from /proc, every
-process under this one), not as wall time (which a loaded machine stretches).
+"""What the on-device proctoring model costs the machine in headless Chromium, on each backend: WebGL
+(Human's "humangl", here SwiftShader: no GPU) against WebAssembly ("wasm", what backends.js picks on
+such a machine), per load and per frame, as CPU of Chromium's GPU process and renderers (read from
+/proc, every process under this one), not as wall time (which a loaded machine stretches).
 
 The vendored device.js runs in a module Web Worker as the proctoring pages run it, on the drawn
-two-face picture tests/browser/test_proctoring_exam.py's fake camera shows (320 x 240), served
-from a loopback folder (no service). Each load is a new worker (a new WebGL context), as the
-check page and the quiz page each start one. Printed: each load's warm-up (load + probe frame)
-and its frames' times, then the CPU of LOADS loads beside one load with the same frames, and the
-ratio: about LOADS when the cost is per load (programs compiled again in every context), about 1
-when Chromium reused what it compiled.
+picture tests/browser/test_proctoring_exam.py's fake camera shows (320 x 240; `--picture one` for
+a single face, whose yaw and body the backends should agree on), served from a loopback folder
+(no service). Each backend gets a fresh browser; each load is a new worker, as the check page and
+the quiz page each start one. Printed: each load's warm-up (load + probe frame) and its frames
+(faces, bodies, yaw, ms), each backend's CPU by process kind, whether the backends found the same,
+and the ratios of the other backends' figures to the first's (the baseline, humangl).
 
-    .venv/bin/python bench/proctoring_device.py [--frames 2] [--loads 2] [--flag --some-chromium-flag]
+    .venv/bin/python bench/proctoring_device.py [--frames 3] [--loads 1] [--backends humangl,wasm]
+        [--picture two] [--flag --some-chromium-flag]
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ async function once(frames, backends) {
   const t0 = performance.now();
   const ready = await ask({ type: "init", backends: backends });
   const out = { backend: ready.backend || ready.reason, warmup_ms: performance.now() - t0, frames: [] };
+  if (ready.type !== "ready") { worker.terminate(); return out; }
   for (let i = 0; i < frames; i++) {
     const bitmap = await createImageBitmap(picture);
     const r = await ask({ type: "frame", image: bitmap, at: new Date().toISOString() }, [bitmap]);
@@ -104,7 +107,9 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         """No line per request."""
 
 
-def measure(folder: Path, frames: int, loads: int, flags: list[str]) -> tuple[list[Any], dict[str, float]]:
+def measure(
+    folder: Path, frames: int, loads: int, backends: list[str], flags: list[str]
+) -> tuple[list[Any], dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(Quiet, directory=str(folder))
@@ -118,7 +123,7 @@ def measure(folder: Path, frames: int, loads: int, flags: list[str]) -> tuple[li
             before = chromium_cpu()
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.server_port}/index.html")
-            runs = page.evaluate(f"run({frames}, {loads})")
+            runs = page.evaluate("([f, l, b]) => run(f, l, b)", [frames, loads, backends])
             after = chromium_cpu()
             browser.close()
     finally:
@@ -126,31 +131,91 @@ def measure(folder: Path, frames: int, loads: int, flags: list[str]) -> tuple[li
     return runs, {kind: after.get(kind, 0.0) - before.get(kind, 0.0) for kind in after}
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def agree(found: list[Any], other: list[Any]) -> bool:
+    """The same faces and bodies in every frame, the yaw within 0.05 rad (float kernels differ)."""
+    if len(found) != len(other):
+        return False
+    for (faces, bodies, yaw), (faces2, bodies2, yaw2) in zip(found, other, strict=True):
+        if (faces, bodies, yaw is None) != (faces2, bodies2, yaw2 is None):
+            return False
+        if yaw is not None and abs(yaw - yaw2) > 0.05:
+            return False
+    return True
+
+
+def run_backend(folder: Path, backend: str, frames: int, loads: int, flags: list[str]) -> dict[str, Any]:
+    """One backend in a fresh browser: its loads' outputs and figures (CPU seconds, milliseconds)."""
+    runs, cpu = measure(folder, frames, loads, [backend], flags)
+    for index, run in enumerate(runs, 1):
+        print(
+            f"  {backend}, load {index}: {run['backend']}, warm-up {run['warmup_ms'] / 1000:.1f} s,"
+            f" frames (faces, bodies, yaw, ms) {run['frames']}"
+        )
+    shown = ", ".join(f"{kind} {seconds:.1f} s" for kind, seconds in sorted(cpu.items()))
+    print(f"  {backend}: Chromium CPU {shown}")
+    frame_ms = [float(f[3]) for run in runs for f in run["frames"][1:]]  # the first frame warms up
+    return {
+        "ran": [run["backend"] for run in runs],
+        "found": [f[:3] for run in runs for f in run["frames"]],
+        "cpu": sum(cpu.values()),
+        "gpu": cpu.get("gpu", 0.0),
+        "warmup": sum(run["warmup_ms"] for run in runs) / len(runs),
+        "frame": median(frame_ms) if frame_ms else float("nan"),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--frames", type=int, default=2, help="frames per load (the quiz page needs 2)")
-    parser.add_argument("--loads", type=int, default=2, help="loads in one browser (check page + quiz page)")
+    parser.add_argument(
+        "--frames",
+        type=int,
+        default=3,
+        help="frames per load (the first one's time is left out of the median)",
+    )
+    parser.add_argument("--loads", type=int, default=1, help="loads (workers) per backend, one browser")
+    parser.add_argument(
+        "--backends", default="humangl,wasm", help="comma-separated; the first is the baseline"
+    )
+    parser.add_argument("--picture", default="two", choices=["one", "two", "none", "turned"])
     parser.add_argument("--flag", action="append", default=[], help="an extra Chromium flag (repeatable)")
     args = parser.parse_args()
+    backends = args.backends.split(",")
     folder = Path(tempfile.mkdtemp(prefix="oqu-device-bench-"))
     try:
         shutil.copytree(STATIC, folder / "static")
-        picture = cv2.resize(make("two", 0).picture, (320, 240), interpolation=cv2.INTER_AREA)
+        picture = cv2.resize(make(args.picture, 0).picture, (320, 240), interpolation=cv2.INTER_AREA)
         cv2.imwrite(str(folder / "two.png"), picture)
         (folder / "index.html").write_text(PAGE, encoding="utf-8")
-        print(f"load average {os.getloadavg()[0]:.1f}; frames per load {args.frames}; flags {args.flag}")
-        results = {}
-        for loads in (1, args.loads):
-            runs, cpu = measure(folder, args.frames, loads, args.flag)
-            for index, run in enumerate(runs, 1):
-                print(
-                    f"  {loads} load(s), load {index}: {run['backend']}, warm-up {run['warmup_ms'] / 1000:.1f} s,"
-                    f" frames (faces, ms) {run['frames']}"
-                )
-            shown = ", ".join(f"{kind} {seconds:.1f} s" for kind, seconds in sorted(cpu.items()))
-            print(f"{loads} load(s): CPU {shown}")
-            results[loads] = cpu.get("gpu", 0.0) + cpu.get("renderer", 0.0)
-        print(f"GPU + renderer CPU, {args.loads} loads / 1 load: {results[args.loads] / results[1]:.2f}")
+        print(
+            f"load average {os.getloadavg()[0]:.1f}; picture {args.picture}; {args.loads} load(s) of"
+            f" {args.frames} frame(s) per backend; flags {args.flag}"
+        )
+        figures = {
+            backend: run_backend(folder, backend, args.frames, args.loads, args.flag) for backend in backends
+        }
+        base = backends[0]
+        for backend in backends:
+            f = figures[backend]
+            same = (
+                "same as " + base if agree(f["found"], figures[base]["found"]) else "DIFFERENT from " + base
+            )
+            print(
+                f"{backend}: ran on {','.join(f['ran'])}; Chromium CPU {f['cpu']:.1f} s (GPU process"
+                f" {f['gpu']:.1f} s); warm-up {f['warmup'] / 1000:.1f} s; median frame {f['frame']:.0f} ms;"
+                f" found {same}"
+            )
+        for backend in backends[1:]:
+            f, b = figures[backend], figures[base]
+            print(
+                f"{backend} / {base}: Chromium CPU {f['cpu'] / b['cpu']:.2f}, warm-up"
+                f" {f['warmup'] / b['warmup']:.2f}, median frame {f['frame'] / b['frame']:.2f}"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
