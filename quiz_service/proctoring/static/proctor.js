@@ -159,7 +159,7 @@
           clearInterval(timer);
           device.worker.terminate();
           line.textContent = root.dataset.wDeviceReady
-            .replace("{backend}", root.dataset["wBackend" + BACKEND_WORDS[device.backend]])
+            .replace("{backend}", root.dataset["wBackend" + BACKEND_WORDS[device.backend]] || device.backend)
             .replace("{ms}", String(Math.round(result.ms)));
           line.className = "pr-done";
         });
