@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from builder.problems import ContentError, ProjectBuildError
 from builder.projects import plan_projects
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
+MINIMAL_SITE = Path(__file__).parent.parent / "fixtures" / "minimal-site"
 COURSE = "content/courses/first-aid"
 
 
@@ -45,16 +47,28 @@ def test_generated_pages_match_golden(minimal_site: Path) -> None:
 
 @pytest.fixture
 def built(minimal_site: Path) -> Path:
+    """The fixture site built, for a test that edits or rebuilds it."""
     build_site(minimal_site, minimal_site / "build")
     return minimal_site / "build"
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site built once for the module's tests that only read what the build wrote
+    (each of them built it again before: ~0.55 s of CPU a test). A test that changes the site or
+    the build takes `built`."""
+    root = tmp_path_factory.mktemp("built-once") / "site"
+    shutil.copytree(MINIMAL_SITE, root)
+    build_site(root, root / "build")
+    return root / "build"
 
 
 def read(built: Path, page: str) -> str:
     return (built / "site" / page).read_text(encoding="utf-8")
 
 
-def test_site_layout(built: Path) -> None:
-    site = built / "site"
+def test_site_layout(built_once: Path) -> None:
+    site = built_once / "site"
     for page in [
         "index.html",
         "404.html",
@@ -77,10 +91,10 @@ def test_site_layout(built: Path) -> None:
     assert not (site / "en" / "courses" / "first-aid").exists()
 
 
-def test_theme_assets_are_shared_once(built: Path) -> None:
-    site = built / "site"
+def test_theme_assets_are_shared_once(built_once: Path) -> None:
+    site = built_once / "site"
     assert [p.relative_to(site).as_posix() for p in site.rglob("assets") if p.is_dir()] == ["assets"]
-    page = read(built, "kk/courses/first-aid/basics/assessment/index.html")
+    page = read(built_once, "kk/courses/first-aid/basics/assessment/index.html")
     stylesheets = re.findall(r'href="([^"]*assets/stylesheets/main[^"]*)"', page)
     assert stylesheets, "no Material stylesheet link"
     base = site / "kk/courses/first-aid/basics/assessment"
@@ -90,8 +104,8 @@ def test_theme_assets_are_shared_once(built: Path) -> None:
     assert worker and (base / worker.group(1)).resolve().is_file()
 
 
-def test_lesson_page_content(built: Path) -> None:
-    page = read(built, "kk/courses/first-aid/basics/assessment/index.html")
+def test_lesson_page_content(built_once: Path) -> None:
+    page = read(built_once, "kk/courses/first-aid/basics/assessment/index.html")
     assert '<html lang="kk"' in page
     assert "Дәріс · 45 мин" in page
     assert '<img alt="Бағалау сызбасы" src="../media/scheme.svg"' in page
@@ -102,8 +116,8 @@ def test_lesson_page_content(built: Path) -> None:
     assert "Іздеу" in page
 
 
-def test_missing_translation_falls_back_visibly(built: Path) -> None:
-    page = read(built, "ru/courses/first-aid/practice/bandage/index.html")
+def test_missing_translation_falls_back_visibly(built_once: Path) -> None:
+    page = read(built_once, "ru/courses/first-aid/practice/bandage/index.html")
     assert "Перевода пока нет" in page
     assert "Этого занятия на русском языке пока нет; ниже показан текст на языке: казахский." in page
     assert "Орама таңғыш" in page
@@ -112,21 +126,21 @@ def test_missing_translation_falls_back_visibly(built: Path) -> None:
     assert (
         '<div class="admonition warning" lang="ru"><p class="admonition-title">Перевода пока нет</p>' in page
     )
-    assert '<div lang="kk">' not in read(built, "kk/courses/first-aid/practice/bandage/index.html")
+    assert '<div lang="kk">' not in read(built_once, "kk/courses/first-aid/practice/bandage/index.html")
 
 
-def test_language_switcher_links_the_same_page(built: Path) -> None:
-    page = read(built, "kk/courses/first-aid/basics/assessment/index.html")
+def test_language_switcher_links_the_same_page(built_once: Path) -> None:
+    page = read(built_once, "kk/courses/first-aid/basics/assessment/index.html")
     assert 'href="../../../../../ru/courses/first-aid/basics/assessment/" hreflang="ru"' in page
 
 
-def test_catalogue_and_course_home(built: Path) -> None:
-    catalogue = read(built, "kk/courses/index.html")
+def test_catalogue_and_course_home(built_once: Path) -> None:
+    catalogue = read(built_once, "kk/courses/index.html")
     assert 'href="first-aid/"' in catalogue and "Тіркелген білім алушыларға" in catalogue
     assert "Синхронды (ілеспе) оқыту форматы" in catalogue
-    english = read(built, "en/courses/index.html")
+    english = read(built_once, "en/courses/index.html")
     assert 'href="../../kk/courses/first-aid/"' in english
-    home = read(built, "kk/courses/first-aid/index.html")
+    home = read(built_once, "kk/courses/first-aid/index.html")
     for text in [
         "Оқу нәтижелері",
         "Зардап шеккеннің жағдайын бағалайды.",
@@ -134,18 +148,18 @@ def test_catalogue_and_course_home(built: Path) -> None:
         "Сабақ кестесі",
     ]:
         assert text in home
-    assert "Кесте өзгерді" in read(built, "kk/index.html")
-    assert "Академия кітапханасы" in read(built, "kk/library/index.html")
+    assert "Кесте өзгерді" in read(built_once, "kk/index.html")
+    assert "Академия кітапханасы" in read(built_once, "kk/library/index.html")
 
 
-def test_schedule_keeps_join_links_private(built: Path) -> None:
-    schedule = read(built, "kk/courses/first-aid/schedule/index.html")
+def test_schedule_keeps_join_links_private(built_once: Path) -> None:
+    schedule = read(built_once, "kk/courses/first-aid/schedule/index.html")
     assert "2026 жылғы 3 желтоқсан, 10:00" in schedule
     assert "Уақыт белдеуі: Астана уақыты (UTC+5)." in schedule and "Asia/Almaty" not in schedule
-    for path in (built / "site").rglob("*"):
+    for path in (built_once / "site").rglob("*"):
         if path.is_file():
             assert b"secret-room-42" not in path.read_bytes(), path
-    assert "secret-room-42" in (built / "service" / "manifest.json").read_text(encoding="utf-8")
+    assert "secret-room-42" in (built_once / "service" / "manifest.json").read_text(encoding="utf-8")
 
 
 def test_text_from_yaml_is_escaped(minimal_site: Path) -> None:
@@ -228,15 +242,15 @@ def test_mkdocs_failure_is_one_clear_error_and_keeps_the_site(
     assert [p.name for p in built.iterdir() if p.name.startswith((".site-new", ".service-new"))] == []
 
 
-def test_each_language_folder_has_its_own_404_page(built: Path) -> None:
-    kk, ru = read(built, "kk/404.html"), read(built, "ru/404.html")
+def test_each_language_folder_has_its_own_404_page(built_once: Path) -> None:
+    kk, ru = read(built_once, "kk/404.html"), read(built_once, "ru/404.html")
     assert '<html lang="kk">' in kk and "<h1>Бет табылмады</h1>" in kk and 'href="/kk/courses/"' in kk
     assert "Страница" not in kk and "Бет табылмады" not in ru and '<html lang="ru">' in ru
 
 
-def test_heading_links_are_titled_in_the_pages_language(built: Path) -> None:
+def test_heading_links_are_titled_in_the_pages_language(built_once: Path) -> None:
     for lang, title in [("kk", "Тұрақты сілтеме"), ("ru", "Постоянная ссылка")]:
-        page = read(built, f"{lang}/courses/first-aid/index.html")
+        page = read(built_once, f"{lang}/courses/first-aid/index.html")
         assert 'class="headerlink" href="#' in page and f'title="{title}"' in page
         assert "Permanent link" not in page
 
