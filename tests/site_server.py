@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -116,7 +116,7 @@ def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str]
     from quiz_service.cli import main
 
     outputs = []
-    with contextlib.chdir(site), _environment(env), _cheap_password_hashing():
+    with contextlib.chdir(site), _environment(env), _cheap_password_hashing(), route_builders_compiled_once():
         for args, stdin in commands:
             if args == ["db", "upgrade"]:
                 _start_from_migrated_copy()
@@ -157,6 +157,43 @@ def _cheap_password_hashing() -> Iterator[None]:
     finally:
         passwords._hasher = saved
         passwords._dummy_hash.cache_clear()
+
+
+# Each `oqu` command makes the service's app, and werkzeug compiles Python source for every
+# route's URL builder (~1,000 rules, twice): ~80 % of the ~1 s of CPU of a fixture's five account
+# commands, and of each of the three apps an `oqu serve` makes (its own, then each gunicorn
+# worker's). A builder depends only on the rule's text, its parsed parts and its argument names
+# (converters are looked up on the rule when a URL is built), so one compiled per such key serves
+# every app; a rule whose default fills a part of its path bakes a converted value in: compiled
+# each time. The same as tests/service/conftest.py's `route_builders_compiled_once`.
+_compiled_builders: dict[tuple[object, ...], Any] = {}
+
+
+@contextmanager
+def route_builders_compiled_once() -> Iterator[None]:
+    """URL builders compiled once per rule (per test process) while inside."""
+    from werkzeug.routing import Rule
+
+    original = Rule._compile_builder
+    if getattr(original, "compiled_once", False):  # already inside
+        yield
+        return
+
+    def compile_once(rule: Rule, append_unknown: bool = True) -> Any:
+        defaults = rule.defaults or {}
+        if any(name in rule._converters for name in defaults):
+            return original(rule, append_unknown)
+        key = (rule.rule, tuple(rule._trace), append_unknown, tuple(sorted(defaults)))
+        if key not in _compiled_builders:
+            _compiled_builders[key] = original(rule, append_unknown)
+        return _compiled_builders[key]
+
+    compile_once.compiled_once = True  # type: ignore[attr-defined]
+    Rule._compile_builder = compile_once  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Rule._compile_builder = original  # type: ignore[method-assign]
 
 
 def _start_from_migrated_copy() -> None:
@@ -247,7 +284,9 @@ def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path) -> No
     from quiz_service.cli import main
 
     passwords._hasher = PasswordHasher(**CHEAP_ARGON2)
-    main(["serve", "--port", str(port)], prog_name="oqu")
+    # The builders `oqu serve`'s own app compiles serve its gunicorn workers' apps (forked from it).
+    with route_builders_compiled_once():
+        main(["serve", "--port", str(port)], prog_name="oqu")
 
 
 class ForkedServe:
