@@ -269,7 +269,39 @@ def _forking() -> multiprocessing.context.ForkServerContext:
     return _SERVER_CONTEXT[0]
 
 
-def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path) -> None:
+# Each gunicorn worker of each server compiled the service's Jinja templates again (parse, generate
+# Python, `compile`; its pages are what the browser tests load). The servers of one test process
+# share Jinja's own file cache of the compiled code instead: keyed by the template's name and file,
+# used only while the source is the same (Jinja's checksum), written atomically (a temporary file,
+# then a rename); every `oqu serve` here is the same checkout's `create_app`, so its environment's
+# options are the same.
+_TEMPLATE_CODE: list[Path] = []
+
+
+def _template_code_folder() -> Path:
+    if not _TEMPLATE_CODE:
+        folder = Path(tempfile.mkdtemp(prefix="oqu-serve-templates-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _TEMPLATE_CODE.append(folder)
+    return _TEMPLATE_CODE[0]
+
+
+def _templates_compiled_once(folder: Path) -> None:
+    """In the forked child: every app's Jinja environment keeps its compiled templates in `folder`."""
+    from flask import Flask
+    from jinja2 import FileSystemBytecodeCache
+
+    original = Flask.create_jinja_environment
+
+    def with_template_code(app: Flask) -> Any:
+        environment = original(app)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return environment
+
+    Flask.create_jinja_environment = with_template_code  # type: ignore[method-assign]
+
+
+def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path, templates: Path) -> None:
     """In the forked child: `oqu serve --port PORT` in `site` with `env`, its output to `log`."""
     os.chdir(site)
     os.environ.clear()
@@ -284,6 +316,7 @@ def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path) -> No
     from quiz_service.cli import main
 
     passwords._hasher = PasswordHasher(**CHEAP_ARGON2)
+    _templates_compiled_once(templates)
     # The builders `oqu serve`'s own app compiles serve its gunicorn workers' apps (forked from it).
     with route_builders_compiled_once():
         main(["serve", "--port", str(port)], prog_name="oqu")
@@ -296,7 +329,9 @@ class ForkedServe:
         self.args = ["oqu", "serve", "--port", str(port)]
         self.log = Path(tempfile.mkdtemp(prefix="oqu-serve-")) / "output.txt"
         atexit.register(shutil.rmtree, self.log.parent, True)
-        self.process = _forking().Process(target=_oqu_serve_here, args=(site, env, port, self.log))
+        self.process = _forking().Process(
+            target=_oqu_serve_here, args=(site, env, port, self.log, _template_code_folder())
+        )
         self.process.start()
 
     @property
