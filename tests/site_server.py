@@ -24,7 +24,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -116,7 +116,7 @@ def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str]
     from quiz_service.cli import main
 
     outputs = []
-    with contextlib.chdir(site), _environment(env), _cheap_password_hashing():
+    with contextlib.chdir(site), _environment(env), _cheap_password_hashing(), route_builders_compiled_once():
         for args, stdin in commands:
             if args == ["db", "upgrade"]:
                 _start_from_migrated_copy()
@@ -157,6 +157,43 @@ def _cheap_password_hashing() -> Iterator[None]:
     finally:
         passwords._hasher = saved
         passwords._dummy_hash.cache_clear()
+
+
+# Each `oqu` command makes the service's app, and werkzeug compiles Python source for every
+# route's URL builder (~1,000 rules, twice): ~80 % of the ~1 s of CPU of a fixture's five account
+# commands, and of each of the three apps an `oqu serve` makes (its own, then each gunicorn
+# worker's). A builder depends only on the rule's text, its parsed parts and its argument names
+# (converters are looked up on the rule when a URL is built), so one compiled per such key serves
+# every app; a rule whose default fills a part of its path bakes a converted value in: compiled
+# each time. The same as tests/service/conftest.py's `route_builders_compiled_once`.
+_compiled_builders: dict[tuple[object, ...], Any] = {}
+
+
+@contextmanager
+def route_builders_compiled_once() -> Iterator[None]:
+    """URL builders compiled once per rule (per test process) while inside."""
+    from werkzeug.routing import Rule
+
+    original = Rule._compile_builder
+    if getattr(original, "compiled_once", False):  # already inside
+        yield
+        return
+
+    def compile_once(rule: Rule, append_unknown: bool = True) -> Any:
+        defaults = rule.defaults or {}
+        if any(name in rule._converters for name in defaults):
+            return original(rule, append_unknown)
+        key = (rule.rule, tuple(rule._trace), append_unknown, tuple(sorted(defaults)))
+        if key not in _compiled_builders:
+            _compiled_builders[key] = original(rule, append_unknown)
+        return _compiled_builders[key]
+
+    compile_once.compiled_once = True  # type: ignore[attr-defined]
+    Rule._compile_builder = compile_once  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Rule._compile_builder = original  # type: ignore[method-assign]
 
 
 def _start_from_migrated_copy() -> None:
@@ -232,7 +269,39 @@ def _forking() -> multiprocessing.context.ForkServerContext:
     return _SERVER_CONTEXT[0]
 
 
-def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path) -> None:
+# Each gunicorn worker of each server compiled the service's Jinja templates again (parse, generate
+# Python, `compile`; its pages are what the browser tests load). The servers of one test process
+# share Jinja's own file cache of the compiled code instead: keyed by the template's name and file,
+# used only while the source is the same (Jinja's checksum), written atomically (a temporary file,
+# then a rename); every `oqu serve` here is the same checkout's `create_app`, so its environment's
+# options are the same.
+_TEMPLATE_CODE: list[Path] = []
+
+
+def _template_code_folder() -> Path:
+    if not _TEMPLATE_CODE:
+        folder = Path(tempfile.mkdtemp(prefix="oqu-serve-templates-"))
+        atexit.register(shutil.rmtree, folder, True)
+        _TEMPLATE_CODE.append(folder)
+    return _TEMPLATE_CODE[0]
+
+
+def _templates_compiled_once(folder: Path) -> None:
+    """In the forked child: every app's Jinja environment keeps its compiled templates in `folder`."""
+    from flask import Flask
+    from jinja2 import FileSystemBytecodeCache
+
+    original = Flask.create_jinja_environment
+
+    def with_template_code(app: Flask) -> Any:
+        environment = original(app)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        return environment
+
+    Flask.create_jinja_environment = with_template_code  # type: ignore[method-assign]
+
+
+def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path, templates: Path) -> None:
     """In the forked child: `oqu serve --port PORT` in `site` with `env`, its output to `log`."""
     os.chdir(site)
     os.environ.clear()
@@ -247,7 +316,10 @@ def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path) -> No
     from quiz_service.cli import main
 
     passwords._hasher = PasswordHasher(**CHEAP_ARGON2)
-    main(["serve", "--port", str(port)], prog_name="oqu")
+    _templates_compiled_once(templates)
+    # The builders `oqu serve`'s own app compiles serve its gunicorn workers' apps (forked from it).
+    with route_builders_compiled_once():
+        main(["serve", "--port", str(port)], prog_name="oqu")
 
 
 class ForkedServe:
@@ -257,7 +329,9 @@ class ForkedServe:
         self.args = ["oqu", "serve", "--port", str(port)]
         self.log = Path(tempfile.mkdtemp(prefix="oqu-serve-")) / "output.txt"
         atexit.register(shutil.rmtree, self.log.parent, True)
-        self.process = _forking().Process(target=_oqu_serve_here, args=(site, env, port, self.log))
+        self.process = _forking().Process(
+            target=_oqu_serve_here, args=(site, env, port, self.log, _template_code_folder())
+        )
         self.process.start()
 
     @property
