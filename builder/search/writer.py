@@ -42,6 +42,7 @@ from whoosh.codec.whoosh3 import (
     W3PerDocWriter,
     W3TermInfo,
 )
+from whoosh.fields import NUMERIC
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.filetables import _lengths as _ROW_LENGTHS
 from whoosh.formats import Existence, Frequency
@@ -164,12 +165,23 @@ def _packed(count: int) -> bytes:
 _COUNTED = 1  # a list of terms in whoosh's `Frequency` format: counted, a posting per term
 _ONE_ID = 2  # a string in an `ID` field (`IDTokenizer`, `Existence`): the string is its one term
 _WHOOSHS = 3  # anything else: the field's own `index`
+_NUMBER = 4  # a `NUMERIC` field: its `index` (a term per precision tier), kept per number
 
 
 class _FieldPlan:
     """What `add_document` does with one field's value, decided once per field name."""
 
-    __slots__ = ("boost", "column_type", "fieldobj", "indexed", "kind", "length_column", "scorable", "stored")
+    __slots__ = (
+        "boost",
+        "column_type",
+        "fieldobj",
+        "indexed",
+        "kind",
+        "length_column",
+        "numbers",
+        "scorable",
+        "stored",
+    )
 
     def __init__(self, fieldname: str, fieldobj: Any) -> None:
         format_ = type(fieldobj.format)
@@ -184,8 +196,11 @@ class _FieldPlan:
             self.kind = _COUNTED
         elif format_ is Existence and type(fieldobj.analyzer) is IDTokenizer:
             self.kind = _ONE_ID
+        elif type(fieldobj) is NUMERIC:
+            self.kind = _NUMBER
         else:
             self.kind = _WHOOSHS
+        self.numbers: dict[int, list[tuple[bytes, int, float, bytes]]] = {}
 
 
 class _SegmentWriter(SegmentWriter):
@@ -262,8 +277,14 @@ class _SegmentWriter(SegmentWriter):
         if plan.kind == _ONE_ID and type(value) is str:
             terms[(fieldname, value.encode("utf-8"))].append((docnum, plan.boost * 1.0, b""))
             return 1 if plan.scorable else 0
+        if plan.kind == _NUMBER and type(value) is int:  # the same terms for the same number
+            items = plan.numbers.get(value)
+            if items is None:
+                items = plan.numbers[value] = list(plan.fieldobj.index(value))
+        else:
+            items = plan.fieldobj.index(value)
         length = 0
-        for tbytes, freq, weight, vbytes in plan.fieldobj.index(value):
+        for tbytes, freq, weight, vbytes in items:
             if plan.scorable:
                 length += freq
             terms[(fieldname, tbytes)].append((docnum, weight * 1.0, vbytes))
