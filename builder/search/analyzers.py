@@ -10,10 +10,11 @@ the same pieces, so the service, `oqu search`, the bench's SQLite FTS5 and the t
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Iterator
-from typing import Protocol
+from typing import Protocol, cast
 
 import snowballstemmer
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -820,7 +821,11 @@ def index_terms(text: str, lang: str) -> list[str]:
     words = WORD_RE.findall(text)
     for word in set(words).difference(known):
         known[word] = _term(word, lang)
-    return [term for term in map(known.__getitem__, words) if term is not None]
+    terms = filter(_is_term, map(known.__getitem__, words))  # without a Python step per word
+    return cast("list[str]", list(terms))
+
+
+_is_term = functools.partial(operator.is_not, None)  # a stop word's term is None
 
 
 # The term of each word as written, per language (None: a stop word), for `index_terms`: a

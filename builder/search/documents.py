@@ -299,6 +299,8 @@ _MARKDOWN_CLEANUP: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
 def plain_text(markdown: str) -> str:
     text = markdown
     for pattern, replacement, needs in _MARKDOWN_CLEANUP:
-        if any(need in text for need in needs):
-            text = pattern.sub(replacement, text)
+        for need in needs:  # (not `any` over a generator: ~100,000 of them at 1,000 lessons)
+            if need in text:
+                text = pattern.sub(replacement, text)
+                break
     return clean(html.unescape(text))

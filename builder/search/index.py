@@ -155,9 +155,11 @@ def index_fields(document: SearchDocument) -> dict[str, Any]:
     values = document.as_dict()
     values["group"] = f"{document.course}/{document.lesson or '-'}/{document.lang}/{document.kind}"
     title = f"{document.title} {document.heading}".strip()
-    # the terms, as whoosh_analyzer would make them (whoosh indexes a list of strings as given)
-    values[f"title_{document.lang}"] = index_terms(title, document.lang)
-    values[f"text_{document.lang}"] = index_terms(f"{title}\n{document.text}", document.lang)
+    # the terms, as whoosh_analyzer would make them (whoosh indexes a list of strings as given);
+    # the text field's are those of f"{title}\n{text}" (no word spans the line break)
+    title_terms = index_terms(title, document.lang)
+    values[f"title_{document.lang}"] = title_terms
+    values[f"text_{document.lang}"] = title_terms + index_terms(document.text, document.lang)
     return values
 
 

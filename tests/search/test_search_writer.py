@@ -145,3 +145,39 @@ def test_terms_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them(
     ours_files, whooshs_files = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "whoosh")
     assert {name.rsplit(".", 1)[-1] for name in ours_files} >= {"pst", "trm"}
     assert ours_files == whooshs_files
+
+
+def _index_with(path: Path, writer_class: Any, documents: list[dict[str, Any]]) -> None:
+    path.mkdir()
+    whoosh_index.create_in(path, search_index.make_schema(), indexname=INDEX_NAME)
+    ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+    writer = writer_class(ix)
+    for fields in documents:
+        writer.add_document(**fields)
+    writer.commit()
+    ix.close()
+
+
+def test_boosted_documents_and_whooshs_own_flush_give_whooshs_index(
+    example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document with boosts goes through whoosh's own `add_document`: its postings join the
+    counted ones of the same terms; a segment whose field writer is not whoosh3's is flushed by
+    whoosh's own `add_postings` with the counted postings given as whoosh's."""
+    from builder.search import writer as search_writer
+
+    fields = [search_index.index_fields(d) for docs in site_documents(example_site).values() for d in docs]
+    fields[3] = {**fields[3], f"_text_{fields[3]['lang']}_boost": 2.5}  # a boosted field
+    fields[7] = {**fields[7], "_boost": 1.5}
+    _index_with(tmp_path / "whoosh", SegmentWriter, fields)
+    _index_with(tmp_path / "ours", search_writer._SegmentWriter, fields)
+    whooshs = _content(tmp_path / "whoosh")
+    assert _content(tmp_path / "ours") == whooshs
+    assert _segment_files(tmp_path / "ours") == _segment_files(tmp_path / "whoosh")
+
+    class NotWhoosh3:  # the flush's check: not this class, so whoosh's own add_postings
+        pass
+
+    monkeypatch.setattr(search_writer, "W3FieldWriter", NotWhoosh3)
+    _index_with(tmp_path / "theirs-flush", search_writer._SegmentWriter, fields)
+    assert _content(tmp_path / "theirs-flush") == whooshs
