@@ -22,7 +22,8 @@ an HTML parser over every page's whole Markdown source to collect the `id` (and 
 attributes of its raw HTML (`_RawHTMLPreprocessor`, for its anchor validation). An attribute
 named `id` or `name` cannot be in a text whose lower-cased form holds neither word (the parser
 lower-cases attribute names as they are written), nor any tag in a text without `<`: such a
-page's set is empty, and the parse is skipped (99 % of the bench site's pages; oqu's lesson
+page's set is empty, and the parse is skipped unless the text holds a declaration (`<!`: the
+parser can raise there, and the page must fail as it did) (99 % of the bench site's pages; oqu's lesson
 pages all hold raw HTML). `raw_html_preprocessor` gives that subclass only while MkDocs' two
 methods have the known source (`RAW_HTML_WRITTEN_FOR`).
 
@@ -165,10 +166,14 @@ RAW_HTML_WRITTEN_FOR = "c4d1193f18a14a3138981f50f6dd72afc25f171e644fa0cd0c14c998
 SKIP_EMPTY_RAW_HTML = True
 
 
-def _may_hold_anchors(text: str) -> bool:
-    """Whether MkDocs' parse can find an `id` or `name` attribute in `text`."""
+def _needs_parse(text: str) -> bool:
+    """Whether MkDocs' parse of `text` can find an `id` or `name` attribute, or raise: Python's
+    HTML parser raises only on a declaration (`<![` marked sections of unknown keywords), kept
+    to MkDocs' parse so that such a page fails as it did."""
     if "<" not in text:
         return False
+    if "<!" in text:
+        return True
     lowered = text.lower()
     return "id" in lowered or "name" in lowered
 
@@ -185,7 +190,7 @@ def _raw_html_class() -> Any:
 
     class RawHTMLAnchors(original):  # type: ignore[misc,valid-type]
         def run(self, lines: list[str]) -> list[str]:
-            if _may_hold_anchors("\n".join(lines)):
+            if _needs_parse("\n".join(lines)):
                 return super().run(lines)  # type: ignore[no-any-return]
             self.present_anchor_ids = set()
             return lines
