@@ -7,13 +7,13 @@ lookup) and calls `__applyPattern`, which checks the pattern's excluded ancestor
 `finditer` of its expression; on most texts nothing matches and the call returns
 `(data, False, 0)`. That loop (~1 million calls at 1,000 lessons, the two patterns that start
 with a lookbehind scanning every text from every position) was the largest single cost of a
-course project. `handle_inline` is the same loop with the registry read once per call and each
+course project. `handle_inline` is the same loop with the registry read once per page (`run`) and each
 pattern's expression tried with `search` first (for the two costly ones, only when the text
 holds the character they cannot match without, `NEEDS`): when it finds nothing from
 `startIndex`, `finditer` would have found nothing either and `__applyPattern` would have
 returned `(data, False, 0)` (its ancestor check returns the same), so the loop moves to the
 next pattern from index 0 as it does after that return. Otherwise `__applyPattern` runs as
-before. Installed by `use_fast_inline` only when the installed Python-Markdown's two methods
+before. Installed by `use_fast_inline` only when the installed Python-Markdown's three methods
 have the source this was written against (`WRITTEN_FOR`, a digest): another release keeps its
 own loop.
 
@@ -42,16 +42,17 @@ from typing import Any
 
 from markdown import inlinepatterns, treeprocessors, util
 
-# sha256 of `InlineProcessor.__handleInline`'s and `__applyPattern`'s source (Python-Markdown 3.11.4)
-WRITTEN_FOR = "7bb364a981d1d753117d7f8b210cc3de6fab253eae16d16bd9c597b7f11d50e9"
+# sha256 of `InlineProcessor.run`'s, `__handleInline`'s and `__applyPattern`'s source (Python-Markdown 3.11.4)
+WRITTEN_FOR = "0c0cb08db0fa9da44237944143f9d3af0decf790a67a1a661fc29b6f487dbeb4"
 
 _ORIGINAL: Callable[..., str] = treeprocessors.InlineProcessor._InlineProcessor__handleInline  # type: ignore[attr-defined]
+_RUN: Callable[..., Any] = treeprocessors.InlineProcessor.run
 _APPLY: Callable[..., tuple[str, bool, int]] = treeprocessors.InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
 
 
 def source_digest() -> str:
     """The digest of the installed Python-Markdown's two methods' source ("" if unreadable)."""
-    return _digest(_ORIGINAL, _APPLY)
+    return _digest(_RUN, _ORIGINAL, _APPLY)
 
 
 def _digest(*functions: Any) -> str:
@@ -62,19 +63,15 @@ def _digest(*functions: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _searches(processor: Any, patterns: list[Any]) -> list[Callable[[str, int], Any] | None]:
-    """Each pattern's expression's `search` (None for an old-style pattern), kept per processor
-    for the registry's current patterns."""
-    cached = processor.__dict__.get("_oqu_searches")
-    if (
-        cached is not None
-        and len(cached[0]) == len(patterns)
-        and all(a is b for a, b in zip(cached[0], patterns, strict=True))
-    ):
-        return cached[1]  # type: ignore[no-any-return]
-    searches = [_search(p) if isinstance(p, inlinepatterns.InlineProcessor) else None for p in patterns]
-    processor._oqu_searches = (patterns, searches)
-    return searches
+def _patterns(processor: Any) -> tuple[list[Any], list[Callable[[str, int], Any] | None]]:
+    """The registry's inline patterns and each one's expression's `search` (None for an old-style
+    pattern): read once per page by `_run` (the registry is not changed while a page's texts
+    are processed), else now."""
+    snapshot = processor.__dict__.get("_oqu_patterns")
+    if snapshot is not None:
+        return snapshot  # type: ignore[no-any-return]
+    patterns = list(processor.inlinePatterns)
+    return patterns, [_search(p) if isinstance(p, inlinepatterns.InlineProcessor) else None for p in patterns]
 
 
 KEYS_EARLY = r"""(?x)
@@ -123,8 +120,7 @@ def handle_inline(self: Any, data: str, patternIndex: int = 0) -> str:
     """`InlineProcessor.__handleInline`, each pattern tried with a search first."""
     if isinstance(data, util.AtomicString):
         return data
-    patterns = list(self.inlinePatterns)
-    searches = _searches(self, patterns)
+    patterns, searches = _patterns(self)
     start = 0
     count = len(patterns)
     while patternIndex < count:
@@ -149,6 +145,18 @@ def _dispatch(self: Any, data: str, patternIndex: int = 0) -> str:
     return _ORIGINAL(self, data, patternIndex)
 
 
+def _run(self: Any, tree: Any, ancestors: list[str] | None = None) -> Any:
+    """`InlineProcessor.run` with the patterns read once for the page."""
+    if not FAST_INLINE:
+        return _RUN(self, tree, ancestors)
+    outer = self.__dict__.get("_oqu_patterns")  # a run inside a run (an extension's) keeps its own
+    self._oqu_patterns = _patterns(self) if outer is None else outer
+    try:
+        return _RUN(self, tree, ancestors)
+    finally:
+        self._oqu_patterns = outer
+
+
 def use_fast_inline() -> bool:
     """Install `handle_inline` (once per process) when the library's source is the known one."""
     current = treeprocessors.InlineProcessor.__dict__.get("_InlineProcessor__handleInline")
@@ -157,6 +165,7 @@ def use_fast_inline() -> bool:
     if source_digest() != WRITTEN_FOR:
         return False
     treeprocessors.InlineProcessor._InlineProcessor__handleInline = _dispatch  # type: ignore[attr-defined]
+    treeprocessors.InlineProcessor.run = _run  # type: ignore[method-assign]
     return True
 
 

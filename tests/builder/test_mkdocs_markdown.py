@@ -131,8 +131,10 @@ def test_another_python_markdown_keeps_its_loop(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(
         treeprocessors.InlineProcessor, "_InlineProcessor__handleInline", mkdocs_markdown._ORIGINAL
     )
+    monkeypatch.setattr(treeprocessors.InlineProcessor, "run", mkdocs_markdown._RUN)
     monkeypatch.setattr(mkdocs_markdown, "WRITTEN_FOR", "0" * 64)
     assert not mkdocs_markdown.use_fast_inline()
+    assert treeprocessors.InlineProcessor.run is mkdocs_markdown._RUN
     assert (
         treeprocessors.InlineProcessor.__dict__["_InlineProcessor__handleInline"] is mkdocs_markdown._ORIGINAL
     )
