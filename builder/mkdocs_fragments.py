@@ -173,12 +173,11 @@ class _Fragments:
         if page is None or not isinstance(value, str):
             return self.url_filter(context, value)
         url = page.url
-        place = self.pages.get(url, False)
-        if place is False:
-            place = self.pages[url] = _folder_and_name(url)
-        parts = self.links.get(value, False)
-        if parts is False:
-            parts = self.links[value] = _relative_link_parts(value)
+        if url not in self.pages:
+            self.pages[url] = _folder_and_name(url)
+        if value not in self.links:
+            self.links[value] = _relative_link_parts(value)
+        place, parts = self.pages[url], self.links[value]
         if place is None or parts is None:
             return self.url_filter(context, value)
         folder, name = place
@@ -229,7 +228,7 @@ def _url_functions() -> list[Any]:
         utils.get_relative_url,
         utils._norm_parts,
         norm_url,
-        mkdocs.structure.pages.Page.url.fget,
+        vars(mkdocs.structure.pages.Page)["url"].fget,
     ]
 
 

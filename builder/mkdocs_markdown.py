@@ -45,9 +45,9 @@ from markdown import inlinepatterns, treeprocessors, util
 # sha256 of `InlineProcessor.run`'s, `__handleInline`'s and `__applyPattern`'s source (Python-Markdown 3.11.4)
 WRITTEN_FOR = "0c0cb08db0fa9da44237944143f9d3af0decf790a67a1a661fc29b6f487dbeb4"
 
-_ORIGINAL: Callable[..., str] = treeprocessors.InlineProcessor._InlineProcessor__handleInline  # type: ignore[attr-defined]
+_ORIGINAL: Callable[..., str] = treeprocessors.InlineProcessor._InlineProcessor__handleInline
 _RUN: Callable[..., Any] = treeprocessors.InlineProcessor.run
-_APPLY: Callable[..., tuple[str, bool, int]] = treeprocessors.InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+_APPLY: Callable[..., tuple[str, bool, int]] = treeprocessors.InlineProcessor._InlineProcessor__applyPattern
 
 
 def source_digest() -> str:
@@ -69,7 +69,7 @@ def _patterns(processor: Any) -> tuple[list[Any], list[Callable[[str, int], Any]
     are processed), else now."""
     snapshot = processor.__dict__.get("_oqu_patterns")
     if snapshot is not None:
-        return snapshot  # type: ignore[no-any-return]
+        return snapshot
     patterns = list(processor.inlinePatterns)
     return patterns, [_search(p) if isinstance(p, inlinepatterns.InlineProcessor) else None for p in patterns]
 
@@ -104,7 +104,7 @@ def _search(pattern: Any) -> Callable[[str, int], Any]:
     expression = pattern.getCompiledRegExp()
     needs = NEEDS.get(expression.pattern)
     if needs is None:
-        return expression.search  # type: ignore[no-any-return]
+        return expression.search
     search = expression.search
 
     def search_if_possible(data: str, start: int) -> Any:
@@ -164,8 +164,8 @@ def use_fast_inline() -> bool:
         return True
     if source_digest() != WRITTEN_FOR:
         return False
-    treeprocessors.InlineProcessor._InlineProcessor__handleInline = _dispatch  # type: ignore[attr-defined]
-    treeprocessors.InlineProcessor.run = _run  # type: ignore[method-assign]
+    treeprocessors.InlineProcessor._InlineProcessor__handleInline = _dispatch
+    treeprocessors.InlineProcessor.run = _run
     return True
 
 
@@ -200,8 +200,8 @@ def _raw_html_class() -> Any:
     class RawHTMLAnchors(original):  # type: ignore[misc,valid-type]
         def run(self, lines: list[str]) -> list[str]:
             if _needs_parse("\n".join(lines)):
-                return super().run(lines)  # type: ignore[no-any-return]
-            self.present_anchor_ids = set()
+                return super().run(lines)
+            self.present_anchor_ids: set[str] = set()
             return lines
 
     return RawHTMLAnchors
