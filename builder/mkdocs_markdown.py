@@ -1,4 +1,4 @@
-"""Two of the Markdown conversion's steps done with less work, the same output (issue #17, part 5).
+"""Three of the Markdown conversion's steps done with less work, the same output (issue #17, part 5).
 
 **Inline patterns tried only where their expression finds something.** Python-Markdown's
 `InlineProcessor` runs every inline pattern (18 with oqu's extensions) over every text of a
@@ -27,7 +27,12 @@ parser can raise there, and the page must fail as it did) (99 % of the bench sit
 pages all hold raw HTML). `raw_html_preprocessor` gives that subclass only while MkDocs' two
 methods have the known source (`RAW_HTML_WRITTEN_FOR`).
 
-Both are pinned by tests/builder/test_mkdocs_markdown.py (pages converted both ways, the fixture
+**The toc extension's marker looked for only where it is.** `TocTreeprocessor.replace_marker`
+walks every element of a page and joins its text to find a paragraph reading just the marker
+(`[TOC]`); where no element's text holds the marker it replaces nothing, and is skipped
+(`use_toc_marker_check`, guarded by a digest of its code, `TOC_WRITTEN_FOR`).
+
+All are pinned by tests/builder/test_mkdocs_markdown.py (pages converted both ways, the fixture
 site built both ways byte for byte). When upgrading Python-Markdown or MkDocs, compare the
 methods with these, run that test, then set the digests.
 """
@@ -41,12 +46,14 @@ from collections.abc import Callable
 from typing import Any
 
 from markdown import inlinepatterns, treeprocessors, util
+from markdown.extensions import toc
 
 # sha256 of `InlineProcessor.run`'s, `__handleInline`'s and `__applyPattern`'s source (Python-Markdown 3.11.4)
 WRITTEN_FOR = "0c0cb08db0fa9da44237944143f9d3af0decf790a67a1a661fc29b6f487dbeb4"
 
 _ORIGINAL: Callable[..., str] = treeprocessors.InlineProcessor._InlineProcessor__handleInline
 _RUN: Callable[..., Any] = treeprocessors.InlineProcessor.run
+_REPLACE_MARKER: Callable[..., None] = toc.TocTreeprocessor.replace_marker
 _APPLY: Callable[..., tuple[str, bool, int]] = treeprocessors.InlineProcessor._InlineProcessor__applyPattern
 
 
@@ -214,3 +221,28 @@ def raw_html_preprocessor() -> Any:
 
     fast = _raw_html_class() if SKIP_EMPTY_RAW_HTML else None
     return (fast or pages._RawHTMLPreprocessor)()
+
+
+# sha256 of Python-Markdown's `TocTreeprocessor.replace_marker` and `iterparent` (3.11.4)
+TOC_WRITTEN_FOR = "da7f724eabf9a1d98f3a0779421cc492e54411083637f1b9a730b9949a7d7306"
+# False: the toc extension's own marker search on every page, read at each call (the test).
+SKIP_ABSENT_TOC_MARKER = True
+
+
+def _replace_marker_if_present(self: Any, root: Any, elem: Any) -> None:
+    """`TocTreeprocessor.replace_marker`, which walks every element and joins its text to find
+    a paragraph reading just the marker (`[TOC]`), skipped on a page where no element's text
+    holds the marker: nothing would be replaced (~1 % of a project)."""
+    if SKIP_ABSENT_TOC_MARKER and not any(el.text and self.marker in el.text for el in root.iter()):
+        return
+    _REPLACE_MARKER(self, root, elem)
+
+
+def use_toc_marker_check() -> bool:
+    """Install `_replace_marker_if_present` when the toc extension's code is the known one."""
+    if toc.TocTreeprocessor.__dict__.get("replace_marker") is _replace_marker_if_present:
+        return True
+    if _digest(_REPLACE_MARKER, toc.TocTreeprocessor.iterparent) != TOC_WRITTEN_FOR:
+        return False
+    toc.TocTreeprocessor.replace_marker = _replace_marker_if_present
+    return True

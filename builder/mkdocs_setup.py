@@ -23,7 +23,7 @@ import mkdocs.theme
 import mkdocs.utils
 
 from builder import mkdocs_fragments
-from builder.mkdocs_markdown import raw_html_preprocessor, use_fast_inline
+from builder.mkdocs_markdown import raw_html_preprocessor, use_fast_inline, use_toc_marker_check
 
 ASSET_REF_RE = re.compile(r"""(?P<quote>["'(])(?P<up>(?:\.\./)*)(?:\./)?assets/""")
 
@@ -45,6 +45,7 @@ def quiet_mkdocs() -> None:
     _parse_configs_with_libyaml()
     _list_themes_once()
     use_fast_inline()  # Python-Markdown's inline patterns tried only where they can match
+    use_toc_marker_check()  # the toc extension's marker looked for only where it is
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

@@ -36,12 +36,14 @@ PAGES = [
     '!!! note "Ескерту `код`"\n    Ішінде ++enter++ және `x` және <b>қалың</b>.\n\n??? tip\n    *жасырын*',
     "``` python\nprint('`')\n```\n\nКейін `inline` және \\\\` және \\` соңы ` ашық",
     "*[ӨҚ]: Өрт қауіпсіздігі\n\nӨҚ ережесі `ӨҚ` ішінде *ӨҚ* және [ӨҚ](x/).",
+    "[TOC]\n\n## Бірінші\n\nМәтін [TOC] ішінде.\n\n## [TOC]\n\n```\n[TOC]\n```\n\n> [TOC]",
 ]
 
 TOKENS = [
     "`", "``", "\\", "\\\\", "+", "++", "ctrl", "*", "**", "_", "__", "=", "==", "^", "^^", "~", "~~",
     "[", "]", "(", ")", "![", "](x/)", "<", ">", "<b>", "</b>", "&amp;", "&", "#!python ", "http://a.kz",
-    "a@b.kz", "  \n", "\n", "\n\n", " ", " ", "сөз", "word", "{: #id }", ":", "|", "- ", "1. ", "#",
+    "a@b.kz", "  \n", "\n", "\n\n", "[TOC]", "\n\n[TOC]\n\n", "## ",
+    " ", " ", "сөз", "word", "{: #id }", ":", "|", "- ", "1. ", "#",
 ]  # fmt: skip
 
 
@@ -66,13 +68,16 @@ def _random_pages(count: int) -> list[str]:
 def fast_inline() -> None:
     quiet_mkdocs()
     assert mkdocs_markdown.use_fast_inline()  # the installed Python-Markdown is the known one
+    assert mkdocs_markdown.use_toc_marker_check()
 
 
 def _convert_both_ways(md: markdown.Markdown, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
     monkeypatch.setattr(mkdocs_markdown, "FAST_INLINE", False)
+    monkeypatch.setattr(mkdocs_markdown, "SKIP_ABSENT_TOC_MARKER", False)
     md.reset()
     library = md.convert(text)
     monkeypatch.setattr(mkdocs_markdown, "FAST_INLINE", True)
+    monkeypatch.setattr(mkdocs_markdown, "SKIP_ABSENT_TOC_MARKER", True)
     md.reset()
     fast = md.convert(text)
     return library, fast
@@ -98,6 +103,9 @@ def test_pages_convert_as_python_markdown_does(
     md.reset()
     page = md.convert(PAGES[1])
     assert "<kbd" in page and "++ctrl++" in page  # the keys, the escaped keys
+    md.reset()
+    page = md.convert(PAGES[-1])
+    assert page.startswith('<div class="toc">') and page.count('class="toc"') == 2  # the markers replaced
 
 
 def test_random_texts_convert_as_python_markdown_does(
@@ -125,6 +133,15 @@ def test_the_prefiltered_expressions_are_the_extensions_and_need_their_character
         samples += ["".join(rng.choice(tokens) for _ in range(40)).replace(needs, "") for _ in range(600)]
         assert any(compiled.search(text) for text in PAGES)  # it does match where the character is
         assert not any(compiled.search(text) for text in samples if needs not in text)
+
+
+def test_another_toc_extension_keeps_its_marker_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    from markdown.extensions import toc
+
+    monkeypatch.setattr(toc.TocTreeprocessor, "replace_marker", mkdocs_markdown._REPLACE_MARKER)
+    monkeypatch.setattr(mkdocs_markdown, "TOC_WRITTEN_FOR", "0" * 64)
+    assert not mkdocs_markdown.use_toc_marker_check()
+    assert toc.TocTreeprocessor.replace_marker is mkdocs_markdown._REPLACE_MARKER
 
 
 def test_another_python_markdown_keeps_its_loop(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,6 +232,7 @@ def test_the_fixture_site_is_the_same_byte_for_byte(
     assert len(inline) > 100 and True in parsed and False in parsed  # both ways were taken
     monkeypatch.setattr(mkdocs_markdown, "FAST_INLINE", False)
     monkeypatch.setattr(mkdocs_markdown, "SKIP_EMPTY_RAW_HTML", False)
+    monkeypatch.setattr(mkdocs_markdown, "SKIP_ABSENT_TOC_MARKER", False)
     build_site(minimal_site, minimal_site / "library", paper=False)
     assert list((minimal_site / "fast/site").rglob("*.html"))
     assert _differences(minimal_site / "fast/site", minimal_site / "library/site") == []
