@@ -58,7 +58,7 @@ _APPLY: Callable[..., tuple[str, bool, int]] = treeprocessors.InlineProcessor._I
 
 
 def source_digest() -> str:
-    """The digest of the installed Python-Markdown's two methods' source ("" if unreadable)."""
+    """The digest of the installed Python-Markdown's three methods' source ("" if unreadable)."""
     return _digest(_RUN, _ORIGINAL, _APPLY)
 
 
