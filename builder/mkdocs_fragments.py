@@ -94,15 +94,19 @@ def enable(env: jinja2.Environment) -> None:
     project build: every page is populated before the first is rendered)."""
     if not isinstance(env.loader, _RewritingLoader) or "url" not in env.filters:
         return
-    fragments = _Fragments(env.filters["url"])
+    fragments = _Fragments(env.filters["url"], relative_links_by_folder())
     env.filters["url"] = fragments.url
     env.globals["oqu_nav_fragment"] = fragments.nav_item
     env.globals["oqu_word"] = fragments.word
 
 
 class _Fragments:
-    def __init__(self, url_filter: Callable[..., str]) -> None:
+    def __init__(self, url_filter: Callable[..., str], by_folder: bool = False) -> None:
         self.url_filter = url_filter
+        self.by_folder = by_folder and BY_FOLDER  # links made relative once per folder of pages
+        self.pages: dict[str, tuple[tuple[str, ...], str] | None] = {}  # page URL: folder, own name
+        self.links: dict[str, tuple[str, ...] | None] = {}  # link: its parts (None: not relative)
+        self.relative: dict[tuple[str, tuple[str, ...]], str] = {}
         self.marking = 0  # > 0 while a remembered fragment is rendered: links become markers
         self.marks = 0  # markers made since the outermost fragment began
         self.spoiled = False  # a marker character in a link's input: that fragment is not kept
@@ -112,7 +116,7 @@ class _Fragments:
     @pass_context
     def url(self, context: Any, value: Any) -> str:
         if not self.marking:
-            return self.url_filter(context, value)
+            return self._relative(context, value)
         text = str(value)
         if MARK in text:
             self.spoiled = True
@@ -156,8 +160,34 @@ class _Fragments:
 
     def _linked(self, context: Any, text: str) -> str:
         parts = text.split(MARK)
-        parts[1::2] = [self.url_filter(context, link) for link in parts[1::2]]
+        parts[1::2] = [self._relative(context, link) for link in parts[1::2]]
         return "".join(parts)
+
+    def _relative(self, context: Any, value: Any) -> str:
+        """The `url` filter's result, remembered per folder of pages: MkDocs makes a link relative
+        to the page's URL by the parts they share (`get_relative_url`), so two pages of one folder
+        (`m/a/`, `m/b/`) get the same text for a link that goes under neither page's own name:
+        their common parts with it are the same, within the folder. A link under the page, an
+        absolute one, or a page at the top is made by the filter itself."""
+        page = context.get("page") if self.by_folder else None
+        if page is None or not isinstance(value, str):
+            return self.url_filter(context, value)
+        url = page.url
+        if url not in self.pages:
+            self.pages[url] = _folder_and_name(url)
+        if value not in self.links:
+            self.links[value] = _relative_link_parts(value)
+        place, parts = self.pages[url], self.links[value]
+        if place is None or parts is None:
+            return self.url_filter(context, value)
+        folder, name = place
+        if len(parts) > len(folder) and parts[len(folder)] == name and parts[: len(folder)] == folder:
+            return self.url_filter(context, value)  # under the page: its own
+        key = (value, folder)
+        text = self.relative.get(key)
+        if text is None:
+            text = self.relative[key] = self.url_filter(context, value)
+        return text
 
     def word(self, t: Any, key: Any) -> str:
         """Material's `lang.t(key)`: the same text for every page of a project."""
@@ -175,6 +205,66 @@ def _same_on_every_page(item: Any, page: Any) -> bool:
     if page is None or isinstance(page, jinja2.Undefined):
         return False
     return not getattr(item, "active", True) and not getattr(item, "pages", None) and item is not page
+
+
+# False: every link made relative by MkDocs' `url` filter on each page, read when a project's
+# memo is made (the test comparing the two sets it).
+BY_FOLDER = True
+# sha256 of the MkDocs functions whose results `_relative` reuses (MkDocs 1.6.1): the `url`
+# filter, `normalize_url`, `get_relative_url`, `_norm_parts`, `_get_norm_url` and `Page.url`.
+URL_WRITTEN_FOR = "c78a24b19512a0a381c0d89ae7eb46f0eafa85898e2d0ae793fd144ac6c9daed"
+
+
+def _url_functions() -> list[Any]:
+    import mkdocs.structure.pages
+    import mkdocs.utils
+    import mkdocs.utils.templates
+
+    utils = mkdocs.utils
+    norm_url = getattr(utils._get_norm_url, "__wrapped__", utils._get_norm_url)
+    return [
+        getattr(mkdocs.utils.templates.url_filter, "__wrapped__", mkdocs.utils.templates.url_filter),
+        utils.normalize_url,
+        utils.get_relative_url,
+        utils._norm_parts,
+        norm_url,
+        vars(mkdocs.structure.pages.Page)["url"].fget,
+    ]
+
+
+def url_source_digest() -> str:
+    import hashlib
+    import inspect
+
+    try:
+        text = "".join(inspect.getsource(function) for function in _url_functions())
+    except (OSError, TypeError):
+        return ""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def relative_links_by_folder() -> bool:
+    """Whether the installed MkDocs makes links relative with the known code (once per process)."""
+    return url_source_digest() == URL_WRITTEN_FOR
+
+
+def _folder_and_name(url: str) -> tuple[tuple[str, ...], str] | None:
+    """A page URL's folder parts and last part as `get_relative_url` reads them (None: the top)."""
+    from mkdocs.utils import _norm_parts
+
+    dirname, _, basename = url.rpartition("/")
+    parts = _norm_parts(dirname if "." in basename else url)
+    return (tuple(parts[:-1]), parts[-1]) if parts else None
+
+
+def _relative_link_parts(link: str) -> tuple[str, ...] | None:
+    """A link's parts as `get_relative_url` reads them; None when `normalize_url` does not make it
+    relative to the page (a URL with a scheme, an absolute path, an anchor)."""
+    from mkdocs.utils import _get_norm_url, _norm_parts
+
+    path, level = _get_norm_url(link)
+    return None if level == -1 else tuple(_norm_parts(path))
 
 
 @functools.cache

@@ -23,6 +23,7 @@ import mkdocs.theme
 import mkdocs.utils
 
 from builder import mkdocs_fragments
+from builder.mkdocs_markdown import raw_html_preprocessor, use_fast_inline, use_toc_marker_check
 
 ASSET_REF_RE = re.compile(r"""(?P<quote>["'(])(?P<up>(?:\.\./)*)(?:\./)?assets/""")
 
@@ -43,6 +44,8 @@ def quiet_mkdocs() -> None:
     _reuse_markdown_converter()
     _parse_configs_with_libyaml()
     _list_themes_once()
+    use_fast_inline()  # Python-Markdown's inline patterns tried only where they can match
+    use_toc_marker_check()  # the toc extension's marker looked for only where it is
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -250,7 +253,7 @@ def _reuse_markdown_converter() -> None:
                 extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
             )
             last.update(config=config, md=md)
-        raw_html_ext = pages._RawHTMLPreprocessor()
+        raw_html_ext = raw_html_preprocessor()
         raw_html_ext._register(md)
         extract_anchors_ext = pages._ExtractAnchorsTreeprocessor(self.file, files, config)
         extract_anchors_ext._register(md)

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import mkdocs.structure.files
 import pytest
 from test_mkdocs_setup import _differences  # the same tree comparison
@@ -136,3 +137,71 @@ def test_shared_asset_refs_are_the_patterns_substitution() -> None:
     assert mkdocs_runner.shared_asset_refs(page, "../") == (
         '<link href="../../../assets/a.css"><img src="../assets/b.svg"><a href="x/assets/c">'
     )
+
+
+# Page URLs of one project (directory URLs, `.html` ones, the top) and links of every kind: siblings,
+# under a page, the page itself, its folder, higher up, climbing, absolute, with a scheme, anchors.
+PAGE_URLS = ["", "m/", "m/a/", "m/b/", "m/a/x/", "m/b/x/", "n/a/", "n/", "m/c.html", "m/d.html", "a/", "m/m/"]
+LINKS = [
+    "", ".", "./", "m/", "m/a/", "m/a/x/", "m/a/x/y.png", "m/b/", "m/c/", "m/", "n/a/", "a/", "a/b/", "m/m/",
+    "m/a", "../x/", "../../m/a/", "assets/style.css", "m/a/#top", "/abs/", "https://oqu.kz/", "#top",
+    "m/../n/a/", "m/./a/", "m//a/", "m", "m/a/x",
+]  # fmt: skip
+
+
+def test_links_made_relative_by_folder_are_the_url_filters() -> None:
+    """Every link from every page, asked in many orders (what is remembered depends on the page
+    that asked first): the `url` filter's own text."""
+    import random
+    from types import SimpleNamespace
+
+    from mkdocs.utils.templates import url_filter
+
+    assert mkdocs_fragments.relative_links_by_folder()  # the installed MkDocs is the known one
+    pages = {url: SimpleNamespace(url=url) for url in PAGE_URLS}
+    asks = [(url, link) for url in PAGE_URLS for link in LINKS]
+    rng = random.Random(3)
+    for _ in range(30):
+        rng.shuffle(asks)
+        fragments = mkdocs_fragments._Fragments(url_filter, by_folder=True)
+        for url, link in asks:
+            context = {"page": pages[url], "base_url": "."}
+            assert fragments._relative(context, link) == url_filter(context, link), (url, link)
+        assert fragments.relative  # something was remembered
+    context = {"page": pages["m/a/"], "base_url": "."}
+    assert fragments._relative(context, "m/b/") == "../b/" and fragments._relative(context, "m/a/x/") == "x/"
+
+
+def test_another_mkdocs_makes_every_link_with_its_filter(monkeypatch: pytest.MonkeyPatch) -> None:
+    mkdocs_fragments.relative_links_by_folder.cache_clear()
+    monkeypatch.setattr(mkdocs_fragments, "URL_WRITTEN_FOR", "0" * 64)
+    try:
+        assert not mkdocs_fragments.relative_links_by_folder()
+        env = jinja2.Environment(loader=mkdocs_fragments._RewritingLoader(jinja2.DictLoader({})))
+        env.filters["url"] = lambda context, value: value
+        mkdocs_fragments.enable(env)
+        assert not env.globals["oqu_nav_fragment"].__self__.by_folder
+    finally:
+        mkdocs_fragments.relative_links_by_folder.cache_clear()
+
+
+def test_links_made_relative_by_folder_give_the_same_site(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_lessons(minimal_site, 2)
+    remembered: list[int] = []
+    relative = mkdocs_fragments._Fragments._relative
+
+    def counted(self: Any, context: Any, value: Any) -> str:
+        remembered.append(len(self.relative))
+        return relative(self, context, value)
+
+    monkeypatch.setattr(mkdocs_fragments._Fragments, "_relative", counted)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the projects built in this process
+    build_site(minimal_site, minimal_site / "by-folder", paper=False)
+    assert max(remembered) > 10
+    monkeypatch.setattr(mkdocs_fragments, "BY_FOLDER", False)
+    remembered.clear()
+    build_site(minimal_site, minimal_site / "per-page", paper=False)
+    assert max(remembered) == 0
+    assert _differences(minimal_site / "by-folder/site", minimal_site / "per-page/site") == []
