@@ -7,9 +7,10 @@ database copied from a migrated template, or from an empty one for migration tes
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +22,14 @@ from flask.testing import FlaskClient
 from jinja2 import BytecodeCache, Environment
 from jinja2.bccache import Bucket
 from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
-from werkzeug.routing import Rule
+from werkzeug.routing import BaseConverter, Rule
+from werkzeug.routing.rules import RulePart
 
 from auth import passwords, service
 from auth.models import Role, User
 from quiz_service import create_app
 from quiz_service.cli import main as oqu
-from quiz_service.core import db, migrations
+from quiz_service.core import config, db, migrations
 
 DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 MIGRATED_TEMPLATE = "oqu_migrated"
@@ -64,6 +66,82 @@ def route_builders_compiled_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Rule, "_compile_builder", compile_once)
+        yield
+
+
+ParsedRule = tuple[
+    list[RulePart], list[tuple[bool, str]], list[tuple[str, str, tuple[Any, ...], dict[str, Any]]]
+]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def rules_parsed_once() -> Iterator[None]:
+    """Each app binds its ~200 rules to its own map, and werkzeug parses each rule's text again
+    (a regular expression per part, the converters' patterns and weights): about half of
+    `create_app`'s time once the builders above are shared. The parse depends only on the text
+    and the map's converter classes, so it is kept per worker and replayed for the next app:
+    the same parts (read only by the matcher), the same trace and arguments, and the rule's own
+    converters made again for its own map, with the arguments the text gave them."""
+    original = Rule._parse_rule
+    parsed: dict[tuple[object, ...], ParsedRule] = {}
+
+    def parse_once(rule: Rule, text: str) -> Iterator[RulePart]:
+        assert rule.map is not None
+        key = (type(rule), text, tuple(sorted(rule.map.converters.items(), key=lambda item: item[0])))
+        if key not in parsed:
+            made: list[tuple[str, str, tuple[Any, ...], dict[str, Any]]] = []
+            make_converter = rule.get_converter
+
+            def recorded(
+                variable: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]
+            ) -> BaseConverter:
+                made.append((variable, name, args, kwargs))
+                return make_converter(variable, name, args, kwargs)
+
+            traced = len(rule._trace)
+            rule.get_converter = recorded  # type: ignore[method-assign]  # this rule's parse only
+            try:
+                parts = list(original(rule, text))
+            finally:
+                del rule.get_converter
+            parsed[key] = (parts, rule._trace[traced:], made)
+            return iter(parts)
+        parts, trace, made = parsed[key]
+        for variable, name, args, kwargs in made:
+            rule._converters[variable] = rule.get_converter(variable, name, args, kwargs)
+            rule.arguments.add(variable)
+        rule._trace.extend(trace)
+        return iter(parts)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_parse_rule", parse_once)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def settings_read_once_per_environment() -> Iterator[None]:
+    """Every app reads its ten settings models (pydantic-settings walks the environment and each
+    field's type per model: ~15 % of `create_app`). Kept per worker for the same model and the same
+    `OQU_*` variables (a test that sets one gets its own reading); each caller gets its own copy."""
+    original = config.read_settings
+    read: dict[tuple[object, ...], config.OquSettings] = {}
+
+    def read_once(
+        model: type[config.SettingsModel], environ: Mapping[str, str] | None = None
+    ) -> config.SettingsModel:
+        source = os.environ if environ is None else environ
+        given = tuple(
+            sorted((name, value) for name, value in source.items() if name.upper().startswith("OQU_"))
+        )
+        key = (model, environ is None, given)
+        if key not in read:
+            read[key] = original(model, environ)
+        settings = read[key]
+        assert isinstance(settings, model)
+        return settings.model_copy(deep=True)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(config, "read_settings", read_once)
         yield
 
 
