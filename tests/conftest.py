@@ -96,6 +96,30 @@ def away_from_the_checkout(tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 @pytest.fixture(scope="session")
+def apps_made_cheaply() -> Iterator[None]:
+    """The per-process caches of tests/app_caches.py, for the tests that make in-process apps
+    (imported here only when asked for: a builder-only run does not load the service)."""
+    from app_caches import made_cheaply
+
+    with made_cheaply():
+        yield
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once per process; a test's database is a copy of it."""
+    from quiz_service.core import db, migrations
+
+    path = tmp_path_factory.mktemp("sqlite-template") / "oqu.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    try:
+        migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example content built without PDFs and offline copies (tests/paper/ has them): the
     browser tests serve it, tests/quizzes adds the paper part to a copy. Built once per run: under

@@ -12,6 +12,7 @@ from quiz_service.core.errors import ApiError
 from quiz_service.core.openapi import build_spec, operation
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI_SPEC = "oqu_openapi_spec"  # app.extensions key of the app's described API
 
 
 class Health(BaseModel):
@@ -53,4 +54,10 @@ def ready() -> Response:
 @bp.get("/openapi.json")
 @operation("This API, described in OpenAPI 3.1")
 def openapi_json() -> Response:
-    return jsonify(build_spec(current_app))
+    """Described at the app's first request for it (~0.1 s of CPU: every rule and pydantic's
+    schemas) and kept for the app: its routes and models cannot change once it serves (Flask
+    refuses a route added after the first request)."""
+    spec = current_app.extensions.get(OPENAPI_SPEC)
+    if spec is None:
+        spec = current_app.extensions[OPENAPI_SPEC] = build_spec(current_app)
+    return jsonify(spec)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,15 +15,19 @@ from flask.testing import FlaskClient
 from auth import enrolment, service
 from auth.models import Role
 from quiz_service import create_app
-from quiz_service.core import db, migrations
+from quiz_service.core import db
 
 
 @pytest.fixture
-def app(example_build: Path, tmp_path: Path) -> Iterator[Flask]:
-    url = f"sqlite:///{tmp_path / 'oqu.sqlite3'}"
-    engine = db.make_engine(url)
-    migrations.upgrade(engine)
-    engine.dispose()
+def app(
+    example_build: Path, tmp_path: Path, sqlite_template: Path, apps_made_cheaply: None
+) -> Iterator[Flask]:
+    """The example's service bundle and index, on a database of its own: a copy of the one
+    migrated once per process (tests/conftest.py)."""
+    path = tmp_path / "oqu.sqlite3"
+    with sqlite3.connect(sqlite_template) as source, sqlite3.connect(path) as target:
+        source.backup(target)
+    url = f"sqlite:///{path}"
     app = create_app(
         {
             "TESTING": True,

@@ -18,10 +18,7 @@ from argon2 import PasswordHasher
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import BytecodeCache, Environment
-from jinja2.bccache import Bucket
 from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
-from werkzeug.routing import Rule
 
 from auth import passwords, service
 from auth.models import Role, User
@@ -44,71 +41,8 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def route_builders_compiled_once() -> Iterator[None]:
-    """Every test makes its own app, and werkzeug compiles Python source for each of its ~180
-    routes' URL builders (twice): 60 % of `create_app`'s time, ~80 s of CPU over the suite. A
-    builder depends only on the rule's text, its parsed parts and its argument names (converters
-    are looked up on the rule when a URL is built), so one compiled per such key serves every app.
-    A rule whose default fills a part of its path bakes a converted value in: compiled each time."""
-    original = Rule._compile_builder
-    compiled: dict[tuple[object, ...], Callable[..., tuple[str, str]]] = {}
-
-    def compile_once(rule: Rule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
-        defaults = rule.defaults or {}
-        if any(name in rule._converters for name in defaults):
-            return original(rule, append_unknown)
-        key = (rule.rule, tuple(rule._trace), append_unknown, tuple(sorted(defaults)))
-        if key not in compiled:
-            compiled[key] = original(rule, append_unknown)
-        return compiled[key]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Rule, "_compile_builder", compile_once)
-        yield
-
-
-class TemplatesCompiledOnce(BytecodeCache):
-    """Jinja's compiled templates kept in memory for every app of this worker. Each test's app
-    has its own Jinja environment, which compiled every template it rendered again (parse,
-    generate Python, `compile`): 16 % of a page-rendering module's CPU. A template is still
-    read from its file each time and its compiled code used only while that text is the same
-    (Jinja's checksum) and the environment compiles alike (its extensions and syntax options)."""
-
-    def __init__(self) -> None:
-        self.stored: dict[str, bytes] = {}
-
-    def get_bucket(self, environment: Environment, name: str, filename: str | None, source: str) -> Bucket:
-        options = (
-            sorted(environment.extensions), getattr(environment, "newstyle_gettext", None),
-            environment.block_start_string, environment.variable_start_string, environment.comment_start_string,
-            environment.line_statement_prefix, environment.line_comment_prefix, environment.trim_blocks,
-            environment.lstrip_blocks, environment.newline_sequence, environment.keep_trailing_newline,
-            environment.optimized, environment.finalize is not None, environment.is_async,
-            environment.autoescape(name) if callable(environment.autoescape) else environment.autoescape,
-        )  # fmt: skip
-        bucket = Bucket(
-            environment, self.get_cache_key(f"{name}|{options!r}", filename), self.get_source_checksum(source)
-        )
-        self.load_bytecode(bucket)
-        return bucket
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self.stored:
-            bucket.bytecode_from_string(self.stored[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self.stored[bucket.key] = bucket.bytecode_to_string()
-
-
-@pytest.fixture(scope="session", autouse=True)
-def templates_compiled_once() -> Iterator[None]:
-    """Every app of the worker gets the one `TemplatesCompiledOnce` (Flask passes `jinja_options`
-    to each app's Jinja environment)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(
-            Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": TemplatesCompiledOnce()}
-        )
-        yield
+def service_apps_made_cheaply(apps_made_cheaply: None) -> None:
+    """Every app of these tests is made with the worker's caches (tests/app_caches.py)."""
 
 
 @pytest.fixture(scope="session")
@@ -124,13 +58,6 @@ def postgres_server() -> Iterator[PostgresServer]:
         yield server
     finally:
         server.stop()
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sqlite-template") / "oqu.sqlite3"
-    _migrate(f"sqlite:///{path}")
-    return path
 
 
 def _migrate(url: str) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from auth.views import NewToken
-from quiz_service.core.openapi import openapi_path
+from quiz_service.api import views
+from quiz_service.core.openapi import build_spec, openapi_path
 
 
 def api_rules(app: Flask) -> set[tuple[str, str]]:
@@ -28,6 +30,23 @@ def test_every_api_rule_is_described(app: Flask, client: FlaskClient) -> None:
     spec = client.get("/api/v1/openapi.json").json
     assert api_rules(app) == spec_operations(spec)
     assert ("/api/v1/me/tokens/{token_id}", "delete") in spec_operations(spec)
+
+
+def test_the_spec_is_described_once_per_app(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[Flask] = []  # the app (proxied) each time it was described
+
+    def counted(described_app: Flask) -> dict[str, Any]:
+        built.append(described_app)
+        return build_spec(described_app)
+
+    monkeypatch.setattr(views, "build_spec", counted)
+    first = client.get("/api/v1/openapi.json")
+    second = client.get("/api/v1/openapi.json")
+    assert first.status_code == second.status_code == 200
+    assert first.json == second.json == build_spec(app)
+    assert len(built) == 1
 
 
 def test_the_spec_is_openapi_3_1_with_resolvable_references(client: FlaskClient) -> None:
