@@ -5,11 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
-import io
 import json
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.forkserver
 import os
 import shutil
 import signal
@@ -27,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from service_launcher import Launched, launch
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -192,7 +189,7 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
     port = port or free_port()
     with contextlib.chdir(site), _environment(env):
         _start_from_migrated_copy()  # `oqu serve` migrates its database first: a new one is a copy
-    process = ForkedServe(site, env, port)
+    process = launch(["oqu", "serve", "--port", str(port)], env, site)  # forked: service_launcher.py
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/api/v1/health", process)
@@ -204,85 +201,7 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
         process.wait(timeout=STARTUP_SECONDS)
 
 
-# -- `oqu serve` forked from a process with the service's modules imported -----------------------
-# A new Python process imports the service before it serves (~3 s of CPU: create_app's first
-# call), and each browser module starts its own server. The servers are forked instead from one
-# process per test process (multiprocessing's fork server) that imported every module of the
-# service once (`service_preload`) and nothing else: no app, no database, no settings. Each child
-# is then what `oqu serve` is: its own process, folder and environment, the same click command,
-# gunicorn's arbiter and workers, stopped by a signal.
-_SERVER_CONTEXT: list[multiprocessing.context.ForkServerContext] = []
-
-
-def _forking() -> multiprocessing.context.ForkServerContext:
-    if not _SERVER_CONTEXT:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["site_server", "service_preload"])
-        # The fork server imports its preload with the sys.path its environment gives (Python
-        # 3.11 does not pass it this process's): this folder added; a module it cannot import
-        # would be skipped without a word (and each server would import the service itself).
-        path = os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("PYTHONPATH", path)
-            multiprocessing.forkserver.ensure_running()
-        # Stopped and reaped when this process ends (it would end by itself, unreaped): its CPU
-        # and its servers' count in this process's children, as a Popen's did.
-        atexit.register(multiprocessing.forkserver._forkserver._stop)
-        _SERVER_CONTEXT.append(context)
-    return _SERVER_CONTEXT[0]
-
-
-def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path) -> None:
-    """In the forked child: `oqu serve --port PORT` in `site` with `env`, its output to `log`."""
-    os.chdir(site)
-    os.environ.clear()
-    os.environ.update(env)
-    output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
-    from argon2 import PasswordHasher
-
-    from auth import passwords
-    from quiz_service.cli import main
-
-    passwords._hasher = PasswordHasher(**CHEAP_ARGON2)
-    main(["serve", "--port", str(port)], prog_name="oqu")
-
-
-class ForkedServe:
-    """An `oqu serve` child of the fork server, with what `wait_for` and `oqu_serving` use of a Popen."""
-
-    def __init__(self, site: Path, env: dict[str, str], port: int) -> None:
-        self.args = ["oqu", "serve", "--port", str(port)]
-        self.log = Path(tempfile.mkdtemp(prefix="oqu-serve-")) / "output.txt"
-        atexit.register(shutil.rmtree, self.log.parent, True)
-        self.process = _forking().Process(target=_oqu_serve_here, args=(site, env, port, self.log))
-        self.process.start()
-
-    @property
-    def returncode(self) -> int | None:
-        return self.process.exitcode
-
-    @property
-    def stdout(self) -> io.BytesIO:
-        return io.BytesIO(self.log.read_bytes() if self.log.exists() else b"")
-
-    def poll(self) -> int | None:
-        return self.process.exitcode
-
-    def send_signal(self, number: int) -> None:
-        if self.process.exitcode is None and self.process.pid is not None:
-            os.kill(self.process.pid, number)
-
-    def wait(self, timeout: float) -> int:
-        self.process.join(timeout)
-        if self.process.exitcode is None:
-            raise subprocess.TimeoutExpired(self.args, timeout)
-        return self.process.exitcode
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes] | ForkedServe) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes] | Launched) -> None:
     """Until `url` answers at all (any HTTP status); fail with the process's output if it exits."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:

@@ -4,11 +4,8 @@ of `oqu worker`, with their effect applied once; a periodic job once per period 
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -21,6 +18,7 @@ import job_fixtures
 import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
+from service_launcher import Launched, launch
 from site_server import STARTUP_SECONDS
 from sqlalchemy import select
 
@@ -161,80 +159,35 @@ def test_bad_job_settings_are_named(run_oqu: Callable[..., Result], database_url
 # -- `oqu worker` processes ------------------------------------------------------------------
 
 
-class Forked:
-    """An `oqu worker` that worker_launcher.py forked: signals go to its pid; its exit code is
-    the one the launcher reports (the launcher is its parent and reaps it)."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.returncode: int | None = None
-        self.exited = threading.Event()
-
-    def send_signal(self, signum: int) -> None:
-        with contextlib.suppress(ProcessLookupError):  # it exited; the launcher has yet to say so
-            os.kill(self.pid, signum)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
-
-    def poll(self) -> int | None:
-        return self.returncode
-
-    def wait(self, timeout: float) -> int:
-        if not self.exited.wait(timeout):
-            raise subprocess.TimeoutExpired(f"oqu worker {self.pid}", timeout)
-        assert self.returncode is not None
-        return self.returncode
-
-
 @contextmanager
-def workers(database_url: str, tmp_path: Path, count: int = 1, **extra: str) -> Iterator[list[Forked]]:
+def workers(database_url: str, tmp_path: Path, count: int = 1, **extra: str) -> Iterator[list[Launched]]:
     """`count` `oqu worker` processes on the database (short lease and poll), each past its start
-    (signal handlers installed: it says so on standard error) when this yields. They are forked
-    from one launcher that imported the service once (worker_launcher.py)."""
+    (signal handlers installed: it says so on standard error) when this yields. Each is forked
+    by service_launcher.py, with its own environment, folder and log."""
     path = os.pathsep.join([str(ROOT), str(ROOT / "tests" / "service"), str(ROOT / "tests")])
     environment = os.environ | {
         "PYTHONPATH": path, "OQU_DATABASE_URL": database_url, "OQU_SECRET_KEY": "test-secret",
         "OQU_VAR_DIR": str(tmp_path / "var"), "OQU_JOBS_MODULES": "job_fixtures",
         "OQU_JOBS_POLL_SECONDS": "0.02", "OQU_JOBS_LEASE_SECONDS": "1", "OQU_JOBS_BACKOFF_SECONDS": "0.2",
     } | extra  # fmt: skip
-    logs = [tmp_path / f"worker-{n}.err" for n in range(count)]
-    launcher = subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "service" / "worker_launcher.py"), *map(str, logs)],
-        env=environment, cwd=tmp_path, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert launcher.stdout is not None
-    pids = [launcher.stdout.readline() for _ in logs]
-    if not all(pids):
-        pytest.fail(f"the worker launcher exited with {launcher.wait()}")
-    started = [Forked(int(pid)) for pid in pids]
-    by_pid = {process.pid: process for process in started}
-
-    def note_exits() -> None:
-        assert launcher.stdout is not None
-        for line in launcher.stdout:
-            pid, code = map(int, line.split())
-            by_pid[pid].returncode = code
-            by_pid[pid].exited.set()
-
-    reader = threading.Thread(target=note_exits, daemon=True)
-    reader.start()
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    started = [
+        launch(["oqu", "worker", "--threads", "1"], environment, tmp_path, log=tmp_path / f"worker-{n}.err")
+        for n in range(count)
+    ]
     try:
-        for process, log in zip(started, logs, strict=True):
-            wait_for(lambda p=process, f=log: _has_started(p, f), "the worker to start", timeout=120)
+        for process in started:
+            wait_for(lambda p=process: _has_started(p), "the worker to start", timeout=120)
         yield started
     finally:
         for process in started:
             if process.poll() is None:
                 process.kill()
             process.wait(timeout=10)
-        launcher.wait(timeout=STARTUP_SECONDS)
-        reader.join(timeout=STARTUP_SECONDS)
-        launcher.stdout.close()
 
 
-def _has_started(process: Forked, log: Path) -> bool:
-    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+def _has_started(process: Launched) -> bool:
+    text = process.output()
     if process.poll() is not None:
         pytest.fail(f"oqu worker exited with {process.returncode}:\n{text}")
     return text.startswith("worker ")

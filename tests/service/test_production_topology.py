@@ -32,6 +32,7 @@ from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
 from quiz_bundle import publish_gift_quiz
 from redis_server import RedisServer
 from redis_server import find_binary as find_redis
+from service_launcher import Launched
 from site_server import free_port
 from sqlalchemy import create_engine, select
 from test_auth_nginx import NGINX, nginx_config
@@ -70,7 +71,7 @@ class Host(Service):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**env, "OQU_VAR_DIR": str(var_dir)}
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: Launched | None = None
 
 
 @dataclass
