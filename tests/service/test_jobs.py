@@ -64,7 +64,7 @@ def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30) -> An
     while not (result := condition()):
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
-        time.sleep(0.01)
+        time.sleep(0.05)  # a poll of 10 ms read the database or a file 100 times a second
     return result
 
 
