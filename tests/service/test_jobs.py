@@ -161,14 +161,15 @@ def test_bad_job_settings_are_named(run_oqu: Callable[..., Result], database_url
 
 @contextmanager
 def workers(database_url: str, tmp_path: Path, count: int = 1, **extra: str) -> Iterator[list[Launched]]:
-    """`count` `oqu worker` processes on the database (short lease and poll), each past its start
+    """`count` `oqu worker` processes on the database (a 1 s lease, a poll every 50 ms: 20 ms made
+    two idle workers query the database 100 times a second), each past its start
     (signal handlers installed: it says so on standard error) when this yields. Each is forked
     by service_launcher.py, with its own environment, folder and log."""
     path = os.pathsep.join([str(ROOT), str(ROOT / "tests" / "service"), str(ROOT / "tests")])
     environment = os.environ | {
         "PYTHONPATH": path, "OQU_DATABASE_URL": database_url, "OQU_SECRET_KEY": "test-secret",
         "OQU_VAR_DIR": str(tmp_path / "var"), "OQU_JOBS_MODULES": "job_fixtures",
-        "OQU_JOBS_POLL_SECONDS": "0.02", "OQU_JOBS_LEASE_SECONDS": "1", "OQU_JOBS_BACKOFF_SECONDS": "0.2",
+        "OQU_JOBS_POLL_SECONDS": "0.05", "OQU_JOBS_LEASE_SECONDS": "1", "OQU_JOBS_BACKOFF_SECONDS": "0.2",
     } | extra  # fmt: skip
     tmp_path.mkdir(parents=True, exist_ok=True)
     started = [
@@ -223,7 +224,8 @@ def test_two_workers_run_a_periodic_job_once_a_period(app: Flask, database_url: 
     of 30 s: on a starved machine a 1 s lease may run out while a tick is noted, and the job would
     rightly run again, at least once; this test counts runs, not effects.)"""
     ticks = tmp_path / "ticks"
-    tick = {"OQU_TEST_TICK_SECONDS": "0.5", "OQU_TEST_TICK_FILE": str(ticks), "OQU_JOBS_LEASE_SECONDS": "30"}
+    tick = {"OQU_TEST_TICK_SECONDS": "0.5", "OQU_TEST_TICK_FILE": str(ticks), "OQU_JOBS_LEASE_SECONDS": "30",
+            "OQU_JOBS_POLL_SECONDS": "0.02"}  # fmt: skip
     with workers(database_url, tmp_path, count=2, **tick) as pair:
         wait_for(lambda: len({line.split()[0] for line in lines(ticks)}) >= 5, "five periods", timeout=60)
         for process in pair:
