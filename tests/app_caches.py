@@ -40,7 +40,7 @@ def route_builders_compiled_once(patch: pytest.MonkeyPatch) -> None:
     are looked up on the rule when a URL is built), so one compiled per such key serves every app.
     A rule whose default fills a part of its path bakes a converted value in: compiled each time."""
     original = Rule._compile_builder
-    compiled: dict[tuple[object, ...], Callable[..., tuple[str, str]]] = {}
+    compiled = _COMPILED_BUILDERS
 
     def compile_once(rule: Rule, append_unknown: bool = True) -> Callable[..., tuple[str, str]]:
         defaults = rule.defaults or {}
@@ -67,7 +67,7 @@ def rules_parsed_once(patch: pytest.MonkeyPatch) -> None:
     the same parts (read only by the matcher), the same trace and arguments, and the rule's own
     converters made again for its own map, with the arguments the text gave them."""
     original = Rule._parse_rule
-    parsed: dict[tuple[object, ...], ParsedRule] = {}
+    parsed = _PARSED_RULES
 
     def parse_once(rule: Rule, text: str) -> Iterator[RulePart]:
         assert rule.map is not None
@@ -105,7 +105,7 @@ def settings_read_once_per_environment(patch: pytest.MonkeyPatch) -> None:
     field's type per model: ~15 % of `create_app`). Kept per worker for the same model and the same
     `OQU_*` variables (a test that sets one gets its own reading); each caller gets its own copy."""
     original = config.read_settings
-    read: dict[tuple[object, ...], config.OquSettings] = {}
+    read = _SETTINGS_READ
 
     def read_once(
         model: type[config.SettingsModel], environ: Mapping[str, str] | None = None
@@ -160,4 +160,13 @@ class TemplatesCompiledOnce(BytecodeCache):
 def templates_compiled_once(patch: pytest.MonkeyPatch) -> None:
     """Every app of the worker gets the one `TemplatesCompiledOnce` (Flask passes `jinja_options`
     to each app's Jinja environment)."""
-    patch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": TemplatesCompiledOnce()})
+    patch.setattr(Flask, "jinja_options", {**Flask.jinja_options, "bytecode_cache": _TEMPLATES})
+
+
+# The stores, one per process: every `made_cheaply()` of the process (the session fixture, each
+# in-process `oqu` command of tests/site_server.py, each child of tests/service_launcher.py) fills
+# and reads the same ones.
+_COMPILED_BUILDERS: dict[tuple[object, ...], Callable[..., tuple[str, str]]] = {}
+_PARSED_RULES: dict[tuple[object, ...], ParsedRule] = {}
+_SETTINGS_READ: dict[tuple[object, ...], config.OquSettings] = {}
+_TEMPLATES = TemplatesCompiledOnce()

@@ -1,7 +1,7 @@
-"""Imported once by the fork server of `site_server.oqu_serving`: every module of the service and
-of auth (not their migrations: Alembic loads those itself), and gunicorn's threaded worker, so that
-each `oqu serve` forked from it starts with them imported. Only imports: no app, settings or
-database here, so no child inherits any."""
+"""Imported once by the fork server of service_launcher.py: every module of the service and of auth
+(not their migrations: Alembic loads those itself), and gunicorn's command line and threaded worker,
+so that each gunicorn, `oqu worker` and `oqu serve` forked from it starts with them imported. Only
+imports: no app, settings or database here, so no child inherits any."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import importlib
 import pkgutil
 
 import gunicorn.app.base
+import gunicorn.app.wsgiapp
 import gunicorn.workers.gthread  # noqa: F401
 
 import auth

@@ -5,11 +5,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import fcntl
-import io
 import json
-import multiprocessing
-import multiprocessing.context
-import multiprocessing.forkserver
 import os
 import shutil
 import signal
@@ -24,9 +20,10 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
+from service_launcher import Launched, launch
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -116,7 +113,7 @@ def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str]
     from quiz_service.cli import main
 
     outputs = []
-    with contextlib.chdir(site), _environment(env), _cheap_password_hashing(), route_builders_compiled_once():
+    with contextlib.chdir(site), _environment(env), _cheap_password_hashing(), _made_cheaply():
         for args, stdin in commands:
             if args == ["db", "upgrade"]:
                 _start_from_migrated_copy()
@@ -129,6 +126,17 @@ def run_oqu_here(site: Path, env: dict[str, str], commands: list[tuple[list[str]
                 )
             outputs.append(result.stdout)
     return outputs
+
+
+@contextmanager
+def _made_cheaply() -> Iterator[None]:
+    """The service's per-process caches (tests/app_caches.py: URL builders, rule parses, settings
+    readings, compiled templates) while the in-process `oqu` commands make their apps (~80 % of
+    a fixture's account commands' CPU was werkzeug compiling ~1,000 URL builders per app)."""
+    from app_caches import made_cheaply
+
+    with made_cheaply():
+        yield
 
 
 @contextmanager
@@ -157,43 +165,6 @@ def _cheap_password_hashing() -> Iterator[None]:
     finally:
         passwords._hasher = saved
         passwords._dummy_hash.cache_clear()
-
-
-# Each `oqu` command makes the service's app, and werkzeug compiles Python source for every
-# route's URL builder (~1,000 rules, twice): ~80 % of the ~1 s of CPU of a fixture's five account
-# commands, and of each of the three apps an `oqu serve` makes (its own, then each gunicorn
-# worker's). A builder depends only on the rule's text, its parsed parts and its argument names
-# (converters are looked up on the rule when a URL is built), so one compiled per such key serves
-# every app; a rule whose default fills a part of its path bakes a converted value in: compiled
-# each time. The same as tests/service/conftest.py's `route_builders_compiled_once`.
-_compiled_builders: dict[tuple[object, ...], Any] = {}
-
-
-@contextmanager
-def route_builders_compiled_once() -> Iterator[None]:
-    """URL builders compiled once per rule (per test process) while inside."""
-    from werkzeug.routing import Rule
-
-    original = Rule._compile_builder
-    if getattr(original, "compiled_once", False):  # already inside
-        yield
-        return
-
-    def compile_once(rule: Rule, append_unknown: bool = True) -> Any:
-        defaults = rule.defaults or {}
-        if any(name in rule._converters for name in defaults):
-            return original(rule, append_unknown)
-        key = (rule.rule, tuple(rule._trace), append_unknown, tuple(sorted(defaults)))
-        if key not in _compiled_builders:
-            _compiled_builders[key] = original(rule, append_unknown)
-        return _compiled_builders[key]
-
-    compile_once.compiled_once = True  # type: ignore[attr-defined]
-    Rule._compile_builder = compile_once  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        Rule._compile_builder = original  # type: ignore[method-assign]
 
 
 def _start_from_migrated_copy() -> None:
@@ -229,7 +200,7 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
     port = port or free_port()
     with contextlib.chdir(site), _environment(env):
         _start_from_migrated_copy()  # `oqu serve` migrates its database first: a new one is a copy
-    process = ForkedServe(site, env, port)
+    process = launch(["oqu", "serve", "--port", str(port)], env, site)  # forked: service_launcher.py
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/api/v1/health", process)
@@ -241,122 +212,7 @@ def oqu_serving(site: Path, env: dict[str, str], port: int | None = None) -> Ite
         process.wait(timeout=STARTUP_SECONDS)
 
 
-# -- `oqu serve` forked from a process with the service's modules imported -----------------------
-# A new Python process imports the service before it serves (~3 s of CPU: create_app's first
-# call), and each browser module starts its own server. The servers are forked instead from one
-# process per test process (multiprocessing's fork server) that imported every module of the
-# service once (`service_preload`) and nothing else: no app, no database, no settings. Each child
-# is then what `oqu serve` is: its own process, folder and environment, the same click command,
-# gunicorn's arbiter and workers, stopped by a signal.
-_SERVER_CONTEXT: list[multiprocessing.context.ForkServerContext] = []
-
-
-def _forking() -> multiprocessing.context.ForkServerContext:
-    if not _SERVER_CONTEXT:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["site_server", "service_preload"])
-        # The fork server imports its preload with the sys.path its environment gives (Python
-        # 3.11 does not pass it this process's): this folder added; a module it cannot import
-        # would be skipped without a word (and each server would import the service itself).
-        path = os.pathsep.join(filter(None, [str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("PYTHONPATH", path)
-            multiprocessing.forkserver.ensure_running()
-        # Stopped and reaped when this process ends (it would end by itself, unreaped): its CPU
-        # and its servers' count in this process's children, as a Popen's did.
-        atexit.register(multiprocessing.forkserver._forkserver._stop)
-        _SERVER_CONTEXT.append(context)
-    return _SERVER_CONTEXT[0]
-
-
-# Each gunicorn worker of each server compiled the service's Jinja templates again (parse, generate
-# Python, `compile`; its pages are what the browser tests load). The servers of one test process
-# share Jinja's own file cache of the compiled code instead: keyed by the template's name and file,
-# used only while the source is the same (Jinja's checksum), written atomically (a temporary file,
-# then a rename); every `oqu serve` here is the same checkout's `create_app`, so its environment's
-# options are the same.
-_TEMPLATE_CODE: list[Path] = []
-
-
-def _template_code_folder() -> Path:
-    if not _TEMPLATE_CODE:
-        folder = Path(tempfile.mkdtemp(prefix="oqu-serve-templates-"))
-        atexit.register(shutil.rmtree, folder, True)
-        _TEMPLATE_CODE.append(folder)
-    return _TEMPLATE_CODE[0]
-
-
-def _templates_compiled_once(folder: Path) -> None:
-    """In the forked child: every app's Jinja environment keeps its compiled templates in `folder`."""
-    from flask import Flask
-    from jinja2 import FileSystemBytecodeCache
-
-    original = Flask.create_jinja_environment
-
-    def with_template_code(app: Flask) -> Any:
-        environment = original(app)
-        environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        return environment
-
-    Flask.create_jinja_environment = with_template_code  # type: ignore[method-assign]
-
-
-def _oqu_serve_here(site: Path, env: dict[str, str], port: int, log: Path, templates: Path) -> None:
-    """In the forked child: `oqu serve --port PORT` in `site` with `env`, its output to `log`."""
-    os.chdir(site)
-    os.environ.clear()
-    os.environ.update(env)
-    output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.dup2(output, 1)
-    os.dup2(output, 2)
-    os.close(output)
-    from argon2 import PasswordHasher
-
-    from auth import passwords
-    from quiz_service.cli import main
-
-    passwords._hasher = PasswordHasher(**CHEAP_ARGON2)
-    _templates_compiled_once(templates)
-    # The builders `oqu serve`'s own app compiles serve its gunicorn workers' apps (forked from it).
-    with route_builders_compiled_once():
-        main(["serve", "--port", str(port)], prog_name="oqu")
-
-
-class ForkedServe:
-    """An `oqu serve` child of the fork server, with what `wait_for` and `oqu_serving` use of a Popen."""
-
-    def __init__(self, site: Path, env: dict[str, str], port: int) -> None:
-        self.args = ["oqu", "serve", "--port", str(port)]
-        self.log = Path(tempfile.mkdtemp(prefix="oqu-serve-")) / "output.txt"
-        atexit.register(shutil.rmtree, self.log.parent, True)
-        self.process = _forking().Process(
-            target=_oqu_serve_here, args=(site, env, port, self.log, _template_code_folder())
-        )
-        self.process.start()
-
-    @property
-    def returncode(self) -> int | None:
-        return self.process.exitcode
-
-    @property
-    def stdout(self) -> io.BytesIO:
-        return io.BytesIO(self.log.read_bytes() if self.log.exists() else b"")
-
-    def poll(self) -> int | None:
-        return self.process.exitcode
-
-    def send_signal(self, number: int) -> None:
-        if self.process.exitcode is None and self.process.pid is not None:
-            os.kill(self.process.pid, number)
-
-    def wait(self, timeout: float) -> int:
-        self.process.join(timeout)
-        if self.process.exitcode is None:
-            raise subprocess.TimeoutExpired(self.args, timeout)
-        return self.process.exitcode
-
-
-def wait_for(url: str, process: subprocess.Popen[bytes] | ForkedServe) -> None:
+def wait_for(url: str, process: subprocess.Popen[bytes] | Launched) -> None:
     """Until `url` answers at all (any HTTP status); fail with the process's output if it exits."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:

@@ -7,8 +7,6 @@ import os
 import re
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 import urllib.request
 from collections import Counter
@@ -22,11 +20,11 @@ import pytest
 import requests
 from conftest import MIGRATED_TEMPLATE, SITE_FILES
 from postgres_server import PostgresServer
+from service_launcher import Launched, launch
 from site_server import STARTUP_SECONDS, free_port
 
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 GUNICORN_CONFIG = Path(__file__).with_name("gunicorn_config.py")
-LAUNCHER = Path(__file__).with_name("gunicorn_launcher.py")
 
 
 def service_env(config: Mapping[str, Any], **settings: str) -> dict[str, str]:
@@ -74,62 +72,48 @@ def module_app_config(request: pytest.FixtureRequest, kind: str, folder: Path) -
 
 def gunicorn_command(port: int, workers: int = 1, threads: int = 4) -> list[str]:
     """gunicorn serving the service on a loopback port, with the tests' settings file."""
-    return [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONFIG), "-w", str(workers),
-            "--threads", str(threads), "-b", f"127.0.0.1:{port}", "quiz_service:create_app()"]  # fmt: skip
+    return ["gunicorn", "-c", str(GUNICORN_CONFIG), "-w", str(workers), "--threads", str(threads),
+            "-b", f"127.0.0.1:{port}", "quiz_service:create_app()"]  # fmt: skip
+
+
+def start_gunicorn(
+    env: Mapping[str, str], port: int, workers: int = 1, threads: int = 4, new_session: bool = False
+) -> Launched:
+    """gunicorn (`gunicorn_command`) with `env`, forked by service_launcher.py; `new_session`: in
+    a process group of its own (`os.killpg` then reaches its workers too)."""
+    return launch(gunicorn_command(port, workers, threads), env, Path.cwd(), new_session=new_session)
 
 
 @contextmanager
 def gunicorn_services(env: Mapping[str, str], count: int = 2) -> Iterator[list[str]]:
-    """`count` gunicorn processes (one worker, 4 threads each), forked from one that imported the
-    service once (gunicorn_launcher.py); yields their base URLs."""
+    """`count` gunicorn processes (one worker, 4 threads each), each on its own port with its own
+    app and database connections, as on separate hosts; yields their base URLs once all answer."""
     ports = [free_port() for _ in range(count)]
-    launcher = subprocess.Popen(
-        [sys.executable, str(LAUNCHER), str(GUNICORN_CONFIG), *map(str, ports)],
-        env=dict(env), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    pids: list[int] = []
+    services = [start_gunicorn(env, port) for port in ports]
     try:
-        assert launcher.stdout is not None
-        for _ in ports:
-            line = launcher.stdout.readline()
-            if not line:
-                pytest.fail(f"the gunicorn launcher exited with {launcher.wait()}")
-            pids.append(int(line))
         bases = [f"http://127.0.0.1:{port}" for port in ports]
-        for base, pid in zip(bases, pids, strict=True):
-            _wait_for(f"{base}/api/v1/health", launcher, pid)
+        for base, service in zip(bases, services, strict=True):
+            wait_until_serving(f"{base}/api/v1/health", service)
         yield bases
     finally:
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-        if not pids:
-            launcher.terminate()
-        launcher.wait(timeout=STARTUP_SECONDS)
-        if launcher.stdout is not None:
-            launcher.stdout.close()
+        for service in services:
+            service.send_signal(signal.SIGTERM)
+        for service in services:
+            service.wait(timeout=STARTUP_SECONDS)
 
 
-def _wait_for(url: str, launcher: subprocess.Popen[bytes], pid: int) -> None:
+def wait_until_serving(url: str, service: Launched) -> None:
+    """Until `url` answers 2xx; fail with the service's output if it exits first."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
-        if launcher.poll() is not None or not _alive(pid):
-            pytest.fail(f"gunicorn {pid} exited (launcher: {launcher.returncode})")
+        if service.poll() is not None:
+            pytest.fail(f"{' '.join(service.args)} exited with {service.returncode}:\n{service.output()}")
         try:
             with urllib.request.urlopen(url, timeout=1):
                 return
         except OSError:
             time.sleep(0.05)
-    pytest.fail(f"gunicorn did not answer {url}")
-
-
-def _alive(pid: int) -> bool:
-    """Whether the launcher's child runs (the launcher reaps a child that exits at once)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+    pytest.fail(f"{' '.join(service.args)} did not answer {url}")
 
 
 def browser_session(base: str) -> tuple[str, str]:

@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import time
 import urllib.request
@@ -26,8 +27,9 @@ import pytest
 import requests
 from conftest import SITE_FILES
 from flask import Flask
-from gunicorn_services import gunicorn_command
+from gunicorn_services import start_gunicorn
 from path_variants import fetch_raw, gated_variants
+from service_launcher import Launched
 from site_server import STARTUP_SECONDS, free_port
 
 from auth import enrolment
@@ -69,7 +71,7 @@ MANIFEST = {
 }
 
 
-def _wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
+def _wait_for(url: str, process: subprocess.Popen[bytes] | Launched, what: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -166,7 +168,7 @@ def running_servers(database_url: str, site: Path, folder: Path) -> Iterator[Ser
         "OQU_VAR_DIR": str(folder / "var"),
         "OQU_PROXY_HOPS": "1",
     }
-    service = subprocess.Popen(gunicorn_command(service_port), env=env, stderr=subprocess.DEVNULL)
+    service = start_gunicorn(env, service_port)
     prefix = folder / "nginx"
     prefix.mkdir()
     config = nginx_config(prefix, nginx_port, service_port, site)
@@ -179,9 +181,10 @@ def running_servers(database_url: str, site: Path, folder: Path) -> Iterator[Ser
         _wait_for(f"http://127.0.0.1:{nginx_port}/index.html", nginx, "nginx")
         yield Servers(f"http://127.0.0.1:{nginx_port}", f"http://127.0.0.1:{service_port}")
     finally:
-        for process in (nginx, service):
-            process.terminate()
-            process.wait(timeout=10)
+        nginx.terminate()
+        nginx.wait(timeout=10)
+        service.send_signal(signal.SIGTERM)
+        service.wait(timeout=STARTUP_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -32,8 +32,9 @@ from postgres_server import INSTALL_HINT, PostgresServer, find_bindir
 from quiz_bundle import publish_gift_quiz
 from redis_server import RedisServer
 from redis_server import find_binary as find_redis
+from service_launcher import Launched
 from site_server import free_port
-from sqlalchemy import create_engine, select
+from sqlalchemy import Engine, create_engine, select
 from test_auth_nginx import NGINX, nginx_config
 from test_jobs import lines, wait_for, workers
 from test_quiz_attempts import write_manifest
@@ -49,6 +50,7 @@ from quiz_service.quizzes.models import Answer
 PASSWORD = "құпия-сөз-2026"
 STUDENTS = 4
 SECRET = "topology-secret"
+SAVE_PAUSE = 0.02  # seconds between one student's saves where a test waits for something else
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,7 @@ class Host(Service):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = {**env, "OQU_VAR_DIR": str(var_dir)}
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: Launched | None = None
 
 
 @dataclass
@@ -253,10 +255,15 @@ def start_attempts(base: str, tokens: list[str]) -> list[dict[str, Any]]:
 
 
 class Savers:
-    """Students saving one answer again and again through nginx; what was acknowledged is kept."""
+    """Students saving one answer again and again through nginx; what was acknowledged is kept.
+    `pause`: each student's wait between saves (0: as fast as the hosts answer). A test that
+    waits for something else than a number of saves (a job, a database coming back) paces them:
+    saves at full speed for that long, or 503s answered at once, burn the machine and prove nothing more."""
 
-    def __init__(self, base: str, tokens: list[str], attempts: list[dict[str, Any]]) -> None:
-        self.base, self.tokens, self.attempts = base, tokens, attempts
+    def __init__(
+        self, base: str, tokens: list[str], attempts: list[dict[str, Any]], pause: float = 0
+    ) -> None:
+        self.base, self.tokens, self.attempts, self.pause = base, tokens, attempts, pause
         self.acknowledged: dict[int, int] = {}
         self.statuses: list[int] = []
         self.bodies: list[Any] = []
@@ -279,6 +286,8 @@ class Savers:
                 self.acknowledged[attempt["id"]] = sequence
             else:
                 self.bodies.append(answer)
+            if self.pause:
+                self.stop.wait(self.pause)
 
     def __enter__(self) -> Savers:
         for thread in self.threads:
@@ -318,7 +327,7 @@ def test_a_host_killed_during_saves_loses_no_acknowledged_save(topology: Topolog
 
 def test_postgresql_down_is_a_clear_503_and_recovers_without_a_restart(topology: Topology) -> None:
     attempts = start_attempts(topology.base, topology.tokens)
-    with Savers(topology.base, topology.tokens, attempts) as savers:
+    with Savers(topology.base, topology.tokens, attempts, pause=SAVE_PAUSE) as savers:
         wait_until(lambda: savers.total() >= 20, "no saves were acknowledged")
         topology.postgres.pause()
         wait_until(lambda: 503 in savers.statuses, "saves did not get 503 while the database was down")
@@ -374,18 +383,12 @@ def test_redis_down_refuses_sign_in_clearly_and_recovers(topology: Topology) -> 
     assert sign_in(topology.base, topology.emails[1]).status_code == 303
 
 
-def queued_jobs(database_url: str) -> list[tuple[str, str, int]]:
-    """The blocking test job's rows (a worker also enqueues the periodic jobs it knows)."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as connection:
-            query = (
-                select(Job.name, Job.state, Job.attempts).where(Job.name == "test.blocking").order_by(Job.id)
-            )
-            rows = connection.execute(query)
-            return [(row.name, row.state, row.attempts) for row in rows]
-    finally:
-        engine.dispose()
+def queued_jobs(engine: Engine) -> list[tuple[str, str, int]]:
+    """The blocking test job's rows (a worker also enqueues the periodic jobs it knows); polled on
+    one engine (a new one per poll was a new PostgreSQL connection, 20 a second)."""
+    with engine.connect() as connection:
+        query = select(Job.name, Job.state, Job.attempts).where(Job.name == "test.blocking").order_by(Job.id)
+        return [(row.name, row.state, row.attempts) for row in connection.execute(query)]
 
 
 def effects(database_url: str) -> list[tuple[str, int]]:
@@ -398,14 +401,14 @@ def effects(database_url: str) -> list[tuple[str, int]]:
 
 
 def test_a_worker_killed_mid_job_leaves_it_to_another_worker_which_applies_it_once(
-    topology: Topology, tmp_path: Path
+    topology: Topology, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """kill -9 of `oqu worker` in the middle of a job while students save through nginx: the job,
     asked for in a committed transaction, is run again by a worker started afterwards (its lease
     ran out) and its effect is applied once; no save is lost and the hosts stay ready throughout."""
     engine = create_engine(topology.database_url)
     job_fixtures.effects_metadata.create_all(engine)  # the test jobs' effects (tests/service/job_fixtures.py)
-    engine.dispose()
+    request.addfinalizer(engine.dispose)
     folder = tmp_path / "jobs"
     for path in (folder, tmp_path / "workers"):
         path.mkdir()
@@ -419,7 +422,7 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_worker_which_applies_it_on
     log = folder / "transcode.log"
     attempts = start_attempts(topology.base, topology.tokens)
     with (
-        Savers(topology.base, topology.tokens, attempts) as savers,
+        Savers(topology.base, topology.tokens, attempts, pause=SAVE_PAUSE) as savers,
         workers(topology.database_url, tmp_path / "workers", count=2) as pair,
     ):  # two hosts' workers: whichever claims the job first is killed in the middle of it
         first_run = wait_for(lambda: lines(log), "a worker to start the job", timeout=60)[0]
@@ -430,11 +433,11 @@ def test_a_worker_killed_mid_job_leaves_it_to_another_worker_which_applies_it_on
         ready = requests.get(f"{topology.base}/api/v1/ready", timeout=10)
         assert ready.status_code == 200 and ready.json()["checks"]["queue"] == "ok"
         wait_until(lambda: len(lines(log)) == 2, "the other worker did not take the job up again")
-        assert queued_jobs(topology.database_url) == [("test.blocking", "running", 2)]  # cut off, not lost
+        assert queued_jobs(engine) == [("test.blocking", "running", 2)]  # cut off, not lost
         before = savers.total()
         (folder / "transcode.release").touch()
         wait_until(
-            lambda: queued_jobs(topology.database_url) == [("test.blocking", "done", 2)],
+            lambda: queued_jobs(engine) == [("test.blocking", "done", 2)],
             "the job was not run to its end",
         )
         wait_until(lambda: savers.total() >= before + 20, "saves did not go on while the job ran again")

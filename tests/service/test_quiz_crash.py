@@ -6,7 +6,6 @@ import http.client
 import json
 import os
 import signal
-import subprocess
 import threading
 import time
 import urllib.error
@@ -17,8 +16,9 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from gunicorn_services import gunicorn_command, service_env
+from gunicorn_services import service_env, start_gunicorn, wait_until_serving
 from quiz_bundle import publish_gift_quiz
+from service_launcher import Launched
 from site_server import STARTUP_SECONDS, free_port
 from sqlalchemy import select
 from test_quiz_attempts import write_manifest
@@ -45,24 +45,11 @@ class Service:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.env = service_env(config)
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: Launched | None = None
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            gunicorn_command(self.port, workers=2, threads=1),
-            env=self.env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.base}/api/v1/health", timeout=1):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("gunicorn did not start")
+        self.process = start_gunicorn(self.env, self.port, workers=2, threads=1, new_session=True)
+        wait_until_serving(f"{self.base}/api/v1/health", self.process)
 
     def kill(self) -> None:
         assert self.process is not None
