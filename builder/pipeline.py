@@ -274,11 +274,18 @@ class _LinkPlan:
     files: dict[str, Path]  # site path → the file linked there
     copied: set[str]  # paths given twice: the later file is copied over the earlier link (copytree)
     folders: set[str]  # every folder the steps make, "" the tree itself
+    # site path → (device, inode) of a file from a project's or the theme's tree, read from its
+    # folder's listing (no stat per file); the shared media files are stat'ed when compared
+    inodes: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _link_plan(sources: list[tuple[Path, str]], shared: dict[str, Path]) -> _LinkPlan | None:
     """What `_assemble_anew` makes, as paths, in the same order (a later file replaces an
-    earlier one); None when a source holds a symbolic link (copytree's rules apply then)."""
+    earlier one); None when a source holds a symbolic link (copytree's rules apply then).
+
+    The trees are read with `os.scandir`: a file's inode comes from its folder's listing and a
+    symbolic link is told by the listing's type, where `os.walk`, `os.path.islink` and a stat of
+    each file cost ~3 system calls a file (~1,600 files and ~1,500 folders at 1,000 lessons)."""
     plan = _LinkPlan({}, set(), {""})
 
     def add_folder(site_path: str) -> None:
@@ -293,15 +300,25 @@ def _link_plan(sources: list[tuple[Path, str]], shared: dict[str, Path]) -> _Lin
         add_folder(posixpath.dirname(site_path))
 
     def add_tree(top: Path, dest: str) -> bool:
-        for folder, dirnames, filenames in os.walk(top):
-            rel = os.path.relpath(folder, top).replace(os.sep, "/")
-            base = posixpath.normpath(posixpath.join(dest, rel)).lstrip("/")
-            base = "" if base == "." else base
+        if not os.path.isdir(top):  # as os.walk: nothing
+            return True
+        device = os.stat(top).st_dev
+        base = posixpath.normpath(dest).lstrip("/")
+        pending = [(str(top), "" if base == "." else base)]
+        while pending:
+            folder, base = pending.pop()
             add_folder(base)
-            if any(os.path.islink(os.path.join(folder, name)) for name in dirnames + filenames):
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+            if any(entry.is_symlink() for entry in entries):
                 return False
-            for name in filenames:
-                add_file(posixpath.join(base, name), Path(folder) / name)
+            for entry in entries:
+                site_path = posixpath.join(base, entry.name)
+                if entry.is_dir():
+                    pending.append((entry.path, site_path))
+                else:
+                    add_file(site_path, Path(entry.path))
+                    plan.inodes[site_path] = (device, entry.inode())
         return True
 
     (theme, theme_dest), projects = sources[0], sources[1:]
@@ -309,6 +326,7 @@ def _link_plan(sources: list[tuple[Path, str]], shared: dict[str, Path]) -> _Lin
         return None
     for name, source in sorted(shared.items()):
         add_file(name, source)
+        plan.inodes.pop(name, None)
     for output, dest in projects:
         if not add_tree(output, dest):
             return None
@@ -319,20 +337,36 @@ def _bring_up_to_date(staging: Path, plan: _LinkPlan) -> int:
     """Remove from `staging` every file that is not already the planned file (hard link, same
     inode) and every folder not planned, then make the missing folders and links."""
     kept: set[str] = set()
-    for folder, dirnames, filenames in os.walk(staging, topdown=False):
-        rel = os.path.relpath(folder, staging).replace(os.sep, "/")
-        rel = "" if rel == "." else rel
-        for name in filenames + [d for d in dirnames if os.path.islink(os.path.join(folder, d))]:
-            site_path = posixpath.join(rel, name)
-            path = os.path.join(folder, name)
-            source = plan.files.get(site_path)
-            if source is not None and site_path not in plan.copied and _same_file(path, source):
+    present: set[str] = set()
+    device = os.stat(staging).st_dev
+
+    def same(site_path: str, entry: os.DirEntry[str]) -> bool:
+        source = plan.files.get(site_path)
+        if source is None or site_path in plan.copied:
+            return False
+        planned = plan.inodes.get(site_path)
+        if planned is None:
+            return _same_file(entry.path, source)
+        return (device, entry.inode()) == planned
+
+    def prune(folder: str, rel: str) -> None:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+        for entry in entries:
+            site_path = posixpath.join(rel, entry.name)
+            if entry.is_dir(follow_symlinks=False):
+                prune(entry.path, site_path)
+            elif same(site_path, entry):
                 kept.add(site_path)
             else:
-                os.unlink(path)
-        if rel not in plan.folders:
+                os.unlink(entry.path)
+        if rel in plan.folders:
+            present.add(rel)
+        else:
             os.rmdir(folder)
-    for folder in sorted(plan.folders):  # a parent sorts before its children
+
+    prune(str(staging), "")
+    for folder in sorted(plan.folders - present):  # a parent sorts before its children
         (staging / folder).mkdir(exist_ok=True)
     relinked = 0
     for site_path, source in plan.files.items():

@@ -126,8 +126,14 @@ def update_index(
         reindexed=sorted(c for c in documents if known.get(c) != digests[c]),
         removed=sorted(set(known) - set(digests)),
     )
-    if report.reindexed or report.removed:
-        _rewrite_courses(path, {c: documents[c] for c in report.reindexed}, report.removed)
+    if report.reindexed or report.removed or not (path / DOCUMENTS_FILE).exists():
+        before = _read_document_digests(path, known)
+        (path / DOCUMENTS_FILE).unlink(missing_ok=True)  # a build stopped before the next write: no diff
+        changed = {c: _changes(documents[c], before.get(c)) for c in report.reindexed}
+        if report.reindexed or report.removed:
+            _rewrite_courses(path, changed, report.removed)
+        made = {c: changes.digests for c, changes in changed.items()}
+        _write_document_digests(path, digests, documents, before, made)
     counts = {course: len(docs) for course, docs in documents.items()} | {c: counts.get(c, 0) for c in kept}
     report.documents = sum(counts.values())
     state = {"analysis": ANALYSIS_VERSION, "courses": digests, "counts": counts, "inputs": inputs or {}}
@@ -135,14 +141,92 @@ def update_index(
     return report
 
 
-def _rewrite_courses(path: Path, changed: dict[str, list[SearchDocument]], removed: list[str]) -> None:
+# Each course's documents' digests (document id -> digest), beside the course's digest they make:
+# a course that changed is brought up to date document by document (a one-lesson edit: that
+# lesson's few documents deleted and added, not the course's hundreds). A file of its own, as
+# the service reads `state.json` on every query.
+DOCUMENTS_FILE = "documents.json"
+
+
+@dataclass
+class _CourseChanges:
+    """What a changed course's part of the index needs: every document of the course made again
+    (`gone` None: the course's documents deleted by its term), or the documents whose digest is
+    new added after the ids in `gone` were deleted."""
+
+    add: list[SearchDocument]
+    gone: list[str] | None = None
+    digests: dict[str, str] | None = None  # every document's of the course (None: two share an id)
+
+
+def _document_digests(documents: list[SearchDocument]) -> dict[str, str] | None:
+    """Document id -> digest; None when two documents share an id (no diff by id then)."""
+    digests = {document.id: digest([document])[:32] for document in documents}
+    return digests if len(digests) == len(documents) else None
+
+
+def _changes(documents: list[SearchDocument], before: dict[str, str] | None) -> _CourseChanges:
+    now = _document_digests(documents)
+    if before is None or now is None:
+        return _CourseChanges(documents, digests=now)
+    add = [d for d in documents if before.get(d.id) != now[d.id]]
+    gone = sorted(i for i, key in before.items() if now.get(i) != key)
+    if len(add) + len(gone) > len(documents):  # most of the course: rewritten whole
+        return _CourseChanges(documents, digests=now)
+    return _CourseChanges(add, gone, now)
+
+
+def _read_document_digests(path: Path, known: dict[str, str]) -> dict[str, dict[str, str]]:
+    """The stored digests of each course whose index part is the one `known` (state.json) names."""
+    try:
+        stored = json.loads((path / DOCUMENTS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {
+        course: entry["documents"]
+        for course, entry in stored.items()
+        if isinstance(entry, dict) and entry.get("course") == known.get(course) and known.get(course)
+    }
+
+
+def _write_document_digests(
+    path: Path,
+    digests: dict[str, str],
+    documents: dict[str, list[SearchDocument]],
+    before: dict[str, dict[str, str]],
+    made: dict[str, dict[str, str] | None],
+) -> None:
+    """Each course's documents' digests; a kept course's are the stored ones (its documents were
+    not made), and without them (an index from before this file) it is left out: rewritten whole
+    when it changes."""
+    entries: dict[str, Any] = {}
+    for course, key in sorted(digests.items()):
+        if course in made:
+            mine = made[course]
+        elif course in documents:
+            mine = _document_digests(documents[course])
+        else:
+            mine = before.get(course)
+        if mine is not None:
+            entries[course] = {"course": key, "documents": mine}
+    (path / DOCUMENTS_FILE).write_text(json.dumps(entries, sort_keys=True), encoding="utf-8")
+
+
+def _rewrite_courses(path: Path, changed: dict[str, _CourseChanges], removed: list[str]) -> None:
     ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
     writer = _SegmentWriter(ix)
     try:
-        for course in [*changed, *removed]:
+        for course, changes in changed.items():
+            if changes.gone is None:
+                writer.delete_by_term("course", course)
+            for document_id in changes.gone or ():
+                writer.delete_by_term("id", document_id)
+        for course in removed:
             writer.delete_by_term("course", course)
-        for docs in changed.values():
-            for document in docs:
+        for changes in changed.values():
+            for document in changes.add:
                 writer.add_document(**index_fields(document))
     except BaseException:
         writer.cancel()

@@ -1,0 +1,103 @@
+"""A changed course is brought up to date document by document (builder/search/index.py,
+`documents.json`): after an edit the index holds exactly the documents and terms an index made
+anew holds, and only the changed documents were written again."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from whoosh import index as whoosh_index
+
+import builder.search.index as search_index
+from builder.model import Site
+from builder.search.documents import SearchDocument, site_documents
+from builder.search.index import DOCUMENTS_FILE, INDEX_NAME, update_index
+
+
+def _live(path: Path) -> dict[str, Any]:
+    """What a search reads from the index at `path`: the stored documents and, for each term, the
+    live documents it is posted to with their weights and field lengths."""
+    ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+    with ix.reader() as reader:
+        docs = {docnum: stored["id"] for docnum, stored in reader.iter_docs()}
+        content: dict[str, Any] = {
+            "stored": sorted(reader.all_stored_fields(), key=lambda stored: stored["id"]),
+            "docs": reader.doc_count(),
+        }
+        for name in sorted(ix.schema.names()):
+            if not ix.schema[name].indexed:
+                continue
+            for term in reader.lexicon(name):
+                postings = []
+                matcher = reader.postings(name, term)
+                while matcher.is_active():
+                    docnum = matcher.id()
+                    if docnum in docs:
+                        postings.append(
+                            (docs[docnum], matcher.weight(), reader.doc_field_length(docnum, name))
+                        )
+                    matcher.next()
+                if postings:
+                    content[f"{name}:{term!r}"] = sorted(postings)
+    ix.close()
+    return content
+
+
+def _written(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    written: list[str] = []
+    real = search_index.index_fields
+
+    def counted(document: SearchDocument) -> dict[str, Any]:
+        written.append(document.id)
+        return real(document)
+
+    monkeypatch.setattr(search_index, "index_fields", counted)
+    return written
+
+
+def test_an_edit_rewrites_only_the_changed_documents(
+    example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    documents = site_documents(example_site)
+    course = max(documents, key=lambda c: len(documents[c]))
+    docs = documents[course]
+    assert len(docs) > 6
+    update_index(tmp_path / "edited", documents)
+    assert (tmp_path / "edited" / DOCUMENTS_FILE).is_file()
+
+    edited = dataclasses.replace(docs[1], text=f"{docs[1].text} өрт сөндіргіш жаңа мәтін")
+    added = dataclasses.replace(docs[2], id=f"{docs[2].id}/new", heading="Жаңа бөлім")
+    after = {**documents, course: [docs[0], edited, *docs[3:], added]}  # docs[2] gone
+    written = _written(monkeypatch)
+    report = update_index(tmp_path / "edited", after)
+    assert report.reindexed == [course]
+    assert sorted(written) == sorted([edited.id, added.id])
+
+    update_index(tmp_path / "anew", after)
+    assert _live(tmp_path / "edited") == _live(tmp_path / "anew")
+
+
+def test_without_the_digests_a_changed_course_is_rewritten_whole(
+    example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No digests file (an index from before it, or a build stopped between the index's commit and
+    the file's write): the course's documents are deleted by its term and all written again."""
+    documents = site_documents(example_site)
+    course = max(documents, key=lambda c: len(documents[c]))
+    docs = documents[course]
+    update_index(tmp_path / "ix", documents)
+    (tmp_path / "ix" / DOCUMENTS_FILE).unlink()
+    after = {**documents, course: [dataclasses.replace(docs[0], text="жаңа"), *docs[1:]]}
+    written = _written(monkeypatch)
+    update_index(tmp_path / "ix", after)
+    assert len(written) == len(docs)
+    update_index(tmp_path / "anew", after)
+    assert _live(tmp_path / "ix") == _live(tmp_path / "anew")
+
+    written.clear()  # the digests are back: the next edit is a diff again
+    again = {**after, course: [dataclasses.replace(docs[0], text="тағы жаңа"), *docs[1:]]}
+    update_index(tmp_path / "ix", again)
+    assert written == [docs[0].id]
