@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from search_index_content import index_content
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
@@ -19,42 +20,6 @@ from builder.search.documents import SearchDocument, site_documents
 from builder.search.index import INDEX_NAME, update_index
 
 
-def _content(path: Path) -> dict[str, Any]:
-    """Everything a search reads from the index at `path`, in a comparable form."""
-    ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
-    with ix.reader() as reader:
-        content: dict[str, Any] = {
-            "stored": sorted(reader.all_stored_fields(), key=lambda stored: stored["id"]),
-            "docs": reader.doc_count(),
-        }
-        docs = {docnum: stored["id"] for docnum, stored in reader.iter_docs()}
-        for name in sorted(ix.schema.names()):
-            total = reader.field_length(name)
-            content[f"length {name}"] = (
-                total,
-                reader.min_field_length(name) if total else None,
-                reader.max_field_length(name) if total else None,
-            )
-            if not ix.schema[name].indexed:
-                continue
-            for term in reader.lexicon(name):
-                postings = []
-                matcher = reader.postings(name, term)
-                while matcher.is_active():
-                    docnum = matcher.id()
-                    postings.append(
-                        (
-                            docs.get(docnum, f"deleted {docnum}"),
-                            matcher.weight(),
-                            reader.doc_field_length(docnum, name),
-                        )
-                    )
-                    matcher.next()
-                content[f"{name}:{term!r}"] = sorted(postings)
-    ix.close()
-    return content
-
-
 def _write_both(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, documents: dict[str, list[SearchDocument]]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -62,7 +27,7 @@ def _write_both(
     with monkeypatch.context() as patched:
         patched.setattr(search_index, "_SegmentWriter", SegmentWriter)  # whoosh's own, as it comes
         update_index(tmp_path / "whoosh", documents)
-    return _content(tmp_path / "ours"), _content(tmp_path / "whoosh")
+    return index_content(tmp_path / "ours"), index_content(tmp_path / "whoosh")
 
 
 def test_the_index_is_the_one_whooshs_writer_writes(
@@ -171,8 +136,8 @@ def test_boosted_documents_and_whooshs_own_flush_give_whooshs_index(
     fields[7] = {**fields[7], "_boost": 1.5}
     _index_with(tmp_path / "whoosh", SegmentWriter, fields)
     _index_with(tmp_path / "ours", search_writer._SegmentWriter, fields)
-    whooshs = _content(tmp_path / "whoosh")
-    assert _content(tmp_path / "ours") == whooshs
+    whooshs = index_content(tmp_path / "whoosh")
+    assert index_content(tmp_path / "ours") == whooshs
     assert _segment_files(tmp_path / "ours") == _segment_files(tmp_path / "whoosh")
 
     class NotWhoosh3:  # the flush's check: not this class, so whoosh's own add_postings
@@ -180,4 +145,4 @@ def test_boosted_documents_and_whooshs_own_flush_give_whooshs_index(
 
     monkeypatch.setattr(search_writer, "W3FieldWriter", NotWhoosh3)
     _index_with(tmp_path / "theirs-flush", search_writer._SegmentWriter, fields)
-    assert _content(tmp_path / "theirs-flush") == whooshs
+    assert index_content(tmp_path / "theirs-flush") == whooshs
