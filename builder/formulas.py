@@ -7,8 +7,6 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from latex2mathml.converter import convert
-
 _INLINE_RE = re.compile(r"(?<![\\$\w])\$(?=[^\s$])([^$\n]+?)(?<=[^\s\\])\$(?![\w$])")
 _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 _CODE_SPAN_RE = re.compile(r"(`+).+?\1")
@@ -37,6 +35,10 @@ def to_mathml(latex: str, display: bool) -> str:
     source = latex.strip()
     if _brace_depth(source) != 0:
         raise FormulaError(f"cannot read formula '{source}': unbalanced braces")
+    # imported here: a site (or a rebuild) without a formula does not load latex2mathml, whose
+    # xml.sax.saxutils brings urllib.request and http.client (~0.02 s)
+    from latex2mathml.converter import convert
+
     try:
         mathml = convert(source, display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises many exception types for bad input

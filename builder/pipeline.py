@@ -33,8 +33,8 @@ from builder.problems import ContentError, Problems
 from builder.project_cache import GENERATED, ProjectCache
 from builder.projects import plan_projects, shared_media_files
 from builder.publication import check_publication, record_publications, today_in_almaty
-from builder.quizzes.load import load_site_quizzes
 from builder.quizzes.publish import write_site_quizzes
+from builder.quizzes.site import load_site_quizzes
 from builder.schedules import write_calendars
 from builder.search import IndexReport, build_search_index
 

@@ -12,12 +12,18 @@ import json
 import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from builder.model import Site
 from builder.problems import Problems
 from builder.schema import ScheduleConfig
-from builder.workdays import OVERRIDES, WorkCalendar, kazakhstan
 from builder.yamlsource import YamlDocument
+
+if TYPE_CHECKING:
+    from builder.workdays import WorkCalendar
+
+# builder.workdays (the `holidays` package, ~0.04 s to import) is imported where working days are
+# counted: a site without an approved schedule never loads it.
 
 ALMATY = zoneinfo.ZoneInfo("Asia/Almaty")
 STATE_FILE = Path("state") / "schedule-publications.json"
@@ -90,6 +96,8 @@ def check_publication(
     schedules = approved_schedules(site)
     if not schedules:
         return
+    from builder.workdays import kazakhstan
+
     calendar = calendar or kazakhstan()
     check_calendar_years(calendar, problems, today)
     policy = site.config.schedules
@@ -112,6 +120,8 @@ def check_publication(
 
 
 def check_calendar_years(calendar: WorkCalendar, problems: Problems, today: dt.date) -> None:
+    from builder.workdays import OVERRIDES
+
     for year in calendar.missing_years(today):
         problems.error(
             OVERRIDES,

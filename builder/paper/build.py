@@ -14,7 +14,6 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -23,10 +22,11 @@ from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import build_all, shared_assets_dir
 from builder.model import Course, Site
 from builder.pages import Download, sorted_courses
-from builder.paper.document import STYLESHEET, course_document, schedule_document, staff_training_document
-from builder.paper.offline import offline_project, write_offline_zip
-from builder.paper.pdf import load_weasyprint, render_pdf
 from builder.problems import BuildError
+
+# The documents, the offline copies and WeasyPrint's loader are imported by the functions that
+# make them: a site that asks for no PDF and no offline copy (most builds, every one-lesson
+# rebuild of such a site) does not load them (segno, Markdown's HTML for print, ~0.05 s).
 
 _FILE_URI_RE = re.compile(r"""file://[^"')\s]+""")
 
@@ -84,6 +84,8 @@ def build_paper(site: Site, media: MediaLibrary, cache: Path) -> PaperResult:
 
 def build_pdfs(site: Site, media: MediaLibrary, cache: Path, result: PaperResult) -> set[str]:
     """Each course's PDF and printable schedule per language; the missing ones rendered in a pool."""
+    from builder.paper.document import course_document, schedule_document
+
     wanted: list[tuple[Course, str, str, str, str]] = []  # course, lang, name, label, html
     for course in sorted_courses(site):
         for lang in course.languages:
@@ -116,6 +118,8 @@ def build_pdfs(site: Site, media: MediaLibrary, cache: Path, result: PaperResult
 
 def staff_training_pdfs(site: Site) -> list[tuple[str, str]]:
     """The staff training schedule on A4 in each site language, for the information stands (R7.1)."""
+    from builder.paper.document import staff_training_document
+
     if site.staff_training is None or not site.staff_training.classes:
         return []
     return [(lang, staff_training_document(site, lang)) for lang in site.languages]
@@ -123,6 +127,8 @@ def staff_training_pdfs(site: Site) -> list[tuple[str, str]]:
 
 def render_all(documents: dict[Path, str]) -> int:
     """Render PDFs, several at once (WeasyPrint's line breaking is CPU-bound); the pages written."""
+    from builder.paper.pdf import load_weasyprint, render_pdf
+
     workers = min(len(documents), os.cpu_count() or 1)
     try:
         if workers <= 1:
@@ -140,6 +146,10 @@ def _quiet_weasyprint() -> None:
 
 def pdf_key(html: str) -> str:
     """Everything that decides the PDF: the HTML, the stylesheet, the tools, every file it shows."""
+    from importlib.metadata import version
+
+    from builder.paper.document import STYLESHEET
+
     digest = hashlib.sha256()
     for package in ("oqu", "weasyprint", "ziamath", "segno"):
         digest.update(f"{package}={version(package)};".encode())
@@ -152,6 +162,8 @@ def pdf_key(html: str) -> str:
 
 
 def build_offline_zips(site: Site, media: MediaLibrary, cache: Path, result: PaperResult) -> set[str]:
+    from builder.paper.offline import offline_project, write_offline_zip
+
     pairs = [(course, lang) for course in sorted_courses(site) for lang in course.languages]
     projects = [offline_project(site, course, lang, media) for course, lang in pairs]
     project_cache = cache / "projects"
@@ -183,6 +195,8 @@ def _prune(folder: Path, keep: set[str]) -> None:
 def course_pdf(site: Site, root: Path, course_id: str, langs: list[str], out: Path) -> list[Path]:
     """`oqu pdf` on a checked site: encode what the course's media need, write its PDFs into `out`."""
     from builder.media import build_media
+    from builder.paper.document import course_document
+    from builder.paper.pdf import render_pdf
 
     course = next((c for c in site.courses if c.id == course_id), None)
     if course is None:

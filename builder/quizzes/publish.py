@@ -6,12 +6,17 @@ import hashlib
 import html
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from builder.i18n import STRINGS, number_signs, script_formats, t
 from builder.model import Site
-from builder.quizzes.model import Question, Quiz, as_json
-from builder.quizzes.types import public_question
+
+if TYPE_CHECKING:
+    from builder.quizzes.model import Question, Quiz
+
+# The question model and types (their pydantic schemas, ~0.07 s to import) are imported by the
+# functions that write a quiz: pages with a quiz placeholder and a site without quizzes (a
+# one-lesson rebuild of one) import this module without them.
 
 PUBLIC_DIR = "_quizzes"  # beside a course's module folders: <lang>/courses/<course>/_quizzes/<quiz>.json
 
@@ -23,6 +28,8 @@ def questions_on_page(quiz: Quiz) -> bool:
 
 
 def public_quiz(quiz: Quiz, lang: str) -> dict[str, Any]:
+    from builder.quizzes.types import public_question
+
     settings = quiz.settings
     questions = quiz.questions.get(lang) or next(iter(quiz.questions.values()))
     return {
@@ -51,6 +58,8 @@ def attempt_size(quiz: Quiz, questions: tuple[Question, ...]) -> int:
 
 def service_quiz(quiz: Quiz) -> dict[str, Any]:
     """The whole quiz with keys, and a version that changes whenever any of it changes."""
+    from builder.quizzes.model import as_json
+
     body = {
         "course": quiz.course,
         "id": quiz.id,

@@ -15,16 +15,18 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass, fields
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from pymdownx.slugs import slugify
 
 from builder.model import Course, Lesson, LessonVariant, Module, Site
-from builder.quizzes.model import Quiz
 from builder.quizzes.publish import questions_on_page
 from builder.schema import Text
 from builder.search.analyzers import LANGUAGES
 from builder.search.captions import caption_files, read_cues
+
+if TYPE_CHECKING:
+    from builder.quizzes.model import Quiz
 
 _slugify = slugify(case="lower")  # the same slugs as the toc extension of the generated projects
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
