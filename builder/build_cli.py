@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from builder.check_formats import FORMATS, format_problems
-from builder.command_words import say, seconds
+from builder.command_words import end_at_once, say, seconds
 from builder.pipeline import BuildReport, build_site, check_content
 from builder.problems import BuildError, ContentError
 
@@ -47,6 +47,9 @@ def check(strict: bool, fmt: str) -> None:
 @click.option("--quiet", "-q", is_flag=True, help=say("cli.build.quiet"))
 @click.option("--strict", is_flag=True, help=say("cli.option.strict"))
 def build(out: Path, quiet: bool, strict: bool) -> None:
+    # once this command has exited (the site written, the pools joined, the summary or the errors
+    # printed), `oqu` ends the process without freeing the content model and the modules
+    end_at_once()
     root = Path.cwd()
     try:
         report = _run_build(root, root / out if not out.is_absolute() else out, quiet, strict)

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from builder.command_words import SiteContext, in_site_language, say
+from builder.command_words import SiteContext, end_process_at_once, ending_at_once, in_site_language, say
 
 # name → (module:attribute of the click command, catalogue key of its help)
 BUILDER_COMMANDS = {
@@ -48,6 +48,19 @@ class LazyGroup(click.Group):
         """`name` is added by `load()` (into `self.commands`) when first needed; `help_text()` is
         what the group's `--help` shows for it until then."""
         self.declared[name] = (load, help_text)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """click's `main`; run as the process's own command (the `oqu` script: no arguments given,
+        standalone), a command that asked for `end_at_once` ends the process without the
+        interpreter's teardown once it has exited (`oqu build`: its code and output as before)."""
+        own_process = not args and "args" not in kwargs and kwargs.get("standalone_mode", True)
+        ending_at_once()  # forget what a command run from Python before this asked
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as end:
+            if own_process and ending_at_once():
+                end_process_at_once(end.code)
+            raise
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *self.declared})

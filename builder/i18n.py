@@ -1,7 +1,8 @@
 """oqu's own interface words in kk, ru and en (GLOSSARY.md terms); Material's own are in the theme.
 
 The words are the messages of `builder/locales/<lang>/LC_MESSAGES/messages.po`, one gettext
-catalogue per language read with Babel (no compile step); the message ids are the keys of
+catalogue per language read at import (no compile step; see `_plain_messages`, else Babel's
+reader); the message ids are the keys of
 `t()` (`catalogue`, `search.intro`). A key missing or empty in a language falls back to the
 site's next language (kk, ru, en). Dates are Babel's, from CLDR's kk / ru / en data.
 """
@@ -12,15 +13,14 @@ import datetime as dt
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date as babel_format_date
-from babel.dates import get_month_names, get_timezone_location
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, get_decimal_symbol, get_group_symbol, get_minus_sign_symbol
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
 
 LANGUAGES = ("kk", "ru", "en")
 LOCALES = Path(__file__).parent / "locales"
@@ -28,6 +28,11 @@ LOCALES = Path(__file__).parent / "locales"
 # How a date reads in each language; the month names are CLDR's (format context, wide):
 # "2026 жылғы 7 желтоқсан", "7 декабря 2026 г.", "7 December 2026".
 DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "ru": "d MMMM y 'г.'", "en": "d MMMM y"}
+
+# babel.dates is imported by the functions that format a date or name a zone: importing it reads
+# the machine's own zone (babel.localtime) and pytz, ~0.02 s that a build of pages without a date
+# (a one-lesson rebuild of a site without schedules) need not pay. The month names come from the
+# same CLDR data through `Locale.months` (what babel.dates.get_month_names returns).
 
 
 @cache
@@ -43,11 +48,75 @@ def number_signs(lang: str) -> dict[str, str]:
     }
 
 
+def catalogue_file(lang: str) -> Path:
+    return LOCALES / lang / "LC_MESSAGES" / "messages.po"
+
+
 @cache
 def catalogue(lang: str) -> Catalog:
-    """The builder's catalogue of `lang`, read once from its `.po` file."""
-    with (LOCALES / lang / "LC_MESSAGES" / "messages.po").open("rb") as po:
+    """The builder's catalogue of `lang`, read once from its `.po` file by Babel."""
+    from babel.messages.pofile import read_po
+
+    with catalogue_file(lang).open("rb") as po:
         return read_po(po, locale=lang)
+
+
+# One line of a catalogue as `_plain_messages` reads it: a keyword and a string, or a string that
+# continues the last; escapes as Babel's reader undoes them (babel.messages.pofile.unescape).
+_PO_LINE_RE = re.compile(r'^(?:(msgid|msgstr) )?"(.*)"$')
+_PO_ESCAPE_RE = re.compile(r'\\([\\abfnrtv"])')
+_PO_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _plain_messages(lang: str) -> dict[str, str] | None:
+    """Message id → text of `lang`'s catalogue, in the file's order, read without Babel when the
+    file holds only translator comments (`# …`), `msgid`/`msgstr` pairs and their continuation
+    lines, each id once; None for anything else (contexts, plurals, flags such as fuzzy, obsolete
+    entries), which Babel reads. Importing Babel's reader (with babel.dates and email.parser)
+    and running it cost ~0.05 s at each start of `oqu`; tests/builder/test_cli_build_exit.py
+    checks that both readers give the same words."""
+    messages: dict[str, str] = {}
+    parts: dict[str, list[str]] = {}
+    current = ""
+
+    def finish() -> bool:
+        if "msgid" not in parts or "msgstr" not in parts:
+            return not parts
+        key = "".join(parts["msgid"])
+        if key in messages:
+            return False
+        messages[key] = "".join(parts["msgstr"])
+        return True
+
+    for raw in catalogue_file(lang).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line == "#" or line.startswith("# "):
+            continue
+        found = _PO_LINE_RE.match(line)
+        if found is None:
+            return None
+        keyword, text = found.groups()
+        text = _PO_ESCAPE_RE.sub(lambda m: _PO_ESCAPES.get(m.group(1), m.group(1)), text)
+        if keyword == "msgid":
+            if not finish():
+                return None
+            parts, current = {"msgid": [text]}, "msgid"
+        elif keyword == "msgstr":
+            if current != "msgid":
+                return None
+            parts["msgstr"], current = [text], "msgstr"
+        elif current:
+            parts[current].append(text)
+        else:
+            return None
+    return messages if finish() else None
+
+
+def _babel_messages(lang: str) -> dict[str, str]:
+    return {
+        str(message.id): message.string if isinstance(message.string, str) else ""
+        for message in catalogue(lang)
+    }
 
 
 def fallback_order(lang: str) -> tuple[str, ...]:
@@ -55,16 +124,18 @@ def fallback_order(lang: str) -> tuple[str, ...]:
     return (first, *(other for other in LANGUAGES if other != first))
 
 
-def _strings() -> dict[str, dict[str, str]]:
-    keys = [str(message.id) for message in catalogue(LANGUAGES[0]) if message.id]
-    return {key: {lang: _lookup(key, lang) for lang in LANGUAGES} for key in keys}
+def _strings(plain: bool = True) -> dict[str, dict[str, str]]:
+    read = {lang: _plain_messages(lang) if plain else None for lang in LANGUAGES}
+    texts = {lang: found if found is not None else _babel_messages(lang) for lang, found in read.items()}
+    keys = [key for key in texts[LANGUAGES[0]] if key]
+    return {key: {lang: _lookup(texts, key, lang) for lang in LANGUAGES} for key in keys}
 
 
-def _lookup(key: str, lang: str) -> str:
+def _lookup(texts: dict[str, dict[str, str]], key: str, lang: str) -> str:
     for candidate in fallback_order(lang):
-        message = catalogue(candidate).get(key)
-        if message is not None and isinstance(message.string, str) and message.string:
-            return message.string
+        text = texts[candidate].get(key)
+        if text:
+            return text
     raise KeyError(key)
 
 
@@ -100,10 +171,14 @@ def zone_name(zone: ZoneInfo, lang: str) -> str:
     key = f"zones.{zone.key}"
     if key in STRINGS:
         return t(key, lang)
+    from babel.dates import get_timezone_location
+
     return str(get_timezone_location(zone.key, locale=lang, return_city=True))
 
 
 def format_date(day: dt.date, lang: str) -> str:
+    from babel.dates import format_date as babel_format_date
+
     lang = lang if lang in DATE_PATTERNS else "kk"
     return babel_format_date(day, DATE_PATTERNS[lang], locale=lang)
 
@@ -129,7 +204,7 @@ def script_formats(lang: str) -> dict[str, Any]:
         DATE_PATTERNS[lang],
     )
     return {
-        "months": [get_month_names("wide", "format", lang)[n] for n in range(1, 13)],
+        "months": [Locale.parse(lang).months["format"]["wide"][n] for n in range(1, 13)],
         "date_pattern": pattern + ", {time}",  # as format_datetime: the date, then 24-hour time
         "decimal": get_decimal_symbol(lang),
         "group": get_group_symbol(lang),

@@ -1,0 +1,195 @@
+"""`oqu build` as its own process ends without the interpreter's teardown (builder.command_words.
+end_at_once): the same exit code and output as before, the exit handlers run, the heap is not
+freed; and a build imports only what its site's content needs (quizzes, schedules, formulas,
+PDFs load their libraries only when the site has them)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.dates import get_month_names
+
+from builder import i18n
+from builder.i18n import LANGUAGES, script_formats
+
+REPO = Path(__file__).resolve().parents[2]
+
+# `oqu ARGS` as the `oqu` script runs it (main() reads sys.argv), with an exit handler and an
+# object whose finaliser speaks only if the interpreter tears its heap down.
+SCRIPT = """
+import atexit, sys
+atexit.register(print, "exit handler ran", flush=True)
+class Freed:
+    def __del__(self):
+        print("heap freed", flush=True)
+kept = Freed()
+from quiz_service.cli import main
+main()
+"""
+
+
+def oqu(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT, *args],
+        cwd=cwd,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(cwd), "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_a_build_ends_at_once_with_its_output_and_code(minimal_site: Path) -> None:
+    built = oqu(["build"], minimal_site)
+    assert built.returncode == 0, built.stderr
+    assert "build/site" in built.stdout  # the summary (cli.build.done) names the site it wrote
+    assert built.stdout.rstrip().endswith("exit handler ran")  # the exit handlers ran, last
+    assert "heap freed" not in built.stdout  # ... and the heap was left to the system
+    assert (minimal_site / "build" / "site" / "kk" / "index.html").is_file()
+    quiet = oqu(["build", "--quiet"], minimal_site)
+    assert (quiet.returncode, quiet.stdout, quiet.stderr) == (0, "exit handler ran\n", "")
+
+
+def test_a_failed_build_ends_at_once_with_code_1_and_its_errors(minimal_site: Path) -> None:
+    lesson = minimal_site / "content/courses/first-aid/02-practice/01-bandage.kk.md"
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("duration: 90", "duration: ninety"), "utf-8")
+    failed = oqu(["build", "--quiet"], minimal_site)
+    assert failed.returncode == 1
+    assert "01-bandage.kk.md" in failed.stderr and "duration" in failed.stderr
+    assert failed.stdout == "exit handler ran\n"
+
+
+def test_other_commands_and_builds_run_from_python_end_as_before(minimal_site: Path) -> None:
+    checked = oqu(["check"], minimal_site)
+    assert checked.returncode == 0, checked.stderr
+    assert "heap freed" in checked.stdout  # `oqu check` keeps the interpreter's own exit
+    from_python = subprocess.run(
+        [sys.executable, "-c", SCRIPT.replace("main()", "main(['build', '--quiet'])")],
+        cwd=minimal_site,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(minimal_site)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert from_python.returncode == 0, from_python.stderr
+    assert "heap freed" in from_python.stdout  # main(args) from Python: not the process's command
+
+
+PROBE = """
+import json, sys
+from quiz_service.cli import main
+try:
+    main(sys.argv[1:], prog_name="oqu")
+except SystemExit as end:
+    code = end.code
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
+"""
+
+# Loaded by a build only for a site that has quizzes, schedules, formulas or PDFs.
+ONLY_WHEN_USED = {
+    "builder.quizzes.load",
+    "builder.quizzes.types",
+    "builder.quizzes.schema",
+    "builder.workdays",
+    "holidays",
+    "icalendar",
+    "latex2mathml",
+    "builder.paper.document",
+    "segno",
+}
+
+
+def build_modules(site: Path) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "build", "--quiet"],
+        cwd=site,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(site)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    outcome = json.loads(result.stderr.strip().splitlines()[-1])
+    assert outcome["code"] == 0, result.stderr
+    return set(outcome["modules"])
+
+
+def test_a_build_loads_the_libraries_of_what_the_site_has(minimal_site: Path) -> None:
+    assert {"icalendar", "latex2mathml"} <= build_modules(minimal_site)
+    (minimal_site / "content/courses/first-aid/schedule.yml").unlink()  # ... a schedule,
+    lesson = minimal_site / "content/courses/first-aid/01-basics/01-assessment.kk.md"
+    lesson.write_text(
+        lesson.read_text(encoding="utf-8").replace("$f = \\frac{n}{t}$", "f"), "utf-8"
+    )  # a formula
+    assert build_modules(minimal_site) & ONLY_WHEN_USED == set()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_scripts_month_names_are_babels(lang: str) -> None:
+    assert script_formats(lang)["months"] == [
+        get_month_names("wide", "format", lang)[n] for n in range(1, 13)
+    ]
+
+
+def test_the_catalogues_read_without_babel_give_babels_words() -> None:
+    assert all(i18n._plain_messages(lang) is not None for lang in LANGUAGES)  # the fast reader
+    plain, babel = i18n._strings(plain=True), i18n._strings(plain=False)
+    assert plain == babel and list(plain) == list(babel)
+    assert plain == i18n.STRINGS
+
+
+CATALOGUE = r"""# A translator's comment.
+#
+msgid ""
+msgstr ""
+"Language: kk\n"
+"Content-Type: text/plain; charset=utf-8\n"
+
+msgid "plain"
+msgstr "Мәтін"
+
+msgid "escapes"
+msgstr "a \"quoted\" word\n\ttab \\ back\\slash \a\b\f\r\v \q"
+
+msgid ""
+"long.key"
+msgstr ""
+"first line, "
+"second line"
+
+msgid "empty"
+msgstr ""
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        (CATALOGUE, True),
+        (CATALOGUE + '\n#, fuzzy\nmsgid "fuzzy"\nmsgstr "Бұлыңғыр"\n', False),
+        (CATALOGUE + '\nmsgctxt "menu"\nmsgid "open"\nmsgstr "Ашу"\n', False),
+        (CATALOGUE + '\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "бір"\nmsgstr[1] "көп"\n', False),
+        (CATALOGUE + '\n#~ msgid "gone"\n#~ msgstr "Жоқ"\n', False),
+        (CATALOGUE + '\n#: builder/pages.py:12\nmsgid "located"\nmsgstr "Орны"\n', False),
+        (CATALOGUE + '\nmsgid "plain"\nmsgstr "Екінші"\n', False),
+    ],
+)
+def test_a_catalogue_is_read_as_babel_reads_it_or_left_to_babel(
+    text: str, plain: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    po = tmp_path / "messages.po"
+    po.write_text(text, encoding="utf-8")
+    monkeypatch.setattr(i18n, "catalogue_file", lambda lang: po)
+    i18n.catalogue.cache_clear()
+    try:
+        read = i18n._plain_messages("kk")
+        assert (read is not None) == plain
+        if read is not None:  # the header ("") Babel writes anew; every message the same, in order
+            babel = i18n._babel_messages("kk")
+            assert list(read.items())[1:] == list(babel.items())[1:] and read[""] and babel[""]
+            assert read["escapes"] == 'a "quoted" word\n\ttab \\ back\\slash \a\b\f\r\v \\q'
+    finally:
+        i18n.catalogue.cache_clear()
