@@ -1,11 +1,10 @@
 """`oqu build` as its own process ends without the interpreter's teardown (builder.command_words.
 end_at_once): the same exit code and output as before, the exit handlers run, the heap is not
-freed; and a build imports only what its site's content needs (quizzes, schedules, formulas,
-PDFs load their libraries only when the site has them)."""
+freed; and the words it loads at its start (builder.i18n's catalogues, read without Babel's
+reader; the month names) are Babel's. What a build imports: test_cli_startup.py."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -77,54 +76,6 @@ def test_other_commands_and_builds_run_from_python_end_as_before(minimal_site: P
     )
     assert from_python.returncode == 0, from_python.stderr
     assert "heap freed" in from_python.stdout  # main(args) from Python: not the process's command
-
-
-PROBE = """
-import json, sys
-from quiz_service.cli import main
-try:
-    main(sys.argv[1:], prog_name="oqu")
-except SystemExit as end:
-    code = end.code
-print(json.dumps({"code": code, "modules": sorted(sys.modules)}), file=sys.stderr)
-"""
-
-# Loaded by a build only for a site that has quizzes, schedules, formulas or PDFs.
-ONLY_WHEN_USED = {
-    "builder.quizzes.load",
-    "builder.quizzes.types",
-    "builder.quizzes.schema",
-    "builder.workdays",
-    "holidays",
-    "icalendar",
-    "latex2mathml",
-    "builder.paper.document",
-    "segno",
-}
-
-
-def build_modules(site: Path) -> set[str]:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, "build", "--quiet"],
-        cwd=site,
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(site)},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    outcome = json.loads(result.stderr.strip().splitlines()[-1])
-    assert outcome["code"] == 0, result.stderr
-    return set(outcome["modules"])
-
-
-def test_a_build_loads_the_libraries_of_what_the_site_has(minimal_site: Path) -> None:
-    assert {"icalendar", "latex2mathml"} <= build_modules(minimal_site)
-    (minimal_site / "content/courses/first-aid/schedule.yml").unlink()  # ... a schedule,
-    lesson = minimal_site / "content/courses/first-aid/01-basics/01-assessment.kk.md"
-    lesson.write_text(
-        lesson.read_text(encoding="utf-8").replace("$f = \\frac{n}{t}$", "f"), "utf-8"
-    )  # a formula
-    assert build_modules(minimal_site) & ONLY_WHEN_USED == set()
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -1,6 +1,7 @@
 """The `oqu` command loads what the command needs: `oqu --help`, `oqu check` and `oqu build` of
 a small site load neither the service (Flask, SQLAlchemy, Alembic, Authlib) nor WeasyPrint;
-the group's help lists every command as the command itself describes it."""
+`oqu build` loads the libraries of quizzes, schedules, formulas and PDFs only for a site that
+has them; the group's help lists every command as the command itself describes it."""
 
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ except SystemExit as end:
     code = end.code
 else:
     code = 0
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}), file=sys.stderr)
+top = sorted({m.split(".")[0] for m in sys.modules})
+print(json.dumps({"code": code, "modules": top, "all": sorted(sys.modules)}), file=sys.stderr)
 """
 
 
-def loaded_by(args: list[str], cwd: Path) -> set[str]:
-    """The top-level packages `oqu ARGS` imports, run in `cwd`."""
+def loaded_by(args: list[str], cwd: Path, every: bool = False) -> set[str]:
+    """The top-level packages `oqu ARGS` imports, run in `cwd` (`every`: all its modules)."""
     result = subprocess.run(
         [sys.executable, "-c", PROBE, *args],
         cwd=cwd,
@@ -44,7 +46,7 @@ def loaded_by(args: list[str], cwd: Path) -> set[str]:
     )
     outcome = json.loads(result.stderr.strip().splitlines()[-1])
     assert outcome["code"] == 0, result.stderr
-    return set(outcome["modules"])
+    return set(outcome["all" if every else "modules"])
 
 
 def test_help_loads_no_service_no_paper_and_no_build(tmp_path: Path) -> None:
@@ -60,6 +62,30 @@ def test_check_and_build_load_no_service_and_no_paper(minimal_site: Path) -> Non
     built = loaded_by(["build", "--quiet"], minimal_site)
     assert built & (SERVICE | PAPER) == set()
     assert "mkdocs" in built and (minimal_site / "build" / "site" / "kk" / "index.html").is_file()
+
+
+# Loaded by `oqu build` only for a site that has quizzes, schedules, formulas or PDFs.
+ONLY_WHEN_USED = {
+    "builder.quizzes.load",
+    "builder.quizzes.types",
+    "builder.quizzes.schema",
+    "builder.workdays",
+    "holidays",
+    "icalendar",
+    "latex2mathml",
+    "builder.paper.document",
+    "segno",
+}
+
+
+def test_a_build_loads_the_libraries_of_what_the_site_has(minimal_site: Path) -> None:
+    # the fixture site has a schedule (its calendar feeds: icalendar) and a formula (latex2mathml)
+    assert {"icalendar", "latex2mathml"} <= loaded_by(["build", "--quiet"], minimal_site, every=True)
+    (minimal_site / "content/courses/first-aid/schedule.yml").unlink()
+    lesson = minimal_site / "content/courses/first-aid/01-basics/01-assessment.kk.md"
+    formula_gone = lesson.read_text(encoding="utf-8").replace("$f = \\frac{n}{t}$", "f")
+    lesson.write_text(formula_gone, encoding="utf-8")
+    assert loaded_by(["build", "--quiet"], minimal_site, every=True) & ONLY_WHEN_USED == set()
 
 
 def test_the_help_lists_each_command_as_the_command_describes_itself() -> None:
