@@ -1,10 +1,10 @@
 """oqu's own interface words in kk, ru and en (GLOSSARY.md terms); Material's own are in the theme.
 
 The words are the messages of `builder/locales/<lang>/LC_MESSAGES/messages.po`, one gettext
-catalogue per language read at import (no compile step; see `_plain_messages`, else Babel's
-reader); the message ids are the keys of
-`t()` (`catalogue`, `search.intro`). A key missing or empty in a language falls back to the
-site's next language (kk, ru, en). Dates are Babel's, from CLDR's kk / ru / en data.
+catalogue per language read at import (no compile step; `_plain_messages`, else Babel's reader);
+the message ids are the keys of `t()` (`catalogue`, `search.intro`). A key missing or empty in a
+language falls back to the site's next language (kk, ru, en). Dates are Babel's, from CLDR's
+kk / ru / en data.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ LOCALES = Path(__file__).parent / "locales"
 DATE_PATTERNS = {"kk": "y 'жылғы' d MMMM", "ru": "d MMMM y 'г.'", "en": "d MMMM y"}
 
 # babel.dates is imported by the functions that format a date or name a zone: importing it reads
-# the machine's own zone (babel.localtime) and pytz, ~0.02 s that a build of pages without a date
-# (a one-lesson rebuild of a site without schedules) need not pay. The month names come from the
-# same CLDR data through `Locale.months` (what babel.dates.get_month_names returns).
+# the machine's own zone (babel.localtime) and pytz, ~0.02 s that `oqu --help` and `oqu check`
+# need not pay (a build loads it anyway, through MkDocs' localization). The month names come from
+# the same CLDR data through `Locale.months` (what babel.dates.get_month_names returns).
 
 
 @cache
@@ -72,9 +72,9 @@ def _plain_messages(lang: str) -> dict[str, str] | None:
     """Message id → text of `lang`'s catalogue, in the file's order, read without Babel when the
     file holds only translator comments (`# …`), `msgid`/`msgstr` pairs and their continuation
     lines, each id once; None for anything else (contexts, plurals, flags such as fuzzy, obsolete
-    entries), which Babel reads. Importing Babel's reader (with babel.dates and email.parser)
-    and running it cost ~0.05 s at each start of `oqu`; tests/builder/test_cli_build_exit.py
-    checks that both readers give the same words."""
+    entries), which Babel reads. Importing Babel's reader and running it cost ~0.03 s at each
+    start of `oqu` (more where nothing else loads babel.dates and email.parser, which it
+    imports); tests/builder/test_cli_build_exit.py checks that both readers give the same words."""
     messages: dict[str, str] = {}
     parts: dict[str, list[str]] = {}
     current = ""
