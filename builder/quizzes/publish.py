@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     from builder.quizzes.model import Question, Quiz
 
 # The question model and types (their pydantic schemas, ~0.07 s to import) are imported by the
-# functions that write a quiz: pages with a quiz placeholder and a site without quizzes (a
-# one-lesson rebuild of one) import this module without them.
+# functions that write a quiz: builder.pages imports this module for `quiz_placeholder`, and a
+# build of a site without quizzes (a one-lesson rebuild of one) never loads them.
 
 PUBLIC_DIR = "_quizzes"  # beside a course's module folders: <lang>/courses/<course>/_quizzes/<quiz>.json
 
