@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from builder.assignments import check_gradebooks
@@ -27,7 +28,7 @@ from builder.media import MediaProgress, build_media, check_media
 from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
 from builder.mkdocs_setup import link_or_copy
-from builder.model import Site
+from builder.model import LessonVariant, Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
 from builder.project_cache import GENERATED, ProjectCache
@@ -65,10 +66,11 @@ def check_content(
 def _check_content(root: Path, out: Path | None, today: dt.date | None) -> tuple[Site | None, Problems]:
     cache = LessonCache(out / ".cache" / LESSONS_CACHE, root) if out is not None else None
     site, problems = load_site(root, cache)
+    if site is not None:
+        check_formulas(site, problems, cache)
     if cache is not None:
         cache.save()
     if site is not None:
-        check_formulas(site, problems)
         check_publication(site, problems, out, today or today_in_almaty())
         check_media(site, problems)
         site.quizzes = load_site_quizzes(site, problems)
@@ -78,15 +80,30 @@ def _check_content(root: Path, out: Path | None, today: dt.date | None) -> tuple
     return site, problems
 
 
-def check_formulas(site: Site, problems: Problems) -> None:
+def check_formulas(site: Site, problems: Problems, cache: LessonCache | None = None) -> None:
+    """Every formula of every lesson converted to MathML, each failure an error at its line;
+    with `cache`, a lesson file's verdict is the one kept for its bytes (reported all the same)."""
     for course in site.courses:
         for _, lesson in course.lessons():
             for variant in lesson.variants.values():
-                for formula in find_formulas(variant.body, variant.body_line):
-                    try:
-                        to_mathml(formula.latex, formula.display)
-                    except FormulaError as exc:
-                        problems.error(variant.path, formula.line, str(exc))
+                found = (
+                    cache.formula_problems(variant.digest, partial(formula_problems, variant))
+                    if cache is not None
+                    else formula_problems(variant)
+                )
+                for line, message in found:
+                    problems.error(variant.path, line, message)
+
+
+def formula_problems(variant: LessonVariant) -> tuple[tuple[int, str], ...]:
+    """The lesson's formulas that do not convert: (line, message) each."""
+    found = []
+    for formula in find_formulas(variant.body, variant.body_line):
+        try:
+            to_mathml(formula.latex, formula.display)
+        except FormulaError as exc:
+            found.append((formula.line, str(exc)))
+    return tuple(found)
 
 
 def warn_vanished_lessons(site: Site, service_dir: Path, problems: Problems) -> None:

@@ -206,3 +206,61 @@ def test_folders_made_ahead_are_put_in_place_or_removed_when_the_build_fails(min
     assert [p for p in spare.rglob("*") if not p.is_dir()] == []  # folders only, for the next build
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # no child left behind
+
+
+@pytest.fixture
+def conversions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The formulas converted to MathML by the check (the others' verdicts came from the cache)."""
+    calls: list[str] = []
+    original = pipeline.to_mathml
+
+    def counted(latex: str, display: bool = False) -> str:
+        calls.append(latex)
+        return original(latex, display)
+
+    monkeypatch.setattr(pipeline, "to_mathml", counted)
+    return calls
+
+
+def test_a_lesson_s_formulas_are_checked_again_only_when_its_bytes_change(
+    minimal_site: Path, conversions: list[str]
+) -> None:
+    out = minimal_site / "build"
+    lesson = minimal_site / LESSON
+    site, problems = pipeline.check_content(minimal_site, out)
+    assert site is not None and not problems.errors and conversions == [r"f = \frac{n}{t}"]
+    conversions.clear()
+    pipeline.check_content(minimal_site, out)
+    assert conversions == []  # the verdict kept for the file's bytes
+
+    _append(lesson, "\nЖылдамдық $v = \\frac{s}{t}$.\n")  # a changed byte: checked again
+    pipeline.check_content(minimal_site, out)
+    assert sorted(conversions) == [r"f = \frac{n}{t}", r"v = \frac{s}{t}"]
+    conversions.clear()
+    (out / ".cache" / "lessons.pickle").unlink()  # without a cache: every formula converted
+    pipeline.check_content(minimal_site, out)
+    assert len(conversions) == 2
+
+
+def test_a_formula_error_is_reported_on_every_run_from_the_kept_verdict(
+    minimal_site: Path, conversions: list[str]
+) -> None:
+    out = minimal_site / "build"
+    lesson = minimal_site / LESSON
+    _append(lesson, "\nҚате формула $\\frac{1}{$ мұнда.\n")
+    _, first = pipeline.check_content(minimal_site, out)
+    errors = [str(p) for p in first.errors]
+    assert len(errors) == 1 and errors[0].startswith("content/courses/first-aid/01-basics/01-assessment.kk.md:")
+    conversions.clear()
+    _, again = pipeline.check_content(minimal_site, out)
+    assert conversions == [] and [str(p) for p in again.errors] == errors  # from the cache, reported
+    with pytest.raises(pipeline.ContentError) as failed:
+        build_site(minimal_site, out, paper=False)
+    assert [str(p) for p in failed.value.problems] == errors
+
+    (out / ".cache" / "lessons.pickle").unlink()
+    _, fresh = pipeline.check_content(minimal_site, out)  # the same without the cache
+    assert [str(p) for p in fresh.items] == [str(p) for p in again.items]
+    lesson.write_text(lesson.read_text(encoding="utf-8").replace("\\frac{1}{$", "\\frac{1}{2}$"), "utf-8")
+    _, fixed = pipeline.check_content(minimal_site, out)
+    assert fixed.errors == []
