@@ -250,7 +250,9 @@ def test_a_formula_error_is_reported_on_every_run_from_the_kept_verdict(
     _append(lesson, "\nҚате формула $\\frac{1}{$ мұнда.\n")
     _, first = pipeline.check_content(minimal_site, out)
     errors = [str(p) for p in first.errors]
-    assert len(errors) == 1 and errors[0].startswith("content/courses/first-aid/01-basics/01-assessment.kk.md:")
+    assert len(errors) == 1 and errors[0].startswith(
+        "content/courses/first-aid/01-basics/01-assessment.kk.md:"
+    )
     conversions.clear()
     _, again = pipeline.check_content(minimal_site, out)
     assert conversions == [] and [str(p) for p in again.errors] == errors  # from the cache, reported
@@ -264,3 +266,39 @@ def test_a_formula_error_is_reported_on_every_run_from_the_kept_verdict(
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("\\frac{1}{$", "\\frac{1}{2}$"), "utf-8")
     _, fixed = pipeline.check_content(minimal_site, out)
     assert fixed.errors == []
+
+
+def test_the_search_key_takes_a_lesson_by_its_file_s_hash_not_its_body(
+    minimal_site: Path, tmp_path: Path
+) -> None:
+    """`course_inputs` (the search indexer's key of a course) reads a lesson file's hash where
+    one is known, not the ~6 MB of bodies at 1,000 lessons; the same content in another folder
+    has the same key, and a changed byte a new one."""
+    from dataclasses import replace
+
+    from builder.search import course_inputs
+
+    site, _ = pipeline.check_content(minimal_site, minimal_site / "build")
+    assert site is not None
+    course = site.courses[0]
+    key = course_inputs(site, course)
+    lesson = course.modules[0].lessons[0]
+    variant = lesson.variants["kk"]
+    assert variant.digest
+    lesson.variants["kk"] = replace(variant, body="not read: the hash stands for it")
+    assert course_inputs(site, course) == key
+    lesson.variants["kk"] = replace(variant, digest=b"\0" * 20)  # other bytes: another key
+    assert course_inputs(site, course) != key
+    lesson.variants["kk"] = replace(variant, digest=b"")  # no hash known: the body is the input
+    without = course_inputs(site, course)
+    assert without != key
+    lesson.variants["kk"] = replace(variant, digest=b"", body=variant.body + "\nЖаңа.\n")
+    assert course_inputs(site, course) != without
+
+    moved = tmp_path / "moved"
+    shutil.copytree(minimal_site, moved, ignore=shutil.ignore_patterns("build"))
+    other, _ = pipeline.check_content(moved, moved / "build")
+    assert other is not None and course_inputs(other, other.courses[0]) == key
+    _append(moved / LESSON, "\nЖаңа абзац.\n")
+    edited, _ = pipeline.check_content(moved, moved / "build")
+    assert edited is not None and course_inputs(edited, edited.courses[0]) != key
