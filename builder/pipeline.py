@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from builder.assignments import check_gradebooks
@@ -83,6 +82,8 @@ def _check_content(root: Path, out: Path | None, today: dt.date | None) -> tuple
 def check_formulas(site: Site, problems: Problems, cache: LessonCache | None = None) -> None:
     """Every formula of every lesson converted to MathML, each failure an error at its line;
     with `cache`, a lesson file's verdict is the one kept for its bytes (reported all the same)."""
+    from functools import partial
+
     for course in site.courses:
         for _, lesson in course.lessons():
             for variant in lesson.variants.values():
@@ -134,6 +135,7 @@ def build_site(
     `paper=False` skips the PDFs and offline copies even when site_config.yml asks for them (a
     preview loop that must stay fast); `publication=False` records no first publication of a
     schedule (`oqu preview`)."""
+    _no_last_collection_at_exit()
     with _frozen_heap(), _spare_made_ahead(out) as spare_ready:  # (see each)
         return _build_site(
             root, out, strict, on_planned, on_project, on_media, paper, today, publication, spare_ready
@@ -235,6 +237,24 @@ def _search_index_beside(site: Site, path: Path) -> Iterator[Future[IndexReport]
             finally:
                 _SITE_TO_INDEX = None
             yield future
+
+
+_AT_EXIT: list[Callable[[], None]] = []  # what `_no_last_collection_at_exit` registered
+
+
+def _no_last_collection_at_exit() -> None:
+    """At this process's exit every object is frozen (`gc.freeze`, registered once with
+    `atexit`, which runs before the interpreter's own last collections): those collections walked
+    everything a build left in memory (the imported modules, the content model, the generated
+    projects) to free nothing that the process's end does not free anyway; ~0.1–0.3 s of CPU
+    after a one-lesson rebuild at 1,000 lessons. What they skip: finalizers of objects in
+    reference cycles at exit (the build closes every file it writes; a forked worker ends by
+    `os._exit` and runs no `atexit`)."""
+    import atexit
+
+    if not _AT_EXIT:
+        _AT_EXIT.append(gc.freeze)
+        atexit.register(gc.freeze)
 
 
 # How many `_frozen_heap` blocks are running (they nest: only the outermost one unfreezes).
