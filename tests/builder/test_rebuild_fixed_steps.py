@@ -194,18 +194,31 @@ def test_the_first_rebuild_after_a_full_build_gets_its_folders_made_ahead(
     assert [p.name for p in out.iterdir() if p.name.startswith(".site-")] == [SPARE_SITE]
 
 
-def test_folders_made_ahead_are_put_in_place_or_removed_when_the_build_fails(minimal_site: Path) -> None:
+def test_folders_made_ahead_are_put_in_place_or_removed_when_the_build_fails(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = minimal_site / "build"
     build_site(minimal_site, out, paper=False)
     lesson = minimal_site / LESSON
     lesson.write_text(lesson.read_text(encoding="utf-8").replace("duration: 45", "duration: many"), "utf-8")
+    forked: list[int] = []
+    fork = os.fork
+
+    def recorded() -> int:
+        pid = fork()
+        if pid:  # the parent: the child's id
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(pipeline.os, "fork", recorded)
     with pytest.raises(pipeline.ContentError):
         build_site(minimal_site, out, paper=False)
     assert [p.name for p in out.iterdir() if p.name.startswith(".site-")] == [SPARE_SITE]
     spare = out / SPARE_SITE
     assert [p for p in spare.rglob("*") if not p.is_dir()] == []  # folders only, for the next build
+    assert len(forked) == 1
     with pytest.raises(ChildProcessError):
-        os.waitpid(-1, os.WNOHANG)  # no child left behind
+        os.waitpid(forked[0], os.WNOHANG)  # the child was waited for: none left behind
 
 
 @pytest.fixture
