@@ -136,10 +136,13 @@ def test_a_tree_linked_anew_is_copytree_s_without_copying_each_folder_s_attribut
 
     copied: list[str] = []
     original_copytree = shutil.copytree
+
+    def counted_copytree(*args: Any, **kwargs: Any) -> Any:
+        copied.append(str(args[0]))
+        return original_copytree(*args, **kwargs)
+
     monkeypatch.setattr(pipeline, "assemble_site", compared)
-    monkeypatch.setattr(
-        pipeline.shutil, "copytree", lambda *a, **k: copied.append(str(a[0])) or original_copytree(*a, **k)
-    )
+    monkeypatch.setattr(pipeline.shutil, "copytree", counted_copytree)
     out = minimal_site / "build"
     build_site(minimal_site, out, paper=False)
     assert len(made) == 1 and len(copied) > 2  # the reference's: the theme's and each project's
