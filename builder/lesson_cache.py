@@ -13,10 +13,15 @@ a lesson's outcomes, media and the cross-file checks are asked again on every ru
 was deleted. `course.yml` and `module.yml` are kept the same way (their document with its lines
 and the validated configuration).
 
+Beside the parse, each lesson file's formulas' verdict (`formula_problems`: every `$…$` and
+`$$…$$` of its body converted to MathML, the errors by line) is kept under the same hash: it
+depends on nothing but the file's bytes and latex2mathml, and a check converted every formula
+of every lesson on every run. A lesson whose formula fails still reports it on every run.
+
 The whole cache is forgotten when the builder's code (every `builder/**/*.py`), Python,
-pydantic or the site's folder changes. It is a pickle of the build's own making in the build
-folder (like the MkDocs outputs beside it): a file that cannot be read is ignored, one that
-cannot be written is skipped.
+pydantic, latex2mathml or the site's folder changes. It is a pickle of the build's own making
+in the build folder (like the MkDocs outputs beside it): a file that cannot be read is
+ignored, one that cannot be written is skipped.
 """
 
 from __future__ import annotations
@@ -25,9 +30,10 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -43,7 +49,9 @@ from builder.yamlsource import YamlDocument
 
 CACHE_FILE = "lessons.pickle"
 M = TypeVar("M", bound=BaseModel)
-_FORMAT = 4
+_FORMAT = 5
+# a lesson file's formulas' errors: (line, message) each
+FormulaProblems = tuple[tuple[int, str], ...]
 
 
 class ParsedLesson(NamedTuple):
@@ -72,10 +80,11 @@ class LessonCache:
 
     def __init__(self, path: Path, root: Path) -> None:
         self.path = path
-        self.header = (_FORMAT, code_key(), str(root))
+        self.header = (_FORMAT, code_key(), str(root), _latex2mathml())
         self.tree = tree_signature(root / "content") if root.is_absolute() else None
-        self.known, self.links = self._read()
+        self.known, self.links, self.formulas_known = self._read()
         self.used: dict[str, ParsedLesson | ParsedConfig] = {}
+        self.formulas_used: dict[bytes, FormulaProblems] = {}
         self.parsed = 0  # files parsed by this run (the others came from the cache)
         memo = resolved_links()  # the last run's answers while content/ has the same names
         if memo is not None and self.tree is not None and self.links.get("tree") == self.tree:
@@ -111,6 +120,19 @@ class LessonCache:
         problems.items.extend(entry.problems)
         return entry.doc, entry.config if isinstance(entry.config, model) else None
 
+    def formula_problems(self, digest: bytes | None, check: Callable[[], FormulaProblems]) -> FormulaProblems:
+        """The formulas' errors of the lesson file whose bytes have `digest`: `check()` when this
+        cache has no verdict for those bytes (or no digest is known), kept for the next run."""
+        if digest is None:
+            return check()
+        found = self.formulas_used.get(digest)
+        if found is None:
+            found = self.formulas_known.get(digest)
+            if found is None:
+                found = check()
+            self.formulas_used[digest] = found
+        return found
+
     def _parse(
         self, path: Path, data: bytes, digest: bytes, lang: str, problems: Problems
     ) -> tuple[LessonVariant | None, ParsedLesson]:
@@ -141,14 +163,19 @@ class LessonCache:
         links = {"tree": self.tree, "answers": answers} if self.tree is not None else {}
         if links and answers.keys() - self.links.get("answers", {}).keys() and not self._same_tree():
             links = {}  # content/ changed while it was read: its answers are not kept
-        if not self.parsed and self.used.keys() == self.known.keys() and links == self.links:
+        if (
+            not self.parsed
+            and self.used.keys() == self.known.keys()
+            and self.formulas_used.keys() == self.formulas_known.keys()
+            and links == self.links
+        ):
             return
         temporary = self.path.with_name(f".{self.path.name}-{os.getpid()}")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with temporary.open("wb") as stream:
                 pickle.dump(self.header, stream, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump((self.used, links), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((self.used, links, self.formulas_used), stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.path)
         except OSError:  # a read-only build folder: the next run parses again
             temporary.unlink(missing_ok=True)
@@ -156,15 +183,17 @@ class LessonCache:
     def _same_tree(self) -> bool:
         return tree_signature(Path(self.header[2]) / "content") == self.tree
 
-    def _read(self) -> tuple[dict[str, ParsedLesson | ParsedConfig], dict[str, Any]]:
+    def _read(
+        self,
+    ) -> tuple[dict[str, ParsedLesson | ParsedConfig], dict[str, Any], dict[bytes, FormulaProblems]]:
         try:
             with self.path.open("rb") as stream:
                 if pickle.load(stream) != self.header:  # other code, Python or site: not unpickled
-                    return {}, {}
-                known, links = pickle.load(stream)
+                    return {}, {}, {}
+                known, links, formulas = pickle.load(stream)
         except Exception:  # missing, cut short or unreadable: parsed again, rewritten at the end
-            return {}, {}
-        return known, links
+            return {}, {}, {}
+        return known, links, formulas
 
 
 @cache
@@ -175,3 +204,12 @@ def code_key() -> str:
     for source in sorted(package.rglob("*.py")):
         digest.update(source.relative_to(package).as_posix().encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
+
+
+@cache
+def _latex2mathml() -> str:
+    """The formulas' verdicts are latex2mathml's: another version checks them again."""
+    try:
+        return version("latex2mathml")
+    except PackageNotFoundError:
+        return "none"

@@ -27,7 +27,7 @@ from builder.media import MediaProgress, build_media, check_media
 from builder.media.library import MediaLibrary
 from builder.mkdocs_runner import BuiltProject, build_all, shared_assets_dir
 from builder.mkdocs_setup import link_or_copy
-from builder.model import Site
+from builder.model import LessonVariant, Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
 from builder.project_cache import GENERATED, ProjectCache
@@ -65,10 +65,11 @@ def check_content(
 def _check_content(root: Path, out: Path | None, today: dt.date | None) -> tuple[Site | None, Problems]:
     cache = LessonCache(out / ".cache" / LESSONS_CACHE, root) if out is not None else None
     site, problems = load_site(root, cache)
+    if site is not None:
+        check_formulas(site, problems, cache)
     if cache is not None:
         cache.save()
     if site is not None:
-        check_formulas(site, problems)
         check_publication(site, problems, out, today or today_in_almaty())
         check_media(site, problems)
         site.quizzes = load_site_quizzes(site, problems)
@@ -78,15 +79,32 @@ def _check_content(root: Path, out: Path | None, today: dt.date | None) -> tuple
     return site, problems
 
 
-def check_formulas(site: Site, problems: Problems) -> None:
+def check_formulas(site: Site, problems: Problems, cache: LessonCache | None = None) -> None:
+    """Every formula of every lesson converted to MathML, each failure an error at its line;
+    with `cache`, a lesson file's verdict is the one kept for its bytes (reported all the same)."""
+    from functools import partial
+
     for course in site.courses:
         for _, lesson in course.lessons():
             for variant in lesson.variants.values():
-                for formula in find_formulas(variant.body, variant.body_line):
-                    try:
-                        to_mathml(formula.latex, formula.display)
-                    except FormulaError as exc:
-                        problems.error(variant.path, formula.line, str(exc))
+                found = (
+                    cache.formula_problems(variant.digest, partial(formula_problems, variant))
+                    if cache is not None
+                    else formula_problems(variant)
+                )
+                for line, message in found:
+                    problems.error(variant.path, line, message)
+
+
+def formula_problems(variant: LessonVariant) -> tuple[tuple[int, str], ...]:
+    """The lesson's formulas that do not convert: (line, message) each."""
+    found = []
+    for formula in find_formulas(variant.body, variant.body_line):
+        try:
+            to_mathml(formula.latex, formula.display)
+        except FormulaError as exc:
+            found.append((formula.line, str(exc)))
+    return tuple(found)
 
 
 def warn_vanished_lessons(site: Site, service_dir: Path, problems: Problems) -> None:
@@ -117,6 +135,25 @@ def build_site(
     `paper=False` skips the PDFs and offline copies even when site_config.yml asks for them (a
     preview loop that must stay fast); `publication=False` records no first publication of a
     schedule (`oqu preview`)."""
+    _no_last_collection_at_exit()
+    with _frozen_heap(), _spare_made_ahead(out) as spare_ready:  # (see each)
+        return _build_site(
+            root, out, strict, on_planned, on_project, on_media, paper, today, publication, spare_ready
+        )
+
+
+def _build_site(
+    root: Path,
+    out: Path,
+    strict: bool,
+    on_planned: Callable[[int], None],
+    on_project: Callable[[BuiltProject], None],
+    on_media: MediaProgress,
+    paper: bool,
+    today: dt.date | None,
+    publication: bool,
+    spare_ready: Callable[[], None],
+) -> BuildReport:
     started = time.perf_counter()
     today = today or today_in_almaty()
     with content_unchanged():  # from the check to the generated pages: links resolved once
@@ -136,6 +173,7 @@ def build_site(
     spare = out / SPARE_SITE
     relinked = 0
     try:
+        spare_ready()
         if spare.is_dir():  # the tree the last build replaced: brought up to date, not made anew
             os.replace(spare, staging)
         relinked = assemble_site(
@@ -161,7 +199,7 @@ def build_site(
     prune_cache(out / ".cache" / "projects", {b.output.name for b in built})
     generated.prune()
     return BuildReport(
-        pages=sum(len(p.pages) for p in projects),
+        pages=sum(p.page_count() for p in projects),
         projects=len(projects),
         rebuilt=sum(not b.cached for b in built),
         relinked=relinked,
@@ -187,8 +225,7 @@ def _search_index_beside(site: Site, path: Path) -> Iterator[Future[IndexReport]
       a new heap for the indexer's collector. Where processes cannot be forked, it is pickled."""
     global _SITE_TO_INDEX
     forked = "fork" in multiprocessing.get_all_start_methods()
-    gc.freeze()
-    try:
+    with _frozen_heap():
         context = multiprocessing.get_context("fork") if forked else None
         with ProcessPoolExecutor(max_workers=1, mp_context=context) as indexer:
             if not forked:
@@ -200,8 +237,108 @@ def _search_index_beside(site: Site, path: Path) -> Iterator[Future[IndexReport]
             finally:
                 _SITE_TO_INDEX = None
             yield future
+
+
+_AT_EXIT: list[Callable[[], None]] = []  # what `_no_last_collection_at_exit` registered
+
+
+def _no_last_collection_at_exit() -> None:
+    """At this process's exit every object is frozen (`gc.freeze`, registered once with
+    `atexit`, which runs before the interpreter's own last collections): those collections walked
+    everything a build left in memory (the imported modules, the content model, the generated
+    projects) to free nothing that the process's end does not free anyway; ~0.1–0.3 s of CPU
+    after a one-lesson rebuild at 1,000 lessons. What they skip: finalizers of objects in
+    reference cycles at exit (the build closes every file it writes; a forked worker ends by
+    `os._exit` and runs no `atexit`)."""
+    import atexit
+
+    if not _AT_EXIT:
+        _AT_EXIT.append(gc.freeze)
+        atexit.register(gc.freeze)
+
+
+# How many `_frozen_heap` blocks are running (they nest: only the outermost one unfreezes).
+_FROZEN = 0
+
+
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Every object made so far moved out of the garbage collector's reach (`gc.freeze`) until
+    the outermost such block ends (`gc.unfreeze`: they are collected as before from then on).
+
+    A one-lesson rebuild in a new process imports ~1 s of modules and then loads 1,000 lessons:
+    the first full collection of the build walked every imported object again (40–100 ms at
+    1,000 lessons, ~a quarter of the check's time) to free nothing of theirs. A collection
+    still runs when the build's own objects call for one, over those objects only."""
+    global _FROZEN
+    gc.freeze()
+    _FROZEN += 1
+    try:
+        yield
     finally:
-        gc.unfreeze()
+        _FROZEN -= 1
+        if not _FROZEN:
+            gc.unfreeze()
+
+
+@contextmanager
+def _spare_made_ahead(out: Path) -> Iterator[Callable[[], None]]:
+    """Without a spare tree (the first build after a full one, whose site replaced no tree), a
+    forked process makes one while this build checks and plans: the current site's folders,
+    without files (`_bring_up_to_date` then links the files and mends the folders that differ).
+    The block gives a function that waits for it and puts it in place as the spare (also
+    called when the block ends, on an error too).
+
+    At 1,000 lessons the site has ~1,500 folders (one per page): making them in the build's own
+    process cost ~0.2 s of CPU on ext4 (a `mkdir` takes 100–250 µs: an inode and a directory
+    block), so the first rebuild after a full build took ~0.2 s longer than the later ones (which
+    bring the spare up to date). The folders are made in parallel with the check, the media and
+    the plan (~0.5 s), as the search index is made beside the MkDocs projects; their CPU is the
+    child's, counted by `getrusage(RUSAGE_CHILDREN)` and by a cgroup, not removed."""
+    site, spare = out / "site", out / SPARE_SITE
+    making = out / f".site-spare-new-{os.getpid()}"
+    pid = 0
+    if "fork" in multiprocessing.get_all_start_methods() and site.is_dir() and not spare.exists():
+        pid = os.fork()
+        if pid == 0:  # the child: only folders made, then gone without running the parent's code
+            code = 1
+            try:
+                _make_folders_of(str(site), str(making))
+                code = 0
+            finally:
+                os._exit(code)
+
+    def ready() -> None:
+        nonlocal pid
+        if not pid:
+            return
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+        if os.waitstatus_to_exitcode(status) == 0 and not spare.exists():
+            try:
+                os.rename(making, spare)
+                return
+            except OSError:  # another build's spare came first
+                pass
+        shutil.rmtree(making, ignore_errors=True)
+
+    try:
+        yield ready
+    finally:
+        ready()
+
+
+def _make_folders_of(source: str, target: str) -> None:
+    """`target` made with the folders of the tree at `source` (not following links), no files."""
+    os.mkdir(target)
+    pending = [(source, target)]
+    while pending:
+        folder, made = pending.pop()
+        with os.scandir(folder) as listing:
+            for entry in listing:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, os.path.join(made, entry.name)))
+                    os.mkdir(pending[-1][1])
 
 
 # The site the indexer forked by `_search_index_beside` inherits (set only while it is forked).
@@ -232,14 +369,16 @@ def assemble_site(
     sources = [(theme, "assets")] + [
         (b.output, b.dest) for b in sorted(built, key=lambda b: b.dest.count("/"))
     ]
-    # a first build (no previous tree) links everything anew: no plan to compare with (walking
-    # every project's output for it was ~0.3 s of CPU at 1,000 lessons)
-    plan = _link_plan(sources, shared or {}) if staging.is_dir() else None
-    relinked = (
-        _bring_up_to_date(staging, plan)
-        if plan is not None
-        else _assemble_anew(staging, sources, shared or {})
-    )
+    plan = _link_plan(sources, shared or {})
+    if plan is None:  # a source holds a symbolic link: copytree's rules
+        relinked = _assemble_anew(staging, sources, shared or {})
+    else:
+        # without a previous tree (a full build, the first rebuild after one) the plan is made
+        # in an empty folder: a `mkdir` per folder and a link per file, where `shutil.copytree`
+        # also stat'ed each file and copied each folder's mode, times and extended attributes
+        # (~0.3 s of CPU at 1,000 lessons: the first rebuild after a full build paid it)
+        staging.mkdir(parents=True, exist_ok=True)
+        relinked = _bring_up_to_date(staging, plan)
     (staging / "index.html").write_text(root_redirect(site), encoding="utf-8")
     (staging / "404.html").write_text(not_found_page(site, site.default_language), encoding="utf-8")
     for lang in site.languages:  # each language's folder has its own, in its language only

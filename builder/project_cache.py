@@ -98,6 +98,14 @@ class KeptProject(ProjectSource):
         self.__dict__.pop("_pending", None)
         self.__dict__["_pages"] = value
 
+    def page_count(self) -> int:
+        """The count stored with the entry while the pages are unread (the build's report asked
+        for `len(pages)` of every project: ~25 ms of unpickling at 1,000 lessons for a number)."""
+        count = self.__dict__.get("_page_count")
+        if "_pending" in self.__dict__ and isinstance(count, int):
+            return count
+        return len(self.pages)
+
 
 def _read(path: Path) -> ProjectSource | None:
     """The entry's project without its pages, which stay pickled in memory until asked for."""
@@ -117,6 +125,7 @@ def _read(path: Path) -> ProjectSource | None:
 
 def _write(path: Path, project: ProjectSource) -> None:
     fields = {name: value for name, value in vars(project).items() if name != "pages"}
+    fields["_page_count"] = len(project.pages)
     temporary = path.with_name(f".{path.name}-{os.getpid()}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

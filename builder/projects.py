@@ -100,6 +100,10 @@ class ProjectSource:
     def depth(self) -> int:
         return len(self.dest.split("/"))
 
+    def page_count(self) -> int:
+        """How many pages the project has (a kept project answers without reading its pages)."""
+        return len(self.pages)
+
     def mkdocs_yml(self) -> str:
         """The project's mkdocs.yml; kept while the config is the same (PyYAML's dump is slow, and
         a build asks for it three times: the cache key, the page manifest, the written file)."""
