@@ -13,6 +13,7 @@ project whose previous output is in the cache; `oqu preview` keeps projects load
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -204,42 +205,66 @@ def rebuild_pages(
 def _splice_search_index(path: Path, pages: Iterable[list[Any]]) -> bool:
     """Each page's new entries where its old ones were (a full build's order, byte for byte).
 
-    Spliced into the index's text: parsing the whole index and writing it out again for one
-    page's entries was ~a fifth of a one-lesson rebuild's project step at 1,000 lessons (a
+    Spliced into the index's bytes: parsing the whole index and writing it out again for one
+    page's entries was a large part of a one-lesson rebuild's project step at 1,000 lessons (a
     course's index is ~2.4 MB of JSON). Material writes it with `json.dumps(..., separators=(",",
-    ":"))` as `{"config":...,"docs":[...]}`, each entry's first key its location; a page's
-    entries are the run of entries whose location is the page's URL or starts with it and `#`."""
-    text = path.read_text(encoding="utf-8")
-    if not (text.startswith('{"config":') and text.endswith("]}")):
+    ":"))` (ASCII) as `{"config":...,"docs":[...]}`, each entry's first key its location; a page's
+    entries are the run of entries whose location is the page's URL or starts with it and `#`.
+    The old bytes around the runs are written from the text read, not copied into a new one."""
+    text = path.read_bytes()
+    if not (text.startswith(b'{"config":') and text.endswith(b"]}")):
         return False  # not the index Material writes: build the project whole
+    runs = []
     for url, *entries in pages:
-        spliced = _splice_page_entries(text, url, entries)
-        if spliced is None:
+        run = _page_entries(text, url)
+        if run is None:
             return False  # the page had no entries, or not in one run: build the project whole
-        text = spliced
-    _replace_text(path, text)
+        new = ",".join(json.dumps(entry, separators=(",", ":"), default=str) for entry in entries)
+        runs.append((*run, new.encode("ascii")))
+    runs.sort()
+    if any(a[1] > b[0] for a, b in itertools.pairwise(runs)):
+        return False  # the same page twice: not what update returns
+    _replace_spliced(path, text, runs)
     return True
+
+
+def _replace_spliced(path: Path, text: bytes, runs: list[tuple[int, int, bytes]]) -> None:
+    """`text` with each (start, end, new) run replaced, written in place of `path` (_replace_text)."""
+    view = memoryview(text)
+    temporary = path.with_name(f".{path.name}.new")
+    with temporary.open("wb") as out:
+        done = 0
+        for start, end, new in runs:
+            if not new:  # no entries now: a separating comma goes too
+                if text[start - 1 : start] == b"," and start - 1 >= done:
+                    start -= 1
+                elif text[end : end + 1] == b",":
+                    end += 1
+            out.write(view[done:start])
+            out.write(new)
+            done = end
+        out.write(view[done:])
+    os.replace(temporary, path)
 
 
 # An entry's start in Material's index. In valid JSON this text can only be an object's start with
 # the key "location": inside a string each `"` is escaped, and after a string's closing quote no
 # letter can follow.
-_ENTRY = '{"location":'
+_ENTRY = b'{"location":'
 
 
-def _splice_page_entries(text: str, url: str, entries: list[Any]) -> str | None:
-    """`text` with the run of `url`'s entries replaced by `entries` (encoded as Material encodes
-    the index: json.dumps per entry joins into the same text as the whole list's); None when the
-    page has no entries or they are not one run."""
+def _page_entries(text: bytes, url: str) -> tuple[int, int] | None:
+    """Where the run of `url`'s entries is in the index `text` (from its first entry's `{` to the
+    `,` or `]` after its last); None when the page has no entries or they are not one run."""
     if "#" in url:
         return None
-    head = _ENTRY + json.dumps(url)[:-1]  # the location's text without its closing quote
+    head = _ENTRY + json.dumps(url)[:-1].encode("ascii")  # the location without its closing quote
     start = _find_page_entry(text, head, 0)
-    if start < 0 or text[start - 1] not in ",[":
+    if start < 0 or text[start - 1 : start] not in (b",", b"["):
         return None
     end = start
     while True:  # the run ends before the first entry of another page, or with the list
-        following = text.find("," + _ENTRY, end + 1)
+        following = text.find(b"," + _ENTRY, end + 1)
         if following < 0:
             end = len(text) - 2  # the list's `]` (`docs` is the index's last key)
             break
@@ -248,16 +273,10 @@ def _splice_page_entries(text: str, url: str, entries: list[Any]) -> str | None:
             break
     if _find_page_entry(text, head, end) >= 0:
         return None  # another run further on
-    new = ",".join(json.dumps(entry, separators=(",", ":"), default=str) for entry in entries)
-    if not new:  # no entries now: the separating comma goes too
-        if text[start - 1] == ",":
-            start -= 1
-        elif text[end] == ",":
-            end += 1
-    return text[:start] + new + text[end:]
+    return start, end
 
 
-def _find_page_entry(text: str, head: str, start: int) -> int:
+def _find_page_entry(text: bytes, head: bytes, start: int) -> int:
     """Where the first entry of the page whose locations begin with `head` starts from `start`,
     or -1."""
     position = text.find(head, start)
@@ -266,7 +285,7 @@ def _find_page_entry(text: str, head: str, start: int) -> int:
     return position
 
 
-def _is_page_entry(text: str, head: str, position: int) -> bool:
+def _is_page_entry(text: bytes, head: bytes, position: int) -> bool:
     """Whether an entry of the page starts at `position`: its location is the page's URL, or the
     URL and an anchor."""
-    return text.startswith(head, position) and text[position + len(head)] in '"#'
+    return text.startswith(head, position) and text[position + len(head)] in b'"#'

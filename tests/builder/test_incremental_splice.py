@@ -69,11 +69,20 @@ def test_a_page_spliced_as_text_is_the_parsed_splice(tmp_path: Path, url: str, c
     assert path.read_text(encoding="utf-8") == by_parsing(text, pages)
 
 
-def test_several_pages_spliced_in_turn(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "urls, counts",
+    [
+        (["z/", "", "a/b/"], [2, 1, 0]),
+        (["a/", ""], [0, 0]),  # next to each other, the first in the list, without entries now
+        (["z/", "ab/", "қазақша/"], [0, 0, 0]),  # next to each other, the last in the list
+        (["ab/", "қазақша/", "a/b/"], [0, 2, 1]),
+    ],
+)
+def test_several_pages_spliced_at_once(tmp_path: Path, urls: list[str], counts: list[int]) -> None:
     path = tmp_path / "search_index.json"
     text = index_text(DOCS)
     path.write_text(text, encoding="utf-8")
-    pages = [["z/", *new_entries("z/", 2)], ["", *new_entries("", 1)], ["a/b/", *new_entries("a/b/", 0)]]
+    pages = [[url, *new_entries(url, count)] for url, count in zip(urls, counts, strict=True)]
     assert incremental._splice_search_index(path, pages) is True
     assert path.read_text(encoding="utf-8") == by_parsing(text, pages)
 
