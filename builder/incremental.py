@@ -19,6 +19,7 @@ import logging
 import os
 import shutil
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -60,9 +61,17 @@ class LiveProject:
         self.config: Any = config
         self.files = files
         self.search = next((p for p in config.plugins.values() if hasattr(p, "search_index")), None)
+        self.new_files: dict[str, Path] = {}  # linked in the sources, not yet in the site
 
     def update(self, project: ProjectSource, force: Iterable[str] = ()) -> dict[str, list[Any]]:
-        """Render the pages whose Markdown changed (and `force`); returns each one's search entries."""
+        """Render the pages whose Markdown changed (and `force`) into the site; returns each one's
+        search entries (its URL first)."""
+        pages = self.render(project, force)
+        self.write(pages, self.site_dir)
+        return {name: page.search for name, page in pages.items()}
+
+    def render(self, project: ProjectSource, force: Iterable[str] = ()) -> dict[str, RenderedPage]:
+        """The pages whose Markdown changed (and `force`), rendered; nothing written to the site."""
         changed = [name for name, text in project.pages.items() if self.project.pages.get(name) != text]
         changed += [name for name in force if name not in changed]
         for name in changed:
@@ -70,11 +79,19 @@ class LiveProject:
         for name, source in project.files.items():
             if name not in self.project.files:  # a newly linked image or file
                 _place(source, self.src / "docs" / name)
-                _place(source, self.site_dir / name)
+                self.new_files[name] = source
         self.project = project
         return {name: self._render(name) for name in changed}
 
-    def _render(self, doc_path: str) -> list[Any]:
+    def write(self, pages: dict[str, RenderedPage], site_dir: Path) -> None:
+        """`pages` and the files newly linked since the last write, into the project's `site_dir`."""
+        for name, source in self.new_files.items():
+            _place(source, site_dir / name)
+        self.new_files = {}
+        for page in pages.values():
+            _replace_text(site_dir / page.dest_uri, page.html)
+
+    def _render(self, doc_path: str) -> RenderedPage:
         from mkdocs.commands.build import _build_page, _populate_page
         from mkdocs.structure.pages import Page
 
@@ -89,8 +106,17 @@ class LiveProject:
         html = Path(file.abs_dest_path).read_text(encoding="utf-8")
         climb = "../" * self.project.depth
         html = ASSET_REF_RE.sub(lambda m: f"{m['quote']}{m['up']}{climb}assets/", html)
-        _replace_text(self.site_dir / Path(file.dest_uri), html)
-        return [page.url, *(self.search.search_index.entries if self.search is not None else [])]
+        entries = self.search.search_index.entries if self.search is not None else []
+        return RenderedPage(Path(file.dest_uri), html, [page.url, *entries])
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    """A page as the project's full build writes it, and its search entries (its URL first)."""
+
+    dest_uri: Path
+    html: str
+    search: list[Any]
 
 
 def write_project(project: ProjectSource, src: Path) -> None:
@@ -179,57 +205,65 @@ def previous_output(cache_dir: Path, project: ProjectSource) -> tuple[Path, list
 def rebuild_pages(
     project: ProjectSource, previous: Path, changed: list[str], output: Path, cache_dir: Path
 ) -> bool:
-    """`output` as a copy of `previous` (hard links) with `changed` pages rendered anew and the search
-    index spliced; False (and nothing written) when that cannot be done exactly."""
+    """`output` made of `previous` with `changed` pages rendered anew and the search index spliced;
+    False (and nothing changed) when that cannot be done exactly.
+
+    The pages are rendered and the index's runs found first; only then is `previous` moved to
+    be the new output (the build drops it from the cache anyway: prune_cache keeps only this
+    build's outputs), and its changed files replaced by new ones (never written in place: the
+    published site shares them as hard links). Linking a copy of every file of the project and
+    deleting the old folder afterwards was a tenth of a one-lesson rebuild's project step."""
     partial = output.with_name(output.name + ".partial")
     work = cache_dir / ".src" / f"pages-{output.name}"
     shutil.rmtree(partial, ignore_errors=True)
-    shutil.copytree(previous, partial, copy_function=link_or_copy)
+    index = previous / SEARCH_INDEX
     try:
         live = LiveProject(project, work, partial.parent)
-        live.site_dir = partial
-        entries = live.update(project, force=changed)
-        spliced = _splice_search_index(partial / SEARCH_INDEX, entries.values())
+        pages = live.render(project, force=changed)
+        text = index.read_bytes()
+        runs = _search_index_runs(text, [page.search for page in pages.values()])
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if runs is None:
+        return False
+    os.rename(previous, partial)
+    try:
+        live.write(pages, partial)
+        _write_spliced(partial / SEARCH_INDEX, text, runs)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    if not spliced:
-        shutil.rmtree(partial)
-        return False
     os.replace(partial, output)
     return True
 
 
-def _splice_search_index(path: Path, pages: Iterable[list[Any]]) -> bool:
-    """Each page's new entries where its old ones were (a full build's order, byte for byte).
+def _search_index_runs(text: bytes, pages: Iterable[list[Any]]) -> list[tuple[int, int, bytes]] | None:
+    """Where each page's entries are in the index `text` (start, end) and the page's new entries
+    to put there; None when that cannot be done exactly.
 
-    Spliced into the index's bytes: parsing the whole index and writing it out again for one
+    Found in the index's bytes: parsing the whole index and writing it out again for one
     page's entries was a large part of a one-lesson rebuild's project step at 1,000 lessons (a
     course's index is ~2.4 MB of JSON). Material writes it with `json.dumps(..., separators=(",",
     ":"))` (ASCII) as `{"config":...,"docs":[...]}`, each entry's first key its location; a page's
-    entries are the run of entries whose location is the page's URL or starts with it and `#`.
-    The old bytes around the runs are written from the text read, not copied into a new one."""
-    text = path.read_bytes()
+    entries are the run of entries whose location is the page's URL or starts with it and `#`."""
     if not (text.startswith(b'{"config":') and text.endswith(b"]}")):
-        return False  # not the index Material writes: build the project whole
+        return None  # not the index Material writes: build the project whole
     runs = []
     for url, *entries in pages:
         run = _page_entries(text, url)
         if run is None:
-            return False  # the page had no entries, or not in one run: build the project whole
+            return None  # the page had no entries, or not in one run: build the project whole
         new = ",".join(json.dumps(entry, separators=(",", ":"), default=str) for entry in entries)
         runs.append((*run, new.encode("ascii")))
     runs.sort()
     if any(a[1] > b[0] for a, b in itertools.pairwise(runs)):
-        return False  # the same page twice: not what update returns
-    _replace_spliced(path, text, runs)
-    return True
+        return None  # the same page twice: not what update returns
+    return runs
 
 
-def _replace_spliced(path: Path, text: bytes, runs: list[tuple[int, int, bytes]]) -> None:
-    """`text` with each (start, end, new) run replaced, written in place of `path` (_replace_text)."""
+def _write_spliced(path: Path, text: bytes, runs: list[tuple[int, int, bytes]]) -> None:
+    """`text` with each (start, end, new) run replaced, written in place of `path` (_replace_text):
+    the old bytes around the runs written from `text`, not copied into a new text first."""
     view = memoryview(text)
     temporary = path.with_name(f".{path.name}.new")
     with temporary.open("wb") as out:

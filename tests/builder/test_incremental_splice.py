@@ -24,6 +24,16 @@ def index_text(docs: list[dict[str, Any]]) -> str:
     return json.dumps({"config": CONFIG, "docs": docs}, separators=(",", ":"), default=str)
 
 
+def splice(path: Path, pages: list[list[Any]]) -> bool:
+    """What rebuild_pages does with the index: the runs found, the new index written."""
+    text = path.read_bytes()
+    runs = incremental._search_index_runs(text, pages)
+    if runs is None:
+        return False
+    incremental._write_spliced(path, text, runs)
+    return True
+
+
 def by_parsing(text: str, pages: list[list[Any]]) -> str | None:
     """The splice as it was: the whole index parsed, the page's run replaced, all of it dumped."""
     data = json.loads(text)
@@ -65,7 +75,7 @@ def test_a_page_spliced_as_text_is_the_parsed_splice(tmp_path: Path, url: str, c
     text = index_text(DOCS)
     path.write_text(text, encoding="utf-8")
     pages = [[url, *new_entries(url, count)]]
-    assert incremental._splice_search_index(path, pages) is True
+    assert splice(path, pages) is True
     assert path.read_text(encoding="utf-8") == by_parsing(text, pages)
 
 
@@ -83,7 +93,7 @@ def test_several_pages_spliced_at_once(tmp_path: Path, urls: list[str], counts: 
     text = index_text(DOCS)
     path.write_text(text, encoding="utf-8")
     pages = [[url, *new_entries(url, count)] for url, count in zip(urls, counts, strict=True)]
-    assert incremental._splice_search_index(path, pages) is True
+    assert splice(path, pages) is True
     assert path.read_text(encoding="utf-8") == by_parsing(text, pages)
 
 
@@ -93,7 +103,7 @@ def test_the_only_page_of_an_index(tmp_path: Path) -> None:
         text = index_text([entry("a/"), entry("a/#one")])
         path.write_text(text, encoding="utf-8")
         pages = [["a/", *new_entries("a/", count)]]
-        assert incremental._splice_search_index(path, pages) is True
+        assert splice(path, pages) is True
         assert path.read_text(encoding="utf-8") == by_parsing(text, pages)
 
 
@@ -113,7 +123,7 @@ def test_what_cannot_be_spliced_is_left_alone(tmp_path: Path, docs: list[dict[st
     path.write_text(text, encoding="utf-8")
     pages = [[url, *new_entries(url, 1)]]
     assert by_parsing(text, pages) is None
-    assert incremental._splice_search_index(path, pages) is False
+    assert splice(path, pages) is False
     assert path.read_text(encoding="utf-8") == text
 
 
@@ -121,7 +131,7 @@ def test_an_index_not_as_material_writes_it_is_left_alone(tmp_path: Path) -> Non
     path = tmp_path / "search_index.json"
     text = json.dumps({"docs": DOCS, "config": CONFIG})
     path.write_text(text, encoding="utf-8")
-    assert incremental._splice_search_index(path, [["a/", *new_entries("a/", 1)]]) is False
+    assert splice(path, [["a/", *new_entries("a/", 1)]]) is False
     assert path.read_text(encoding="utf-8") == text
 
 
@@ -135,4 +145,4 @@ def test_the_index_is_not_parsed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
     monkeypatch.setattr(json, "loads", no_parsing)
     monkeypatch.setattr(json.JSONDecoder, "decode", no_parsing)
-    assert incremental._splice_search_index(path, [["a/", *new_entries("a/", 2)]]) is True
+    assert splice(path, [["a/", *new_entries("a/", 2)]]) is True
