@@ -45,12 +45,17 @@ class LiveProject:
         self.src = work / "src" / project.dest
         self.scratch = work / "site" / project.dest
         self.site_dir = site_dir / project.dest
-        write_project(project, self.src)
+        walked = files_as_walked(project)  # None: every page written, and the folder walked
+        write_project(project, self.src, pages=walked is None)
         config = load_config(config_file=str(self.src / "mkdocs.yml"), site_dir=str(self.scratch))
         use_page_sections(config)  # as build_project: the same search entries, faster
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
-        files = get_files(config)
+        files = None if walked is None else _files(walked, config)
+        if files is None:
+            if walked is not None:
+                write_project(project, self.src)
+            files = get_files(config)
         env = config.theme.get_env()
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
@@ -75,7 +80,9 @@ class LiveProject:
         changed = [name for name, text in project.pages.items() if self.project.pages.get(name) != text]
         changed += [name for name in force if name not in changed]
         for name in changed:
-            (self.src / "docs" / name).write_text(project.pages[name], encoding="utf-8")
+            path = self.src / "docs" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(project.pages[name], encoding="utf-8")
         for name, source in project.files.items():
             if name not in self.project.files:  # a newly linked image or file
                 _place(source, self.src / "docs" / name)
@@ -119,17 +126,95 @@ class RenderedPage:
     search: list[Any]
 
 
-def write_project(project: ProjectSource, src: Path) -> None:
+def write_project(project: ProjectSource, src: Path, pages: bool = True) -> None:
+    """The project's mkdocs.yml and, with `pages`, its pages and linked files (the folder MkDocs'
+    get_files walks); without them, only the pages a LiveProject renders are written, as it
+    renders them (`files_as_walked`)."""
     if src.exists():
         shutil.rmtree(src)
     docs = src / "docs"
-    for name, text in project.pages.items():
+    docs.mkdir(parents=True)
+    for name, text in project.pages.items() if pages else ():
         path = docs / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    for name, source in project.files.items():
+    for name, source in project.files.items() if pages else ():
         _place(source, docs / name)
     (src / "mkdocs.yml").write_text(project.mkdocs_yml(), encoding="utf-8")
+
+
+# sha256 of mkdocs/structure/files.py (MkDocs 1.6.1), whose get_files `files_as_walked` follows:
+# with another, every page is written and the folder walked (tests/builder/test_incremental_files.py)
+FILES_WRITTEN_FOR = "4132e55a63c61e9a3494d9d913f2689a2f6096a811fc6641117adb35861726e4"
+
+
+def files_source_digest() -> str:
+    """The digest of the installed MkDocs' mkdocs/structure/files.py ("" if unreadable)."""
+    import mkdocs.structure.files
+
+    try:
+        return hashlib.sha256(Path(mkdocs.structure.files.__file__).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def files_as_walked(project: ProjectSource) -> list[tuple[str, list[str]]] | None:
+    """The project's docs folder as MkDocs' get_files walks it once write_project wrote it: each
+    folder (as `os.path.relpath` names it from the docs folder) and its file names, in
+    `os.walk`'s order (top down, subfolders sorted) and get_files' (names by `_file_sort_key`).
+
+    Writing every page and linked file of a project only for get_files to list them, and
+    deleting them afterwards, was ~a tenth of a one-lesson rebuild's project step at 1,000
+    lessons; a LiveProject reads only the pages it renders. None (write and walk) when the
+    installed MkDocs is not the one this follows, or a name is not a plain relative path."""
+    from mkdocs.structure.files import _file_sort_key
+
+    if files_source_digest() != FILES_WRITTEN_FOR:
+        return None
+    folders: dict[str, tuple[set[str], list[str]]] = {"": (set(), [])}
+    for name in {*project.pages, *project.files}:
+        parts = name.split("/")
+        if not all(parts) or "." in parts or ".." in parts or "\\" in name:
+            return None
+        for depth in range(1, len(parts)):
+            parent, folder = "/".join(parts[: depth - 1]), "/".join(parts[:depth])
+            folders[parent][0].add(parts[depth - 1])
+            folders.setdefault(folder, (set(), []))
+        folders["/".join(parts[:-1])][1].append(parts[-1])
+    walked: list[tuple[str, list[str]]] = []
+    todo = [""]
+    while todo:
+        folder = todo.pop()
+        subfolders, names = folders[folder]
+        walked.append(
+            (os.path.join(*folder.split("/")) if folder else ".", sorted(names, key=_file_sort_key))
+        )
+        todo += [f"{folder}/{sub}" if folder else sub for sub in sorted(subfolders, reverse=True)]
+    return walked
+
+
+def _files(walked: list[tuple[str, list[str]]], config: Any) -> Any:
+    """MkDocs' get_files for a folder listed by files_as_walked: the same File objects, in order;
+    None when two files of a folder have one destination (get_files drops one of them: README.md
+    beside index.md)."""
+    from mkdocs.structure.files import File, Files, set_exclusions
+
+    docs_dir, site_dir, use_directory_urls = (
+        config["docs_dir"],
+        config["site_dir"],
+        config["use_directory_urls"],
+    )
+    files = []
+    for folder, names in walked:
+        destinations = set()
+        for name in names:
+            file = File(os.path.join(folder, name), docs_dir, site_dir, use_directory_urls)
+            if file.dest_uri in destinations:
+                return None
+            destinations.add(file.dest_uri)
+            files.append(file)
+    set_exclusions(files, config)
+    return Files(files)
 
 
 def _place(source: Path, target: Path) -> None:
