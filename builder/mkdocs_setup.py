@@ -309,18 +309,21 @@ def _read_entry_points_once() -> None:
     if getattr(mkdocs.plugins.entry_points, "oqu_shared", False):
         return
     read: list[Any] = []
+    selected: dict[str, Any] = {}  # Python-Markdown asks for its group once per extension
 
-    def entry_points(**params: Any) -> Any:
+    def entry_points(*, group: str) -> Any:
         if not read:
             read.append(importlib.metadata.entry_points())
-        return read[0].select(**params)
+        if group not in selected:
+            selected[group] = read[0].select(group=group)
+        return selected[group]
 
     def get_installed_extensions() -> Any:
         return entry_points(group="markdown.extensions")
 
     entry_points.oqu_shared = True  # type: ignore[attr-defined]
-    mkdocs.plugins.entry_points = entry_points
-    mkdocs.utils.entry_points = entry_points
+    mkdocs.plugins.entry_points = entry_points  # type: ignore[assignment]
+    mkdocs.utils.entry_points = entry_points  # type: ignore[assignment]
     markdown.util.get_installed_extensions = get_installed_extensions
 
 
