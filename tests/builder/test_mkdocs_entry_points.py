@@ -35,6 +35,7 @@ def names(entry_points):
     return [(ep.name, ep.value, ep.group, ep.dist.name if ep.dist else None) for ep in entry_points]
 print(json.dumps({
     "readings": read,
+    "selected_once": markdown.util.get_installed_extensions() is markdown.util.get_installed_extensions(),
     "plugins": names(mkdocs.plugins.get_plugins().values()),
     "themes": names(mkdocs.utils.get_themes().values()),
     "extensions": names(markdown.util.get_installed_extensions()),
@@ -62,6 +63,7 @@ def test_the_entry_points_are_read_once_and_are_the_same(tmp_path: Path) -> None
     )
     seen = json.loads(result.stdout)
     assert seen["readings"] == 1
+    assert seen["selected_once"]  # asked once per extension: selected once (as its lru_cache did)
     expected = seen["expected"]
     assert seen["extensions"] == expected["markdown.extensions"] and len(seen["extensions"]) > 10
     assert {ep[0] for ep in seen["plugins"]} == {ep[0] for ep in expected["mkdocs.plugins"]} >= {"search"}
