@@ -39,6 +39,7 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
 def quiet_mkdocs() -> None:
     """MkDocs' log kept to errors, and Material's templates compiled once per process."""
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    _read_entry_points_once()  # before mkdocs.config.defaults is imported: it lists the plugins
     _share_compiled_templates()
     _share_theme_file_list()
     _reuse_markdown_converter()
@@ -291,6 +292,39 @@ def _parse_configs_with_libyaml() -> None:
 
     get_yaml_loader.oqu_shared = True  # type: ignore[attr-defined]
     mkdocs.config.defaults.get_yaml_loader = get_yaml_loader
+
+
+def _read_entry_points_once() -> None:
+    """MkDocs (its plugins, as mkdocs.config.defaults is imported; its themes) and Python-Markdown
+    (its extensions) each ask importlib.metadata for one group of entry points, and each asking
+    reads the entry points of every installed package (~150 files: ~10 ms each time on a quiet
+    machine, several times that on a busy disk; a one-lesson rebuild asked three times). Here
+    they are read once per process and each group selected from them: the same entry points,
+    in the same order (`entry_points(group=...)` is `entry_points().select(group=...)`)."""
+    import importlib.metadata
+
+    import markdown.util
+    import mkdocs.plugins
+
+    if getattr(mkdocs.plugins.entry_points, "oqu_shared", False):
+        return
+    read: list[Any] = []
+    selected: dict[str, Any] = {}  # Python-Markdown asks for its group once per extension
+
+    def entry_points(*, group: str) -> Any:
+        if not read:
+            read.append(importlib.metadata.entry_points())
+        if group not in selected:
+            selected[group] = read[0].select(group=group)
+        return selected[group]
+
+    def get_installed_extensions() -> Any:
+        return entry_points(group="markdown.extensions")
+
+    entry_points.oqu_shared = True  # type: ignore[attr-defined]
+    mkdocs.plugins.entry_points = entry_points  # type: ignore[assignment]
+    mkdocs.utils.entry_points = entry_points  # type: ignore[assignment]
+    markdown.util.get_installed_extensions = get_installed_extensions
 
 
 def _list_themes_once() -> None:
