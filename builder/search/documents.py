@@ -114,6 +114,15 @@ def digest(documents: list[SearchDocument]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def digests(documents: list[SearchDocument]) -> tuple[str, list[str]]:
+    """`digest(documents)` and each document's `digest([document])`, from one JSON text per
+    document (json's list is its items' texts joined by ", " in brackets): each document was
+    dumped twice, for its course's digest and its own."""
+    items = [json.dumps(d.as_dict(), ensure_ascii=False, sort_keys=True) for d in documents]
+    whole = hashlib.sha256(("[" + ", ".join(items) + "]").encode()).hexdigest()
+    return whole, [hashlib.sha256(f"[{item}]".encode()).hexdigest() for item in items]
+
+
 def _text(text: Text | None, lang: str) -> str:
     return text.get(lang) if text is not None and text.has(lang) else ""
 
