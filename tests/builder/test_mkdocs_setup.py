@@ -257,3 +257,44 @@ def test_templates_preloaded_from_their_first_parse_are_the_same_bytecode(
     monkeypatch.setattr(mkdocs_runner, "_compile_parsed", lambda env, name, *args: env.get_template(name))
     mkdocs_runner.preload_mkdocs(source, ["kk"])
     assert from_trees == mkdocs_setup._TEMPLATES.compiled
+
+
+def test_the_theme_files_are_listed_as_mkdocs_lists_them(minimal_site: Path, tmp_path: Path) -> None:
+    """`_listed_theme_files` gives MkDocs' own `add_files_from_theme` list, in its order: for the
+    projects' theme (our folder over Material's), and for two folders holding what MkDocs' patterns
+    leave out (dot files and folders, Python, HTML, README, locales, Markdown, static templates,
+    any case) and a file in both (the first folder's)."""
+    import mkdocs.structure.files
+
+    site, problems = load_site(minimal_site)
+    assert site is not None, problems.errors
+    project = plan_projects(site)[0]
+    config = mkdocs_runner.load_project_config(
+        mkdocs_runner.InMemory(project, tmp_path / "src"), site_dir=str(tmp_path / "out")
+    )
+
+    def by_mkdocs() -> list[tuple[str, str | None]]:
+        probe = mkdocs.structure.files.Files([])
+        mkdocs_setup._walk_theme(probe, config.theme.get_env(), config)
+        return [(file.src_uri, file.src_dir) for file in probe]
+
+    assert mkdocs_setup.theme_list_source_digest() == mkdocs_setup.THEME_LIST_WRITTEN_FOR
+    listed = mkdocs_setup._listed_theme_files(config.theme.get_env(), config.theme)
+    assert listed is not None and len(listed) > 40
+    assert listed == by_mkdocs()
+
+    first, second = tmp_path / "one", tmp_path / "two"
+    names = [
+        "a.css", "B.JS", "x/.hidden", ".top", "y/.dir/z.css", "m.py", "m.PYC", "p.html", "q/R.HTML",
+        "README.txt", "docs/ReadMe.md", "locales/kk.json", "n/locales/kk.json", "page.md", "page.markdown",
+        "sitemap.xml", "deep/sitemap.xml", "mkdocs_theme.yml", "img/logo.svg", "img/a b.png", "both.css",
+    ]  # fmt: skip
+    for folder in (first, second):
+        for name in names if folder is first else ["both.css", "only-second.js", "img/logo.svg", "z/z.css"]:
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(f"{folder.name} {name}", encoding="utf-8")
+    config.theme.dirs[:] = [str(first), str(second)]
+    listed = mkdocs_setup._listed_theme_files(config.theme.get_env(), config.theme)
+    assert listed == by_mkdocs()
+    assert ("both.css", str(first)) in listed and ("only-second.js", str(second)) in listed
+    assert {"n/locales/kk.json", "deep/sitemap.xml", "B.JS"} <= {name for name, _ in listed}
