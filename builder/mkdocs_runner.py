@@ -230,7 +230,7 @@ class InMemory:
 
 
 # True: each project built from memory (InMemory), not from its pages and mkdocs.yml written into
-# a folder for MkDocs to find and read back, then deleted (~4 % of a full build's CPU at 1,000
+# a folder for MkDocs to find and read back, then deleted (~0.5 s of a full build's CPU at 1,000
 # lessons, in the build process and the workers); read at each call: the test comparing the two
 # sets it. A MkDocs whose files are found or read otherwise gets them written (FILES_WRITTEN_FOR).
 SOURCES_IN_MEMORY = True
