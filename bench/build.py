@@ -397,7 +397,7 @@ PHASES: list[tuple[str, Any, str]] = [
     ("plan_projects (generate Markdown, mkdocs.yml)", pipeline, "plan_projects"),
     ("build_all (cache lookup, write, MkDocs)", pipeline, "build_all"),
     ("  ProjectSource.key (content hash)", ProjectSource, "key"),
-    ("  _write_sources", runner, "_write_sources"),
+    ("  _sources (in memory, or written to disk)", runner, "_sources"),
     ("  mkdocs build (in this process only)", None, "build"),
     ("  share_theme_assets (in this process only)", runner, "share_theme_assets"),
     ("assemble_site (hard links)", pipeline, "assemble_site"),

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import inspect
+import io
 import os
+import posixpath
 import re
 import shutil
 from collections.abc import Callable, Collection, Iterable
@@ -94,8 +99,7 @@ def _build_missing(
         return []
     theme = shared_assets_dir(cache_dir)
     jobs = [
-        (_write_sources(project, cache_dir), output, project.depth, theme, project.dest)
-        for project, output in todo
+        (_sources(project, cache_dir), output, project.depth, theme, project.dest) for project, output in todo
     ]
     if not theme.is_dir():
         provide_shared_assets(jobs[0][0], theme)
@@ -113,7 +117,7 @@ def _build_missing(
     return results
 
 
-def preload_mkdocs(src: Path, languages: Iterable[str] = ()) -> None:
+def preload_mkdocs(src: Path | InMemory, languages: Iterable[str] = ()) -> None:
     """Load MkDocs, Material, the Markdown extensions and the theme's compiled templates in this
     process before the pool's workers are forked from it: each worker would pay them again
     (imports and template compiling were a second of CPU per worker at 1,000 lessons).
@@ -124,22 +128,37 @@ def preload_mkdocs(src: Path, languages: Iterable[str] = ()) -> None:
     template that does not compile alone (Material's blog templates need the blog plugin's
     filters) is left to the workers, which never load it; before, the first such failure ended
     the loading and each worker compiled ~25 templates itself."""
-    from mkdocs.config import load_config
-
     quiet_mkdocs()
     try:
-        config = load_config(config_file=str(src / "mkdocs.yml"))
+        config = load_project_config(src)
         env = config.theme.get_env()
     except Exception:  # the workers' own build reports a broken project in one clear line
         return
     roots = ["main.html", *sorted(config.theme.static_templates - {NOT_RENDERED})]
     roots += [f"partials/languages/{lang}.html" for lang in sorted({*languages, "en"})]
     theme_icons = _configured_icons(config.theme.get("icon", {}))
-    for name in _template_closure(env, roots, theme_icons):
+    parsed: dict[str, tuple[str, str | None, Any]] = {}
+    for name in _template_closure(env, roots, theme_icons, parsed):
         try:
-            env.get_template(name)
+            if name in parsed and env.bytecode_cache is not None:
+                _compile_parsed(env, name, *parsed.pop(name))
+            else:
+                env.get_template(name)
         except Exception:  # not compilable alone, or not there: a worker that needs it says so
             continue
+
+
+def _compile_parsed(env: jinja2.Environment, name: str, source: str, filename: str | None, tree: Any) -> None:
+    """What `env.get_template(name)` puts into the environment's bytecode cache (Jinja's
+    `BaseLoader.load`: the bucket of the template's source, its code compiled when the bucket has
+    none), compiled from `tree`, the template as `_template_closure` parsed it: parsing it again
+    was a fifth of the templates' preload."""
+    cache = env.bytecode_cache
+    assert cache is not None
+    bucket = cache.get_bucket(env, name, filename, source)
+    if bucket.code is None:
+        bucket.code = env.compile(tree, name, filename)
+        cache.set_bucket(bucket)
 
 
 # An icon a template names as a default (`config.theme.icon.menu or "material/menu"`): Material
@@ -147,9 +166,15 @@ def preload_mkdocs(src: Path, languages: Iterable[str] = ()) -> None:
 ICON_NAME_RE = re.compile(r"""["']((?:material|fontawesome|octicons|simple)/[\w/.-]+)["']""")
 
 
-def _template_closure(env: jinja2.Environment, roots: list[str], icons: Iterable[str] = ()) -> list[str]:
+def _template_closure(
+    env: jinja2.Environment,
+    roots: list[str],
+    icons: Iterable[str] = (),
+    parsed: dict[str, tuple[str, str | None, Any]] | None = None,
+) -> list[str]:
     """`roots` and every template they name with a constant (include, extends, import), with the
-    icons they name as defaults and `icons` (the theme's configured ones)."""
+    icons they name as defaults and `icons` (the theme's configured ones); `parsed` gets each
+    parsed template's source, file name and tree (by template name)."""
     import jinja2.meta
 
     seen: list[str] = []
@@ -160,10 +185,15 @@ def _template_closure(env: jinja2.Environment, roots: list[str], icons: Iterable
             continue
         seen.append(name)
         try:
-            source = env.loader.get_source(env, name)[0] if env.loader is not None else ""
-            named = jinja2.meta.find_referenced_templates(env.parse(source)) if name.endswith(".html") else []
+            source, filename, _ = (
+                env.loader.get_source(env, name) if env.loader is not None else ("", None, None)
+            )
+            tree = env.parse(source, name, filename) if name.endswith(".html") else None
+            named = jinja2.meta.find_referenced_templates(tree) if tree is not None else []
         except Exception:  # missing or not parseable alone: get_template says the same
             continue
+        if parsed is not None and tree is not None:
+            parsed[name] = (source, filename, tree)
         todo += [child for child in named if child]
         todo += [f".icons/{icon}.svg" for icon in ICON_NAME_RE.findall(source)]
     return seen
@@ -182,6 +212,158 @@ def _finish(output: str, dest: str, on_done: Callable[[BuiltProject], None]) -> 
     result = BuiltProject(dest, Path(output), cached=False)
     on_done(result)
     return result
+
+
+@dataclass(frozen=True)
+class InMemory:
+    """A generated project that MkDocs builds from memory: its pages are MkDocs `File`s holding
+    their text, its files `File`s reading the content's own files, its mkdocs.yml parsed from
+    the text. `folder` is where `_write_sources` would write it: it holds only an empty `docs`
+    folder (MkDocs' configuration requires one to exist) and names the mkdocs.yml, unwritten."""
+
+    project: ProjectSource
+    folder: Path
+
+    @property
+    def name(self) -> str:
+        return self.folder.name
+
+
+# True: each project built from memory (InMemory), not from its pages and mkdocs.yml written into
+# a folder for MkDocs to find and read back, then deleted (~0.5 s of a full build's CPU at 1,000
+# lessons, in the build process and the workers); read at each call: the test comparing the two
+# sets it. A MkDocs whose files are found or read otherwise gets them written (FILES_WRITTEN_FOR).
+SOURCES_IN_MEMORY = True
+
+# sha256 of the source of MkDocs' `get_files`, `_file_sort_key`, `set_exclusions` and
+# `File.content_string` (MkDocs 1.6.1): what `memory_files` gives the same files as, in the same order
+FILES_WRITTEN_FOR = "0eda342cbf19dd6b556a05ec71aa47d64ff3ffc76a45148393011bfadcb8b040"
+
+
+def files_source_digest() -> str:
+    """The digest of the installed MkDocs' functions `memory_files` stands for ("" if unreadable)."""
+    from mkdocs.structure import files
+
+    try:
+        text = "".join(
+            inspect.getsource(function)
+            for function in (
+                files.get_files,
+                files._file_sort_key,
+                files.set_exclusions,
+                vars(files.File)["content_string"].fget,
+            )
+        )
+    except (OSError, TypeError, AttributeError):
+        return ""
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+@functools.cache
+def _memory_matches_mkdocs() -> bool:
+    return files_source_digest() == FILES_WRITTEN_FOR
+
+
+def _sources(project: ProjectSource, cache_dir: Path) -> Path | InMemory:
+    """The project as MkDocs will read it: from memory, or else written by `_write_sources`."""
+    if not (SOURCES_IN_MEMORY and _memory_matches_mkdocs()):
+        return _write_sources(project, cache_dir)
+    folder = cache_dir / ".src" / project.key()
+    if folder.exists():  # a stopped build's: MkDocs would find its pages in `docs`
+        shutil.rmtree(folder)
+    return InMemory(project, folder)
+
+
+def load_project_config(src: Path | InMemory, **options: Any) -> Any:
+    """MkDocs' configuration of a written project (its mkdocs.yml) or of one in memory (the same
+    text parsed as MkDocs parses the file, with the file's path, so the same values)."""
+    from mkdocs.config import load_config
+
+    if isinstance(src, Path):
+        return load_config(config_file=str(src / "mkdocs.yml"), **options)
+    (src.folder / "docs").mkdir(parents=True, exist_ok=True)
+    text = io.BytesIO(src.project.mkdocs_yml().encode("utf-8"))
+    return load_config(text, config_file_path=str(src.folder / "mkdocs.yml"), **options)
+
+
+def memory_files(project: ProjectSource, config: Any) -> list[Any]:
+    """The `File`s MkDocs' `get_files` makes of the project written by `_write_sources` (its pages,
+    then its files over them), in the same order (the folder walk: a folder's files, `index` and
+    `README` first, then its folders by name), with the same exclusions and `README`/`index`
+    choice, each page's text as MkDocs reads it back from the file (the text mode's newlines, a
+    leading byte order mark dropped) and each file read from where it would be linked from."""
+    from mkdocs.structure.files import File, _file_sort_key, set_exclusions
+
+    sources: dict[str, str | Path] = {posixpath.normpath(name): text for name, text in project.pages.items()}
+    sources |= {posixpath.normpath(name): path for name, path in project.files.items()}
+    names: dict[str, list[str]] = {}  # folder ("" the top) -> its files' names
+    folders: dict[str, set[str]] = {"": set()}  # folder -> its folders' names
+    for name in sources:
+        parent, base = posixpath.split(name)
+        names.setdefault(parent, []).append(base)
+        while parent:  # the folder in its parent's, up to the first one already there
+            up, sub = posixpath.split(parent)
+            if sub in folders.setdefault(up, set()):
+                break
+            folders[up].add(sub)
+            parent = up
+    files: list[Any] = []
+    conflicting: list[tuple[Any, Any]] = []
+    pending = [""]
+    while pending:
+        folder = pending.pop()
+        by_dest: dict[str, Any] = {}
+        for base in sorted(names.get(folder, ()), key=_file_sort_key):
+            name = posixpath.join(folder, base) if folder else base
+            file = File(name, None, config["site_dir"], config["use_directory_urls"])
+            source = sources[name]
+            if isinstance(source, str):
+                file.content_string = _as_read_back(source)
+            else:
+                file.abs_src_path = str(source)
+            first = by_dest.setdefault(file.dest_uri, file)
+            if first is not file:
+                conflicting.append((first, file))
+            files.append(file)
+        pending += [
+            posixpath.join(folder, sub) if folder else sub
+            for sub in sorted(folders.get(folder, ()), reverse=True)
+        ]
+    set_exclusions(files, config)
+    for a, b in conflicting:  # get_files' choice between README.md and index.md
+        with contextlib.suppress(ValueError):  # the same file twice
+            files.remove(a if b.inclusion.is_included() else b)
+    return files
+
+
+def _as_read_back(text: str) -> str:
+    """`text` written by `Path.write_text` and read back by MkDocs (`utf-8-sig`, text mode)."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+@functools.cache
+def _pages_in_memory() -> Any:
+    """A MkDocs plugin (made at first use) that gives a project in memory its pages and files
+    (`memory_files`) where MkDocs found none in the empty docs folder: before the theme's files,
+    which do not replace a page or file of the same path (MkDocs' rule)."""
+    from mkdocs.plugins import BasePlugin
+    from mkdocs.structure.files import Files
+
+    class PagesInMemory(BasePlugin):  # a plugin without options
+        def __init__(self, project: ProjectSource) -> None:
+            super().__init__()
+            self.project = project
+
+        def on_files(self, files: Any, /, *, config: Any) -> Any:
+            mine = memory_files(self.project, config)
+            taken = {file.src_uri for file in mine}
+            return Files(mine + [file for file in files if file.src_uri not in taken])
+
+    return PagesInMemory
 
 
 def _write_sources(project: ProjectSource, cache_dir: Path) -> Path:
@@ -213,17 +395,19 @@ ASSETS_AS_WRITTEN = True
 REMEMBER_FRAGMENTS = True
 
 
-def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
-    """Build one project with MkDocs into `output` (atomically), sharing theme assets site-wide."""
+def build_project(src: Path | InMemory, output: Path, depth: int, theme: Path) -> str:
+    """Build one project with MkDocs into `output` (atomically), sharing theme assets site-wide;
+    `src`: the project written by `_write_sources` or in memory."""
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
 
     quiet_mkdocs()
     partial = output.with_name(output.name + ".partial")
     if partial.exists():
         shutil.rmtree(partial)
     try:
-        config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(partial))
+        config = load_project_config(src, site_dir=str(partial))
+        if isinstance(src, InMemory):
+            config.plugins["oqu-pages"] = _pages_in_memory()(src.project)
         written: set[str] = set()
         if ASSETS_AS_WRITTEN:
             config.plugins["oqu-shared-assets"] = _shared_asset_pages()(depth, written, theme)
@@ -235,7 +419,7 @@ def build_project(src: Path, output: Path, depth: int, theme: Path) -> str:
         raise ProjectBuildError(f"MkDocs could not build {src.name}: {type(exc).__name__}: {exc}") from None
     share_theme_assets(partial, depth, theme, done=written)
     os.replace(partial, output)
-    shutil.rmtree(src, ignore_errors=True)
+    shutil.rmtree(src if isinstance(src, Path) else src.folder, ignore_errors=True)
     return str(output)
 
 
@@ -317,18 +501,17 @@ def shared_theme_files(files: Iterable[Any], config: Any) -> list[Any]:
     return [file for file in files if file.src_dir in dirs and file.dest_uri.startswith(prefix)]
 
 
-def provide_shared_assets(src: Path, theme: Path) -> None:
+def provide_shared_assets(src: Path | InMemory, theme: Path) -> None:
     """Copy the theme's assets into the shared theme folder once, before the projects are built
     (MkDocs copies them the same way: File.copy_file), so that no project copies them only to
     have them deleted: ~4 % of a course project's CPU at 1,000 lessons. When this fails, the
     first project to finish provides them as before (share_theme_assets)."""
-    from mkdocs.config import load_config
     from mkdocs.structure.files import Files
 
     quiet_mkdocs()
     staging = theme.with_name(f"{theme.name}.partial-{os.getpid()}")
     try:
-        config = load_config(config_file=str(src / "mkdocs.yml"), site_dir=str(staging))
+        config = load_project_config(src, site_dir=str(staging))
         files = Files([])
         files.add_files_from_theme(config.theme.get_env(), config)
         for file in shared_theme_files(files, config):

@@ -39,7 +39,7 @@ from builder.search.analyzers import (
     typo_terms,
     whoosh_analyzer,
 )
-from builder.search.documents import SearchDocument, digest
+from builder.search.documents import SearchDocument, digest, digests
 from builder.search.snippets import make_snippet
 from builder.search.writer import _Lengths, _SegmentWriter  # noqa: F401  (tests patch them here)
 
@@ -120,23 +120,25 @@ def update_index(
         state = {}
     known: dict[str, str] = state.get("courses", {})
     counts: dict[str, int] = state.get("counts", {})
-    digests = {course: digest(docs) for course, docs in documents.items()}
-    digests |= {course: known[course] for course in kept}
+    made_digests = {course: digests(docs) for course, docs in documents.items()}
+    courses = {course: whole for course, (whole, _) in made_digests.items()}
+    courses |= {course: known[course] for course in kept}
+    each = {course: by_document for course, (_, by_document) in made_digests.items()}
     report = IndexReport(
-        reindexed=sorted(c for c in documents if known.get(c) != digests[c]),
-        removed=sorted(set(known) - set(digests)),
+        reindexed=sorted(c for c in documents if known.get(c) != courses[c]),
+        removed=sorted(set(known) - set(courses)),
     )
     if report.reindexed or report.removed or not (path / DOCUMENTS_FILE).exists():
         before = _read_document_digests(path, known)
         (path / DOCUMENTS_FILE).unlink(missing_ok=True)  # a build stopped before the next write: no diff
-        changed = {c: _changes(documents[c], before.get(c)) for c in report.reindexed}
+        changed = {c: _changes(documents[c], before.get(c), each[c]) for c in report.reindexed}
         if report.reindexed or report.removed:
             _rewrite_courses(path, changed, report.removed)
         made = {c: changes.digests for c, changes in changed.items()}
-        _write_document_digests(path, digests, documents, before, made)
+        _write_document_digests(path, courses, documents, before, made, each)
     counts = {course: len(docs) for course, docs in documents.items()} | {c: counts.get(c, 0) for c in kept}
     report.documents = sum(counts.values())
-    state = {"analysis": ANALYSIS_VERSION, "courses": digests, "counts": counts, "inputs": inputs or {}}
+    state = {"analysis": ANALYSIS_VERSION, "courses": courses, "counts": counts, "inputs": inputs or {}}
     (path / STATE_FILE).write_text(json.dumps(state, indent=1, sort_keys=True), encoding="utf-8")
     return report
 
@@ -159,14 +161,21 @@ class _CourseChanges:
     digests: dict[str, str] | None = None  # every document's of the course (None: two share an id)
 
 
-def _document_digests(documents: list[SearchDocument]) -> dict[str, str] | None:
-    """Document id -> digest; None when two documents share an id (no diff by id then)."""
-    digests = {document.id: digest([document])[:32] for document in documents}
-    return digests if len(digests) == len(documents) else None
+def _document_digests(
+    documents: list[SearchDocument], each: list[str] | None = None
+) -> dict[str, str] | None:
+    """Document id -> digest (`each`: every document's `digest([document])`, made with its
+    course's); None when two documents share an id (no diff by id then)."""
+    if each is None:
+        each = [digest([document]) for document in documents]
+    by_id = {document.id: key[:32] for document, key in zip(documents, each, strict=True)}
+    return by_id if len(by_id) == len(documents) else None
 
 
-def _changes(documents: list[SearchDocument], before: dict[str, str] | None) -> _CourseChanges:
-    now = _document_digests(documents)
+def _changes(
+    documents: list[SearchDocument], before: dict[str, str] | None, each: list[str] | None = None
+) -> _CourseChanges:
+    now = _document_digests(documents, each)
     if before is None or now is None:
         return _CourseChanges(documents, digests=now)
     add = [d for d in documents if before.get(d.id) != now[d.id]]
@@ -197,6 +206,7 @@ def _write_document_digests(
     documents: dict[str, list[SearchDocument]],
     before: dict[str, dict[str, str]],
     made: dict[str, dict[str, str] | None],
+    each: dict[str, list[str]] | None = None,
 ) -> None:
     """Each course's documents' digests; a kept course's are the stored ones (its documents were
     not made), and without them (an index from before this file) it is left out: rewritten whole
@@ -206,7 +216,7 @@ def _write_document_digests(
         if course in made:
             mine = made[course]
         elif course in documents:
-            mine = _document_digests(documents[course])
+            mine = _document_digests(documents[course], (each or {}).get(course))
         else:
             mine = before.get(course)
         if mine is not None:

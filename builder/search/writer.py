@@ -42,6 +42,7 @@ from whoosh.codec.whoosh3 import (
     W3PerDocWriter,
     W3TermInfo,
 )
+from whoosh.columns import CompressedBytesColumn, PickleColumn
 from whoosh.fields import NUMERIC
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.filedb.filetables import _lengths as _ROW_LENGTHS
@@ -203,6 +204,23 @@ class _FieldPlan:
         self.numbers: dict[int, list[tuple[bytes, int, float, bytes]]] = {}
 
 
+# zlib's level for the stored fields (each document's pickled values: whoosh3 compresses them at
+# level 3, ~0.33 s of CPU at 1,000 lessons, where level 1 is as slow on Cyrillic text). Level 0
+# writes them as zlib's stored blocks: whoosh's reader decompresses any level the same way, so
+# every search reads the same values; the index file is larger (9.7 -> 16.3 MB at 1,000
+# lessons). Read when a writer is made: the tests comparing whole segments with whoosh's set 3.
+STORED_LEVEL = 0
+
+
+def _store_at_level(perdocwriter: Any, level: int) -> None:
+    """Write the stored fields' column at zlib's `level` (whoosh3's column: a pickle column over
+    a compressed bytes column; another codec's is left as it is)."""
+    stored = getattr(perdocwriter, "_colwriters", {}).get("_stored")
+    child: Any = getattr(stored, "_child", None)
+    if type(stored) is PickleColumn.Writer and type(child) is CompressedBytesColumn.Writer:
+        child._level = level
+
+
 class _SegmentWriter(SegmentWriter):
     """whoosh's writer with a list of terms counted at once, its postings grouped by term as they
     are added, the lengths read once per field and each term's postings written a block at a time
@@ -211,6 +229,7 @@ class _SegmentWriter(SegmentWriter):
 
     def __init__(self, ix: Any) -> None:
         super().__init__(ix)
+        _store_at_level(self.perdocwriter, STORED_LEVEL)
         self.pool = _GroupedPostings(self._tempstorage, self.newsegment)
         self._whooshs_own = {
             name for name, fieldobj in self.schema.items() if fieldobj.separate_spelling() or fieldobj.vector

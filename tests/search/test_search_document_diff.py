@@ -74,3 +74,20 @@ def test_without_the_digests_a_changed_course_is_rewritten_whole(
     again = {**after, course: [dataclasses.replace(docs[0], text="тағы жаңа"), *docs[1:]]}
     update_index(tmp_path / "ix", again)
     assert written == [docs[0].id]
+
+
+def test_the_digests_made_together_are_the_digests_made_apart(example_site: Site) -> None:
+    """A course's digest and its documents' digests from one JSON text per document are the
+    ones `digest` makes of the course's list and of each document alone (state.json and
+    documents.json keep their values)."""
+    from builder.search.documents import digest, digests
+
+    documents = site_documents(example_site)
+    first = max(documents.values(), key=len)
+    assert len(first) > 5
+    for docs in [*documents.values(), [], first[:1]]:
+        whole, each = digests(docs)
+        assert whole == digest(docs)
+        assert each == [digest([document]) for document in docs]
+    odd = dataclasses.replace(first[0], text='"кавычки" \\ \n\t \u2028 é', heading="</script>")
+    assert digests([odd, first[0]]) == (digest([odd, first[0]]), [digest([odd]), digest([first[0]])])

@@ -7,6 +7,8 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
+
 from builder.model import Site
 from builder.search import SearchIndex
 from builder.search.analyzers import stem_ru
@@ -170,3 +172,28 @@ def test_a_thread_per_request_reuses_one_searcher(tmp_path: Path) -> None:
         thread.join()
     assert len(index._idle) == 1
     index.close()
+
+
+def test_the_marks_removed_apart_are_the_patterns_substitution(
+    example_site: Site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_without_marks` (emphasis and table characters, then a line's heading, list and number
+    marks found from its newline) gives `_MARKUP_RE.sub(" ", text)`: on every lesson body of the
+    example, on strings made of the pieces that matter, and as the documents of the whole site."""
+    import random
+
+    from builder.search import documents
+
+    texts = [
+        v.body for c in example_site.courses for _, lesson in c.lessons() for v in lesson.variants.values()
+    ]
+    assert sum("|" in text for text in texts) and sum("\n- " in text for text in texts)  # tables, lists
+    pieces = ["*", "_", "`", "|", ">", "~", "^", "=", "#", "-", "+", "1", "12", ".", " ", "\n", "\t"]
+    pieces += ["ә", "\u00a0", "١", "\r", "- ", "1. "]  # other spaces and digits, marks with their space
+    rng = random.Random(17)
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(30_000)]
+    for text in texts:
+        assert documents._without_marks(text) == documents._MARKUP_RE.sub(" ", text), repr(text)
+    split = site_documents(example_site)
+    monkeypatch.setattr(documents, "SPLIT_MARKUP", False)
+    assert site_documents(example_site) == split

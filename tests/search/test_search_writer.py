@@ -16,6 +16,7 @@ from whoosh.writing import SegmentWriter
 
 import builder.search.index as search_index
 from builder.model import Site
+from builder.search import writer as search_writer
 from builder.search.documents import SearchDocument, site_documents
 from builder.search.index import INDEX_NAME, update_index
 
@@ -104,11 +105,28 @@ def test_terms_of_many_blocks_are_written_byte_for_byte_as_whoosh_writes_them(
         )
         for number in range(300)
     ]
+    monkeypatch.setattr(search_writer, "STORED_LEVEL", 3)  # whoosh's: every file byte for byte
     ours, whooshs = _write_both(tmp_path, monkeypatch, {"c": documents})
     assert ours == whooshs
     assert len(ours["text_kk:" + repr("өрт".encode())]) == 300  # one term, three blocks
     ours_files, whooshs_files = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "whoosh")
     assert {name.rsplit(".", 1)[-1] for name in ours_files} >= {"pst", "trm"}
+    assert ours_files == whooshs_files
+
+
+def test_the_stored_fields_written_uncompressed_read_back_the_same(
+    example_site: Site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stored fields at zlib's level 0 (not compressed): a search reads the same values, every
+    other file of the segment is whoosh's byte for byte, the stored column is larger."""
+    assert search_writer.STORED_LEVEL == 0
+    documents = site_documents(example_site)
+    ours, whooshs = _write_both(tmp_path, monkeypatch, documents)
+    assert ours["stored"] == whooshs["stored"] and len(ours["stored"]) > 50
+    assert ours == whooshs
+    ours_files, whooshs_files = _segment_files(tmp_path / "ours"), _segment_files(tmp_path / "whoosh")
+    stored = next(name for name in ours_files if name.endswith("._stored.col"))
+    assert len(ours_files.pop(stored)) > len(whooshs_files.pop(stored))
     assert ours_files == whooshs_files
 
 
@@ -129,11 +147,10 @@ def test_boosted_documents_and_whooshs_own_flush_give_whooshs_index(
     """A document with boosts goes through whoosh's own `add_document`: its postings join the
     counted ones of the same terms; a segment whose field writer is not whoosh3's is flushed by
     whoosh's own `add_postings` with the counted postings given as whoosh's."""
-    from builder.search import writer as search_writer
-
     fields = [search_index.index_fields(d) for docs in site_documents(example_site).values() for d in docs]
     fields[3] = {**fields[3], f"_text_{fields[3]['lang']}_boost": 2.5}  # a boosted field
     fields[7] = {**fields[7], "_boost": 1.5}
+    monkeypatch.setattr(search_writer, "STORED_LEVEL", 3)  # whoosh's: every file byte for byte
     _index_with(tmp_path / "whoosh", SegmentWriter, fields)
     _index_with(tmp_path / "ours", search_writer._SegmentWriter, fields)
     whooshs = index_content(tmp_path / "whoosh")
