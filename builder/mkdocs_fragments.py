@@ -31,8 +31,12 @@ from typing import Any
 import jinja2
 from jinja2.utils import pass_context
 
+from builder import jinja_getattr
+
 # A link inside a remembered navigation fragment: NUL, the `url` filter's input, NUL.
 MARK = "\x00"
+# A child's place in a remembered active section: SOH, the child's number, SOH.
+CHILD = "\x01"
 
 NAV_ITEM = "partials/nav-item.html"
 LANGUAGE = "partials/language.html"
@@ -83,7 +87,9 @@ class _RewritingLoader(jinja2.BaseLoader):
 
 def install(env: jinja2.Environment) -> None:
     """Load the two templates with their wrappers (each still renders its original macro until
-    `enable`). Not for an environment that escapes output (the fragments are joined as text)."""
+    `enable`). Not for an environment that escapes output (the fragments are joined as text).
+    Jinja's attribute lookup is made faster on every environment (builder/jinja_getattr.py)."""
+    jinja_getattr.install(env)
     if env.autoescape or env.loader is None or isinstance(env.loader, _RewritingLoader):
         return
     env.loader = _RewritingLoader(env.loader)
@@ -104,6 +110,7 @@ class _Fragments:
     def __init__(self, url_filter: Callable[..., str], by_folder: bool = False) -> None:
         self.url_filter = url_filter
         self.by_folder = by_folder and BY_FOLDER  # links made relative once per folder of pages
+        self.by_section = BY_SECTION  # an active section's own text remembered
         self.pages: dict[str, tuple[tuple[str, ...], str] | None] = {}  # page URL: folder, own name
         self.links: dict[str, tuple[str, ...] | None] = {}  # link: its parts (None: not relative)
         self.relative: dict[tuple[str, tuple[str, ...]], str] = {}
@@ -112,6 +119,11 @@ class _Fragments:
         self.spoiled = False  # a marker character in a link's input: that fragment is not kept
         self.nav: dict[tuple[Any, ...], tuple[Any, str, int]] = {}
         self.words: dict[str, str] = {}
+        # an active section's own text, its children's calls left as CHILD markers: (the section
+        # kept, its text, each child's (item, path, level)); None: rendered anew on every page
+        self.sections: dict[tuple[Any, ...], tuple[Any, str, list[tuple[Any, Any, Any]]] | None] = {}
+        self.recording: Any = None  # the section whose children become markers, while recorded
+        self.children: list[tuple[Any, Any, Any]] = []
 
     @pass_context
     def url(self, context: Any, value: Any) -> str:
@@ -128,10 +140,16 @@ class _Fragments:
     def nav_item(self, context: Any, render: Any, item: Any, path: Any, level: Any, parent: Any) -> str:
         """`render(item, path, level, parent)`, remembered for an item that is not active."""
         page = context.get("page")
-        if not _same_on_every_page(item, page) or not isinstance(path, str) or not isinstance(level, int):
+        if self.recording is not None and parent is self.recording:  # a child of the section recorded
+            self.children.append((item, path, level))
+            return f"{CHILD}{len(self.children) - 1}{CHILD}"
+        if not isinstance(path, str) or not isinstance(level, int):
             return str(render(item, path, level, parent))
-        parent_state = None if isinstance(parent, jinja2.Undefined) else (id(parent), bool(parent.active))
-        key = (id(item), path, level, parent_state)
+        if not _same_on_every_page(item, page):
+            if self.by_section and not self.marking and _active_section(item, page):
+                return self._section(context, render, item, path, level, parent)
+            return str(render(item, path, level, parent))
+        key = (id(item), path, level, _parent_state(parent))
         if key not in self.nav:
             marked = self._marked(lambda: str(render(item, path, level, parent)))
             if marked is None:
@@ -142,6 +160,47 @@ class _Fragments:
             self.marks += marks
             return text
         return self._linked(context, text)
+
+    def _section(self, context: Any, render: Any, item: Any, path: str, level: int, parent: Any) -> str:
+        """An active section (the page is under it): its own text is the same on every page under
+        it but for its links and its children, whose calls (`render(child, path_i, level + 1,
+        section)`, in order) are made here with the same arguments. Recorded once with the links
+        as markers and each child's call as a CHILD marker. Its text depends on the page only
+        through `index == page` with `navigation.indexes` (the page is the section's index page):
+        such a page keeps its own entry."""
+        page = context.get("page")
+        own_index = page if getattr(page, "is_index", False) and page in (item.children or ()) else None
+        key = (id(item), path, level, _parent_state(parent), id(own_index))
+        if key not in self.sections:
+            self.sections[key] = self._recorded(lambda: str(render(item, path, level, parent)), item)
+        entry = self.sections[key]
+        if entry is None:
+            return str(render(item, path, level, parent))
+        _, text, children = entry
+        parts = text.split(CHILD)
+        for i in range(0, len(parts), 2):
+            parts[i] = self._linked(context, parts[i])
+        for i in range(1, len(parts), 2):
+            child, child_path, child_level = children[int(parts[i])]
+            parts[i] = self.nav_item(context, render, child, child_path, child_level, item)
+        return "".join(parts)
+
+    def _recorded(
+        self, render: Callable[[], str], item: Any
+    ) -> tuple[Any, str, list[tuple[Any, Any, Any]]] | None:
+        outer = self.recording, self.children
+        self.recording, self.children = item, []
+        try:
+            marked = self._marked(render)
+            children = self.children
+        finally:
+            self.recording, self.children = outer
+        if marked is None or marked[0].count(CHILD) != 2 * len(children):
+            return None
+        parts = marked[0].split(CHILD)
+        if parts[1::2] != [str(i) for i in range(len(children))]:
+            return None
+        return item, marked[0], children  # the item kept: its id stays its own
 
     def _marked(self, render: Callable[[], str]) -> tuple[str, int] | None:
         """The fragment with its links as markers and their count; None if it cannot be kept."""
@@ -198,6 +257,20 @@ class _Fragments:
         return self.words[key]
 
 
+def _parent_state(parent: Any) -> tuple[int, bool] | None:
+    return None if isinstance(parent, jinja2.Undefined) else (id(parent), bool(parent.active))
+
+
+def _active_section(item: Any, page: Any) -> bool:
+    """A section holding the page (MkDocs marks it active while the page is rendered); Material's
+    blog views (items with `pages`) are left alone."""
+    if page is None or isinstance(page, jinja2.Undefined) or item is page:
+        return False
+    return bool(getattr(item, "active", False) and getattr(item, "children", None)) and not getattr(
+        item, "pages", None
+    )
+
+
 def _same_on_every_page(item: Any, page: Any) -> bool:
     """An item that is neither the page nor holds it renders the same on every page (but for its
     links): MkDocs marks the page and its sections active while it is rendered. Material's blog
@@ -207,6 +280,9 @@ def _same_on_every_page(item: Any, page: Any) -> bool:
     return not getattr(item, "active", True) and not getattr(item, "pages", None) and item is not page
 
 
+# False: an active section rendered anew on every page, read when a project's memo is made (the
+# test comparing the two sets it).
+BY_SECTION = True
 # False: every link made relative by MkDocs' `url` filter on each page, read when a project's
 # memo is made (the test comparing the two sets it).
 BY_FOLDER = True

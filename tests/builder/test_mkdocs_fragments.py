@@ -205,3 +205,55 @@ def test_links_made_relative_by_folder_give_the_same_site(
     build_site(minimal_site, minimal_site / "per-page", paper=False)
     assert max(remembered) == 0
     assert _differences(minimal_site / "by-folder/site", minimal_site / "per-page/site") == []
+
+
+def test_remembered_active_sections_give_the_same_site(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An active section's own text recorded once (its children's calls as markers) and filled in
+    on every page under it: the same pages as the section rendered anew on each."""
+    _add_lessons(minimal_site, 2)
+    recorded: list[bool] = []
+    filled: list[int] = []
+    fresh_recorded = mkdocs_fragments._Fragments._recorded
+    fresh_section = mkdocs_fragments._Fragments._section
+
+    def count_recorded(self: Any, render: Any, item: Any) -> Any:
+        entry = fresh_recorded(self, render, item)
+        recorded.append(entry is not None)
+        return entry
+
+    def count_section(self: Any, *args: Any) -> str:
+        filled.append(1)
+        return fresh_section(self, *args)
+
+    monkeypatch.setattr(mkdocs_fragments._Fragments, "_recorded", count_recorded)
+    monkeypatch.setattr(mkdocs_fragments._Fragments, "_section", count_section)
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the projects built in this process: counted
+    build_site(minimal_site, minimal_site / "by-section", paper=False)
+    assert recorded and all(recorded)  # every active section kept
+    assert len(filled) > 2 * len(recorded)  # and reused on the other pages under it
+    monkeypatch.setattr(mkdocs_fragments, "BY_SECTION", False)
+    recorded.clear()
+    filled.clear()
+    build_site(minimal_site, minimal_site / "per-page", paper=False)
+    assert recorded == [] and filled == []
+    lesson = minimal_site / "by-section/site/kk/courses/first-aid/basics/01-basics-more-1/index.html"
+    text = lesson.read_text(encoding="utf-8")
+    assert 'href="../01-basics-more-0/"' in text and "md-nav__item--active" in text
+    assert mkdocs_fragments.CHILD not in text and mkdocs_fragments.MARK not in text
+    assert _differences(minimal_site / "by-section/site", minimal_site / "per-page/site") == []
+
+
+def test_a_section_whose_text_holds_the_child_marker_is_rendered_anew() -> None:
+    """A title with the marker character: the recorded text cannot be split back; not kept."""
+    fragments = mkdocs_fragments._Fragments(lambda context, value: str(value))
+    section = object()
+    assert fragments._recorded(lambda: f"<li>{mkdocs_fragments.CHILD}title</li>", section) is None
+
+    def with_child() -> str:
+        return "<ul>" + fragments.nav_item({}, None, "child", "p_1", 2, section) + "</ul>"
+
+    entry = fragments._recorded(with_child, section)
+    assert entry is not None and entry[2] == [("child", "p_1", 2)]
+    assert entry[1] == f"<ul>{mkdocs_fragments.CHILD}0{mkdocs_fragments.CHILD}</ul>"
