@@ -56,9 +56,23 @@ _LANG_WRAPPER = (
 )
 
 
+TOC = "partials/toc.html"
+_TOC_START = '{% set title = lang.t("toc") %}'
+_TOC_END = "</nav>"
+_TOC_CALL = "{% endmacro %}{{ oqu_toc(oqu_fresh_toc) if oqu_toc is defined else oqu_fresh_toc() }}"
+
+
 def rewrite_source(name: str, source: str) -> str:
     """The template's source with its memo wrapper (or as it is when its text is not the one
     this module knows)."""
+    if name == TOC and source.count(_TOC_START) == 1 and source.rstrip().endswith(_TOC_END):
+        # the whole text in a macro, from its first tag (the comment before strips the newline)
+        body = source.rstrip()
+        return (
+            body.replace(_TOC_START, "{% macro oqu_fresh_toc() %}" + _TOC_START)
+            + _TOC_CALL
+            + source[len(body) :]
+        )
     if name == NAV_ITEM and source.count(_NAV_RENDER) == 1 and source.rstrip().endswith("{% endmacro %}"):
         return source.replace(_NAV_RENDER, "{% macro oqu_fresh_render(nav_item, path, level, parent) %}") + (
             _NAV_WRAPPER
@@ -69,7 +83,7 @@ def rewrite_source(name: str, source: str) -> str:
 
 
 class _RewritingLoader(jinja2.BaseLoader):
-    """The theme's loader, with `rewrite_source` applied to the two templates."""
+    """The theme's loader, with `rewrite_source` applied to its templates."""
 
     def __init__(self, inner: jinja2.BaseLoader) -> None:
         self.inner = inner
@@ -104,6 +118,8 @@ def enable(env: jinja2.Environment) -> None:
     env.filters["url"] = fragments.url
     env.globals["oqu_nav_fragment"] = fragments.nav_item
     env.globals["oqu_word"] = fragments.word
+    if BY_PAGE_TOC:
+        env.globals["oqu_toc"] = fragments.toc
 
 
 class _Fragments:
@@ -122,6 +138,7 @@ class _Fragments:
         # an active section's own text, its children's calls left as CHILD markers: (the section
         # kept, its text, each child's (item, path, level)); None: rendered anew on every page
         self.sections: dict[tuple[Any, ...], tuple[Any, str, list[tuple[Any, Any, Any]]] | None] = {}
+        self.page_toc: tuple[Any, Any, str] | None = None  # the last page, its toc, its toc's text
         self.recording: Any = None  # the section whose children become markers, while recorded
         self.children: list[tuple[Any, Any, Any]] = []
 
@@ -248,6 +265,19 @@ class _Fragments:
             text = self.relative[key] = self.url_filter(context, value)
         return text
 
+    @pass_context
+    def toc(self, context: Any, render: Any) -> str:
+        """Material's `partials/toc.html`, rendered once per page: the page's item in the
+        navigation and the secondary sidebar include it, and its text depends only on the
+        page's toc and the project (the interface word, the toc extension's title)."""
+        page = context.get("page")
+        toc = getattr(page, "toc", None)
+        if page is None or self.marking:
+            return str(render())
+        if self.page_toc is None or self.page_toc[0] is not page or self.page_toc[1] is not toc:
+            self.page_toc = (page, toc, str(render()))
+        return self.page_toc[2]
+
     def word(self, t: Any, key: Any) -> str:
         """Material's `lang.t(key)`: the same text for every page of a project."""
         if not isinstance(key, str):
@@ -280,6 +310,8 @@ def _same_on_every_page(item: Any, page: Any) -> bool:
     return not getattr(item, "active", True) and not getattr(item, "pages", None) and item is not page
 
 
+# False: the page's toc rendered anew at each include (read when a project's memo is made).
+BY_PAGE_TOC = True
 # False: an active section rendered anew on every page, read when a project's memo is made (the
 # test comparing the two sets it).
 BY_SECTION = True

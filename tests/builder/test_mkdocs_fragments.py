@@ -257,3 +257,47 @@ def test_a_section_whose_text_holds_the_child_marker_is_rendered_anew() -> None:
     entry = fragments._recorded(with_child, section)
     assert entry is not None and entry[2] == [("child", "p_1", 2)]
     assert entry[1] == f"<ul>{mkdocs_fragments.CHILD}0{mkdocs_fragments.CHILD}</ul>"
+
+
+def test_the_pages_toc_rendered_once_gives_the_same_site(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Material includes `partials/toc.html` twice per page (the page's navigation item and the
+    secondary sidebar): rendered once, the second include is the first's text."""
+    rendered: list[bool] = []
+    fresh_toc = mkdocs_fragments._Fragments.toc
+
+    def count_toc(self: Any, context: Any, render: Any) -> str:
+        before = self.page_toc
+        text = fresh_toc(self, context, render)
+        rendered.append(self.page_toc is not before)
+        return text
+
+    monkeypatch.setattr(mkdocs_fragments._Fragments, "toc", jinja2.pass_context(count_toc))
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the projects built in this process: counted
+    build_site(minimal_site, minimal_site / "once", paper=False)
+    assert rendered.count(False) > 10 and rendered.count(True) > 10  # reused and made
+    monkeypatch.setattr(mkdocs_fragments, "BY_PAGE_TOC", False)
+    rendered.clear()
+    build_site(minimal_site, minimal_site / "twice", paper=False)
+    assert rendered == []
+    lesson = (minimal_site / "once/site/kk/courses/first-aid/index.html").read_text(encoding="utf-8")
+    assert lesson.count('<nav class="md-nav md-nav--secondary"') == 2
+    assert _differences(minimal_site / "once/site", minimal_site / "twice/site") == []
+
+
+def test_the_toc_template_is_one_macro_with_the_same_text() -> None:
+    material = (
+        '{#-\n  generated\n-#}\n{% set title = lang.t("toc") %}\n<nav class="x" aria-label="{{ title }}">'
+        "{{ page.toc }}</nav>\n"
+    )
+    rewritten = mkdocs_fragments.rewrite_source(mkdocs_fragments.TOC, material)
+    assert "oqu_fresh_toc" in rewritten and rewritten.endswith("</nav>" + mkdocs_fragments._TOC_CALL + "\n")
+    env = jinja2.Environment(loader=jinja2.DictLoader({"a": material, "b": rewritten}))
+    page = {"toc": "T"}
+    lang = {"t": lambda key: f"word {key}"}
+    assert env.get_template("a").render(page=page, lang=lang) == env.get_template("b").render(
+        page=page, lang=lang
+    )
+    changed = material.replace('lang.t("toc")', "lang.t('toc')")
+    assert mkdocs_fragments.rewrite_source(mkdocs_fragments.TOC, changed) == changed
