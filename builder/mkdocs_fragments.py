@@ -25,6 +25,8 @@ tests/builder pin the output.
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -62,9 +64,37 @@ _TOC_END = "</nav>"
 _TOC_CALL = "{% endmacro %}{{ oqu_toc(oqu_fresh_toc) if oqu_toc is defined else oqu_fresh_toc() }}"
 
 
+# Material's partials whose text reads nothing of the page (only `config`, `features`, `lang`
+# and their own variables; links only through the `url` filter), by the sha256 of the text read
+# so (mkdocs-material 9.8.2): rendered once per project with their links as markers. Another
+# text (another release, a theme's override) is rendered as it is on every page.
+PAGE_INDEPENDENT = {
+    "partials/search.html": "bfd556535abcddb99396ab2a7e3acc2ebcd3f36756007d3969396caa4126be30",
+    "partials/logo.html": "e0925ef6c190174a5162ed1ecc55295016dd8a7beec3018db3e04aac283a2dd9",
+    "partials/top.html": "98f6f9ac2ebf6ef943b62c0b0781a373cc03ca7e0959cfc60d9c3c7060157227",
+    "partials/palette.html": "fb935107ae7d3d7475965019eec36c1ad72bf1d154254dab2474921fcd2710e3",
+    "partials/icons.html": "461a02930eb982ef17829cfe5ebb9f8dca6eb1eb0c9da2391c130b0fe8eb5fa7",
+    "partials/javascripts/content.html": "3722e156f0f6339de39fbbfc178b6e401d1a4fb890f189ac5b80c2504bda7dcf",
+}
+_LEADING_COMMENT_RE = re.compile(r"\{#-.*?-#\}\s*", re.DOTALL)
+
+
+def _page_independent_source(name: str, source: str) -> str:
+    """The partial's whole text as the macro `oqu_fresh_partial`, called through `oqu_partial`
+    when a project build enabled the memo: the macro starts after the leading comment (which
+    strips the whitespace after it) and ends before the last newline (which Jinja drops)."""
+    head = _LEADING_COMMENT_RE.match(source)
+    start = head.end() if head else 0
+    end = len(source) - 1 if source.endswith("\n") else len(source)
+    call = f"{{{{ oqu_partial(oqu_fresh_partial, {name!r}) if oqu_partial is defined else oqu_fresh_partial() }}}}"
+    return f"{source[:start]}{{% macro oqu_fresh_partial() %}}{source[start:end]}{{% endmacro %}}{call}{source[end:]}"
+
+
 def rewrite_source(name: str, source: str) -> str:
     """The template's source with its memo wrapper (or as it is when its text is not the one
     this module knows)."""
+    if name in PAGE_INDEPENDENT and hashlib.sha256(source.encode()).hexdigest() == PAGE_INDEPENDENT[name]:
+        return _page_independent_source(name, source)
     if name == TOC and source.count(_TOC_START) == 1 and source.rstrip().endswith(_TOC_END):
         # the whole text in a macro, from its first tag (the comment before strips the newline)
         body = source.rstrip()
@@ -120,6 +150,8 @@ def enable(env: jinja2.Environment) -> None:
     env.globals["oqu_word"] = fragments.word
     if BY_PAGE_TOC:
         env.globals["oqu_toc"] = fragments.toc
+    if BY_PROJECT_PARTIALS:
+        env.globals["oqu_partial"] = fragments.partial
 
 
 class _Fragments:
@@ -138,6 +170,7 @@ class _Fragments:
         # an active section's own text, its children's calls left as CHILD markers: (the section
         # kept, its text, each child's (item, path, level)); None: rendered anew on every page
         self.sections: dict[tuple[Any, ...], tuple[Any, str, list[tuple[Any, Any, Any]]] | None] = {}
+        self.partials: dict[str, tuple[str, int] | None] = {}  # text with link markers, their count
         self.page_toc: tuple[Any, Any, str] | None = None  # the last page, its toc, its toc's text
         self.recording: Any = None  # the section whose children become markers, while recorded
         self.children: list[tuple[Any, Any, Any]] = []
@@ -266,6 +299,19 @@ class _Fragments:
         return text
 
     @pass_context
+    def partial(self, context: Any, render: Any, name: str) -> str:
+        """A partial of PAGE_INDEPENDENT: rendered once per project, its links filled per page."""
+        if self.marking:
+            return str(render())
+        if name not in self.partials:
+            self.partials[name] = self._marked(lambda: str(render()))
+        entry = self.partials[name]
+        if entry is None:
+            return str(render())
+        text, marks = entry
+        return self._linked(context, text) if marks else text
+
+    @pass_context
     def toc(self, context: Any, render: Any) -> str:
         """Material's `partials/toc.html`, rendered once per page: the page's item in the
         navigation and the secondary sidebar include it, and its text depends only on the
@@ -310,6 +356,8 @@ def _same_on_every_page(item: Any, page: Any) -> bool:
     return not getattr(item, "active", True) and not getattr(item, "pages", None) and item is not page
 
 
+# False: the PAGE_INDEPENDENT partials rendered anew on every page (read when a project's memo is made).
+BY_PROJECT_PARTIALS = True
 # False: the page's toc rendered anew at each include (read when a project's memo is made).
 BY_PAGE_TOC = True
 # False: an active section rendered anew on every page, read when a project's memo is made (the

@@ -301,3 +301,50 @@ def test_the_toc_template_is_one_macro_with_the_same_text() -> None:
     )
     changed = material.replace('lang.t("toc")', "lang.t('toc')")
     assert mkdocs_fragments.rewrite_source(mkdocs_fragments.TOC, changed) == changed
+
+
+def test_page_independent_partials_rendered_once_give_the_same_site(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+    fresh_partial = mkdocs_fragments._Fragments.partial
+
+    def count_partial(self: Any, context: Any, render: Any, name: str) -> str:
+        if name not in self.partials:
+            made.append(name)
+        return fresh_partial(self, context, render, name)
+
+    monkeypatch.setattr(mkdocs_fragments._Fragments, "partial", jinja2.pass_context(count_partial))
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)  # the projects built in this process: counted
+    build_site(minimal_site, minimal_site / "once", paper=False)
+    assert {"partials/search.html", "partials/logo.html", "partials/top.html"} <= set(made)
+    assert len(made) < 10 * len(set(made))  # once per project, not per page
+    monkeypatch.setattr(mkdocs_fragments, "BY_PROJECT_PARTIALS", False)
+    made.clear()
+    build_site(minimal_site, minimal_site / "per-page", paper=False)
+    assert made == []
+    assert _differences(minimal_site / "once/site", minimal_site / "per-page/site") == []
+
+
+@pytest.mark.parametrize("name", sorted(mkdocs_fragments.PAGE_INDEPENDENT))
+def test_page_independent_partials_are_materials_text(name: str) -> None:
+    """The digests are of the installed Material's text (a new release: read the new text for
+    anything of the page before updating them), and the wrapped text renders the same."""
+    import material
+
+    source = (Path(material.__file__).parent / "templates" / name).read_text(encoding="utf-8")
+    rewritten = mkdocs_fragments.rewrite_source(name, source)
+    assert rewritten != source, f"{name} changed: is it still the same on every page?"
+    assert "page" not in source.replace("page-", "")  # reads nothing of the page
+    texts = {"a": source, "b": rewritten}
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda n: texts.get(n, f"<svg>{n}</svg>\n")))
+    env.filters["url"] = lambda value: f"url({value})"
+    values = {
+        "config": {
+            "theme": {"icon": {"logo": "material/x", "admonition": {"note": "material/x"}}, "palette": [{}]}
+        },
+        "features": ["content.tabs.link", "search.share", "search.suggest"],
+        "lang": {"t": lambda key: f"word {key}"},
+    }
+    assert env.get_template("a").render(values) == env.get_template("b").render(values)
+    assert mkdocs_fragments.rewrite_source(name, source + " ") == source + " "
