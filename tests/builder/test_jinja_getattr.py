@@ -184,3 +184,27 @@ def test_the_site_is_the_same_with_jinjas_getattr(
     build_site(minimal_site, minimal_site / "jinja", paper=False)
     assert calls == []
     assert _differences(minimal_site / "fast/site", minimal_site / "jinja/site") == []
+
+
+def test_the_attr_filter_is_jinjas() -> None:
+    """`obj | attr(name)`: the same value or undefined value as Jinja's filter, for names on the
+    class, only on the instance, dynamic, missing, and for classes themselves."""
+    env = jinja2.Environment()
+    fast = jinja_getattr.fast_attr()
+    assert jinja_getattr.attr_applies(), "Jinja's do_attr changed: compare with builder/jinja_getattr.py"
+    for _ in range(2):
+        for obj in _objects():
+            for name in NAMES:
+                try:
+                    expected: Any = jinja2.filters.do_attr(env, obj, name)
+                except Exception as exc:  # the same exception is expected
+                    with pytest.raises(type(exc)):
+                        fast(env, obj, name)
+                    continue
+                assert _same(expected, fast(env, obj, name)), (obj, name)
+    installed = jinja2.Environment()
+    jinja_getattr.install(installed)
+    template = installed.from_string(
+        "{{ (p | attr('own')) }} {{ (p | attr('kind')) }} {{ (m | attr('x')) is defined }}"
+    )
+    assert template.render(p=Plain(), m=Mapping()) == "instance attribute class attribute False"
