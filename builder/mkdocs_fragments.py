@@ -90,9 +90,55 @@ def _page_independent_source(name: str, source: str) -> str:
     return f"{source[:start]}{{% macro oqu_fresh_partial() %}}{source[start:end]}{{% endmacro %}}{call}{source[end:]}"
 
 
+HEADER = "partials/header.html"
+# Material's header (mkdocs-material 9.8.2, by the sha256 of its text): between the page's title
+# and the language switcher (`alternate.html`, which links the page itself), and before the
+# tabs (the page's tab is active), its text reads only `config`, `features`, `lang`, `nav`'s
+# home page and its own variables (links through the `url` filter). Those three runs are
+# remembered like the PAGE_INDEPENDENT partials, cut where the page's parts begin and end.
+HEADER_WRITTEN_FOR = "8cf3fb15bcf969ff596649616fd99366b3c31c08d57a86d05308efc16d8fa75f"
+_HEADER_CUTS = (
+    "{% if page.meta and page.meta.title %}",  # the title: the page's own
+    "{% endif %}\n          </span>\n        </div>\n      </div>\n    </div>\n",  # after the title
+    "{% if config.extra.alternate %}",  # the language switcher: the page's own
+    '{% if "material/search" in config.plugins %}',  # after it
+    '{% if "navigation.tabs.sticky" in features %}\n    {% if "navigation.tabs" in features %}',  # the tabs
+)
+
+
+def _header_source(source: str) -> str:
+    """The header with its three page-independent runs as macros called through `oqu_partial`;
+    as it is when a cut is not found once."""
+    if any(source.count(cut) != 1 for cut in _HEADER_CUTS):
+        return source
+    a, title, after_title, switcher, search, tabs = (
+        source.index(_HEADER_CUTS[0]),
+        source.index(_HEADER_CUTS[1]),
+        source.index(_HEADER_CUTS[1]) + len("{% endif %}"),
+        source.index(_HEADER_CUTS[2]),
+        source.index(_HEADER_CUTS[3]),
+        source.index(_HEADER_CUTS[4]),
+    )
+    head = _LEADING_COMMENT_RE.match(source)
+    start = head.end() if head else 0
+    if not start <= a < title < switcher < search < tabs:
+        return source
+    del title
+    runs = [(start, a), (after_title, switcher), (search, tabs)]
+    pieces, last = [], 0
+    for number, (begin, end) in enumerate(runs):
+        macro = f"oqu_header_{number}"
+        call = f"{{{{ oqu_partial({macro}, 'header-{number}') if oqu_partial is defined else {macro}() }}}}"
+        pieces += [source[last:begin], f"{{% macro {macro}() %}}{source[begin:end]}{{% endmacro %}}{call}"]
+        last = end
+    return "".join([*pieces, source[last:]])
+
+
 def rewrite_source(name: str, source: str) -> str:
     """The template's source with its memo wrapper (or as it is when its text is not the one
     this module knows)."""
+    if name == HEADER and hashlib.sha256(source.encode()).hexdigest() == HEADER_WRITTEN_FOR:
+        return _header_source(source)
     if name in PAGE_INDEPENDENT and hashlib.sha256(source.encode()).hexdigest() == PAGE_INDEPENDENT[name]:
         return _page_independent_source(name, source)
     if name == TOC and source.count(_TOC_START) == 1 and source.rstrip().endswith(_TOC_END):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import jinja2
@@ -348,3 +349,47 @@ def test_page_independent_partials_are_materials_text(name: str) -> None:
     }
     assert env.get_template("a").render(values) == env.get_template("b").render(values)
     assert mkdocs_fragments.rewrite_source(name, source + " ") == source + " "
+
+
+def test_the_header_runs_are_materials_text() -> None:
+    """Material's header cut into its page-independent runs renders the same (the title, the
+    language switcher and the tabs stay the page's own), with and without the memo."""
+    import material
+
+    source = (Path(material.__file__).parent / "templates" / mkdocs_fragments.HEADER).read_text(
+        encoding="utf-8"
+    )
+    rewritten = mkdocs_fragments.rewrite_source(mkdocs_fragments.HEADER, source)
+    assert rewritten.count("oqu_partial(") == 3, "Material's header changed: read it for the page again"
+    texts = {"a": source, "b": rewritten, "partials/alternate.html": "<alternate {{ page.url }}>"}
+    texts["partials/tabs.html"] = "<tabs {{ page.url }}>"  # the page's parts; other partials: stand-ins
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda n: texts.get(n, f"<{n}>\n")))
+    env.filters["url"] = lambda value: f"url({value})"
+    for features in ([], ["navigation.tabs", "navigation.tabs.sticky"]):  # a project's features
+        fragments = mkdocs_fragments._Fragments(lambda context, value: f"url({value})")
+        for page in (
+            SimpleNamespace(meta={"title": "Meta title"}, title="T", url="a/"),
+            SimpleNamespace(meta={}, title="Title", url="b/"),
+        ):
+            values = {
+                "config": {
+                    "theme": {"icon": {}, "palette": [{}]},
+                    "extra": {"alternate": [{"link": "/ru/"}]},
+                    "plugins": {"material/search": SimpleNamespace(config=SimpleNamespace(enabled=True))},
+                    "repo_url": "https://example.org",
+                    "site_name": "Site",
+                },
+                "features": features,
+                "lang": {"t": lambda key: f"word {key}"},
+                "nav": SimpleNamespace(homepage=SimpleNamespace(url="")),
+                "page": page,
+            }
+            expected = env.get_template("a").render(values)
+            assert env.get_template("b").render(values) == expected
+            remembered = env.get_template("b").render(values, oqu_partial=fragments.partial)
+            assert remembered == expected and (page.meta.get("title") or page.title) in expected
+            assert f"<alternate {page.url}>" in expected and (f"<tabs {page.url}>" in expected) == bool(
+                features
+            )
+    assert set(fragments.partials) == {"header-0", "header-1", "header-2"}
+    assert mkdocs_fragments.rewrite_source(mkdocs_fragments.HEADER, source + " ") == source + " "
