@@ -141,11 +141,16 @@ def fast_getattr(env: jinja2.Environment) -> Callable[[Any, str], Any]:
 
 def _kind(cls: type, attribute: str) -> _Kind:
     """How `getattr(obj, attribute)` goes for an instance of `cls` (see `_Kind`). The generic lookup
-    finds a name only on the type (its MRO: methods, properties, slots) or in the instance's
-    `__dict__`; a class (an instance of a metaclass) is left to Jinja: its lookup and its
+    finds a name only in the dictionary of a class of the MRO (methods, properties, slots, any
+    descriptor) or in the instance's `__dict__`: the MRO is read statically (no descriptor is
+    asked anything). A class (an instance of a metaclass) is left to Jinja: its lookup and its
     subscript (`__class_getitem__`) are the type's own."""
-    if not isinstance(attribute, str) or issubclass(cls, type):
+    if not isinstance(attribute, str) or issubclass(cls, type) or cls.__getattribute__ not in _GENERIC:
         return None
-    if cls.__getattribute__ not in _GENERIC or hasattr(cls, "__getattr__") or hasattr(cls, attribute):
+    if _on_type(cls, "__getattr__") or _on_type(cls, attribute):
         return None
-    return (cls.__dictoffset__ != 0, hasattr(cls, "__getitem__"))
+    return (cls.__dictoffset__ != 0, _on_type(cls, "__getitem__"))
+
+
+def _on_type(cls: type, name: str) -> bool:
+    return any(name in vars(base) for base in cls.__mro__)

@@ -49,6 +49,22 @@ class Slotted:
         self.slot = "slot value"
 
 
+class InstanceOnly:
+    """A descriptor that raises on the class (`hasattr(cls, name)` is False) and answers on instances."""
+
+    def __get__(self, obj: Any, owner: Any = None) -> str:
+        if obj is None:
+            raise AttributeError("instances only")
+        return "from the descriptor"
+
+
+class Shy:
+    a = InstanceOnly()
+
+    def __getitem__(self, key: str) -> str:
+        return f"item {key}"
+
+
 class Generic:
     def __class_getitem__(cls, key: str) -> str:
         return f"class item {key}"
@@ -68,6 +84,7 @@ def _objects() -> list[Any]:
         Dynamic(),
         Slotted(),
         empty_slots,
+        Shy(),
         Generic,  # a class: subscripted through __class_getitem__
         Generic(),
         UserDict({"a": "user dict"}),
