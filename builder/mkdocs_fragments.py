@@ -134,9 +134,29 @@ def _header_source(source: str) -> str:
     return "".join([*pieces, source[last:]])
 
 
+NAV = "partials/nav.html"
+# Material's navigation (mkdocs-material 9.8.2, by the sha256 of its text): after its import
+# of nav-item.html it reads only `config`, `features`, `lang`, `nav` (its home page and items)
+# and the items' renders (links through the `url` filter).
+NAV_WRITTEN_FOR = "af33f6e032f632eb055c365eb5f1a975bf8456152fa768e69a1aad6d470b843f"
+_NAV_IMPORT = '{% import "partials/nav-item.html" as item with context %}'
+_NAV_CALL = "{% endmacro %}{{ oqu_nav_list(oqu_fresh_nav) if oqu_nav_list is defined else oqu_fresh_nav() }}"
+
+
+def _nav_source(source: str) -> str:
+    """The navigation after its import as the macro `oqu_fresh_nav` (the newline after the import
+    inside it), called through `oqu_nav_list` when a project build enabled the memo."""
+    if source.count(_NAV_IMPORT) != 1 or not source.endswith("\n"):
+        return source
+    start = source.index(_NAV_IMPORT) + len(_NAV_IMPORT)
+    return f"{source[:start]}{{% macro oqu_fresh_nav() %}}{source[start:-1]}{_NAV_CALL}\n"
+
+
 def rewrite_source(name: str, source: str) -> str:
     """The template's source with its memo wrapper (or as it is when its text is not the one
     this module knows)."""
+    if name == NAV and hashlib.sha256(source.encode()).hexdigest() == NAV_WRITTEN_FOR:
+        return _nav_source(source)
     if name == HEADER and hashlib.sha256(source.encode()).hexdigest() == HEADER_WRITTEN_FOR:
         return _header_source(source)
     if name in PAGE_INDEPENDENT and hashlib.sha256(source.encode()).hexdigest() == PAGE_INDEPENDENT[name]:
@@ -198,6 +218,8 @@ def enable(env: jinja2.Environment) -> None:
         env.globals["oqu_toc"] = fragments.toc
     if BY_PROJECT_PARTIALS:
         env.globals["oqu_partial"] = fragments.partial
+    if BY_SECTION:
+        env.globals["oqu_nav_list"] = fragments.nav_list
 
 
 class _Fragments:
@@ -215,11 +237,12 @@ class _Fragments:
         self.words: dict[str, str] = {}
         # an active section's own text, its children's calls left as CHILD markers: (the section
         # kept, its text, each child's (item, path, level)); None: rendered anew on every page
-        self.sections: dict[tuple[Any, ...], tuple[Any, str, list[tuple[Any, Any, Any]]] | None] = {}
+        self.sections: dict[tuple[Any, ...], tuple[Any, str, list[tuple[Any, Any, Any, Any]]] | None] = {}
         self.partials: dict[str, tuple[str, int] | None] = {}  # text with link markers, their count
         self.page_toc: tuple[Any, Any, str] | None = None  # the last page, its toc, its toc's text
         self.recording: Any = None  # the section whose children become markers, while recorded
-        self.children: list[tuple[Any, Any, Any]] = []
+        self.children: list[tuple[Any, Any, Any, Any]] = []  # their calls: item, path, level, parent
+        self.top: tuple[Any, str, list[tuple[Any, Any, Any, Any]]] | bool | None = False  # the nav's list
 
     @pass_context
     def url(self, context: Any, value: Any) -> str:
@@ -236,8 +259,10 @@ class _Fragments:
     def nav_item(self, context: Any, render: Any, item: Any, path: Any, level: Any, parent: Any) -> str:
         """`render(item, path, level, parent)`, remembered for an item that is not active."""
         page = context.get("page")
-        if self.recording is not None and parent is self.recording:  # a child of the section recorded
-            self.children.append((item, path, level))
+        if self.recording is not None and (  # a child of the section recorded, or a top item of the nav
+            parent is self.recording or (self.recording is _TOP and isinstance(parent, jinja2.Undefined))
+        ):
+            self.children.append((item, path, level, parent))
             return f"{CHILD}{len(self.children) - 1}{CHILD}"
         if not isinstance(path, str) or not isinstance(level, int):
             return str(render(item, path, level, parent))
@@ -272,18 +297,34 @@ class _Fragments:
         entry = self.sections[key]
         if entry is None:
             return str(render(item, path, level, parent))
-        _, text, children = entry
+        return self._filled(context, render, entry[1], entry[2])
+
+    @pass_context
+    def nav_list(self, context: Any, render_list: Any) -> str:
+        """Material's navigation after its import: the same on every page of the project but for
+        its links and its top items, whose calls (`item.render(nav_item, path, 1)`) are made here
+        with the same arguments (the page's own `render` macro, from its `item` import)."""
+        render = getattr(context.get("item"), "oqu_fresh_render", None)
+        if self.marking or not self.by_section or not isinstance(render, jinja2.runtime.Macro):
+            return str(render_list())
+        if self.top is False:
+            self.top = self._recorded(lambda: str(render_list()), _TOP)
+        if not isinstance(self.top, tuple):
+            return str(render_list())
+        return self._filled(context, render, self.top[1], self.top[2])
+
+    def _filled(self, context: Any, render: Any, text: str, children: list[tuple[Any, Any, Any, Any]]) -> str:
+        """A recorded text with its links made relative and its children's calls made."""
         parts = text.split(CHILD)
         for i in range(0, len(parts), 2):
             parts[i] = self._linked(context, parts[i])
         for i in range(1, len(parts), 2):
-            child, child_path, child_level = children[int(parts[i])]
-            parts[i] = self.nav_item(context, render, child, child_path, child_level, item)
+            parts[i] = self.nav_item(context, render, *children[int(parts[i])])
         return "".join(parts)
 
     def _recorded(
         self, render: Callable[[], str], item: Any
-    ) -> tuple[Any, str, list[tuple[Any, Any, Any]]] | None:
+    ) -> tuple[Any, str, list[tuple[Any, Any, Any, Any]]] | None:
         outer = self.recording, self.children
         self.recording, self.children = item, []
         try:
@@ -377,6 +418,10 @@ class _Fragments:
         if key not in self.words:
             self.words[key] = str(t(key))
         return self.words[key]
+
+
+# What is recorded while the navigation's list is (its items' calls have no parent).
+_TOP = object()
 
 
 def _parent_state(parent: Any) -> tuple[int, bool] | None:

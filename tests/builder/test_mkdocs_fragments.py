@@ -214,14 +214,15 @@ def test_remembered_active_sections_give_the_same_site(
     """An active section's own text recorded once (its children's calls as markers) and filled in
     on every page under it: the same pages as the section rendered anew on each."""
     _add_lessons(minimal_site, 2)
-    recorded: list[bool] = []
+    recorded: list[bool] = []  # active sections
+    tops: list[bool] = []  # the navigation's list, once per project
     filled: list[int] = []
     fresh_recorded = mkdocs_fragments._Fragments._recorded
     fresh_section = mkdocs_fragments._Fragments._section
 
     def count_recorded(self: Any, render: Any, item: Any) -> Any:
         entry = fresh_recorded(self, render, item)
-        recorded.append(entry is not None)
+        (tops if item is mkdocs_fragments._TOP else recorded).append(entry is not None)
         return entry
 
     def count_section(self: Any, *args: Any) -> str:
@@ -234,11 +235,13 @@ def test_remembered_active_sections_give_the_same_site(
     build_site(minimal_site, minimal_site / "by-section", paper=False)
     assert recorded and all(recorded)  # every active section kept
     assert len(filled) > 2 * len(recorded)  # and reused on the other pages under it
+    assert tops and all(tops) and len(tops) < len(filled)
     monkeypatch.setattr(mkdocs_fragments, "BY_SECTION", False)
     recorded.clear()
     filled.clear()
+    tops.clear()
     build_site(minimal_site, minimal_site / "per-page", paper=False)
-    assert recorded == [] and filled == []
+    assert recorded == [] and filled == [] and tops == []
     lesson = minimal_site / "by-section/site/kk/courses/first-aid/basics/01-basics-more-1/index.html"
     text = lesson.read_text(encoding="utf-8")
     assert 'href="../01-basics-more-0/"' in text and "md-nav__item--active" in text
@@ -256,7 +259,7 @@ def test_a_section_whose_text_holds_the_child_marker_is_rendered_anew() -> None:
         return "<ul>" + fragments.nav_item({}, None, "child", "p_1", 2, section) + "</ul>"
 
     entry = fragments._recorded(with_child, section)
-    assert entry is not None and entry[2] == [("child", "p_1", 2)]
+    assert entry is not None and entry[2] == [("child", "p_1", 2, section)]
     assert entry[1] == f"<ul>{mkdocs_fragments.CHILD}0{mkdocs_fragments.CHILD}</ul>"
 
 
@@ -393,3 +396,42 @@ def test_the_header_runs_are_materials_text() -> None:
             )
     assert set(fragments.partials) == {"header-0", "header-1", "header-2"}
     assert mkdocs_fragments.rewrite_source(mkdocs_fragments.HEADER, source + " ") == source + " "
+
+
+def test_the_navigation_list_is_materials_text() -> None:
+    """Material's navigation after its import, as one macro, renders the same; remembered, the
+    top items are called again on each page (the page's own item rendered anew)."""
+    import material
+
+    source = (Path(material.__file__).parent / "templates" / mkdocs_fragments.NAV).read_text(encoding="utf-8")
+    rewritten = mkdocs_fragments.rewrite_source(mkdocs_fragments.NAV, source)
+    assert "oqu_fresh_nav" in rewritten, "Material's nav.html changed: read it for the page again"
+    item = (
+        "{% macro oqu_fresh_render(nav_item, path, level, parent) %}<li {{ path }} {{ level }} {{ nav_item.title }}"
+        "{{ ' here' if nav_item == page }} {{ nav_item.url | url }}>{% endmacro %}"
+        "{% macro render(nav_item, path, level, parent) %}{{ oqu_nav_fragment(oqu_fresh_render, nav_item, path,"
+        " level, parent) if oqu_nav_fragment is defined else oqu_fresh_render(nav_item, path, level, parent) }}"
+        "{% endmacro %}"
+    )
+    texts = {"a": source, "b": rewritten, "partials/nav-item.html": item}
+    env = jinja2.Environment(loader=jinja2.FunctionLoader(lambda n: texts.get(n, f"<{n}>\n")))
+    fragments = mkdocs_fragments._Fragments(lambda context, value: f"url({value} from {context['page'].url})")
+    env.filters["url"] = fragments.url
+    items = [SimpleNamespace(title=f"T{i}", url=f"p{i}/", active=False, children=None) for i in range(3)]
+    for page in items:
+        page.active = True
+        values = {
+            "config": {"extra": {}, "site_name": "Site", "repo_url": "https://example.org"},
+            "features": [],
+            "lang": {"t": lambda key: f"word {key}"},
+            "nav": SimpleNamespace(homepage=items[0], items=items),
+            "page": page,
+        }
+        expected = env.get_template("a").render(values)
+        assert env.get_template("b").render(values) == expected
+        remembered = env.get_template("b").render(
+            values, oqu_nav_list=fragments.nav_list, oqu_nav_fragment=fragments.nav_item
+        )
+        assert remembered == expected and f"{page.title} here url({page.url} from {page.url})" in expected
+        page.active = False
+    assert isinstance(fragments.top, tuple) and len(fragments.top[2]) == 3
