@@ -6,6 +6,7 @@ another Material version keeps Material's method."""
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 import json
 import random
 from collections.abc import Iterator
@@ -316,3 +317,41 @@ def test_page_context_is_materials_on_page_context(html: str) -> None:
     search_sections.page_context(ours, {}, page=page, config={}, nav=None)
     assert page.content == material_page.content
     assert ours.search_index.entries == theirs.search_index.entries
+
+
+def test_data_search_attributes_are_removed_as_by_materials_expression(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`without_data_search` is `DATA_SEARCH_RE.sub("", html)`: on texts of the expression's pieces
+    and the whitespace it may take before them (a no-break space too), and on pages."""
+    rng = random.Random(17)
+    pieces = [
+        "data-search-",
+        "exclude",
+        '="x"',
+        '=""',
+        '"',
+        "=",
+        " ",
+        "\n",
+        "\u00a0",
+        "\t",
+        "a",
+        "<p ",
+        ">",
+        "-",
+    ]
+    for _ in range(30000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 16)))
+        assert search_sections.without_data_search(text) == search_sections.DATA_SEARCH_RE.sub("", text), text
+    page = '<p data-search-exclude="true">a</p>\n<h2  data-search-boost="2" id="b">B</h2><p data-search-exclude>c</p>'
+    assert (
+        search_sections.without_data_search(page)
+        == '<p>a</p>\n<h2  id="b">B</h2><p data-search-exclude>c</p>'
+    )
+    material = inspect.getsource(SearchPlugin.on_page_context)
+    assert f'r"{search_sections.DATA_SEARCH_RE.pattern}"' in material, (
+        "compare with search_sections.page_context"
+    )
+    monkeypatch.setattr(search_sections, "CORE_FIRST", False)
+    assert search_sections.without_data_search(page) == search_sections.DATA_SEARCH_RE.sub("", page)
