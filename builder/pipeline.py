@@ -135,7 +135,6 @@ def build_site(
     `paper=False` skips the PDFs and offline copies even when site_config.yml asks for them (a
     preview loop that must stay fast); `publication=False` records no first publication of a
     schedule (`oqu preview`)."""
-    _no_last_collection_at_exit()
     with _frozen_heap(), _spare_made_ahead(out) as spare_ready:  # (see each)
         return _build_site(
             root, out, strict, on_planned, on_project, on_media, paper, today, publication, spare_ready
@@ -165,28 +164,31 @@ def _build_site(
         generated = ProjectCache(out / ".cache" / GENERATED, site, media)  # unchanged courses: reused
         projects = plan_projects(site, media=media, downloads=printed.downloads, reuse=generated)
     on_planned(len(projects))
-    with _search_index_beside(site, out / "search") as search_index:  # beside the MkDocs pool
-        built = build_all(projects, out / ".cache" / "projects", on_project)
-        search_index.result()
     staging = out / f".site-new-{os.getpid()}"
     service_staging = out / f".service-new-{os.getpid()}"
     spare = out / SPARE_SITE
     relinked = 0
     try:
-        spare_ready()
-        if spare.is_dir():  # the tree the last build replaced: brought up to date, not made anew
-            os.replace(spare, staging)
-        relinked = assemble_site(
-            site,
-            built,
-            shared_assets_dir(out / ".cache" / "projects"),
-            staging,
-            shared_media_files(site, media),
-        )
-        write_service_bundle(site, service_staging, previous=out / "service")
-        write_site_quizzes(site, staging, service_staging)
-        printed.copy_into(staging)
-        write_calendars(site, staging)
+        # the search index is made beside the MkDocs pool and the assembly (neither reads it;
+        # in a one-lesson rebuild it takes about as long as the page's project); it is done
+        # before anything is published
+        with _search_index_beside(site, out / "search") as search_index:
+            built = build_all(projects, out / ".cache" / "projects", on_project)
+            spare_ready()
+            if spare.is_dir():  # the tree the last build replaced: brought up to date, not made anew
+                os.replace(spare, staging)
+            relinked = assemble_site(
+                site,
+                built,
+                shared_assets_dir(out / ".cache" / "projects"),
+                staging,
+                shared_media_files(site, media),
+            )
+            write_service_bundle(site, service_staging, previous=out / "service")
+            write_site_quizzes(site, staging, service_staging)
+            printed.copy_into(staging)
+            write_calendars(site, staging)
+            search_index.result()
         publish(staging, out / "site", spare=spare)
         for site_path in printed.files:  # copies, not links: the spare would hold them twice
             (spare / site_path).unlink(missing_ok=True)
@@ -237,24 +239,6 @@ def _search_index_beside(site: Site, path: Path) -> Iterator[Future[IndexReport]
             finally:
                 _SITE_TO_INDEX = None
             yield future
-
-
-_AT_EXIT: list[Callable[[], None]] = []  # what `_no_last_collection_at_exit` registered
-
-
-def _no_last_collection_at_exit() -> None:
-    """At this process's exit every object is frozen (`gc.freeze`, registered once with
-    `atexit`, which runs before the interpreter's own last collections): those collections walked
-    everything a build left in memory (the imported modules, the content model, the generated
-    projects) to free nothing that the process's end does not free anyway; ~0.1–0.3 s of CPU
-    after a one-lesson rebuild at 1,000 lessons. What they skip: finalizers of objects in
-    reference cycles at exit (the build closes every file it writes; a forked worker ends by
-    `os._exit` and runs no `atexit`)."""
-    import atexit
-
-    if not _AT_EXIT:
-        _AT_EXIT.append(gc.freeze)
-        atexit.register(gc.freeze)
 
 
 # How many `_frozen_heap` blocks are running (they nest: only the outermost one unfreezes).

@@ -318,17 +318,3 @@ def test_the_search_key_takes_a_lesson_by_its_file_s_hash_not_its_body(
     _append(moved / LESSON, "\nЖаңа абзац.\n")
     edited, _ = pipeline.check_content(moved, moved / "build")
     assert edited is not None and course_inputs(edited, edited.courses[0]) != key
-
-
-def test_a_building_process_freezes_its_heap_at_exit_once(
-    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The interpreter's last collections at exit would walk everything a build left: `gc.freeze`
-    is registered with `atexit` (once per process, however many builds it runs)."""
-    registered: list[object] = []
-    monkeypatch.setattr(pipeline, "_AT_EXIT", [])
-    monkeypatch.setattr("atexit.register", registered.append)
-    out = minimal_site / "build"
-    build_site(minimal_site, out, paper=False)
-    build_site(minimal_site, out, paper=False)
-    assert registered == [gc.freeze]
