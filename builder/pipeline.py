@@ -15,6 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from builder.assignments import check_gradebooks
 from builder.bundle import published_lesson_ids, write_service_bundle
@@ -36,7 +37,7 @@ from builder.publication import check_publication, record_publications, today_in
 from builder.quizzes.publish import write_site_quizzes
 from builder.quizzes.site import load_site_quizzes
 from builder.schedules import write_calendars
-from builder.search import IndexReport, build_search_index
+from builder.search import build_search_index
 
 
 @dataclass
@@ -214,7 +215,7 @@ def _build_site(
 
 
 @contextmanager
-def _search_index_beside(site: Site, path: Path) -> Iterator[Future[IndexReport]]:
+def _search_index_beside(site: Site, path: Path) -> Iterator[Future[Any]]:
     """`build_search_index(site, path)` running in a process of its own while the block runs
     (the MkDocs pool's), and the processes forked in the block made cheaper:
 
@@ -329,11 +330,12 @@ def _make_folders_of(source: str, target: str) -> None:
 _SITE_TO_INDEX: Site | None = None
 
 
-def _index_inherited_site(path: Path) -> IndexReport:
+def _index_inherited_site(path: Path) -> None:
     site = _SITE_TO_INDEX
     if site is None:  # not forked by _search_index_beside
         raise RuntimeError("the search indexer was not forked from the build")
-    return build_search_index(site, path)
+    # the report stays here: unpickling it in the build's process would import whoosh there
+    build_search_index(site, path)
 
 
 # The site tree the last build replaced, kept (hard links: a few kilobytes of folders) so that the

@@ -9,20 +9,28 @@ from __future__ import annotations
 import hashlib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from builder.model import Course, Site
-from builder.search.captions import caption_files
-from builder.search.documents import course_documents
-from builder.search.index import (
-    IndexReport,
-    SearchHit,
-    SearchIndex,
-    SearchIndexMissing,
-    SearchResults,
-    index_is_current,
-    read_state,
-    update_index,
-)
+
+if TYPE_CHECKING:
+    from builder.search.index import IndexReport, SearchHit, SearchIndex, SearchIndexMissing, SearchResults
+
+# Loaded when first asked for (PEP 562): the build's own process imports `builder.search.page`
+# (the site's search page), which runs this file, and needs none of whoosh (~0.12 s of a
+# one-lesson rebuild's imports); the index is made in a forked process, which imports it there.
+_FROM_INDEX = {"IndexReport", "SearchHit", "SearchIndex", "SearchIndexMissing", "SearchResults"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _FROM_INDEX:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from builder.search import index
+
+    value = getattr(index, name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "IndexReport",
@@ -40,6 +48,9 @@ def build_search_index(site: Site, path: Path) -> IndexReport:
     A course whose inputs (its loaded texts, quizzes, caption files, the site's languages and this
     package's code) have the key the last build stored keeps its entries without its documents
     being made again: turning 1,000 lessons into search documents is a fixed cost of every build."""
+    from builder.search.documents import course_documents
+    from builder.search.index import index_is_current, read_state, update_index
+
     state = read_state(path)
     known = state.get("inputs", {}) if index_is_current(path, state) else {}
     inputs = {course.id: course_inputs(site, course) for course in site.courses}
@@ -60,6 +71,7 @@ def course_inputs(site: Site, course: Course) -> str:
     from dataclasses import replace
 
     from builder.lesson_cache import code_key
+    from builder.search.captions import caption_files
 
     here = str(site.content_dir)  # the same content in another checkout has the same key
 
