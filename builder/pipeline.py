@@ -12,7 +12,7 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from builder.model import LessonVariant, Site
 from builder.paper import PaperResult, build_paper
 from builder.problems import ContentError, Problems
 from builder.project_cache import GENERATED, ProjectCache
-from builder.projects import plan_projects, shared_media_files
+from builder.projects import ProjectSource, plan_projects, shared_media_files
 from builder.publication import check_publication, record_publications, today_in_almaty
 from builder.quizzes.publish import write_site_quizzes
 from builder.quizzes.site import load_site_quizzes
@@ -156,49 +156,24 @@ def _build_site(
 ) -> BuildReport:
     started = time.perf_counter()
     today = today or today_in_almaty()
-    with content_unchanged():  # from the check to the generated pages: links resolved once
-        site, problems = check_content(root, out, today)
-        if site is None or problems.has_errors(strict):
-            raise ContentError(problems.errors + (problems.warnings if strict else []))
-        media = build_media(site, out / "media", on_media)
-        printed = build_paper(site, media, out / ".cache" / "paper") if paper else PaperResult()
-        generated = ProjectCache(out / ".cache" / GENERATED, site, media)  # unchanged courses: reused
-        projects = plan_projects(site, media=media, downloads=printed.downloads, reuse=generated)
-    on_planned(len(projects))
-    staging = out / f".site-new-{os.getpid()}"
-    service_staging = out / f".service-new-{os.getpid()}"
-    spare = out / SPARE_SITE
-    relinked = 0
-    try:
-        # the search index is made beside the MkDocs pool and the assembly (neither reads it;
-        # in a one-lesson rebuild it takes about as long as the page's project); it is done
-        # before anything is published
-        with _search_index_beside(site, out / "search") as search_index:
-            built = build_all(projects, out / ".cache" / "projects", on_project)
-            spare_ready()
-            if spare.is_dir():  # the tree the last build replaced: brought up to date, not made anew
-                os.replace(spare, staging)
-            relinked = assemble_site(
-                site,
-                built,
-                shared_assets_dir(out / ".cache" / "projects"),
-                staging,
-                shared_media_files(site, media),
-            )
-            write_service_bundle(site, service_staging, previous=out / "service")
-            write_site_quizzes(site, staging, service_staging)
-            printed.copy_into(staging)
-            write_calendars(site, staging)
-            search_index.result()
-        publish(staging, out / "site", spare=spare)
-        for site_path in printed.files:  # copies, not links: the spare would hold them twice
-            (spare / site_path).unlink(missing_ok=True)
-        publish(service_staging, out / "service")
-        if publication:  # a preview shows, it does not publish (R7.1 counts the publishing build)
-            record_publications(site, out, today)
-    finally:
-        for leftover in (staging, service_staging):
-            shutil.rmtree(leftover, ignore_errors=True)
+    with ExitStack() as indexing:
+        with content_unchanged():  # from the check to the generated pages: links resolved once
+            site, problems = check_content(root, out, today)
+            if site is None or problems.has_errors(strict):
+                raise ContentError(problems.errors + (problems.warnings if strict else []))
+            # the search index is made in a process of its own from here on: it reads only the
+            # checked model, so the media, the PDFs, the MkDocs projects and the assembly run
+            # beside it (in a one-lesson rebuild it takes about as long as the page's project);
+            # it is done before anything is published
+            search_index = indexing.enter_context(_search_index_beside(site, out / "search"))
+            media = build_media(site, out / "media", on_media)
+            printed = build_paper(site, media, out / ".cache" / "paper") if paper else PaperResult()
+            generated = ProjectCache(out / ".cache" / GENERATED, site, media)  # unchanged courses: reused
+            projects = plan_projects(site, media=media, downloads=printed.downloads, reuse=generated)
+        on_planned(len(projects))
+        built, relinked = _assemble_and_publish(
+            site, out, projects, on_project, media, printed, publication, today, spare_ready, search_index
+        )
     prune_cache(out / ".cache" / "projects", {b.output.name for b in built})
     generated.prune()
     return BuildReport(
@@ -212,6 +187,53 @@ def _build_site(
         site=site,
         media=media,
     )
+
+
+def _assemble_and_publish(
+    site: Site,
+    out: Path,
+    projects: list[ProjectSource],
+    on_project: Callable[[BuiltProject], None],
+    media: MediaLibrary,
+    printed: PaperResult,
+    publication: bool,
+    today: dt.date,
+    spare_ready: Callable[[], None],
+    search_index: Future[Any],
+) -> tuple[list[BuiltProject], int]:
+    """Build the MkDocs projects, assemble the site and the service bundle beside the old ones,
+    wait for the search index, then swap them in; return the built projects and how many files
+    were linked."""
+    staging = out / f".site-new-{os.getpid()}"
+    service_staging = out / f".service-new-{os.getpid()}"
+    spare = out / SPARE_SITE
+    try:
+        built = build_all(projects, out / ".cache" / "projects", on_project)
+        spare_ready()
+        if spare.is_dir():  # the tree the last build replaced: brought up to date, not made anew
+            os.replace(spare, staging)
+        relinked = assemble_site(
+            site,
+            built,
+            shared_assets_dir(out / ".cache" / "projects"),
+            staging,
+            shared_media_files(site, media),
+        )
+        write_service_bundle(site, service_staging, previous=out / "service")
+        write_site_quizzes(site, staging, service_staging)
+        printed.copy_into(staging)
+        write_calendars(site, staging)
+        search_index.result()
+        publish(staging, out / "site", spare=spare)
+        for site_path in printed.files:  # copies, not links: the spare would hold them twice
+            (spare / site_path).unlink(missing_ok=True)
+        publish(service_staging, out / "service")
+        if publication:  # a preview shows, it does not publish (R7.1 counts the publishing build)
+            record_publications(site, out, today)
+    finally:
+        for leftover in (staging, service_staging):
+            shutil.rmtree(leftover, ignore_errors=True)
+    return built, relinked
 
 
 @contextmanager
