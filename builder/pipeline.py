@@ -170,6 +170,9 @@ def _build_site(
             printed = build_paper(site, media, out / ".cache" / "paper") if paper else PaperResult()
             generated = ProjectCache(out / ".cache" / GENERATED, site, media)  # unchanged courses: reused
             projects = plan_projects(site, media=media, downloads=printed.downloads, reuse=generated)
+        # the generated projects frozen too before the MkDocs pool forks (its workers' full
+        # collections would walk every page of every project, copying the pages they touch)
+        indexing.enter_context(_frozen_heap())
         on_planned(len(projects))
         built, relinked = _assemble_and_publish(
             site, out, projects, on_project, media, printed, publication, today, spare_ready, search_index
