@@ -38,14 +38,9 @@ _GENERIC = (object.__getattribute__, dict.__getattribute__)
 
 
 def source_digest() -> str:
-    import hashlib
-    import inspect
+    from builder.library_source import source_digest as digest
 
-    try:
-        source = inspect.getsource(jinja2.Environment.getattr)
-    except (OSError, TypeError):
-        return ""
-    return hashlib.sha256(source.encode()).hexdigest()
+    return digest(jinja2.Environment.getattr)
 
 
 @functools.cache
@@ -70,14 +65,9 @@ ATTR_WRITTEN_FOR = "61731fb77ca8885050ad568f032eabbf7ee6c2b9f00cff3ec51bdcb351ed
 
 @functools.cache
 def attr_applies() -> bool:
-    import hashlib
-    import inspect
+    from builder.library_source import source_digest
 
-    try:
-        source = inspect.getsource(jinja2.filters.do_attr)
-    except (OSError, TypeError):
-        return False
-    return hashlib.sha256(source.encode()).hexdigest() == ATTR_WRITTEN_FOR
+    return source_digest(jinja2.filters.do_attr) == ATTR_WRITTEN_FOR
 
 
 def fast_attr() -> Callable[..., Any]:

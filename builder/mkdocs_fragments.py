@@ -480,14 +480,9 @@ def _url_functions() -> list[Any]:
 
 
 def url_source_digest() -> str:
-    import hashlib
-    import inspect
+    from builder.library_source import source_digest
 
-    try:
-        text = "".join(inspect.getsource(function) for function in _url_functions())
-    except (OSError, TypeError):
-        return ""
-    return hashlib.sha256(text.encode()).hexdigest()
+    return source_digest(*_url_functions())
 
 
 @functools.cache

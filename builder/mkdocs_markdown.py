@@ -40,13 +40,13 @@ methods with these, run that test, then set the digests.
 from __future__ import annotations
 
 import functools
-import hashlib
-import inspect
 from collections.abc import Callable
 from typing import Any
 
 from markdown import inlinepatterns, treeprocessors, util
 from markdown.extensions import toc
+
+from builder.library_source import source_digest as library_digest
 
 # sha256 of `InlineProcessor.run`'s, `__handleInline`'s and `__applyPattern`'s source (Python-Markdown 3.11.4)
 WRITTEN_FOR = "0c0cb08db0fa9da44237944143f9d3af0decf790a67a1a661fc29b6f487dbeb4"
@@ -59,15 +59,7 @@ _APPLY: Callable[..., tuple[str, bool, int]] = treeprocessors.InlineProcessor._I
 
 def source_digest() -> str:
     """The digest of the installed Python-Markdown's three methods' source ("" if unreadable)."""
-    return _digest(_RUN, _ORIGINAL, _APPLY)
-
-
-def _digest(*functions: Any) -> str:
-    try:
-        text = "".join(inspect.getsource(function) for function in functions)
-    except (OSError, TypeError):
-        return ""
-    return hashlib.sha256(text.encode()).hexdigest()
+    return library_digest(_RUN, _ORIGINAL, _APPLY)
 
 
 def _patterns(processor: Any) -> tuple[list[Any], list[Callable[[str, int], Any] | None]]:
@@ -201,7 +193,7 @@ def _raw_html_class() -> Any:
     from mkdocs.structure import pages
 
     original = pages._RawHTMLPreprocessor
-    if _digest(original.run, pages._HTMLHandler.handle_starttag) != RAW_HTML_WRITTEN_FOR:
+    if library_digest(original.run, pages._HTMLHandler.handle_starttag) != RAW_HTML_WRITTEN_FOR:
         return None
 
     class RawHTMLAnchors(original):  # type: ignore[misc,valid-type]
@@ -242,7 +234,7 @@ def use_toc_marker_check() -> bool:
     """Install `_replace_marker_if_present` when the toc extension's code is the known one."""
     if toc.TocTreeprocessor.__dict__.get("replace_marker") is _replace_marker_if_present:
         return True
-    if _digest(_REPLACE_MARKER, toc.TocTreeprocessor.iterparent) != TOC_WRITTEN_FOR:
+    if library_digest(_REPLACE_MARKER, toc.TocTreeprocessor.iterparent) != TOC_WRITTEN_FOR:
         return False
     toc.TocTreeprocessor.replace_marker = _replace_marker_if_present
     return True

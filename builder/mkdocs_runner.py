@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
-import inspect
 import io
 import os
 import posixpath
@@ -19,6 +17,7 @@ from typing import Any
 
 import jinja2
 
+from builder.library_source import source_digest
 from builder.mkdocs_fragments import fragments_plugin
 from builder.mkdocs_setup import keep_compiled_templates, link_or_copy, quiet_mkdocs
 from builder.problems import ProjectBuildError
@@ -245,18 +244,15 @@ def files_source_digest() -> str:
     from mkdocs.structure import files
 
     try:
-        text = "".join(
-            inspect.getsource(function)
-            for function in (
-                files.get_files,
-                files._file_sort_key,
-                files.set_exclusions,
-                vars(files.File)["content_string"].fget,
-            )
+        functions = (
+            files.get_files,
+            files._file_sort_key,
+            files.set_exclusions,
+            vars(files.File)["content_string"].fget,
         )
-    except (OSError, TypeError, AttributeError):
+    except AttributeError:
         return ""
-    return hashlib.sha256(text.encode()).hexdigest()
+    return source_digest(*functions)
 
 
 @functools.cache

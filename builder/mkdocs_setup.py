@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import inspect
 import json
 import logging
 import os
@@ -25,6 +24,7 @@ import mkdocs.theme
 import mkdocs.utils
 
 from builder import mkdocs_fragments
+from builder.library_source import source_digest
 from builder.mkdocs_markdown import raw_html_preprocessor, use_fast_inline, use_toc_marker_check
 
 ASSET_REF_RE = re.compile(r"""(?P<quote>["'(])(?P<up>(?:\.\./)*)(?:\./)?assets/""")
@@ -191,11 +191,7 @@ THEME_LIST_WRITTEN_FOR = "7d5f1a2062b756bee35bd9a7a1f037725b44fbb9bcafc2db73b2cd
 
 def theme_list_source_digest() -> str:
     """The digest of the installed MkDocs' and Jinja's functions `_listed_theme_files` stands for."""
-    try:
-        text = inspect.getsource(_walk_theme) + inspect.getsource(jinja2.FileSystemLoader.list_templates)
-    except (OSError, TypeError):
-        return ""
-    return hashlib.sha256(text.encode()).hexdigest()
+    return source_digest(_walk_theme, jinja2.FileSystemLoader.list_templates)
 
 
 def _listed_theme_files(env: jinja2.Environment, theme: Any) -> list[tuple[str, str | None]] | None:
