@@ -1,7 +1,7 @@
 """oqu's own interface words in kk, ru and en (GLOSSARY.md terms); Material's own are in the theme.
 
 The words are the messages of `builder/locales/<lang>/LC_MESSAGES/messages.po`, one gettext
-catalogue per language read at import (no compile step; `_plain_messages`, else Babel's reader);
+catalogue per language read at import by Babel (no compile step);
 the message ids are the keys of `t()` (`catalogue`, `search.intro`). A key missing or empty in a
 language falls back to the site's next language (kk, ru, en). Dates are Babel's, from CLDR's
 kk / ru / en data.
@@ -61,57 +61,6 @@ def catalogue(lang: str) -> Catalog:
         return read_po(po, locale=lang)
 
 
-# One line of a catalogue as `_plain_messages` reads it: a keyword and a string, or a string that
-# continues the last; escapes as Babel's reader undoes them (babel.messages.pofile.unescape).
-_PO_LINE_RE = re.compile(r'^(?:(msgid|msgstr) )?"(.*)"$')
-_PO_ESCAPE_RE = re.compile(r'\\([\\abfnrtv"])')
-_PO_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
-
-
-def _plain_messages(lang: str) -> dict[str, str] | None:
-    """Message id → text of `lang`'s catalogue, in the file's order, read without Babel when the
-    file holds only translator comments (`# …`), `msgid`/`msgstr` pairs and their continuation
-    lines, each id once; None for anything else (contexts, plurals, flags such as fuzzy, obsolete
-    entries), which Babel reads. Importing Babel's reader and running it cost ~0.03 s at each
-    start of `oqu` (more where nothing else loads babel.dates and email.parser, which it
-    imports); tests/builder/test_cli_build_exit.py checks that both readers give the same words."""
-    messages: dict[str, str] = {}
-    parts: dict[str, list[str]] = {}
-    current = ""
-
-    def finish() -> bool:
-        if "msgid" not in parts or "msgstr" not in parts:
-            return not parts
-        key = "".join(parts["msgid"])
-        if key in messages:
-            return False
-        messages[key] = "".join(parts["msgstr"])
-        return True
-
-    for raw in catalogue_file(lang).read_text(encoding="utf-8").splitlines():
-        line = raw.strip()
-        if not line or line == "#" or line.startswith("# "):
-            continue
-        found = _PO_LINE_RE.match(line)
-        if found is None:
-            return None
-        keyword, text = found.groups()
-        text = _PO_ESCAPE_RE.sub(lambda m: _PO_ESCAPES.get(m.group(1), m.group(1)), text)
-        if keyword == "msgid":
-            if not finish():
-                return None
-            parts, current = {"msgid": [text]}, "msgid"
-        elif keyword == "msgstr":
-            if current != "msgid":
-                return None
-            parts["msgstr"], current = [text], "msgstr"
-        elif current:
-            parts[current].append(text)
-        else:
-            return None
-    return messages if finish() else None
-
-
 def _babel_messages(lang: str) -> dict[str, str]:
     return {
         str(message.id): message.string if isinstance(message.string, str) else ""
@@ -124,9 +73,8 @@ def fallback_order(lang: str) -> tuple[str, ...]:
     return (first, *(other for other in LANGUAGES if other != first))
 
 
-def _strings(plain: bool = True) -> dict[str, dict[str, str]]:
-    read = {lang: _plain_messages(lang) if plain else None for lang in LANGUAGES}
-    texts = {lang: found if found is not None else _babel_messages(lang) for lang, found in read.items()}
+def _strings() -> dict[str, dict[str, str]]:
+    texts = {lang: _babel_messages(lang) for lang in LANGUAGES}
     keys = [key for key in texts[LANGUAGES[0]] if key]
     return {key: {lang: _lookup(texts, key, lang) for lang in LANGUAGES} for key in keys}
 

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from babel.dates import get_month_names
 
-from builder import i18n
 from builder.i18n import LANGUAGES, script_formats
 
 REPO = Path(__file__).resolve().parents[2]
@@ -83,64 +82,3 @@ def test_the_scripts_month_names_are_babels(lang: str) -> None:
     assert script_formats(lang)["months"] == [
         get_month_names("wide", "format", lang)[n] for n in range(1, 13)
     ]
-
-
-def test_the_catalogues_read_without_babel_give_babels_words() -> None:
-    assert all(i18n._plain_messages(lang) is not None for lang in LANGUAGES)  # the fast reader
-    plain, babel = i18n._strings(plain=True), i18n._strings(plain=False)
-    assert plain == babel and list(plain) == list(babel)
-    assert plain == i18n.STRINGS
-
-
-CATALOGUE = r"""# A translator's comment.
-#
-msgid ""
-msgstr ""
-"Language: kk\n"
-"Content-Type: text/plain; charset=utf-8\n"
-
-msgid "plain"
-msgstr "Мәтін"
-
-msgid "escapes"
-msgstr "a \"quoted\" word\n\ttab \\ back\\slash \a\b\f\r\v \q"
-
-msgid ""
-"long.key"
-msgstr ""
-"first line, "
-"second line"
-
-msgid "empty"
-msgstr ""
-"""
-
-
-@pytest.mark.parametrize(
-    ("text", "plain"),
-    [
-        (CATALOGUE, True),
-        (CATALOGUE + '\n#, fuzzy\nmsgid "fuzzy"\nmsgstr "Бұлыңғыр"\n', False),
-        (CATALOGUE + '\nmsgctxt "menu"\nmsgid "open"\nmsgstr "Ашу"\n', False),
-        (CATALOGUE + '\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "бір"\nmsgstr[1] "көп"\n', False),
-        (CATALOGUE + '\n#~ msgid "gone"\n#~ msgstr "Жоқ"\n', False),
-        (CATALOGUE + '\n#: builder/pages.py:12\nmsgid "located"\nmsgstr "Орны"\n', False),
-        (CATALOGUE + '\nmsgid "plain"\nmsgstr "Екінші"\n', False),
-    ],
-)
-def test_a_catalogue_is_read_as_babel_reads_it_or_left_to_babel(
-    text: str, plain: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    po = tmp_path / "messages.po"
-    po.write_text(text, encoding="utf-8")
-    monkeypatch.setattr(i18n, "catalogue_file", lambda lang: po)
-    i18n.catalogue.cache_clear()
-    try:
-        read = i18n._plain_messages("kk")
-        assert (read is not None) == plain
-        if read is not None:  # the header ("") Babel writes anew; every message the same, in order
-            babel = i18n._babel_messages("kk")
-            assert list(read.items())[1:] == list(babel.items())[1:] and read[""] and babel[""]
-            assert read["escapes"] == 'a "quoted" word\n\ttab \\ back\\slash \a\b\f\r\v \\q'
-    finally:
-        i18n.catalogue.cache_clear()
